@@ -1,0 +1,1 @@
+"""Model cards, registry, backends and architectures (QGIS-free)."""

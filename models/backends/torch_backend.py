@@ -1,0 +1,51 @@
+"""PyTorch backend: a state dict with an architecture from models/architectures, or a TorchScript file.
+
+On CUDA, models whose card allows it run in half precision (outputs are returned as float32).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from ...plugin.core.device import Device
+from ...plugin.core.errors import DeepMapperError, MissingDependencyError
+from ..card import ModelCard
+
+
+def torch_runner(card: ModelCard, weights: Path, device: Device):
+    try:
+        import torch
+    except ImportError as exc:
+        raise MissingDependencyError("torch", "PyTorch models") from exc
+    if card.format == "torchscript":
+        module = torch.jit.load(str(weights), map_location="cpu")
+    else:
+        from ..architectures import build
+        module = build(card.data["architecture"], in_channels=len(card.bands), n_classes=len(card.classes))
+        try:
+            module.load_state_dict(torch.load(str(weights), map_location="cpu", weights_only=True))
+        except RuntimeError as exc:
+            raise DeepMapperError(f"The weights '{weights}' do not fit the architecture in the card of "
+                                  f"'{card.id}' ({str(exc).splitlines()[0]}).") from exc
+    return module_runner(module, device, half=card.half_precision)
+
+
+def module_runner(module, device: Device, half: bool = False):
+    """Wrap an nn.Module as a numpy-in, numpy-out runner (also used by tests and training)."""
+    import torch
+
+    dev = torch.device(device.torch_name)
+    module = module.eval().to(dev)
+    use_half = half and dev.type == "cuda"
+    if use_half:
+        module = module.half()
+
+    def run(x: np.ndarray) -> np.ndarray:
+        with torch.inference_mode():
+            t = torch.from_numpy(x).to(dev)
+            if use_half:
+                t = t.half()
+            return module(t).float().cpu().numpy()
+
+    return run

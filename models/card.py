@@ -1,0 +1,190 @@
+"""The model card: one checked JSON description of a model, its inputs, outputs, tiling and provenance.
+
+The schema is SCHEMA below (also written out as models/card.schema.json for people and other tools); a card that
+does not match is refused with a message naming the field. See docs/model_card.md.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..plugin.core.errors import DeepMapperError
+
+TASKS = ("cloudmask", "segmentation", "superresolution")
+FORMATS = ("onnx", "torch_state_dict", "torchscript", "lightgbm")
+UNITS = ("reflectance", "dn", "any")
+NORMALIZATIONS = ("none", "standard", "minmax")
+ACTIVATIONS = ("softmax", "sigmoid", "none", "binary")
+
+# field: (type(s), required, allowed values or None)
+SCHEMA: dict[str, Any] = {
+    "schema_version": (int, True, (1,)),
+    "id": (str, True, None),
+    "name": (str, True, None),
+    "task": (str, True, TASKS),
+    "format": (str, True, FORMATS),
+    "weights": (str, True, None),
+    "sha256": (str, True, None),
+    "architecture": (dict, False, None),
+    "description": (str, False, None),
+    "license": (str, True, None),
+    "source_url": (str, True, None),
+    "citation": (str, False, None),
+    "priority": (int, False, None),
+    "input": (dict, True, {
+        "bands": (list, True, None),
+        "units": (str, True, UNITS),
+        "product_level": (str, False, ("l1c", "l2a", "any")),
+        "resolution_m": ((int, float), False, None),
+        "normalization": (dict, True, {
+            "type": (str, True, NORMALIZATIONS),
+            "mean": (list, False, None),
+            "std": (list, False, None),
+            "min": (list, False, None),
+            "max": (list, False, None),
+        }),
+    }),
+    "output": (dict, True, {
+        "activation": (str, True, ACTIVATIONS),
+        "scale_factor": (int, False, None),
+        "classes": (list, True, None),
+    }),
+    "tiling": (dict, True, {
+        "tile_size": (int, True, None),
+        "margin": (int, True, None),
+        "blend": (str, True, ("crop", "blend")),
+        "size_multiple": (int, False, None),
+        "receptive_field": (int, False, None),
+        "stride": (int, False, None),
+        "taper": ((int, float), False, None),
+    }),
+    "postprocess": (dict, False, {
+        "smoothing_radius": (int, False, None),
+        "threshold": ((int, float), False, None),
+        "dilation_radius": (int, False, None),
+    }),
+    "half_precision": (bool, False, None),
+    "metrics": (dict, False, None),
+    "training": (dict, False, None),
+}
+
+
+class CardError(DeepMapperError):
+    pass
+
+
+def _check(obj: dict, schema: dict, where: str) -> None:
+    for key in obj:
+        if key not in schema:
+            raise CardError(f"{where}: unknown field '{key}' (allowed: {', '.join(schema)}).")
+    for key, (types, required, allowed) in schema.items():
+        if key not in obj:
+            if required:
+                raise CardError(f"{where}: required field '{key}' is missing.")
+            continue
+        value = obj[key]
+        if not isinstance(value, types) or (types is int and isinstance(value, bool)):
+            names = types.__name__ if isinstance(types, type) else " or ".join(t.__name__ for t in types)
+            raise CardError(f"{where}: field '{key}' must be {names}, not {type(value).__name__}.")
+        if isinstance(allowed, dict):
+            _check(value, allowed, f"{where}.{key}")
+        elif allowed is not None and value not in allowed:
+            raise CardError(f"{where}: field '{key}' is '{value}'; allowed: {', '.join(map(str, allowed))}.")
+
+
+@dataclass
+class ModelCard:
+    data: dict
+    path: Path | None = None  # the card file; relative weights resolve against its folder
+    extra: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_dict(cls, data: dict, path: Path | None = None) -> "ModelCard":
+        where = f"Model card {path}" if path else "Model card"
+        if not isinstance(data, dict):
+            raise CardError(f"{where}: must be a JSON object.")
+        _check(data, SCHEMA, where)
+        card = cls(data, path)
+        card._check_consistency(where)
+        return card
+
+    @classmethod
+    def load(cls, path: str | Path) -> "ModelCard":
+        path = Path(path)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError as exc:
+            raise CardError(f"Model card '{path}' does not exist.") from exc
+        except json.JSONDecodeError as exc:
+            raise CardError(f"Model card '{path}' is not valid JSON ({exc}); fix the file.") from exc
+        return cls.from_dict(data, path)
+
+    def _check_consistency(self, where: str) -> None:
+        bands = self.bands
+        if not bands or not all(isinstance(b, str) for b in bands):
+            raise CardError(f"{where}: input.bands must be a non-empty list of band names.")
+        norm = self.data["input"]["normalization"]
+        needed = {"standard": ("mean", "std"), "minmax": ("min", "max")}.get(norm["type"], ())
+        for key in needed:
+            if len(norm.get(key, [])) != len(bands):
+                raise CardError(f"{where}: input.normalization.{key} needs one value per band ({len(bands)}).")
+        if norm["type"] == "standard" and any(s == 0 for s in norm["std"]):
+            raise CardError(f"{where}: input.normalization.std must not contain 0.")
+        ids = []
+        for i, cls_ in enumerate(self.classes):
+            if not isinstance(cls_, dict) or not isinstance(cls_.get("id"), int) or not isinstance(cls_.get("name"), str):
+                raise CardError(f"{where}: output.classes[{i}] needs an integer 'id' and a 'name'.")
+            ids.append(cls_["id"])
+        if len(set(ids)) != len(ids):
+            raise CardError(f"{where}: output.classes has duplicate ids.")
+        if self.format == "torch_state_dict" and "architecture" not in self.data:
+            raise CardError(f"{where}: a torch_state_dict model needs an 'architecture' entry.")
+        if len(self.sha256) != 64:
+            raise CardError(f"{where}: sha256 must be the 64-hex-digit SHA-256 of the weights file.")
+
+    # Convenience accessors: the rest of the code reads cards through these.
+    id = property(lambda self: self.data["id"])
+    name = property(lambda self: self.data["name"])
+    task = property(lambda self: self.data["task"])
+    format = property(lambda self: self.data["format"])
+    sha256 = property(lambda self: self.data["sha256"].lower())
+    bands = property(lambda self: list(self.data["input"]["bands"]))
+    units = property(lambda self: self.data["input"]["units"])
+    product_level = property(lambda self: self.data["input"].get("product_level", "any"))
+    normalization = property(lambda self: self.data["input"]["normalization"])
+    classes = property(lambda self: list(self.data["output"]["classes"]))
+    activation = property(lambda self: self.data["output"]["activation"])
+    scale_factor = property(lambda self: int(self.data["output"].get("scale_factor", 1)))
+    tiling = property(lambda self: self.data["tiling"])
+    postprocess = property(lambda self: dict(self.data.get("postprocess", {})))
+    half_precision = property(lambda self: bool(self.data.get("half_precision", False)))
+    priority = property(lambda self: int(self.data.get("priority", 0)))
+
+    def summary(self) -> str:
+        return (f"{self.name} [{self.id}]: {self.task}, {self.format}, bands {', '.join(self.bands)}, "
+                f"licence {self.data['license']}")
+
+
+def write_schema(path: str | Path) -> None:
+    """Write SCHEMA as a JSON Schema document (for docs and external validators)."""
+    def convert(schema: dict) -> dict:
+        props, required = {}, []
+        for key, (types, req, allowed) in schema.items():
+            tnames = [types] if isinstance(types, type) else list(types)
+            jtypes = [{int: "integer", float: "number", str: "string", bool: "boolean", list: "array",
+                       dict: "object"}[t] for t in tnames]
+            prop: dict = {"type": jtypes[0] if len(jtypes) == 1 else jtypes}
+            if isinstance(allowed, dict):
+                prop.update(convert(allowed))
+            elif allowed is not None:
+                prop["enum"] = list(allowed)
+            props[key] = prop
+            if req:
+                required.append(key)
+        return {"type": "object", "properties": props, "required": required, "additionalProperties": False}
+
+    doc = {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "DeepMapper model card",
+           **convert(SCHEMA)}
+    Path(path).write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")

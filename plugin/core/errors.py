@@ -1,0 +1,24 @@
+"""Errors the engine raises. Messages name the problem and the fix: the QGIS layer shows them as they are."""
+
+
+class DeepMapperError(Exception):
+    """A problem the user can fix (bad input, missing model, missing dependency)."""
+
+
+class CancelledError(DeepMapperError):
+    """The user cancelled; outputs were not written."""
+
+    def __init__(self, message: str = "Cancelled by the user; no output was written.") -> None:
+        super().__init__(message)
+
+
+class MissingDependencyError(DeepMapperError):
+    """A Python package the chosen model needs is not installed."""
+
+    def __init__(self, package: str, purpose: str) -> None:
+        super().__init__(
+            f"The Python package '{package}' is needed for {purpose} but is not installed. "
+            f"Install it into the Python that QGIS uses, e.g. `python3 -m pip install {package}` "
+            f"(or run `make setup` in the plugin folder)."
+        )
+        self.package = package

@@ -1,0 +1,118 @@
+"""Streaming tiled inference: strip by strip, batch by batch, memory flat in the raster's height.
+
+One strip (a row of tiles, `tile.size` rows of the image) is read at a time; tile predictions are weighted
+(see tiling.py) into an accumulator of the same height, and rows are written out as soon as no later tile can
+touch them. Invalid (nodata) input pixels come out as NaN; tiles whose useful centre holds no valid pixel are
+never sent to the model.
+"""
+from __future__ import annotations
+
+from typing import Callable, Protocol
+
+import numpy as np
+import rasterio
+from rasterio.windows import Window
+
+from .progress import Monitor
+from .raster_io import BandReader
+from .tiling import TileSpec, pad_to_window
+
+
+class Predictor(Protocol):
+    """What the engine needs from a model: probabilities for a batch of normalised-ready tiles."""
+
+    n_outputs: int
+
+    def predict(self, batch: np.ndarray) -> np.ndarray:
+        """(N, C, T, T) float32 in model units -> (N, K, T, T) float32 probabilities."""
+
+    def fill_values(self) -> np.ndarray:
+        """(C,) values to put where input pixels are invalid (neutral after normalisation)."""
+
+
+RowSink = Callable[[int, np.ndarray], None]  # (row0, rows (K, h, W)) -> None
+
+
+def predict_tiled(reader: BandReader, model: Predictor, tile: TileSpec, batch_size: int, sink: RowSink,
+                  monitor: Monitor | None = None) -> dict:
+    """Run `model` over the reader's raster; hand finished rows of probabilities (NaN = nodata) to `sink`.
+
+    Returns counters (tiles run, tiles skipped) for the log and tests.
+    """
+    monitor = monitor or Monitor()
+    height, width = reader.height, reader.width
+    size = tile.size
+    weights = tile.weights()
+    row_origins = tile.origins(height)
+    col_origins = tile.origins(width)
+    k = model.n_outputs
+    fill = np.asarray(model.fill_values(), dtype=np.float32)[:, None, None]
+    # Accumulators span the columns of all tiles in a strip: [col_origins[0], col_origins[-1] + size).
+    span_w = col_origins[-1] + size - col_origins[0]
+    acc = np.zeros((k, size, span_w), dtype=np.float32)
+    wsum = np.zeros((size, span_w), dtype=np.float32)
+    stats = {"tiles": 0, "skipped": 0}
+    flushed = 0  # image rows already handed to the sink
+
+    for i, r0 in enumerate(row_origins):
+        r1 = r0 + size
+        a0, a1 = max(r0, 0), min(r1, height)
+        data, valid = reader.read_rows(a0, a1)
+        data = np.where(valid[None], data, fill)
+        data = pad_to_window(data, r0, r1, a0, a1, axis=1)
+        data = pad_to_window(data, col_origins[0], col_origins[-1] + size, 0, width, axis=2)
+        valid = pad_to_window(valid, r0, r1, a0, a1, axis=0)
+        valid = pad_to_window(valid, col_origins[0], col_origins[-1] + size, 0, width, axis=1)
+        # Mirrored padding would copy valid pixels outside the image: only real pixels count as valid.
+        inside = np.zeros_like(valid)
+        inside[a0 - r0:a1 - r0, -col_origins[0]:-col_origins[0] + width] = True
+        valid &= inside
+
+        jobs = []
+        for c0 in col_origins:
+            x0 = c0 - col_origins[0]
+            lo, hi = tile.core
+            if valid[lo:hi, x0 + lo:x0 + hi].any():
+                jobs.append(x0)
+            else:
+                stats["skipped"] += 1
+        for b in range(0, len(jobs), batch_size):
+            chunk = jobs[b:b + batch_size]
+            batch = np.stack([data[:, :, x0:x0 + size] for x0 in chunk])
+            probs = model.predict(batch)
+            for x0, p in zip(chunk, probs):
+                acc[:, :, x0:x0 + size] += p * weights
+                wsum[:, x0:x0 + size] += weights
+            stats["tiles"] += len(chunk)
+            monitor.check()
+
+        # Rows before the next strip's first row are final.
+        next_r0 = row_origins[i + 1] if i + 1 < len(row_origins) else height
+        done = min(next_r0, height)
+        if done > flushed:
+            lo, hi = flushed - r0, done - r0
+            cols = slice(-col_origins[0], -col_origins[0] + width)
+            w = wsum[lo:hi, cols]
+            out = acc[:, lo:hi, cols] / np.where(w > 0, w, 1.0)
+            out[:, ~(valid[lo:hi, cols] & (w > 0))] = np.nan
+            sink(flushed, out)
+            flushed = done
+        # Shift the accumulators up by one stride for the next strip.
+        shift = (row_origins[i + 1] - r0) if i + 1 < len(row_origins) else 0
+        if shift:
+            acc[:, :-shift] = acc[:, shift:]
+            acc[:, -shift:] = 0
+            wsum[:-shift] = wsum[shift:]
+            wsum[-shift:] = 0
+        monitor.report((i + 1) / len(row_origins))
+    return stats
+
+
+def dataset_sink(dataset: rasterio.io.DatasetWriter, dtype: str = "float32") -> RowSink:
+    """A RowSink that writes rows into an open dataset."""
+
+    def write(row0: int, rows: np.ndarray) -> None:
+        dataset.write(rows.astype(dtype, copy=False),
+                      window=Window(0, row0, rows.shape[2], rows.shape[1]))
+
+    return write

@@ -1,0 +1,115 @@
+"""Tile layout and blending weights for seamless tiled inference.
+
+Tiles of `size` pixels start `margin` pixels before the image and advance by `stride`.
+In "crop" mode each pixel is taken from exactly one tile, at least `margin` pixels from that tile's edge, so a fully
+convolutional model whose receptive radius is <= margin gives the same result as on the whole image (strides are
+multiples of the model's downsampling factor so pooling grids line up). In "blend" mode tiles overlap by `margin`
+and are averaged with a Tukey (tapered cosine) window, as ukis-csmask does natively.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from .errors import DeepMapperError
+
+BLEND_MODES = ("crop", "blend")
+
+
+@dataclass(frozen=True)
+class TileSpec:
+    size: int
+    margin: int
+    mode: str = "crop"
+    size_multiple: int = 1
+    fixed_stride: int | None = None  # blend mode: reproduce a model's native tile grid exactly
+    taper: float | None = None  # blend mode: Tukey alpha; default 2 * margin / size
+
+    def __post_init__(self) -> None:
+        if self.mode not in BLEND_MODES:
+            raise DeepMapperError(f"Unknown tile blending mode '{self.mode}'; use one of {', '.join(BLEND_MODES)}.")
+        if self.size % self.size_multiple:
+            raise DeepMapperError(
+                f"TILE_SIZE {self.size} is not a multiple of {self.size_multiple}, which this model needs; "
+                f"use e.g. {max(self.size_multiple, self.size // self.size_multiple * self.size_multiple)}.")
+        if self.margin < 0 or self.stride <= 0:
+            raise DeepMapperError(
+                f"OVERLAP {self.margin} leaves no useful centre in a {self.size}-pixel tile; "
+                f"use an overlap below {self.size // 4} or a larger TILE_SIZE.")
+
+    @property
+    def stride(self) -> int:
+        if self.mode == "blend":  # averaging needs no aligned grid
+            return self.fixed_stride or self.size - self.margin
+        return (self.size - 2 * self.margin) // self.size_multiple * self.size_multiple
+
+    def origins(self, length: int) -> list[int]:
+        """Start offsets (may be negative or run past the end) of the tiles covering `length` pixels."""
+        count = max(1, math.ceil((length + 2 * self.margin - self.size) / self.stride) + 1)
+        return [-self.margin + k * self.stride for k in range(count)]
+
+    @property
+    def core(self) -> tuple[int, int]:
+        """Offsets of the part of a tile whose pixels are taken from it (a tile is skipped if it is all nodata)."""
+        return (self.margin, self.margin + self.stride) if self.mode == "crop" else (0, self.size)
+
+    def weights(self) -> np.ndarray:
+        taper = self.taper if self.taper is not None else 2.0 * self.margin / self.size
+        return _weights(self.size, self.margin, self.stride, self.mode, taper)
+
+
+@lru_cache(maxsize=16)
+def _weights(size: int, margin: int, stride: int, mode: str, taper: float) -> np.ndarray:
+    if mode == "crop":
+        w1 = np.zeros(size, dtype=np.float32)
+        w1[margin:margin + stride] = 1.0
+    else:
+        w1 = tukey(size, taper)
+        w1 = np.maximum(w1, 1e-6).astype(np.float32)  # every pixel of a tile counts a little: no 0/0 at edges
+    w2 = np.outer(w1, w1)
+    w2.setflags(write=False)
+    return w2
+
+
+def tukey(length: int, alpha: float) -> np.ndarray:
+    """Tapered cosine window (same definition as scipy.signal.windows.tukey, without needing SciPy)."""
+    if alpha <= 0:
+        return np.ones(length)
+    if alpha >= 1:
+        alpha = 1.0
+    n = np.arange(length)
+    width = int(np.floor(alpha * (length - 1) / 2.0))
+    w = np.ones(length)
+    left = n[: width + 1]
+    w[: width + 1] = 0.5 * (1 + np.cos(np.pi * (-1 + 2.0 * left / alpha / (length - 1))))
+    right = n[length - width - 1:]
+    w[length - width - 1:] = 0.5 * (1 + np.cos(np.pi * (-2.0 / alpha + 1 + 2.0 * right / alpha / (length - 1))))
+    return w
+
+
+def pad_to_window(block: np.ndarray, start: int, stop: int, avail_start: int, avail_stop: int, axis: int) -> np.ndarray:
+    """Pad `block` (which holds pixels [avail_start, avail_stop) along `axis`) to [start, stop) by mirroring."""
+    before = avail_start - start
+    after = stop - avail_stop
+    if before <= 0 and after <= 0:
+        return block
+    pad = [(0, 0)] * block.ndim
+    pad[axis] = (max(before, 0), max(after, 0))
+    return np.pad(block, pad, mode="symmetric")
+
+
+def tile_spec(card, tile_size: int | None = None, overlap: int | None = None) -> TileSpec:
+    """The card's tiling, with the user's TILE_SIZE / OVERLAP where given (never less overlap than the card's margin).
+
+    The card's native grid (stride, taper) is kept only when the user changes neither, so that default runs
+    reproduce the model authors' own tiling exactly.
+    """
+    t = card.tiling
+    size = tile_size or t["tile_size"]
+    margin = max(t["margin"], overlap or 0)
+    native = size == t["tile_size"] and margin == t["margin"]
+    return TileSpec(size, margin, t["blend"], t.get("size_multiple", 1),
+                    fixed_stride=t.get("stride") if native else None, taper=t.get("taper") if native else None)

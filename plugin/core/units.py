@@ -1,0 +1,62 @@
+"""Input units: detect reflectance (0..1) versus digital numbers (reflectance x 10000) and refuse implausible scales."""
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+import rasterio
+
+from .errors import DeepMapperError
+
+DN_SCALE = 1e-4  # Sentinel-2 and most Level-1/2 products store reflectance x 10000
+_PLAUSIBLE = (0.02, 3.0)  # the 99th percentile of TOA/BOA reflectance in any real scene lies in here
+
+
+def sample_percentile(dataset: rasterio.DatasetReader, indexes: Sequence[int], q: float = 99.0,
+                      max_side: int = 512) -> float:
+    """Percentile of valid values over a decimated read (cheap on large rasters: GDAL reads overviews if any)."""
+    step = max(1, int(np.ceil(max(dataset.height, dataset.width) / max_side)))
+    shape = (len(indexes), max(1, dataset.height // step), max(1, dataset.width // step))
+    data = dataset.read(list(indexes), out_shape=shape).astype(np.float64)
+    valid = np.isfinite(data) & (data != 0)
+    for i, band in enumerate(indexes):
+        nd = dataset.nodatavals[band - 1]
+        if nd is not None and not np.isnan(nd):
+            valid[i] &= data[i] != nd
+    if not valid.any():
+        raise DeepMapperError("The input raster holds no valid pixels in the bands the model needs (all nodata or "
+                              "zero); check the file and its nodata value.")
+    return float(np.percentile(data[valid], q))
+
+
+def reflectance_scale(dataset: rasterio.DatasetReader, indexes: Sequence[int], scale: float | None = None,
+                      offset: float = 0.0) -> tuple[float, str]:
+    """The factor that turns the raster's values into reflectance, and a sentence saying how it was chosen.
+
+    `scale` None or 0 means detect. A given scale is checked: DN input with SCALE=1 (or reflectance with 0.0001) is
+    refused with the value to use instead.
+    """
+    p99 = sample_percentile(dataset, indexes)
+    if scale:
+        value = p99 * scale + offset
+        if not _PLAUSIBLE[0] <= value <= _PLAUSIBLE[1]:
+            hint = _suggest(p99)
+            raise DeepMapperError(
+                f"With SCALE={scale:g} and OFFSET={offset:g} the input's bright pixels (99th percentile {p99:g}) "
+                f"become reflectance {value:g}, which is not plausible (expected {_PLAUSIBLE[0]}..{_PLAUSIBLE[1]}). "
+                f"{hint}")
+        return scale, f"SCALE={scale:g}, OFFSET={offset:g} as given"
+    if _PLAUSIBLE[0] <= p99 <= _PLAUSIBLE[1]:
+        return 1.0, f"values are reflectance 0..1 (99th percentile {p99:.3g})"
+    if 20 <= p99 <= 30000:
+        return DN_SCALE, f"values are digital numbers, reflectance x 10000 (99th percentile {p99:.4g}); scaled by 0.0001"
+    raise DeepMapperError(f"Cannot tell the input's units: its 99th percentile is {p99:g}, neither reflectance "
+                          f"(0..1) nor reflectance x 10000. {_suggest(p99)}")
+
+
+def _suggest(p99: float) -> str:
+    if p99 > 20:
+        return "The values look like digital numbers: set SCALE=0.0001 (or leave SCALE at 0 to detect it)."
+    if p99 <= _PLAUSIBLE[1]:
+        return "The values already look like reflectance 0..1: set SCALE=1 (or leave SCALE at 0 to detect it)."
+    return "Set SCALE (and OFFSET) so that value x SCALE + OFFSET gives reflectance 0..1."

@@ -134,7 +134,7 @@ def run_cloudmask(req: CloudMaskRequest, monitor: Monitor | None = None, registr
             remove_quietly(probs_path)
 
     valid = counts[:NODATA_CLASS].sum()
-    pct = (lambda c: 100.0 * counts[c] / valid if valid else 0.0)
+    pct = (lambda c: float(100.0 * counts[c] / valid) if valid else 0.0)
     result = CloudMaskResult(req.output, card.id, pct(CLOUD), pct(SHADOW), pct(CLEAR), int(counts[NODATA_CLASS]),
                              req.output_probability, req.output_vector, log=log)
     if req.output_vector:

@@ -1,0 +1,4 @@
+"""One module per Processing algorithm; each is thin: parameters -> engine call -> outputs."""
+from .cloudmask import CloudMaskAlgorithm
+
+ALGORITHMS = [CloudMaskAlgorithm]

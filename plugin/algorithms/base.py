@@ -1,0 +1,124 @@
+"""What every DeepMapper algorithm shares: inference parameters, feedback bridge, error translation, styling."""
+from __future__ import annotations
+
+import os
+from typing import Any, Callable
+
+from qgis.core import (QgsPalettedRasterRenderer, QgsProcessingAlgorithm, QgsProcessingException,
+                       QgsProcessingLayerPostProcessorInterface, QgsProcessingParameterEnum,
+                       QgsProcessingParameterNumber, QgsRasterLayer)
+from qgis.PyQt.QtCore import QCoreApplication
+from qgis.PyQt.QtGui import QColor, QIcon
+
+from .. import dependencies
+from ..core.device import DEVICES
+from ..core.errors import DeepMapperError
+from ..core.progress import Monitor
+
+PLUGIN_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+ICON_PATH = os.path.join(PLUGIN_DIR, "icons", "deepmapper.svg")
+
+
+class DeepMapperAlgorithm(QgsProcessingAlgorithm):
+    """Base class: subclasses define name/displayName/initAlgorithm/processAlgorithm/shortHelpString."""
+
+    required_packages: tuple[str, ...] = dependencies.REQUIRED_FOR_CLOUDMASK
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._post_processors: list = []  # QGIS holds only a raw pointer: keep them alive here
+
+    def tr(self, text: str) -> str:
+        return QCoreApplication.translate("DeepMapper", text)
+
+    def createInstance(self):  # noqa: N802
+        return type(self)()
+
+    def icon(self) -> QIcon:
+        return QIcon(ICON_PATH)
+
+    def canExecute(self):  # noqa: N802
+        missing = dependencies.missing(self.required_packages)
+        if missing:
+            return False, self.tr("Missing Python packages: {}. {}").format(
+                ", ".join(missing), dependencies.install_hint(missing))
+        return True, ""
+
+    # -- shared parameters -------------------------------------------------------------------------------------
+    def add_inference_parameters(self) -> None:
+        """DEVICE, TILE_SIZE, OVERLAP, BATCH_SIZE: identical for every model-running algorithm."""
+        self.addParameter(QgsProcessingParameterEnum(
+            "DEVICE", self.tr("Device"), options=list(DEVICES), defaultValue="auto", usesStaticStrings=True))
+        for name, label, default, minimum in (
+                ("TILE_SIZE", self.tr("Tile size in pixels (0: the model's own)"), 0, 0),
+                ("OVERLAP", self.tr("Tile overlap in pixels (0: the model's margin; never less than it)"), 0, 0),
+                ("BATCH_SIZE", self.tr("Tiles per batch (0: from free memory)"), 0, 0)):
+            param = QgsProcessingParameterNumber(name, label, QgsProcessingParameterNumber.Integer, default,
+                                                 minValue=minimum)
+            param.setFlags(param.flags() | param.FlagAdvanced)
+            self.addParameter(param)
+
+    def inference_options(self, parameters: dict, context) -> dict[str, Any]:
+        return {
+            "device": self.parameterAsEnumString(parameters, "DEVICE", context) or "auto",
+            "tile_size": self.parameterAsInt(parameters, "TILE_SIZE", context) or None,
+            "overlap": self.parameterAsInt(parameters, "OVERLAP", context) or None,
+            "batch_size": self.parameterAsInt(parameters, "BATCH_SIZE", context),
+        }
+
+    # -- running the engine ------------------------------------------------------------------------------------
+    @staticmethod
+    def monitor(feedback) -> Monitor:
+        return Monitor(progress=lambda f: feedback.setProgress(100.0 * f),
+                       is_cancelled=feedback.isCanceled, log=feedback.pushInfo)
+
+    def run_engine(self, call: Callable[[], Any]) -> Any:
+        """Run an engine call; its user-facing errors become QgsProcessingException (shown as they are)."""
+        try:
+            return call()
+        except DeepMapperError as exc:
+            raise QgsProcessingException(str(exc)) from exc
+
+    def raster_path(self, parameters: dict, name: str, context) -> str:
+        layer = self.parameterAsRasterLayer(parameters, name, context)
+        if layer is None:
+            raise QgsProcessingException(self.tr("{} is not a raster layer or raster file; give a GeoTIFF or "
+                                                 "another GDAL-readable image.").format(name))
+        if layer.providerType() != "gdal":
+            raise QgsProcessingException(self.tr("{} must be a file-based raster (GDAL), not a '{}' layer; save it "
+                                                 "as GeoTIFF first.").format(name, layer.providerType()))
+        return layer.source()
+
+    def optional_output(self, parameters: dict, name: str, context) -> str | None:
+        if parameters.get(name) is None:
+            return None
+        path = self.parameterAsOutputLayer(parameters, name, context)
+        return path or None
+
+    def style_classes(self, path: str, classes: list[dict], context) -> None:
+        """Give a class raster a paletted style with the model's names and colours: in the project on completion,
+        and as a .qml beside the file so it opens styled anywhere (qgis_process, later sessions)."""
+        styler = PalettedStyler(classes)
+        layer = QgsRasterLayer(path, os.path.basename(path), "gdal")
+        if layer.isValid():
+            styler.apply(layer)
+            layer.saveDefaultStyle()
+        if context.willLoadLayerOnCompletion(path):
+            self._post_processors.append(styler)
+            context.layerToLoadOnCompletionDetails(path).setPostProcessor(styler)
+
+
+class PalettedStyler(QgsProcessingLayerPostProcessorInterface):
+    def __init__(self, classes: list[dict]) -> None:
+        super().__init__()
+        self.classes = classes
+
+    def apply(self, layer) -> None:
+        entries = [QgsPalettedRasterRenderer.Class(c["id"], QColor(c.get("color", "#808080")), c["name"])
+                   for c in self.classes]
+        layer.setRenderer(QgsPalettedRasterRenderer(layer.dataProvider(), 1, entries))
+        layer.triggerRepaint()
+
+    def postProcessLayer(self, layer, context, feedback):  # noqa: N802
+        if isinstance(layer, QgsRasterLayer):
+            self.apply(layer)

@@ -1,0 +1,110 @@
+"""deepmapper:cloudmask: cloud and cloud-shadow mask of an optical image."""
+from __future__ import annotations
+
+from qgis.core import (QgsProcessing, QgsProcessingOutputNumber, QgsProcessingOutputString,
+                       QgsProcessingParameterEnum, QgsProcessingParameterNumber, QgsProcessingParameterRasterDestination,
+                       QgsProcessingParameterRasterLayer, QgsProcessingParameterString,
+                       QgsProcessingParameterVectorDestination)
+
+from ..core.bands import PRESETS, SENSOR_KEYS
+from ..core.cloudmask import CLOUDMASK_CLASSES, CloudMaskRequest, run_cloudmask
+from .base import DeepMapperAlgorithm
+
+
+class CloudMaskAlgorithm(DeepMapperAlgorithm):
+    INPUT, SENSOR, BANDS, MODEL, SCALE, OFFSET = "INPUT", "SENSOR", "BANDS", "MODEL", "SCALE", "OFFSET"
+    DILATE_CLOUD, DILATE_SHADOW, MIN_AREA = "DILATE_CLOUD", "DILATE_SHADOW", "MIN_AREA"
+    OUTPUT, OUTPUT_PROBABILITY, OUTPUT_VECTOR = "OUTPUT", "OUTPUT_PROBABILITY", "OUTPUT_VECTOR"
+
+    def name(self) -> str:
+        return "cloudmask"
+
+    def displayName(self) -> str:  # noqa: N802
+        return self.tr("Cloud and shadow mask")
+
+    def group(self) -> str:
+        return self.tr("Image analysis")
+
+    def groupId(self) -> str:  # noqa: N802
+        return "analysis"
+
+    def shortHelpString(self) -> str:  # noqa: N802
+        return self.tr(
+            "Masks clouds and cloud shadows in an optical image with a deep-learning model.\n\n"
+            "Output classes: 0 clear, 1 cloud, 2 cloud shadow, 255 nodata.\n\n"
+            "SENSOR tells which band is which when the bands have no descriptions (B2, B8A, ... or blue, nir, ...): "
+            "Sentinel-2 rasters with 4, 6, 10, 12 or 13 bands, Landsat 8/9 and 7, SPOT/Pleiades (blue, green, red, "
+            "NIR). BANDS overrides it: names in band order ('B2,B3,B4,B8') or pairs ('blue=1,nir=4').\n\n"
+            "MODEL: empty picks the best installed model for the bands given (UKIS 6-band U-Net when SWIR bands "
+            "are there, else the 4-band one; L1C or L2A from SENSOR). Ids: ukis_csmask_6b_l1c, ukis_csmask_4b_l1c, "
+            "ukis_csmask_6b_l2a, ukis_csmask_4b_l2a, s2cloudless (clouds only, needs 10 Sentinel-2 bands); or the "
+            "path of a model card (.json).\n\n"
+            "SCALE: 0 detects reflectance (0..1) versus digital numbers (reflectance x 10000); a wrong scale is "
+            "refused.\n\nThe image is processed tile by tile with overlap, so any size works in flat memory; "
+            "outputs appear only when complete.")
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        self.addParameter(QgsProcessingParameterRasterLayer(self.INPUT, self.tr("Input image")))
+        self.addParameter(QgsProcessingParameterEnum(
+            self.SENSOR, self.tr("Sensor"), options=list(SENSOR_KEYS), defaultValue="sentinel2_l1c",
+            usesStaticStrings=True))
+        self.addParameter(QgsProcessingParameterString(
+            self.BANDS, self.tr("Band mapping (optional, e.g. B2,B3,B4,B8 or blue=1,nir=4)"), optional=True))
+        self.addParameter(QgsProcessingParameterString(
+            self.MODEL, self.tr("Model id or model card path (empty: best for the bands)"), optional=True))
+        scale = QgsProcessingParameterNumber(self.SCALE, self.tr("Scale to reflectance (0: detect)"),
+                                             QgsProcessingParameterNumber.Double, 0.0, minValue=0.0)
+        offset = QgsProcessingParameterNumber(self.OFFSET, self.tr("Offset to reflectance"),
+                                              QgsProcessingParameterNumber.Double, 0.0)
+        self.addParameter(scale)
+        offset.setFlags(offset.flags() | offset.FlagAdvanced)
+        self.addParameter(offset)
+        self.add_inference_parameters()
+        self.addParameter(QgsProcessingParameterNumber(
+            self.DILATE_CLOUD, self.tr("Dilate clouds by pixels (-1: the model's default)"),
+            QgsProcessingParameterNumber.Integer, -1, minValue=-1, maxValue=100))
+        self.addParameter(QgsProcessingParameterNumber(
+            self.DILATE_SHADOW, self.tr("Dilate shadows by pixels"), QgsProcessingParameterNumber.Integer, 0,
+            minValue=0, maxValue=100))
+        self.addParameter(QgsProcessingParameterNumber(
+            self.MIN_AREA, self.tr("Minimum polygon area (map units²)"), QgsProcessingParameterNumber.Double, 0.0,
+            minValue=0.0))
+        self.addParameter(QgsProcessingParameterRasterDestination(self.OUTPUT, self.tr("Cloud mask")))
+        self.addParameter(QgsProcessingParameterRasterDestination(
+            self.OUTPUT_PROBABILITY, self.tr("Cloud and shadow probabilities"), optional=True,
+            createByDefault=False))
+        self.addParameter(QgsProcessingParameterVectorDestination(
+            self.OUTPUT_VECTOR, self.tr("Cloud and shadow polygons"), QgsProcessing.TypeVectorPolygon,
+            optional=True, createByDefault=False))
+        self.addOutput(QgsProcessingOutputNumber("CLOUD_PERCENT", self.tr("Cloud cover (% of valid pixels)")))
+        self.addOutput(QgsProcessingOutputNumber("SHADOW_PERCENT", self.tr("Cloud shadow (% of valid pixels)")))
+        self.addOutput(QgsProcessingOutputNumber("POLYGON_COUNT", self.tr("Number of polygons written")))
+        self.addOutput(QgsProcessingOutputString("MODEL_ID", self.tr("Model used")))
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+        dilate_cloud = self.parameterAsInt(parameters, self.DILATE_CLOUD, context)
+        request = CloudMaskRequest(
+            input=self.raster_path(parameters, self.INPUT, context),
+            output=self.parameterAsOutputLayer(parameters, self.OUTPUT, context),
+            sensor=self.parameterAsEnumString(parameters, self.SENSOR, context),
+            model=(self.parameterAsString(parameters, self.MODEL, context) or "").strip() or None,
+            bands=self.parameterAsString(parameters, self.BANDS, context) or None,
+            scale=self.parameterAsDouble(parameters, self.SCALE, context) or None,
+            offset=self.parameterAsDouble(parameters, self.OFFSET, context),
+            output_probability=self.optional_output(parameters, self.OUTPUT_PROBABILITY, context),
+            output_vector=self.optional_output(parameters, self.OUTPUT_VECTOR, context),
+            min_area=self.parameterAsDouble(parameters, self.MIN_AREA, context),
+            dilate_cloud=None if dilate_cloud < 0 else dilate_cloud,
+            dilate_shadow=self.parameterAsInt(parameters, self.DILATE_SHADOW, context),
+            **self.inference_options(parameters, context))
+        result = self.run_engine(lambda: run_cloudmask(request, self.monitor(feedback)))
+        self.style_classes(result.output, CLOUDMASK_CLASSES, context)
+        return {
+            self.OUTPUT: result.output,
+            self.OUTPUT_PROBABILITY: result.output_probability,
+            self.OUTPUT_VECTOR: result.output_vector,
+            "CLOUD_PERCENT": result.cloud_percent,
+            "SHADOW_PERCENT": result.shadow_percent,
+            "POLYGON_COUNT": result.polygons,
+            "MODEL_ID": result.model_id,
+        }

@@ -1,0 +1,69 @@
+"""The QGIS plugin object: registers the Processing provider and the DeepMapper menu."""
+from __future__ import annotations
+
+import os
+
+from qgis.core import QgsApplication, QgsSettings
+from qgis.PyQt.QtCore import QCoreApplication, QTranslator
+from qgis.PyQt.QtGui import QIcon
+from qgis.PyQt.QtWidgets import QAction
+
+from .algorithms.base import ICON_PATH, PLUGIN_DIR
+from .provider import DeepMapperProvider
+
+
+class DeepMapperPlugin:
+    def __init__(self, iface) -> None:
+        self.iface = iface
+        self.provider: DeepMapperProvider | None = None
+        self.actions: list[QAction] = []
+        self.translator = self._load_translator()
+
+    @staticmethod
+    def _load_translator() -> QTranslator | None:
+        locale = (QgsSettings().value("locale/userLocale", "") or "")[:2]
+        path = os.path.join(PLUGIN_DIR, "i18n", f"deepmapper_{locale}.qm")
+        if not locale or not os.path.exists(path):
+            return None
+        translator = QTranslator()
+        if translator.load(path):
+            QCoreApplication.installTranslator(translator)
+            return translator
+        return None
+
+    def tr(self, text: str) -> str:
+        return QCoreApplication.translate("DeepMapper", text)
+
+    def initProcessing(self) -> None:  # noqa: N802  (called by QGIS and qgis_process, GUI or not)
+        if self.provider is None:
+            self.provider = DeepMapperProvider()
+            QgsApplication.processingRegistry().addProvider(self.provider)
+
+    def initGui(self) -> None:  # noqa: N802
+        self.initProcessing()
+        entries = [(self.tr("Cloud and shadow mask…"), lambda: self._open_dialog("deepmapper:cloudmask")),
+                   (self.tr("Check dependencies…"), self._show_dependencies)]
+        for label, slot in entries:
+            action = QAction(QIcon(ICON_PATH), label, self.iface.mainWindow())
+            action.triggered.connect(slot)
+            self.iface.addPluginToRasterMenu(self.tr("&DeepMapper"), action)
+            self.actions.append(action)
+
+    def unload(self) -> None:
+        for action in self.actions:
+            self.iface.removePluginRasterMenu(self.tr("&DeepMapper"), action)
+        self.actions.clear()
+        if self.provider is not None:
+            QgsApplication.processingRegistry().removeProvider(self.provider)
+            self.provider = None
+        if self.translator is not None:
+            QCoreApplication.removeTranslator(self.translator)
+
+    @staticmethod
+    def _open_dialog(algorithm_id: str) -> None:
+        import processing
+        processing.execAlgorithmDialog(algorithm_id, {})
+
+    def _show_dependencies(self) -> None:
+        from ..ui.dependency_dialog import show_dependency_report
+        show_dependency_report(self.iface.mainWindow())

@@ -44,6 +44,17 @@ class DeepMapperAlgorithm(QgsProcessingAlgorithm):
                 ", ".join(missing), dependencies.install_hint(missing))
         return True, ""
 
+    def checkParameterValues(self, parameters, context):  # noqa: N802
+        """Say what is wrong with a raster input that QGIS cannot load, and what to give instead."""
+        for param in self.parameterDefinitions():
+            if param.type() != "raster" or parameters.get(param.name()) in (None, ""):
+                continue
+            if self.parameterAsRasterLayer(parameters, param.name(), context) is None:
+                return False, self.tr("{}: '{}' is not a raster layer or a raster file GDAL can read; give a "
+                                      "GeoTIFF or another GDAL-readable image.").format(
+                    param.description(), parameters[param.name()])
+        return super().checkParameterValues(parameters, context)
+
     # -- shared parameters -------------------------------------------------------------------------------------
     def add_inference_parameters(self) -> None:
         """DEVICE, TILE_SIZE, OVERLAP, BATCH_SIZE: identical for every model-running algorithm."""

@@ -1,0 +1,119 @@
+"""Cloud masking on real Sentinel-2 data through the engine (no QGIS): accuracy, s2cloudless parity, units, errors."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import rasterio
+
+from conftest import data_file, f1
+from deepmapper.plugin.core.cloudmask import CloudMaskRequest, run_cloudmask
+from deepmapper.plugin.core.errors import CancelledError, DeepMapperError
+from deepmapper.plugin.core.progress import Monitor
+
+pytest.importorskip("onnxruntime")
+
+
+def read(path, band=1):
+    with rasterio.open(path) as ds:
+        return ds.read(band)
+
+
+def copy_bands(src_path, dst_path, bands, scale=1.0, dtype=None):
+    with rasterio.open(src_path) as src:
+        data = src.read(bands) * scale
+        profile = src.profile | {"count": len(bands), "dtype": dtype or src.dtypes[0]}
+        descriptions = [src.descriptions[b - 1] for b in bands]
+    with rasterio.open(dst_path, "w", **profile) as dst:
+        dst.write(data.astype(profile["dtype"]))
+        for i, d in enumerate(descriptions, start=1):
+            dst.set_band_description(i, d)
+    return dst_path
+
+
+@pytest.mark.parametrize("model,cloud,shadow", [(None, 0.86, 0.82), ("ukis_csmask_4b_l1c", 0.89, 0.83)])
+def test_chip_accuracy_matches_native_ukis(tmp_path, model, cloud, shadow):
+    chip = data_file("clouds/s2_cloud_chip.tif")
+    ref = read(data_file("clouds/s2_cloud_chip_reference.tif"))
+    res = run_cloudmask(CloudMaskRequest(str(chip), str(tmp_path / "m.tif"), model=model))
+    pred = read(tmp_path / "m.tif")
+    assert f1(pred, ref, 1) >= cloud and f1(pred, ref, 2) >= shadow
+    assert res.model_id == (model or "ukis_csmask_6b_l1c")
+    assert res.cloud_percent == pytest.approx(100 * (pred == 1).mean())
+
+
+def test_s2cloudless_reproduces_its_probabilities(tmp_path):
+    scene = data_file("clouds/s2_betsiboka_l1c_13band.tif")
+    expected = read(data_file("clouds/s2_betsiboka_s2cloudless_prob.tif"))
+    res = run_cloudmask(CloudMaskRequest(str(scene), str(tmp_path / "m.tif"), model="s2cloudless",
+                                         output_probability=str(tmp_path / "p.tif")))
+    prob = read(tmp_path / "p.tif")
+    assert np.abs(prob - expected).max() < 0.005
+    mask = read(tmp_path / "m.tif")
+    # s2cloudless's own post-processing, recomputed here from its reference probabilities: disk average
+    # (radius 4, reflected borders), threshold 0.4, disk dilation (radius 2).
+    from scipy import ndimage
+    yy, xx = np.mgrid[-4:5, -4:5]
+    kernel = (xx ** 2 + yy ** 2 <= 16).astype(float)
+    smooth = ndimage.convolve(expected.astype(np.float64), kernel / kernel.sum(), mode="reflect")
+    yy, xx = np.mgrid[-2:3, -2:3]
+    truth = ndimage.binary_dilation(smooth > 0.4, structure=xx ** 2 + yy ** 2 <= 4)
+    assert (mask == truth).mean() > 0.999
+    assert set(np.unique(mask)) <= {0, 1}
+    assert res.shadow_percent == 0.0
+
+
+def test_dn_input_is_detected_and_wrong_scale_refused(tmp_path):
+    chip = data_file("clouds/s2_cloud_chip.tif")
+    dn = copy_bands(chip, tmp_path / "dn.tif", [1, 2, 3, 4, 5, 6], scale=10000, dtype="uint16")
+    res = run_cloudmask(CloudMaskRequest(str(dn), str(tmp_path / "a.tif")))
+    assert any("digital numbers" in line for line in res.log)
+    ref = read(data_file("clouds/s2_cloud_chip_reference.tif"))
+    assert f1(read(tmp_path / "a.tif"), ref, 1) >= 0.86
+    with pytest.raises(DeepMapperError, match="SCALE=0.0001"):
+        run_cloudmask(CloudMaskRequest(str(dn), str(tmp_path / "b.tif"), scale=1.0))
+    assert not (tmp_path / "b.tif").exists()
+
+
+def test_too_few_bands_names_the_missing_band(tmp_path):
+    three = copy_bands(data_file("clouds/s2_cloud_chip.tif"), tmp_path / "rgb.tif", [1, 2, 3])
+    with pytest.raises(DeepMapperError, match="lacks nir|No installed cloud model"):
+        run_cloudmask(CloudMaskRequest(str(three), str(tmp_path / "o.tif")))
+    with pytest.raises(DeepMapperError, match="lacks nir"):
+        run_cloudmask(CloudMaskRequest(str(three), str(tmp_path / "o.tif"), model="ukis_csmask_4b_l1c"))
+    assert list(tmp_path.iterdir()) == [three]
+
+
+def test_cancel_leaves_nothing_and_keeps_existing_output(tmp_path):
+    chip = data_file("clouds/s2_cloud_chip.tif")
+    out = tmp_path / "m.tif"
+    out.write_bytes(b"previous result")
+    calls = []
+    monitor = Monitor(is_cancelled=lambda: len(calls) > 2, progress=lambda f: calls.append(f))
+    with pytest.raises(CancelledError):
+        run_cloudmask(CloudMaskRequest(str(chip), str(out), output_probability=str(tmp_path / "p.tif")), monitor)
+    assert out.read_bytes() == b"previous result"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.tif"]
+
+
+def test_dilation_and_polygons(tmp_path):
+    chip = data_file("clouds/s2_cloud_chip.tif")
+    base = run_cloudmask(CloudMaskRequest(str(chip), str(tmp_path / "a.tif")))
+    grown = run_cloudmask(CloudMaskRequest(str(chip), str(tmp_path / "b.tif"), dilate_cloud=3,
+                                           output_vector=str(tmp_path / "v.gpkg"), min_area=30 * 30 * 20))
+    assert grown.cloud_percent > base.cloud_percent
+    import geopandas as gpd
+    polys = gpd.read_file(tmp_path / "v.gpkg")
+    assert len(polys) == grown.polygons > 0
+    assert set(polys["class"]) <= {"cloud", "cloud shadow"}
+    assert polys["area"].min() >= 30 * 30 * 20
+
+
+def test_unknown_model_and_not_a_raster(tmp_path):
+    chip = data_file("clouds/s2_cloud_chip.tif")
+    with pytest.raises(DeepMapperError, match="Unknown model 'nope'.*ukis_csmask_6b_l1c"):
+        run_cloudmask(CloudMaskRequest(str(chip), str(tmp_path / "o.tif"), model="nope"))
+    text = tmp_path / "notes.tif"
+    text.write_text("not an image")
+    with pytest.raises(DeepMapperError, match="could not be read as a raster"):
+        run_cloudmask(CloudMaskRequest(str(text), str(tmp_path / "o.tif")))
+    assert not (tmp_path / "o.tif").exists()

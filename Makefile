@@ -1,0 +1,24 @@
+# DeepMapper: `make demo` runs the algorithms on real scenes; `make test` runs the test suite. Both set up first.
+PY := .venv/bin/python
+VERSION := $(shell sed -n 's/^version=//p' metadata.txt)
+
+.PHONY: setup test demo package clean
+
+setup:
+	bash scripts/setup.sh
+
+test: setup
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider tests
+
+demo: setup
+	INPUT="$(INPUT)" SENSOR="$(SENSOR)" bash scripts/demo.sh
+
+# A zip to install in desktop QGIS (Plugins > Manage and Install Plugins > Install from ZIP).
+package:
+	mkdir -p dist
+	git archive --format=zip --prefix=deepmapper/ -o dist/deepmapper-$(VERSION).zip HEAD \
+	    -- metadata.txt __init__.py icon.svg LICENSE README.md plugin models ui i18n icons
+	@echo dist/deepmapper-$(VERSION).zip
+
+clean:
+	rm -rf .build demo_output dist

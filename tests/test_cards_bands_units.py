@@ -1,0 +1,94 @@
+"""Model cards are checked; bands are matched by description, preset order or BANDS; units are detected."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import rasterio
+from rasterio.transform import from_origin
+
+from deepmapper.models.card import CardError, ModelCard
+from deepmapper.models.registry import Registry, verified_weights
+from deepmapper.plugin.core.bands import preset, raster_band_names, select_bands
+from deepmapper.plugin.core.errors import DeepMapperError
+from deepmapper.plugin.core.units import reflectance_scale
+
+CARD = Registry().cards["ukis_csmask_4b_l1c"].data
+
+
+def test_bundled_cards_are_valid_and_listed():
+    reg = Registry()
+    assert reg.problems == []
+    assert set(reg.ids("cloudmask")) == {"ukis_csmask_6b_l1c", "ukis_csmask_4b_l1c", "ukis_csmask_6b_l2a",
+                                         "ukis_csmask_4b_l2a", "s2cloudless"}
+
+
+@pytest.mark.parametrize("mutate,message", [
+    (lambda c: c.pop("license"), "required field 'license'"),
+    (lambda c: c.update(task="nonsense"), "'task' is 'nonsense'"),
+    (lambda c: c["input"].update(bands="blue"), "'bands' must be list"),
+    (lambda c: c["input"]["normalization"].update(mean=[0.1]), "one value per band"),
+    (lambda c: c.update(extra_field=1), "unknown field 'extra_field'"),
+    (lambda c: c.update(sha256="abc"), "64-hex-digit"),
+])
+def test_bad_card_is_refused_with_the_field_named(mutate, message):
+    data = json.loads(json.dumps(CARD))
+    mutate(data)
+    with pytest.raises(CardError, match=message):
+        ModelCard.from_dict(data)
+
+
+def test_weights_are_checked_against_sha256(tmp_path):
+    weights = tmp_path / "w.onnx"
+    weights.write_bytes(b"not the model")
+    data = json.loads(json.dumps(CARD)) | {"weights": "w.onnx", "id": "mine"}
+    (tmp_path / "mine.json").write_text(json.dumps(data))
+    card = Registry().get(str(tmp_path / "mine.json"))
+    with pytest.raises(DeepMapperError, match="do not match the SHA-256"):
+        verified_weights(card)
+    weights.unlink()
+    with pytest.raises(DeepMapperError, match="weights of model 'mine' are missing"):
+        verified_weights(card)
+
+
+def test_band_matching_by_description_order_and_explicit():
+    s2 = preset("sentinel2_l1c")
+    by_desc, how = raster_band_names(["B02", "B03", "B04", "B08"], s2)
+    assert by_desc == {"blue": 1, "green": 2, "red": 3, "nir": 4} and "descriptions" in how
+    l8, _ = raster_band_names(["SR_B2", "SR_B3", "SR_B4", "SR_B5", "SR_B6", "SR_B7"], preset("landsat8"))
+    assert l8["nir"] == 4 and l8["swir22"] == 6
+    std, how = raster_band_names([None] * 12, preset("sentinel2_l2a"))
+    assert std["nir08"] == 9 and std["swir16"] == 11 and "standard" in how
+    l7, _ = raster_band_names([None] * 6, preset("landsat7"))
+    assert l7 == {"blue": 1, "green": 2, "red": 3, "nir": 4, "swir16": 5, "swir22": 6}
+    explicit, _ = raster_band_names(["x"] * 5, s2, "nir=5, red=1,green=2,blue=3")
+    assert explicit == {"nir": 5, "red": 1, "green": 2, "blue": 3}
+    with pytest.raises(DeepMapperError, match="has no standard order for 5 bands.*Set BANDS"):
+        raster_band_names([None] * 5, s2)
+    with pytest.raises(DeepMapperError, match="lacks swir16, swir22"):
+        select_bands(by_desc, ["blue", "green", "red", "nir", "swir16", "swir22"], "m", how)
+
+
+def _raster(path, values, dtype):
+    arr = np.asarray(values, dtype=dtype)
+    with rasterio.open(path, "w", driver="GTiff", width=arr.shape[2], height=arr.shape[1], count=arr.shape[0],
+                       dtype=dtype, crs="EPSG:32633", transform=from_origin(0, 0, 10, 10)) as ds:
+        ds.write(arr)
+    return rasterio.open(path)
+
+
+def test_units_detected_and_wrong_scale_refused(tmp_path):
+    rng = np.random.default_rng(0)
+    refl = rng.uniform(0.01, 0.6, (2, 40, 40))
+    with _raster(tmp_path / "r.tif", refl, "float32") as ds:
+        assert reflectance_scale(ds, [1, 2])[0] == 1.0
+        with pytest.raises(DeepMapperError, match="set SCALE=1"):
+            reflectance_scale(ds, [1, 2], scale=0.0001)
+    with _raster(tmp_path / "d.tif", refl * 10000, "uint16") as ds:
+        assert reflectance_scale(ds, [1, 2])[0] == pytest.approx(1e-4)
+        with pytest.raises(DeepMapperError, match="SCALE=0.0001"):
+            reflectance_scale(ds, [1, 2], scale=1.0)
+    with _raster(tmp_path / "z.tif", np.zeros((2, 10, 10)), "float32") as ds:
+        with pytest.raises(DeepMapperError, match="no valid pixels"):
+            reflectance_scale(ds, [1, 2])

@@ -2,7 +2,7 @@
 PY := .venv/bin/python
 VERSION := $(shell sed -n 's/^version=//p' metadata.txt)
 
-.PHONY: setup test demo package clean
+.PHONY: setup test demo package clean translations
 
 setup:
 	bash scripts/setup.sh
@@ -22,3 +22,7 @@ package:
 
 clean:
 	rm -rf .build demo_output dist
+
+# Compile translations (Debian: qttools5-dev-tools provides lrelease). The .qm files are committed.
+translations:
+	lrelease i18n/*.ts

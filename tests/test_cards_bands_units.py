@@ -92,3 +92,15 @@ def test_units_detected_and_wrong_scale_refused(tmp_path):
     with _raster(tmp_path / "z.tif", np.zeros((2, 10, 10)), "float32") as ds:
         with pytest.raises(DeepMapperError, match="no valid pixels"):
             reflectance_scale(ds, [1, 2])
+
+
+def test_french_translation_loads(qgis_app):
+    from qgis.PyQt.QtCore import QCoreApplication, QTranslator
+    from conftest import ROOT
+    translator = QTranslator()
+    assert translator.load(str(ROOT / "i18n" / "deepmapper_fr.qm"))
+    QCoreApplication.installTranslator(translator)
+    try:
+        assert QCoreApplication.translate("DeepMapper", "Cloud mask") == "Masque de nuages"
+    finally:
+        QCoreApplication.removeTranslator(translator)

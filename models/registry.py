@@ -110,11 +110,6 @@ def _sha256(path: str, _size: int, _mtime: int) -> str:
     return h.hexdigest()
 
 
-@lru_cache(maxsize=1)
-def default_registry() -> Registry:
-    return Registry()
-
-
 def sha256_of(path: str | os.PathLike) -> str:
     p = Path(path)
     return _sha256(str(p), p.stat().st_size, p.stat().st_mtime_ns)

@@ -7,6 +7,8 @@ import importlib.util
 PACKAGES = {
     "rasterio": "reading and writing rasters",
     "scipy": "smoothing and dilating masks",
+    "geopandas": "reading reference vectors (accuracy assessment)",
+    "shapely": "geometry operations (object matching, polygons)",
     "onnxruntime": "ONNX models (the UKIS cloud models)",
     "lightgbm": "pixel classifiers (s2cloudless)",
     "torch": "PyTorch models, training",

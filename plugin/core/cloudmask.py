@@ -129,7 +129,9 @@ def run_cloudmask(req: CloudMaskRequest, monitor: Monitor | None = None, registr
             with rasterio.open(probs_path, "w", **geotiff_profile(src, model.n_outputs, "float32", None)) as dst:
                 stats = predict_tiled(reader, model, tile, batch, dataset_sink(dst), monitor.span(0.0, 0.85))
             say(f"Inference: {stats['tiles']} tiles run, {stats['skipped']} all-nodata tiles skipped.")
-            counts = _write_outputs(src, probs_path, req, rules, classes, monitor.span(0.85, 0.95))
+            tags = {"DEEPMAPPER_MODEL": card.summary(), "DEEPMAPPER_INPUT": os.path.basename(req.input),
+                    "DEEPMAPPER_SENSOR": req.sensor}
+            counts = _write_outputs(src, probs_path, req, rules, classes, tags, monitor.span(0.85, 0.95))
         finally:
             remove_quietly(probs_path)
 
@@ -164,7 +166,7 @@ def _check_outputs(req: CloudMaskRequest) -> None:
 
 
 def _write_outputs(src, probs_path: str, req: CloudMaskRequest, rules: ClassRules, classes: list[dict],
-                   monitor: Monitor) -> np.ndarray:
+                   tags: dict[str, str], monitor: Monitor) -> np.ndarray:
     """Class raster (and probability raster) from the temporary probabilities; both appear only if both succeed."""
     with rasterio.open(probs_path) as probs, atomic_path(req.output) as class_tmp:
         prob_ctx = atomic_path(req.output_probability) if req.output_probability else nullcontext()
@@ -172,6 +174,7 @@ def _write_outputs(src, probs_path: str, req: CloudMaskRequest, rules: ClassRule
             class_profile = geotiff_profile(src, 1, "uint8", NODATA_CLASS)
             with rasterio.open(class_tmp, "w", **class_profile) as cls_ds:
                 write_class_metadata(cls_ds, classes)
+                cls_ds.update_tags(**tags)  # provenance, shown by assessaccuracy's report
                 cls_ds.set_band_description(1, "cloud mask: 0 clear, 1 cloud, 2 cloud shadow, 255 nodata")
                 prob_ds = None
                 if prob_tmp:

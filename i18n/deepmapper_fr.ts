@@ -111,5 +111,97 @@
         <source>Missing Python packages: {}. {}</source>
         <translation>Paquets Python manquants : {}. {}</translation>
     </message>
+    <message>
+        <source>Assess accuracy (confusion matrix, F-score, kappa)</source>
+        <translation>Évaluer la précision (matrice de confusion, F-score, kappa)</translation>
+    </message>
+    <message>
+        <source>Accuracy</source>
+        <translation>Précision</translation>
+    </message>
+    <message>
+        <source>Prediction (class raster)</source>
+        <translation>Prédiction (raster de classes)</translation>
+    </message>
+    <message>
+        <source>Band of the prediction</source>
+        <translation>Bande de la prédiction</translation>
+    </message>
+    <message>
+        <source>Reference polygons or points</source>
+        <translation>Polygones ou points de référence</translation>
+    </message>
+    <message>
+        <source>Class field of the reference (names or class ids)</source>
+        <translation>Champ de classe de la référence (noms ou identifiants)</translation>
+    </message>
+    <message>
+        <source>Class mapping, reference=raster (optional, e.g. clear=0,cloud=1,shadow=2)</source>
+        <translation>Correspondance des classes, référence=raster (facultatif, p. ex. clear=0,cloud=1,shadow=2)</translation>
+    </message>
+    <message>
+        <source>Beta of the F-score (1: F1, 2: F2)</source>
+        <translation>Bêta du F-score (1 : F1, 2 : F2)</translation>
+    </message>
+    <message>
+        <source>Positive classes for a binary view (optional, e.g. cloud,cloud shadow)</source>
+        <translation>Classes positives pour une vue binaire (facultatif, p. ex. cloud,cloud shadow)</translation>
+    </message>
+    <message>
+        <source>Class for object-level scores (optional, e.g. building)</source>
+        <translation>Classe pour les scores par objet (facultatif, p. ex. building)</translation>
+    </message>
+    <message>
+        <source>IoU for an object match</source>
+        <translation>IoU pour apparier un objet</translation>
+    </message>
+    <message>
+        <source>Accuracy report</source>
+        <translation>Rapport de précision</translation>
+    </message>
+    <message>
+        <source>HTML files (*.html)</source>
+        <translation>Fichiers HTML (*.html)</translation>
+    </message>
+    <message>
+        <source>Per-class accuracy table</source>
+        <translation>Table de précision par classe</translation>
+    </message>
+    <message>
+        <source>Overall accuracy (0..1)</source>
+        <translation>Précision globale (0..1)</translation>
+    </message>
+    <message>
+        <source>Cohen's kappa</source>
+        <translation>Kappa de Cohen</translation>
+    </message>
+    <message>
+        <source>Macro mean F-beta (0..1)</source>
+        <translation>F-bêta moyen (macro, 0..1)</translation>
+    </message>
+    <message>
+        <source>Support-weighted mean F-beta (0..1)</source>
+        <translation>F-bêta moyen pondéré par l'effectif (0..1)</translation>
+    </message>
+    <message>
+        <source>F-beta of the positive classes (binary view)</source>
+        <translation>F-bêta des classes positives (vue binaire)</translation>
+    </message>
+    <message>
+        <source>Object-level F1 (OBJECT_CLASS)</source>
+        <translation>F1 par objet (OBJECT_CLASS)</translation>
+    </message>
+    <message>
+        <source>Pixels assessed</source>
+        <translation>Pixels évalués</translation>
+    </message>
+    <message>
+        <source>Labelled pixels excluded as nodata</source>
+        <translation>Pixels étiquetés exclus (sans données)</translation>
+    </message>
+    <message>
+        <source>Pixels excluded: reference classes overlap</source>
+        <translation>Pixels exclus : classes de référence superposées</translation>
+    </message>
 </context>
 </TS>

@@ -16,8 +16,8 @@ from .errors import DeepMapperError
 from .inference import dataset_sink, predict_tiled
 from .postprocess import NODATA_CLASS, ClassRules, classify_strips
 from .progress import Monitor
-from .raster_io import (BandReader, atomic_path, geotiff_profile, open_raster, remove_quietly, scratch_path,
-                              write_class_metadata)
+from .raster_io import (BandReader, atomic_path, bounded_gdal_cache, geotiff_profile, open_raster, remove_quietly,
+                              scratch_path, scratch_profile, write_class_metadata)
 from .tiling import tile_spec
 from .units import reflectance_scale
 from .vectorize import polygonize
@@ -84,7 +84,11 @@ def choose_model(registry: Registry, available_bands: Sequence[str], level: str)
 
 def run_cloudmask(req: CloudMaskRequest, monitor: Monitor | None = None, registry: Registry | None = None
                   ) -> CloudMaskResult:
-    monitor = monitor or Monitor()
+    with bounded_gdal_cache():
+        return _run_cloudmask(req, monitor or Monitor(), registry)
+
+
+def _run_cloudmask(req: CloudMaskRequest, monitor: Monitor, registry: Registry | None) -> CloudMaskResult:
     registry = registry or Registry()
     log: list[str] = []
 
@@ -126,7 +130,7 @@ def run_cloudmask(req: CloudMaskRequest, monitor: Monitor | None = None, registr
         probs_path = scratch_path(scratch_dir, "probabilities")
         reader = BandReader(src, indexes, scale, req.offset)
         try:
-            with rasterio.open(probs_path, "w", **geotiff_profile(src, model.n_outputs, "float32", None)) as dst:
+            with rasterio.open(probs_path, "w", **scratch_profile(src, model.n_outputs, "float32")) as dst:
                 stats = predict_tiled(reader, model, tile, batch, dataset_sink(dst), monitor.span(0.0, 0.85))
             say(f"Inference: {stats['tiles']} tiles run, {stats['skipped']} all-nodata tiles skipped.")
             tags = {"DEEPMAPPER_MODEL": card.summary(), "DEEPMAPPER_INPUT": os.path.basename(req.input),

@@ -48,10 +48,11 @@ def choose_device(requested: str = "auto") -> Device:
 
 
 def auto_batch_size(device: Device, tile_size: int, channels: int, bytes_per_pixel_per_channel: int = 4 * 64) -> int:
-    """Tiles per batch from free memory: half of free GPU memory on CUDA; a few tiles on CPU, where larger batches
-    only cost memory. The per-pixel cost is a deliberate overestimate of a U-Net's activations."""
+    """Tiles per batch from free memory: half of free GPU memory on CUDA. On the CPU one tile at a time: the runtimes
+    already use every core inside each layer, and larger batches only cost memory (measured: +160 MB for 4 tiles of
+    the UKIS U-Net, no faster). The per-pixel cost is a deliberate overestimate of a U-Net's activations."""
     if device.kind != "cuda":
-        return 4
+        return 1
     try:
         import torch
         free, _total = torch.cuda.mem_get_info(device.index)

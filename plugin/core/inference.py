@@ -15,7 +15,7 @@ from rasterio.windows import Window
 
 from .progress import Monitor
 from .raster_io import BandReader
-from .tiling import TileSpec, pad_to_window
+from .tiling import TileSpec, mirror_outside
 
 
 class Predictor(Protocol):
@@ -53,20 +53,23 @@ def predict_tiled(reader: BandReader, model: Predictor, tile: TileSpec, batch_si
     wsum = np.zeros((size, span_w), dtype=np.float32)
     stats = {"tiles": 0, "skipped": 0}
     flushed = 0  # image rows already handed to the sink
+    left = -col_origins[0]  # image column 0 inside the strip
+    strip = np.empty((len(fill), size, span_w), dtype=np.float32)  # reused: no per-strip copies of the image
+    valid = np.zeros((size, span_w), dtype=bool)
 
     for i, r0 in enumerate(row_origins):
         r1 = r0 + size
         a0, a1 = max(r0, 0), min(r1, height)
-        data, valid = reader.read_rows(a0, a1)
-        data = np.where(valid[None], data, fill)
-        data = pad_to_window(data, r0, r1, a0, a1, axis=1)
-        data = pad_to_window(data, col_origins[0], col_origins[-1] + size, 0, width, axis=2)
-        valid = pad_to_window(valid, r0, r1, a0, a1, axis=0)
-        valid = pad_to_window(valid, col_origins[0], col_origins[-1] + size, 0, width, axis=1)
-        # Mirrored padding would copy valid pixels outside the image: only real pixels count as valid.
-        inside = np.zeros_like(valid)
-        inside[a0 - r0:a1 - r0, -col_origins[0]:-col_origins[0] + width] = True
-        valid &= inside
+        data, valid_rows = reader.read_rows(a0, a1)
+        np.copyto(data, fill, where=~valid_rows[None])
+        top, bottom = a0 - r0, a1 - r0
+        strip[:, top:bottom, left:left + width] = data
+        mirror_outside(strip, top, bottom, axis=1)
+        mirror_outside(strip, left, left + width, axis=2)
+        del data
+        valid[:] = False  # mirrored pixels outside the image are context, never valid output
+        valid[top:bottom, left:left + width] = valid_rows
+        data = strip
 
         jobs = []
         for c0 in col_origins:
@@ -91,7 +94,7 @@ def predict_tiled(reader: BandReader, model: Predictor, tile: TileSpec, batch_si
         done = min(next_r0, height)
         if done > flushed:
             lo, hi = flushed - r0, done - r0
-            cols = slice(-col_origins[0], -col_origins[0] + width)
+            cols = slice(left, left + width)
             w = wsum[lo:hi, cols]
             out = acc[:, lo:hi, cols] / np.where(w > 0, w, 1.0)
             out[:, ~(valid[lo:hi, cols] & (w > 0))] = np.nan

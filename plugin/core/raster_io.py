@@ -81,6 +81,31 @@ def geotiff_profile(template: rasterio.DatasetReader, count: int, dtype: str, no
     return profile
 
 
+@contextmanager
+def bounded_gdal_cache(megabytes: int = 64) -> Iterator[None]:
+    """Cap GDAL's block cache while streaming, then restore it.
+
+    GDAL keeps written blocks in its cache until it is full (by default 5 % of RAM: 6 GB on a 128 GB desktop), so
+    without a cap the memory of a run would grow with the raster, which strip-wise processing exists to avoid.
+    """
+    from osgeo import gdal
+    previous = gdal.GetCacheMax()
+    gdal.SetCacheMax(min(previous, megabytes * 1024 * 1024))
+    try:
+        yield
+    finally:
+        gdal.SetCacheMax(previous)
+
+
+def scratch_profile(template: rasterio.DatasetReader, count: int, dtype: str) -> dict:
+    """An uncompressed, row-striped GeoTIFF for intermediates: strips are written once and read once, in order."""
+    profile = geotiff_profile(template, count, dtype, None)
+    profile.update(tiled=False, compress=None, blockysize=16, BIGTIFF="YES")
+    profile.pop("blockxsize")
+    profile.pop("predictor", None)
+    return profile
+
+
 def remove_quietly(path: str | os.PathLike) -> None:
     for candidate in (Path(path), Path(str(path) + ".aux.xml")):
         try:

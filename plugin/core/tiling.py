@@ -90,15 +90,22 @@ def tukey(length: int, alpha: float) -> np.ndarray:
     return w
 
 
-def pad_to_window(block: np.ndarray, start: int, stop: int, avail_start: int, avail_stop: int, axis: int) -> np.ndarray:
-    """Pad `block` (which holds pixels [avail_start, avail_stop) along `axis`) to [start, stop) by mirroring."""
-    before = avail_start - start
-    after = stop - avail_stop
-    if before <= 0 and after <= 0:
-        return block
-    pad = [(0, 0)] * block.ndim
-    pad[axis] = (max(before, 0), max(after, 0))
-    return np.pad(block, pad, mode="symmetric")
+def mirror_outside(buf: np.ndarray, lo: int, hi: int, axis: int) -> None:
+    """Fill `buf` outside [lo, hi) along `axis` in place by mirroring (numpy's 'symmetric' padding), without copies
+    of the whole strip: the edge pixel is repeated once, then the row/column order reverses, as often as needed."""
+    view = np.moveaxis(buf, axis, 0)
+    length = view.shape[0]
+    width = hi - lo
+    start = lo
+    while start > 0:
+        n = min(start, width)
+        view[start - n:start] = view[start:start + n][::-1]
+        start -= n
+    end = hi
+    while end < length:
+        n = min(length - end, width)
+        view[end:end + n] = view[end - n:end][::-1]
+        end += n
 
 
 def tile_spec(card, tile_size: int | None = None, overlap: int | None = None) -> TileSpec:

@@ -80,6 +80,19 @@ def current_rss_mb() -> float:
         return float("nan")
 
 
+def hwm_rss_mb() -> float:
+    """Peak RSS of this process image only (Linux VmHWM). Unlike ru_maxrss it does not inherit the parent's peak
+    across fork/exec; the two agree as long as the parent stays small, which is why the parent never builds data."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
+    return float("nan")
+
+
 # --- the mosaic ---------------------------------------------------------------------------------------------------
 
 def mirrored_unit(chip: np.ndarray) -> np.ndarray:
@@ -144,6 +157,11 @@ def _common_imports():
     return CSmask, CloudMaskRequest, run_cloudmask, Monitor
 
 
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _heavy_modules() -> list[str]:
     """Heavy runtimes present in this process (the common imports load neither torch nor lightgbm)."""
     return [m for m in ("torch", "lightgbm") if m in sys.modules]
@@ -151,8 +169,7 @@ def _heavy_modules() -> list[str]:
 
 def case_plugin(size: int, mosaic: Path, workdir: Path) -> dict:
     _CSmask, CloudMaskRequest, run_cloudmask, Monitor = _common_imports()
-    baseline = peak_rss_mb()
-    baseline_now = current_rss_mb()
+    baseline, baseline_now = peak_rss_mb(), current_rss_mb()
     trace: list[tuple[float, float]] = []  # (progress, current RSS MB): is memory flat along the raster?
 
     def progress(fraction: float) -> None:
@@ -160,12 +177,14 @@ def case_plugin(size: int, mosaic: Path, workdir: Path) -> dict:
             trace.append((round(fraction, 3), round(current_rss_mb(), 1)))
 
     output = workdir / f"mask-{size}.tif"
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), _cpu_seconds()
     result = run_cloudmask(CloudMaskRequest(input=str(mosaic), output=str(output), model=MODEL_ID),
                            monitor=Monitor(progress=progress))
-    seconds = time.perf_counter() - t0
-    return {"seconds": seconds, "baseline_rss_mb": baseline, "baseline_current_rss_mb": baseline_now,
-            "input_rss_mb": baseline, "peak_rss_mb": peak_rss_mb(), "end_current_rss_mb": current_rss_mb(),
+    seconds, cpu = time.perf_counter() - t0, _cpu_seconds() - c0
+    return {"seconds": seconds, "cpu_seconds": cpu, "baseline_rss_mb": baseline,
+            "baseline_current_rss_mb": baseline_now,
+            "input_rss_mb": baseline, "peak_rss_mb": peak_rss_mb(), "vm_hwm_mb": hwm_rss_mb(),
+            "end_current_rss_mb": current_rss_mb(),
             "rss_trace": trace, "modules_loaded_by_call": _heavy_modules(),
             "cloud_percent": result.cloud_percent, "shadow_percent": result.shadow_percent,
             "clear_percent": result.clear_percent, "log": result.log}
@@ -173,24 +192,29 @@ def case_plugin(size: int, mosaic: Path, workdir: Path) -> dict:
 
 def case_ukis(size: int) -> dict:
     CSmask, _req, _run, _mon = _common_imports()
-    baseline = peak_rss_mb()
-    baseline_now = current_rss_mb()
+    baseline, baseline_now = peak_rss_mb(), current_rss_mb()
     img = mosaic_array_hwc(size)
     input_rss = current_rss_mb()
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), _cpu_seconds()
     csmask = CSmask(img, band_order=UKIS_BANDS, product_level="l1c", providers=["CPUExecutionProvider"])
-    seconds = time.perf_counter() - t0
+    seconds, cpu = time.perf_counter() - t0, _cpu_seconds() - c0
     classes = csmask.csm[..., 0]
     counts = np.bincount(classes.ravel(), minlength=3).astype(float)
     pct = 100.0 * counts / counts.sum()
-    return {"seconds": seconds, "baseline_rss_mb": baseline, "baseline_current_rss_mb": baseline_now,
-            "input_rss_mb": input_rss, "peak_rss_mb": peak_rss_mb(), "end_current_rss_mb": current_rss_mb(),
-            "modules_loaded_by_call": _heavy_modules(), "cloud_percent": pct[1], "shadow_percent": pct[2], "clear_percent": pct[0]}
+    return {"seconds": seconds, "cpu_seconds": cpu, "baseline_rss_mb": baseline,
+            "baseline_current_rss_mb": baseline_now, "input_rss_mb": input_rss, "peak_rss_mb": peak_rss_mb(), "vm_hwm_mb": hwm_rss_mb(),
+            "end_current_rss_mb": current_rss_mb(), "modules_loaded_by_call": _heavy_modules(),
+            "cloud_percent": pct[1], "shadow_percent": pct[2], "clear_percent": pct[0]}
 
 
 def run_case(args: argparse.Namespace) -> None:
     kind, _, size = args.case.partition("-")
     size = int(size)
+    if kind == "build":  # the mosaic file, in its own process so its memory (GDAL's cache) never reaches a case
+        t0 = time.perf_counter()
+        write_mosaic(Path(args.mosaic), size)
+        print("BENCH-RESULT " + json.dumps({"seconds": time.perf_counter() - t0, "peak_rss_mb": peak_rss_mb()}))
+        return
     if kind == "plugin":
         result = case_plugin(size, Path(args.mosaic), Path(args.workdir))
     elif kind == "ukis":
@@ -201,18 +225,90 @@ def run_case(args: argparse.Namespace) -> None:
     print("BENCH-RESULT " + json.dumps(result))
 
 
-def spawn_case(name: str, extra: list[str], timeout: float) -> dict:
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--case", name] + extra
+def wait_for_quiet(max_wait: float, threshold: float = 0.25, sample: float = 3.0) -> float:
+    """Wait (at most `max_wait` s) until other processes use under `threshold` CPU cores over `sample` seconds, so a
+    case does not start in the middle of someone else's work on a shared machine. Returns the seconds waited."""
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=str(REPO))
+    while True:
+        a = _system_cpu()
+        if a is None:
+            return 0.0
+        time.sleep(sample)
+        b = _system_cpu()
+        if (b[0] - a[0]) / sample < threshold or time.perf_counter() - t0 >= max_wait:
+            return time.perf_counter() - t0
+
+
+def spawn_case(name: str, extra: list[str], timeout: float, env: dict | None = None) -> dict:
+    """Run one case in a fresh interpreter. The parent stays small (it imports neither GDAL nor the runtimes before
+    the cases end): on Linux a child's ru_maxrss starts from the parent's peak at fork/exec."""
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--case", name] + extra
+    t0, stat0, child0 = time.perf_counter(), _system_cpu(), _children_cpu()
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=str(REPO),
+                          env={**os.environ, **(env or {})})
     wall = time.perf_counter() - t0
+    stat1, child1 = _system_cpu(), _children_cpu()
     lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("BENCH-RESULT ")]
     if proc.returncode != 0 or not lines:
         tail = (proc.stderr or proc.stdout)[-3000:]
         return {"case": name, "error": f"exit {proc.returncode}", "stderr_tail": tail, "wall_seconds": wall}
     result = json.loads(lines[-1][len("BENCH-RESULT "):])
     result["wall_seconds"] = wall
+    if stat0 and stat1:  # CPU that other processes (or the hypervisor: steal) took while this case ran
+        result["other_cpu_seconds"] = max(0.0, round(stat1[0] - stat0[0] - (child1 - child0), 1))
+        result["steal_seconds"] = round(stat1[1] - stat0[1], 1)
     return result
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _system_cpu() -> tuple[float, float] | None:
+    """(busy seconds of all CPUs, steal seconds) since boot, from /proc/stat (Linux only)."""
+    try:
+        with open("/proc/stat") as f:
+            fields = [int(x) for x in f.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    tick = os.sysconf("SC_CLK_TCK")
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (fields + [0] * 8)[:8]
+    return (user + nice + system + irq + softirq) / tick, steal / tick
+
+
+def spawn_interleaved(cases: list[tuple[str, list[str]]], args: argparse.Namespace, env: dict) -> list[dict]:
+    """`--repeat` fresh runs of each case, interleaved (A B A B ...) so that load from other processes, which
+    comes and goes, hits every case alike. Per case: the fastest run's record, every run's time, the highest peak."""
+    runs: dict[str, list[dict]] = {name: [] for name, _extra in cases}
+    failed: dict[str, dict] = {}
+    for i in range(args.repeat):
+        for name, extra in cases:
+            if name in failed:
+                continue
+            print(f"  running {name}" + (f" ({i + 1}/{args.repeat})" if args.repeat > 1 else "") + " ...", flush=True)
+            waited = wait_for_quiet(args.quiet_wait) if args.quiet_wait > 0 else 0.0
+            r = spawn_case(name, extra, args.timeout, env)
+            r["waited_for_quiet_s"] = round(waited, 1)
+            _say(r)
+            if "error" in r:
+                failed[name] = r
+            else:
+                runs[name].append(r)
+    out = []
+    for name, _extra in cases:
+        if name in failed:
+            out.append(failed[name])
+            continue
+        done = runs[name]
+        best = dict(min(done, key=lambda r: r["seconds"]))
+        best.update(runs=len(done), seconds_all=[round(r["seconds"], 2) for r in done],
+                    cpu_seconds_all=[round(r["cpu_seconds"], 2) for r in done],
+                    other_cpu_seconds_all=[r.get("other_cpu_seconds") for r in done],
+                    peak_rss_all=[round(r["peak_rss_mb"], 1) for r in done],
+                    peak_rss_mb=max(r["peak_rss_mb"] for r in done), vm_hwm_mb=max(r["vm_hwm_mb"] for r in done))
+        out.append(best)
+    return out
 
 
 # --- report -------------------------------------------------------------------------------------------------------
@@ -223,34 +319,44 @@ def add_derived(results: list[dict]) -> None:
         if "error" in r:
             continue
         r["mpix_per_s"] = r["pixels"] / r["seconds"] / 1e6
+        r["min_cpu_seconds"] = min(r.get("cpu_seconds_all") or [r["cpu_seconds"]])
         r["increment_rss_mb"] = r["peak_rss_mb"] - r["baseline_rss_mb"]
+        hwm = r.get("vm_hwm_mb")
+        if hwm and hwm == hwm and abs(r["peak_rss_mb"] - hwm) > 0.05 * hwm:
+            r["warning"] = (f"ru_maxrss {r['peak_rss_mb']:.0f} MB differs from VmHWM {hwm:.0f} MB: the parent's "
+                            f"peak leaked into the child's ru_maxrss")
+            print(f"WARNING {r['case']}: {r['warning']}")
         if r["kind"] != "plugin" or not ukis:
             continue
         ref_size = r["size"] if r["size"] in ukis else max(ukis)  # throughput is per pixel: nearest is largest
         ref = ukis[ref_size]
         r["ratio_vs_ukis"] = r["mpix_per_s"] / (ref["pixels"] / ref["seconds"] / 1e6)
         r["ratio_vs_ukis_size"] = ref_size
+        # CPU time per pixel is much less disturbed by other processes than wall time (on a shared machine)
+        r["cpu_ratio_vs_ukis"] = (ref["min_cpu_seconds"] / ref["pixels"]) / (r["min_cpu_seconds"] / r["pixels"])
         r["peak_rss_ratio_vs_ukis"] = r["peak_rss_mb"] / ref["peak_rss_mb"] if ref_size == r["size"] else None
 
 
 def markdown_table(results: list[dict]) -> str:
     head = ("| case | pixels | seconds | Mpixel/s | peak RSS MB | baseline RSS MB | increment MB | "
-            "throughput ratio vs ukis |\n|---|---:|---:|---:|---:|---:|---:|---|")
+            "throughput ratio vs ukis | CPU s | ratio by CPU s | others' CPU s |\n"
+            "|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|")
     rows = [head]
     for r in results:
         if "error" in r:
-            rows.append(f"| {r['case']} | | | | | | | failed: {r['error']} |")
+            rows.append(f"| {r['case']} | | | | | | | failed: {r['error']} | | | |")
             continue
         side = f"{r['size']}² = {r['pixels'] / 1e6:.1f} M"
-        ratio = ""
+        ratio = cpu_ratio = ""
         if r.get("ratio_vs_ukis") is not None:
-            ratio = f"{r['ratio_vs_ukis']:.2f}x"
+            ratio, cpu_ratio = f"{r['ratio_vs_ukis']:.2f}x", f"{r['cpu_ratio_vs_ukis']:.2f}x"
             if r["ratio_vs_ukis_size"] != r["size"]:
                 ratio += f" (vs ukis {r['ratio_vs_ukis_size']}²)"
         elif r["kind"] == "ukis":
-            ratio = "1.00x (reference)"
+            ratio, cpu_ratio = "1.00x (reference)", "1.00x"
         rows.append(f"| {r['case']} | {side} | {r['seconds']:.1f} | {r['mpix_per_s']:.3f} | {r['peak_rss_mb']:.0f} | "
-                    f"{r['baseline_rss_mb']:.0f} | {r['increment_rss_mb']:.0f} | {ratio} |")
+                    f"{r['baseline_rss_mb']:.0f} | {r['increment_rss_mb']:.0f} | {ratio} | {r['min_cpu_seconds']:.1f} | "
+                    f"{cpu_ratio} | {r.get('other_cpu_seconds', float('nan')):.1f} |")
     return "\n".join(rows)
 
 
@@ -292,7 +398,15 @@ def main() -> int:
                         help="folder for cloudmask-<timestamp>.json/.md, or a path ending in .json "
                              "(default: benchmarks/results/)")
     parser.add_argument("--workdir", help="where mosaics and outputs go (default: a temporary folder, removed)")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="fresh runs per case; the table shows the fastest time and the highest peak (default 1)")
+    parser.add_argument("--quiet-wait", type=float, default=60, metavar="S",
+                        help="before each run, wait up to S seconds for other processes to leave the CPUs idle "
+                             "(default 60; 0: start at once)")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds per case (default 1800)")
+    parser.add_argument("--gdal-cachemax", metavar="MB",
+                        help="set GDAL_CACHEMAX for the cases (default: GDAL's own, 5%% of RAM); a diagnostic for "
+                             "how much of the plugin's memory is GDAL's block cache")
     # internal: one case in this process
     parser.add_argument("--case", help=argparse.SUPPRESS)
     parser.add_argument("--mosaic", help=argparse.SUPPRESS)
@@ -312,21 +426,20 @@ def main() -> int:
     workdir.mkdir(parents=True, exist_ok=True)
     results: list[dict] = []
     started = time.perf_counter()
+    load_before = _loadavg()
+    env = {"GDAL_CACHEMAX": str(args.gdal_cachemax)} if args.gdal_cachemax else {}
     try:
         for size in sizes:
             mosaic = workdir / f"mosaic-{size}.tif"
-            t0 = time.perf_counter()
-            write_mosaic(mosaic, size)
+            built = spawn_case(f"build-{size}", ["--mosaic", str(mosaic)], args.timeout)
+            if "error" in built:
+                print(f"building the {size}x{size} mosaic failed:\n{built['stderr_tail']}")
+                return 1
             print(f"mosaic {size}x{size}: {mosaic.stat().st_size / 2 ** 20:.0f} MB on disk, "
-                  f"built in {time.perf_counter() - t0:.1f} s", flush=True)
-            if not args.skip_ukis and size <= args.ukis_max:
-                print(f"  running ukis-{size} ...", flush=True)
-                results.append(spawn_case(f"ukis-{size}", [], args.timeout))
-                _say(results[-1])
-            print(f"  running plugin-{size} ...", flush=True)
-            results.append(spawn_case(f"plugin-{size}", ["--mosaic", str(mosaic), "--workdir", str(workdir)],
-                                      args.timeout))
-            _say(results[-1])
+                  f"built in {built['seconds']:.1f} s", flush=True)
+            cases = [(f"ukis-{size}", [])] if not args.skip_ukis and size <= args.ukis_max else []
+            cases.append((f"plugin-{size}", ["--mosaic", str(mosaic), "--workdir", str(workdir)]))
+            results.extend(spawn_interleaved(cases, args, env))
             for path in workdir.glob(f"*-{size}.tif"):
                 path.unlink()
     finally:
@@ -341,24 +454,37 @@ def main() -> int:
     md_path = json_path.with_suffix(".md")
     json_path.parent.mkdir(parents=True, exist_ok=True)
     meta = {"date": datetime.now().isoformat(timespec="seconds"), "model": MODEL_ID, "chip": str(CHIP),
-            "sizes": sizes, "total_seconds": time.perf_counter() - started, "machine": machine_info()}
+            "sizes": sizes, "repeat": args.repeat, "load_average_before": load_before,
+            "load_average_after": _loadavg(), "gdal_cachemax": args.gdal_cachemax or "GDAL default (5% of RAM)",
+            "total_seconds": time.perf_counter() - started, "machine": machine_info()}
     json_path.write_text(json.dumps({"meta": meta, "results": results}, indent=2))
     md_path.write_text(
         f"# Cloud masking benchmark ({meta['date']})\n\nModel `{MODEL_ID}`, mosaic of `{CHIP.name}`; "
         f"{meta['machine'].get('cpus')} CPUs, {meta['machine'].get('mem_total_gb')} GB RAM, "
-        f"onnxruntime {meta['machine'].get('onnxruntime')} (CPUExecutionProvider).\n\n{table}\n")
+        f"onnxruntime {meta['machine'].get('onnxruntime')} (CPUExecutionProvider), GDAL_CACHEMAX: "
+        f"{meta['gdal_cachemax']}.\n\n{table}\n")
     print()
     print(table)
     print(f"\nresults: {json_path} and {md_path.name}; total {meta['total_seconds']:.0f} s")
     return 1 if any("error" in r for r in results) else 0
 
 
+def _loadavg() -> list[float] | None:
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return None
+
+
 def _say(r: dict) -> None:
     if "error" in r:
         print(f"    FAILED ({r['error']}):\n{r['stderr_tail']}", flush=True)
     else:
-        print(f"    {r['seconds']:.1f} s, {r['pixels'] / r['seconds'] / 1e6:.3f} Mpixel/s, peak RSS "
-              f"{r['peak_rss_mb']:.0f} MB (baseline {r['baseline_rss_mb']:.0f} MB)", flush=True)
+        print(f"    {r['seconds']:.1f} s ({r['cpu_seconds']:.1f} CPU s), {r['pixels'] / r['seconds'] / 1e6:.3f} "
+              f"Mpixel/s, peak RSS {r['peak_rss_mb']:.0f} MB (baseline {r['baseline_rss_mb']:.0f} MB); "
+              f"other processes used {r.get('other_cpu_seconds', float('nan')):.1f} CPU s, steal "
+              f"{r.get('steal_seconds', float('nan')):.1f} s; waited {r.get('waited_for_quiet_s', 0):.0f} s for quiet",
+              flush=True)
 
 
 if __name__ == "__main__":

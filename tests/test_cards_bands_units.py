@@ -104,3 +104,17 @@ def test_french_translation_loads(qgis_app):
         assert QCoreApplication.translate("DeepMapper", "Cloud mask") == "Masque de nuages"
     finally:
         QCoreApplication.removeTranslator(translator)
+
+
+def test_onnx_model_on_cpu_does_not_import_torch(tmp_path):
+    """Device choice asks only the model's own runtime: an ONNX run must not pay for importing torch."""
+    import subprocess
+    import sys
+    from conftest import PLUGINS, data_file
+    chip = data_file("clouds/s2_cloud_chip.tif")
+    code = (f"import sys; sys.path.insert(0, {str(PLUGINS)!r})\n"
+            "from deepmapper.plugin.core.cloudmask import CloudMaskRequest, run_cloudmask\n"
+            f"run_cloudmask(CloudMaskRequest({str(chip)!r}, {str(tmp_path / 'm.tif')!r}))\n"
+            "print('TORCH' if 'torch' in sys.modules else 'NO-TORCH')\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert out.stdout.strip().endswith("NO-TORCH"), out.stderr[-1500:]

@@ -113,7 +113,7 @@ def _run_cloudmask(req: CloudMaskRequest, monitor: Monitor, registry: Registry |
                 f"{sensor.product_level.upper()}.")
         tiling = card.tiling
         tile = tile_spec(card, req.tile_size, req.overlap)
-        device = choose_device(req.device)
+        device = choose_device(req.device, card.format)
         batch = req.batch_size or auto_batch_size(device, tile.size, len(card.bands))
         say(f"Device {device.kind}, tiles {tile.size} px, overlap {tile.margin} px ({tile.mode}), batch {batch}.")
         from ...models.backends import load_model  # heavy runtimes load only now

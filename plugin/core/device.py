@@ -18,32 +18,37 @@ class Device:
         return "cuda:%d" % self.index if self.kind == "cuda" else "cpu"
 
 
-def cuda_available() -> bool:
-    """True if torch or onnxruntime can run on a CUDA GPU here (never raises)."""
+# Which runtime runs each model format (see models/backends): only that runtime is asked about CUDA, so an ONNX
+# model never imports torch (about 465 MB and most of a second, measured in docs/benchmarks.md).
+RUNTIMES = {"onnx": "onnxruntime", "torch_state_dict": "torch", "torchscript": "torch", "lightgbm": None}
+
+
+def cuda_available(runtime: str | None) -> bool:
+    """True if `runtime` ('torch' or 'onnxruntime') can run on a CUDA GPU here (never raises)."""
     try:
-        import torch
-        if torch.cuda.is_available():
-            return True
-    except Exception:  # torch missing or broken: try onnxruntime
-        pass
-    try:
-        import onnxruntime
-        return "CUDAExecutionProvider" in onnxruntime.get_available_providers()
-    except Exception:
+        if runtime == "torch":
+            import torch
+            return bool(torch.cuda.is_available())
+        if runtime == "onnxruntime":
+            import onnxruntime
+            return "CUDAExecutionProvider" in onnxruntime.get_available_providers()
+    except Exception:  # runtime missing or broken: the backend reports that itself
         return False
+    return False  # CPU-only runtimes (LightGBM)
 
 
-def choose_device(requested: str = "auto") -> Device:
+def choose_device(requested: str = "auto", model_format: str = "onnx") -> Device:
     requested = (requested or "auto").lower()
     if requested not in DEVICES:
         raise DeepMapperError(f"Unknown DEVICE '{requested}'; use one of {', '.join(DEVICES)}.")
     if requested == "cpu":
         return Device("cpu")
-    if cuda_available():
+    runtime = RUNTIMES.get(model_format)
+    if cuda_available(runtime):
         return Device("cuda")
     if requested == "cuda":
-        raise DeepMapperError("DEVICE=cuda was asked for, but no CUDA GPU is usable here (no GPU, or torch / "
-                              "onnxruntime without CUDA support). Use DEVICE=auto or cpu.")
+        raise DeepMapperError(f"DEVICE=cuda was asked for, but {runtime or 'this model'}'s runtime cannot use a CUDA "
+                              f"GPU here (no GPU, or a build without CUDA). Use DEVICE=auto or cpu.")
     return Device("cpu")
 
 

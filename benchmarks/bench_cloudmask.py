@@ -10,16 +10,23 @@ What it measures, in one run:
 
 The mosaic is the real Sentinel-2 chip ``../shared/data/clouds/s2_cloud_chip.tif`` (512 x 512, 6 float32 bands)
 tiled with mirroring (chip, flipped left-right, flipped up-down, both) so it has no seams; its georeference is the
-chip's, with the pixel grid extended. The mosaic file (tiled, deflate) is written window by window by the parent
-process, so building it never counts towards a case's memory.
+chip's, with the pixel grid extended. The mosaic file (tiled, deflate) is written window by window in a process of its
+own, so building it never counts towards a case's memory.
 
 Every case runs in its own fresh subprocess (this script with ``--case NAME``), which reports JSON on stdout: the
-time of the call, ``ru_maxrss`` at the end (peak RSS of the whole process), the RSS after imports (baseline) and, for
-ukis, the RSS once the input array exists. Peaks therefore never mix between cases.
+time and CPU time of the call, ``ru_maxrss`` at the end (peak RSS of the whole process; cross-checked against
+VmHWM), the RSS after imports (baseline) and, for ukis, the RSS once the input array exists; for the plugin also the
+RSS along the run (is it flat?). Peaks therefore never mix between cases. The parent imports neither GDAL nor the
+runtimes while cases run: on Linux a child's ru_maxrss starts from the parent's peak.
+
+On a shared machine other processes distort wall times: each run first waits (``--quiet-wait``) until the CPUs are
+idle, ``--repeat N`` runs every case N times interleaved (ukis, plugin, ukis, plugin, ...) and keeps the fastest, and
+the table shows the CPU seconds of the call and the CPU seconds other processes used meanwhile.
 
 Run from the repository root::
 
     .venv/bin/python benchmarks/bench_cloudmask.py                 # plugin 4096^2 and 8192^2, ukis 4096^2
+    .venv/bin/python benchmarks/bench_cloudmask.py --repeat 3      # as in docs/benchmarks.md (~10 min, 2 cores)
     .venv/bin/python benchmarks/bench_cloudmask.py --sizes 2048 --skip-ukis
 
 Results go to ``benchmarks/results/cloudmask-<timestamp>.json`` and ``.md`` (``--out``). Skips (exit 0) with a message
@@ -202,7 +209,8 @@ def case_ukis(size: int) -> dict:
     counts = np.bincount(classes.ravel(), minlength=3).astype(float)
     pct = 100.0 * counts / counts.sum()
     return {"seconds": seconds, "cpu_seconds": cpu, "baseline_rss_mb": baseline,
-            "baseline_current_rss_mb": baseline_now, "input_rss_mb": input_rss, "peak_rss_mb": peak_rss_mb(), "vm_hwm_mb": hwm_rss_mb(),
+            "baseline_current_rss_mb": baseline_now, "input_rss_mb": input_rss, "peak_rss_mb": peak_rss_mb(),
+            "vm_hwm_mb": hwm_rss_mb(),
             "end_current_rss_mb": current_rss_mb(), "modules_loaded_by_call": _heavy_modules(),
             "cloud_percent": pct[1], "shadow_percent": pct[2], "clear_percent": pct[0]}
 
@@ -355,8 +363,8 @@ def markdown_table(results: list[dict]) -> str:
         elif r["kind"] == "ukis":
             ratio, cpu_ratio = "1.00x (reference)", "1.00x"
         rows.append(f"| {r['case']} | {side} | {r['seconds']:.1f} | {r['mpix_per_s']:.3f} | {r['peak_rss_mb']:.0f} | "
-                    f"{r['baseline_rss_mb']:.0f} | {r['increment_rss_mb']:.0f} | {ratio} | {r['min_cpu_seconds']:.1f} | "
-                    f"{cpu_ratio} | {r.get('other_cpu_seconds', float('nan')):.1f} |")
+                    f"{r['baseline_rss_mb']:.0f} | {r['increment_rss_mb']:.0f} | {ratio} | "
+                    f"{r['min_cpu_seconds']:.1f} | {cpu_ratio} | {r.get('other_cpu_seconds', float('nan')):.1f} |")
     return "\n".join(rows)
 
 

@@ -52,3 +52,22 @@ def f1(pred, ref, cls: int) -> float:
     fp = ((pred == cls) & (ref != cls)).sum()
     fn = ((pred != cls) & (ref == cls)).sum()
     return float(2 * tp / (2 * tp + fp + fn))
+
+
+def cloudmask_model(name: str):
+    """A QgsProcessingModelAlgorithm with a raster parameter 'scene' feeding a cloudmask child 'mask' whose OUTPUT
+    is the model output 'mask:cloudmask' (the start of every model-builder chain test)."""
+    from qgis.core import (QgsProcessingModelAlgorithm, QgsProcessingModelChildAlgorithm,
+                           QgsProcessingModelChildParameterSource, QgsProcessingModelOutput,
+                           QgsProcessingModelParameter, QgsProcessingParameterRasterLayer)
+    model = QgsProcessingModelAlgorithm(name, "tests")
+    model.addModelParameter(QgsProcessingParameterRasterLayer("scene", "Scene"), QgsProcessingModelParameter("scene"))
+    mask = QgsProcessingModelChildAlgorithm("deepmapper:cloudmask")
+    mask.setChildId("mask")
+    mask.addParameterSources("INPUT", [QgsProcessingModelChildParameterSource.fromModelParameter("scene")])
+    mask.addParameterSources("SENSOR", [QgsProcessingModelChildParameterSource.fromStaticValue("sentinel2_l1c")])
+    mask_out = QgsProcessingModelOutput("cloudmask", "Cloud mask")
+    mask_out.setChildOutputName("OUTPUT")
+    mask.setModelOutputs({"cloudmask": mask_out})
+    model.addChildAlgorithm(mask)
+    return model

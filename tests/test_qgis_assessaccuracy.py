@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import rasterio
 
-from conftest import ROOT, data_file, f1
+from conftest import ROOT, cloudmask_model, data_file, f1
 
 QGIS_PROCESS = ROOT / "scripts" / "qgis_process"
 REFERENCE = "clouds/s2_cloud_chip_reference.gpkg"
@@ -138,26 +138,16 @@ def test_bad_input_raises_and_leaves_no_report(qgis_app, tmp_path, chip_mask, ca
 def test_model_builder_chain_cloudmask_then_assessaccuracy(qgis_app, tmp_path):
     """scene -> cloudmask -> assessaccuracy -> a constant raster made from OVERALL_ACCURACY (a number output
     feeding another step)."""
-    from qgis.core import (QgsProcessingContext, QgsProcessingFeedback, QgsProcessingModelAlgorithm,
-                           QgsProcessingModelChildAlgorithm, QgsProcessingModelChildParameterSource,
-                           QgsProcessingModelOutput, QgsProcessingModelParameter,
-                           QgsProcessingParameterFeatureSource, QgsProcessingParameterRasterLayer)
+    from qgis.core import (QgsProcessingContext, QgsProcessingFeedback, QgsProcessingModelChildAlgorithm,
+                           QgsProcessingModelChildParameterSource, QgsProcessingModelOutput,
+                           QgsProcessingModelParameter, QgsProcessingParameterFeatureSource)
     pytest.importorskip("onnxruntime")
     chip = data_file("clouds/s2_cloud_chip.tif")
     ref = data_file(REFERENCE)
     src = QgsProcessingModelChildParameterSource
-    model = QgsProcessingModelAlgorithm("cloud accuracy", "tests")
-    model.addModelParameter(QgsProcessingParameterRasterLayer("scene", "Scene"), QgsProcessingModelParameter("scene"))
+    model = cloudmask_model("cloud accuracy")
     model.addModelParameter(QgsProcessingParameterFeatureSource("truth", "Reference"),
                             QgsProcessingModelParameter("truth"))
-    mask = QgsProcessingModelChildAlgorithm("deepmapper:cloudmask")
-    mask.setChildId("mask")
-    mask.addParameterSources("INPUT", [src.fromModelParameter("scene")])
-    mask.addParameterSources("SENSOR", [src.fromStaticValue("sentinel2_l1c")])
-    mask_out = QgsProcessingModelOutput("cloudmask", "Cloud mask")
-    mask_out.setChildOutputName("OUTPUT")
-    mask.setModelOutputs({"cloudmask": mask_out})
-    model.addChildAlgorithm(mask)
 
     assess = QgsProcessingModelChildAlgorithm("deepmapper:assessaccuracy")
     assess.setChildId("assess")

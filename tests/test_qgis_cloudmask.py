@@ -7,11 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import numpy as np
 import pytest
 import rasterio
 
-from conftest import ROOT, data_file, f1
+from conftest import ROOT, cloudmask_model, data_file, f1
 
 QGIS_PROCESS = ROOT / "scripts" / "qgis_process"
 
@@ -100,21 +99,10 @@ def test_qgis_process_subprocess_json(tmp_path):
 
 def test_model_builder_chain(qgis_app, tmp_path):
     """cloudmask -> native:rasterlayeruniquevaluesreport in a QgsProcessingModelAlgorithm."""
-    from qgis.core import (QgsProcessingContext, QgsProcessingFeedback, QgsProcessingModelAlgorithm,
-                           QgsProcessingModelChildAlgorithm, QgsProcessingModelChildParameterSource,
-                           QgsProcessingModelOutput, QgsProcessingModelParameter,
-                           QgsProcessingParameterRasterLayer)
+    from qgis.core import (QgsProcessingContext, QgsProcessingFeedback, QgsProcessingModelChildAlgorithm,
+                           QgsProcessingModelChildParameterSource, QgsProcessingModelOutput)
     chip = data_file("clouds/s2_cloud_chip.tif")
-    model = QgsProcessingModelAlgorithm("cloud report", "tests")
-    model.addModelParameter(QgsProcessingParameterRasterLayer("scene", "Scene"), QgsProcessingModelParameter("scene"))
-    mask = QgsProcessingModelChildAlgorithm("deepmapper:cloudmask")
-    mask.setChildId("mask")
-    mask.addParameterSources("INPUT", [QgsProcessingModelChildParameterSource.fromModelParameter("scene")])
-    mask.addParameterSources("SENSOR", [QgsProcessingModelChildParameterSource.fromStaticValue("sentinel2_l1c")])
-    mask_out = QgsProcessingModelOutput("cloudmask", "Cloud mask")
-    mask_out.setChildOutputName("OUTPUT")
-    mask.setModelOutputs({"cloudmask": mask_out})
-    model.addChildAlgorithm(mask)
+    model = cloudmask_model("cloud report")
     report = QgsProcessingModelChildAlgorithm("native:rasterlayeruniquevaluesreport")
     report.setChildId("report")
     report.addParameterSources("INPUT", [QgsProcessingModelChildParameterSource.fromChildOutput("mask", "OUTPUT")])

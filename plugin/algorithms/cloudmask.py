@@ -6,7 +6,7 @@ from qgis.core import (QgsProcessing, QgsProcessingOutputNumber, QgsProcessingOu
                        QgsProcessingParameterRasterLayer, QgsProcessingParameterString,
                        QgsProcessingParameterVectorDestination)
 
-from ..core.bands import PRESETS, SENSOR_KEYS
+from ..core.bands import SENSOR_KEYS
 from ..core.cloudmask import CLOUDMASK_CLASSES, CloudMaskRequest, run_cloudmask
 from .base import DeepMapperAlgorithm
 

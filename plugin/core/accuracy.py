@@ -26,8 +26,12 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
+from . import reference as refmod
 from .errors import DeepMapperError
 from .progress import Monitor
+from .raster_io import atomic_path, open_raster, remove_quietly
+from .report_html import render_report
+from .vectorize import polygonize
 
 
 # -- confusion matrix --------------------------------------------------------------------------------------------
@@ -334,9 +338,6 @@ def assess_accuracy(req: AccuracyRequest, monitor: Monitor | None = None) -> Acc
     """
     import rasterio
 
-    from . import reference as refmod
-    from .raster_io import open_raster
-
     monitor = monitor or Monitor()
     notes: list[str] = []
 
@@ -518,7 +519,6 @@ def _object_scores(req: AccuracyRequest, ds, gdf, class_id: int, name: str) -> O
     import geopandas as gpd
     from shapely.geometry import box
 
-    from .vectorize import polygonize
     if req.band != 1:
         raise DeepMapperError("Object-level scores read band 1 of PREDICTION; leave BAND at 1 or clear OBJECT_CLASS.")
     extent = box(*ds.bounds)
@@ -540,8 +540,6 @@ def _check_outputs(req: AccuracyRequest) -> None:
 
 def _write_outputs(result: AccuracyResult) -> None:
     """HTML report and CSV table, each written to a temporary file and moved into place only when complete."""
-    from .raster_io import atomic_path
-    from .report_html import render_report
     if result.output_csv:
         with atomic_path(result.output_csv) as tmp:
             write_table_csv(result, tmp)
@@ -553,7 +551,6 @@ def _write_outputs(result: AccuracyResult) -> None:
                     fh.write(text)
         except BaseException:
             if result.output_csv:
-                from .raster_io import remove_quietly
                 remove_quietly(result.output_csv)
             raise
 

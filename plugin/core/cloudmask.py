@@ -111,7 +111,6 @@ def _run_cloudmask(req: CloudMaskRequest, monitor: Monitor, registry: Registry |
         if card.product_level not in ("any", sensor.product_level):
             say(f"Note: model '{card.id}' was trained on {card.product_level.upper()} data; the SENSOR preset says "
                 f"{sensor.product_level.upper()}.")
-        tiling = card.tiling
         tile = tile_spec(card, req.tile_size, req.overlap)
         device = choose_device(req.device, card.format)
         batch = req.batch_size or auto_batch_size(device, tile.size, len(card.bands))

@@ -66,10 +66,8 @@ def predict_tiled(reader: BandReader, model: Predictor, tile: TileSpec, batch_si
         strip[:, top:bottom, left:left + width] = data
         mirror_outside(strip, top, bottom, axis=1)
         mirror_outside(strip, left, left + width, axis=2)
-        del data
         valid[:] = False  # mirrored pixels outside the image are context, never valid output
         valid[top:bottom, left:left + width] = valid_rows
-        data = strip
 
         jobs = []
         for c0 in col_origins:
@@ -81,7 +79,7 @@ def predict_tiled(reader: BandReader, model: Predictor, tile: TileSpec, batch_si
                 stats["skipped"] += 1
         for b in range(0, len(jobs), batch_size):
             chunk = jobs[b:b + batch_size]
-            batch = np.stack([data[:, :, x0:x0 + size] for x0 in chunk])
+            batch = np.stack([strip[:, :, x0:x0 + size] for x0 in chunk])
             probs = model.predict(batch)
             for x0, p in zip(chunk, probs):
                 acc[:, :, x0:x0 + size] += p * weights

@@ -19,6 +19,7 @@ from typing import Iterator, Sequence
 import numpy as np
 
 from .errors import DeepMapperError
+from .raster_io import read_class_metadata
 
 POLYGONAL = ("Polygon", "MultiPolygon")
 LINEAR = ("LineString", "MultiLineString", "LinearRing")
@@ -32,7 +33,6 @@ def prediction_classes(path: str | os.PathLike, band: int = 1) -> tuple[list[dic
     Looked up in order: our DEEPMAPPER_CLASSES tag (every DeepMapper output has it), GDAL category names, a GDAL
     raster attribute table with a name column, a QGIS paletted style (.qml) beside the file.
     """
-    from .raster_io import read_class_metadata
     try:
         classes = read_class_metadata(path)
     except Exception:  # noqa: BLE001 - unreadable rasters are reported by the caller

@@ -12,7 +12,7 @@ from typing import Any
 
 from ..plugin.core.errors import DeepMapperError
 
-TASKS = ("cloudmask", "segmentation", "superresolution")
+TASKS = ("cloudmask", "segmentation", "superresolution", "pretrained")  # pretrained: self-supervised weights to fine-tune
 FORMATS = ("onnx", "torch_state_dict", "torchscript", "lightgbm")
 UNITS = ("reflectance", "dn", "any")
 NORMALIZATIONS = ("none", "standard", "minmax")
@@ -37,6 +37,7 @@ SCHEMA: dict[str, Any] = {
         "bands": (list, True, None),
         "units": (str, True, UNITS),
         "product_level": (str, False, ("l1c", "l2a", "any")),
+        "sensor": (str, False, None),  # a SENSOR preset key: how to match bands when the user gives none
         "resolution_m": ((int, float), False, None),
         "normalization": (dict, True, {
             "type": (str, True, NORMALIZATIONS),

@@ -1,5 +1,12 @@
-"""Torch architectures a card can name (card["architecture"] = {"name": ..., "params": {...}})."""
+"""Torch architectures a card can name (card["architecture"] = {"name": ..., "params": {...}}).
+
+Every module in this folder registers its factories with @register; build() imports them all on first use, so a
+new architecture needs only a new file here.
+"""
 from __future__ import annotations
+
+import importlib
+import pkgutil
 
 from ...plugin.core.errors import DeepMapperError
 
@@ -13,8 +20,13 @@ def register(name: str):
     return deco
 
 
+def _load_all() -> None:
+    for info in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{info.name}")
+
+
 def build(spec: dict, in_channels: int, n_classes: int):
-    from . import fcn  # noqa: F401  (registers its architectures)
+    _load_all()
     name = spec.get("name")
     if name not in ARCHITECTURES:
         raise DeepMapperError(f"Unknown architecture '{name}' in a model card; known: {', '.join(ARCHITECTURES)}.")

@@ -254,13 +254,13 @@ def read_reference(path: str | os.PathLike, layer: str | None = None):
     return gdf
 
 
-def check_class_field(gdf, class_field: str) -> None:
+def check_class_field(gdf, class_field: str, layer: str = "reference layer") -> None:
+    fields = ", ".join(c for c in gdf.columns if c != gdf.geometry.name) or "none"
     if not class_field:
-        raise DeepMapperError("CLASS_FIELD is empty; name the reference field that holds the class "
-                              f"(fields: {', '.join(c for c in gdf.columns if c != gdf.geometry.name) or 'none'}).")
+        raise DeepMapperError(f"CLASS_FIELD is empty; name the field of the {layer} that holds the class "
+                              f"(fields: {fields}).")
     if class_field not in gdf.columns or class_field == gdf.geometry.name:
-        fields = ", ".join(c for c in gdf.columns if c != gdf.geometry.name) or "none"
-        raise DeepMapperError(f"The reference layer has no field '{class_field}' (CLASS_FIELD); its fields are: "
+        raise DeepMapperError(f"The {layer} has no field '{class_field}' (CLASS_FIELD); its fields are: "
                               f"{fields}. Pick the field that holds the class.")
 
 

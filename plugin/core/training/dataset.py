@@ -1,0 +1,81 @@
+"""The patch dataset on disk, as extractpatches writes it and trainmodel reads it.
+
+A folder holding:
+- dataset.json: classes (id, name, colour), band names (common names, in order), source raster and labels, CRS,
+  resolution, patch size, split counts, labelled pixels per class and split, per-band statistics of the training
+  patches (mean, std, min, max: the model's normalisation), sampling settings;
+- {train,validation}_images.npy: float32 (N, bands, size, size), NaN where the image has no data;
+- {train,validation}_labels.npy: uint8 (N, size, size) class ids, 255 where there is no label.
+Plain .npy files: memory-mapped by the trainer, readable by any numpy user.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from ..bands import COMMON_NAMES, common_name, preset
+from ..errors import DeepMapperError
+
+DATASET_FILE = "dataset.json"
+FORMAT = "deepmapper-patches"
+SPLITS = ("train", "validation")
+
+
+@dataclass
+class PatchDataset:
+    folder: Path
+    meta: dict
+
+    @classmethod
+    def open(cls, folder: str | Path) -> "PatchDataset":
+        folder = Path(folder)
+        if folder.is_file() and folder.name == DATASET_FILE:
+            folder = folder.parent
+        meta_path = folder / DATASET_FILE
+        if not meta_path.exists():
+            raise DeepMapperError(f"'{folder}' is not a patch dataset (no {DATASET_FILE} inside); create one with "
+                                  f"deepmapper:extractpatches and give its folder as DATASET.")
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        if meta.get("format") != FORMAT:
+            raise DeepMapperError(f"'{meta_path}' is not a DeepMapper patch dataset description.")
+        for split in SPLITS:
+            for kind in ("images", "labels"):
+                if not (folder / f"{split}_{kind}.npy").exists():
+                    raise DeepMapperError(f"The dataset '{folder}' is incomplete: {split}_{kind}.npy is missing; "
+                                          f"extract it again.")
+        return cls(folder, meta)
+
+    bands = property(lambda self: list(self.meta["bands"]))
+    classes = property(lambda self: list(self.meta["classes"]))
+    statistics = property(lambda self: self.meta["statistics"])
+    patch_size = property(lambda self: int(self.meta["patch_size"]))
+
+    def arrays(self, split: str) -> tuple[np.ndarray, np.ndarray]:
+        """(images, labels) of a split, memory-mapped read-only."""
+        return (np.load(self.folder / f"{split}_images.npy", mmap_mode="r"),
+                np.load(self.folder / f"{split}_labels.npy", mmap_mode="r"))
+
+    def band_indexes(self, wanted: str | Sequence[str] | None) -> list[int]:
+        """0-based indexes of the bands named in BANDS ('blue,green,red,nir' or 'B2,B3,B4,B8'); all when empty."""
+        if not wanted:
+            return list(range(len(self.bands)))
+        items = [t.strip() for t in (wanted.replace(";", ",").split(",") if isinstance(wanted, str) else wanted)]
+        sensor = preset(self.meta.get("sensor") or "sentinel2_l2a")
+        out = []
+        for item in filter(None, items):
+            name = common_name(item, sensor) or item.lower()
+            if name not in self.bands:
+                raise DeepMapperError(
+                    f"BANDS names '{item}', which the dataset does not have; its bands are {', '.join(self.bands)}. "
+                    f"Use these names (common names such as {', '.join(COMMON_NAMES[:4])}, or the sensor's band ids).")
+            if self.bands.index(name) in out:
+                raise DeepMapperError(f"BANDS names '{item}' twice.")
+            out.append(self.bands.index(name))
+        return out
+
+    def class_pixels(self, split: str) -> np.ndarray:
+        return np.asarray(self.meta["class_pixels"][split], dtype=np.int64)

@@ -1,0 +1,40 @@
+"""Writing a trained model: weights beside a checked card, both atomically, so MODEL=<card path> works at once."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from ..errors import DeepMapperError
+from ..raster_io import atomic_path
+
+
+def check_card_path(path: str) -> Path:
+    card = Path(path)
+    if card.suffix.lower() != ".json":
+        raise DeepMapperError(f"OUTPUT_MODEL '{path}' must be a .json file (the model card; the weights are written "
+                              f"beside it as .pt).")
+    return card
+
+
+def weights_path_for(card_path: str | os.PathLike) -> Path:
+    return Path(card_path).with_suffix(".pt")
+
+
+def write_model(card: dict, state_dict: dict, card_path: str | os.PathLike) -> Path:
+    """Save `state_dict` as <card>.pt, fill in the card's weights/sha256, check the card, write it. Returns the
+    card path. The card is checked before anything is written: a bad card leaves no files."""
+    import torch
+
+    from ....models.card import ModelCard
+    from ....models.registry import sha256_of
+    card_path = check_card_path(str(card_path))
+    weights = weights_path_for(card_path)
+    card = dict(card, weights=weights.name, sha256="0" * 64)
+    ModelCard.from_dict(card)  # schema errors surface before any file exists
+    with atomic_path(weights) as tmp_weights:
+        torch.save({k: v.detach().cpu() for k, v in state_dict.items()}, tmp_weights)
+        card["sha256"] = sha256_of(tmp_weights)
+        with atomic_path(card_path) as tmp_card:
+            Path(tmp_card).write_text(json.dumps(card, indent=1) + "\n", encoding="utf-8")
+    return card_path

@@ -1,0 +1,332 @@
+"""deepmapper:trainmodel's engine: a patch dataset -> a segmentation model (weights + card), usable as MODEL.
+
+Cross-entropy with class weights (rare classes count more) plus a soft Dice term on the non-background classes;
+AdamW with a one-cycle schedule; augmentation; validation after every epoch on the spatially separate split;
+early stopping on the validation F-score; the best epoch's weights are what is written — also when the user
+cancels, so an interrupted run still leaves the best model so far.
+"""
+from __future__ import annotations
+
+import copy
+import datetime as _dt
+import math
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..accuracy import score
+from ..device import choose_device
+from ..errors import CancelledError, DeepMapperError, MissingDependencyError
+from ..progress import Monitor
+from .augment import augment_batch
+from .dataset import PatchDataset
+from .export import check_card_path, write_model
+from .labels import IGNORE
+from .transfer import adapt_state, count_parameters, freeze_encoder, load_init, merged_normalization
+
+ARCHITECTURE_DEFAULTS = {"unet_light": {"width": 16, "depth": 3}, "unet_resnet": {"depth": 18, "decoder_width": 32}}
+CLASS_WEIGHTING = ("sqrt", "inverse", "none")
+
+
+@dataclass
+class TrainRequest:
+    dataset: str
+    output: str  # the card (.json); the weights go beside it (.pt)
+    architecture: str = "unet_light"
+    architecture_params: dict | None = None  # None: ARCHITECTURE_DEFAULTS
+    bands: str | None = None  # train on these dataset bands only (transfer to sensors that have just these)
+    init_model: str | None = None  # fine-tune / transfer from this model (id or card path)
+    freeze_encoder: bool = False
+    epochs: int = 40
+    batch_size: int = 16
+    learning_rate: float = 2e-3
+    patience: int = 10  # epochs without a better validation F before stopping
+    class_weighting: str = "sqrt"
+    dice: bool = True
+    augment: bool = True
+    train_fraction: float = 1.0  # use only this share of the training patches (label-efficiency studies)
+    device: str = "auto"
+    seed: int = 0
+    threads: int = 0
+    model_id: str | None = None
+    model_name: str | None = None
+    description: str = ""
+    license: str = "Same terms as the training data"
+    tile_size: int = 0  # the card's tile size; 0: 256 (light U-Net) or 512 (ResNet U-Net)
+
+
+@dataclass
+class TrainResult:
+    card: str
+    weights: str
+    best_epoch: int
+    epochs_run: int
+    validation: dict  # overall_accuracy, mean_f, classes: {name: {precision, recall, f1, iou}}
+    cancelled: bool = False
+    stopped_early: bool = False
+    seconds: float = 0.0
+    log: list[str] = field(default_factory=list)
+
+
+def train_model(req: TrainRequest, monitor: Monitor | None = None) -> TrainResult:
+    monitor = monitor or Monitor()
+    try:
+        import torch
+    except ImportError as exc:
+        raise MissingDependencyError("torch", "training models") from exc
+    from ....models.architectures import build
+    from ....models.architectures.unet import size_multiple
+
+    log: list[str] = []
+
+    def say(msg: str) -> None:
+        log.append(msg)
+        monitor.log(msg)
+
+    _check(req)
+    ds = PatchDataset.open(req.dataset)
+    band_idx = ds.band_indexes(req.bands)
+    bands = [ds.bands[i] for i in band_idx]
+    classes = ds.classes
+    n_classes = max(c["id"] for c in classes) + 1
+    init_card, init_state = load_init(req.init_model) if req.init_model else (None, None)
+    arch = req.architecture
+    params = dict(ARCHITECTURE_DEFAULTS.get(arch, {}), **(req.architecture_params or {}))
+    if init_card is not None and init_card.data.get("architecture"):
+        arch = init_card.data["architecture"]["name"]
+        params = dict(init_card.data["architecture"].get("params", {}))
+        say(f"Architecture from INIT_MODEL '{init_card.id}': {arch} {params}.")
+    spec = {"name": arch, "params": params}
+    stats = ds.statistics
+    mean = [stats["mean"][i] for i in band_idx]
+    std = [stats["std"][i] for i in band_idx]
+    mean, std = merged_normalization(init_card, bands, mean, std)
+
+    torch.manual_seed(req.seed)
+    gen = torch.Generator().manual_seed(req.seed)
+    rng = np.random.default_rng(req.seed)
+    if req.threads:
+        torch.set_num_threads(req.threads)
+    device = choose_device(req.device, "torch_state_dict")
+    dev = torch.device(device.torch_name)
+    model = build(spec, in_channels=len(bands), n_classes=n_classes)
+    if init_card is not None:
+        keep_head = init_card.task == "segmentation" and [c["id"] for c in init_card.classes] == \
+            [c["id"] for c in classes] and len(init_card.classes) == n_classes
+        rep = adapt_state(model, init_state, init_card.bands, bands, keep_head)
+        say(f"Started from '{init_card.id}': {rep.copied} tensors copied, {len(rep.reinitialised)} new"
+            + (f"; bands: {', '.join(f'{b} {how}' for b, how in rep.band_map.items())}" if rep.band_map else "")
+            + ".")
+    if req.freeze_encoder:
+        if init_card is None:
+            raise DeepMapperError("FREEZE_ENCODER needs INIT_MODEL: a frozen encoder that was never trained learns "
+                                  "nothing. Give the model to start from, or untick FREEZE_ENCODER.")
+        freeze_encoder(model)
+    total, trainable = count_parameters(model)
+    model.to(dev)
+    say(f"Model {arch} {params}: {total:,} parameters ({trainable:,} trained), bands {', '.join(bands)}, "
+        f"{n_classes} classes, device {device.kind}.")
+
+    train_x, train_y = ds.arrays("train")
+    val_x, val_y = ds.arrays("validation")
+    train_ids = np.arange(len(train_x))
+    if req.train_fraction < 1.0:
+        keep = max(2, int(round(len(train_ids) * req.train_fraction)))
+        train_ids = np.sort(rng.choice(train_ids, keep, replace=False))
+        say(f"Using {keep} of {len(train_x)} training patches (TRAIN_FRACTION {req.train_fraction:g}).")
+    norm_mean = torch.tensor(mean, dtype=torch.float32).view(1, -1, 1, 1)
+    norm_std = torch.tensor(std, dtype=torch.float32).view(1, -1, 1, 1)
+
+    def batch(x_arr, y_arr, ids):
+        x = torch.from_numpy(np.ascontiguousarray(x_arr[np.sort(ids)][:, band_idx])).float()
+        y = torch.from_numpy(np.ascontiguousarray(y_arr[np.sort(ids)])).long()
+        x = (x - norm_mean) / norm_std
+        x = torch.nan_to_num(x, nan=0.0)  # nodata: the band mean (its labels are IGNORE anyway)
+        return x.to(dev), y.to(dev)
+
+    weights = _class_weights(ds.class_pixels("train"), classes, n_classes, req.class_weighting)
+    say("Class weights: " + ", ".join(f"{c['name']} {weights[c['id']]:.2f}" for c in classes) + ".")
+    ce = torch.nn.CrossEntropyLoss(weight=torch.tensor(weights, dtype=torch.float32, device=dev),
+                                   ignore_index=IGNORE)
+    dice_ids = [c["id"] for c in classes if c["name"].lower() != "background"] if req.dice else []
+    optim = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=req.learning_rate,
+                              weight_decay=1e-4)
+    steps_per_epoch = max(1, math.ceil(len(train_ids) / req.batch_size))
+    sched = torch.optim.lr_scheduler.OneCycleLR(optim, max_lr=req.learning_rate, epochs=req.epochs,
+                                                steps_per_epoch=steps_per_epoch, pct_start=0.15)
+    background = [c["id"] for c in classes if c["name"].lower() == "background"]
+    monitored = [c["id"] for c in classes if c["id"] not in background] or [c["id"] for c in classes]
+
+    best = {"f": -1.0, "epoch": 0, "state": None, "scores": None}
+    history: list[dict] = []
+    started = time.time()
+    cancelled = stopped = False
+    epoch = 0
+    try:
+        for epoch in range(1, req.epochs + 1):
+            model.train()
+            if req.freeze_encoder:
+                model.encoder.eval()  # frozen BatchNorm statistics too
+            order = rng.permutation(train_ids)
+            losses = []
+            for b in range(steps_per_epoch):
+                ids = order[b * req.batch_size:(b + 1) * req.batch_size]
+                if len(ids) == 0:
+                    continue
+                x, y = batch(train_x, train_y, ids)
+                if req.augment:
+                    x, y = augment_batch(x, y, gen)
+                logits = model(x)
+                loss = ce(logits, y)
+                if dice_ids:
+                    loss = loss + _dice_loss(logits, y, dice_ids)
+                if not torch.isfinite(loss):
+                    raise DeepMapperError("Training diverged (the loss became NaN); lower LEARNING_RATE.")
+                optim.zero_grad(set_to_none=True)
+                loss.backward()
+                optim.step()
+                sched.step()
+                losses.append(float(loss.detach()))
+                monitor.report((epoch - 1 + (b + 1) / steps_per_epoch) / req.epochs)
+            scores = _validate(model, val_x, val_y, batch, classes, req.batch_size)
+            f = float(np.nanmean([scores.classes[i].f_beta for i, c in enumerate(scores.class_ids)
+                                  if c in monitored]))
+            history.append({"epoch": epoch, "loss": round(float(np.mean(losses)), 5), "val_f": round(f, 5),
+                            "val_oa": round(scores.overall_accuracy, 5)})
+            say(f"Epoch {epoch}/{req.epochs}: loss {np.mean(losses):.4f}, validation F {f:.4f}, "
+                f"OA {scores.overall_accuracy:.4f}")
+            if f > best["f"]:
+                best = {"f": f, "epoch": epoch, "state": copy.deepcopy(model.state_dict()), "scores": scores}
+            elif epoch - best["epoch"] >= req.patience:
+                stopped = True
+                say(f"Early stop: no better validation F for {req.patience} epochs.")
+                break
+    except CancelledError:
+        if best["state"] is None:
+            raise
+        cancelled = True
+        say(f"Cancelled during epoch {epoch}: keeping the best model so far (epoch {best['epoch']}).")
+    seconds = time.time() - started
+    validation = _summary(best["scores"], classes, best["f"])
+    card = _card(req, ds, spec, bands, mean, std, classes, validation, best["epoch"], epoch, history, device.kind,
+                 seconds, init_card, size_multiple(spec), cancelled)
+    path = write_model(card, best["state"], req.output)
+    say(f"Best epoch {best['epoch']}: validation F {best['f']:.4f}, OA {validation['overall_accuracy']:.4f}. "
+        f"Model card: {path}")
+    return TrainResult(str(path), str(path.with_suffix(".pt")), best["epoch"], epoch, validation, cancelled, stopped,
+                       seconds, log)
+
+
+def _check(req: TrainRequest) -> None:
+    check_card_path(req.output)
+    if req.architecture not in ARCHITECTURE_DEFAULTS:
+        raise DeepMapperError(f"Unknown ARCHITECTURE '{req.architecture}'; use one of "
+                              f"{', '.join(ARCHITECTURE_DEFAULTS)}.")
+    if req.epochs < 1 or req.batch_size < 1:
+        raise DeepMapperError("EPOCHS and BATCH_SIZE must be at least 1.")
+    if not 0 < req.train_fraction <= 1:
+        raise DeepMapperError(f"TRAIN_FRACTION must be in (0, 1], not {req.train_fraction}.")
+    if req.class_weighting not in CLASS_WEIGHTING:
+        raise DeepMapperError(f"CLASS_WEIGHTING must be one of {', '.join(CLASS_WEIGHTING)}.")
+    if not req.learning_rate > 0:
+        raise DeepMapperError("LEARNING_RATE must be positive.")
+
+
+def _class_weights(pixels: np.ndarray, classes: list[dict], n: int, how: str) -> list[float]:
+    """Inverse (or inverse square root) class frequency, mean 1 over the classes present; absent ids get 0."""
+    w = np.zeros(n)
+    counts = np.zeros(n)
+    for c, p in zip(classes, pixels):
+        counts[c["id"]] = p
+    present = counts > 0
+    if how == "none":
+        w[present] = 1.0
+    else:
+        freq = counts[present] / counts[present].sum()
+        w[present] = 1.0 / (np.sqrt(freq) if how == "sqrt" else freq)
+        w[present] /= w[present].mean()
+    return w.round(4).tolist()
+
+
+def _dice_loss(logits, y, class_ids: list[int]):
+    """1 - soft Dice over the labelled pixels, averaged over `class_ids` (helps thin or rare classes: F1 is what
+    users are judged on)."""
+    import torch
+    prob = torch.softmax(logits, dim=1)
+    labelled = (y != IGNORE).unsqueeze(1)
+    onehot = torch.zeros_like(prob).scatter_(1, torch.where(y == IGNORE, 0, y).unsqueeze(1), 1.0)
+    prob, onehot = prob * labelled, onehot * labelled
+    inter = (prob * onehot).sum(dim=(0, 2, 3))
+    denom = prob.sum(dim=(0, 2, 3)) + onehot.sum(dim=(0, 2, 3))
+    dice = (2 * inter + 1.0) / (denom + 1.0)
+    return 1.0 - dice[class_ids].mean()
+
+
+def _validate(model, val_x, val_y, batch, classes: list[dict], batch_size: int):
+    import torch
+    model.eval()
+    k = max(c["id"] for c in classes) + 1
+    matrix = np.zeros((k, k), dtype=np.int64)
+    with torch.inference_mode():
+        for b in range(0, len(val_x), batch_size):
+            x, y = batch(val_x, val_y, np.arange(b, min(b + batch_size, len(val_x))))
+            pred = model(x).argmax(dim=1).cpu().numpy()
+            ref = y.cpu().numpy()
+            sel = ref != IGNORE
+            matrix += np.bincount(ref[sel] * k + pred[sel], minlength=k * k).reshape(k, k)
+    return score(list(range(k)), matrix, names={c["id"]: c["name"] for c in classes})
+
+
+def _summary(scores, classes: list[dict], f: float) -> dict:
+    if scores is None:
+        return {"overall_accuracy": float("nan"), "mean_f": float("nan"), "classes": {}}
+    out = {"overall_accuracy": round(scores.overall_accuracy, 4), "kappa": round(scores.kappa, 4),
+           "mean_f": round(f, 4), "pixels": int(scores.total), "classes": {}}
+    for s in scores.classes:
+        if s.scored:
+            out["classes"][s.name] = {"precision": _r(s.precision), "recall": _r(s.recall), "f1": _r(s.f_beta),
+                                      "iou": _r(s.iou), "pixels": s.support}
+    return out
+
+
+def _r(x: float) -> float | None:
+    return None if x != x else round(float(x), 4)
+
+
+def _card(req: TrainRequest, ds: PatchDataset, spec: dict, bands: list[str], mean: list[float], std: list[float],
+          classes: list[dict], validation: dict, best_epoch: int, epochs_run: int, history: list[dict],
+          device: str, seconds: float, init_card, multiple: int, cancelled: bool) -> dict:
+    from pathlib import Path
+    model_id = req.model_id or Path(req.output).stem
+    tile = req.tile_size or (512 if spec["name"] == "unet_resnet" else 256)
+    tile = max(multiple, tile // multiple * multiple)
+    margin = min(tile // 4, max(32, multiple * 2))
+    meta = ds.meta
+    return {
+        "schema_version": 1, "id": model_id, "name": req.model_name or model_id,
+        "description": req.description or (f"{spec['name']} trained by DeepMapper on "
+                                           f"{Path(meta['source']['raster']).name}"),
+        "task": "segmentation", "format": "torch_state_dict", "weights": "", "sha256": "",
+        "architecture": spec, "license": req.license,
+        "source_url": "https://github.com/deepmapper/deepmapper (deepmapper:trainmodel)",
+        "input": {"bands": bands, "units": "any", "product_level": "any",
+                  "resolution_m": meta.get("resolution_m"), "sensor": meta.get("sensor", "sentinel2_l2a"),
+                  "normalization": {"type": "standard", "mean": [round(float(m), 6) for m in mean],
+                                    "std": [round(float(s), 6) for s in std]}},
+        "output": {"activation": "softmax", "classes": classes},
+        "tiling": {"tile_size": tile, "margin": margin, "blend": "crop", "size_multiple": multiple},
+        "half_precision": True,
+        "metrics": {"validation": validation, "best_epoch": best_epoch,
+                    "note": "pixels of the spatially separate validation blocks of the patch dataset"},
+        "training": {
+            "dataset": str(ds.folder), "raster": meta["source"]["raster"], "labels": meta["source"]["labels"],
+            "class_field": meta["source"]["class_field"], "patch_size": meta["patch_size"],
+            "patches": meta["counts"], "train_fraction": req.train_fraction, "epochs_run": epochs_run,
+            "epochs_asked": req.epochs, "batch_size": req.batch_size, "learning_rate": req.learning_rate,
+            "loss": "cross-entropy" + (" + soft Dice" if req.dice else ""), "class_weighting": req.class_weighting,
+            "augmentations": "flips, 90-degree rotations, brightness/contrast, noise" if req.augment else "none",
+            "init_model": init_card.id if init_card is not None else None, "frozen_encoder": req.freeze_encoder,
+            "device": device, "seconds": round(seconds, 1), "seed": req.seed, "cancelled": cancelled,
+            "date": _dt.date.today().isoformat(), "history": history},
+    }

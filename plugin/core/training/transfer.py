@@ -1,0 +1,110 @@
+"""Starting a model from another one: fine-tuning, transfer to another sensor's bands, self-supervised weights.
+
+Band adaptation follows the CNES Sentinel-2 -> SPOT study: the bands both sensors share keep their learnt filters
+(matched by name, in whatever order), bands the old model never saw start from the mean filter. Tensors whose
+shape still fits are copied; the head is re-initialised when the classes differ (or the start was pre-training).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..errors import DeepMapperError
+
+
+@dataclass
+class InitReport:
+    copied: int = 0
+    reinitialised: list[str] = field(default_factory=list)
+    band_map: dict[str, str] = field(default_factory=dict)  # new band -> "copied" or "mean of old bands"
+
+
+def load_init(model: str):
+    """(card, state dict) of the model to start from: a registry id or a card path; weights checked by SHA-256."""
+    import torch
+
+    from ....models.registry import Registry, verified_weights
+    card = Registry().get(model)
+    if card.format != "torch_state_dict":
+        raise DeepMapperError(f"INIT_MODEL '{card.id}' is a {card.format} model; only DeepMapper torch models "
+                              f"(format torch_state_dict) can be fine-tuned.")
+    state = torch.load(str(verified_weights(card)), map_location="cpu", weights_only=True)
+    return card, state
+
+
+def first_conv_key(state: dict, in_channels: int) -> str | None:
+    """The first convolution that reads the input bands (4-D weight whose input dimension is the band count)."""
+    for key, value in state.items():
+        if key.endswith("weight") and value.ndim == 4 and value.shape[1] == in_channels:
+            return key
+    return None
+
+
+def adapt_state(module, init_state: dict, old_bands: list[str], new_bands: list[str],
+                keep_head: bool) -> InitReport:
+    """Load what fits of `init_state` into `module` (in place)."""
+    import torch
+    report = InitReport()
+    target = module.state_dict()
+    conv = first_conv_key(init_state, len(old_bands))
+    for key, value in target.items():
+        src = init_state.get(key)
+        if key.startswith("head.") and not keep_head:
+            report.reinitialised.append(key)
+            continue
+        if src is None:
+            report.reinitialised.append(key)
+            continue
+        if key == conv and (src.shape[1] != value.shape[1] or old_bands != new_bands):
+            mean = src.mean(dim=1)
+            new = torch.empty_like(value)
+            for i, band in enumerate(new_bands):
+                if band in old_bands:
+                    new[:, i] = src[:, old_bands.index(band)]
+                    report.band_map[band] = "copied"
+                else:
+                    new[:, i] = mean
+                    report.band_map[band] = "mean of the old bands"
+            target[key] = new
+            report.copied += 1
+        elif tuple(src.shape) == tuple(value.shape):
+            target[key] = src.clone()
+            report.copied += 1
+        else:
+            report.reinitialised.append(key)
+    module.load_state_dict(target)
+    if report.copied == 0:
+        raise DeepMapperError("INIT_MODEL shares no weights with the new model: use the same ARCHITECTURE as the "
+                              "model you start from.")
+    return report
+
+
+def merged_normalization(init_card, new_bands: list[str], mean: list[float], std: list[float]
+                         ) -> tuple[list[float], list[float]]:
+    """Keep the start model's normalisation for bands it knows (its filters expect it); dataset statistics for
+    the others."""
+    norm = init_card.normalization if init_card is not None else {"type": "none"}
+    if norm.get("type") != "standard":
+        return mean, std
+    old = init_card.bands
+    out_mean = [norm["mean"][old.index(b)] if b in old else m for b, m in zip(new_bands, mean)]
+    out_std = [norm["std"][old.index(b)] if b in old else s for b, s in zip(new_bands, std)]
+    return out_mean, out_std
+
+
+def freeze_encoder(module) -> int:
+    """Stop gradients in `module.encoder`; returns the number of frozen tensors."""
+    if not hasattr(module, "encoder"):
+        raise DeepMapperError("FREEZE_ENCODER needs an architecture with an encoder (unet_light, unet_resnet).")
+    n = 0
+    for p in module.encoder.parameters():
+        p.requires_grad_(False)
+        n += 1
+    return n
+
+
+def count_parameters(module) -> tuple[int, int]:
+    total = sum(int(np.prod(p.shape)) for p in module.parameters())
+    trainable = sum(int(np.prod(p.shape)) for p in module.parameters() if p.requires_grad)
+    return total, trainable

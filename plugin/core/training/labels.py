@@ -52,6 +52,8 @@ def class_table(values: Sequence[object], integer: bool, background: str | None)
                 raise DeepMapperError(f"BACKGROUND '{background}' would take class id 0, which the labels already "
                                       f"use; leave BACKGROUND empty or renumber the classes from 1.")
             names[0] = background
+        # Class ids are output channels: fill gaps so that channel k is class k (unused ids get no pixels).
+        names = {i: names.get(i, f"class {i}") for i in range(max(names) + 1)}
     else:
         names_in = [str(v).strip() for v in distinct]
         if background and background in names_in:

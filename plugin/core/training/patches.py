@@ -292,6 +292,7 @@ def _write_dataset(req: PatchRequest, src, reader: BandReader, lab, labels: Labe
             "dtype": src.dtypes[0], "patch_size": size, "block_size": block,
             "validation_fraction": req.validation_fraction, "seed": req.seed,
             "classes": labels.classes, "ignore_label": IGNORE, "counts": counts, "class_pixels": class_pixels,
+            "windows": {split: [[r0, c0] for r0, c0, s, _ in centres if s == split] for split in SPLITS},
             "statistics": stats.result(names),
         }
         (tmp / DATASET_FILE).write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")

@@ -1,0 +1,113 @@
+"""deepmapper:extractpatches: image + labelled polygons or points -> a patch dataset for deepmapper:trainmodel."""
+from __future__ import annotations
+
+import json
+
+from qgis.core import (QgsProcessing, QgsProcessingOutputNumber, QgsProcessingOutputString,
+                       QgsProcessingParameterEnum, QgsProcessingParameterFeatureSource, QgsProcessingParameterField,
+                       QgsProcessingParameterFolderDestination, QgsProcessingParameterNumber,
+                       QgsProcessingParameterRasterLayer, QgsProcessingParameterString,
+                       QgsProcessingParameterVectorDestination)
+
+from ..core.bands import SENSOR_KEYS
+from ..core.training.patches import PatchRequest, extract_patches
+from .base import DeepMapperAlgorithm
+
+
+class ExtractPatchesAlgorithm(DeepMapperAlgorithm):
+    INPUT, LABELS, CLASS_FIELD, PATCH_SIZE = "INPUT", "LABELS", "CLASS_FIELD", "PATCH_SIZE"
+    MAX_PATCHES, VALIDATION_FRACTION, BLOCK_SIZE = "MAX_PATCHES", "VALIDATION_FRACTION", "BLOCK_SIZE"
+    BACKGROUND, SENSOR, BANDS, POINT_RADIUS, SEED = "BACKGROUND", "SENSOR", "BANDS", "POINT_RADIUS", "SEED"
+    OUTPUT, OUTPUT_FOOTPRINTS = "OUTPUT", "OUTPUT_FOOTPRINTS"
+    required_packages = ("rasterio", "geopandas", "shapely")
+
+    def name(self) -> str:
+        return "extractpatches"
+
+    def displayName(self) -> str:  # noqa: N802
+        return self.tr("Extract training patches")
+
+    def group(self) -> str:
+        return self.tr("Training")
+
+    def groupId(self) -> str:  # noqa: N802
+        return "training"
+
+    def shortHelpString(self) -> str:  # noqa: N802
+        return self.tr(
+            "Cuts an image and its labels into a patch dataset (a folder) for 'Train a segmentation model'.\n\n"
+            "LABELS: polygons (every pixel whose centre is inside takes the class) or points (the pixel they fall "
+            "in, grown by POINT_RADIUS), with a CLASS_FIELD of class names or integer ids (0..254), in any CRS.\n\n"
+            "BACKGROUND: when the labels are exhaustive (e.g. every building of the area is drawn), name the class of "
+            "all other pixels ('background'); leave empty for sparse labels, whose unlabelled pixels are ignored.\n\n"
+            "Sampling is stratified: every class gets an equal share of MAX_PATCHES, centred on its pixels. The "
+            "validation split is spatial: whole blocks of BLOCK_SIZE pixels (0: twice the patch size) go to "
+            "validation, about VALIDATION_FRACTION of each class's pixels, and no labelled pixel is in both splits. "
+            "Nodata pixels carry no label.\n\nThe folder holds dataset.json (classes, bands, statistics for "
+            "normalisation, source) and .npy arrays; OUTPUT_FOOTPRINTS shows where the patches are.")
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        self.addParameter(QgsProcessingParameterRasterLayer(self.INPUT, self.tr("Image")))
+        self.addParameter(QgsProcessingParameterFeatureSource(
+            self.LABELS, self.tr("Labelled polygons or points"),
+            [QgsProcessing.TypeVectorPolygon, QgsProcessing.TypeVectorPoint]))
+        self.addParameter(QgsProcessingParameterField(
+            self.CLASS_FIELD, self.tr("Class field (names or ids)"), parentLayerParameterName=self.LABELS))
+        self.addParameter(QgsProcessingParameterNumber(
+            self.PATCH_SIZE, self.tr("Patch size (pixels)"), QgsProcessingParameterNumber.Integer, 128, minValue=8,
+            maxValue=4096))
+        self.addParameter(QgsProcessingParameterNumber(
+            self.MAX_PATCHES, self.tr("Number of patches (shared equally between classes)"),
+            QgsProcessingParameterNumber.Integer, 400, minValue=4))
+        self.addParameter(QgsProcessingParameterNumber(
+            self.VALIDATION_FRACTION, self.tr("Share of each class's labelled pixels for validation"),
+            QgsProcessingParameterNumber.Double, 0.2, minValue=0.01, maxValue=0.9))
+        self.addParameter(QgsProcessingParameterString(
+            self.BACKGROUND, self.tr("Class of unlabelled pixels (exhaustive labels only, e.g. background)"),
+            optional=True))
+        self.addParameter(QgsProcessingParameterEnum(
+            self.SENSOR, self.tr("Sensor (names the bands when they have no descriptions)"), options=list(SENSOR_KEYS),
+            defaultValue="sentinel2_l2a", usesStaticStrings=True))
+        self.addParameter(QgsProcessingParameterString(
+            self.BANDS, self.tr("Band names in file order (optional, e.g. blue,green,red,nir or pan)"), optional=True))
+        for name, label, default, minimum in (
+                (self.BLOCK_SIZE, self.tr("Validation block size in pixels (0: twice the patch size)"), 0, 0),
+                (self.POINT_RADIUS, self.tr("Pixels labelled around each point"), 0, 0),
+                (self.SEED, self.tr("Random seed"), 0, 0)):
+            param = QgsProcessingParameterNumber(name, label, QgsProcessingParameterNumber.Integer, default,
+                                                 minValue=minimum)
+            param.setFlags(param.flags() | param.FlagAdvanced)
+            self.addParameter(param)
+        self.addParameter(QgsProcessingParameterFolderDestination(self.OUTPUT, self.tr("Patch dataset folder")))
+        self.addParameter(QgsProcessingParameterVectorDestination(
+            self.OUTPUT_FOOTPRINTS, self.tr("Patch footprints"), QgsProcessing.TypeVectorPolygon, optional=True,
+            createByDefault=False))
+        self.addOutput(QgsProcessingOutputNumber("TRAIN_PATCHES", self.tr("Training patches")))
+        self.addOutput(QgsProcessingOutputNumber("VALIDATION_PATCHES", self.tr("Validation patches")))
+        self.addOutput(QgsProcessingOutputString("CLASSES", self.tr("Classes (JSON)")))
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+        labels, _layer = self.vector_path(parameters, self.LABELS, context, feedback)
+        request = PatchRequest(
+            input=self.raster_path(parameters, self.INPUT, context),
+            labels=labels if not _layer else f"{labels}|layername={_layer}",
+            class_field=self.parameterAsString(parameters, self.CLASS_FIELD, context),
+            output=self.parameterAsString(parameters, self.OUTPUT, context),
+            patch_size=self.parameterAsInt(parameters, self.PATCH_SIZE, context),
+            max_patches=self.parameterAsInt(parameters, self.MAX_PATCHES, context),
+            validation_fraction=self.parameterAsDouble(parameters, self.VALIDATION_FRACTION, context),
+            block_size=self.parameterAsInt(parameters, self.BLOCK_SIZE, context),
+            background=(self.parameterAsString(parameters, self.BACKGROUND, context) or "").strip() or None,
+            sensor=self.parameterAsEnumString(parameters, self.SENSOR, context),
+            bands=self.parameterAsString(parameters, self.BANDS, context) or None,
+            point_radius=self.parameterAsInt(parameters, self.POINT_RADIUS, context),
+            seed=self.parameterAsInt(parameters, self.SEED, context),
+            output_footprints=self.optional_output(parameters, self.OUTPUT_FOOTPRINTS, context))
+        result = self.run_engine(lambda: extract_patches(request, self.monitor(feedback)))
+        return {
+            self.OUTPUT: result.output,
+            self.OUTPUT_FOOTPRINTS: request.output_footprints,
+            "TRAIN_PATCHES": result.counts["train"],
+            "VALIDATION_PATCHES": result.counts["validation"],
+            "CLASSES": json.dumps(result.classes),
+        }

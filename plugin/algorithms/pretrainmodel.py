@@ -1,0 +1,97 @@
+"""deepmapper:pretrainmodel: self-supervised pre-training on unlabelled images (masked reconstruction)."""
+from __future__ import annotations
+
+from qgis.core import (QgsProcessing, QgsProcessingException, QgsProcessingOutputNumber,
+                       QgsProcessingParameterEnum, QgsProcessingParameterFileDestination,
+                       QgsProcessingParameterMultipleLayers, QgsProcessingParameterNumber,
+                       QgsProcessingParameterString)
+
+from ..core.bands import SENSOR_KEYS
+from ..core.device import DEVICES
+from ..core.training.pretrain import PretrainRequest, pretrain
+from ..core.training.trainer import ARCHITECTURE_DEFAULTS
+from .base import DeepMapperAlgorithm
+
+
+class PretrainModelAlgorithm(DeepMapperAlgorithm):
+    INPUT, BANDS, SENSOR, ARCHITECTURE = "INPUT", "BANDS", "SENSOR", "ARCHITECTURE"
+    WIDTH, DEPTH, PATCH_SIZE, PATCHES, EPOCHS = "WIDTH", "DEPTH", "PATCH_SIZE", "PATCHES", "EPOCHS"
+    MASK_RATIO, DEVICE, SEED, OUTPUT_MODEL = "MASK_RATIO", "DEVICE", "SEED", "OUTPUT_MODEL"
+    required_packages = ("rasterio", "torch")
+
+    def name(self) -> str:
+        return "pretrainmodel"
+
+    def displayName(self) -> str:  # noqa: N802
+        return self.tr("Pre-train a model without labels")
+
+    def group(self) -> str:
+        return self.tr("Training")
+
+    def groupId(self) -> str:  # noqa: N802
+        return "training"
+
+    def shortHelpString(self) -> str:  # noqa: N802
+        return self.tr(
+            "Self-supervised pre-training: blanks random cells of image patches and trains a U-Net to redraw them. "
+            "No labels are needed, so give as many images of your sensor and area as you have. The result (a card "
+            "of task 'pretrained') is a starting point for 'Train a segmentation model' (INIT_MODEL): with few "
+            "labels it reaches the accuracy that training from scratch needs more labels for (see "
+            "docs/benchmarks.md).\n\nUse the same ARCHITECTURE, WIDTH and DEPTH you will train with, and the bands "
+            "you will train on (BANDS, common names such as pan or blue,green,red,nir; empty: all bands).")
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        self.addParameter(QgsProcessingParameterMultipleLayers(
+            self.INPUT, self.tr("Unlabelled images"), QgsProcessing.TypeRaster))
+        self.addParameter(QgsProcessingParameterString(
+            self.BANDS, self.tr("Bands to use (optional, common names)"), optional=True))
+        self.addParameter(QgsProcessingParameterEnum(
+            self.SENSOR, self.tr("Sensor (names the bands when they have no descriptions)"), options=list(SENSOR_KEYS),
+            defaultValue="sentinel2_l2a", usesStaticStrings=True))
+        self.addParameter(QgsProcessingParameterEnum(
+            self.ARCHITECTURE, self.tr("Architecture"), options=list(ARCHITECTURE_DEFAULTS), defaultValue="unet_light",
+            usesStaticStrings=True))
+        for name, label, default, lo, hi in (
+                (self.WIDTH, self.tr("unet_light: channels of the first level"), 16, 4, 128),
+                (self.DEPTH, self.tr("unet_light: number of poolings"), 3, 1, 6),
+                (self.PATCH_SIZE, self.tr("Patch size (pixels)"), 128, 16, 2048),
+                (self.PATCHES, self.tr("Patches sampled"), 512, 8, 1_000_000),
+                (self.EPOCHS, self.tr("Epochs"), 20, 1, 10_000)):
+            self.addParameter(QgsProcessingParameterNumber(name, label, QgsProcessingParameterNumber.Integer, default,
+                                                           minValue=lo, maxValue=hi))
+        ratio = QgsProcessingParameterNumber(self.MASK_RATIO, self.tr("Share of each patch blanked"),
+                                             QgsProcessingParameterNumber.Double, 0.5, minValue=0.05, maxValue=0.95)
+        seed = QgsProcessingParameterNumber(self.SEED, self.tr("Random seed"), QgsProcessingParameterNumber.Integer, 0,
+                                            minValue=0)
+        for param in (ratio, seed):
+            param.setFlags(param.flags() | param.FlagAdvanced)
+            self.addParameter(param)
+        self.addParameter(QgsProcessingParameterEnum(
+            self.DEVICE, self.tr("Device"), options=list(DEVICES), defaultValue="auto", usesStaticStrings=True))
+        self.addParameter(QgsProcessingParameterFileDestination(
+            self.OUTPUT_MODEL, self.tr("Pre-trained model card"), self.tr("Model cards (*.json)")))
+        self.addOutput(QgsProcessingOutputNumber("RECONSTRUCTION_MSE",
+                                                 self.tr("Masked reconstruction error (band mean = 1)")))
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+        layers = self.parameterAsLayerList(parameters, self.INPUT, context)
+        if not layers:
+            raise QgsProcessingException(self.tr("INPUT needs at least one raster layer."))
+        arch = self.parameterAsEnumString(parameters, self.ARCHITECTURE, context)
+        request = PretrainRequest(
+            inputs=[layer.source() for layer in layers],
+            output=self.parameterAsFileOutput(parameters, self.OUTPUT_MODEL, context),
+            bands=self.parameterAsString(parameters, self.BANDS, context) or None,
+            sensor=self.parameterAsEnumString(parameters, self.SENSOR, context),
+            architecture=arch,
+            architecture_params={"width": self.parameterAsInt(parameters, self.WIDTH, context),
+                                 "depth": self.parameterAsInt(parameters, self.DEPTH, context)}
+            if arch == "unet_light" else None,
+            patch_size=self.parameterAsInt(parameters, self.PATCH_SIZE, context),
+            patches=self.parameterAsInt(parameters, self.PATCHES, context),
+            epochs=self.parameterAsInt(parameters, self.EPOCHS, context),
+            mask_ratio=self.parameterAsDouble(parameters, self.MASK_RATIO, context),
+            device=self.parameterAsEnumString(parameters, self.DEVICE, context) or "auto",
+            seed=self.parameterAsInt(parameters, self.SEED, context))
+        result = self.run_engine(lambda: pretrain(request, self.monitor(feedback)))
+        return {self.OUTPUT_MODEL: result.card, "RECONSTRUCTION_MSE": result.loss}

@@ -1,0 +1,132 @@
+"""deepmapper:trainmodel: a patch dataset -> a segmentation model (card + weights), usable as MODEL everywhere."""
+from __future__ import annotations
+
+import json
+
+from qgis.core import (QgsProcessingOutputNumber, QgsProcessingOutputString, QgsProcessingParameterBoolean,
+                       QgsProcessingParameterEnum, QgsProcessingParameterFile, QgsProcessingParameterFileDestination,
+                       QgsProcessingParameterNumber, QgsProcessingParameterString)
+
+from ..core.device import DEVICES
+from ..core.training.trainer import ARCHITECTURE_DEFAULTS, CLASS_WEIGHTING, TrainRequest, train_model
+from .base import DeepMapperAlgorithm
+
+
+class TrainModelAlgorithm(DeepMapperAlgorithm):
+    DATASET, ARCHITECTURE, BANDS, INIT_MODEL, FREEZE_ENCODER = (
+        "DATASET", "ARCHITECTURE", "BANDS", "INIT_MODEL", "FREEZE_ENCODER")
+    EPOCHS, BATCH_SIZE, LEARNING_RATE, PATIENCE = "EPOCHS", "BATCH_SIZE", "LEARNING_RATE", "PATIENCE"
+    CLASS_WEIGHTING, AUGMENT, WIDTH, DEPTH = "CLASS_WEIGHTING", "AUGMENT", "WIDTH", "DEPTH"
+    TRAIN_FRACTION, DEVICE, SEED, MODEL_ID = "TRAIN_FRACTION", "DEVICE", "SEED", "MODEL_ID"
+    OUTPUT_MODEL = "OUTPUT_MODEL"
+    required_packages = ("rasterio", "torch")
+
+    def name(self) -> str:
+        return "trainmodel"
+
+    def displayName(self) -> str:  # noqa: N802
+        return self.tr("Train a segmentation model")
+
+    def group(self) -> str:
+        return self.tr("Training")
+
+    def groupId(self) -> str:  # noqa: N802
+        return "training"
+
+    def shortHelpString(self) -> str:  # noqa: N802
+        return self.tr(
+            "Trains a U-Net on a patch dataset from 'Extract training patches' and writes a model card (.json) with "
+            "its weights (.pt) beside it: give the card as MODEL to 'Segment an image' (or put it in a folder of "
+            "DEEPMAPPER_MODEL_PATH to use it by its id).\n\n"
+            "ARCHITECTURE: unet_light (fast on CPUs; WIDTH and DEPTH set its size) or unet_resnet (a torchvision "
+            "ResNet-18 encoder whose first convolution takes any band count; best on a GPU).\n\n"
+            "BANDS: train on some of the dataset's bands only, e.g. blue,green,red,nir so that the model also runs on "
+            "SPOT or Pleiades images (transfer between sensors by their shared bands).\n\n"
+            "INIT_MODEL: start from a model (id or card path): fine-tuning, transfer to other bands (shared bands keep "
+            "their filters), or a self-supervised pre-trained model; FREEZE_ENCODER trains only the decoder.\n\n"
+            "Training uses class weights for rare classes, flips/rotations/brightness augmentation, and stops when the "
+            "validation F-score has not improved for PATIENCE epochs. The best epoch is kept — also if you cancel. "
+            "The card records the validation scores and the training data.")
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        self.addParameter(QgsProcessingParameterFile(
+            self.DATASET, self.tr("Patch dataset folder"), behavior=QgsProcessingParameterFile.Folder))
+        self.addParameter(QgsProcessingParameterEnum(
+            self.ARCHITECTURE, self.tr("Architecture"), options=list(ARCHITECTURE_DEFAULTS), defaultValue="unet_light",
+            usesStaticStrings=True))
+        self.addParameter(QgsProcessingParameterString(
+            self.BANDS, self.tr("Bands to train on (optional, e.g. blue,green,red,nir; empty: all)"), optional=True))
+        self.addParameter(QgsProcessingParameterString(
+            self.INIT_MODEL, self.tr("Start from model (optional: id or card path)"), optional=True))
+        self.addParameter(QgsProcessingParameterBoolean(
+            self.FREEZE_ENCODER, self.tr("Freeze the encoder of the start model"), False))
+        self.addParameter(QgsProcessingParameterNumber(
+            self.EPOCHS, self.tr("Epochs (at most)"), QgsProcessingParameterNumber.Integer, 40, minValue=1))
+        self.addParameter(QgsProcessingParameterEnum(
+            self.DEVICE, self.tr("Device"), options=list(DEVICES), defaultValue="auto", usesStaticStrings=True))
+        self.addParameter(QgsProcessingParameterString(
+            self.MODEL_ID, self.tr("Model id (optional; default: the card's file name)"), optional=True))
+        advanced = [
+            QgsProcessingParameterNumber(self.BATCH_SIZE, self.tr("Patches per batch"),
+                                         QgsProcessingParameterNumber.Integer, 16, minValue=1),
+            QgsProcessingParameterNumber(self.LEARNING_RATE, self.tr("Learning rate (peak)"),
+                                         QgsProcessingParameterNumber.Double, 2e-3, minValue=1e-7, maxValue=1.0),
+            QgsProcessingParameterNumber(self.PATIENCE, self.tr("Early stopping patience (epochs)"),
+                                         QgsProcessingParameterNumber.Integer, 10, minValue=1),
+            QgsProcessingParameterEnum(self.CLASS_WEIGHTING, self.tr("Class weighting"), options=list(CLASS_WEIGHTING),
+                                       defaultValue="sqrt", usesStaticStrings=True),
+            QgsProcessingParameterBoolean(self.AUGMENT, self.tr("Augment (flips, rotations, brightness)"), True),
+            QgsProcessingParameterNumber(self.WIDTH, self.tr("unet_light: channels of the first level"),
+                                         QgsProcessingParameterNumber.Integer, 16, minValue=4, maxValue=128),
+            QgsProcessingParameterNumber(self.DEPTH, self.tr("unet_light: number of poolings"),
+                                         QgsProcessingParameterNumber.Integer, 3, minValue=1, maxValue=6),
+            QgsProcessingParameterNumber(self.TRAIN_FRACTION, self.tr("Share of the training patches to use"),
+                                         QgsProcessingParameterNumber.Double, 1.0, minValue=0.01, maxValue=1.0),
+            QgsProcessingParameterNumber(self.SEED, self.tr("Random seed"), QgsProcessingParameterNumber.Integer, 0,
+                                         minValue=0),
+        ]
+        for param in advanced:
+            param.setFlags(param.flags() | param.FlagAdvanced)
+            self.addParameter(param)
+        self.addParameter(QgsProcessingParameterFileDestination(
+            self.OUTPUT_MODEL, self.tr("Model card"), self.tr("Model cards (*.json)")))
+        self.addOutput(QgsProcessingOutputNumber("VALIDATION_F", self.tr("Validation F-score (mean over classes)")))
+        self.addOutput(QgsProcessingOutputNumber("VALIDATION_OA", self.tr("Validation overall accuracy")))
+        self.addOutput(QgsProcessingOutputNumber("BEST_EPOCH", self.tr("Best epoch")))
+        self.addOutput(QgsProcessingOutputString("VALIDATION_SCORES", self.tr("Validation scores per class (JSON)")))
+        self.addOutput(QgsProcessingOutputString("MODEL_ID", self.tr("Model id")))
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+        arch = self.parameterAsEnumString(parameters, self.ARCHITECTURE, context)
+        params = {"width": self.parameterAsInt(parameters, self.WIDTH, context),
+                  "depth": self.parameterAsInt(parameters, self.DEPTH, context)} if arch == "unet_light" else None
+        request = TrainRequest(
+            dataset=self.parameterAsFile(parameters, self.DATASET, context),
+            output=self.parameterAsFileOutput(parameters, self.OUTPUT_MODEL, context),
+            architecture=arch, architecture_params=params,
+            bands=self.parameterAsString(parameters, self.BANDS, context) or None,
+            init_model=(self.parameterAsString(parameters, self.INIT_MODEL, context) or "").strip() or None,
+            freeze_encoder=self.parameterAsBoolean(parameters, self.FREEZE_ENCODER, context),
+            epochs=self.parameterAsInt(parameters, self.EPOCHS, context),
+            batch_size=self.parameterAsInt(parameters, self.BATCH_SIZE, context),
+            learning_rate=self.parameterAsDouble(parameters, self.LEARNING_RATE, context),
+            patience=self.parameterAsInt(parameters, self.PATIENCE, context),
+            class_weighting=self.parameterAsEnumString(parameters, self.CLASS_WEIGHTING, context),
+            augment=self.parameterAsBoolean(parameters, self.AUGMENT, context),
+            train_fraction=self.parameterAsDouble(parameters, self.TRAIN_FRACTION, context),
+            device=self.parameterAsEnumString(parameters, self.DEVICE, context) or "auto",
+            seed=self.parameterAsInt(parameters, self.SEED, context),
+            model_id=(self.parameterAsString(parameters, self.MODEL_ID, context) or "").strip() or None)
+        result = self.run_engine(lambda: train_model(request, self.monitor(feedback)))
+        if result.cancelled:
+            feedback.reportError(self.tr("Training was cancelled; the best model so far (epoch {}) was written.")
+                                 .format(result.best_epoch), False)
+        val = result.validation
+        return {
+            self.OUTPUT_MODEL: result.card,
+            "VALIDATION_F": val.get("mean_f"),
+            "VALIDATION_OA": val.get("overall_accuracy"),
+            "BEST_EPOCH": result.best_epoch,
+            "VALIDATION_SCORES": json.dumps(val.get("classes", {})),
+            "MODEL_ID": json.load(open(result.card, encoding="utf-8"))["id"],
+        }

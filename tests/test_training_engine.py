@@ -1,0 +1,197 @@
+"""Patch extraction, training, transfer and pre-training on the real Aberystwyth scene (tiny settings: seconds)."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from conftest import data_file
+
+SCENE = "landcover/aberystwyth_s2_10m.tif"
+POLYGONS = "landcover/aberystwyth_training_polygons.gpkg"
+TINY = {"width": 8, "depth": 2}
+
+
+def _extract(tmp_path, name="ds", **kw):
+    from deepmapper.plugin.core.training.patches import PatchRequest, extract_patches
+    args = dict(patch_size=32, max_patches=80, seed=1)
+    args.update(kw)
+    return extract_patches(PatchRequest(str(data_file(SCENE)), str(data_file(POLYGONS)), "class",
+                                        str(tmp_path / name), **args))
+
+
+@pytest.fixture(scope="module")
+def dataset(tmp_path_factory):
+    return _extract(tmp_path_factory.mktemp("patches"), output_footprints=None)
+
+
+def _train(dataset, out, **kw):
+    from deepmapper.plugin.core.training.trainer import TrainRequest, train_model
+    args = dict(epochs=2, batch_size=16, architecture_params=TINY, threads=2, patience=5)
+    args.update(kw)
+    return train_model(TrainRequest(dataset.output, str(out), **args))
+
+
+def test_dataset_layout_classes_statistics(dataset):
+    from deepmapper.plugin.core.training.dataset import PatchDataset
+    ds = PatchDataset.open(dataset.output)
+    assert [c["name"] for c in ds.classes] == ["forest", "grass", "urban", "water"]
+    assert ds.bands == ["blue", "green", "red", "rededge1", "rededge2", "rededge3", "nir", "nir08", "swir16", "swir22"]
+    x, y = ds.arrays("train")
+    assert x.shape[1:] == (10, 32, 32) and x.dtype == np.float32 and y.dtype == np.uint8
+    assert dataset.counts["train"] >= 20 and dataset.counts["validation"] >= 5
+    assert set(np.unique(y)) <= {0, 1, 2, 3, 255}
+    for split in ("train", "validation"):  # every class is in both splits (stratified)
+        assert all(n > 0 for n in dataset.class_pixels[split]), (split, dataset.class_pixels)
+    stats = ds.statistics
+    valid = x[:, 6][np.isfinite(x[:, 6])]
+    assert stats["mean"][6] == pytest.approx(valid.mean(), rel=1e-3)  # NIR, surface reflectance x 1000
+
+
+def test_no_labelled_pixel_in_both_splits(dataset):
+    from deepmapper.plugin.core.training.dataset import PatchDataset
+    ds = PatchDataset.open(dataset.output)
+    seen = {}
+    for split in ("train", "validation"):
+        _, y = ds.arrays(split)
+        cover = np.zeros((947, 930), bool)
+        for (r0, c0), patch in zip(ds.meta["windows"][split], y):
+            cover[r0:r0 + 32, c0:c0 + 32] |= patch != 255
+        seen[split] = cover
+    assert seen["train"].any() and seen["validation"].any()
+    assert not (seen["train"] & seen["validation"]).any()
+
+
+def test_nodata_pixels_carry_no_label(tmp_path):
+    ds = _extract(tmp_path, max_patches=200)
+    from deepmapper.plugin.core.training.dataset import PatchDataset
+    x, y = PatchDataset.open(ds.output).arrays("train")
+    assert not (np.isnan(x).any(axis=1) & (y != 255)).any()
+
+
+def test_footprints_written(tmp_path):
+    import geopandas as gpd
+    ds = _extract(tmp_path, output_footprints=str(tmp_path / "patches.gpkg"))
+    gdf = gpd.read_file(tmp_path / "patches.gpkg")
+    assert len(gdf) == ds.counts["train"] + ds.counts["validation"]
+    assert set(gdf["split"]) == {"train", "validation"} and gdf.crs.to_epsg() == 27700
+
+
+@pytest.mark.parametrize("case, message", [
+    ("outside", "lie outside it"),
+    ("no_field", "has no field 'kind'.*class"),
+    ("too_big", "smaller than PATCH_SIZE 2048"),
+    ("one_polygon", "Too few samples for PATCH_SIZE"),
+])
+def test_bad_inputs_are_explained(tmp_path, case, message):
+    import geopandas as gpd
+    from deepmapper.plugin.core.errors import DeepMapperError
+    gdf = gpd.read_file(data_file(POLYGONS))
+    kw = {}
+    if case == "outside":
+        gdf = gdf.set_geometry(gdf.geometry.translate(50_000, 0))
+    elif case == "too_big":
+        kw["patch_size"] = 2048
+    elif case == "one_polygon":
+        gdf = gdf.iloc[[0]]
+    labels = tmp_path / "labels.gpkg"
+    gdf.to_file(labels)
+    from deepmapper.plugin.core.training.patches import PatchRequest, extract_patches
+    with pytest.raises(DeepMapperError, match=message):
+        extract_patches(PatchRequest(str(data_file(SCENE)), str(labels), "kind" if case == "no_field" else "class",
+                                     str(tmp_path / "out"), patch_size=kw.get("patch_size", 32)))
+    assert not (tmp_path / "out").exists()
+
+
+def test_output_folder_with_other_files_is_refused(tmp_path):
+    from deepmapper.plugin.core.errors import DeepMapperError
+    (tmp_path / "ds").mkdir()
+    (tmp_path / "ds" / "thesis.docx").write_text("precious")
+    with pytest.raises(DeepMapperError, match="not a patch dataset folder"):
+        _extract(tmp_path)
+    assert (tmp_path / "ds" / "thesis.docx").read_text() == "precious"
+
+
+def test_training_writes_a_card_usable_as_model(dataset, tmp_path):
+    from deepmapper.models.backends import load_model
+    from deepmapper.models.registry import Registry
+    from deepmapper.plugin.core.device import Device
+    result = _train(dataset, tmp_path / "lc.json", epochs=3)
+    card = Registry().get(str(tmp_path / "lc.json"), "segmentation")
+    assert card.bands[0] == "blue" and [c["name"] for c in card.classes] == ["forest", "grass", "urban", "water"]
+    assert card.data["metrics"]["validation"]["overall_accuracy"] == result.validation["overall_accuracy"]
+    assert card.data["training"]["epochs_run"] == 3 and len(card.data["training"]["history"]) == 3
+    model = load_model(card, Device("cpu"))
+    probs = model.predict(np.zeros((1, 10, 64, 64), np.float32))
+    assert probs.shape == (1, 4, 64, 64) and np.allclose(probs.sum(axis=1), 1, atol=1e-5)
+
+
+def test_cancel_keeps_the_best_checkpoint(dataset, tmp_path):
+    from deepmapper.plugin.core.progress import Monitor
+    from deepmapper.plugin.core.training.trainer import TrainRequest, train_model
+    calls = {"n": 0}
+
+    def cancelled() -> bool:
+        calls["n"] += 1
+        return calls["n"] > 12  # after the first epoch (a handful of batches) has been validated
+
+    result = train_model(TrainRequest(dataset.output, str(tmp_path / "c.json"), epochs=50, batch_size=8,
+                                      architecture_params=TINY), Monitor(is_cancelled=cancelled))
+    assert result.cancelled and 1 <= result.best_epoch < 50
+    card = json.loads((tmp_path / "c.json").read_text())
+    assert card["training"]["cancelled"] is True and (tmp_path / "c.pt").exists()
+
+
+def test_cancel_before_any_epoch_leaves_nothing(dataset, tmp_path):
+    from deepmapper.plugin.core.errors import CancelledError
+    from deepmapper.plugin.core.progress import Monitor
+    from deepmapper.plugin.core.training.trainer import TrainRequest, train_model
+    with pytest.raises(CancelledError):
+        train_model(TrainRequest(dataset.output, str(tmp_path / "c.json"), architecture_params=TINY),
+                    Monitor(is_cancelled=lambda: True))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_band_subset_and_transfer_from_a_model_with_other_bands(dataset, tmp_path):
+    from deepmapper.plugin.core.errors import DeepMapperError
+    ten = _train(dataset, tmp_path / "ten.json", epochs=1)
+    four = _train(dataset, tmp_path / "four.json", epochs=1, bands="B2,B3,B4,B8", init_model=ten.card)
+    card = json.loads((tmp_path / "four.json").read_text())
+    assert card["input"]["bands"] == ["blue", "green", "red", "nir"]
+    assert card["training"]["init_model"] == "ten"
+    assert any("copied" in line and "nir copied" in line for line in four.log)
+    with pytest.raises(DeepMapperError, match="BANDS names 'pan'.*its bands are blue"):
+        _train(dataset, tmp_path / "x.json", bands="pan")
+    with pytest.raises(DeepMapperError, match="FREEZE_ENCODER needs INIT_MODEL"):
+        _train(dataset, tmp_path / "x.json", freeze_encoder=True)
+
+
+def test_freeze_encoder_keeps_encoder_weights(dataset, tmp_path):
+    import torch
+    first = _train(dataset, tmp_path / "a.json", epochs=1)
+    _train(dataset, tmp_path / "b.json", epochs=1, init_model=first.card, freeze_encoder=True)
+    a = torch.load(tmp_path / "a.pt", weights_only=True)
+    b = torch.load(tmp_path / "b.pt", weights_only=True)
+    assert all(torch.equal(a[k], b[k]) for k in a if k.startswith("encoder.") and "weight" in k)
+    assert not all(torch.equal(a[k], b[k]) for k in a if k.startswith("decoder."))
+
+
+def test_pretraining_then_fine_tuning(dataset, tmp_path):
+    from deepmapper.plugin.core.training.pretrain import PretrainRequest, pretrain
+    pre = pretrain(PretrainRequest([str(data_file(SCENE))], str(tmp_path / "ssl.json"), patch_size=32, patches=32,
+                                   epochs=3, batch_size=16, architecture_params=TINY))
+    card = json.loads((tmp_path / "ssl.json").read_text())
+    assert card["task"] == "pretrained" and len(card["input"]["bands"]) == 10
+    assert pre.loss < 1.0  # better than predicting the band mean
+    tuned = _train(dataset, tmp_path / "tuned.json", epochs=1, init_model=pre.card)
+    assert any("Started from 'ssl'" in line for line in tuned.log)
+
+
+def test_resnet_unet_takes_any_band_count():
+    import torch
+    from deepmapper.models.architectures import build
+    for bands in (1, 4, 13):
+        net = build({"name": "unet_resnet", "params": {"depth": 18}}, in_channels=bands, n_classes=3).eval()
+        with torch.no_grad():
+            assert net(torch.zeros(1, bands, 64, 64)).shape == (1, 3, 64, 64)

@@ -10,7 +10,7 @@ import importlib.util
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Collection, Iterable
 
 from ..plugin.core.errors import DeepMapperError
 from .card import CardError, ModelCard
@@ -57,8 +57,27 @@ class Registry:
                 f"Give one of these ids or the path of a model card (.json).")
         if task and card.task != task:
             raise DeepMapperError(f"Model '{card.id}' is a {card.task} model, not a {task} model; "
-                                  f"choose one of: {', '.join(self.ids(task))}.")
+                                  f"choose one of: {', '.join(self.ids(task)) or 'none is installed'}.")
         return card
+
+    def best_for(self, task: str, bands: Collection[str] | Callable[[ModelCard], Collection[str]],
+                 level: str | None = None) -> ModelCard | None:
+        """The model to use when the user names none, or None if no installed model of `task` fits.
+
+        A model fits when every band it needs is in `bands` (or in `bands(card)`, for callers whose band matching
+        depends on the card, e.g. on its sensor preset) and its weights are installed. Among those: a product level
+        matching `level` ('any' always matches; None: no preference), then the highest priority, then the most
+        bands (more information), then the id, so the choice never depends on the order folders were read in.
+        """
+        ranked = []
+        for cid in self.ids(task):
+            card = self.cards[cid]
+            have = bands(card) if callable(bands) else bands
+            if not all(b in have for b in card.bands) or not self.available(card)[0]:
+                continue
+            level_match = level is None or card.product_level in (level, "any")
+            ranked.append(((level_match, card.priority, len(card.bands), card.id), card))
+        return max(ranked, key=lambda r: r[0])[1] if ranked else None
 
     def available(self, card: ModelCard) -> tuple[bool, str]:
         try:

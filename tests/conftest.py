@@ -71,3 +71,104 @@ def cloudmask_model(name: str):
     mask.setModelOutputs({"cloudmask": mask_out})
     model.addChildAlgorithm(mask)
     return model
+
+
+# -- small deterministic segmentation models (cards + torch state dicts) for the segment tests -------------------------
+LANDCOVER_CLASSES = [{"id": 1, "name": "forest", "color": "#1b7837"}, {"id": 2, "name": "grass", "color": "#a6dba0"},
+                     {"id": 3, "name": "urban", "color": "#d73027"}, {"id": 4, "name": "water", "color": "#4575b4"}]
+
+
+def _box_fcn(in_channels: int, n_classes: int, weight, bias, shift: float):
+    """The registered 'fcn' (depth 1) set by hand: a 3x3 mean of each normalised band plus `shift` (which keeps it
+    positive, so the ReLU is the identity), then a linear classifier."""
+    import torch
+    from deepmapper.models.architectures import build
+    spec = {"name": "fcn", "params": {"width": in_channels, "depth": 1}}
+    module = build(spec, in_channels=in_channels, n_classes=n_classes)
+    conv, bn, _relu, head = module
+    with torch.no_grad():
+        conv.weight.zero_()
+        for c in range(in_channels):
+            conv.weight[c, c] = 1.0 / 9.0
+        conv.bias.fill_(shift)
+        bn.running_mean.zero_()
+        bn.running_var.fill_(1.0 - bn.eps)  # BatchNorm in eval mode is then exactly the identity
+        bn.weight.fill_(1.0)
+        bn.bias.zero_()
+        head.weight.copy_(torch.as_tensor(weight, dtype=torch.float32)[:, :, None, None])
+        head.bias.copy_(torch.as_tensor(bias, dtype=torch.float32))
+    return spec, module
+
+
+def write_card(folder: Path, card_id: str, spec, module, bands, units, mean, std, classes, tile=64, margin=2,
+               priority=1000, sensor=None, **extra) -> Path:
+    """Save `module`'s state dict and a valid card for it in `folder`; returns the card path."""
+    import json
+    import torch
+    from deepmapper.models.registry import sha256_of
+    folder.mkdir(parents=True, exist_ok=True)
+    weights = folder / f"{card_id}.pt"
+    torch.save(module.state_dict(), weights)
+    card = {"schema_version": 1, "id": card_id, "name": card_id.replace("_", " "), "task": "segmentation",
+            "format": "torch_state_dict", "architecture": spec, "weights": weights.name, "sha256": sha256_of(weights),
+            "license": "CC0-1.0", "source_url": "tests/conftest.py", "priority": priority,
+            "input": {"bands": list(bands), "units": units,
+                      "normalization": {"type": "standard", "mean": list(map(float, mean)),
+                                        "std": list(map(float, std))},
+                      **({"sensor": sensor} if sensor else {})},
+            "output": {"activation": "softmax", "classes": classes},
+            "tiling": {"tile_size": tile, "margin": margin, "blend": "crop"}, **extra}
+    path = folder / f"{card_id}.json"
+    path.write_text(json.dumps(card, indent=1))
+    return path
+
+
+@pytest.fixture(scope="session")
+def segmentation_models(tmp_path_factory):
+    """A folder with two hand-made segmentation models, deterministic and quick on the CPU:
+
+    test_landcover: 10 Sentinel-2 bands (raw uint16 values, units 'dn'), nearest class centre of the Aberystwyth
+    training polygons after a 3x3 mean; classes forest/grass/urban/water with ids 1..4 (not 0-based on purpose).
+    test_buildings: 1 band 'pan', 3x3 mean brighter than the scene's 85th percentile -> building, else background.
+    """
+    pytest.importorskip("torch")
+    import geopandas as gpd
+    import numpy as np
+    import rasterio
+    from rasterio.features import rasterize
+    from scipy import ndimage
+    scene, polygons = data_file("landcover/aberystwyth_s2_10m.tif"), data_file(
+        "landcover/aberystwyth_training_polygons.gpkg")
+    pan = data_file("buildings/atlanta_pan_050cm.tif")
+    folder = tmp_path_factory.mktemp("models")
+
+    with rasterio.open(scene) as src:
+        data = src.read().astype(np.float64)
+        valid = (data != 0).all(axis=0)
+        shapes = gpd.read_file(polygons).to_crs(src.crs)
+        index = {c["name"]: i for i, c in enumerate(LANDCOVER_CLASSES)}
+        labels = rasterize(zip(shapes.geometry, shapes["class"].map(index)), out_shape=valid.shape,
+                           transform=src.transform, fill=255, dtype="uint8")
+    mean = np.array([b[valid].mean() for b in data])
+    std = np.array([b[valid].std() for b in data])
+    z = ndimage.uniform_filter((data - mean[:, None, None]) / std[:, None, None], size=(1, 3, 3), mode="mirror")
+    centres = np.stack([z[:, (labels == k) & valid].mean(axis=1) for k in range(len(LANDCOVER_CLASSES))])
+    shift = float(np.ceil(-z[:, valid].min())) + 1.0
+    # logits_k = c_k . z - |c_k|^2 / 2 (nearest centre), with z = y - shift
+    bias = -(centres * shift).sum(axis=1) - (centres ** 2).sum(axis=1) / 2
+    spec, module = _box_fcn(10, 4, centres, bias, shift)
+    landcover = write_card(folder, "test_landcover", spec, module,
+                           ["blue", "green", "red", "rededge1", "rededge2", "rededge3", "nir", "nir08", "swir16",
+                            "swir22"], "dn", mean, std, LANDCOVER_CLASSES, tile=256, sensor="sentinel2_l2a")
+
+    with rasterio.open(pan) as src:
+        values = src.read(1).astype(np.float64)
+    m, s = float(values.mean()), float(values.std())
+    threshold = (np.percentile(values, 85) - m) / s
+    shift = float(np.ceil((m - values.min()) / s)) + 1.0
+    spec, module = _box_fcn(1, 2, [[0.0], [4.0]], [0.0, -4.0 * (shift + threshold)], shift)
+    buildings = write_card(folder, "test_buildings", spec, module, ["pan"], "any", [m], [s],
+                           [{"id": 0, "name": "background"}, {"id": 1, "name": "building", "color": "#ff00ff"}],
+                           tile=256)
+    return {"folder": folder, "landcover": landcover, "buildings": buildings, "scene": scene, "polygons": polygons,
+            "pan": pan, "labels": labels}

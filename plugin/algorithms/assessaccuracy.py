@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 
 from qgis.core import (QgsCoordinateReferenceSystem, QgsFeature, QgsFeatureSink, QgsField, QgsFields, QgsProcessing,
-                       QgsProcessingException, QgsProcessingOutputNumber, QgsProcessingParameterBand,
+                       QgsProcessingOutputNumber, QgsProcessingParameterBand,
                        QgsProcessingParameterFeatureSink, QgsProcessingParameterFeatureSource,
                        QgsProcessingParameterField, QgsProcessingParameterFileDestination,
                        QgsProcessingParameterNumber, QgsProcessingParameterRasterLayer, QgsProcessingParameterString,
@@ -14,7 +14,6 @@ from qgis.PyQt.QtCore import QVariant
 from ..core.accuracy import AccuracyRequest, assess_accuracy
 from .base import DeepMapperAlgorithm
 
-VECTOR_FORMATS = ["gpkg", "shp", "geojson", "json", "fgb", "sqlite", "gml", "kml", "csv", "tab", "gpx"]
 
 
 class AssessAccuracyAlgorithm(DeepMapperAlgorithm):
@@ -102,11 +101,7 @@ class AssessAccuracyAlgorithm(DeepMapperAlgorithm):
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         prediction = self.raster_path(parameters, self.PREDICTION, context)
-        if self.parameterAsSource(parameters, self.REFERENCE, context) is None:
-            raise QgsProcessingException(self.tr("REFERENCE is not a vector layer; give polygons or points with a "
-                                                 "class field."))
-        reference, layer_name = self.parameterAsCompatibleSourceLayerPathAndLayerName(
-            parameters, self.REFERENCE, context, VECTOR_FORMATS, "gpkg", feedback)
+        reference, layer_name = self.vector_path(parameters, self.REFERENCE, context, feedback)
         raster_layer = self.parameterAsRasterLayer(parameters, self.PREDICTION, context)
         vector_layer = self.parameterAsVectorLayer(parameters, self.REFERENCE, context)
         request = AccuracyRequest(

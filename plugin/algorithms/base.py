@@ -17,6 +17,7 @@ from ..core.progress import Monitor
 
 PLUGIN_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ICON_PATH = os.path.join(PLUGIN_DIR, "icons", "deepmapper.svg")
+VECTOR_FORMATS = ["gpkg", "shp", "geojson", "json", "fgb", "sqlite", "gml", "kml", "csv", "tab", "gpx"]
 
 
 class DeepMapperAlgorithm(QgsProcessingAlgorithm):
@@ -99,6 +100,16 @@ class DeepMapperAlgorithm(QgsProcessingAlgorithm):
             raise QgsProcessingException(self.tr("{} must be a file-based raster (GDAL), not a '{}' layer; save it "
                                                  "as GeoTIFF first.").format(name, layer.providerType()))
         return layer.source()
+
+    def vector_path(self, parameters: dict, name: str, context, feedback) -> tuple[str, str | None]:
+        """A file path (and layer name) the engine can read for a vector parameter: file layers as they are, memory
+        or database layers exported to a temporary GeoPackage."""
+        if self.parameterAsSource(parameters, name, context) is None:
+            raise QgsProcessingException(self.tr("{} is not a vector layer; give polygons or points with a class "
+                                                 "field.").format(name))
+        path, layer = self.parameterAsCompatibleSourceLayerPathAndLayerName(
+            parameters, name, context, VECTOR_FORMATS, "gpkg", feedback)
+        return path, layer or None
 
     def optional_output(self, parameters: dict, name: str, context) -> str | None:
         if parameters.get(name) is None:

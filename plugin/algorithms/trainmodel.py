@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from qgis.core import (QgsProcessingOutputNumber, QgsProcessingOutputString, QgsProcessingParameterBoolean,
                        QgsProcessingParameterEnum, QgsProcessingParameterFile, QgsProcessingParameterFileDestination,
@@ -128,5 +129,5 @@ class TrainModelAlgorithm(DeepMapperAlgorithm):
             "VALIDATION_OA": val.get("overall_accuracy"),
             "BEST_EPOCH": result.best_epoch,
             "VALIDATION_SCORES": json.dumps(val.get("classes", {})),
-            "MODEL_ID": json.load(open(result.card, encoding="utf-8"))["id"],
+                    "MODEL_ID": json.loads(Path(result.card).read_text(encoding="utf-8"))["id"],
         }

@@ -340,11 +340,7 @@ def assess_accuracy(req: AccuracyRequest, monitor: Monitor | None = None) -> Acc
 
     monitor = monitor or Monitor()
     notes: list[str] = []
-
-    def say(msg: str) -> None:
-        notes.append(msg)
-        monitor.log(msg)
-
+    say = monitor.recorder(notes)
     _check_outputs(req)
     if not (req.beta > 0 and math.isfinite(req.beta)):
         raise DeepMapperError(f"BETA must be a positive number (1 for F1, 2 for F2), not {req.beta}.")

@@ -34,6 +34,16 @@ class Monitor:
         if self.is_cancelled():
             raise CancelledError()
 
+    def recorder(self, notes: list[str]) -> Callable[[str], None]:
+        """A `say(message)` function that logs each message and also keeps it in `notes`, so that results can carry
+        what the user was told (tests and reports read it) without every engine repeating the same closure."""
+
+        def say(message: str) -> None:
+            notes.append(message)
+            self.log(message)
+
+        return say
+
     def span(self, start: float, end: float) -> "Monitor":
         """A monitor whose 0..1 maps onto [start, end] of this one (for multi-pass work)."""
         s0, s1 = self._span

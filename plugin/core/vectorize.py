@@ -1,20 +1,27 @@
 """Class raster -> simplified polygons with a class field, streamed through GDAL (memory stays flat)."""
 from __future__ import annotations
 
+import glob
 import os
-from typing import Sequence
+import shutil
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator, Sequence
 
+import numpy as np
 from osgeo import gdal, ogr, osr
 
-from .errors import DeepMapperError
+from .errors import CancelledError, DeepMapperError
 from .progress import Monitor
-from .raster_io import atomic_path, remove_quietly, scratch_path
+from .raster_io import remove_quietly, scratch_path
 
 gdal.UseExceptions()
 ogr.UseExceptions()
 
 _DRIVERS = {".gpkg": "GPKG", ".shp": "ESRI Shapefile", ".geojson": "GeoJSON", ".json": "GeoJSON",
             ".fgb": "FlatGeobuf"}
+_SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn", ".sbx")
 
 
 def polygonize(class_raster: str, out_path: str, classes: Sequence[dict], keep: Sequence[int],
@@ -29,42 +36,86 @@ def polygonize(class_raster: str, out_path: str, classes: Sequence[dict], keep: 
     if ext not in _DRIVERS:
         raise DeepMapperError(f"Cannot write polygons to '{out_path}': use one of {', '.join(_DRIVERS)}.")
     names = {int(c["id"]): c["name"] for c in classes}
-    src = gdal.Open(class_raster)
-    band = src.GetRasterBand(1)
-    # A mask band selects the kept classes: everything else (other classes, nodata) yields no polygon.
-    mask_path = scratch_path(os.path.dirname(os.path.abspath(out_path)), "mask")
-    mem = gdal.GetDriverByName("GTiff").Create(mask_path, src.RasterXSize, src.RasterYSize, 1, gdal.GDT_Byte,
-                                               ["COMPRESS=DEFLATE", "TILED=YES"])
-    mem.SetGeoTransform(src.GetGeoTransform())
-    mem.SetProjection(src.GetProjection())
-    mask = mem.GetRasterBand(1)
-    for yoff in range(0, src.RasterYSize, 1024):
-        rows = min(1024, src.RasterYSize - yoff)
-        data = band.ReadAsArray(0, yoff, src.RasterXSize, rows)
-        keepmask = (data[..., None] == list(keep)).any(axis=-1).astype("uint8")
-        mask.WriteArray(keepmask, 0, yoff)
-    srs = osr.SpatialReference()
-    if src.GetProjection():
-        srs.ImportFromWkt(src.GetProjection())
-    raw_ds = ogr.GetDriverByName("Memory").CreateDataSource("raw")
-    raw = raw_ds.CreateLayer("raw", srs=srs, geom_type=ogr.wkbPolygon)
-    raw.CreateField(ogr.FieldDefn("class_id", ogr.OFTInteger))
+    folder = os.path.dirname(os.path.abspath(out_path))
+    mask_path = scratch_path(folder, "mask")
+    # Raw polygons go to a scratch GeoPackage, not to memory: a city of buildings is millions of polygons.
+    raw_path = scratch_path(folder, "polygons", ".gpkg")
+    src = band = mem = mask = raw_ds = raw = None
     try:
-        gdal.Polygonize(band, mask, raw, 0, [], callback=lambda frac, *_: (monitor.report(frac * 0.8), 1)[1])
-    finally:
-        mask = mem = None
+        src = gdal.Open(class_raster)
+        band = src.GetRasterBand(1)
+        # A mask band selects the kept classes: everything else (other classes, nodata) yields no polygon.
+        mem = gdal.GetDriverByName("GTiff").Create(mask_path, src.RasterXSize, src.RasterYSize, 1, gdal.GDT_Byte,
+                                                   ["COMPRESS=DEFLATE", "TILED=YES"])
+        mem.SetGeoTransform(src.GetGeoTransform())
+        mem.SetProjection(src.GetProjection())
+        mask = mem.GetRasterBand(1)
+        keep_values = list(keep)
+        for yoff in range(0, src.RasterYSize, 1024):
+            rows = min(1024, src.RasterYSize - yoff)
+            data = band.ReadAsArray(0, yoff, src.RasterXSize, rows)
+            mask.WriteArray(np.isin(data, keep_values).astype("uint8"), 0, yoff)
+            monitor.check()
+        srs = osr.SpatialReference()
+        if src.GetProjection():
+            srs.ImportFromWkt(src.GetProjection())
+        raw_ds = ogr.GetDriverByName("GPKG").CreateDataSource(raw_path)
+        raw = raw_ds.CreateLayer("raw", srs=srs, geom_type=ogr.wkbPolygon, options=["SPATIAL_INDEX=NO"])
+        raw.CreateField(ogr.FieldDefn("class_id", ogr.OFTInteger))
+        raw.StartTransaction()  # one transaction: SQLite would commit every polygon otherwise (much slower)
+        _polygonize(band, mask, raw, monitor.span(0.0, 0.8))
+        raw.CommitTransaction()
+        mask = mem = band = src = None
         remove_quietly(mask_path)
-    written = 0
-    with atomic_path(out_path) as tmp:
-        out_ds = ogr.GetDriverByName(_DRIVERS[ext]).CreateDataSource(tmp)
-        layer = out_ds.CreateLayer(os.path.splitext(os.path.basename(out_path))[0], srs=srs,
-                                   geom_type=ogr.wkbMultiPolygon)
+        raw.ResetReading()
+        with _atomic_vector(out_path) as tmp:
+            written = _write_polygons(raw, tmp, _DRIVERS[ext], os.path.splitext(os.path.basename(out_path))[0], srs,
+                                      names, min_area, simplify, monitor.span(0.8, 1.0), raw.GetFeatureCount())
+    finally:
+        raw = raw_ds = mask = mem = band = src = None  # close before deleting
+        remove_quietly(mask_path)
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            remove_quietly(raw_path + suffix)
+    monitor.report(1.0)
+    return written
+
+
+def _polygonize(band: gdal.Band, mask: gdal.Band, layer: ogr.Layer, monitor: Monitor) -> None:
+    """gdal.Polygonize with progress; a cancel is raised as CancelledError, not as GDAL's 'user terminated'."""
+    cancelled = []
+
+    def progress(fraction: float, *_args: object) -> int:
+        try:
+            monitor.report(fraction)
+        except CancelledError:
+            cancelled.append(True)
+            return 0
+        return 1
+
+    try:
+        gdal.Polygonize(band, mask, layer, 0, [], callback=progress)
+    except RuntimeError:
+        if cancelled:
+            raise CancelledError() from None
+        raise
+    if cancelled:
+        raise CancelledError()
+
+
+def _write_polygons(raw: ogr.Layer, path: str, driver: str, layer_name: str, srs: osr.SpatialReference,
+                    names: dict[int, str], min_area: float, simplify: float, monitor: Monitor, total: int) -> int:
+    """Copy raw polygons to the output, one at a time: drop small ones, simplify, add class name and area."""
+    out_ds = ogr.GetDriverByName(driver).CreateDataSource(path)
+    try:
+        layer = out_ds.CreateLayer(layer_name, srs=srs, geom_type=ogr.wkbMultiPolygon)
         layer.CreateField(ogr.FieldDefn("class_id", ogr.OFTInteger))
         layer.CreateField(ogr.FieldDefn("class", ogr.OFTString))
-        area_field = ogr.FieldDefn("area", ogr.OFTReal)
-        layer.CreateField(area_field)
+        layer.CreateField(ogr.FieldDefn("area", ogr.OFTReal))
+        written = 0
         layer.StartTransaction()
-        for feat in raw:
+        for read, feat in enumerate(raw, start=1):
+            if read % 10000 == 0:
+                monitor.report(read / max(total, 1))
             geom = feat.GetGeometryRef()
             area = geom.GetArea()
             if area < min_area:
@@ -80,6 +131,31 @@ def polygonize(class_raster: str, out_path: str, classes: Sequence[dict], keep: 
             layer.CreateFeature(out)
             written += 1
         layer.CommitTransaction()
-        out_ds = None
-    monitor.report(1.0)
+    finally:
+        layer = out_ds = None  # closes (and flushes) the file
     return written
+
+
+@contextmanager
+def _atomic_vector(final_path: str) -> Iterator[str]:
+    """Like raster_io.atomic_path, for formats made of several files (a shapefile's .shp, .shx, .dbf, .prj, .cpg).
+
+    The file is written under its final name in a hidden folder beside the target; on success its sidecars, then
+    the main file, are moved into place (each move atomic), replacing those of an older result; on failure the
+    folder is deleted and an existing result is left as it was.
+    """
+    final = Path(final_path)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{final.stem}.", dir=final.parent))
+    try:
+        tmp = work / final.name
+        yield str(tmp)
+        produced = sorted(work.iterdir(), key=lambda p: p == tmp)  # the main file last
+        if final.suffix.lower() == ".shp":
+            for old in final.parent.glob(glob.escape(final.stem) + ".*"):
+                if old.suffix.lower() in _SHAPEFILE_PARTS:
+                    old.unlink()
+        for part in produced:
+            os.replace(part, final.parent / part.name)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)

@@ -1,0 +1,121 @@
+"""deepmapper:segment: semantic segmentation (buildings, land cover, any segmentation model with a card)."""
+from __future__ import annotations
+
+import json
+
+from qgis.core import (QgsProcessing, QgsProcessingOutputNumber, QgsProcessingOutputString,
+                       QgsProcessingParameterEnum, QgsProcessingParameterNumber, QgsProcessingParameterRasterDestination,
+                       QgsProcessingParameterRasterLayer, QgsProcessingParameterString,
+                       QgsProcessingParameterVectorDestination)
+
+from ..core.bands import SENSOR_KEYS
+from ..core.classify_raster import DEFAULT_SENSOR
+from ..core.segment import SegmentRequest, run_segment
+from .base import DeepMapperAlgorithm
+
+SENSOR_AUTO = "auto"  # the model's own preset (card input.sensor), else DEFAULT_SENSOR
+
+
+class SegmentAlgorithm(DeepMapperAlgorithm):
+    INPUT, MODEL, SENSOR, BANDS, SCALE, OFFSET = "INPUT", "MODEL", "SENSOR", "BANDS", "SCALE", "OFFSET"
+    VECTOR_CLASSES, MIN_AREA = "VECTOR_CLASSES", "MIN_AREA"
+    OUTPUT, OUTPUT_PROBABILITY, OUTPUT_VECTOR = "OUTPUT", "OUTPUT_PROBABILITY", "OUTPUT_VECTOR"
+
+    # The model's runtime (torch or onnxruntime) is checked when the model loads, with a message naming it.
+    required_packages = ("rasterio", "scipy")
+
+    def name(self) -> str:
+        return "segment"
+
+    def displayName(self) -> str:  # noqa: N802
+        return self.tr("Segment image (buildings, land cover)")
+
+    def group(self) -> str:
+        return self.tr("Segmentation")
+
+    def groupId(self) -> str:  # noqa: N802
+        return "segmentation"
+
+    def shortHelpString(self) -> str:  # noqa: N802
+        return self.tr(
+            "Classifies every pixel of an image with a semantic segmentation model and writes a class raster "
+            "(255 = nodata), styled with the model's class names and colours; optionally class polygons and "
+            "per-class probabilities.\n\n"
+            "MODEL: a model id or the path of a model card (.json), for any PyTorch or ONNX segmentation model. "
+            "Empty picks the best installed segmentation model whose bands the image has: e.g. the building model "
+            "for a 1-band panchromatic image, the land-cover model (forest, grass, urban, water) for a 10-band "
+            "Sentinel-2 image.\n\n"
+            "SENSOR tells which band is which when the bands have no descriptions. 'auto' uses the preset the "
+            "model's card names, else Sentinel-2 L2A. BANDS overrides it: names in band order ('B2,B3,B4,B8') or "
+            "pairs ('blue=1,nir=4'). An image with exactly the model's number of bands and no band names is read "
+            "in the model's band order.\n\n"
+            "SCALE applies to models that take reflectance: 0 detects reflectance (0..1) versus digital numbers; "
+            "models that take raw values get the values as they are.\n\n"
+            "VECTOR_CLASSES: which classes become polygons (names or ids, comma-separated); empty: every class but "
+            "one named 'background'. One polygon per connected region, simplified by one pixel, holes kept; "
+            "MIN_AREA drops smaller ones. Fields: class_id, class, area.\n\n"
+            "Outputs for the model builder: MODEL_ID, POLYGON_COUNT, CLASS_PERCENTAGES (JSON: class name -> % of "
+            "valid pixels).\n\nThe image is processed tile by tile with overlap (no seams), in flat memory; "
+            "outputs appear only when complete.")
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        self.addParameter(QgsProcessingParameterRasterLayer(self.INPUT, self.tr("Input image")))
+        self.addParameter(QgsProcessingParameterString(
+            self.MODEL, self.tr("Model id or model card path (empty: best for the bands)"), optional=True))
+        self.addParameter(QgsProcessingParameterEnum(
+            self.SENSOR, self.tr("Sensor (auto: the model's own, else {})").format(DEFAULT_SENSOR),
+            options=[SENSOR_AUTO, *SENSOR_KEYS], defaultValue=SENSOR_AUTO, usesStaticStrings=True))
+        self.addParameter(QgsProcessingParameterString(
+            self.BANDS, self.tr("Band mapping (optional, e.g. B2,B3,B4,B8 or blue=1,nir=4)"), optional=True))
+        scale = QgsProcessingParameterNumber(self.SCALE, self.tr("Scale to reflectance (0: detect)"),
+                                             QgsProcessingParameterNumber.Double, 0.0, minValue=0.0)
+        offset = QgsProcessingParameterNumber(self.OFFSET, self.tr("Offset to reflectance"),
+                                              QgsProcessingParameterNumber.Double, 0.0)
+        for param in (scale, offset):
+            param.setFlags(param.flags() | param.FlagAdvanced)
+            self.addParameter(param)
+        self.add_inference_parameters()
+        self.addParameter(QgsProcessingParameterString(
+            self.VECTOR_CLASSES, self.tr("Classes to polygonise (optional, e.g. building; empty: all but "
+                                         "background)"), optional=True))
+        self.addParameter(QgsProcessingParameterNumber(
+            self.MIN_AREA, self.tr("Minimum polygon area (map units²)"), QgsProcessingParameterNumber.Double, 0.0,
+            minValue=0.0))
+        self.addParameter(QgsProcessingParameterRasterDestination(self.OUTPUT, self.tr("Classes")))
+        self.addParameter(QgsProcessingParameterRasterDestination(
+            self.OUTPUT_PROBABILITY, self.tr("Class probabilities"), optional=True, createByDefault=False))
+        self.addParameter(QgsProcessingParameterVectorDestination(
+            self.OUTPUT_VECTOR, self.tr("Class polygons"), QgsProcessing.TypeVectorPolygon, optional=True,
+            createByDefault=False))
+        self.addOutput(QgsProcessingOutputString("MODEL_ID", self.tr("Model used")))
+        self.addOutput(QgsProcessingOutputNumber("POLYGON_COUNT", self.tr("Number of polygons written")))
+        self.addOutput(QgsProcessingOutputString(
+            "CLASS_PERCENTAGES", self.tr("Class shares, JSON: class name -> % of valid pixels")))
+        self.addOutput(QgsProcessingOutputNumber("NODATA_PIXELS", self.tr("Nodata pixels")))
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+        sensor = self.parameterAsEnumString(parameters, self.SENSOR, context) or SENSOR_AUTO
+        request = SegmentRequest(
+            input=self.raster_path(parameters, self.INPUT, context),
+            output=self.parameterAsOutputLayer(parameters, self.OUTPUT, context),
+            model=(self.parameterAsString(parameters, self.MODEL, context) or "").strip() or None,
+            sensor=None if sensor == SENSOR_AUTO else sensor,
+            bands=self.parameterAsString(parameters, self.BANDS, context) or None,
+            scale=self.parameterAsDouble(parameters, self.SCALE, context) or None,
+            offset=self.parameterAsDouble(parameters, self.OFFSET, context),
+            output_probability=self.optional_output(parameters, self.OUTPUT_PROBABILITY, context),
+            output_vector=self.optional_output(parameters, self.OUTPUT_VECTOR, context),
+            min_area=self.parameterAsDouble(parameters, self.MIN_AREA, context),
+            vector_classes=(self.parameterAsString(parameters, self.VECTOR_CLASSES, context) or "").strip() or None,
+            **self.inference_options(parameters, context))
+        result = self.run_engine(lambda: run_segment(request, self.monitor(feedback)))
+        self.style_classes(result.output, result.classes, context)
+        return {
+            self.OUTPUT: result.output,
+            self.OUTPUT_PROBABILITY: result.output_probability,
+            self.OUTPUT_VECTOR: result.output_vector,
+            "MODEL_ID": result.model_id,
+            "POLYGON_COUNT": result.polygons,
+            "CLASS_PERCENTAGES": json.dumps(result.class_percentages),
+            "NODATA_PIXELS": result.nodata_pixels,
+        }

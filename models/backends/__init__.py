@@ -37,8 +37,17 @@ class LoadedModel:
 
     def predict(self, batch: np.ndarray) -> np.ndarray:
         x = (batch - self._offset[None, :, None, None]) * self._scale[None, :, None, None]
-        raw = np.asarray(self.runner(x.astype(np.float32, copy=False)), dtype=np.float32)
-        return activate(raw, self.card.activation)
+        x = x.astype(np.float32, copy=False)
+        if not self.card.test_time_augmentation:
+            return activate(np.asarray(self.runner(x), dtype=np.float32), self.card.activation)
+        # Test-time augmentation: the mean over the four flips (each undone), a cheap ensemble for small models.
+        out = None
+        for axes in ((), (-1,), (-2,), (-2, -1)):
+            xi = np.ascontiguousarray(np.flip(x, axes)) if axes else x
+            p = activate(np.asarray(self.runner(xi), dtype=np.float32), self.card.activation)
+            p = np.flip(p, axes) if axes else p
+            out = p if out is None else out + p
+        return out / 4.0
 
 
 def activate(raw: np.ndarray, activation: str) -> np.ndarray:

@@ -21,16 +21,17 @@ def weights_path_for(card_path: str | os.PathLike) -> Path:
     return Path(card_path).with_suffix(".pt")
 
 
-def write_model(card: dict, state_dict: dict, card_path: str | os.PathLike) -> Path:
-    """Save `state_dict` as <card>.pt, fill in the card's weights/sha256, check the card, write it. Returns the
-    card path. The card is checked before anything is written: a bad card leaves no files."""
+def write_model(card: dict, state_dict: dict, card_path: str | os.PathLike,
+                weights: str | os.PathLike | None = None) -> Path:
+    """Save `state_dict` (as <card>.pt unless `weights` is given), fill in the card's weights/sha256, check the card,
+    write it. Returns the card path. The card is checked before anything is written: a bad card leaves no files."""
     import torch
 
     from ....models.card import ModelCard
     from ....models.registry import sha256_of
     card_path = check_card_path(str(card_path))
-    weights = weights_path_for(card_path)
-    card = dict(card, weights=weights.name, sha256="0" * 64)
+    weights = Path(weights) if weights else weights_path_for(card_path)
+    card = dict(card, weights=os.path.relpath(weights, card_path.parent), sha256="0" * 64)
     ModelCard.from_dict(card)  # schema errors surface before any file exists
     with atomic_path(weights) as tmp_weights:
         torch.save({k: v.detach().cpu() for k, v in state_dict.items()}, tmp_weights)

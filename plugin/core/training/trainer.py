@@ -54,6 +54,7 @@ class TrainRequest:
     description: str = ""
     license: str = "Same terms as the training data"
     tile_size: int = 0  # the card's tile size; 0: 256 (light U-Net) or 512 (ResNet U-Net)
+    weights: str | None = None  # where the weights go; None: beside the card, same name, .pt
 
 
 @dataclass
@@ -211,10 +212,10 @@ def train_model(req: TrainRequest, monitor: Monitor | None = None) -> TrainResul
     validation = _summary(best["scores"], classes, best["f"])
     card = _card(req, ds, spec, bands, mean, std, classes, validation, best["epoch"], epoch, history, device.kind,
                  seconds, init_card, size_multiple(spec), cancelled)
-    path = write_model(card, best["state"], req.output)
+    path = write_model(card, best["state"], req.output, req.weights)
     say(f"Best epoch {best['epoch']}: validation F {best['f']:.4f}, OA {validation['overall_accuracy']:.4f}. "
         f"Model card: {path}")
-    return TrainResult(str(path), str(path.with_suffix(".pt")), best["epoch"], epoch, validation, cancelled, stopped,
+    return TrainResult(str(path), str(req.weights or path.with_suffix(".pt")), best["epoch"], epoch, validation, cancelled, stopped,
                        seconds, log)
 
 

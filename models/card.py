@@ -39,6 +39,7 @@ SCHEMA: dict[str, Any] = {
         "product_level": (str, False, ("l1c", "l2a", "any")),
         "sensor": (str, False, None),  # a SENSOR preset key: how to match bands when the user gives none
         "resolution_m": ((int, float), False, None),
+        "guide_bands": (list, False, None),  # super-resolution: the input.bands taken from the high-resolution raster
         "normalization": (dict, True, {
             "type": (str, True, NORMALIZATIONS),
             "mean": (list, False, None),
@@ -67,6 +68,7 @@ SCHEMA: dict[str, Any] = {
         "dilation_radius": (int, False, None),
     }),
     "half_precision": (bool, False, None),
+    "test_time_augmentation": (bool, False, None),  # average the predictions of the 4 flips of each tile
     "metrics": (dict, False, None),
     "training": (dict, False, None),
 }
@@ -161,6 +163,7 @@ class ModelCard:
     tiling = property(lambda self: self.data["tiling"])
     postprocess = property(lambda self: dict(self.data.get("postprocess", {})))
     half_precision = property(lambda self: bool(self.data.get("half_precision", False)))
+    test_time_augmentation = property(lambda self: bool(self.data.get("test_time_augmentation", False)))
     priority = property(lambda self: int(self.data.get("priority", 0)))
 
     def summary(self) -> str:

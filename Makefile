@@ -2,7 +2,7 @@
 PY := .venv/bin/python
 VERSION := $(shell sed -n 's/^version=//p' metadata.txt)
 
-.PHONY: setup test demo package clean translations
+.PHONY: setup test demo models package clean translations
 
 setup:
 	bash scripts/setup.sh
@@ -12,6 +12,10 @@ test: setup
 
 demo: setup
 	INPUT="$(INPUT)" SENSOR="$(SENSOR)" bash scripts/demo.sh
+
+# Rebuild the bundled segmentation models from ../shared/data (about 10 minutes on 2 CPU cores).
+models: setup
+	$(PY) scripts/train_models.py
 
 # A zip to install in desktop QGIS (Plugins > Manage and Install Plugins > Install from ZIP).
 package:

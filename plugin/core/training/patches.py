@@ -66,10 +66,7 @@ def extract_patches(req: PatchRequest, monitor: Monitor | None = None) -> PatchR
 
 def _extract(req: PatchRequest, monitor: Monitor) -> PatchResult:
     log: list[str] = []
-
-    def say(msg: str) -> None:
-        log.append(msg)
-        monitor.log(msg)
+    say = monitor.recorder(log)
 
     _check_request(req)
     rng = np.random.default_rng(req.seed)

@@ -18,12 +18,12 @@ import numpy as np
 
 from ..bands import common_name, preset, raster_band_names, select_bands
 from ..device import choose_device
-from ..errors import CancelledError, DeepMapperError, MissingDependencyError
+from ..errors import CancelledError, DeepMapperError
 from ..progress import Monitor
 from ..raster_io import BandReader, open_raster
 from .augment import augment_batch
 from .export import check_card_path, write_model
-from .trainer import ARCHITECTURE_DEFAULTS
+from .trainer import ARCHITECTURE_DEFAULTS, one_cycle, require_torch
 
 
 @dataclass
@@ -93,18 +93,12 @@ def sample_patches(inputs: Sequence[str], bands: str | None, sensor: str, size: 
 
 def pretrain(req: PretrainRequest, monitor: Monitor | None = None) -> PretrainResult:
     monitor = monitor or Monitor()
-    try:
-        import torch
-    except ImportError as exc:
-        raise MissingDependencyError("torch", "pre-training") from exc
+    torch = require_torch("pre-training")
     from ....models.architectures import build
     from ....models.architectures.unet import size_multiple
 
     log: list[str] = []
-
-    def say(msg: str) -> None:
-        log.append(msg)
-        monitor.log(msg)
+    say = monitor.recorder(log)
 
     check_card_path(req.output)
     if not req.inputs:
@@ -125,10 +119,8 @@ def pretrain(req: PretrainRequest, monitor: Monitor | None = None) -> PretrainRe
     device = choose_device(req.device, "torch_state_dict")
     dev = torch.device(device.torch_name)
     model = build(spec, in_channels=len(bands), n_classes=len(bands)).to(dev)
-    optim = torch.optim.AdamW(model.parameters(), lr=req.learning_rate, weight_decay=1e-4)
     steps = max(1, math.ceil(len(x_all) / req.batch_size))
-    sched = torch.optim.lr_scheduler.OneCycleLR(optim, max_lr=req.learning_rate, epochs=req.epochs,
-                                                steps_per_epoch=steps, pct_start=0.15)
+    optim, sched = one_cycle(model, req.learning_rate, req.epochs, steps)
     cells = max(1, req.patch_size // req.mask_cell)
     started = time.time()
     epoch, last, cancelled = 0, float("nan"), False

@@ -72,18 +72,12 @@ class TrainResult:
 
 def train_model(req: TrainRequest, monitor: Monitor | None = None) -> TrainResult:
     monitor = monitor or Monitor()
-    try:
-        import torch
-    except ImportError as exc:
-        raise MissingDependencyError("torch", "training models") from exc
+    torch = require_torch("training models")
     from ....models.architectures import build
     from ....models.architectures.unet import size_multiple
 
     log: list[str] = []
-
-    def say(msg: str) -> None:
-        log.append(msg)
-        monitor.log(msg)
+    say = monitor.recorder(log)
 
     _check(req)
     ds = PatchDataset.open(req.dataset)
@@ -151,11 +145,8 @@ def train_model(req: TrainRequest, monitor: Monitor | None = None) -> TrainResul
     ce = torch.nn.CrossEntropyLoss(weight=torch.tensor(weights, dtype=torch.float32, device=dev),
                                    ignore_index=IGNORE)
     dice_ids = [c["id"] for c in classes if c["name"].lower() != "background"] if req.dice else []
-    optim = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=req.learning_rate,
-                              weight_decay=1e-4)
     steps_per_epoch = max(1, math.ceil(len(train_ids) / req.batch_size))
-    sched = torch.optim.lr_scheduler.OneCycleLR(optim, max_lr=req.learning_rate, epochs=req.epochs,
-                                                steps_per_epoch=steps_per_epoch, pct_start=0.15)
+    optim, sched = one_cycle(model, req.learning_rate, req.epochs, steps_per_epoch)
     background = [c["id"] for c in classes if c["name"].lower() == "background"]
     monitored = [c["id"] for c in classes if c["id"] not in background] or [c["id"] for c in classes]
 
@@ -217,6 +208,25 @@ def train_model(req: TrainRequest, monitor: Monitor | None = None) -> TrainResul
         f"Model card: {path}")
     return TrainResult(str(path), str(req.weights or path.with_suffix(".pt")), best["epoch"], epoch, validation, cancelled, stopped,
                        seconds, log)
+
+
+def require_torch(purpose: str):
+    try:
+        import torch
+    except ImportError as exc:
+        raise MissingDependencyError("torch", purpose) from exc
+    return torch
+
+
+def one_cycle(model, learning_rate: float, epochs: int, steps_per_epoch: int):
+    """AdamW over the trainable parameters with a one-cycle schedule (warm-up 15 %, then cosine down): robust
+    without tuning for the short runs this plugin does."""
+    import torch
+    optim = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=learning_rate,
+                              weight_decay=1e-4)
+    sched = torch.optim.lr_scheduler.OneCycleLR(optim, max_lr=learning_rate, epochs=epochs,
+                                                steps_per_epoch=steps_per_epoch, pct_start=0.15)
+    return optim, sched
 
 
 def _check(req: TrainRequest) -> None:

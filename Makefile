@@ -27,6 +27,7 @@ package:
 clean:
 	rm -rf .build demo_output dist
 
-# Compile translations (Debian: qttools5-dev-tools provides lrelease). The .qm files are committed.
+# Collect tr() strings into i18n/*.ts (translations kept) and compile them with lrelease (Debian:
+# qttools5-dev-tools). The .qm files are committed; tests/test_translations.py fails when a string lacks French.
 translations:
-	lrelease i18n/*.ts
+	$(PY) scripts/update_translations.py

@@ -4,120 +4,36 @@
 <context>
     <name>DeepMapper</name>
     <message>
-        <source>Cloud and shadow mask</source>
-        <translation>Masque de nuages et d'ombres</translation>
-    </message>
-    <message>
-        <source>Image analysis</source>
-        <translation>Analyse d'image</translation>
-    </message>
-    <message>
-        <source>Input image</source>
-        <translation>Image en entrée</translation>
-    </message>
-    <message>
-        <source>Sensor</source>
-        <translation>Capteur</translation>
-    </message>
-    <message>
-        <source>Device</source>
-        <translation>Processeur</translation>
-    </message>
-    <message>
-        <source>Cloud mask</source>
-        <translation>Masque de nuages</translation>
-    </message>
-    <message>
-        <source>Cloud and shadow probabilities</source>
-        <translation>Probabilités de nuage et d'ombre</translation>
-    </message>
-    <message>
-        <source>Cloud and shadow polygons</source>
-        <translation>Polygones de nuages et d'ombres</translation>
-    </message>
-    <message>
-        <source>Cloud cover (% of valid pixels)</source>
-        <translation>Couverture nuageuse (% des pixels valides)</translation>
-    </message>
-    <message>
-        <source>Cloud shadow (% of valid pixels)</source>
-        <translation>Ombres de nuages (% des pixels valides)</translation>
-    </message>
-    <message>
-        <source>Number of polygons written</source>
-        <translation>Nombre de polygones écrits</translation>
-    </message>
-    <message>
-        <source>Model used</source>
-        <translation>Modèle utilisé</translation>
-    </message>
-    <message>
-        <source>Dilate shadows by pixels</source>
-        <translation>Dilater les ombres (pixels)</translation>
-    </message>
-    <message>
-        <source>Dilate clouds by pixels (-1: the model's default)</source>
-        <translation>Dilater les nuages (pixels ; -1 : valeur du modèle)</translation>
-    </message>
-    <message>
-        <source>Minimum polygon area (map units²)</source>
-        <translation>Surface minimale des polygones (unités de carte²)</translation>
-    </message>
-    <message>
-        <source>Scale to reflectance (0: detect)</source>
-        <translation>Facteur vers la réflectance (0 : détection)</translation>
-    </message>
-    <message>
-        <source>Offset to reflectance</source>
-        <translation>Décalage vers la réflectance</translation>
-    </message>
-    <message>
-        <source>Band mapping (optional, e.g. B2,B3,B4,B8 or blue=1,nir=4)</source>
-        <translation>Correspondance des bandes (facultatif, p. ex. B2,B3,B4,B8 ou blue=1,nir=4)</translation>
-    </message>
-    <message>
-        <source>Model id or model card path (empty: best for the bands)</source>
-        <translation>Identifiant du modèle ou chemin de sa fiche (vide : le meilleur pour les bandes)</translation>
-    </message>
-    <message>
-        <source>Tile size in pixels (0: the model's own)</source>
-        <translation>Taille des tuiles en pixels (0 : celle du modèle)</translation>
-    </message>
-    <message>
-        <source>Tile overlap in pixels (0: the model's margin; never less than it)</source>
-        <translation>Recouvrement des tuiles en pixels (0 : la marge du modèle ; jamais moins)</translation>
-    </message>
-    <message>
-        <source>Tiles per batch (0: from free memory)</source>
-        <translation>Tuiles par lot (0 : selon la mémoire libre)</translation>
-    </message>
-    <message>
-        <source>&amp;DeepMapper</source>
-        <translation>&amp;DeepMapper</translation>
-    </message>
-    <message>
-        <source>Cloud and shadow mask…</source>
-        <translation>Masque de nuages et d'ombres…</translation>
-    </message>
-    <message>
-        <source>Check dependencies…</source>
-        <translation>Vérifier les dépendances…</translation>
-    </message>
-    <message>
-        <source>DeepMapper dependencies</source>
-        <translation>Dépendances de DeepMapper</translation>
-    </message>
-    <message>
-        <source>Missing Python packages: {}. {}</source>
-        <translation>Paquets Python manquants : {}. {}</translation>
-    </message>
-    <message>
         <source>Assess accuracy (confusion matrix, F-score, kappa)</source>
         <translation>Évaluer la précision (matrice de confusion, F-score, kappa)</translation>
     </message>
     <message>
         <source>Accuracy</source>
         <translation>Précision</translation>
+    </message>
+    <message>
+        <source>Compares a class raster (the OUTPUT of cloudmask or segment, or any raster of integer classes) with reference polygons or points, and writes an HTML report: confusion matrix as a heat map, per-class precision, recall, F-beta, IoU and support, overall accuracy, Cohen's kappa, macro and support-weighted F.
+
+The reference may be in any CRS: it is reprojected onto the prediction's pixel grid. Only labelled pixels count: pixel centres inside polygons, and the pixel each point falls in. Pixels covered by polygons of different classes, and pixels that are nodata in the prediction, are left out and counted in the report. Class 0 is a class like any other.
+
+CLASS_FIELD: integer values are compared with the raster values directly; names are matched to the prediction's class names (DeepMapper outputs carry them). MAPPING gives the match explicitly: reference=raster pairs, e.g. 'clear=0,cloud=1,shadow=2'.
+
+BETA: 1 for F1, 2 for the F2 that cloud-masking papers use (recall weighs more).
+POSITIVE_CLASSES (optional): a binary view, these classes against all others, e.g. 'cloud,cloud shadow' or '1,2'.
+OBJECT_CLASS (optional): object-level scores for a class such as buildings: the prediction's regions of that class are matched one to one with the reference polygons at IoU &gt;= 0.5 (SpaceNet's rule).
+
+Undefined ratios (0/0, e.g. the precision of a class never predicted) are left empty in the table and shown as a dash in the report. The numeric outputs (fractions in 0..1) can feed other steps of a model.</source>
+        <translation>Compare un raster de classes (l'OUTPUT de cloudmask ou de segment, ou tout raster de classes entières) à des polygones ou des points de référence (vérité terrain), et écrit un rapport HTML : matrice de confusion en carte de chaleur, précision, rappel, F-bêta, IoU et effectif par classe, précision globale, kappa de Cohen, F moyen macro et pondéré par l'effectif.
+
+La référence peut être dans n'importe quel SCR : elle est reprojetée sur la grille de pixels de la prédiction. Seuls les pixels étiquetés comptent : les pixels dont le centre est dans un polygone, et le pixel où tombe chaque point. Les pixels couverts par des polygones de classes différentes, et les pixels sans données dans la prédiction, sont écartés et comptés dans le rapport. La classe 0 est une classe comme les autres.
+
+CLASS_FIELD : les valeurs entières sont comparées directement aux valeurs du raster ; les noms sont appariés aux noms de classes de la prédiction (les sorties de DeepMapper les portent). MAPPING donne la correspondance explicitement : des paires référence=raster, p. ex. 'clear=0,cloud=1,shadow=2'.
+
+BETA : 1 pour le F1, 2 pour le F2 qu'utilisent les articles sur le masquage des nuages (le rappel pèse davantage).
+POSITIVE_CLASSES (facultatif) : une vue binaire, ces classes contre toutes les autres, p. ex. 'cloud,cloud shadow' ou '1,2'.
+OBJECT_CLASS (facultatif) : des scores par objet pour une classe comme les bâtiments : les régions de cette classe dans la prédiction sont appariées une à une aux polygones de référence à IoU &gt;= 0,5 (la règle de SpaceNet).
+
+Les ratios indéfinis (0/0, p. ex. la précision d'une classe jamais prédite) sont laissés vides dans la table et affichés par un tiret dans le rapport. Les sorties numériques (fractions entre 0 et 1) peuvent alimenter d'autres étapes d'un modèle de traitement.</translation>
     </message>
     <message>
         <source>Prediction (class raster)</source>
@@ -202,6 +118,638 @@
     <message>
         <source>Pixels excluded: reference classes overlap</source>
         <translation>Pixels exclus : classes de référence superposées</translation>
+    </message>
+    <message>
+        <source>Missing Python packages: {}. {}</source>
+        <translation>Paquets Python manquants : {}. {}</translation>
+    </message>
+    <message>
+        <source>{}: '{}' is not a raster layer or a raster file GDAL can read; give a GeoTIFF or another GDAL-readable image.</source>
+        <translation>{} : « {} » n'est ni une couche raster ni un fichier raster lisible par GDAL ; donnez un GeoTIFF ou une autre image lisible par GDAL.</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>Processeur</translation>
+    </message>
+    <message>
+        <source>Tile size in pixels (0: the model's own)</source>
+        <translation>Taille des tuiles en pixels (0 : celle du modèle)</translation>
+    </message>
+    <message>
+        <source>Tile overlap in pixels (0: the model's margin; never less than it)</source>
+        <translation>Chevauchement des tuiles en pixels (0 : la marge du modèle ; jamais moins)</translation>
+    </message>
+    <message>
+        <source>Tiles per batch (0: from free memory)</source>
+        <translation>Tuiles par lot (0 : selon la mémoire libre)</translation>
+    </message>
+    <message>
+        <source>{} is not a raster layer or raster file; give a GeoTIFF or another GDAL-readable image.</source>
+        <translation>{} n'est ni une couche raster ni un fichier raster ; donnez un GeoTIFF ou une autre image lisible par GDAL.</translation>
+    </message>
+    <message>
+        <source>{} must be a file-based raster (GDAL), not a '{}' layer; save it as GeoTIFF first.</source>
+        <translation>{} doit être un raster sur fichier (GDAL), pas une couche « {} » ; enregistrez-la d'abord en GeoTIFF.</translation>
+    </message>
+    <message>
+        <source>{} is not a vector layer; give polygons or points with a class field.</source>
+        <translation>{} n'est pas une couche vecteur ; donnez des polygones ou des points avec un champ de classe.</translation>
+    </message>
+    <message>
+        <source>Cloud and shadow mask</source>
+        <translation>Masque de nuages et d'ombres</translation>
+    </message>
+    <message>
+        <source>Image analysis</source>
+        <translation>Analyse d'image</translation>
+    </message>
+    <message>
+        <source>Masks clouds and cloud shadows in an optical image with a deep-learning model.
+
+Output classes: 0 clear, 1 cloud, 2 cloud shadow, 255 nodata.
+
+SENSOR tells which band is which when the bands have no descriptions (B2, B8A, ... or blue, nir, ...): Sentinel-2 rasters with 4, 6, 10, 12 or 13 bands, Landsat 8/9 and 7, SPOT/Pleiades (blue, green, red, NIR). BANDS overrides it: names in band order ('B2,B3,B4,B8') or pairs ('blue=1,nir=4').
+
+MODEL: empty picks the best installed model for the bands given (UKIS 6-band U-Net when SWIR bands are there, else the 4-band one; L1C or L2A from SENSOR). Ids: ukis_csmask_6b_l1c, ukis_csmask_4b_l1c, ukis_csmask_6b_l2a, ukis_csmask_4b_l2a, s2cloudless (clouds only, needs 10 Sentinel-2 bands); or the path of a model card (.json).
+
+SCALE: 0 detects reflectance (0..1) versus digital numbers (reflectance x 10000); a wrong scale is refused.
+
+The image is processed tile by tile with overlap, so any size works in flat memory; outputs appear only when complete.</source>
+        <translation>Masque les nuages et les ombres de nuages d'une image optique avec un modèle d'apprentissage profond.
+
+Classes en sortie : 0 clair, 1 nuage, 2 ombre de nuage, 255 sans données.
+
+SENSOR indique quelle bande est laquelle quand les bandes n'ont pas de description (B2, B8A, ... ou blue, nir, ...) : rasters Sentinel-2 à 4, 6, 10, 12 ou 13 bandes, Landsat 8/9 et 7, SPOT/Pléiades (bleu, vert, rouge, PIR). BANDS le remplace : des noms dans l'ordre des bandes ('B2,B3,B4,B8') ou des paires ('blue=1,nir=4').
+
+MODEL : vide choisit le meilleur modèle installé pour les bandes données (le U-Net UKIS à 6 bandes quand les bandes SWIR sont présentes, sinon celui à 4 bandes ; L1C ou L2A d'après SENSOR). Identifiants : ukis_csmask_6b_l1c, ukis_csmask_4b_l1c, ukis_csmask_6b_l2a, ukis_csmask_4b_l2a, s2cloudless (nuages seulement, demande 10 bandes Sentinel-2) ; ou le chemin d'une fiche de modèle (.json).
+
+SCALE : 0 détecte s'il s'agit de réflectance (0..1) ou de comptes numériques (réflectance x 10000) ; une échelle erronée est refusée.
+
+L'image est traitée tuile par tuile avec chevauchement, si bien que toute taille passe avec une mémoire constante ; les sorties n'apparaissent qu'une fois complètes.</translation>
+    </message>
+    <message>
+        <source>Input image</source>
+        <translation>Image en entrée</translation>
+    </message>
+    <message>
+        <source>Sensor</source>
+        <translation>Capteur</translation>
+    </message>
+    <message>
+        <source>Band mapping (optional, e.g. B2,B3,B4,B8 or blue=1,nir=4)</source>
+        <translation>Correspondance des bandes (facultatif, p. ex. B2,B3,B4,B8 ou blue=1,nir=4)</translation>
+    </message>
+    <message>
+        <source>Model id or model card path (empty: best for the bands)</source>
+        <translation>Identifiant du modèle ou chemin de sa fiche (vide : le meilleur pour les bandes)</translation>
+    </message>
+    <message>
+        <source>Scale to reflectance (0: detect)</source>
+        <translation>Facteur vers la réflectance (0 : détection)</translation>
+    </message>
+    <message>
+        <source>Offset to reflectance</source>
+        <translation>Décalage vers la réflectance</translation>
+    </message>
+    <message>
+        <source>Dilate clouds by pixels (-1: the model's default)</source>
+        <translation>Dilater les nuages (pixels ; -1 : valeur du modèle)</translation>
+    </message>
+    <message>
+        <source>Dilate shadows by pixels</source>
+        <translation>Dilater les ombres (pixels)</translation>
+    </message>
+    <message>
+        <source>Minimum polygon area (map units²)</source>
+        <translation>Surface minimale des polygones (unités de carte²)</translation>
+    </message>
+    <message>
+        <source>Cloud mask</source>
+        <translation>Masque de nuages</translation>
+    </message>
+    <message>
+        <source>Cloud and shadow probabilities</source>
+        <translation>Probabilités de nuage et d'ombre</translation>
+    </message>
+    <message>
+        <source>Cloud and shadow polygons</source>
+        <translation>Polygones de nuages et d'ombres</translation>
+    </message>
+    <message>
+        <source>Cloud cover (% of valid pixels)</source>
+        <translation>Couverture nuageuse (% des pixels valides)</translation>
+    </message>
+    <message>
+        <source>Cloud shadow (% of valid pixels)</source>
+        <translation>Ombres de nuages (% des pixels valides)</translation>
+    </message>
+    <message>
+        <source>Number of polygons written</source>
+        <translation>Nombre de polygones écrits</translation>
+    </message>
+    <message>
+        <source>Model used</source>
+        <translation>Modèle utilisé</translation>
+    </message>
+    <message>
+        <source>Extract training patches</source>
+        <translation>Extraire des patchs d'apprentissage</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>Apprentissage</translation>
+    </message>
+    <message>
+        <source>Cuts an image and its labels into a patch dataset (a folder) for 'Train a segmentation model'.
+
+LABELS: polygons (every pixel whose centre is inside takes the class) or points (the pixel they fall in, grown by POINT_RADIUS), with a CLASS_FIELD of class names or integer ids (0..254), in any CRS.
+
+BACKGROUND: when the labels are exhaustive (e.g. every building of the area is drawn), name the class of all other pixels ('background'); leave empty for sparse labels, whose unlabelled pixels are ignored.
+
+Sampling is stratified: every class gets an equal share of MAX_PATCHES, centred on its pixels. The validation split is spatial: whole blocks of BLOCK_SIZE pixels (0: twice the patch size) go to validation, about VALIDATION_FRACTION of each class's pixels, and no labelled pixel is in both splits. Nodata pixels carry no label.
+
+The folder holds dataset.json (classes, bands, statistics for normalisation, source) and .npy arrays; OUTPUT_FOOTPRINTS shows where the patches are.</source>
+        <translation>Découpe une image et ses étiquettes en un jeu de patchs (un dossier) pour « Entraîner un modèle de segmentation ».
+
+LABELS : des polygones (chaque pixel dont le centre est à l'intérieur prend la classe) ou des points (le pixel où ils tombent, élargi de POINT_RADIUS), avec un CLASS_FIELD de noms de classes ou d'identifiants entiers (0..254), dans n'importe quel SCR.
+
+BACKGROUND : quand les étiquettes sont exhaustives (p. ex. chaque bâtiment de la zone est dessiné), nommez la classe de tous les autres pixels ('background') ; laissez vide pour des étiquettes éparses, dont les pixels non étiquetés sont ignorés.
+
+L'échantillonnage est stratifié : chaque classe reçoit une part égale de MAX_PATCHES, centrée sur ses pixels. La séparation de validation est spatiale : des blocs entiers de BLOCK_SIZE pixels (0 : deux fois la taille des patchs) vont à la validation, soit environ VALIDATION_FRACTION des pixels de chaque classe, et aucun pixel étiqueté n'est dans les deux ensembles. Les pixels sans données ne portent pas d'étiquette.
+
+Le dossier contient dataset.json (classes, bandes, statistiques de normalisation, source) et des tableaux .npy ; OUTPUT_FOOTPRINTS montre où se trouvent les patchs.</translation>
+    </message>
+    <message>
+        <source>Image</source>
+        <translation>Image</translation>
+    </message>
+    <message>
+        <source>Labelled polygons or points</source>
+        <translation>Polygones ou points étiquetés</translation>
+    </message>
+    <message>
+        <source>Class field (names or ids)</source>
+        <translation>Champ de classe (noms ou identifiants)</translation>
+    </message>
+    <message>
+        <source>Patch size (pixels)</source>
+        <translation>Taille des patchs (pixels)</translation>
+    </message>
+    <message>
+        <source>Number of patches (shared equally between classes)</source>
+        <translation>Nombre de patchs (répartis également entre les classes)</translation>
+    </message>
+    <message>
+        <source>Share of each class's labelled pixels for validation</source>
+        <translation>Part des pixels étiquetés de chaque classe réservée à la validation</translation>
+    </message>
+    <message>
+        <source>Class of unlabelled pixels (exhaustive labels only, e.g. background)</source>
+        <translation>Classe des pixels non étiquetés (étiquettes exhaustives seulement, p. ex. background)</translation>
+    </message>
+    <message>
+        <source>Sensor (names the bands when they have no descriptions)</source>
+        <translation>Capteur (nomme les bandes quand elles n'ont pas de description)</translation>
+    </message>
+    <message>
+        <source>Band names in file order (optional, e.g. blue,green,red,nir or pan)</source>
+        <translation>Noms des bandes dans l'ordre du fichier (facultatif, p. ex. blue,green,red,nir ou pan)</translation>
+    </message>
+    <message>
+        <source>Validation block size in pixels (0: twice the patch size)</source>
+        <translation>Taille des blocs de validation en pixels (0 : deux fois la taille des patchs)</translation>
+    </message>
+    <message>
+        <source>Pixels labelled around each point</source>
+        <translation>Pixels étiquetés autour de chaque point</translation>
+    </message>
+    <message>
+        <source>Random seed</source>
+        <translation>Graine aléatoire</translation>
+    </message>
+    <message>
+        <source>Patch dataset folder</source>
+        <translation>Dossier du jeu de patchs</translation>
+    </message>
+    <message>
+        <source>Patch footprints</source>
+        <translation>Emprises des patchs</translation>
+    </message>
+    <message>
+        <source>Training patches</source>
+        <translation>Patchs d'apprentissage</translation>
+    </message>
+    <message>
+        <source>Validation patches</source>
+        <translation>Patchs de validation</translation>
+    </message>
+    <message>
+        <source>Classes (JSON)</source>
+        <translation>Classes (JSON)</translation>
+    </message>
+    <message>
+        <source>Pre-train a model without labels</source>
+        <translation>Pré-entraîner un modèle sans étiquettes</translation>
+    </message>
+    <message>
+        <source>Self-supervised pre-training: blanks random cells of image patches and trains a U-Net to redraw them. No labels are needed, so give as many images of your sensor and area as you have. The result (a card of task 'pretrained') is a starting point for 'Train a segmentation model' (INIT_MODEL): with few labels it reaches the accuracy that training from scratch needs more labels for (see docs/benchmarks.md).
+
+Use the same ARCHITECTURE, WIDTH and DEPTH you will train with, and the bands you will train on (BANDS, common names such as pan or blue,green,red,nir; empty: all bands).</source>
+        <translation>Pré-apprentissage auto-supervisé : occulte des cellules aléatoires de patchs d'image et entraîne un U-Net à les redessiner. Aucune étiquette n'est nécessaire : donnez autant d'images de votre capteur et de votre zone que vous en avez. Le résultat (une fiche de tâche 'pretrained') sert de point de départ à « Entraîner un modèle de segmentation » (INIT_MODEL) : avec peu d'étiquettes, il atteint la précision qu'un apprentissage à partir de zéro n'obtient qu'avec davantage d'étiquettes (voir docs/benchmarks.md).
+
+Utilisez les mêmes ARCHITECTURE, WIDTH et DEPTH que pour l'apprentissage, et les bandes sur lesquelles vous entraînerez (BANDS, noms courants comme pan ou blue,green,red,nir ; vide : toutes les bandes).</translation>
+    </message>
+    <message>
+        <source>Unlabelled images</source>
+        <translation>Images non étiquetées</translation>
+    </message>
+    <message>
+        <source>Bands to use (optional, common names)</source>
+        <translation>Bandes à utiliser (facultatif, noms courants)</translation>
+    </message>
+    <message>
+        <source>Architecture</source>
+        <translation>Architecture</translation>
+    </message>
+    <message>
+        <source>unet_light: channels of the first level</source>
+        <translation>unet_light : canaux du premier niveau</translation>
+    </message>
+    <message>
+        <source>unet_light: number of poolings</source>
+        <translation>unet_light : nombre de sous-échantillonnages (pooling)</translation>
+    </message>
+    <message>
+        <source>Patches sampled</source>
+        <translation>Patchs échantillonnés</translation>
+    </message>
+    <message>
+        <source>Epochs</source>
+        <translation>Époques</translation>
+    </message>
+    <message>
+        <source>Share of each patch blanked</source>
+        <translation>Part occultée de chaque patch</translation>
+    </message>
+    <message>
+        <source>Pre-trained model card</source>
+        <translation>Fiche du modèle pré-entraîné</translation>
+    </message>
+    <message>
+        <source>Model cards (*.json)</source>
+        <translation>Fiches de modèle (*.json)</translation>
+    </message>
+    <message>
+        <source>Masked reconstruction error (band mean = 1)</source>
+        <translation>Erreur de reconstruction des cellules occultées (moyenne de la bande = 1)</translation>
+    </message>
+    <message>
+        <source>INPUT needs at least one raster layer.</source>
+        <translation>INPUT demande au moins une couche raster.</translation>
+    </message>
+    <message>
+        <source>Segment image (buildings, land cover)</source>
+        <translation>Segmenter une image (bâtiments, occupation du sol)</translation>
+    </message>
+    <message>
+        <source>Segmentation</source>
+        <translation>Segmentation</translation>
+    </message>
+    <message>
+        <source>Classifies every pixel of an image with a semantic segmentation model and writes a class raster (255 = nodata), styled with the model's class names and colours; optionally class polygons and per-class probabilities.
+
+MODEL: a model id or the path of a model card (.json), for any PyTorch or ONNX segmentation model. Empty picks the best installed segmentation model whose bands the image has: e.g. the building model for a 1-band panchromatic image, the land-cover model (forest, grass, urban, water) for a 10-band Sentinel-2 image.
+
+SENSOR tells which band is which when the bands have no descriptions. 'auto' uses the preset the model's card names, else Sentinel-2 L2A. BANDS overrides it: names in band order ('B2,B3,B4,B8') or pairs ('blue=1,nir=4'). An image with exactly the model's number of bands and no band names is read in the model's band order.
+
+SCALE applies to models that take reflectance: 0 detects reflectance (0..1) versus digital numbers; models that take raw values get the values as they are.
+
+VECTOR_CLASSES: which classes become polygons (names or ids, comma-separated); empty: every class but one named 'background'. One polygon per connected region, simplified by one pixel, holes kept; MIN_AREA drops smaller ones. Fields: class_id, class, area.
+
+Outputs for the model builder: MODEL_ID, POLYGON_COUNT, CLASS_PERCENTAGES (JSON: class name -&gt; % of valid pixels).
+
+The image is processed tile by tile with overlap (no seams), in flat memory; outputs appear only when complete.</source>
+        <translation>Classifie chaque pixel d'une image avec un modèle de segmentation sémantique et écrit un raster de classes (255 = sans données), symbolisé avec les noms et les couleurs de classes du modèle ; en option, des polygones de classes et les probabilités par classe.
+
+MODEL : un identifiant de modèle ou le chemin d'une fiche de modèle (.json), pour tout modèle de segmentation PyTorch ou ONNX. Vide choisit le meilleur modèle de segmentation installé dont l'image possède les bandes : p. ex. le modèle de bâtiments pour une image panchromatique à 1 bande, le modèle d'occupation du sol (forêt, prairie, urbain, eau) pour une image Sentinel-2 à 10 bandes.
+
+SENSOR indique quelle bande est laquelle quand les bandes n'ont pas de description. 'auto' utilise le préréglage que nomme la fiche du modèle, sinon Sentinel-2 L2A. BANDS le remplace : des noms dans l'ordre des bandes ('B2,B3,B4,B8') ou des paires ('blue=1,nir=4'). Une image qui a exactement le nombre de bandes du modèle et pas de noms de bandes est lue dans l'ordre des bandes du modèle.
+
+SCALE s'applique aux modèles qui prennent de la réflectance : 0 détecte s'il s'agit de réflectance (0..1) ou de comptes numériques ; les modèles qui prennent des valeurs brutes les reçoivent telles quelles.
+
+VECTOR_CLASSES : les classes qui deviennent des polygones (noms ou identifiants, séparés par des virgules) ; vide : toutes les classes sauf celle nommée 'background'. Un polygone par région connexe, simplifié d'un pixel, trous conservés ; MIN_AREA écarte les plus petits. Champs : class_id, class, area.
+
+Sorties pour le modeleur graphique : MODEL_ID, POLYGON_COUNT, CLASS_PERCENTAGES (JSON : nom de classe -&gt; % des pixels valides).
+
+L'image est traitée tuile par tuile avec chevauchement (sans raccords), avec une mémoire constante ; les sorties n'apparaissent qu'une fois complètes.</translation>
+    </message>
+    <message>
+        <source>Sensor (auto: the model's own, else {})</source>
+        <translation>Capteur (auto : celui du modèle, sinon {})</translation>
+    </message>
+    <message>
+        <source>Classes to polygonise (optional, e.g. building; empty: all but background)</source>
+        <translation>Classes à vectoriser en polygones (facultatif, p. ex. building ; vide : toutes sauf background)</translation>
+    </message>
+    <message>
+        <source>Classes</source>
+        <translation>Classes</translation>
+    </message>
+    <message>
+        <source>Class probabilities</source>
+        <translation>Probabilités des classes</translation>
+    </message>
+    <message>
+        <source>Class polygons</source>
+        <translation>Polygones des classes</translation>
+    </message>
+    <message>
+        <source>Class shares, JSON: class name -&gt; % of valid pixels</source>
+        <translation>Parts des classes, JSON : nom de classe -&gt; % des pixels valides</translation>
+    </message>
+    <message>
+        <source>Nodata pixels</source>
+        <translation>Pixels sans données</translation>
+    </message>
+    <message>
+        <source>High-resolution bands (e.g. B2, B3, B4, B8 at 10 m), a Sentinel-2 product, or the raster to double in SCALE mode</source>
+        <translation>Bandes à haute résolution (p. ex. B2, B3, B4, B8 à 10 m), un produit Sentinel-2, ou le raster dont doubler la résolution en mode SCALE</translation>
+    </message>
+    <message>
+        <source>Bands to sharpen (e.g. B5, B6, B7, B8A, B11, B12 at 20 m)</source>
+        <translation>Bandes à affiner (p. ex. B5, B6, B7, B8A, B11, B12 à 20 m)</translation>
+    </message>
+    <message>
+        <source>SCALE mode: double INPUT's resolution on its own (no INPUT_LOWRES)</source>
+        <translation>Mode SCALE : doubler la résolution de INPUT seul (sans INPUT_LOWRES)</translation>
+    </message>
+    <message>
+        <source>Model id or model card path (empty: the bundled model for the mode)</source>
+        <translation>Identifiant du modèle ou chemin de sa fiche (vide : le modèle fourni pour ce mode)</translation>
+    </message>
+    <message>
+        <source>Band names of INPUT (optional, e.g. B2,B3,B4,B8)</source>
+        <translation>Noms des bandes de INPUT (facultatif, p. ex. B2,B3,B4,B8)</translation>
+    </message>
+    <message>
+        <source>Band names of INPUT_LOWRES (optional, e.g. B5,B6,B7,B8A,B11,B12)</source>
+        <translation>Noms des bandes de INPUT_LOWRES (facultatif, p. ex. B5,B6,B7,B8A,B11,B12)</translation>
+    </message>
+    <message>
+        <source>Super-resolution (Sentinel-2 20 m to 10 m)</source>
+        <translation>Super-résolution (Sentinel-2, de 20 m à 10 m)</translation>
+    </message>
+    <message>
+        <source>Super-resolution</source>
+        <translation>Super-résolution</translation>
+    </message>
+    <message>
+        <source>Sharpens low-resolution bands onto the grid of high-resolution ones with a deep network guided by the high-resolution bands (DSen2-style): for Sentinel-2, INPUT holds B2, B3, B4, B8 (10 m) and INPUT_LOWRES B5, B6, B7, B8A, B11, B12 (20 m); OUTPUT holds the INPUT_LOWRES bands, in their order and with their names, at INPUT's pixel size and grid.
+
+INPUT may also be a Sentinel-2 product (.SAFE folder, its .zip, or MTD_MSIL1C/2A.xml), read with GDAL's SENTINEL2 driver: its 10 m and 20 m bands are used.
+
+SCALE mode (or no INPUT_LOWRES): doubles the resolution of INPUT alone, every band, with a single-image model.
+
+Values keep the input's units (digital numbers or reflectance); nodata stays nodata. Every 2 x 2 block of the result averages back to the low-resolution input pixel (consistency projection); CONSISTENCY_ERROR_PERCENT reports the remaining difference. The grids must nest: INPUT_LOWRES's pixels exactly twice INPUT's, on the same CRS and aligned.
+
+MODEL: {} (guided, default) or {} (SCALE mode, default), or the path of a model card (.json). Check a model on your own scene with 'Validate super-resolution (Wald protocol)'.</source>
+        <translation>Affine des bandes à basse résolution sur la grille des bandes à haute résolution, avec un réseau profond guidé par les bandes à haute résolution (à la manière de DSen2) : pour Sentinel-2, INPUT contient B2, B3, B4, B8 (10 m) et INPUT_LOWRES B5, B6, B7, B8A, B11, B12 (20 m) ; OUTPUT contient les bandes de INPUT_LOWRES, dans leur ordre et avec leurs noms, à la taille de pixel et sur la grille de INPUT.
+
+INPUT peut aussi être un produit Sentinel-2 (dossier .SAFE, son .zip, ou MTD_MSIL1C/2A.xml), lu avec le pilote SENTINEL2 de GDAL : ses bandes à 10 m et à 20 m sont utilisées.
+
+Mode SCALE (ou sans INPUT_LOWRES) : double la résolution de INPUT seul, toutes ses bandes, avec un modèle mono-image.
+
+Les valeurs gardent les unités de l'entrée (comptes numériques ou réflectance) ; les pixels sans données le restent. Chaque bloc de 2 x 2 pixels du résultat a pour moyenne le pixel d'entrée à basse résolution (projection de cohérence) ; CONSISTENCY_ERROR_PERCENT indique l'écart restant. Les grilles doivent s'emboîter : pixels de INPUT_LOWRES exactement deux fois plus grands que ceux de INPUT, dans le même SCR et alignés.
+
+MODEL : {} (guidé, par défaut) ou {} (mode SCALE, par défaut), ou le chemin d'une fiche de modèle (.json). Vérifiez un modèle sur votre propre scène avec « Valider la super-résolution (protocole de Wald) ».</translation>
+    </message>
+    <message>
+        <source>Super-resolved bands</source>
+        <translation>Bandes super-résolues</translation>
+    </message>
+    <message>
+        <source>Consistency error after projection (% of the input)</source>
+        <translation>Erreur de cohérence après projection (% de l'entrée)</translation>
+    </message>
+    <message>
+        <source>Consistency error of the network alone (%)</source>
+        <translation>Erreur de cohérence du réseau seul (%)</translation>
+    </message>
+    <message>
+        <source>Output pixel size (map units)</source>
+        <translation>Taille des pixels en sortie (unités de carte)</translation>
+    </message>
+    <message>
+        <source>Output bands</source>
+        <translation>Bandes en sortie</translation>
+    </message>
+    <message>
+        <source>Train a segmentation model</source>
+        <translation>Entraîner un modèle de segmentation</translation>
+    </message>
+    <message>
+        <source>Trains a U-Net on a patch dataset from 'Extract training patches' and writes a model card (.json) with its weights (.pt) beside it: give the card as MODEL to 'Segment an image' (or put it in a folder of DEEPMAPPER_MODEL_PATH to use it by its id).
+
+ARCHITECTURE: unet_light (fast on CPUs; WIDTH and DEPTH set its size) or unet_resnet (a torchvision ResNet-18 encoder whose first convolution takes any band count; best on a GPU).
+
+BANDS: train on some of the dataset's bands only, e.g. blue,green,red,nir so that the model also runs on SPOT or Pleiades images (transfer between sensors by their shared bands).
+
+INIT_MODEL: start from a model (id or card path): fine-tuning, transfer to other bands (shared bands keep their filters), or a self-supervised pre-trained model; FREEZE_ENCODER trains only the decoder.
+
+Training uses class weights for rare classes, flips/rotations/brightness augmentation, and stops when the validation F-score has not improved for PATIENCE epochs. The best epoch is kept — also if you cancel. The card records the validation scores and the training data.</source>
+        <translation>Entraîne un U-Net sur un jeu de patchs issu de « Extraire des patchs d'apprentissage » et écrit une fiche de modèle (.json) avec ses poids (.pt) à côté : donnez la fiche comme MODEL à « Segmenter une image » (ou placez-la dans un dossier de DEEPMAPPER_MODEL_PATH pour l'appeler par son identifiant).
+
+ARCHITECTURE : unet_light (rapide sur CPU ; WIDTH et DEPTH fixent sa taille) ou unet_resnet (un encodeur ResNet-18 de torchvision dont la première convolution accepte n'importe quel nombre de bandes ; idéal sur GPU).
+
+BANDS : n'entraîner que sur certaines bandes du jeu de patchs, p. ex. blue,green,red,nir pour que le modèle fonctionne aussi sur des images SPOT ou Pléiades (transfert entre capteurs par leurs bandes communes).
+
+INIT_MODEL : partir d'un modèle (identifiant ou chemin de fiche) : affinage (fine-tuning), transfert vers d'autres bandes (les bandes communes gardent leurs filtres), ou modèle pré-entraîné auto-supervisé ; FREEZE_ENCODER n'entraîne que le décodeur.
+
+L'apprentissage pondère les classes rares, augmente les données (retournements, rotations, luminosité) et s'arrête quand le F-score de validation ne s'est pas amélioré depuis PATIENCE époques. La meilleure époque est conservée — même si vous annulez. La fiche consigne les scores de validation et les données d'apprentissage.</translation>
+    </message>
+    <message>
+        <source>Bands to train on (optional, e.g. blue,green,red,nir; empty: all)</source>
+        <translation>Bandes d'apprentissage (facultatif, p. ex. blue,green,red,nir ; vide : toutes)</translation>
+    </message>
+    <message>
+        <source>Start from model (optional: id or card path)</source>
+        <translation>Partir du modèle (facultatif : identifiant ou chemin de fiche)</translation>
+    </message>
+    <message>
+        <source>Freeze the encoder of the start model</source>
+        <translation>Geler l'encodeur du modèle de départ</translation>
+    </message>
+    <message>
+        <source>Epochs (at most)</source>
+        <translation>Époques (au plus)</translation>
+    </message>
+    <message>
+        <source>Model id (optional; default: the card's file name)</source>
+        <translation>Identifiant du modèle (facultatif ; par défaut : le nom de fichier de la fiche)</translation>
+    </message>
+    <message>
+        <source>Patches per batch</source>
+        <translation>Patchs par lot</translation>
+    </message>
+    <message>
+        <source>Learning rate (peak)</source>
+        <translation>Taux d'apprentissage (maximal)</translation>
+    </message>
+    <message>
+        <source>Early stopping patience (epochs)</source>
+        <translation>Patience de l'arrêt anticipé (époques)</translation>
+    </message>
+    <message>
+        <source>Class weighting</source>
+        <translation>Pondération des classes</translation>
+    </message>
+    <message>
+        <source>Augment (flips, rotations, brightness)</source>
+        <translation>Augmentation de données (retournements, rotations, luminosité)</translation>
+    </message>
+    <message>
+        <source>Share of the training patches to use</source>
+        <translation>Part des patchs d'apprentissage à utiliser</translation>
+    </message>
+    <message>
+        <source>Model card</source>
+        <translation>Fiche du modèle</translation>
+    </message>
+    <message>
+        <source>Validation F-score (mean over classes)</source>
+        <translation>F-score de validation (moyenne sur les classes)</translation>
+    </message>
+    <message>
+        <source>Validation overall accuracy</source>
+        <translation>Précision globale de validation</translation>
+    </message>
+    <message>
+        <source>Best epoch</source>
+        <translation>Meilleure époque</translation>
+    </message>
+    <message>
+        <source>Validation scores per class (JSON)</source>
+        <translation>Scores de validation par classe (JSON)</translation>
+    </message>
+    <message>
+        <source>Model id</source>
+        <translation>Identifiant du modèle</translation>
+    </message>
+    <message>
+        <source>Training was cancelled; the best model so far (epoch {}) was written.</source>
+        <translation>Apprentissage annulé ; le meilleur modèle obtenu jusque-là (époque {}) a été écrit.</translation>
+    </message>
+    <message>
+        <source>Validate super-resolution (Wald protocol)</source>
+        <translation>Valider la super-résolution (protocole de Wald)</translation>
+    </message>
+    <message>
+        <source>Measures how well a super-resolution model works on your own scene, without any reference image (Wald protocol): both inputs are degraded by 2 (2 x 2 block means), the degraded INPUT_LOWRES bands are super-resolved back to their own resolution, and the result is compared with the original bands. Bicubic interpolation of the same degraded bands is scored alongside.
+
+Inputs as for 'Super-resolution': INPUT (e.g. 10 m bands) and INPUT_LOWRES (e.g. 20 m bands), or a single raster in SCALE mode.
+
+Reports per band and overall RMSE, PSNR, SSIM, SAM and ERGAS for the model and for bicubic, as a self-contained HTML page and optionally a CSV table. RMSE_RATIO = model RMSE / bicubic RMSE (below 1: the model adds detail bicubic cannot).</source>
+        <translation>Mesure la qualité d'un modèle de super-résolution sur votre propre scène, sans aucune image de référence (protocole de Wald) : les deux entrées sont dégradées d'un facteur 2 (moyennes par blocs de 2 x 2), les bandes de INPUT_LOWRES dégradées sont super-résolues jusqu'à leur propre résolution, et le résultat est comparé aux bandes d'origine. L'interpolation bicubique des mêmes bandes dégradées est évaluée en parallèle.
+
+Entrées comme pour « Super-résolution » : INPUT (p. ex. les bandes à 10 m) et INPUT_LOWRES (p. ex. les bandes à 20 m), ou un seul raster en mode SCALE.
+
+Donne par bande et au global RMSE, PSNR, SSIM, SAM et ERGAS pour le modèle et pour l'interpolation bicubique, sous forme de page HTML autonome et, en option, de table CSV. RMSE_RATIO = RMSE du modèle / RMSE bicubique (sous 1 : le modèle ajoute des détails que l'interpolation bicubique ne peut restituer).</translation>
+    </message>
+    <message>
+        <source>Validation report</source>
+        <translation>Rapport de validation</translation>
+    </message>
+    <message>
+        <source>Per-band scores table</source>
+        <translation>Table des scores par bande</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>Fichiers CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>RMSE of the model / RMSE of bicubic</source>
+        <translation>RMSE du modèle / RMSE de l'interpolation bicubique</translation>
+    </message>
+    <message>
+        <source>Consistency error after projection (%)</source>
+        <translation>Erreur de cohérence après projection (%)</translation>
+    </message>
+    <message>
+        <source>Cloud and shadow mask…</source>
+        <translation>Masque de nuages et d'ombres…</translation>
+    </message>
+    <message>
+        <source>Segment an image…</source>
+        <translation>Segmenter une image…</translation>
+    </message>
+    <message>
+        <source>Super-resolve Sentinel-2 bands…</source>
+        <translation>Super-résoudre les bandes Sentinel-2…</translation>
+    </message>
+    <message>
+        <source>Train a segmentation model…</source>
+        <translation>Entraîner un modèle de segmentation…</translation>
+    </message>
+    <message>
+        <source>Assess accuracy…</source>
+        <translation>Évaluer la précision…</translation>
+    </message>
+    <message>
+        <source>Check dependencies…</source>
+        <translation>Vérifier les dépendances…</translation>
+    </message>
+    <message>
+        <source>&amp;DeepMapper</source>
+        <translation>&amp;DeepMapper</translation>
+    </message>
+    <message>
+        <source>DeepMapper: deep-learning mapping from satellite and aerial images</source>
+        <translation>DeepMapper : cartographie par apprentissage profond à partir d'images satellite et aériennes</translation>
+    </message>
+    <message>
+        <source>DeepMapper dependencies</source>
+        <translation>Dépendances de DeepMapper</translation>
+    </message>
+    <message>
+        <source>RMSE of the model (input units)</source>
+        <translation type="obsolete">RMSE du modèle (unités de l'entrée)</translation>
+    </message>
+    <message>
+        <source>RMSE of bicubic interpolation</source>
+        <translation type="obsolete">RMSE de l'interpolation bicubique</translation>
+    </message>
+    <message>
+        <source>PSNR of the model (dB)</source>
+        <translation type="obsolete">PSNR du modèle (dB)</translation>
+    </message>
+    <message>
+        <source>PSNR of bicubic interpolation (dB)</source>
+        <translation type="obsolete">PSNR de l'interpolation bicubique (dB)</translation>
+    </message>
+    <message>
+        <source>SSIM of the model</source>
+        <translation type="obsolete">SSIM du modèle</translation>
+    </message>
+    <message>
+        <source>SSIM of bicubic interpolation</source>
+        <translation type="obsolete">SSIM de l'interpolation bicubique</translation>
+    </message>
+    <message>
+        <source>Spectral angle of the model (degrees)</source>
+        <translation type="obsolete">Angle spectral du modèle (degrés)</translation>
+    </message>
+    <message>
+        <source>Spectral angle of bicubic interpolation (degrees)</source>
+        <translation type="obsolete">Angle spectral de l'interpolation bicubique (degrés)</translation>
+    </message>
+    <message>
+        <source>ERGAS of the model</source>
+        <translation type="obsolete">ERGAS du modèle</translation>
+    </message>
+    <message>
+        <source>ERGAS of bicubic interpolation</source>
+        <translation type="obsolete">ERGAS de l'interpolation bicubique</translation>
     </message>
 </context>
 </TS>

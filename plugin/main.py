@@ -41,8 +41,13 @@ class DeepMapperPlugin:
 
     def initGui(self) -> None:  # noqa: N802
         self.initProcessing()
-        entries = [(self.tr("Cloud and shadow mask…"), lambda: self._open_dialog("deepmapper:cloudmask")),
-                   (self.tr("Check dependencies…"), self._show_dependencies)]
+        dialogs = [(self.tr("Cloud and shadow mask…"), "deepmapper:cloudmask"),
+                   (self.tr("Segment an image…"), "deepmapper:segment"),
+                   (self.tr("Super-resolve Sentinel-2 bands…"), "deepmapper:superresolve"),
+                   (self.tr("Train a segmentation model…"), "deepmapper:trainmodel"),
+                   (self.tr("Assess accuracy…"), "deepmapper:assessaccuracy")]
+        entries = [(label, lambda _checked=False, alg=alg: self._open_dialog(alg)) for label, alg in dialogs]
+        entries.append((self.tr("Check dependencies…"), self._show_dependencies))
         for label, slot in entries:
             action = QAction(QIcon(ICON_PATH), label, self.iface.mainWindow())
             action.triggered.connect(slot)

@@ -1,5 +1,6 @@
 """The Processing provider: makes DeepMapper's algorithms visible to the toolbox, model builder and qgis_process."""
 from qgis.core import QgsProcessingProvider
+from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
 from .algorithms import ALGORITHMS
@@ -12,6 +13,9 @@ class DeepMapperProvider(QgsProcessingProvider):
 
     def name(self) -> str:
         return "DeepMapper"
+
+    def tr(self, text: str) -> str:  # one translation context for the whole plugin
+        return QCoreApplication.translate("DeepMapper", text)
 
     def longName(self) -> str:  # noqa: N802
         return self.tr("DeepMapper: deep-learning mapping from satellite and aerial images")

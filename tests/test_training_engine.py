@@ -195,3 +195,10 @@ def test_resnet_unet_takes_any_band_count():
         net = build({"name": "unet_resnet", "params": {"depth": 18}}, in_channels=bands, n_classes=3).eval()
         with torch.no_grad():
             assert net(torch.zeros(1, bands, 64, 64)).shape == (1, 3, 64, 64)
+
+
+def test_refit_trains_on_every_labelled_patch_for_the_best_epoch_count(dataset, tmp_path):
+    result = _train(dataset, tmp_path / "r.json", epochs=2, refit=True)
+    card = json.loads((tmp_path / "r.json").read_text())
+    assert card["training"]["refit_on_all_patches"] is True and "refit" in card["metrics"]["note"]
+    assert any(f"Refit on training and validation patches for {result.best_epoch} epochs" in m for m in result.log)

@@ -18,7 +18,7 @@ class TrainModelAlgorithm(DeepMapperAlgorithm):
         "DATASET", "ARCHITECTURE", "BANDS", "INIT_MODEL", "FREEZE_ENCODER")
     EPOCHS, BATCH_SIZE, LEARNING_RATE, PATIENCE = "EPOCHS", "BATCH_SIZE", "LEARNING_RATE", "PATIENCE"
     CLASS_WEIGHTING, AUGMENT, WIDTH, DEPTH = "CLASS_WEIGHTING", "AUGMENT", "WIDTH", "DEPTH"
-    TRAIN_FRACTION, DEVICE, SEED, MODEL_ID = "TRAIN_FRACTION", "DEVICE", "SEED", "MODEL_ID"
+    TRAIN_FRACTION, DEVICE, SEED, MODEL_ID, REFIT = "TRAIN_FRACTION", "DEVICE", "SEED", "MODEL_ID", "REFIT"
     OUTPUT_MODEL = "OUTPUT_MODEL"
     required_packages = ("rasterio", "torch")
 
@@ -37,8 +37,8 @@ class TrainModelAlgorithm(DeepMapperAlgorithm):
     def shortHelpString(self) -> str:  # noqa: N802
         return self.tr(
             "Trains a U-Net on a patch dataset from 'Extract training patches' and writes a model card (.json) with "
-            "its weights (.pt) beside it: give the card as MODEL to 'Segment an image' (or put it in a folder of "
-            "DEEPMAPPER_MODEL_PATH to use it by its id).\n\n"
+            "its weights (.pt) beside it: give the card as MODEL to 'Segment image (buildings, land cover)' (or "
+            "put it in a folder of DEEPMAPPER_MODEL_PATH to use it by its id).\n\n"
             "ARCHITECTURE: unet_light (fast on CPUs; WIDTH and DEPTH set its size) or unet_resnet (a torchvision "
             "ResNet-18 encoder whose first convolution takes any band count; best on a GPU).\n\n"
             "BANDS: train on some of the dataset's bands only, e.g. blue,green,red,nir so that the model also runs on "
@@ -47,6 +47,8 @@ class TrainModelAlgorithm(DeepMapperAlgorithm):
             "their filters), or a self-supervised pre-trained model; FREEZE_ENCODER trains only the decoder.\n\n"
             "Training uses class weights for rare classes, flips/rotations/brightness augmentation, and stops when the "
             "validation F-score has not improved for PATIENCE epochs. The best epoch is kept — also if you cancel. "
+            "REFIT then trains a fresh model on training and validation patches for that many epochs (more labels "
+            "for the final model; the card keeps the validation scores of the selection run). "
             "The card records the validation scores and the training data.")
 
     def initAlgorithm(self, config=None):  # noqa: N802
@@ -77,6 +79,8 @@ class TrainModelAlgorithm(DeepMapperAlgorithm):
             QgsProcessingParameterEnum(self.CLASS_WEIGHTING, self.tr("Class weighting"), options=list(CLASS_WEIGHTING),
                                        defaultValue="sqrt", usesStaticStrings=True),
             QgsProcessingParameterBoolean(self.AUGMENT, self.tr("Augment (flips, rotations, brightness)"), True),
+            QgsProcessingParameterBoolean(self.REFIT, self.tr("Refit on all patches for the best epoch count"),
+                                          False),
             QgsProcessingParameterNumber(self.WIDTH, self.tr("unet_light: channels of the first level"),
                                          QgsProcessingParameterNumber.Integer, 16, minValue=4, maxValue=128),
             QgsProcessingParameterNumber(self.DEPTH, self.tr("unet_light: number of poolings"),
@@ -114,6 +118,7 @@ class TrainModelAlgorithm(DeepMapperAlgorithm):
             patience=self.parameterAsInt(parameters, self.PATIENCE, context),
             class_weighting=self.parameterAsEnumString(parameters, self.CLASS_WEIGHTING, context),
             augment=self.parameterAsBoolean(parameters, self.AUGMENT, context),
+            refit=self.parameterAsBoolean(parameters, self.REFIT, context),
             train_fraction=self.parameterAsDouble(parameters, self.TRAIN_FRACTION, context),
             device=self.parameterAsEnumString(parameters, self.DEVICE, context) or "auto",
             seed=self.parameterAsInt(parameters, self.SEED, context),

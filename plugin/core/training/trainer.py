@@ -55,6 +55,7 @@ class TrainRequest:
     license: str = "Same terms as the training data"
     tile_size: int = 0  # the card's tile size; 0: 256 (light U-Net) or 512 (ResNet U-Net)
     weights: str | None = None  # where the weights go; None: beside the card, same name, .pt
+    refit: bool = False  # after choosing the best epoch count, retrain on training + validation patches
 
 
 @dataclass
@@ -106,6 +107,7 @@ def train_model(req: TrainRequest, monitor: Monitor | None = None) -> TrainResul
     device = choose_device(req.device, "torch_state_dict")
     dev = torch.device(device.torch_name)
     model = build(spec, in_channels=len(bands), n_classes=n_classes)
+    keep_head = False
     if init_card is not None:
         keep_head = init_card.task == "segmentation" and [c["id"] for c in init_card.classes] == \
             [c["id"] for c in classes] and len(init_card.classes) == n_classes
@@ -123,56 +125,45 @@ def train_model(req: TrainRequest, monitor: Monitor | None = None) -> TrainResul
     say(f"Model {arch} {params}: {total:,} parameters ({trainable:,} trained), bands {', '.join(bands)}, "
         f"{n_classes} classes, device {device.kind}.")
 
-    train_x, train_y = ds.arrays("train")
-    val_x, val_y = ds.arrays("validation")
-    train_ids = np.arange(len(train_x))
+    train = _Patches([ds.arrays("train")])
+    val = _Patches([ds.arrays("validation")])
+    train_ids = np.arange(len(train))
     if req.train_fraction < 1.0:
         keep = max(2, int(round(len(train_ids) * req.train_fraction)))
         train_ids = np.sort(rng.choice(train_ids, keep, replace=False))
-        say(f"Using {keep} of {len(train_x)} training patches (TRAIN_FRACTION {req.train_fraction:g}).")
-    norm_mean = torch.tensor(mean, dtype=torch.float32).view(1, -1, 1, 1)
-    norm_std = torch.tensor(std, dtype=torch.float32).view(1, -1, 1, 1)
+        say(f"Using {keep} of {len(train)} training patches (TRAIN_FRACTION {req.train_fraction:g}).")
+    norm = (torch.tensor(mean, dtype=torch.float32).view(1, -1, 1, 1),
+            torch.tensor(std, dtype=torch.float32).view(1, -1, 1, 1))
 
-    def batch(x_arr, y_arr, ids):
-        x = torch.from_numpy(np.ascontiguousarray(x_arr[np.sort(ids)][:, band_idx])).float()
-        y = torch.from_numpy(np.ascontiguousarray(y_arr[np.sort(ids)])).long()
-        x = (x - norm_mean) / norm_std
-        x = torch.nan_to_num(x, nan=0.0)  # nodata: the band mean (its labels are IGNORE anyway)
-        return x.to(dev), y.to(dev)
+    def batch(patches: "_Patches", ids):
+        x, y = patches.take(ids, band_idx)
+        x = torch.nan_to_num((torch.from_numpy(x) - norm[0]) / norm[1], nan=0.0)  # nodata -> the band mean
+        return x.to(dev), torch.from_numpy(y).long().to(dev)
 
     weights = _class_weights(ds.class_pixels("train"), classes, n_classes, req.class_weighting)
     say("Class weights: " + ", ".join(f"{c['name']} {weights[c['id']]:.2f}" for c in classes) + ".")
     ce = torch.nn.CrossEntropyLoss(weight=torch.tensor(weights, dtype=torch.float32, device=dev),
                                    ignore_index=IGNORE)
     dice_ids = [c["id"] for c in classes if c["name"].lower() != "background"] if req.dice else []
-    steps_per_epoch = max(1, math.ceil(len(train_ids) / req.batch_size))
-    optim, sched = one_cycle(model, req.learning_rate, req.epochs, steps_per_epoch)
     background = [c["id"] for c in classes if c["name"].lower() == "background"]
     monitored = [c["id"] for c in classes if c["id"] not in background] or [c["id"] for c in classes]
 
-    best = {"f": -1.0, "epoch": 0, "state": None, "scores": None}
-    history: list[dict] = []
-    started = time.time()
-    cancelled = stopped = False
-    epoch = 0
-    try:
-        for epoch in range(1, req.epochs + 1):
-            model.train()
+    def fit_epochs(net, patches: "_Patches", ids: np.ndarray, epochs: int, progress: Monitor, validate: bool):
+        """Train `net` for up to `epochs`; with `validate`, score every epoch and yield (epoch, loss, scores)."""
+        steps = max(1, math.ceil(len(ids) / req.batch_size))
+        optim, sched = one_cycle(net, req.learning_rate, epochs, steps)
+        for epoch in range(1, epochs + 1):
+            net.train()
             if req.freeze_encoder:
-                model.encoder.eval()  # frozen BatchNorm statistics too
-            order = rng.permutation(train_ids)
+                net.encoder.eval()  # frozen BatchNorm statistics too
+            order = rng.permutation(ids)
             losses = []
-            for b in range(steps_per_epoch):
-                ids = order[b * req.batch_size:(b + 1) * req.batch_size]
-                if len(ids) == 0:
-                    continue
-                x, y = batch(train_x, train_y, ids)
+            for b in range(steps):
+                x, y = batch(patches, order[b * req.batch_size:(b + 1) * req.batch_size])
                 if req.augment:
                     x, y = augment_batch(x, y, gen)
-                logits = model(x)
-                loss = ce(logits, y)
-                if dice_ids:
-                    loss = loss + _dice_loss(logits, y, dice_ids)
+                logits = net(x)
+                loss = ce(logits, y) + (_dice_loss(logits, y, dice_ids) if dice_ids else 0.0)
                 if not torch.isfinite(loss):
                     raise DeepMapperError("Training diverged (the loss became NaN); lower LEARNING_RATE.")
                 optim.zero_grad(set_to_none=True)
@@ -180,20 +171,43 @@ def train_model(req: TrainRequest, monitor: Monitor | None = None) -> TrainResul
                 optim.step()
                 sched.step()
                 losses.append(float(loss.detach()))
-                monitor.report((epoch - 1 + (b + 1) / steps_per_epoch) / req.epochs)
-            scores = _validate(model, val_x, val_y, batch, classes, req.batch_size)
+                progress.report((epoch - 1 + (b + 1) / steps) / epochs)
+            scores = _validate(net, val, batch, classes, req.batch_size) if validate else None
+            yield epoch, float(np.mean(losses)), scores
+
+    best = {"f": -1.0, "epoch": 0, "state": None, "scores": None}
+    history: list[dict] = []
+    started = time.time()
+    cancelled = stopped = False
+    epoch = 0
+    fit_share = 0.6 if req.refit else 1.0
+    try:
+        for epoch, loss, scores in fit_epochs(model, train, train_ids, req.epochs, monitor.span(0, fit_share), True):
             f = float(np.nanmean([scores.classes[i].f_beta for i, c in enumerate(scores.class_ids)
                                   if c in monitored]))
-            history.append({"epoch": epoch, "loss": round(float(np.mean(losses)), 5), "val_f": round(f, 5),
+            history.append({"epoch": epoch, "loss": round(loss, 5), "val_f": round(f, 5),
                             "val_oa": round(scores.overall_accuracy, 5)})
-            say(f"Epoch {epoch}/{req.epochs}: loss {np.mean(losses):.4f}, validation F {f:.4f}, "
-                f"OA {scores.overall_accuracy:.4f}")
+            say(f"Epoch {epoch}/{req.epochs}: loss {loss:.4f}, validation F {f:.4f}, OA {scores.overall_accuracy:.4f}")
             if f > best["f"]:
                 best = {"f": f, "epoch": epoch, "state": copy.deepcopy(model.state_dict()), "scores": scores}
             elif epoch - best["epoch"] >= req.patience:
                 stopped = True
                 say(f"Early stop: no better validation F for {req.patience} epochs.")
                 break
+        if req.refit:
+            # Model selection is done: train a fresh model on every labelled patch for the best number of epochs.
+            say(f"Refit on training and validation patches for {best['epoch']} epochs.")
+            refit = build(spec, in_channels=len(bands), n_classes=n_classes)
+            if init_card is not None:
+                adapt_state(refit, init_state, init_card.bands, bands, keep_head)
+                if req.freeze_encoder:
+                    freeze_encoder(refit)
+            refit.to(dev)
+            both = _Patches([ds.arrays("train"), ds.arrays("validation")])
+            for _ in fit_epochs(refit, both, np.arange(len(both)), best["epoch"], monitor.span(fit_share, 1.0),
+                                False):
+                pass
+            best["state"] = copy.deepcopy(refit.state_dict())
     except CancelledError:
         if best["state"] is None:
             raise
@@ -206,8 +220,30 @@ def train_model(req: TrainRequest, monitor: Monitor | None = None) -> TrainResul
     path = write_model(card, best["state"], req.output, req.weights)
     say(f"Best epoch {best['epoch']}: validation F {best['f']:.4f}, OA {validation['overall_accuracy']:.4f}. "
         f"Model card: {path}")
-    return TrainResult(str(path), str(req.weights or path.with_suffix(".pt")), best["epoch"], epoch, validation, cancelled, stopped,
-                       seconds, log)
+    return TrainResult(str(path), str(req.weights or path.with_suffix(".pt")), best["epoch"], epoch, validation,
+                       cancelled, stopped, seconds, log)
+
+
+class _Patches:
+    """Several (images, labels) memory-mapped arrays seen as one: only the patches of a batch are read."""
+
+    def __init__(self, parts: list[tuple[np.ndarray, np.ndarray]]) -> None:
+        self.parts = parts
+        self.starts = np.cumsum([0] + [len(x) for x, _ in parts])
+
+    def __len__(self) -> int:
+        return int(self.starts[-1])
+
+    def take(self, ids, bands: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        ids = np.sort(np.asarray(ids))
+        xs, ys = [], []
+        for k, (x, y) in enumerate(self.parts):
+            local = ids[(ids >= self.starts[k]) & (ids < self.starts[k + 1])] - self.starts[k]
+            if len(local):
+                xs.append(x[local][:, bands])
+                ys.append(y[local])
+        return (np.ascontiguousarray(np.concatenate(xs), dtype=np.float32),
+                np.ascontiguousarray(np.concatenate(ys)))
 
 
 def require_torch(purpose: str):
@@ -274,14 +310,14 @@ def _dice_loss(logits, y, class_ids: list[int]):
     return 1.0 - dice[class_ids].mean()
 
 
-def _validate(model, val_x, val_y, batch, classes: list[dict], batch_size: int):
+def _validate(model, val: "_Patches", batch, classes: list[dict], batch_size: int):
     import torch
     model.eval()
     k = max(c["id"] for c in classes) + 1
     matrix = np.zeros((k, k), dtype=np.int64)
     with torch.inference_mode():
-        for b in range(0, len(val_x), batch_size):
-            x, y = batch(val_x, val_y, np.arange(b, min(b + batch_size, len(val_x))))
+        for b in range(0, len(val), batch_size):
+            x, y = batch(val, np.arange(b, min(b + batch_size, len(val))))
             pred = model(x).argmax(dim=1).cpu().numpy()
             ref = y.cpu().numpy()
             sel = ref != IGNORE
@@ -329,7 +365,9 @@ def _card(req: TrainRequest, ds: PatchDataset, spec: dict, bands: list[str], mea
         "tiling": {"tile_size": tile, "margin": margin, "blend": "crop", "size_multiple": multiple},
         "half_precision": True,
         "metrics": {"validation": validation, "best_epoch": best_epoch,
-                    "note": "pixels of the spatially separate validation blocks of the patch dataset"},
+                    "note": "pixels of the spatially separate validation blocks of the patch dataset"
+                            + ("; scores of the model-selection run: the weights written were then refit on "
+                               "training + validation patches for best_epoch epochs" if req.refit else "")},
         "training": {
             "dataset": str(ds.folder), "raster": meta["source"]["raster"], "labels": meta["source"]["labels"],
             "class_field": meta["source"]["class_field"], "patch_size": meta["patch_size"],
@@ -338,6 +376,7 @@ def _card(req: TrainRequest, ds: PatchDataset, spec: dict, bands: list[str], mea
             "loss": "cross-entropy" + (" + soft Dice" if req.dice else ""), "class_weighting": req.class_weighting,
             "augmentations": "flips, 90-degree rotations, brightness/contrast, noise" if req.augment else "none",
             "init_model": init_card.id if init_card is not None else None, "frozen_encoder": req.freeze_encoder,
+            "refit_on_all_patches": req.refit,
             "device": device, "seconds": round(seconds, 1), "seed": req.seed, "cancelled": cancelled,
             "date": _dt.date.today().isoformat(), "history": history},
     }

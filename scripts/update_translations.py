@@ -1,0 +1,136 @@
+"""Refresh i18n/deepmapper_fr.ts from the code's tr() strings and compile it with lrelease (pylupdate5 stand-in).
+
+Collects, with `ast`, the literal first argument of every `tr(...)` / `self.tr(...)` call, and the literal text of
+`QCoreApplication.translate("DeepMapper", ...)`, `QT_TRANSLATE_NOOP("DeepMapper", ...)` and `QT_TR_NOOP(...)` in
+plugin/ and ui/ (calls whose argument is not a literal are skipped: mark such strings with QT_TRANSLATE_NOOP).
+Only the DeepMapper context is written. Existing translations are kept. A translated message whose source left
+the code is kept as `type="obsolete"` (lrelease leaves it out of the .qm; it revives if the string comes back); an
+untranslated one is dropped. New strings are added as `type="unfinished"` unless --add gives a translation (an
+--add entry whose source is not in the code yet is stored as obsolete, ready for when it appears).
+
+    python scripts/update_translations.py              # update the .ts, run lrelease
+    python scripts/update_translations.py --add fr.json  # also fill translations from {"source": "traduction"}
+    python scripts/update_translations.py --check      # change nothing; exit 1 if a code string lacks a translation
+"""
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+ROOT = Path(__file__).resolve().parents[1]
+CONTEXT = "DeepMapper"
+SOURCE_DIRS = ("plugin", "ui")
+TS_FILE = ROOT / "i18n" / "deepmapper_fr.ts"
+
+# (text, type) with type "" (finished), "unfinished" or "obsolete"
+Message = tuple[str, str]
+
+
+def _literal(node: ast.expr) -> str | None:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def _call_text(call: ast.Call) -> str | None:
+    """The translatable text of a call, or None when it is not a (literal) translation call."""
+    func = call.func
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    args = call.args
+    if name in ("tr", "QT_TR_NOOP") and args:
+        return _literal(args[0])
+    if name in ("translate", "QT_TRANSLATE_NOOP") and len(args) >= 2 and _literal(args[0]) == CONTEXT:
+        return _literal(args[1])
+    return None
+
+
+def collect_strings(root: Path = ROOT) -> list[str]:
+    """Every translatable string of the code, in file and line order, without duplicates."""
+    found: dict[str, None] = {}
+    for folder in SOURCE_DIRS:
+        for path in sorted((root / folder).rglob("*.py")):
+            calls = [n for n in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path)))
+                     if isinstance(n, ast.Call)]
+            for call in sorted(calls, key=lambda n: (n.lineno, n.col_offset)):
+                text = _call_text(call)
+                if text:
+                    found.setdefault(text, None)
+    return list(found)
+
+
+def read_ts(path: Path) -> dict[str, Message]:
+    """source -> (translation, type) of the DeepMapper context of a .ts file."""
+    messages: dict[str, Message] = {}
+    if not path.exists():
+        return messages
+    for context in ET.parse(path).getroot().iter("context"):
+        if context.findtext("name") != CONTEXT:
+            continue
+        for message in context.iter("message"):
+            translation = message.find("translation")
+            messages[message.findtext("source") or ""] = (
+                (translation.text or "") if translation is not None else "",
+                translation.get("type", "") if translation is not None else "unfinished")
+    return messages
+
+
+def merge(code: list[str], old: dict[str, Message], added: dict[str, str]) -> dict[str, Message]:
+    merged: dict[str, Message] = {}
+    for source in code:
+        text, kind = old.get(source, ("", "unfinished"))
+        if added.get(source):
+            text, kind = added[source], ""
+        elif kind in ("obsolete", "vanished"):
+            kind = ""  # the string came back
+        merged[source] = (text, "unfinished" if not text else kind)
+    for source, text in [*((s, t) for s, (t, _k) in old.items()), *added.items()]:
+        if source not in merged and text:
+            merged[source] = (text, "obsolete")  # kept for when the string comes (back) into the code
+    return merged
+
+
+def render_ts(messages: dict[str, Message], language: str = "fr_FR") -> str:
+    lines = ['<?xml version="1.0" encoding="utf-8"?>', "<!DOCTYPE TS>", f'<TS version="2.1" language="{language}">',
+             "<context>", f"    <name>{CONTEXT}</name>"]
+    for source, (text, kind) in messages.items():
+        type_attr = f' type="{kind}"' if kind else ""
+        lines += ["    <message>", f"        <source>{escape(source)}</source>",
+                  f"        <translation{type_attr}>{escape(text)}</translation>", "    </message>"]
+    return "\n".join(lines + ["</context>", "</TS>", ""])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--ts", type=Path, default=TS_FILE, help="the .ts file (default: %(default)s)")
+    parser.add_argument("--add", type=Path, help='JSON {"source": "translation"} to fill in')
+    parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if any message is unfinished")
+    args = parser.parse_args(argv)
+
+    added = json.loads(args.add.read_text(encoding="utf-8")) if args.add else {}
+    old = read_ts(args.ts)
+    merged = merge(collect_strings(), old, added)
+    unfinished = [s for s, (_t, kind) in merged.items() if kind == "unfinished"]
+    obsolete = sum(kind == "obsolete" for _t, kind in merged.values())
+    print(f"{args.ts.name}: {len(merged) - obsolete} messages, {len(unfinished)} unfinished, {obsolete} obsolete")
+    if args.check:
+        for source in unfinished:
+            print(f"  unfinished: {source[:100]!r}", file=sys.stderr)
+        if merged != old:
+            print(f"  note: {args.ts.name} is not up to date; run scripts/update_translations.py", file=sys.stderr)
+        return 1 if unfinished else 0
+
+    args.ts.write_text(render_ts(merged), encoding="utf-8")
+    lrelease = shutil.which("lrelease") or shutil.which("lrelease-qt5")
+    if lrelease is None:
+        print("lrelease not found (Debian: qttools5-dev-tools); the .qm was not rebuilt", file=sys.stderr)
+        return 1
+    return subprocess.run([lrelease, str(args.ts), "-qm", str(args.ts.with_suffix(".qm"))]).returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -28,7 +28,7 @@ MODELS = {
         "patches": dict(patch_size=128, max_patches=400, background="background", sensor="generic",
                         validation_fraction=0.25, seed=0),
         "train": dict(architecture="unet_light", architecture_params={"width": 16, "depth": 3}, epochs=30,
-                      batch_size=8, learning_rate=2e-3, patience=15),
+                      batch_size=8, learning_rate=2e-3, patience=15, refit=True),
         "card": {
             "name": "Buildings, 0.5 m panchromatic (light U-Net)",
             "description": "Building footprints from 0.5 m panchromatic satellite imagery (WorldView-2 class, "

@@ -202,3 +202,15 @@ def test_refit_trains_on_every_labelled_patch_for_the_best_epoch_count(dataset, 
     card = json.loads((tmp_path / "r.json").read_text())
     assert card["training"]["refit_on_all_patches"] is True and "refit" in card["metrics"]["note"]
     assert any(f"Refit on training and validation patches for {result.best_epoch} epochs" in m for m in result.log)
+
+
+def test_best_threshold_maximises_f1_of_the_positive_class():
+    from deepmapper.plugin.core.training.trainer import THRESHOLD_BINS, best_threshold
+    hist = np.zeros((2, THRESHOLD_BINS), np.int64)
+    hist[0, 10] = 1000  # background mostly at P(1) = 0.10
+    hist[0, 35] = 50  # a few bright background pixels at 0.35
+    hist[1, 30] = 300  # an under-confident model: buildings at 0.30 ...
+    hist[1, 80] = 100  # ... and 0.80
+    threshold, f1 = best_threshold(hist)
+    assert 0.10 < threshold <= 0.30  # takes the 0.30 buildings, accepting the 50 bright background pixels
+    assert f1 == pytest.approx(2 * 400 / (400 + 50 + 400))

@@ -27,6 +27,7 @@ from .transfer import adapt_state, count_parameters, freeze_encoder, load_init, 
 
 ARCHITECTURE_DEFAULTS = {"unet_light": {"width": 16, "depth": 3}, "unet_resnet": {"depth": 18, "decoder_width": 32}}
 CLASS_WEIGHTING = ("sqrt", "inverse", "none")
+THRESHOLD_BINS = 100
 
 
 @dataclass
@@ -215,8 +216,19 @@ def train_model(req: TrainRequest, monitor: Monitor | None = None) -> TrainResul
         say(f"Cancelled during epoch {epoch}: keeping the best model so far (epoch {best['epoch']}).")
     seconds = time.time() - started
     validation = _summary(best["scores"], classes, best["f"])
+    postprocess = {}
+    hist = getattr(best["scores"], "positive_hist", None)
+    if hist is not None and hist[1].sum():
+        threshold, f_at = best_threshold(hist)
+        postprocess["threshold"] = round(threshold, 4)
+        validation["threshold"] = {"value": round(threshold, 4), f"{classes[-1]['name']}_f1": round(f_at, 4),
+                                   "note": "class 1 where its probability exceeds this (chosen on validation)"}
+        say(f"Decision threshold for '{classes[-1]['name']}': {threshold:.2f} (validation F1 {f_at:.4f} against "
+            f"{validation['classes'].get(classes[-1]['name'], {}).get('f1')} at argmax).")
     card = _card(req, ds, spec, bands, mean, std, classes, validation, best["epoch"], epoch, history, device.kind,
                  seconds, init_card, size_multiple(spec), cancelled)
+    if postprocess:
+        card["postprocess"] = postprocess
     path = write_model(card, best["state"], req.output, req.weights)
     say(f"Best epoch {best['epoch']}: validation F {best['f']:.4f}, OA {validation['overall_accuracy']:.4f}. "
         f"Model card: {path}")
@@ -311,18 +323,39 @@ def _dice_loss(logits, y, class_ids: list[int]):
 
 
 def _validate(model, val: "_Patches", batch, classes: list[dict], batch_size: int):
+    """Scores of the argmax decision; for two-class models also `scores.positive_hist`: counts of P(class 1) in
+    100 bins for the labelled pixels of each class, from which the best threshold is chosen."""
     import torch
     model.eval()
     k = max(c["id"] for c in classes) + 1
     matrix = np.zeros((k, k), dtype=np.int64)
+    hist = np.zeros((2, THRESHOLD_BINS), dtype=np.int64)
     with torch.inference_mode():
         for b in range(0, len(val), batch_size):
             x, y = batch(val, np.arange(b, min(b + batch_size, len(val))))
-            pred = model(x).argmax(dim=1).cpu().numpy()
+            logits = model(x)
+            pred = logits.argmax(dim=1).cpu().numpy()
             ref = y.cpu().numpy()
             sel = ref != IGNORE
             matrix += np.bincount(ref[sel] * k + pred[sel], minlength=k * k).reshape(k, k)
-    return score(list(range(k)), matrix, names={c["id"]: c["name"] for c in classes})
+            if k == 2:
+                p1 = torch.softmax(logits, dim=1)[:, 1].cpu().numpy()[sel]
+                bins = np.minimum((p1 * THRESHOLD_BINS).astype(np.int64), THRESHOLD_BINS - 1)
+                hist += np.bincount(ref[sel] * THRESHOLD_BINS + bins, minlength=2 * THRESHOLD_BINS).reshape(2, -1)
+    scores = score(list(range(k)), matrix, names={c["id"]: c["name"] for c in classes})
+    scores.positive_hist = hist if k == 2 else None
+    return scores
+
+
+def best_threshold(hist: np.ndarray) -> tuple[float, float]:
+    """(threshold, F1 of class 1) maximising F1 over the validation pixels: class 1 where P(1) > threshold.
+    Small models trained on few objects are rarely calibrated at 0.5 (they under- or over-segment)."""
+    positives = hist[1][::-1].cumsum()[::-1]  # pixels of class 1 with P >= bin start
+    negatives = hist[0][::-1].cumsum()[::-1]
+    total_pos = hist[1].sum()
+    f1 = 2 * positives / np.maximum(positives + negatives + total_pos, 1)
+    i = int(np.argmax(f1[1:])) + 1  # thresholds 0.01 .. 0.99
+    return i / THRESHOLD_BINS - 1e-6, float(f1[i])
 
 
 def _summary(scores, classes: list[dict], f: float) -> dict:

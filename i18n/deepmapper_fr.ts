@@ -8,10 +8,6 @@
         <translation>Évaluer la précision (matrice de confusion, F-score, kappa)</translation>
     </message>
     <message>
-        <source>Accuracy</source>
-        <translation>Précision</translation>
-    </message>
-    <message>
         <source>Compares a class raster (the OUTPUT of cloudmask or segment, or any raster of integer classes) with reference polygons or points, and writes an HTML report: confusion matrix as a heat map, per-class precision, recall, F-beta, IoU and support, overall accuracy, Cohen's kappa, macro and support-weighted F.
 
 The reference may be in any CRS: it is reprojected onto the prediction's pixel grid. Only labelled pixels count: pixel centres inside polygons, and the pixel each point falls in. Pixels covered by polygons of different classes, and pixels that are nodata in the prediction, are left out and counted in the report. Class 0 is a class like any other.
@@ -120,6 +116,26 @@ Les ratios indéfinis (0/0, p. ex. la précision d'une classe jamais prédite) s
         <translation>Pixels exclus : classes de référence superposées</translation>
     </message>
     <message>
+        <source>Image analysis</source>
+        <translation>Analyse d'image</translation>
+    </message>
+    <message>
+        <source>Segmentation</source>
+        <translation>Segmentation</translation>
+    </message>
+    <message>
+        <source>Super-resolution</source>
+        <translation>Super-résolution</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>Apprentissage</translation>
+    </message>
+    <message>
+        <source>Accuracy</source>
+        <translation>Précision</translation>
+    </message>
+    <message>
         <source>Missing Python packages: {}. {}</source>
         <translation>Paquets Python manquants : {}. {}</translation>
     </message>
@@ -158,10 +174,6 @@ Les ratios indéfinis (0/0, p. ex. la précision d'une classe jamais prédite) s
     <message>
         <source>Cloud and shadow mask</source>
         <translation>Masque de nuages et d'ombres</translation>
-    </message>
-    <message>
-        <source>Image analysis</source>
-        <translation>Analyse d'image</translation>
     </message>
     <message>
         <source>Masks clouds and cloud shadows in an optical image with a deep-learning model.
@@ -254,10 +266,6 @@ L'image est traitée tuile par tuile avec chevauchement, si bien que toute taill
     <message>
         <source>Extract training patches</source>
         <translation>Extraire des patchs d'apprentissage</translation>
-    </message>
-    <message>
-        <source>Training</source>
-        <translation>Apprentissage</translation>
     </message>
     <message>
         <source>Cuts an image and its labels into a patch dataset (a folder) for 'Train a segmentation model'.
@@ -412,10 +420,6 @@ Utilisez les mêmes ARCHITECTURE, WIDTH et DEPTH que pour l'apprentissage, et le
         <translation>Segmenter une image (bâtiments, occupation du sol)</translation>
     </message>
     <message>
-        <source>Segmentation</source>
-        <translation>Segmentation</translation>
-    </message>
-    <message>
         <source>Classifies every pixel of an image with a semantic segmentation model and writes a class raster (255 = nodata), styled with the model's class names and colours; optionally class polygons and per-class probabilities.
 
 MODEL: a model id or the path of a model card (.json), for any PyTorch or ONNX segmentation model. Empty picks the best installed segmentation model whose bands the image has: e.g. the building model for a 1-band panchromatic image, the land-cover model (forest, grass, urban, water) for a 10-band Sentinel-2 image.
@@ -500,10 +504,6 @@ L'image est traitée tuile par tuile avec chevauchement (sans raccords), avec un
         <translation>Super-résolution (Sentinel-2, de 20 m à 10 m)</translation>
     </message>
     <message>
-        <source>Super-resolution</source>
-        <translation>Super-résolution</translation>
-    </message>
-    <message>
         <source>Sharpens low-resolution bands onto the grid of high-resolution ones with a deep network guided by the high-resolution bands (DSen2-style): for Sentinel-2, INPUT holds B2, B3, B4, B8 (10 m) and INPUT_LOWRES B5, B6, B7, B8A, B11, B12 (20 m); OUTPUT holds the INPUT_LOWRES bands, in their order and with their names, at INPUT's pixel size and grid.
 
 INPUT may also be a Sentinel-2 product (.SAFE folder, its .zip, or MTD_MSIL1C/2A.xml), read with GDAL's SENTINEL2 driver: its 10 m and 20 m bands are used.
@@ -548,7 +548,7 @@ MODEL : {} (guidé, par défaut) ou {} (mode SCALE, par défaut), ou le chemin d
         <translation>Entraîner un modèle de segmentation</translation>
     </message>
     <message>
-        <source>Trains a U-Net on a patch dataset from 'Extract training patches' and writes a model card (.json) with its weights (.pt) beside it: give the card as MODEL to 'Segment an image' (or put it in a folder of DEEPMAPPER_MODEL_PATH to use it by its id).
+        <source>Trains a U-Net on a patch dataset from 'Extract training patches' and writes a model card (.json) with its weights (.pt) beside it: give the card as MODEL to 'Segment image (buildings, land cover)' (or put it in a folder of DEEPMAPPER_MODEL_PATH to use it by its id).
 
 ARCHITECTURE: unet_light (fast on CPUs; WIDTH and DEPTH set its size) or unet_resnet (a torchvision ResNet-18 encoder whose first convolution takes any band count; best on a GPU).
 
@@ -556,7 +556,7 @@ BANDS: train on some of the dataset's bands only, e.g. blue,green,red,nir so tha
 
 INIT_MODEL: start from a model (id or card path): fine-tuning, transfer to other bands (shared bands keep their filters), or a self-supervised pre-trained model; FREEZE_ENCODER trains only the decoder.
 
-Training uses class weights for rare classes, flips/rotations/brightness augmentation, and stops when the validation F-score has not improved for PATIENCE epochs. The best epoch is kept — also if you cancel. The card records the validation scores and the training data.</source>
+Training uses class weights for rare classes, flips/rotations/brightness augmentation, and stops when the validation F-score has not improved for PATIENCE epochs. The best epoch is kept — also if you cancel. REFIT then trains a fresh model on training and validation patches for that many epochs (more labels for the final model; the card keeps the validation scores of the selection run). The card records the validation scores and the training data.</source>
         <translation>Entraîne un U-Net sur un jeu de patchs issu de « Extraire des patchs d'apprentissage » et écrit une fiche de modèle (.json) avec ses poids (.pt) à côté : donnez la fiche comme MODEL à « Segmenter une image » (ou placez-la dans un dossier de DEEPMAPPER_MODEL_PATH pour l'appeler par son identifiant).
 
 ARCHITECTURE : unet_light (rapide sur CPU ; WIDTH et DEPTH fixent sa taille) ou unet_resnet (un encodeur ResNet-18 de torchvision dont la première convolution accepte n'importe quel nombre de bandes ; idéal sur GPU).
@@ -565,7 +565,7 @@ BANDS : n'entraîner que sur certaines bandes du jeu de patchs, p. ex. blue,gree
 
 INIT_MODEL : partir d'un modèle (identifiant ou chemin de fiche) : affinage (fine-tuning), transfert vers d'autres bandes (les bandes communes gardent leurs filtres), ou modèle pré-entraîné auto-supervisé ; FREEZE_ENCODER n'entraîne que le décodeur.
 
-L'apprentissage pondère les classes rares, augmente les données (retournements, rotations, luminosité) et s'arrête quand le F-score de validation ne s'est pas amélioré depuis PATIENCE époques. La meilleure époque est conservée — même si vous annulez. La fiche consigne les scores de validation et les données d'apprentissage.</translation>
+L'apprentissage pondère les classes rares, augmente les données (retournements, rotations, luminosité) et s'arrête quand le F-score de validation ne s'est pas amélioré depuis PATIENCE époques. La meilleure époque est conservée — même si vous annulez. REFIT entraîne ensuite un nouveau modèle sur les patchs d'apprentissage et de validation pendant ce nombre d'époques (plus d'étiquettes pour le modèle final ; la fiche garde les scores de validation de l'essai de sélection). La fiche consigne les scores de validation et les données d'apprentissage.</translation>
     </message>
     <message>
         <source>Bands to train on (optional, e.g. blue,green,red,nir; empty: all)</source>
@@ -606,6 +606,10 @@ L'apprentissage pondère les classes rares, augmente les données (retournements
     <message>
         <source>Augment (flips, rotations, brightness)</source>
         <translation>Augmentation de données (retournements, rotations, luminosité)</translation>
+    </message>
+    <message>
+        <source>Refit on all patches for the best epoch count</source>
+        <translation>Réentraîner sur tous les patchs pendant le meilleur nombre d'époques</translation>
     </message>
     <message>
         <source>Share of the training patches to use</source>
@@ -710,6 +714,26 @@ Donne par bande et au global RMSE, PSNR, SSIM, SAM et ERGAS pour le modèle et p
     <message>
         <source>DeepMapper dependencies</source>
         <translation>Dépendances de DeepMapper</translation>
+    </message>
+    <message>
+        <source>Trains a U-Net on a patch dataset from 'Extract training patches' and writes a model card (.json) with its weights (.pt) beside it: give the card as MODEL to 'Segment an image' (or put it in a folder of DEEPMAPPER_MODEL_PATH to use it by its id).
+
+ARCHITECTURE: unet_light (fast on CPUs; WIDTH and DEPTH set its size) or unet_resnet (a torchvision ResNet-18 encoder whose first convolution takes any band count; best on a GPU).
+
+BANDS: train on some of the dataset's bands only, e.g. blue,green,red,nir so that the model also runs on SPOT or Pleiades images (transfer between sensors by their shared bands).
+
+INIT_MODEL: start from a model (id or card path): fine-tuning, transfer to other bands (shared bands keep their filters), or a self-supervised pre-trained model; FREEZE_ENCODER trains only the decoder.
+
+Training uses class weights for rare classes, flips/rotations/brightness augmentation, and stops when the validation F-score has not improved for PATIENCE epochs. The best epoch is kept — also if you cancel. The card records the validation scores and the training data.</source>
+        <translation type="obsolete">Entraîne un U-Net sur un jeu de patchs issu de « Extraire des patchs d'apprentissage » et écrit une fiche de modèle (.json) avec ses poids (.pt) à côté : donnez la fiche comme MODEL à « Segmenter une image » (ou placez-la dans un dossier de DEEPMAPPER_MODEL_PATH pour l'appeler par son identifiant).
+
+ARCHITECTURE : unet_light (rapide sur CPU ; WIDTH et DEPTH fixent sa taille) ou unet_resnet (un encodeur ResNet-18 de torchvision dont la première convolution accepte n'importe quel nombre de bandes ; idéal sur GPU).
+
+BANDS : n'entraîner que sur certaines bandes du jeu de patchs, p. ex. blue,green,red,nir pour que le modèle fonctionne aussi sur des images SPOT ou Pléiades (transfert entre capteurs par leurs bandes communes).
+
+INIT_MODEL : partir d'un modèle (identifiant ou chemin de fiche) : affinage (fine-tuning), transfert vers d'autres bandes (les bandes communes gardent leurs filtres), ou modèle pré-entraîné auto-supervisé ; FREEZE_ENCODER n'entraîne que le décodeur.
+
+L'apprentissage pondère les classes rares, augmente les données (retournements, rotations, luminosité) et s'arrête quand le F-score de validation ne s'est pas amélioré depuis PATIENCE époques. La meilleure époque est conservée — même si vous annulez. La fiche consigne les scores de validation et les données d'apprentissage.</translation>
     </message>
     <message>
         <source>RMSE of the model (input units)</source>

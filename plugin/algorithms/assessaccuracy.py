@@ -9,7 +9,8 @@ from qgis.core import (QgsCoordinateReferenceSystem, QgsFeature, QgsFeatureSink,
                        QgsProcessingParameterField, QgsProcessingParameterFileDestination,
                        QgsProcessingParameterNumber, QgsProcessingParameterRasterLayer, QgsProcessingParameterString,
                        QgsWkbTypes)
-from qgis.PyQt.QtCore import QVariant
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QVariant
+
 
 from ..core.accuracy import AccuracyRequest, assess_accuracy
 from .base import DeepMapperAlgorithm
@@ -23,17 +24,9 @@ class AssessAccuracyAlgorithm(DeepMapperAlgorithm):
 
     required_packages = ("rasterio", "geopandas", "shapely")
 
-    def name(self) -> str:
-        return "assessaccuracy"
-
-    def displayName(self) -> str:  # noqa: N802
-        return self.tr("Assess accuracy (confusion matrix, F-score, kappa)")
-
-    def group(self) -> str:
-        return self.tr("Accuracy")
-
-    def groupId(self) -> str:  # noqa: N802
-        return "accuracy"
+    ALGORITHM_ID = "assessaccuracy"
+    DISPLAY_NAME = QT_TRANSLATE_NOOP("DeepMapper", "Assess accuracy (confusion matrix, F-score, kappa)")
+    GROUP_ID = "accuracy"
 
     def shortHelpString(self) -> str:  # noqa: N802
         return self.tr(

@@ -7,7 +7,7 @@ from typing import Any, Callable
 from qgis.core import (QgsPalettedRasterRenderer, QgsProcessingAlgorithm, QgsProcessingException,
                        QgsProcessingLayerPostProcessorInterface, QgsProcessingParameterEnum,
                        QgsProcessingParameterNumber, QgsRasterLayer)
-from qgis.PyQt.QtCore import QCoreApplication
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from qgis.PyQt.QtGui import QColor, QIcon
 
 from .. import dependencies
@@ -17,12 +17,23 @@ from ..core.progress import Monitor
 
 PLUGIN_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ICON_PATH = os.path.join(PLUGIN_DIR, "icons", "deepmapper.svg")
+GROUPS = {  # groupId -> group name (translated when shown)
+    "analysis": QT_TRANSLATE_NOOP("DeepMapper", "Image analysis"),
+    "segmentation": QT_TRANSLATE_NOOP("DeepMapper", "Segmentation"),
+    "superresolution": QT_TRANSLATE_NOOP("DeepMapper", "Super-resolution"),
+    "training": QT_TRANSLATE_NOOP("DeepMapper", "Training"),
+    "accuracy": QT_TRANSLATE_NOOP("DeepMapper", "Accuracy"),
+}
 VECTOR_FORMATS = ["gpkg", "shp", "geojson", "json", "fgb", "sqlite", "gml", "kml", "csv", "tab", "gpx"]
 
 
 class DeepMapperAlgorithm(QgsProcessingAlgorithm):
-    """Base class: subclasses define name/displayName/initAlgorithm/processAlgorithm/shortHelpString."""
+    """Base class: subclasses set ALGORITHM_ID, DISPLAY_NAME (marked with QT_TRANSLATE_NOOP) and GROUP_ID, and define
+    initAlgorithm/processAlgorithm/shortHelpString."""
 
+    ALGORITHM_ID = ""
+    DISPLAY_NAME = ""
+    GROUP_ID = "analysis"
     required_packages: tuple[str, ...] = dependencies.REQUIRED_FOR_CLOUDMASK
 
     def __init__(self) -> None:
@@ -31,6 +42,18 @@ class DeepMapperAlgorithm(QgsProcessingAlgorithm):
 
     def tr(self, text: str) -> str:
         return QCoreApplication.translate("DeepMapper", text)
+
+    def name(self) -> str:
+        return self.ALGORITHM_ID
+
+    def displayName(self) -> str:  # noqa: N802
+        return self.tr(self.DISPLAY_NAME)
+
+    def group(self) -> str:
+        return self.tr(GROUPS[self.GROUP_ID])
+
+    def groupId(self) -> str:  # noqa: N802
+        return self.GROUP_ID
 
     def createInstance(self):  # noqa: N802
         return type(self)()

@@ -5,6 +5,7 @@ from qgis.core import (QgsProcessing, QgsProcessingOutputNumber, QgsProcessingOu
                        QgsProcessingParameterEnum, QgsProcessingParameterNumber, QgsProcessingParameterRasterDestination,
                        QgsProcessingParameterRasterLayer, QgsProcessingParameterString,
                        QgsProcessingParameterVectorDestination)
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from ..core.bands import SENSOR_KEYS
 from ..core.cloudmask import CLOUDMASK_CLASSES, CloudMaskRequest, run_cloudmask
@@ -16,17 +17,9 @@ class CloudMaskAlgorithm(DeepMapperAlgorithm):
     DILATE_CLOUD, DILATE_SHADOW, MIN_AREA = "DILATE_CLOUD", "DILATE_SHADOW", "MIN_AREA"
     OUTPUT, OUTPUT_PROBABILITY, OUTPUT_VECTOR = "OUTPUT", "OUTPUT_PROBABILITY", "OUTPUT_VECTOR"
 
-    def name(self) -> str:
-        return "cloudmask"
-
-    def displayName(self) -> str:  # noqa: N802
-        return self.tr("Cloud and shadow mask")
-
-    def group(self) -> str:
-        return self.tr("Image analysis")
-
-    def groupId(self) -> str:  # noqa: N802
-        return "analysis"
+    ALGORITHM_ID = "cloudmask"
+    DISPLAY_NAME = QT_TRANSLATE_NOOP("DeepMapper", "Cloud and shadow mask")
+    GROUP_ID = "analysis"
 
     def shortHelpString(self) -> str:  # noqa: N802
         return self.tr(

@@ -8,6 +8,7 @@ from qgis.core import (QgsProcessing, QgsProcessingOutputNumber, QgsProcessingOu
                        QgsProcessingParameterFolderDestination, QgsProcessingParameterNumber,
                        QgsProcessingParameterRasterLayer, QgsProcessingParameterString,
                        QgsProcessingParameterVectorDestination)
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from ..core.bands import SENSOR_KEYS
 from ..core.training.patches import PatchRequest, extract_patches
@@ -21,17 +22,9 @@ class ExtractPatchesAlgorithm(DeepMapperAlgorithm):
     OUTPUT, OUTPUT_FOOTPRINTS = "OUTPUT", "OUTPUT_FOOTPRINTS"
     required_packages = ("rasterio", "geopandas", "shapely")
 
-    def name(self) -> str:
-        return "extractpatches"
-
-    def displayName(self) -> str:  # noqa: N802
-        return self.tr("Extract training patches")
-
-    def group(self) -> str:
-        return self.tr("Training")
-
-    def groupId(self) -> str:  # noqa: N802
-        return "training"
+    ALGORITHM_ID = "extractpatches"
+    DISPLAY_NAME = QT_TRANSLATE_NOOP("DeepMapper", "Extract training patches")
+    GROUP_ID = "training"
 
     def shortHelpString(self) -> str:  # noqa: N802
         return self.tr(

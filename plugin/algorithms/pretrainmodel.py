@@ -5,6 +5,7 @@ from qgis.core import (QgsProcessing, QgsProcessingException, QgsProcessingOutpu
                        QgsProcessingParameterEnum, QgsProcessingParameterFileDestination,
                        QgsProcessingParameterMultipleLayers, QgsProcessingParameterNumber,
                        QgsProcessingParameterString)
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from ..core.bands import SENSOR_KEYS
 from ..core.device import DEVICES
@@ -19,17 +20,9 @@ class PretrainModelAlgorithm(DeepMapperAlgorithm):
     MASK_RATIO, DEVICE, SEED, OUTPUT_MODEL = "MASK_RATIO", "DEVICE", "SEED", "OUTPUT_MODEL"
     required_packages = ("rasterio", "torch")
 
-    def name(self) -> str:
-        return "pretrainmodel"
-
-    def displayName(self) -> str:  # noqa: N802
-        return self.tr("Pre-train a model without labels")
-
-    def group(self) -> str:
-        return self.tr("Training")
-
-    def groupId(self) -> str:  # noqa: N802
-        return "training"
+    ALGORITHM_ID = "pretrainmodel"
+    DISPLAY_NAME = QT_TRANSLATE_NOOP("DeepMapper", "Pre-train a model without labels")
+    GROUP_ID = "training"
 
     def shortHelpString(self) -> str:  # noqa: N802
         return self.tr(

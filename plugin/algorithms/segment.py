@@ -7,6 +7,7 @@ from qgis.core import (QgsProcessing, QgsProcessingOutputNumber, QgsProcessingOu
                        QgsProcessingParameterEnum, QgsProcessingParameterNumber, QgsProcessingParameterRasterDestination,
                        QgsProcessingParameterRasterLayer, QgsProcessingParameterString,
                        QgsProcessingParameterVectorDestination)
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from ..core.bands import SENSOR_KEYS
 from ..core.classify_raster import DEFAULT_SENSOR
@@ -24,17 +25,9 @@ class SegmentAlgorithm(DeepMapperAlgorithm):
     # The model's runtime (torch or onnxruntime) is checked when the model loads, with a message naming it.
     required_packages = ("rasterio", "scipy")
 
-    def name(self) -> str:
-        return "segment"
-
-    def displayName(self) -> str:  # noqa: N802
-        return self.tr("Segment image (buildings, land cover)")
-
-    def group(self) -> str:
-        return self.tr("Segmentation")
-
-    def groupId(self) -> str:  # noqa: N802
-        return "segmentation"
+    ALGORITHM_ID = "segment"
+    DISPLAY_NAME = QT_TRANSLATE_NOOP("DeepMapper", "Segment image (buildings, land cover)")
+    GROUP_ID = "segmentation"
 
     def shortHelpString(self) -> str:  # noqa: N802
         return self.tr(

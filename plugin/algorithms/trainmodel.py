@@ -7,6 +7,7 @@ from pathlib import Path
 from qgis.core import (QgsProcessingOutputNumber, QgsProcessingOutputString, QgsProcessingParameterBoolean,
                        QgsProcessingParameterEnum, QgsProcessingParameterFile, QgsProcessingParameterFileDestination,
                        QgsProcessingParameterNumber, QgsProcessingParameterString)
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from ..core.device import DEVICES
 from ..core.training.trainer import ARCHITECTURE_DEFAULTS, CLASS_WEIGHTING, TrainRequest, train_model
@@ -22,17 +23,9 @@ class TrainModelAlgorithm(DeepMapperAlgorithm):
     OUTPUT_MODEL = "OUTPUT_MODEL"
     required_packages = ("rasterio", "torch")
 
-    def name(self) -> str:
-        return "trainmodel"
-
-    def displayName(self) -> str:  # noqa: N802
-        return self.tr("Train a segmentation model")
-
-    def group(self) -> str:
-        return self.tr("Training")
-
-    def groupId(self) -> str:  # noqa: N802
-        return "training"
+    ALGORITHM_ID = "trainmodel"
+    DISPLAY_NAME = QT_TRANSLATE_NOOP("DeepMapper", "Train a segmentation model")
+    GROUP_ID = "training"
 
     def shortHelpString(self) -> str:  # noqa: N802
         return self.tr(

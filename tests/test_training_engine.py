@@ -214,3 +214,16 @@ def test_best_threshold_maximises_f1_of_the_positive_class():
     threshold, f1 = best_threshold(hist)
     assert 0.10 < threshold <= 0.30  # takes the 0.30 buildings, accepting the 50 bright background pixels
     assert f1 == pytest.approx(2 * 400 / (400 + 50 + 400))
+
+
+@pytest.mark.parametrize("depth", [1, 2, 3])
+def test_receptive_radius_bounds_the_context_the_light_unet_uses(depth):
+    import torch
+    from deepmapper.models.architectures import build
+    from deepmapper.models.architectures.unet import receptive_radius
+    net = build({"name": "unet_light", "params": {"width": 4, "depth": depth}}, 1, 2).eval()
+    x = torch.randn(1, 1, 160, 160, requires_grad=True)
+    net(x)[0, 0, 80, 80].backward()
+    rows = (x.grad[0, 0].abs() > 0).nonzero()[:, 0]
+    reach = int(max(80 - rows.min(), rows.max() - 80))
+    assert reach <= receptive_radius({"name": "unet_light", "params": {"depth": depth}}) <= reach + 3

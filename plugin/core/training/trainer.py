@@ -378,10 +378,12 @@ def _card(req: TrainRequest, ds: PatchDataset, spec: dict, bands: list[str], mea
           classes: list[dict], validation: dict, best_epoch: int, epochs_run: int, history: list[dict],
           device: str, seconds: float, init_card, multiple: int, cancelled: bool) -> dict:
     from pathlib import Path
+
+    from ....models.architectures.unet import receptive_radius
     model_id = req.model_id or Path(req.output).stem
     tile = req.tile_size or (512 if spec["name"] == "unet_resnet" else 256)
     tile = max(multiple, tile // multiple * multiple)
-    margin = min(tile // 4, max(32, multiple * 2))
+    margin = min(tile // 4, receptive_radius(spec))  # crop tiles where the context is complete
     meta = ds.meta
     return {
         "schema_version": 1, "id": model_id, "name": req.model_name or model_id,

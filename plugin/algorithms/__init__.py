@@ -1,5 +1,13 @@
 """One module per Processing algorithm; each is thin: parameters -> engine call -> outputs."""
 from .assessaccuracy import AssessAccuracyAlgorithm
 from .cloudmask import CloudMaskAlgorithm
+from .extractpatches import ExtractPatchesAlgorithm
+from .pretrainmodel import PretrainModelAlgorithm
+from .segment import SegmentAlgorithm
+from .superresolve import SuperResolveAlgorithm
+from .trainmodel import TrainModelAlgorithm
+from .validatesuperres import ValidateSuperResAlgorithm
 
-ALGORITHMS = [CloudMaskAlgorithm, AssessAccuracyAlgorithm]
+ALGORITHMS = [CloudMaskAlgorithm, AssessAccuracyAlgorithm, SegmentAlgorithm,
+              ExtractPatchesAlgorithm, TrainModelAlgorithm, PretrainModelAlgorithm]
+ALGORITHMS += [SuperResolveAlgorithm, ValidateSuperResAlgorithm]

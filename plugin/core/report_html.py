@@ -290,3 +290,11 @@ that reference points fall in (one sample per point). The reference was placed o
 <footer>Generated {_e(result.created)} by DeepMapper (deepmapper:assessaccuracy).</footer>
 </main></body></html>
 """
+
+
+def page(title: str, subtitle: str, body: str, footer: str) -> str:
+    """A complete self-contained report page with the shared style (title, subtitle line, body HTML, footer text)."""
+    return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" '
+            f'content="width=device-width, initial-scale=1">\n<title>{_e(title)}</title><style>{CSS}</style></head>\n'
+            f'<body><main>\n<h1>{_e(title)}</h1>\n<p class="sub">{_e(subtitle)}</p>\n{body}\n'
+            f'<footer>{_e(footer)}</footer>\n</main></body></html>\n')

@@ -1,0 +1,111 @@
+"""deepmapper:superresolve: Sentinel-2 20 m bands sharpened to 10 m (guided), or any raster doubled (SCALE mode)."""
+from __future__ import annotations
+
+from qgis.core import (QgsProcessingOutputNumber, QgsProcessingOutputString, QgsProcessingParameterBoolean,
+                       QgsProcessingParameterRasterDestination, QgsProcessingParameterRasterLayer,
+                       QgsProcessingParameterString)
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
+
+from ..core.s2_product import is_product
+from ..core.superres import DEFAULT_GUIDED, DEFAULT_SINGLE, SuperResRequest, run_superres
+from .base import DeepMapperAlgorithm
+
+
+class SuperResolutionParameters:
+    """The inputs superresolve and validatesuperres share (a mixin for DeepMapperAlgorithm subclasses)."""
+
+    INPUT, INPUT_LOWRES, SCALE, MODEL = "INPUT", "INPUT_LOWRES", "SCALE", "MODEL"
+    BANDS, BANDS_LOWRES = "BANDS", "BANDS_LOWRES"
+    required_packages = ("rasterio", "scipy", "torch")
+
+    def add_superres_inputs(self) -> None:
+        self.addParameter(QgsProcessingParameterRasterLayer(
+            self.INPUT, self.tr("High-resolution bands (e.g. B2, B3, B4, B8 at 10 m), a Sentinel-2 product, or the "
+                                "raster to double in SCALE mode")))
+        self.addParameter(QgsProcessingParameterRasterLayer(
+            self.INPUT_LOWRES, self.tr("Bands to sharpen (e.g. B5, B6, B7, B8A, B11, B12 at 20 m)"), optional=True))
+        self.addParameter(QgsProcessingParameterBoolean(
+            self.SCALE, self.tr("SCALE mode: double INPUT's resolution on its own (no INPUT_LOWRES)"), False))
+        self.addParameter(QgsProcessingParameterString(
+            self.MODEL, self.tr("Model id or model card path (empty: the bundled model for the mode)"), optional=True))
+        for name, label in ((self.BANDS, self.tr("Band names of INPUT (optional, e.g. B2,B3,B4,B8)")),
+                            (self.BANDS_LOWRES, self.tr("Band names of INPUT_LOWRES (optional, e.g. "
+                                                        "B5,B6,B7,B8A,B11,B12)"))):
+            param = QgsProcessingParameterString(name, label, optional=True)
+            param.setFlags(param.flags() | param.FlagAdvanced)
+            self.addParameter(param)
+        self.add_inference_parameters()
+
+    def checkParameterValues(self, parameters, context):  # noqa: N802
+        """A Sentinel-2 product (folder or zip) is a valid INPUT though QGIS cannot load it as a layer."""
+        value = parameters.get(self.INPUT)
+        if isinstance(value, str) and is_product(value):
+            parameters = dict(parameters)
+            parameters.pop(self.INPUT)
+            ok, message = super().checkParameterValues(parameters, context)
+            return ok, message
+        return super().checkParameterValues(parameters, context)
+
+    def superres_inputs(self, parameters: dict, context) -> dict:
+        value = parameters.get(self.INPUT)
+        product = isinstance(value, str) and is_product(value)
+        low = parameters.get(self.INPUT_LOWRES)
+        return {
+            "input": value if product else self.raster_path(parameters, self.INPUT, context),
+            "input_lowres": self.raster_path(parameters, self.INPUT_LOWRES, context) if low not in (None, "") else None,
+            "scale_mode": self.parameterAsBoolean(parameters, self.SCALE, context),
+            "model": (self.parameterAsString(parameters, self.MODEL, context) or "").strip() or None,
+            "bands": (self.parameterAsString(parameters, self.BANDS, context) or "").strip() or None,
+            "bands_lowres": (self.parameterAsString(parameters, self.BANDS_LOWRES, context) or "").strip() or None,
+            **self.inference_options(parameters, context),
+        }
+
+
+class SuperResolveAlgorithm(SuperResolutionParameters, DeepMapperAlgorithm):
+    OUTPUT = "OUTPUT"
+
+    ALGORITHM_ID = "superresolve"
+    DISPLAY_NAME = QT_TRANSLATE_NOOP("DeepMapper", "Super-resolution (Sentinel-2 20 m to 10 m)")
+    GROUP_ID = "superresolution"
+
+    def shortHelpString(self) -> str:  # noqa: N802
+        return self.tr(
+            "Sharpens low-resolution bands onto the grid of high-resolution ones with a deep network guided by the "
+            "high-resolution bands (DSen2-style): for Sentinel-2, INPUT holds B2, B3, B4, B8 (10 m) and "
+            "INPUT_LOWRES B5, B6, B7, B8A, B11, B12 (20 m); OUTPUT holds the INPUT_LOWRES bands, in their order and "
+            "with their names, at INPUT's pixel size and grid.\n\n"
+            "INPUT may also be a Sentinel-2 product (.SAFE folder, its .zip, or MTD_MSIL1C/2A.xml), read with "
+            "GDAL's SENTINEL2 driver: its 10 m and 20 m bands are used.\n\n"
+            "SCALE mode (or no INPUT_LOWRES): doubles the resolution of INPUT alone, every band, with a "
+            "single-image model.\n\n"
+            "Values keep the input's units (digital numbers or reflectance); nodata stays nodata. Every 2 x 2 block "
+            "of the result averages back to the low-resolution input pixel (consistency projection); "
+            "CONSISTENCY_ERROR_PERCENT reports the remaining difference. The grids must nest: INPUT_LOWRES's "
+            "pixels exactly twice INPUT's, on the same CRS and aligned.\n\n"
+            "MODEL: {} (guided, default) or {} (SCALE mode, default), or the path of a model card (.json). Check "
+            "a model on your own scene with 'Validate super-resolution (Wald protocol)'.").format(
+            DEFAULT_GUIDED, DEFAULT_SINGLE)
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        self.add_superres_inputs()
+        self.addParameter(QgsProcessingParameterRasterDestination(self.OUTPUT, self.tr("Super-resolved bands")))
+        self.addOutput(QgsProcessingOutputNumber(
+            "CONSISTENCY_ERROR_PERCENT", self.tr("Consistency error after projection (% of the input)")))
+        self.addOutput(QgsProcessingOutputNumber(
+            "NETWORK_CONSISTENCY_ERROR_PERCENT", self.tr("Consistency error of the network alone (%)")))
+        self.addOutput(QgsProcessingOutputNumber("PIXEL_SIZE", self.tr("Output pixel size (map units)")))
+        self.addOutput(QgsProcessingOutputNumber("BAND_COUNT", self.tr("Output bands")))
+        self.addOutput(QgsProcessingOutputString("MODEL_ID", self.tr("Model used")))
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+        request = SuperResRequest(output=self.parameterAsOutputLayer(parameters, self.OUTPUT, context),
+                                  **self.superres_inputs(parameters, context))
+        result = self.run_engine(lambda: run_superres(request, self.monitor(feedback)))
+        return {
+            self.OUTPUT: result.output,
+            "CONSISTENCY_ERROR_PERCENT": result.consistency_error_percent,
+            "NETWORK_CONSISTENCY_ERROR_PERCENT": result.consistency_error_before_percent,
+            "PIXEL_SIZE": result.pixel_size,
+            "BAND_COUNT": len(result.band_names),
+            "MODEL_ID": result.model_id,
+        }

@@ -1,0 +1,69 @@
+"""deepmapper:validatesuperres: the Wald protocol on the user's own scene, model against bicubic, as an HTML report."""
+from __future__ import annotations
+
+from qgis.core import QgsProcessingOutputNumber, QgsProcessingOutputString, QgsProcessingParameterFileDestination
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
+
+from ..core.superres import ValidateRequest, validate_superres
+from .base import DeepMapperAlgorithm
+from .superresolve import SuperResolutionParameters
+
+# output name -> (scores attribute, overall key, label)
+NUMBERS = {
+    "RMSE": ("model", "rmse", "RMSE of the model (input units)"),
+    "RMSE_BICUBIC": ("bicubic", "rmse", "RMSE of bicubic interpolation"),
+    "PSNR": ("model", "psnr", "PSNR of the model (dB)"),
+    "PSNR_BICUBIC": ("bicubic", "psnr", "PSNR of bicubic interpolation (dB)"),
+    "SSIM": ("model", "ssim", "SSIM of the model"),
+    "SSIM_BICUBIC": ("bicubic", "ssim", "SSIM of bicubic interpolation"),
+    "SAM": ("model", "sam", "Spectral angle of the model (degrees)"),
+    "SAM_BICUBIC": ("bicubic", "sam", "Spectral angle of bicubic interpolation (degrees)"),
+    "ERGAS": ("model", "ergas", "ERGAS of the model"),
+    "ERGAS_BICUBIC": ("bicubic", "ergas", "ERGAS of bicubic interpolation"),
+}
+
+
+class ValidateSuperResAlgorithm(SuperResolutionParameters, DeepMapperAlgorithm):
+    OUTPUT_HTML, OUTPUT_CSV = "OUTPUT_HTML", "OUTPUT_CSV"
+
+    ALGORITHM_ID = "validatesuperres"
+    DISPLAY_NAME = QT_TRANSLATE_NOOP("DeepMapper", "Validate super-resolution (Wald protocol)")
+    GROUP_ID = "superresolution"
+
+    def shortHelpString(self) -> str:  # noqa: N802
+        return self.tr(
+            "Measures how well a super-resolution model works on your own scene, without any reference image "
+            "(Wald protocol): both inputs are degraded by 2 (2 x 2 block means), the degraded INPUT_LOWRES bands are "
+            "super-resolved back to their own resolution, and the result is compared with the original bands. "
+            "Bicubic interpolation of the same degraded bands is scored alongside.\n\n"
+            "Inputs as for 'Super-resolution': INPUT (e.g. 10 m bands) and INPUT_LOWRES (e.g. 20 m bands), or a "
+            "single raster in SCALE mode.\n\n"
+            "Reports per band and overall RMSE, PSNR, SSIM, SAM and ERGAS for the model and for bicubic, as a "
+            "self-contained HTML page and optionally a CSV table. RMSE_RATIO = model RMSE / bicubic RMSE (below 1: "
+            "the model adds detail bicubic cannot).")
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        self.add_superres_inputs()
+        self.addParameter(QgsProcessingParameterFileDestination(
+            self.OUTPUT_HTML, self.tr("Validation report"), self.tr("HTML files (*.html)")))
+        self.addParameter(QgsProcessingParameterFileDestination(
+            self.OUTPUT_CSV, self.tr("Per-band scores table"), self.tr("CSV files (*.csv)"), optional=True,
+            createByDefault=False))
+        for name, (_who, _key, label) in NUMBERS.items():
+            self.addOutput(QgsProcessingOutputNumber(name, self.tr(label)))
+        self.addOutput(QgsProcessingOutputNumber("RMSE_RATIO", self.tr("RMSE of the model / RMSE of bicubic")))
+        self.addOutput(QgsProcessingOutputNumber("CONSISTENCY_ERROR_PERCENT",
+                                                 self.tr("Consistency error after projection (%)")))
+        self.addOutput(QgsProcessingOutputString("MODEL_ID", self.tr("Model used")))
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+        csv_path = self.parameterAsFileOutput(parameters, self.OUTPUT_CSV, context) \
+            if parameters.get(self.OUTPUT_CSV) else None
+        request = ValidateRequest(output_html=self.parameterAsFileOutput(parameters, self.OUTPUT_HTML, context),
+                                  output_csv=csv_path or None, **self.superres_inputs(parameters, context))
+        result = self.run_engine(lambda: validate_superres(request, self.monitor(feedback)))
+        out = {name: getattr(result, who).overall[key] for name, (who, key, _l) in NUMBERS.items()}
+        out.update({self.OUTPUT_HTML: result.output_html, self.OUTPUT_CSV: result.output_csv,
+                    "RMSE_RATIO": result.rmse_ratio, "CONSISTENCY_ERROR_PERCENT": result.consistency_error_percent,
+                    "MODEL_ID": result.model_id})
+        return out

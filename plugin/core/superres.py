@@ -1,0 +1,630 @@
+"""Sentinel-2 super-resolution: the 20 m bands sharpened to 10 m with the 10 m bands as guide (or one raster doubled).
+
+Pipeline: a reader streams the 10 m rows and the matching 20 m rows (with a halo), upsamples the 20 m bands to 10 m
+(bicubic) on the fly, and hands the stacked bands to the shared tiled engine (inference.predict_tiled); the network
+adds a residual to the upsampled bands; a sink applies the consistency projection (every 2 x 2 block's mean equals the
+20 m input pixel again) and writes rows to a temporary GeoTIFF that is moved into place at the end.
+"""
+from __future__ import annotations
+
+import math
+import os
+import warnings
+from dataclasses import dataclass, field
+from typing import Callable, Sequence
+
+import numpy as np
+import rasterio
+from affine import Affine
+
+from .bands import SensorPreset, common_name, preset, raster_band_names, select_bands
+from .device import auto_batch_size, choose_device
+from .errors import DeepMapperError
+from .inference import dataset_sink, predict_tiled
+from .progress import Monitor
+from .superres_metrics import Scores
+from .raster_io import (BandReader, atomic_path, bounded_gdal_cache, geotiff_profile, open_raster, remove_quietly,
+                        scratch_path)
+from .tiling import tile_spec
+from .units import reflectance_scale, sample_percentile
+
+# Cubic convolution kernel with a = -0.75: the one torch.nn.functional.interpolate(mode="bicubic") uses (and OpenCV).
+_A = -0.75
+
+
+def _cubic(d: float) -> float:
+    d = abs(d)
+    if d <= 1:
+        return (_A + 2) * d ** 3 - (_A + 3) * d ** 2 + 1
+    return _A * d ** 3 - 5 * _A * d ** 2 + 8 * _A * d - 4 * _A
+
+
+# For a x2 upsampling with align_corners=False, even outputs sit 0.25 before a source pixel, odd ones 0.25 after.
+_EVEN = np.array([_cubic(1.75), _cubic(0.75), _cubic(0.25), _cubic(1.25)], np.float32)  # source k-2 .. k+1
+_ODD = _EVEN[::-1].copy()  # source k-1 .. k+2
+HALO = 2  # source pixels each side that bicubic x2 needs
+
+
+def _upsample_axis(p: np.ndarray, axis: int) -> np.ndarray:
+    """Bicubic x2 along `axis` of `p`, which carries HALO extra pixels on each side of that axis."""
+    p = np.moveaxis(p, axis, 0)
+    n = p.shape[0] - 2 * HALO
+    even = sum(w * p[i:i + n] for i, w in enumerate(_EVEN))
+    odd = sum(w * p[i + 1:i + 1 + n] for i, w in enumerate(_ODD))
+    out = np.empty((2 * n,) + p.shape[1:], np.float32)
+    out[0::2], out[1::2] = even, odd
+    return np.moveaxis(out, 0, axis)
+
+
+def bicubic_upsample2(x: np.ndarray, padded: bool = False) -> np.ndarray:
+    """Bicubic x2 of the last two axes, identical to torch's interpolate(scale 2, bicubic, align_corners=False).
+
+    `padded`: `x` already carries HALO real pixels of context on each side (strip-wise use, so strips join without
+    seams); otherwise the edges are replicated, as torch does at image borders.
+    """
+    x = np.asarray(x, np.float32)
+    if not padded:
+        x = np.pad(x, [(0, 0)] * (x.ndim - 2) + [(HALO, HALO), (HALO, HALO)], mode="edge")
+    return _upsample_axis(_upsample_axis(x, x.ndim - 2), x.ndim - 1)
+
+
+def block_mean2(x: np.ndarray) -> np.ndarray:
+    """2 x 2 block means of the last two axes (odd trailing rows/columns dropped): the Wald protocol's degradation
+    and the sensor model behind the consistency rule."""
+    h, w = x.shape[-2] // 2 * 2, x.shape[-1] // 2 * 2
+    x = np.asarray(x[..., :h, :w], np.float32)
+    return x.reshape(x.shape[:-2] + (h // 2, 2, w // 2, 2)).mean(axis=(-3, -1))
+
+
+def project_consistent(high: np.ndarray, low: np.ndarray) -> np.ndarray:
+    """Add to each 2 x 2 block of `high` the difference between `low` and the block's mean over its valid (finite)
+    pixels, so the result averages back to `low` exactly. `high` (C, 2h, 2w), `low` (C, h, w); NaN stays NaN."""
+    c, h, w = low.shape
+    blocks = high.reshape(c, h, 2, w, 2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN blocks (nodata) stay NaN
+        mean = np.nanmean(blocks, axis=(2, 4))
+    delta = np.where(np.isfinite(mean) & np.isfinite(low), low - mean, 0.0).astype(np.float32)
+    return (blocks + delta[:, :, None, :, None]).reshape(high.shape)
+
+
+
+# -- grids -------------------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class GridPair:
+    """How the low-resolution grid nests in the high-resolution one: LR pixel (i, j) covers HR rows 2i + row_offset,
+    2i + row_offset + 1 and columns 2j + col_offset, 2j + col_offset + 1 (offsets in HR pixels, any integer)."""
+
+    row_offset: int
+    col_offset: int
+
+    def lr_row(self, hr_row: int) -> int:
+        return (hr_row - self.row_offset) // 2
+
+    def lr_col(self, hr_col: int) -> int:
+        return (hr_col - self.col_offset) // 2
+
+
+def check_grids(high: rasterio.DatasetReader, low: rasterio.DatasetReader, high_name: str = "INPUT",
+                low_name: str = "INPUT_LOWRES") -> GridPair:
+    """The nesting of `low` in `high`, or an error naming what does not fit and how to fix it."""
+    if high.crs != low.crs:
+        raise DeepMapperError(
+            f"{high_name} is in {_crs_name(high.crs)} but {low_name} is in {_crs_name(low.crs)}; both must share one "
+            f"CRS. Reproject {low_name} onto {high_name}'s CRS at twice its pixel size, e.g. `gdalwarp -t_srs "
+            f"{_crs_name(high.crs)} -tr {2 * high.res[0]:g} {2 * high.res[1]:g} -tap -r average low.tif fixed.tif`.")
+    for t, name in ((high.transform, high_name), (low.transform, low_name)):
+        if t.b or t.d:
+            raise DeepMapperError(f"{name} has a rotated geotransform; warp it to a north-up grid first "
+                                  f"(gdalwarp without options does that).")
+    hx, hy = high.res
+    lx, ly = low.res
+    if not (math.isclose(lx, 2 * hx, rel_tol=1e-6) and math.isclose(ly, 2 * hy, rel_tol=1e-6)):
+        raise DeepMapperError(
+            f"The pixel sizes do not nest: {high_name} has {hx:g} x {hy:g}, {low_name} has {lx:g} x {ly:g}, but "
+            f"{low_name} must have exactly twice {high_name}'s pixel size (e.g. Sentinel-2's 10 m and 20 m bands). "
+            f"Resample it with `gdalwarp -tr {2 * hx:g} {2 * hy:g} -tap -r average`, or use SCALE mode for a single "
+            f"raster.")
+    cols = (low.transform.c - high.transform.c) / hx
+    rows = (high.transform.f - low.transform.f) / hy
+    if abs(cols - round(cols)) > 1e-3 or abs(rows - round(rows)) > 1e-3:
+        raise DeepMapperError(
+            f"The grids do not nest: {low_name}'s origin is {cols:g} x {rows:g} pixels of {high_name} away from "
+            f"{high_name}'s origin, not a whole number of pixels, so its pixels do not cover whole 2 x 2 blocks. "
+            f"Align it with `gdalwarp -tr {2 * hx:g} {2 * hy:g} -tap` (and the same for {high_name}).")
+    grid = GridPair(int(round(rows)), int(round(cols)))
+    if not (grid.col_offset < high.width and grid.col_offset + 2 * low.width > 0 and grid.row_offset < high.height
+            and grid.row_offset + 2 * low.height > 0):
+        raise DeepMapperError(
+            f"The extents of {high_name} and {low_name} do not overlap; give two rasters of the same place.")
+    return grid
+
+
+def _crs_name(crs) -> str:
+    if crs is None:
+        return "no CRS"
+    epsg = crs.to_epsg()
+    return f"EPSG:{epsg}" if epsg else crs.to_string()
+
+
+def read_low(dataset: rasterio.DatasetReader, indexes: Sequence[int], rows: tuple[int, int], cols: tuple[int, int]
+             ) -> tuple[np.ndarray, np.ndarray]:
+    """Low-resolution pixels [rows) x [cols), which may reach beyond the raster: (float32 values with NaN for nodata and
+    outside, inside mask). Reads only the part inside."""
+    (i0, i1), (j0, j1) = rows, cols
+    out = np.full((len(indexes), i1 - i0, j1 - j0), np.nan, np.float32)
+    inside = np.zeros((i1 - i0, j1 - j0), bool)
+    a0, a1, b0, b1 = max(i0, 0), min(i1, dataset.height), max(j0, 0), min(j1, dataset.width)
+    if a0 < a1 and b0 < b1:
+        data, valid = BandReader(dataset, indexes).read_rows(a0, a1, b0, b1)
+        data[:, ~valid] = np.nan
+        out[:, a0 - i0:a1 - i0, b0 - j0:b1 - j0] = data
+        inside[a0 - i0:a1 - i0, b0 - j0:b1 - j0] = True
+    return out, inside
+
+
+# -- the reader the tiled engine streams ---------------------------------------------------------------------------
+@dataclass
+class GuidedReader:
+    """BandReader-like: rows of the high-resolution grid holding the guide bands (if any) followed by the
+    low-resolution bands upsampled bicubically, in model units (value x scale). A pixel is valid where the guide
+    bands are valid and its low-resolution pixel is inside the low raster and valid.
+
+    Each strip reads its low-resolution rows with a HALO, so the upsampling, and hence the whole result, does not
+    depend on where strips and tiles fall."""
+
+    low: rasterio.DatasetReader
+    low_indexes: Sequence[int]  # model order
+    scale: float
+    fill: np.ndarray  # (C_low,) raw values put where low pixels are nodata (global, so strips agree)
+    grid: GridPair = GridPair(0, 0)
+    high: BandReader | None = None  # None: single-image (SCALE) mode, the grid is the low grid doubled
+
+    @property
+    def height(self) -> int:
+        return self.high.height if self.high else 2 * self.low.height
+
+    @property
+    def width(self) -> int:
+        return self.high.width if self.high else 2 * self.low.width
+
+    def read_rows(self, row0: int, row1: int) -> tuple[np.ndarray, np.ndarray]:
+        g = self.grid
+        i0, i1 = g.lr_row(row0) - HALO, g.lr_row(row1 - 1) + HALO + 1
+        j0, j1 = g.lr_col(0) - HALO, g.lr_col(self.width - 1) + HALO + 1
+        low, inside = read_low(self.low, self.low_indexes, (i0, i1), (j0, j1))
+        valid_low = inside & np.isfinite(low).all(axis=0)
+        rr, cc = np.nonzero(inside.any(axis=1))[0], np.nonzero(inside.any(axis=0))[0]
+        if len(rr):  # nodata -> a fixed value; beyond the raster's edge -> the edge repeated (as torch does)
+            core = low[:, rr[0]:rr[-1] + 1, cc[0]:cc[-1] + 1]
+            core = np.where(np.isfinite(core), core, self.fill[:, None, None])
+            low = np.pad(core, ((0, 0), (rr[0], len(inside) - rr[-1] - 1), (cc[0], inside.shape[1] - cc[-1] - 1)),
+                         mode="edge")
+        else:
+            low = np.zeros_like(low)
+        up = bicubic_upsample2(low, padded=True) * np.float32(self.scale)  # HR rows from 2(i0 + HALO) + offset
+        r = row0 - (2 * (i0 + HALO) + g.row_offset)
+        c = -(2 * (j0 + HALO) + g.col_offset)
+        up = up[:, r:r + row1 - row0, c:c + self.width]
+        vr = row0 - (2 * i0 + g.row_offset)
+        vc = -(2 * j0 + g.col_offset)
+        valid = valid_low.repeat(2, 0).repeat(2, 1)[vr:vr + row1 - row0, vc:vc + self.width]
+        if self.high is None:
+            return np.ascontiguousarray(up), valid
+        hi, hi_valid = self.high.read_rows(row0, row1)
+        return np.concatenate([hi, up]), valid & hi_valid
+
+
+class PerBand:
+    """A one-band model applied to every band of a tile (as a batch): the single-image (SCALE) Predictor."""
+
+    def __init__(self, model, bands: int) -> None:
+        self.model = model
+        self.n_outputs = bands
+
+    def fill_values(self) -> np.ndarray:
+        return np.zeros(self.n_outputs, np.float32)
+
+    def predict(self, batch: np.ndarray) -> np.ndarray:
+        n, c, h, w = batch.shape
+        return self.model.predict(batch.reshape(n * c, 1, h, w)).reshape(n, c, h, w)
+
+
+# -- the sink: units back, consistency projection, writing ---------------------------------------------------------
+class ConsistentSink:
+    """Receives finished rows (model order, model units, NaN = nodata) from the tiled engine, buffers them to whole
+    2 x 2 blocks, returns them to input units and file order, projects them onto the low-resolution input and writes
+    them. Keeps the consistency error (before and after the projection) over complete valid blocks."""
+
+    def __init__(self, write: Callable[[int, np.ndarray], None], low: rasterio.DatasetReader,
+                 low_indexes: Sequence[int], order: Sequence[int], scale: float, grid: GridPair, height: int,
+                 width: int) -> None:
+        self.write, self.low, self.low_indexes, self.order = write, low, list(low_indexes), list(order)
+        self.scale, self.grid, self.height, self.width = scale, grid, height, width
+        self.pending: np.ndarray | None = None
+        self.start = 0
+        k = len(self.low_indexes)
+        self.err_before, self.err_after, self.total = np.zeros(k), np.zeros(k), np.zeros(k)
+
+    def __call__(self, row0: int, rows: np.ndarray) -> None:
+        rows = rows[self.order] / np.float32(self.scale)
+        self.pending = rows if self.pending is None else np.concatenate([self.pending, rows], axis=1)
+        end = self.start + self.pending.shape[1]
+        cut = end if end >= self.height else end - (end - self.grid.row_offset) % 2  # whole blocks only
+        if cut > self.start:
+            self._flush(cut)
+
+    def close(self) -> None:
+        if self.pending is not None and self.pending.shape[1]:
+            self._flush(self.start + self.pending.shape[1])
+
+    def _flush(self, cut: int) -> None:
+        n = cut - self.start
+        chunk, self.pending = self.pending[:, :n], self.pending[:, n:]
+        g = self.grid
+        top, left = (self.start - g.row_offset) % 2, g.col_offset % 2
+        bottom, right = (top + n) % 2, (left + self.width) % 2
+        blocks = np.pad(chunk, ((0, 0), (top, bottom), (left, right)), constant_values=np.nan)
+        i0, j0 = g.lr_row(self.start), g.lr_col(0)
+        low, _inside = read_low(self.low, self.low_indexes, (i0, i0 + blocks.shape[1] // 2),
+                                (j0, j0 + blocks.shape[2] // 2))
+        projected = project_consistent(blocks, low)
+        full = np.ones(low.shape[1:], bool)  # blocks wholly inside this raster: the only ones that can be measured
+        full[0, :] &= top == 0
+        full[-1, :] &= bottom == 0
+        full[:, 0] &= left == 0
+        full[:, -1] &= right == 0
+        for acc, data in ((self.err_before, blocks), (self.err_after, projected)):
+            diff = np.abs(block_mean2(data) - low)
+            ok = full[None] & np.isfinite(diff)
+            acc += np.where(ok, diff, 0).sum(axis=(1, 2))
+        ok = full[None] & np.isfinite(block_mean2(blocks)) & np.isfinite(low)
+        self.total += np.where(ok, np.abs(low), 0).sum(axis=(1, 2))
+        self.write(self.start, projected[:, top:top + n, left:left + self.width])
+        self.start = cut
+
+    def error_percent(self, after: bool = True) -> float:
+        """Largest per-band mean |block mean - low pixel| as a percentage of the band's mean |low pixel|."""
+        err = self.err_after if after else self.err_before
+        with np.errstate(invalid="ignore", divide="ignore"):
+            per_band = np.where(self.total > 0, 100.0 * err / self.total, 0.0)
+        return float(per_band.max()) if len(per_band) else 0.0
+
+
+# -- super-resolution, end to end ----------------------------------------------------------------------------------
+DEFAULT_GUIDED = "s2_superres_guided"
+DEFAULT_SINGLE = "s2_superres_single"
+_PLAUSIBLE_FALLBACK = 0.3  # SCALE mode on values that are not reflectance: their 99th percentile is mapped here
+
+
+@dataclass
+class SuperResRequest:
+    input: str  # high-resolution bands (guided), the raster to double (SCALE mode), or a Sentinel-2 product
+    output: str
+    input_lowres: str | None = None  # the bands to sharpen; None: SCALE mode (or the product's 20 m bands)
+    scale_mode: bool = False
+    model: str | None = None  # None: the bundled model for the mode
+    bands: str | None = None  # explicit band names of INPUT, e.g. 'B2,B3,B4,B8'
+    bands_lowres: str | None = None  # explicit band names of INPUT_LOWRES, e.g. 'B5,B6,B7,B8A,B11,B12'
+    device: str = "auto"
+    tile_size: int | None = None
+    overlap: int | None = None
+    batch_size: int = 0
+    threads: int = 0
+
+
+@dataclass
+class SuperResResult:
+    output: str
+    model_id: str
+    band_names: list[str]
+    width: int
+    height: int
+    pixel_size: float
+    consistency_error_percent: float  # after the projection (the guarantee)
+    consistency_error_before_percent: float  # the network's own, before the projection
+    tiles: int = 0
+    log: list[str] = field(default_factory=list)
+
+
+def run_superres(req: SuperResRequest, monitor: Monitor | None = None, registry=None) -> SuperResResult:
+    """Super-resolve INPUT_LOWRES onto INPUT's grid (or double INPUT in SCALE mode); see the module docstring."""
+    with bounded_gdal_cache():
+        return _run(req, monitor or Monitor(), registry)
+
+
+def _run(req: SuperResRequest, monitor: Monitor, registry) -> SuperResResult:
+    from ...models.registry import Registry
+    from .s2_product import product_rasters
+
+    log: list[str] = []
+
+    def say(msg: str) -> None:
+        log.append(msg)
+        monitor.log(msg)
+
+    high_path, low_path, from_product = req.input, req.input_lowres, False
+    if not req.scale_mode and low_path is None:
+        product = product_rasters(req.input)
+        if product is not None:
+            high_path, low_path, from_product = product
+            say(f"Sentinel-2 product: 10 m bands from {high_path}, 20 m bands from {low_path}.")
+    scale_mode = req.scale_mode or low_path is None
+    _check_output(req.output, [p for p in (req.input, req.input_lowres) if p])
+    registry = registry or Registry()
+    card = registry.get(req.model or (DEFAULT_SINGLE if scale_mode else DEFAULT_GUIDED), "superresolution")
+    guides = list(card.data["input"].get("guide_bands") or [])
+    if scale_mode and guides:
+        raise DeepMapperError(f"Model '{card.id}' needs guide bands (INPUT_LOWRES and INPUT), so it cannot run in SCALE "
+                              f"mode; use {DEFAULT_SINGLE} or give INPUT_LOWRES.")
+    if not scale_mode and not guides:
+        raise DeepMapperError(f"Model '{card.id}' is a single-image model; use it with SCALE mode (no INPUT_LOWRES), "
+                              f"or a guided model such as {DEFAULT_GUIDED}.")
+    say(f"Model: {card.summary()}")
+    sensor = preset(card.data["input"].get("sensor", "sentinel2_l1c"))
+
+    with open_raster(high_path) as high, (open_raster(low_path) if low_path else open_raster(high_path)) as low:
+        if scale_mode:
+            grid, high_reader = GridPair(0, 0), None
+            low_idx = list(range(1, low.count + 1))
+            order = list(range(low.count))
+            names = [d or f"band {i}" for i, d in enumerate(low.descriptions, start=1)]
+            scale = _scale_any(low, low_idx, say)
+            template_transform = low.transform * Affine.scale(0.5)
+            height, width = 2 * low.height, 2 * low.width
+            template = low
+        else:
+            grid = check_grids(high, low)
+            hmap, how = raster_band_names(high.descriptions, sensor, req.bands)
+            high_idx = select_bands(hmap, guides, card.id, f"INPUT's {how}")
+            sharpen = [b for b in card.bands if b not in guides]
+            low_idx, names, order = _low_bands(low, sensor, sharpen, req.bands_lowres, card.id, strict=not from_product)
+            scale, why = reflectance_scale(high, high_idx)
+            low_scale, _ = reflectance_scale(low, low_idx)
+            if low_scale != scale:
+                raise DeepMapperError(
+                    f"INPUT and INPUT_LOWRES are in different units (INPUT: {why}; INPUT_LOWRES scaled by "
+                    f"{low_scale:g}); give both as digital numbers or both as reflectance.")
+            say(f"Units: {why}. INPUT_LOWRES nests in INPUT's grid at offset {grid.col_offset}, {grid.row_offset} "
+                f"pixels.")
+            high_reader = BandReader(high, high_idx, scale)
+            template_transform, height, width, template = high.transform, high.height, high.width, high
+        fill = np.array([sample_percentile(low, [b], 50.0) for b in low_idx], np.float32)
+        reader = GuidedReader(low, low_idx, scale, fill, grid, high_reader)
+
+        tile = tile_spec(card, req.tile_size, req.overlap)
+        device = choose_device(req.device, card.format)
+        channels = len(card.bands) if not scale_mode else len(low_idx)
+        batch = req.batch_size or auto_batch_size(device, tile.size, channels)
+        say(f"Device {device.kind}, tiles {tile.size} px, overlap {tile.margin} px, batch {batch}; output "
+            f"{width} x {height} pixels, {len(names)} bands ({', '.join(names)}).")
+        from ...models.backends import load_model  # torch loads only now
+        model = load_model(card, device, req.threads)
+        predictor = PerBand(model, len(low_idx)) if scale_mode else model
+
+        nodata = low.nodatavals[low_idx[0] - 1]
+        nodata = float("nan") if nodata is None else float(nodata)
+        profile = geotiff_profile(template, len(names), "float32", nodata)
+        profile.update(width=width, height=height, transform=template_transform, crs=template.crs)
+        with atomic_path(req.output) as tmp:
+            with rasterio.open(tmp, "w", **profile) as dst:
+                for i, name in enumerate(names, start=1):
+                    dst.set_band_description(i, name)
+                dst.update_tags(DEEPMAPPER_MODEL=card.summary(), DEEPMAPPER_INPUT=os.path.basename(req.input),
+                                DEEPMAPPER_INPUT_LOWRES=os.path.basename(low_path or ""))
+                plain = dataset_sink(dst)
+
+                def write(row0: int, rows: np.ndarray) -> None:
+                    if not math.isnan(nodata):
+                        rows = np.where(np.isnan(rows), np.float32(nodata), rows)
+                    plain(row0, rows)
+
+                sink = ConsistentSink(write, low, [low_idx[i] for i in order], order, scale, grid, height, width)
+                stats = predict_tiled(reader, predictor, tile, batch, sink, monitor)
+                sink.close()
+    result = SuperResResult(req.output, card.id, names, width, height, float(abs(template_transform.a)),
+                            sink.error_percent(True), sink.error_percent(False), stats["tiles"], log)
+    say(f"Consistency (2 x 2 block means against INPUT_LOWRES): {result.consistency_error_percent:.2g} % after the "
+        f"projection, {result.consistency_error_before_percent:.2g} % from the network alone.")
+    monitor.progress(1.0)
+    return result
+
+
+def _scale_any(ds: rasterio.DatasetReader, indexes: list[int], say: Callable[[str], None]) -> float:
+    """Reflectance scale for SCALE mode; values that are not reflectance-like are scaled to look like it."""
+    try:
+        scale, why = reflectance_scale(ds, indexes)
+    except DeepMapperError:
+        p99 = sample_percentile(ds, indexes)
+        scale = _PLAUSIBLE_FALLBACK / p99
+        why = (f"values are not reflectance (99th percentile {p99:g}); scaled by {scale:.3g} so that they look like "
+               f"it (the model was trained on reflectance)")
+    say(f"Units: {why}.")
+    return scale
+
+
+def _low_bands(low: rasterio.DatasetReader, sensor: SensorPreset, sharpen: list[str], explicit: str | None,
+               model_id: str, strict: bool) -> tuple[list[int], list[str], list[int]]:
+    """INPUT_LOWRES bands: 1-based indexes in the model's order, output names in file order, and the permutation from
+    model order to file order. `strict`: every band of the raster must be one the model sharpens."""
+    ids = {v: k for k, v in sensor.names.items()}  # common name -> B5 ...
+    described = {}
+    for i, desc in enumerate(low.descriptions, start=1):
+        name = common_name(desc, sensor) if desc else None
+        if name:
+            described[i] = name
+    if explicit and explicit.strip():
+        mapping, how = raster_band_names(low.descriptions, sensor, explicit)
+        by_index = {i: n for n, i in mapping.items()}
+    elif described and len(described) == low.count:
+        by_index, how = described, "its band descriptions"
+    elif low.count == len(sharpen):
+        by_index, how = dict(enumerate(sharpen, start=1)), f"the model's order ({', '.join(ids[b] for b in sharpen)})"
+    else:
+        raise DeepMapperError(
+            f"INPUT_LOWRES has {low.count} bands without descriptions naming them, but model '{model_id}' sharpens "
+            f"{len(sharpen)} bands ({', '.join(ids.get(b, b) for b in sharpen)}). Give a raster with exactly these "
+            f"bands, name them with BANDS_LOWRES, or set band descriptions.")
+    missing = [b for b in sharpen if b not in by_index.values()]
+    extra = [f"band {i} ({ids.get(n, n)})" for i, n in by_index.items() if n not in sharpen]
+    if missing or (strict and extra):
+        problem = (f"lacks {', '.join(ids.get(b, b) for b in missing)}" if missing else
+                   f"also holds {', '.join(extra)}, which it does not sharpen")
+        raise DeepMapperError(
+            f"Model '{model_id}' sharpens {', '.join(ids.get(b, b) for b in sharpen)}; INPUT_LOWRES (bands from {how}) "
+            f"{problem}. Give a raster with exactly these bands (e.g. `gdal_translate -b ...`).")
+    file_order = sorted((i, n) for i, n in by_index.items() if n in sharpen)
+    model_idx = [next(i for i, n in file_order if n == b) for b in sharpen]
+    names = [low.descriptions[i - 1] or ids.get(n, n) for i, n in file_order]
+    order = [sharpen.index(n) for _i, n in file_order]
+    return model_idx, names, order
+
+
+def _check_output(path: str, inputs: list[str]) -> None:
+    if os.path.splitext(path)[1].lower() not in (".tif", ".tiff"):
+        raise DeepMapperError(f"Output '{path}' must be a GeoTIFF (.tif).")
+    for p in inputs:
+        if os.path.abspath(path) == os.path.abspath(p):
+            raise DeepMapperError("OUTPUT is an input file; choose another path (inputs are never overwritten).")
+
+
+# -- Wald-protocol validation on the user's own scene --------------------------------------------------------------
+@dataclass
+class ValidateRequest:
+    input: str
+    input_lowres: str | None = None
+    scale_mode: bool = False
+    model: str | None = None
+    bands: str | None = None
+    bands_lowres: str | None = None
+    device: str = "auto"
+    tile_size: int | None = None
+    overlap: int | None = None
+    batch_size: int = 0
+    output_html: str | None = None
+    output_csv: str | None = None
+
+
+@dataclass
+class ValidateResult:
+    model: Scores
+    bicubic: Scores
+    band_names: list[str]
+    model_id: str
+    pixels: int
+    consistency_error_percent: float
+    info: dict
+    output_html: str | None = None
+    output_csv: str | None = None
+    log: list[str] = field(default_factory=list)
+
+    @property
+    def rmse_ratio(self) -> float:
+        """Model RMSE over bicubic RMSE (below 1: better than bicubic)."""
+        return self.model.overall["rmse"] / max(self.bicubic.overall["rmse"], 1e-12)
+
+
+def degrade(path: str, out_path: str, row_start: int = 0, col_start: int = 0, rows_per_strip: int = 512) -> None:
+    """2 x 2 block means of every band, blocks starting at (row_start, col_start), strip by strip, as float32 with
+    NaN for blocks that touch nodata. The Wald protocol's degradation (and the sensor model of the 20 m bands)."""
+    with open_raster(path) as src:
+        h, w = (src.height - row_start) // 2, (src.width - col_start) // 2
+        if h < 1 or w < 1:
+            raise DeepMapperError(f"'{path}' is too small to degrade by 2 ({src.width} x {src.height} pixels).")
+        profile = geotiff_profile(src, src.count, "float32", float("nan"))
+        profile.update(width=w, height=h,
+                       transform=src.transform * Affine.translation(col_start, row_start) * Affine.scale(2))
+        reader = BandReader(src, list(range(1, src.count + 1)))
+        with rasterio.open(out_path, "w", **profile) as dst:
+            dst.descriptions = src.descriptions
+            for r0 in range(0, h, rows_per_strip // 2):
+                r1 = min(h, r0 + rows_per_strip // 2)
+                data, valid = reader.read_rows(row_start + 2 * r0, row_start + 2 * r1, col_start, col_start + 2 * w)
+                data[:, ~valid] = np.nan
+                dst.write(block_mean2(data), window=rasterio.windows.Window(0, r0, w, r1 - r0))
+
+
+def validate_superres(req: ValidateRequest, monitor: Monitor | None = None, registry=None) -> ValidateResult:
+    """Wald protocol on the user's scene: degrade both inputs by 2, super-resolve the degraded low-resolution bands back
+    to their own resolution, and score the result (and bicubic interpolation) against the original bands."""
+    from .superres_metrics import score
+
+    monitor = monitor or Monitor()
+    scale_mode = req.scale_mode or not req.input_lowres
+    reference = req.input if scale_mode else req.input_lowres
+    for path in (req.output_html, req.output_csv):
+        if path and os.path.abspath(path) in (os.path.abspath(req.input), os.path.abspath(reference)):
+            raise DeepMapperError("An output is an input file; choose another path (inputs are never overwritten).")
+    scratch = os.path.dirname(os.path.abspath(req.output_html or req.output_csv or "")) or None
+    paths = {k: scratch_path(scratch if scratch and os.access(scratch, os.W_OK) else None, f"wald-{k}")
+             for k in ("high", "low", "out")}
+    try:
+        with open_raster(req.input) as high, open_raster(reference) as low:
+            grid = GridPair(0, 0) if scale_mode else check_grids(high, low)
+        monitor.log("Wald protocol: degrading the inputs by 2 x 2 block means.")
+        if scale_mode:
+            degrade(reference, paths["low"])
+        else:
+            degrade(req.input, paths["high"], grid.row_offset % 2, grid.col_offset % 2)
+            degrade(reference, paths["low"])
+        sr = run_superres(SuperResRequest(
+            input=paths["low"] if scale_mode else paths["high"], output=paths["out"],
+            input_lowres=None if scale_mode else paths["low"], scale_mode=scale_mode, model=req.model,
+            bands=req.bands, bands_lowres=req.bands_lowres, device=req.device, tile_size=req.tile_size,
+            overlap=req.overlap, batch_size=req.batch_size), monitor.span(0.05, 0.9), registry)
+        with rasterio.open(reference) as ref_ds, rasterio.open(paths["out"]) as out_ds, \
+                rasterio.open(paths["low"]) as deg_ds:
+            dr = int(round((ref_ds.transform.f - out_ds.transform.f) / ref_ds.res[1]))
+            dc = int(round((out_ds.transform.c - ref_ds.transform.c) / ref_ds.res[0]))
+            r0, c0 = max(0, dr), max(0, dc)
+            r1 = min(ref_ds.height, dr + out_ds.height, 2 * deg_ds.height)
+            c1 = min(ref_ds.width, dc + out_ds.width, 2 * deg_ds.width)
+            names = list(sr.band_names)
+            if scale_mode:
+                ref_idx = list(range(1, ref_ds.count + 1))
+            else:  # the output holds INPUT_LOWRES's model bands in file order: read the same ones
+                ref_idx = [i for i, d in enumerate(ref_ds.descriptions, start=1) if d in names] \
+                    if all(d in ref_ds.descriptions for d in names) else list(range(1, len(names) + 1))
+            ref, valid = BandReader(ref_ds, ref_idx).read_rows(r0, r1, c0, c1)
+            ref[:, ~valid] = np.nan
+            pred = out_ds.read(window=rasterio.windows.Window(c0 - dc, r0 - dr, c1 - c0, r1 - r0)).astype(np.float32)
+            if out_ds.nodata is not None and not math.isnan(out_ds.nodata):
+                pred[pred == out_ds.nodata] = np.nan
+            deg = deg_ds.read(ref_idx).astype(np.float32)  # degraded from the reference: same band order
+            bic = bicubic_upsample2(deg)[:, r0:r1, c0:c1]
+            pixel = ref_ds.res[0]
+        mask = np.isfinite(ref).all(0) & np.isfinite(pred).all(0) & np.isfinite(bic).all(0)
+        model_scores = score(pred, ref, 0.5, mask)
+        bic_scores = score(bic, ref, 0.5, mask)
+        info = {"input": req.input, "input_lowres": req.input_lowres or "", "mode": "SCALE (single image)" if scale_mode
+                else "guided (INPUT guides INPUT_LOWRES)", "model": sr.model_id, "pixel_size": pixel,
+                "scored": f"{c1 - c0} x {r1 - r0} pixels at {pixel:g} (window {c0},{r0} of the reference)",
+                "consistency": sr.consistency_error_percent,
+                "consistency_before": sr.consistency_error_before_percent}
+        result = ValidateResult(model_scores, bic_scores, names, sr.model_id, int(mask.sum()),
+                                sr.consistency_error_percent, info, req.output_html, req.output_csv, sr.log)
+        monitor.log(f"Model RMSE {model_scores.overall['rmse']:.4g} vs bicubic {bic_scores.overall['rmse']:.4g} "
+                    f"(ratio {result.rmse_ratio:.3f}).")
+        _write_reports(result)
+        monitor.progress(1.0)
+        return result
+    finally:
+        for p in paths.values():
+            remove_quietly(p)
+
+
+def _write_reports(result: ValidateResult) -> None:
+    from .superres_report import render_validation, validation_csv
+    if result.output_csv:
+        with atomic_path(result.output_csv) as tmp:
+            with open(tmp, "w", encoding="utf-8", newline="") as f:
+                f.write(validation_csv(result))
+    if result.output_html:
+        try:
+            with atomic_path(result.output_html) as tmp:
+                with open(tmp, "w", encoding="utf-8") as f:
+                    f.write(render_validation(result))
+        except BaseException:
+            if result.output_csv:
+                remove_quietly(result.output_csv)
+            raise

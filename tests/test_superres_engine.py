@@ -11,8 +11,9 @@ from rasterio.windows import Window
 from conftest import data_file
 from deepmapper.plugin.core.errors import CancelledError, DeepMapperError
 from deepmapper.plugin.core.progress import Monitor
-from deepmapper.plugin.core.superres import (SuperResRequest, ValidateRequest, bicubic_upsample2, block_mean2,
-                                             run_superres, validate_superres)
+from deepmapper.plugin.core.resample2 import bicubic_upsample2, block_mean2
+from deepmapper.plugin.core.superres import SuperResRequest, run_superres
+from deepmapper.plugin.core.superres_validation import ValidateRequest, validate_superres
 
 HELD_OUT_COL = 192  # T33UUB 20 m columns >= 192 were never seen in training (scripts/train_superres.py)
 

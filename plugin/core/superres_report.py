@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from .report_html import _e, _rows, _tile, fmt, page
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .superres import ValidateResult
+    from .superres_validation import ValidateResult
 
 MODEL_COLOR, BICUBIC_COLOR = "#1a9850", "#91bfdb"
 METRICS = (("RMSE", "rmse", "lower is better"), ("PSNR (dB)", "psnr", "higher is better"),

@@ -13,9 +13,11 @@ test: setup
 demo: setup
 	INPUT="$(INPUT)" SENSOR="$(SENSOR)" bash scripts/demo.sh
 
-# Rebuild the bundled segmentation models from ../shared/data (about 10 minutes on 2 CPU cores).
+# Rebuild the bundled models from ../shared/data: segmentation (buildings, landcover_s2) and Sentinel-2
+# super-resolution (s2_superres_guided, s2_superres_single). Tens of minutes on 2 CPU cores.
 models: setup
 	$(PY) scripts/train_models.py
+	$(PY) scripts/train_superres.py
 
 # A zip to install in desktop QGIS (Plugins > Manage and Install Plugins > Install from ZIP).
 package:

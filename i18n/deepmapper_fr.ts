@@ -644,6 +644,46 @@ L'apprentissage pondère les classes rares, augmente les données (retournements
         <translation>Apprentissage annulé ; le meilleur modèle obtenu jusque-là (époque {}) a été écrit.</translation>
     </message>
     <message>
+        <source>RMSE of the model (input units)</source>
+        <translation>RMSE du modèle (unités de l'entrée)</translation>
+    </message>
+    <message>
+        <source>RMSE of bicubic interpolation</source>
+        <translation>RMSE de l'interpolation bicubique</translation>
+    </message>
+    <message>
+        <source>PSNR of the model (dB)</source>
+        <translation>PSNR du modèle (dB)</translation>
+    </message>
+    <message>
+        <source>PSNR of bicubic interpolation (dB)</source>
+        <translation>PSNR de l'interpolation bicubique (dB)</translation>
+    </message>
+    <message>
+        <source>SSIM of the model</source>
+        <translation>SSIM du modèle</translation>
+    </message>
+    <message>
+        <source>SSIM of bicubic interpolation</source>
+        <translation>SSIM de l'interpolation bicubique</translation>
+    </message>
+    <message>
+        <source>Spectral angle of the model (degrees)</source>
+        <translation>Angle spectral du modèle (degrés)</translation>
+    </message>
+    <message>
+        <source>Spectral angle of bicubic interpolation (degrees)</source>
+        <translation>Angle spectral de l'interpolation bicubique (degrés)</translation>
+    </message>
+    <message>
+        <source>ERGAS of the model</source>
+        <translation>ERGAS du modèle</translation>
+    </message>
+    <message>
+        <source>ERGAS of bicubic interpolation</source>
+        <translation>ERGAS de l'interpolation bicubique</translation>
+    </message>
+    <message>
         <source>Validate super-resolution (Wald protocol)</source>
         <translation>Valider la super-résolution (protocole de Wald)</translation>
     </message>
@@ -734,46 +774,6 @@ BANDS : n'entraîner que sur certaines bandes du jeu de patchs, p. ex. blue,gree
 INIT_MODEL : partir d'un modèle (identifiant ou chemin de fiche) : affinage (fine-tuning), transfert vers d'autres bandes (les bandes communes gardent leurs filtres), ou modèle pré-entraîné auto-supervisé ; FREEZE_ENCODER n'entraîne que le décodeur.
 
 L'apprentissage pondère les classes rares, augmente les données (retournements, rotations, luminosité) et s'arrête quand le F-score de validation ne s'est pas amélioré depuis PATIENCE époques. La meilleure époque est conservée — même si vous annulez. La fiche consigne les scores de validation et les données d'apprentissage.</translation>
-    </message>
-    <message>
-        <source>RMSE of the model (input units)</source>
-        <translation type="obsolete">RMSE du modèle (unités de l'entrée)</translation>
-    </message>
-    <message>
-        <source>RMSE of bicubic interpolation</source>
-        <translation type="obsolete">RMSE de l'interpolation bicubique</translation>
-    </message>
-    <message>
-        <source>PSNR of the model (dB)</source>
-        <translation type="obsolete">PSNR du modèle (dB)</translation>
-    </message>
-    <message>
-        <source>PSNR of bicubic interpolation (dB)</source>
-        <translation type="obsolete">PSNR de l'interpolation bicubique (dB)</translation>
-    </message>
-    <message>
-        <source>SSIM of the model</source>
-        <translation type="obsolete">SSIM du modèle</translation>
-    </message>
-    <message>
-        <source>SSIM of bicubic interpolation</source>
-        <translation type="obsolete">SSIM de l'interpolation bicubique</translation>
-    </message>
-    <message>
-        <source>Spectral angle of the model (degrees)</source>
-        <translation type="obsolete">Angle spectral du modèle (degrés)</translation>
-    </message>
-    <message>
-        <source>Spectral angle of bicubic interpolation (degrees)</source>
-        <translation type="obsolete">Angle spectral de l'interpolation bicubique (degrés)</translation>
-    </message>
-    <message>
-        <source>ERGAS of the model</source>
-        <translation type="obsolete">ERGAS du modèle</translation>
-    </message>
-    <message>
-        <source>ERGAS of bicubic interpolation</source>
-        <translation type="obsolete">ERGAS de l'interpolation bicubique</translation>
     </message>
 </context>
 </TS>

@@ -10,16 +10,17 @@ from .superresolve import SuperResolutionParameters
 
 # output name -> (scores attribute, overall key, label)
 NUMBERS = {
-    "RMSE": ("model", "rmse", "RMSE of the model (input units)"),
-    "RMSE_BICUBIC": ("bicubic", "rmse", "RMSE of bicubic interpolation"),
-    "PSNR": ("model", "psnr", "PSNR of the model (dB)"),
-    "PSNR_BICUBIC": ("bicubic", "psnr", "PSNR of bicubic interpolation (dB)"),
-    "SSIM": ("model", "ssim", "SSIM of the model"),
-    "SSIM_BICUBIC": ("bicubic", "ssim", "SSIM of bicubic interpolation"),
-    "SAM": ("model", "sam", "Spectral angle of the model (degrees)"),
-    "SAM_BICUBIC": ("bicubic", "sam", "Spectral angle of bicubic interpolation (degrees)"),
-    "ERGAS": ("model", "ergas", "ERGAS of the model"),
-    "ERGAS_BICUBIC": ("bicubic", "ergas", "ERGAS of bicubic interpolation"),
+    "RMSE": ("model", "rmse", QT_TRANSLATE_NOOP("DeepMapper", "RMSE of the model (input units)")),
+    "RMSE_BICUBIC": ("bicubic", "rmse", QT_TRANSLATE_NOOP("DeepMapper", "RMSE of bicubic interpolation")),
+    "PSNR": ("model", "psnr", QT_TRANSLATE_NOOP("DeepMapper", "PSNR of the model (dB)")),
+    "PSNR_BICUBIC": ("bicubic", "psnr", QT_TRANSLATE_NOOP("DeepMapper", "PSNR of bicubic interpolation (dB)")),
+    "SSIM": ("model", "ssim", QT_TRANSLATE_NOOP("DeepMapper", "SSIM of the model")),
+    "SSIM_BICUBIC": ("bicubic", "ssim", QT_TRANSLATE_NOOP("DeepMapper", "SSIM of bicubic interpolation")),
+    "SAM": ("model", "sam", QT_TRANSLATE_NOOP("DeepMapper", "Spectral angle of the model (degrees)")),
+    "SAM_BICUBIC": ("bicubic", "sam",
+                    QT_TRANSLATE_NOOP("DeepMapper", "Spectral angle of bicubic interpolation (degrees)")),
+    "ERGAS": ("model", "ergas", QT_TRANSLATE_NOOP("DeepMapper", "ERGAS of the model")),
+    "ERGAS_BICUBIC": ("bicubic", "ergas", QT_TRANSLATE_NOOP("DeepMapper", "ERGAS of bicubic interpolation")),
 }
 
 

@@ -66,6 +66,7 @@ def build(name: str, epochs: int | None, threads: int) -> dict:
     from deepmapper.plugin.core.progress import Monitor
     from deepmapper.plugin.core.segment import SegmentRequest, run_segment
     from deepmapper.plugin.core.training.patches import PatchRequest, extract_patches
+    from deepmapper.plugin.core.training.pretrain import PretrainRequest, pretrain
     from deepmapper.plugin.core.training.trainer import TrainRequest, train_model
 
     spec = MODELS[name]
@@ -77,8 +78,14 @@ def build(name: str, epochs: int | None, threads: int) -> dict:
     with tempfile.TemporaryDirectory(prefix=f"deepmapper-{name}-") as tmp:
         print(f"== {name}: patches from {raster.name}", flush=True)
         extract_patches(PatchRequest(str(raster), str(labels), "class", f"{tmp}/patches", **spec["patches"]), monitor)
-        print(f"== {name}: training", flush=True)
         train = dict(spec["train"], epochs=epochs or spec["train"]["epochs"])
+        if spec.get("pretrain"):
+            print(f"== {name}: self-supervised pre-training on the unlabelled pixels of {raster.name}", flush=True)
+            pretrain(PretrainRequest([str(raster)], f"{tmp}/pretrained.json", sensor=spec["patches"]["sensor"],
+                                     architecture=train["architecture"],
+                                     architecture_params=train["architecture_params"], **spec["pretrain"]), monitor)
+            train["init_model"] = f"{tmp}/pretrained.json"
+        print(f"== {name}: training", flush=True)
         result = train_model(TrainRequest(f"{tmp}/patches", f"{tmp}/{name}.json", model_id=name, threads=threads,
                                           weights=f"{tmp}/{name}.pt", **train), monitor)
         card = json.loads(Path(result.card).read_text(encoding="utf-8"))
@@ -88,6 +95,8 @@ def build(name: str, epochs: int | None, threads: int) -> dict:
         training = card["training"]
         training.update(dataset=f"scripts/train_models.py ({spec['patches']})", raster=f"../shared/data/{spec['raster']}",
                         labels=f"../shared/data/{spec['labels']}")
+        if spec.get("pretrain"):
+            training["init_model"] = f"masked-reconstruction pre-training on {raster.name} ({spec['pretrain']})"
         weights.parent.mkdir(parents=True, exist_ok=True)
         os.replace(result.weights, weights)
         ModelCard.from_dict(card)

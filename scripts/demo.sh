@@ -48,14 +48,16 @@ print(f"   {'OUTPUT_HTML':<19} {r['OUTPUT_HTML']}")
 PY
 }
 
-superres() {  # name high-res low-res: 20 m bands -> 10 m, then the Wald-protocol validation report
-  local name=$1 high=$2 low=$3
-  echo "== superresolve: $(basename "$low") sharpened with $(basename "$high")"
-  $QP --json run deepmapper:superresolve -- INPUT="$high" INPUT_LOWRES="$low" OUTPUT="$OUT/${name}_10m.tif" \
+superres() {  # name high-res [low-res]: 20 m bands -> 10 m (or SCALE mode: x2), then the Wald-protocol report
+  local name=$1 high=$2 low=${3:-}
+  local inputs=(INPUT="$high")
+  if [ -n "$low" ]; then inputs+=(INPUT_LOWRES="$low"); else inputs+=(SCALE=true); fi
+  echo "== superresolve: ${low:+$(basename "$low") sharpened with }$(basename "$high")${low:- (SCALE mode: x2)}"
+  $QP --json run deepmapper:superresolve -- "${inputs[@]}" OUTPUT="$OUT/${name}.tif" \
       2>"$OUT/$name.log" > "$OUT/$name.json" \
     || { echo "superresolve failed; see $OUT/$name.log:"; tail -5 "$OUT/$name.log"; exit 1; }
   echo "== validatesuperres: Wald protocol on the same scene"
-  $QP --json run deepmapper:validatesuperres -- INPUT="$high" INPUT_LOWRES="$low" \
+  $QP --json run deepmapper:validatesuperres -- "${inputs[@]}" \
       OUTPUT_HTML="$OUT/${name}_validation.html" OUTPUT_CSV="$OUT/${name}_validation.csv" \
       2>"$OUT/${name}_validation.log" > "$OUT/${name}_validation.json" \
     || { echo "validatesuperres failed; see $OUT/${name}_validation.log:"; tail -5 "$OUT/${name}_validation.log"; exit 1; }
@@ -64,8 +66,8 @@ import json, sys
 r = json.load(open(sys.argv[1]))["results"]
 v = json.load(open(sys.argv[2]))["results"]
 print(f"   model {r['MODEL_ID']}: reflectance consistency error {r['CONSISTENCY_ERROR_PERCENT']:.2g} %")
-print(f"   Wald protocol: RMSE {v['RMSE']:.1f} vs bicubic {v['RMSE_BICUBIC']:.1f} (ratio {v['RMSE_RATIO']:.3f}), "
-      f"SSIM {v['SSIM']:.3f}, ERGAS {v['ERGAS']:.2f} (the scene was partly used in training)")
+print(f"   Wald protocol: RMSE {v['RMSE']:.4g} vs bicubic {v['RMSE_BICUBIC']:.4g} (ratio {v['RMSE_RATIO']:.3f}), "
+      f"SSIM {v['SSIM']:.3f}, ERGAS {v['ERGAS']:.2f} (scenes of the sample data were used in training)")
 for key, res in (("OUTPUT", r), ("OUTPUT_HTML", v)):
     print(f"   {key:<19} {res[key]}")
 PY
@@ -100,11 +102,14 @@ elif [ -d "$DATA" ]; then
   segment aberystwyth_landcover "$DATA/landcover/aberystwyth_s2_10m.tif"
   accuracy aberystwyth_landcover_accuracy "$OUT/aberystwyth_landcover.tif" \
       "$DATA/landcover/aberystwyth_training_polygons.gpkg"
-  superres T33UUB_superres "$DATA/superres/T33UUB_10m.tif" "$DATA/superres/T33UUB_20m.tif"
+  superres T33UUB_superres_10m "$DATA/superres/T33UUB_10m.tif" "$DATA/superres/T33UUB_20m.tif"
 else
   echo "== ../shared/data is absent: fetching the public Sentinel-2 sample from the s2cloudless 1.2.0 sdist"
   sample=$(.venv/bin/python scripts/fetch_sample.py "$ROOT/.build/samples/s2_betsiboka_l1c_13band.tif")
   cloudmask betsiboka_cloudmask "$sample" sentinel2_l1c
   cloudmask betsiboka_s2cloudless "$sample" sentinel2_l1c MODEL=s2cloudless
+  superres betsiboka_x2 "$sample"
+  echo "   (segmentation needs the sample scenes of ../shared/data: a 0.5 m panchromatic image for 'buildings',"
+  echo "    Sentinel-2 surface reflectance x 1000 for 'landcover_s2'; run deepmapper:segment on your own images)"
 fi
 echo "== Demo outputs are in $OUT (open the .tif files in QGIS: the .qml beside each gives the class style)"

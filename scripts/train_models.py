@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT / ".build" / "plugins"))  # the checkout, importable
 MODELS = {
     "buildings": {
         "raster": "buildings/atlanta_pan_050cm.tif", "labels": "buildings/atlanta_buildings.gpkg",
-        "patches": dict(patch_size=128, max_patches=400, background="background", sensor="generic",
+        "patches": dict(patch_size=128, max_patches=400, background="background", sensor="panchromatic",
                         validation_fraction=0.25, seed=0),
         "train": dict(architecture="unet_light", architecture_params={"width": 16, "depth": 3}, epochs=30,
                       batch_size=8, learning_rate=2e-3, patience=15, refit=True),

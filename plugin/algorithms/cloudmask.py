@@ -39,7 +39,8 @@ class CloudMaskAlgorithm(DeepMapperAlgorithm):
     def initAlgorithm(self, config=None):  # noqa: N802
         self.addParameter(QgsProcessingParameterRasterLayer(self.INPUT, self.tr("Input image")))
         self.addParameter(QgsProcessingParameterEnum(
-            self.SENSOR, self.tr("Sensor"), options=list(SENSOR_KEYS), defaultValue="sentinel2_l1c",
+            self.SENSOR, self.tr("Sensor"), options=[k for k in SENSOR_KEYS if k != "panchromatic"],
+            defaultValue="sentinel2_l1c",
             usesStaticStrings=True))
         self.addParameter(QgsProcessingParameterString(
             self.BANDS, self.tr("Band mapping (optional, e.g. B2,B3,B4,B8 or blue=1,nir=4)"), optional=True))

@@ -51,6 +51,8 @@ PRESETS: dict[str, SensorPreset] = {p.key: p for p in (
                   7: tuple(f"B{i}" for i in range(1, 8)), 8: tuple(f"B{i}" for i in range(1, 9))}, "l1c"),
     SensorPreset("spot_pleiades_4band", "SPOT 6/7 or Pleiades, 4 bands (blue, green, red, NIR)", _FOUR,
                  {4: ("B1", "B2", "B3", "B4")}, "l1c"),
+    SensorPreset("panchromatic", "Panchromatic, 1 band (e.g. WorldView, Pleiades, SPOT pan)", {"B1": "pan"},
+                 {1: ("B1",)}, "l1c"),
     SensorPreset("generic", "Generic (band descriptions, or blue, green, red, NIR[, SWIR1, SWIR2] order)", _SIX,
                  {4: ("B1", "B2", "B3", "B4"), 6: ("B1", "B2", "B3", "B4", "B5", "B6")}, "l1c"),
 )}

@@ -145,9 +145,12 @@ def match_bands(src: rasterio.DatasetReader, sensor: SensorPreset, explicit: str
     """
     try:
         return raster_band_names(src.descriptions, sensor, explicit)
-    except DeepMapperError:
-        if (explicit and explicit.strip()) or src.count != len(card.bands):
+    except DeepMapperError as exc:
+        if explicit and explicit.strip():
             raise
+        if src.count != len(card.bands):
+            raise DeepMapperError(f"Model '{card.id}' needs the bands {', '.join(card.bands)}, which this "
+                                  f"{src.count}-band raster lacks or does not name. {exc}") from exc
     return ({b: i for i, b in enumerate(card.bands, start=1)},
             f"the model's own band order ({', '.join(card.bands)}): the raster has exactly the model's "
             f"{len(card.bands)} band(s) and no descriptions naming them; set BANDS if that is wrong")

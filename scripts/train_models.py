@@ -87,7 +87,8 @@ def build(name: str, epochs: int | None, threads: int) -> dict:
             train["init_model"] = f"{tmp}/pretrained.json"
         print(f"== {name}: training", flush=True)
         result = train_model(TrainRequest(f"{tmp}/patches", f"{tmp}/{name}.json", model_id=name, threads=threads,
-                                          weights=f"{tmp}/{name}.pt", **train), monitor)
+                                          weights=f"{tmp}/{name}.pt", selection_weights=f"{tmp}/selection.pt",
+                                          **train), monitor)
         card = json.loads(Path(result.card).read_text(encoding="utf-8"))
         card.update(spec["card"])
         card["input"]["units"] = "dn"
@@ -102,6 +103,19 @@ def build(name: str, epochs: int | None, threads: int) -> dict:
         ModelCard.from_dict(card)
         card_path.write_text(json.dumps(card, indent=1) + "\n", encoding="utf-8")
 
+        dataset_meta = json.loads(Path(f"{tmp}/patches/dataset.json").read_text())
+        if train.get("refit"):
+            print(f"== {name}: the selection run's model on the validation blocks (whole-scene inference)", flush=True)
+            scores = validation_blocks_scores(card, f"{tmp}/selection.pt", raster, labels, dataset_meta, spec, tmp,
+                                              threads, monitor)
+            card["metrics"]["validation_scene"] = {
+                "overall_accuracy": round(scores.overall_accuracy, 4),
+                "f1": {c.name: round(c.f_beta, 4) for c in scores.classes if c.scored},
+                "precision": {c.name: round(c.precision, 4) for c in scores.classes if c.scored},
+                "recall": {c.name: round(c.recall, 4) for c in scores.classes if c.scored},
+                "note": "the model of the selection run (never trained on these pixels), run as deployed (whole "
+                        "scene, tiles, test-time augmentation, threshold), scored on the validation blocks only"}
+            card_path.write_text(json.dumps(card, indent=1) + "\n", encoding="utf-8")
         print(f"== {name}: whole scene with the new model", flush=True)
         seg = run_segment(SegmentRequest(input=str(raster), output=f"{tmp}/classes.tif", model=str(card_path),
                                          threads=threads), monitor)
@@ -118,9 +132,30 @@ def build(name: str, epochs: int | None, threads: int) -> dict:
     return card
 
 
-def scene_scores(raster: Path, labels: Path, prediction: str, background: str | None):
+def validation_blocks_scores(card: dict, weights: str, raster: Path, labels: Path, dataset: dict, spec: dict,
+                             tmp: str, threads: int, monitor):
+    """Scores of the selection run's weights (with the final card's settings) on the validation blocks only."""
+    import numpy as np
+    import rasterio
+
+    from deepmapper.models.registry import sha256_of
+    from deepmapper.plugin.core.segment import SegmentRequest, run_segment
+    selection = dict(card, id=f"{card['id']}_selection", weights=weights, sha256=sha256_of(weights))
+    Path(f"{tmp}/selection.json").write_text(json.dumps(selection), encoding="utf-8")
+    seg = run_segment(SegmentRequest(input=str(raster), output=f"{tmp}/selection.tif", model=f"{tmp}/selection.json",
+                                     threads=threads), monitor)
+    block = dataset["block_size"]
+    with rasterio.open(raster) as src:
+        rows, cols = np.indices((src.height, src.width))
+    in_val = np.zeros(rows.shape, bool)
+    for br, bc in dataset["validation_blocks"]:
+        in_val |= (rows // block == br) & (cols // block == bc)
+    return scene_scores(raster, labels, seg.output, spec["patches"].get("background"), in_val)
+
+
+def scene_scores(raster: Path, labels: Path, prediction: str, background: str | None, mask=None):
     """Pixel scores of `prediction` against the labels on the raster's grid, with the same label rules as the
-    patches (so exhaustive building labels count every other pixel as background)."""
+    patches (so exhaustive building labels count every other pixel as background); `mask` limits the pixels."""
     import numpy as np
     import rasterio
 
@@ -135,7 +170,7 @@ def scene_scores(raster: Path, labels: Path, prediction: str, background: str | 
         truth = label_strip(source, labeller, 0, src.height, src.width, valid, none, none, none)
         guess = pred.read(1)
     k = len(source.classes)
-    sel = (truth != IGNORE) & (guess < k)
+    sel = (truth != IGNORE) & (guess < k) & (True if mask is None else mask)
     matrix = np.bincount(truth[sel].astype(np.int64) * k + guess[sel], minlength=k * k).reshape(k, k)
     return score(list(range(k)), matrix, names={c["id"]: c["name"] for c in source.classes})
 

@@ -3,7 +3,8 @@
 A folder holding:
 - dataset.json: classes (id, name, colour), band names (common names, in order), source raster and labels, CRS,
   resolution, patch size, split counts, labelled pixels per class and split, per-band statistics of the training
-  patches (mean, std, min, max: the model's normalisation), sampling settings;
+  patches (mean, std, min, max: the model's normalisation), sampling settings, the patch windows (row, column of
+  their top-left pixel) per split and the validation blocks (block row, block column; blocks of block_size pixels);
 - {train,validation}_images.npy: float32 (N, bands, size, size), NaN where the image has no data;
 - {train,validation}_labels.npy: uint8 (N, size, size) class ids, 255 where there is no label.
 Plain .npy files: memory-mapped by the trainer, readable by any numpy user.

@@ -290,6 +290,7 @@ def _write_dataset(req: PatchRequest, src, reader: BandReader, lab, labels: Labe
             "validation_fraction": req.validation_fraction, "seed": req.seed,
             "classes": labels.classes, "ignore_label": IGNORE, "counts": counts, "class_pixels": class_pixels,
             "windows": {split: [[r0, c0] for r0, c0, s, _ in centres if s == split] for split in SPLITS},
+            "validation_blocks": sorted([int(r), int(c)] for r, c in val_blocks),
             "statistics": stats.result(names),
         }
         (tmp / DATASET_FILE).write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")

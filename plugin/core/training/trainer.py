@@ -57,6 +57,7 @@ class TrainRequest:
     tile_size: int = 0  # the card's tile size; 0: 256 (light U-Net) or 512 (ResNet U-Net)
     weights: str | None = None  # where the weights go; None: beside the card, same name, .pt
     refit: bool = False  # after choosing the best epoch count, retrain on training + validation patches
+    selection_weights: str | None = None  # with refit: also save the selection run's best weights here
 
 
 @dataclass
@@ -196,6 +197,8 @@ def train_model(req: TrainRequest, monitor: Monitor | None = None) -> TrainResul
                 say(f"Early stop: no better validation F for {req.patience} epochs.")
                 break
         if req.refit:
+            if req.selection_weights:
+                torch.save(best["state"], req.selection_weights)
             # Model selection is done: train a fresh model on every labelled patch for the best number of epochs.
             say(f"Refit on training and validation patches for {best['epoch']} epochs.")
             refit = build(spec, in_channels=len(bands), n_classes=n_classes)

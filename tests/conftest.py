@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -172,3 +173,33 @@ def segmentation_models(tmp_path_factory):
                            tile=256)
     return {"folder": folder, "landcover": landcover, "buildings": buildings, "scene": scene, "polygons": polygons,
             "pan": pan, "labels": labels}
+
+
+BLOCKED_RUNTIMES = ("torch", "onnxruntime", "lightgbm")
+
+
+def run_without_runtimes(code: str) -> subprocess.CompletedProcess:
+    """Run `code` in a child interpreter where torch, onnxruntime and lightgbm can be neither imported nor found,
+    after a headless QGIS with the DeepMapper provider has started (`registry` is its processing registry)."""
+    preamble = f"""
+import sys, importlib.abc, importlib.util
+BLOCKED = {BLOCKED_RUNTIMES!r}
+class Block(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        if name.split('.')[0] in BLOCKED:
+            raise ImportError('blocked ' + name)
+sys.meta_path.insert(0, Block())
+_find = importlib.util.find_spec
+importlib.util.find_spec = lambda n, *a: None if n.split('.')[0] in BLOCKED else _find(n, *a)
+sys.path.insert(0, {str(PLUGINS)!r})
+sys.path.insert(0, '/usr/share/qgis/python/plugins')
+from qgis.core import QgsApplication, QgsProcessingContext, QgsProcessingFeedback
+app = QgsApplication([], False); app.initQgis()
+from deepmapper.plugin.provider import DeepMapperProvider
+provider = DeepMapperProvider()  # keep a reference: the registry does not own Python providers
+QgsApplication.processingRegistry().addProvider(provider)
+registry = QgsApplication.processingRegistry()
+"""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    return subprocess.run([sys.executable, "-c", preamble + code], capture_output=True, text=True, env=env,
+                          timeout=120)

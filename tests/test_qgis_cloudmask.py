@@ -2,15 +2,13 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import rasterio
 
-from conftest import ROOT, cloudmask_model, data_file, f1
+from conftest import ROOT, cloudmask_model, data_file, f1, run_without_runtimes
 
 QGIS_PROCESS = ROOT / "scripts" / "qgis_process"
 
@@ -124,26 +122,10 @@ def test_model_builder_chain(qgis_app, tmp_path):
 
 def test_plugin_loads_without_torch_and_onnxruntime(qgis_app):
     """Blocks the heavy runtimes in a child interpreter: provider loads, algorithm says what to install."""
-    code = f"""
-import sys, importlib.abc
-class Block(importlib.abc.MetaPathFinder):
-    def find_spec(self, name, path, target=None):
-        if name.split('.')[0] in ('torch', 'onnxruntime', 'lightgbm'):
-            raise ImportError('blocked ' + name)
-sys.meta_path.insert(0, Block())
-import importlib.util
-_find = importlib.util.find_spec
-importlib.util.find_spec = lambda n, *a: None if n.split('.')[0] in ('torch', 'onnxruntime', 'lightgbm') else _find(n, *a)
-sys.path.insert(0, {str(ROOT / '.build' / 'plugins')!r})
-from qgis.core import QgsApplication
-app = QgsApplication([], False); app.initQgis()
-from deepmapper.plugin.provider import DeepMapperProvider
-p = DeepMapperProvider(); QgsApplication.processingRegistry().addProvider(p)
-alg = QgsApplication.processingRegistry().algorithmById('deepmapper:cloudmask')
+    out = run_without_runtimes("""
+alg = registry.algorithmById('deepmapper:cloudmask')
 ok, msg = alg.canExecute()
 print('RESULT', ok, msg)
-"""
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+""")
     line = next(line for line in out.stdout.splitlines() if line.startswith("RESULT"))
     assert line.startswith("RESULT False") and "onnxruntime" in line and "pip install" in line

@@ -4,14 +4,13 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 import rasterio
 
-from conftest import ROOT
+from conftest import ROOT, run_without_runtimes
 
 QGIS_PROCESS = ROOT / "scripts" / "qgis_process"
 
@@ -108,24 +107,8 @@ def test_qgis_process_subprocess_json(models, tmp_path):
 def test_plugin_loads_without_torch_and_segment_says_what_to_install(models, tmp_path):
     """Blocks the heavy runtimes in a child interpreter: the provider loads, segment is listed, and running a torch
     model tells the user to install torch."""
-    code = f"""
-import sys, importlib.abc
-class Block(importlib.abc.MetaPathFinder):
-    def find_spec(self, name, path, target=None):
-        if name.split('.')[0] in ('torch', 'onnxruntime', 'lightgbm'):
-            raise ImportError('blocked ' + name)
-sys.meta_path.insert(0, Block())
-import importlib.util
-_find = importlib.util.find_spec
-BLOCKED = ('torch', 'onnxruntime', 'lightgbm')
-importlib.util.find_spec = lambda n, *a: None if n.split('.')[0] in BLOCKED else _find(n, *a)
-sys.path.insert(0, {str(ROOT / '.build' / 'plugins')!r})
-sys.path.insert(0, '/usr/share/qgis/python/plugins')
-from qgis.core import QgsApplication, QgsProcessingContext, QgsProcessingFeedback
-app = QgsApplication([], False); app.initQgis()
-from deepmapper.plugin.provider import DeepMapperProvider
-p = DeepMapperProvider(); QgsApplication.processingRegistry().addProvider(p)
-alg = QgsApplication.processingRegistry().createAlgorithmById('deepmapper:segment')
+    out = run_without_runtimes(f"""
+alg = registry.createAlgorithmById('deepmapper:segment')
 print('CAN', alg.canExecute()[0])
 class Feedback(QgsProcessingFeedback):
     def reportError(self, error, fatal=False):
@@ -136,9 +119,7 @@ try:
     print('OK', alg.run(params, QgsProcessingContext(), Feedback())[1])
 except Exception as exc:
     print('ERROR', exc)
-"""
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+""")
     assert "CAN True" in out.stdout, out.stderr[-2000:]
     error = next((line for line in out.stdout.splitlines() if line.startswith("ERROR")), out.stdout + out.stderr)
     assert "torch" in error and "pip install" in error, error

@@ -17,6 +17,7 @@ CLASS_FIELD: integer values are compared with the raster values directly; names 
 BETA: 1 for F1, 2 for the F2 that cloud-masking papers use (recall weighs more).
 POSITIVE_CLASSES (optional): a binary view, these classes against all others, e.g. 'cloud,cloud shadow' or '1,2'.
 OBJECT_CLASS (optional): object-level scores for a class such as buildings: the prediction's regions of that class are matched one to one with the reference polygons at IoU &gt;= 0.5 (SpaceNet's rule).
+BACKGROUND (optional): for exhaustive references such as building footprints, every valid pixel outside the reference polygons counts as this class (e.g. 'background'), so precision is measured too.
 
 Undefined ratios (0/0, e.g. the precision of a class never predicted) are left empty in the table and shown as a dash in the report. The numeric outputs (fractions in 0..1) can feed other steps of a model.</source>
         <translation>Compare un raster de classes (l'OUTPUT de cloudmask ou de segment, ou tout raster de classes entières) à des polygones ou des points de référence (vérité terrain), et écrit un rapport HTML : matrice de confusion en carte de chaleur, précision, rappel, F-bêta, IoU et effectif par classe, précision globale, kappa de Cohen, F moyen macro et pondéré par l'effectif.
@@ -28,6 +29,7 @@ CLASS_FIELD : les valeurs entières sont comparées directement aux valeurs du r
 BETA : 1 pour le F1, 2 pour le F2 qu'utilisent les articles sur le masquage des nuages (le rappel pèse davantage).
 POSITIVE_CLASSES (facultatif) : une vue binaire, ces classes contre toutes les autres, p. ex. 'cloud,cloud shadow' ou '1,2'.
 OBJECT_CLASS (facultatif) : des scores par objet pour une classe comme les bâtiments : les régions de cette classe dans la prédiction sont appariées une à une aux polygones de référence à IoU &gt;= 0,5 (la règle de SpaceNet).
+BACKGROUND (facultatif) : pour les références exhaustives comme les emprises de bâtiments, tout pixel valide hors des polygones de référence compte comme cette classe (p. ex. 'background'), si bien que la précision est aussi mesurée.
 
 Les ratios indéfinis (0/0, p. ex. la précision d'une classe jamais prédite) sont laissés vides dans la table et affichés par un tiret dans le rapport. Les sorties numériques (fractions entre 0 et 1) peuvent alimenter d'autres étapes d'un modèle de traitement.</translation>
     </message>
@@ -62,6 +64,10 @@ Les ratios indéfinis (0/0, p. ex. la précision d'une classe jamais prédite) s
     <message>
         <source>Class for object-level scores (optional, e.g. building)</source>
         <translation>Classe pour les scores par objet (facultatif, p. ex. building)</translation>
+    </message>
+    <message>
+        <source>Class of pixels outside every reference polygon (optional, e.g. background: for exhaustive references such as building footprints)</source>
+        <translation>Classe des pixels hors de tout polygone de référence (facultatif, p. ex. background : pour les références exhaustives comme les emprises de bâtiments)</translation>
     </message>
     <message>
         <source>IoU for an object match</source>
@@ -754,6 +760,30 @@ Donne par bande et au global RMSE, PSNR, SSIM, SAM et ERGAS pour le modèle et p
     <message>
         <source>DeepMapper dependencies</source>
         <translation>Dépendances de DeepMapper</translation>
+    </message>
+    <message>
+        <source>Compares a class raster (the OUTPUT of cloudmask or segment, or any raster of integer classes) with reference polygons or points, and writes an HTML report: confusion matrix as a heat map, per-class precision, recall, F-beta, IoU and support, overall accuracy, Cohen's kappa, macro and support-weighted F.
+
+The reference may be in any CRS: it is reprojected onto the prediction's pixel grid. Only labelled pixels count: pixel centres inside polygons, and the pixel each point falls in. Pixels covered by polygons of different classes, and pixels that are nodata in the prediction, are left out and counted in the report. Class 0 is a class like any other.
+
+CLASS_FIELD: integer values are compared with the raster values directly; names are matched to the prediction's class names (DeepMapper outputs carry them). MAPPING gives the match explicitly: reference=raster pairs, e.g. 'clear=0,cloud=1,shadow=2'.
+
+BETA: 1 for F1, 2 for the F2 that cloud-masking papers use (recall weighs more).
+POSITIVE_CLASSES (optional): a binary view, these classes against all others, e.g. 'cloud,cloud shadow' or '1,2'.
+OBJECT_CLASS (optional): object-level scores for a class such as buildings: the prediction's regions of that class are matched one to one with the reference polygons at IoU &gt;= 0.5 (SpaceNet's rule).
+
+Undefined ratios (0/0, e.g. the precision of a class never predicted) are left empty in the table and shown as a dash in the report. The numeric outputs (fractions in 0..1) can feed other steps of a model.</source>
+        <translation type="obsolete">Compare un raster de classes (l'OUTPUT de cloudmask ou de segment, ou tout raster de classes entières) à des polygones ou des points de référence (vérité terrain), et écrit un rapport HTML : matrice de confusion en carte de chaleur, précision, rappel, F-bêta, IoU et effectif par classe, précision globale, kappa de Cohen, F moyen macro et pondéré par l'effectif.
+
+La référence peut être dans n'importe quel SCR : elle est reprojetée sur la grille de pixels de la prédiction. Seuls les pixels étiquetés comptent : les pixels dont le centre est dans un polygone, et le pixel où tombe chaque point. Les pixels couverts par des polygones de classes différentes, et les pixels sans données dans la prédiction, sont écartés et comptés dans le rapport. La classe 0 est une classe comme les autres.
+
+CLASS_FIELD : les valeurs entières sont comparées directement aux valeurs du raster ; les noms sont appariés aux noms de classes de la prédiction (les sorties de DeepMapper les portent). MAPPING donne la correspondance explicitement : des paires référence=raster, p. ex. 'clear=0,cloud=1,shadow=2'.
+
+BETA : 1 pour le F1, 2 pour le F2 qu'utilisent les articles sur le masquage des nuages (le rappel pèse davantage).
+POSITIVE_CLASSES (facultatif) : une vue binaire, ces classes contre toutes les autres, p. ex. 'cloud,cloud shadow' ou '1,2'.
+OBJECT_CLASS (facultatif) : des scores par objet pour une classe comme les bâtiments : les régions de cette classe dans la prédiction sont appariées une à une aux polygones de référence à IoU &gt;= 0,5 (la règle de SpaceNet).
+
+Les ratios indéfinis (0/0, p. ex. la précision d'une classe jamais prédite) sont laissés vides dans la table et affichés par un tiret dans le rapport. Les sorties numériques (fractions entre 0 et 1) peuvent alimenter d'autres étapes d'un modèle de traitement.</translation>
     </message>
     <message>
         <source>Trains a U-Net on a patch dataset from 'Extract training patches' and writes a model card (.json) with its weights (.pt) beside it: give the card as MODEL to 'Segment an image' (or put it in a folder of DEEPMAPPER_MODEL_PATH to use it by its id).

@@ -52,7 +52,8 @@ superres() {  # name high-res [low-res]: 20 m bands -> 10 m (or SCALE mode: x2),
   local name=$1 high=$2 low=${3:-}
   local inputs=(INPUT="$high")
   if [ -n "$low" ]; then inputs+=(INPUT_LOWRES="$low"); else inputs+=(SCALE=true); fi
-  echo "== superresolve: ${low:+$(basename "$low") sharpened with }$(basename "$high")${low:- (SCALE mode: x2)}"
+  if [ -n "$low" ]; then echo "== superresolve: $(basename "$low") sharpened with $(basename "$high")"
+  else echo "== superresolve: $(basename "$high") (SCALE mode: x2)"; fi
   $QP --json run deepmapper:superresolve -- "${inputs[@]}" OUTPUT="$OUT/${name}.tif" \
       2>"$OUT/$name.log" > "$OUT/$name.json" \
     || { echo "superresolve failed; see $OUT/$name.log:"; tail -5 "$OUT/$name.log"; exit 1; }
@@ -98,7 +99,7 @@ elif [ -d "$DATA" ]; then
   cloudmask betsiboka_s2cloudless "$DATA/clouds/s2_betsiboka_l1c_13band.tif" sentinel2_l1c MODEL=s2cloudless
   segment atlanta_buildings "$DATA/buildings/atlanta_pan_050cm.tif" MODEL=buildings MIN_AREA=5
   accuracy atlanta_buildings_accuracy "$OUT/atlanta_buildings.tif" "$DATA/buildings/atlanta_buildings.gpkg" \
-      OBJECT_CLASS=building
+      OBJECT_CLASS=building BACKGROUND=background POSITIVE_CLASSES=building
   segment aberystwyth_landcover "$DATA/landcover/aberystwyth_s2_10m.tif"
   accuracy aberystwyth_landcover_accuracy "$OUT/aberystwyth_landcover.tif" \
       "$DATA/landcover/aberystwyth_training_polygons.gpkg"

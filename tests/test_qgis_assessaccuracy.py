@@ -209,3 +209,25 @@ def test_qgis_process_subprocess_json(tmp_path, chip_mask):
     assert result["OVERALL_ACCURACY"] == pytest.approx(direct["oa"], abs=0.005)
     assert 0.7 < result["KAPPA"] < 1 and 0.8 < result["MEAN_F"] < 1 and 0.8 < result["BINARY_F"] < 1
     assert Path(result["OUTPUT_HTML"]).read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_background_makes_an_exhaustive_reference(qgis_app, tmp_path):
+    """Building footprints only: with BACKGROUND every other pixel is background, so false positives count."""
+    import processing
+    from qgis.core import QgsProcessingException
+    scene, footprints = data_file("buildings/atlanta_pan_050cm.tif"), data_file("buildings/atlanta_buildings.gpkg")
+    seg = processing.run("deepmapper:segment", {"INPUT": str(scene), "MODEL": "buildings",
+                                                "OUTPUT": str(tmp_path / "b.tif")})
+    plain = processing.run("deepmapper:assessaccuracy", {
+        "PREDICTION": seg["OUTPUT"], "REFERENCE": str(footprints), "CLASS_FIELD": "class",
+        "OUTPUT_HTML": str(tmp_path / "plain.html")})
+    full = processing.run("deepmapper:assessaccuracy", {
+        "PREDICTION": seg["OUTPUT"], "REFERENCE": str(footprints), "CLASS_FIELD": "class",
+        "BACKGROUND": "background", "OUTPUT_HTML": str(tmp_path / "full.html")})
+    with rasterio.open(seg["OUTPUT"]) as ds:
+        assert full["ASSESSED_PIXELS"] == ds.width * ds.height > plain["ASSESSED_PIXELS"]
+    assert plain["KAPPA"] == 0 and full["KAPPA"] > 0.7 and full["OVERALL_ACCURACY"] > 0.97
+    with pytest.raises(QgsProcessingException, match="BACKGROUND: 'sea' is not a class"):
+        processing.run("deepmapper:assessaccuracy", {
+            "PREDICTION": seg["OUTPUT"], "REFERENCE": str(footprints), "CLASS_FIELD": "class",
+            "BACKGROUND": "sea", "OUTPUT_HTML": str(tmp_path / "x.html")})

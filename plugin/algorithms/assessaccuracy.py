@@ -20,6 +20,7 @@ from .base import DeepMapperAlgorithm
 class AssessAccuracyAlgorithm(DeepMapperAlgorithm):
     PREDICTION, BAND, REFERENCE, CLASS_FIELD, MAPPING = "PREDICTION", "BAND", "REFERENCE", "CLASS_FIELD", "MAPPING"
     BETA, POSITIVE_CLASSES, OBJECT_CLASS, OBJECT_IOU = "BETA", "POSITIVE_CLASSES", "OBJECT_CLASS", "OBJECT_IOU"
+    BACKGROUND = "BACKGROUND"
     OUTPUT_HTML, OUTPUT_TABLE = "OUTPUT_HTML", "OUTPUT_TABLE"
 
     required_packages = ("rasterio", "geopandas", "shapely")
@@ -45,7 +46,10 @@ class AssessAccuracyAlgorithm(DeepMapperAlgorithm):
             "POSITIVE_CLASSES (optional): a binary view, these classes against all others, e.g. 'cloud,cloud shadow' "
             "or '1,2'.\n"
             "OBJECT_CLASS (optional): object-level scores for a class such as buildings: the prediction's regions "
-            "of that class are matched one to one with the reference polygons at IoU >= 0.5 (SpaceNet's rule).\n\n"
+            "of that class are matched one to one with the reference polygons at IoU >= 0.5 (SpaceNet's rule).\n"
+            "BACKGROUND (optional): for exhaustive references such as building footprints, every valid pixel "
+            "outside the reference polygons counts as this class (e.g. 'background'), so precision is measured "
+            "too.\n\n"
             "Undefined ratios (0/0, e.g. the precision of a class never predicted) are left empty in the table and "
             "shown as a dash in the report. The numeric outputs (fractions in 0..1) can feed other steps of a model.")
 
@@ -72,6 +76,9 @@ class AssessAccuracyAlgorithm(DeepMapperAlgorithm):
             optional=True))
         self.addParameter(QgsProcessingParameterString(
             self.OBJECT_CLASS, self.tr("Class for object-level scores (optional, e.g. building)"), optional=True))
+        self.addParameter(QgsProcessingParameterString(
+            self.BACKGROUND, self.tr("Class of pixels outside every reference polygon (optional, e.g. background: "
+                                     "for exhaustive references such as building footprints)"), optional=True))
         iou = QgsProcessingParameterNumber(self.OBJECT_IOU, self.tr("IoU for an object match"),
                                            QgsProcessingParameterNumber.Double, 0.5, minValue=0.01, maxValue=1.0)
         iou.setFlags(iou.flags() | iou.FlagAdvanced)
@@ -108,6 +115,7 @@ class AssessAccuracyAlgorithm(DeepMapperAlgorithm):
             positive_classes=(self.parameterAsString(parameters, self.POSITIVE_CLASSES, context) or "").strip() or None,
             object_class=(self.parameterAsString(parameters, self.OBJECT_CLASS, context) or "").strip() or None,
             object_iou=self.parameterAsDouble(parameters, self.OBJECT_IOU, context),
+            background=(self.parameterAsString(parameters, self.BACKGROUND, context) or "").strip() or None,
             output_html=self.parameterAsFileOutput(parameters, self.OUTPUT_HTML, context))
         result = self.run_engine(lambda: assess_accuracy(request, self.monitor(feedback)))
         table = self._write_table(parameters, context, result)

@@ -285,6 +285,7 @@ class AccuracyRequest:
     positive_classes: str | Sequence | None = None  # binary view: '1,2' or 'cloud,cloud shadow'
     object_class: str | int | None = None  # object-level scores for this class
     object_iou: float = 0.5
+    background: str | int | None = None  # exhaustive reference: unlabelled pixels are this prediction class
     output_html: str | None = None
     output_csv: str | None = None
     reference_name: str | None = None  # shown in the report instead of the path (e.g. a QGIS layer name)
@@ -427,7 +428,15 @@ def assess_accuracy(req: AccuracyRequest, monitor: Monitor | None = None) -> Acc
         labeller = refmod.GridLabeller(shapes, shape_ids, ds.transform, ds.width, ds.height)
         samples = refmod.point_samples(points, point_ids, ds.transform, ds.width, ds.height)
 
-        acc = ConfusionAccumulator(sorted(set(lookup.values()) - {None}))
+        background = refmod.resolve_class_list(None if req.background in (None, "") else str(req.background),
+                                                names, matches, "BACKGROUND")[:1]
+        if background and not shapes:
+            raise DeepMapperError("BACKGROUND needs reference polygons (every pixel outside them is background); "
+                                  "the reference holds only points. Leave BACKGROUND empty.")
+        if background:
+            say(f"Pixels outside every reference polygon count as {background[0]} "
+                f"'{names.get(background[0], background[0])}' (BACKGROUND): the reference is taken as exhaustive.")
+        acc = ConfusionAccumulator(sorted(set(lookup.values()) - {None} | set(background)))
         counts = {"labelled": 0, "assessed": 0, "nodata": 0, "ambiguous": 0, "points": len(samples.rows),
                   "points_outside": samples.outside, "points_nodata": 0, "null_class": null_class,
                   "unmatched_features": sum(unmatched.values()), "skipped_geometries": skipped,
@@ -446,6 +455,10 @@ def assess_accuracy(req: AccuracyRequest, monitor: Monitor | None = None) -> Acc
                 counts["nodata"] += int((lab.labelled & ~valid).sum())
                 use = lab.labelled & valid
                 acc.add(lab.labels[use], _as_classes(pred[use]))
+                if background:  # exhaustive reference: every other valid pixel is background
+                    rest = ~lab.labelled & ~lab.ambiguous & valid
+                    counts["labelled"] += int(rest.sum())
+                    acc.add(np.full(int(rest.sum()), background[0], np.int64), _as_classes(pred[rest]))
             sel = (samples.rows >= r0) & (samples.rows < r1)
             if sel.any():
                 rr, cc = samples.rows[sel] - r0, samples.cols[sel]

@@ -4,14 +4,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from ...plugin.core.device import Device
-from ...plugin.core.errors import DeepMapperError, MissingDependencyError
+from ...plugin.core.errors import DeepMapperError, require
 
 
 def onnx_runner(weights: Path, device: Device, threads: int = 0):
-    try:
-        import onnxruntime as ort
-    except ImportError as exc:
-        raise MissingDependencyError("onnxruntime", "ONNX models") from exc
+    ort = require("onnxruntime", "ONNX models")
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads
     options.log_severity_level = 3

@@ -5,14 +5,11 @@ from pathlib import Path
 
 import numpy as np
 
-from ...plugin.core.errors import MissingDependencyError
+from ...plugin.core.errors import require
 
 
 def lightgbm_runner(weights: Path, threads: int = 0):
-    try:
-        import lightgbm
-    except ImportError as exc:
-        raise MissingDependencyError("lightgbm", "pixel-classifier models such as s2cloudless") from exc
+    lightgbm = require("lightgbm", "pixel-classifier models such as s2cloudless")
     booster = lightgbm.Booster(model_file=str(weights))
     params = {"num_threads": threads} if threads else {}
 

@@ -9,15 +9,12 @@ from pathlib import Path
 import numpy as np
 
 from ...plugin.core.device import Device
-from ...plugin.core.errors import DeepMapperError, MissingDependencyError
+from ...plugin.core.errors import DeepMapperError, require
 from ..card import ModelCard
 
 
 def torch_runner(card: ModelCard, weights: Path, device: Device):
-    try:
-        import torch
-    except ImportError as exc:
-        raise MissingDependencyError("torch", "PyTorch models") from exc
+    torch = require("torch", "PyTorch models")
     if card.format == "torchscript":
         module = torch.jit.load(str(weights), map_location="cpu")
     else:

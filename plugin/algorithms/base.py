@@ -93,6 +93,32 @@ class DeepMapperAlgorithm(QgsProcessingAlgorithm):
             param.setFlags(param.flags() | param.FlagAdvanced)
             self.addParameter(param)
 
+    def add_scale_parameters(self, advanced: bool) -> None:
+        """SCALE and OFFSET: value x SCALE + OFFSET = reflectance, for models that take reflectance."""
+        scale = QgsProcessingParameterNumber("SCALE", self.tr("Scale to reflectance (0: detect)"),
+                                             QgsProcessingParameterNumber.Double, 0.0, minValue=0.0)
+        offset = QgsProcessingParameterNumber("OFFSET", self.tr("Offset to reflectance"),
+                                              QgsProcessingParameterNumber.Double, 0.0)
+        for param in (scale, offset):
+            if advanced or param is offset:
+                param.setFlags(param.flags() | param.FlagAdvanced)
+            self.addParameter(param)
+
+    def classify_options(self, parameters: dict, context) -> dict[str, Any]:
+        """The ClassifyRequest fields that every class-raster algorithm (cloudmask, segment) reads the same way."""
+        return {
+            "input": self.raster_path(parameters, "INPUT", context),
+            "output": self.parameterAsOutputLayer(parameters, "OUTPUT", context),
+            "model": (self.parameterAsString(parameters, "MODEL", context) or "").strip() or None,
+            "bands": self.parameterAsString(parameters, "BANDS", context) or None,
+            "scale": self.parameterAsDouble(parameters, "SCALE", context) or None,
+            "offset": self.parameterAsDouble(parameters, "OFFSET", context),
+            "output_probability": self.optional_output(parameters, "OUTPUT_PROBABILITY", context),
+            "output_vector": self.optional_output(parameters, "OUTPUT_VECTOR", context),
+            "min_area": self.parameterAsDouble(parameters, "MIN_AREA", context),
+            **self.inference_options(parameters, context),
+        }
+
     def inference_options(self, parameters: dict, context) -> dict[str, Any]:
         return {
             "device": self.parameterAsEnumString(parameters, "DEVICE", context) or "auto",

@@ -46,13 +46,7 @@ class CloudMaskAlgorithm(DeepMapperAlgorithm):
             self.BANDS, self.tr("Band mapping (optional, e.g. B2,B3,B4,B8 or blue=1,nir=4)"), optional=True))
         self.addParameter(QgsProcessingParameterString(
             self.MODEL, self.tr("Model id or model card path (empty: best for the bands)"), optional=True))
-        scale = QgsProcessingParameterNumber(self.SCALE, self.tr("Scale to reflectance (0: detect)"),
-                                             QgsProcessingParameterNumber.Double, 0.0, minValue=0.0)
-        offset = QgsProcessingParameterNumber(self.OFFSET, self.tr("Offset to reflectance"),
-                                              QgsProcessingParameterNumber.Double, 0.0)
-        self.addParameter(scale)
-        offset.setFlags(offset.flags() | offset.FlagAdvanced)
-        self.addParameter(offset)
+        self.add_scale_parameters(advanced=False)
         self.add_inference_parameters()
         self.addParameter(QgsProcessingParameterNumber(
             self.DILATE_CLOUD, self.tr("Dilate clouds by pixels (-1: the model's default)"),
@@ -78,19 +72,10 @@ class CloudMaskAlgorithm(DeepMapperAlgorithm):
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         dilate_cloud = self.parameterAsInt(parameters, self.DILATE_CLOUD, context)
         request = CloudMaskRequest(
-            input=self.raster_path(parameters, self.INPUT, context),
-            output=self.parameterAsOutputLayer(parameters, self.OUTPUT, context),
             sensor=self.parameterAsEnumString(parameters, self.SENSOR, context),
-            model=(self.parameterAsString(parameters, self.MODEL, context) or "").strip() or None,
-            bands=self.parameterAsString(parameters, self.BANDS, context) or None,
-            scale=self.parameterAsDouble(parameters, self.SCALE, context) or None,
-            offset=self.parameterAsDouble(parameters, self.OFFSET, context),
-            output_probability=self.optional_output(parameters, self.OUTPUT_PROBABILITY, context),
-            output_vector=self.optional_output(parameters, self.OUTPUT_VECTOR, context),
-            min_area=self.parameterAsDouble(parameters, self.MIN_AREA, context),
             dilate_cloud=None if dilate_cloud < 0 else dilate_cloud,
             dilate_shadow=self.parameterAsInt(parameters, self.DILATE_SHADOW, context),
-            **self.inference_options(parameters, context))
+            **self.classify_options(parameters, context))
         result = self.run_engine(lambda: run_cloudmask(request, self.monitor(feedback)))
         self.style_classes(result.output, CLOUDMASK_CLASSES, context)
         return {

@@ -60,13 +60,7 @@ class SegmentAlgorithm(DeepMapperAlgorithm):
             options=[SENSOR_AUTO, *SENSOR_KEYS], defaultValue=SENSOR_AUTO, usesStaticStrings=True))
         self.addParameter(QgsProcessingParameterString(
             self.BANDS, self.tr("Band mapping (optional, e.g. B2,B3,B4,B8 or blue=1,nir=4)"), optional=True))
-        scale = QgsProcessingParameterNumber(self.SCALE, self.tr("Scale to reflectance (0: detect)"),
-                                             QgsProcessingParameterNumber.Double, 0.0, minValue=0.0)
-        offset = QgsProcessingParameterNumber(self.OFFSET, self.tr("Offset to reflectance"),
-                                              QgsProcessingParameterNumber.Double, 0.0)
-        for param in (scale, offset):
-            param.setFlags(param.flags() | param.FlagAdvanced)
-            self.addParameter(param)
+        self.add_scale_parameters(advanced=True)
         self.add_inference_parameters()
         self.addParameter(QgsProcessingParameterString(
             self.VECTOR_CLASSES, self.tr("Classes to polygonise (optional, e.g. building; empty: all but "
@@ -89,18 +83,9 @@ class SegmentAlgorithm(DeepMapperAlgorithm):
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         sensor = self.parameterAsEnumString(parameters, self.SENSOR, context) or SENSOR_AUTO
         request = SegmentRequest(
-            input=self.raster_path(parameters, self.INPUT, context),
-            output=self.parameterAsOutputLayer(parameters, self.OUTPUT, context),
-            model=(self.parameterAsString(parameters, self.MODEL, context) or "").strip() or None,
             sensor=None if sensor == SENSOR_AUTO else sensor,
-            bands=self.parameterAsString(parameters, self.BANDS, context) or None,
-            scale=self.parameterAsDouble(parameters, self.SCALE, context) or None,
-            offset=self.parameterAsDouble(parameters, self.OFFSET, context),
-            output_probability=self.optional_output(parameters, self.OUTPUT_PROBABILITY, context),
-            output_vector=self.optional_output(parameters, self.OUTPUT_VECTOR, context),
-            min_area=self.parameterAsDouble(parameters, self.MIN_AREA, context),
             vector_classes=(self.parameterAsString(parameters, self.VECTOR_CLASSES, context) or "").strip() or None,
-            **self.inference_options(parameters, context))
+            **self.classify_options(parameters, context))
         result = self.run_engine(lambda: run_segment(request, self.monitor(feedback)))
         self.style_classes(result.output, result.classes, context)
         return {

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from qgis.core import (QgsProcessingOutputNumber, QgsProcessingOutputString, QgsProcessingParameterBoolean,
                        QgsProcessingParameterEnum, QgsProcessingParameterFile, QgsProcessingParameterFileDestination,
@@ -127,5 +126,5 @@ class TrainModelAlgorithm(DeepMapperAlgorithm):
             "VALIDATION_OA": val.get("overall_accuracy"),
             "BEST_EPOCH": result.best_epoch,
             "VALIDATION_SCORES": json.dumps(val.get("classes", {})),
-                    "MODEL_ID": json.loads(Path(result.card).read_text(encoding="utf-8"))["id"],
+                    "MODEL_ID": result.model_id,
         }

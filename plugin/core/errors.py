@@ -1,4 +1,8 @@
 """Errors the engine raises. Messages name the problem and the fix: the QGIS layer shows them as they are."""
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
 
 
 class DeepMapperError(Exception):
@@ -22,3 +26,11 @@ class MissingDependencyError(DeepMapperError):
             f"(or run `make setup` in the plugin folder)."
         )
         self.package = package
+
+
+def require(package: str, purpose: str) -> ModuleType:
+    """Import an optional heavy package when it is first needed, or say how to install it."""
+    try:
+        return importlib.import_module(package)
+    except ImportError as exc:
+        raise MissingDependencyError(package, purpose) from exc

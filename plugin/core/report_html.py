@@ -73,6 +73,12 @@ def _rows(pairs: Iterable[tuple[str, object]]) -> str:
     return "".join(f'<tr><th class="l">{_e(k)}</th><td class="l">{_e(v)}</td></tr>' for k, v in pairs)
 
 
+def svg_bar(x: float, y: float, width: float, bar_h: int, color: str, title: str, text: str) -> str:
+    """One horizontal SVG bar with a hover title and its value written after it (the reports' bar charts)."""
+    return (f'<rect x="{x}" y="{y}" width="{width:.1f}" height="{bar_h - 2}" fill="{color}"><title>{_e(title)}</title>'
+            f'</rect><text x="{x + width + 4:.1f}" y="{y + bar_h - 3}" fill="#444">{_e(text)}</text>')
+
+
 def confusion_table(result: "AccuracyResult") -> str:
     """Rows reference, columns prediction; cells coloured by their share of the reference row."""
     s = result.scores
@@ -126,9 +132,7 @@ def class_bars(result: "AccuracyResult") -> str:
         for label, attr in metrics:
             v = getattr(c, attr)
             w = 0 if _isnan(v) else bar_w * v
-            parts.append(f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h - 2}" '
-                         f'fill="{METRIC_COLORS[label]}"><title>{_e(c.name)} {label}: {fmt(v)}</title></rect>'
-                         f'<text x="{label_w + w + 4:.1f}" y="{y + bar_h - 3}" fill="#444">{fmt(v)}</text>')
+            parts.append(svg_bar(label_w, y, w, bar_h, METRIC_COLORS[label], f"{c.name} {label}: {fmt(v)}", fmt(v)))
             y += bar_h
         y += gap
     parts.append("</svg>")

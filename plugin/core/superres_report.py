@@ -9,7 +9,7 @@ import io
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from .report_html import _e, _rows, _tile, fmt, page
+from .report_html import _e, _rows, _tile, fmt, page, svg_bar
 
 if TYPE_CHECKING:  # pragma: no cover
     from .superres_validation import ValidateResult
@@ -32,9 +32,7 @@ def _bars(result: "ValidateResult") -> str:
         for value, color, who in ((result.model.rmse[b], MODEL_COLOR, "model"),
                                   (result.bicubic.rmse[b], BICUBIC_COLOR, "bicubic")):
             w = bar_w * value / top
-            parts.append(f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h - 2}" fill="{color}"><title>'
-                         f'{_e(name)} {who} RMSE {value:.4g}</title></rect><text x="{label_w + w + 4:.1f}" '
-                         f'y="{y + bar_h - 3}" fill="#444">{value:.4g}</text>')
+            parts.append(svg_bar(label_w, y, w, bar_h, color, f"{name} {who} RMSE {value:.4g}", f"{value:.4g}"))
             y += bar_h
         y += gap
     parts.append("</svg>")

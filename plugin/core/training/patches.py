@@ -91,9 +91,9 @@ def _extract(req: PatchRequest, monitor: Monitor) -> PatchResult:
                 pools, blocks = _rasterise(src, reader, labels, lab, block, req.point_radius, rng,
                                            monitor.span(0.0, 0.4))
             _check_coverage(labels, pools, req)
-            val_blocks = _validation_blocks(blocks, req.validation_fraction, rng, labels.classes)
+            val_blocks = _validation_blocks(blocks, req.validation_fraction, rng)
             centres = _draw_centres(pools, val_blocks, block, src.height, src.width, size, req.max_patches, rng)
-            _check_counts(centres, labels.classes, pools, req)
+            _check_counts(centres, req)
             say(f"Spatial split: blocks of {block} px, {len(val_blocks)} of {len(blocks)} labelled blocks for "
                 f"validation.")
             with rasterio.open(label_path) as lab:
@@ -136,6 +136,7 @@ def _rasterise(src, reader: BandReader, labels: LabelSource, lab, block: int, ra
     keys = {c["id"]: np.zeros(0) for c in labels.classes}
     pix = {c["id"]: np.zeros((0, 2), dtype=np.int64) for c in labels.classes}
     blocks: dict[tuple[int, int], np.ndarray] = {}
+    nbc = (src.width + block - 1) // block  # blocks per row
     for row0, row1 in refmod.iter_strips(src.height, src.width, 2_000_000):
         _, valid = reader.read_rows(row0, row1)
         strip = label_strip(labels, labeller, row0, row1, src.width, valid, pts.rows, pts.cols, pts.class_ids, radius)
@@ -143,7 +144,6 @@ def _rasterise(src, reader: BandReader, labels: LabelSource, lab, block: int, ra
         rows, cols = np.nonzero(strip != IGNORE)
         values = strip[rows, cols]
         brow, bcol = (rows + row0) // block, cols // block
-        nbc = (src.width + block - 1) // block
         flat = (brow * nbc + bcol) * k + values
         for code, n in zip(*np.unique(flat, return_counts=True)):
             b, cid = divmod(int(code), k)
@@ -177,7 +177,7 @@ def _check_coverage(labels: LabelSource, pools: dict[int, np.ndarray], req: Patc
                               f"them from the labels or add labels inside the image.")
 
 
-def _validation_blocks(blocks: dict, fraction: float, rng: np.random.Generator, classes: list[dict]) -> set:
+def _validation_blocks(blocks: dict, fraction: float, rng: np.random.Generator) -> set:
     """Whole blocks for validation: rarest class first, add the block that brings the class's validation share
     closest to `fraction`, until it is reached; never take a class's last training pixels."""
     keys = list(blocks)
@@ -231,7 +231,7 @@ def _draw_centres(pools: dict[int, np.ndarray], val_blocks: set, block: int, hei
     return out
 
 
-def _check_counts(centres: list, classes: list[dict], pools: dict, req: PatchRequest) -> None:
+def _check_counts(centres: list, req: PatchRequest) -> None:
     n = {s: sum(1 for c in centres if c[2] == s) for s in SPLITS}
     if n["train"] < 2 or n["validation"] < 1:
         raise DeepMapperError(

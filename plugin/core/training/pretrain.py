@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
@@ -18,12 +19,12 @@ import numpy as np
 
 from ..bands import common_name, preset, raster_band_names, select_bands
 from ..device import choose_device
-from ..errors import CancelledError, DeepMapperError
+from ..errors import CancelledError, DeepMapperError, require
 from ..progress import Monitor
 from ..raster_io import BandReader, open_raster
 from .augment import augment_batch
 from .export import check_card_path, write_model
-from .trainer import ARCHITECTURE_DEFAULTS, one_cycle, require_torch
+from .trainer import ARCHITECTURE_DEFAULTS, one_cycle
 
 
 @dataclass
@@ -59,10 +60,16 @@ class PretrainResult:
 def sample_patches(inputs: Sequence[str], bands: str | None, sensor: str, size: int, count: int,
                    rng: np.random.Generator) -> tuple[np.ndarray, list[str]]:
     """(count, bands, size, size) float32 patches drawn at random from the rasters (NaN = nodata)."""
+    with ExitStack() as stack:  # every raster is closed, also when one of them is refused
+        return _sample(stack, inputs, bands, sensor, size, count, rng)
+
+
+def _sample(stack: ExitStack, inputs: Sequence[str], bands: str | None, sensor: str, size: int, count: int,
+            rng: np.random.Generator) -> tuple[np.ndarray, list[str]]:
     names: list[str] | None = None
     readers = []
     for path in inputs:
-        src = open_raster(path)
+        src = stack.enter_context(open_raster(path))
         mapping, how = raster_band_names(src.descriptions, preset(sensor))
         if names is None:
             wanted = [t.strip() for t in (bands or "").replace(";", ",").split(",") if t.strip()]
@@ -86,14 +93,12 @@ def sample_patches(inputs: Sequence[str], bands: str | None, sensor: str, size: 
         data[:, ~valid] = np.nan
         out[got] = data
         got += 1
-    for reader in readers:
-        reader.dataset.close()
     return out, names
 
 
 def pretrain(req: PretrainRequest, monitor: Monitor | None = None) -> PretrainResult:
     monitor = monitor or Monitor()
-    torch = require_torch("pre-training")
+    torch = require("torch", "pre-training")
     from ....models.architectures import build
     from ....models.architectures.unet import size_multiple
 

@@ -17,7 +17,7 @@ import numpy as np
 
 from ..accuracy import score
 from ..device import choose_device
-from ..errors import CancelledError, DeepMapperError, MissingDependencyError
+from ..errors import CancelledError, DeepMapperError, require
 from ..progress import Monitor
 from .augment import augment_batch
 from .dataset import PatchDataset
@@ -64,6 +64,7 @@ class TrainRequest:
 class TrainResult:
     card: str
     weights: str
+    model_id: str
     best_epoch: int
     epochs_run: int
     validation: dict  # overall_accuracy, mean_f, classes: {name: {precision, recall, f1, iou}}
@@ -75,9 +76,8 @@ class TrainResult:
 
 def train_model(req: TrainRequest, monitor: Monitor | None = None) -> TrainResult:
     monitor = monitor or Monitor()
-    torch = require_torch("training models")
+    torch = require("torch", "training models")
     from ....models.architectures import build
-    from ....models.architectures.unet import size_multiple
 
     log: list[str] = []
     say = monitor.recorder(log)
@@ -207,7 +207,7 @@ def train_model(req: TrainRequest, monitor: Monitor | None = None) -> TrainResul
                 if req.freeze_encoder:
                     freeze_encoder(refit)
             refit.to(dev)
-            both = _Patches([ds.arrays("train"), ds.arrays("validation")])
+            both = _Patches(train.parts + val.parts)
             for _ in fit_epochs(refit, both, np.arange(len(both)), best["epoch"], monitor.span(fit_share, 1.0),
                                 False):
                 pass
@@ -229,14 +229,14 @@ def train_model(req: TrainRequest, monitor: Monitor | None = None) -> TrainResul
         say(f"Decision threshold for '{classes[-1]['name']}': {threshold:.2f} (validation F1 {f_at:.4f} against "
             f"{validation['classes'].get(classes[-1]['name'], {}).get('f1')} at argmax).")
     card = _card(req, ds, spec, bands, mean, std, classes, validation, best["epoch"], epoch, history, device.kind,
-                 seconds, init_card, size_multiple(spec), cancelled)
+                 seconds, init_card, cancelled)
     if postprocess:
         card["postprocess"] = postprocess
     path = write_model(card, best["state"], req.output, req.weights)
     say(f"Best epoch {best['epoch']}: validation F {best['f']:.4f}, OA {validation['overall_accuracy']:.4f}. "
         f"Model card: {path}")
-    return TrainResult(str(path), str(req.weights or path.with_suffix(".pt")), best["epoch"], epoch, validation,
-                       cancelled, stopped, seconds, log)
+    return TrainResult(str(path), str(req.weights or path.with_suffix(".pt")), card["id"], best["epoch"], epoch,
+                       validation, cancelled, stopped, seconds, log)
 
 
 class _Patches:
@@ -259,14 +259,6 @@ class _Patches:
                 ys.append(y[local])
         return (np.ascontiguousarray(np.concatenate(xs), dtype=np.float32),
                 np.ascontiguousarray(np.concatenate(ys)))
-
-
-def require_torch(purpose: str):
-    try:
-        import torch
-    except ImportError as exc:
-        raise MissingDependencyError("torch", purpose) from exc
-    return torch
 
 
 def one_cycle(model, learning_rate: float, epochs: int, steps_per_epoch: int):
@@ -379,10 +371,11 @@ def _r(x: float) -> float | None:
 
 def _card(req: TrainRequest, ds: PatchDataset, spec: dict, bands: list[str], mean: list[float], std: list[float],
           classes: list[dict], validation: dict, best_epoch: int, epochs_run: int, history: list[dict],
-          device: str, seconds: float, init_card, multiple: int, cancelled: bool) -> dict:
+          device: str, seconds: float, init_card, cancelled: bool) -> dict:
     from pathlib import Path
 
-    from ....models.architectures.unet import receptive_radius
+    from ....models.architectures.unet import receptive_radius, size_multiple
+    multiple = size_multiple(spec)
     model_id = req.model_id or Path(req.output).stem
     tile = req.tile_size or (512 if spec["name"] == "unet_resnet" else 256)
     tile = max(multiple, tile // multiple * multiple)

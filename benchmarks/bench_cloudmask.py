@@ -159,8 +159,8 @@ def _common_imports():
     import rasterio  # noqa: F401
     import scipy.ndimage  # noqa: F401
     from ukis_csmask.mask import CSmask
-    from deepmapper.plugin.core.cloudmask import CloudMaskRequest, run_cloudmask
-    from deepmapper.plugin.core.progress import Monitor
+    from deepmapper.plugin.core.classify.cloudmask import CloudMaskRequest, run_cloudmask
+    from deepmapper.plugin.core.engine.progress import Monitor
     return CSmask, CloudMaskRequest, run_cloudmask, Monitor
 
 

@@ -74,7 +74,7 @@ def rss_mb() -> float:
 def run_case(method: str, hr: str, lr: str, out: str) -> dict:
     import numpy as np
     import rasterio
-    from deepmapper.plugin.core.superres import SuperResRequest, run_superres
+    from deepmapper.plugin.core.superres.pipeline import SuperResRequest, run_superres
     import torch  # noqa: F401  (counted in the baseline, as a real run imports it)
     baseline = rss_mb()
     t0, c0 = time.time(), time.process_time()

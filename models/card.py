@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..plugin.core.errors import DeepMapperError
+from ..plugin.core.engine.errors import DeepMapperError
 
 TASKS = ("cloudmask", "segmentation", "superresolution", "pretrained")  # pretrained: self-supervised weights to fine-tune
 FORMATS = ("onnx", "torch_state_dict", "torchscript", "lightgbm")

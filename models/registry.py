@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Collection, Iterable
 
-from ..plugin.core.errors import DeepMapperError
+from ..plugin.core.engine.errors import DeepMapperError
 from .card import CardError, ModelCard
 
 BUNDLED_CARDS = Path(__file__).parent / "cards"

@@ -63,8 +63,8 @@ MODELS = {
 
 def build(name: str, epochs: int | None, threads: int) -> dict:
     from deepmapper.models.card import ModelCard
-    from deepmapper.plugin.core.progress import Monitor
-    from deepmapper.plugin.core.segment import SegmentRequest, run_segment
+    from deepmapper.plugin.core.engine.progress import Monitor
+    from deepmapper.plugin.core.classify.segment import SegmentRequest, run_segment
     from deepmapper.plugin.core.training.patches import PatchRequest, extract_patches
     from deepmapper.plugin.core.training.pretrain import PretrainRequest, pretrain
     from deepmapper.plugin.core.training.trainer import TrainRequest, train_model
@@ -139,7 +139,7 @@ def validation_blocks_scores(card: dict, weights: str, raster: Path, labels: Pat
     import rasterio
 
     from deepmapper.models.registry import sha256_of
-    from deepmapper.plugin.core.segment import SegmentRequest, run_segment
+    from deepmapper.plugin.core.classify.segment import SegmentRequest, run_segment
     selection = dict(card, id=f"{card['id']}_selection", weights=weights, sha256=sha256_of(weights))
     Path(f"{tmp}/selection.json").write_text(json.dumps(selection), encoding="utf-8")
     seg = run_segment(SegmentRequest(input=str(raster), output=f"{tmp}/selection.tif", model=f"{tmp}/selection.json",
@@ -159,8 +159,8 @@ def scene_scores(raster: Path, labels: Path, prediction: str, background: str | 
     import numpy as np
     import rasterio
 
-    from deepmapper.plugin.core import reference as refmod
-    from deepmapper.plugin.core.accuracy import score
+    from deepmapper.plugin.core.engine import vector_labels as refmod
+    from deepmapper.plugin.core.accuracy.assess import score
     from deepmapper.plugin.core.training.labels import IGNORE, label_strip, read_labels
     with rasterio.open(raster) as src, rasterio.open(prediction) as pred:
         source = read_labels(str(labels), "class", src.crs.to_wkt(), abs(src.transform.a), background)

@@ -37,7 +37,7 @@ if not (PLUGINS / "deepmapper").exists():
     (PLUGINS / "deepmapper").symlink_to(ROOT)
 sys.path.insert(0, str(PLUGINS))
 
-from deepmapper.plugin.core.resample2 import bicubic_upsample2, block_mean2  # noqa: E402
+from deepmapper.plugin.core.superres.resample import bicubic_upsample2, block_mean2  # noqa: E402
 
 GUIDE = ["blue", "green", "red", "nir"]  # B2, B3, B4, B8 (10 m)
 SHARPEN = ["rededge1", "rededge2", "rededge3", "nir08", "swir16", "swir22"]  # B5, B6, B7, B8A, B11, B12 (20 m)
@@ -218,7 +218,7 @@ def write_card(kind: str, weights: Path, training: dict | None) -> Path:
 def evaluate(kind: str, log=print) -> dict:
     """Held-out Wald scores through the plugin's own engine (validate_superres) on T33UUB columns >= 192 (20 m)."""
     import rasterio
-    from deepmapper.plugin.core.superres_validation import ValidateRequest, validate_superres
+    from deepmapper.plugin.core.superres.validation import ValidateRequest, validate_superres
 
     card = ROOT / "models" / "cards" / f"s2_superres_{kind}.json"
     metrics = {}

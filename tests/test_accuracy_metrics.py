@@ -12,11 +12,11 @@ from rasterio.transform import from_origin
 from shapely.geometry import Point, box
 
 from conftest import data_file, f1
-from deepmapper.plugin.core.accuracy import (AccuracyRequest, assess_accuracy, cohen_kappa, confusion_matrix,
+from deepmapper.plugin.core.accuracy.assess import (AccuracyRequest, assess_accuracy, cohen_kappa, confusion_matrix,
                                              f_beta_from_counts, score)
-from deepmapper.plugin.core.errors import DeepMapperError
-from deepmapper.plugin.core.raster_io import write_class_metadata
-from deepmapper.plugin.core.reference import match_classes, parse_mapping
+from deepmapper.plugin.core.engine.errors import DeepMapperError
+from deepmapper.plugin.core.engine.raster_io import write_class_metadata
+from deepmapper.plugin.core.engine.vector_labels import match_classes, parse_mapping
 
 UTM = "EPSG:32631"
 X0, Y0, PX = 500000.0, 4400040.0, 10.0  # 4 x 4 grid of 10 m pixels
@@ -343,7 +343,7 @@ def test_real_chip_reference_raster_against_its_polygons(tmp_path):
 
 def test_real_chip_cloudmask_f1_matches_numpy(tmp_path):
     pytest.importorskip("onnxruntime")
-    from deepmapper.plugin.core.cloudmask import CloudMaskRequest, run_cloudmask
+    from deepmapper.plugin.core.classify.cloudmask import CloudMaskRequest, run_cloudmask
     chip = data_file("clouds/s2_cloud_chip.tif")
     polygons = data_file("clouds/s2_cloud_chip_reference.gpkg")
     ref = rasterio.open(data_file("clouds/s2_cloud_chip_reference.tif")).read(1)

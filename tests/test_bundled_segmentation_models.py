@@ -34,7 +34,7 @@ def test_cards_record_data_licence_and_validation_scores():
 
 def test_buildings_default_model_and_scores(qgis_app, tmp_path):
     from deepmapper.plugin.core.training.labels import IGNORE, label_strip, read_labels
-    from deepmapper.plugin.core import reference as refmod
+    from deepmapper.plugin.core.engine import vector_labels as refmod
     scene, footprints = data_file("buildings/atlanta_pan_050cm.tif"), data_file("buildings/atlanta_buildings.gpkg")
     seg = run("segment", {"INPUT": str(scene), "OUTPUT": str(tmp_path / "b.tif"),
                           "OUTPUT_VECTOR": str(tmp_path / "b.gpkg"), "MIN_AREA": 5})

@@ -10,9 +10,9 @@ from rasterio.transform import from_origin
 
 from deepmapper.models.card import CardError, ModelCard
 from deepmapper.models.registry import Registry, verified_weights
-from deepmapper.plugin.core.bands import preset, raster_band_names, select_bands
-from deepmapper.plugin.core.errors import DeepMapperError
-from deepmapper.plugin.core.units import reflectance_scale
+from deepmapper.plugin.core.engine.bands import preset, raster_band_names, select_bands
+from deepmapper.plugin.core.engine.errors import DeepMapperError
+from deepmapper.plugin.core.engine.units import reflectance_scale
 
 CARD = Registry().cards["ukis_csmask_4b_l1c"].data
 
@@ -113,7 +113,7 @@ def test_onnx_model_on_cpu_does_not_import_torch(tmp_path):
     from conftest import PLUGINS, data_file
     chip = data_file("clouds/s2_cloud_chip.tif")
     code = (f"import sys; sys.path.insert(0, {str(PLUGINS)!r})\n"
-            "from deepmapper.plugin.core.cloudmask import CloudMaskRequest, run_cloudmask\n"
+            "from deepmapper.plugin.core.classify.cloudmask import CloudMaskRequest, run_cloudmask\n"
             f"run_cloudmask(CloudMaskRequest({str(chip)!r}, {str(tmp_path / 'm.tif')!r}))\n"
             "print('TORCH' if 'torch' in sys.modules else 'NO-TORCH')\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)

@@ -6,9 +6,9 @@ import pytest
 import rasterio
 
 from conftest import data_file, f1
-from deepmapper.plugin.core.cloudmask import CloudMaskRequest, run_cloudmask
-from deepmapper.plugin.core.errors import CancelledError, DeepMapperError
-from deepmapper.plugin.core.progress import Monitor
+from deepmapper.plugin.core.classify.cloudmask import CloudMaskRequest, run_cloudmask
+from deepmapper.plugin.core.engine.errors import CancelledError, DeepMapperError
+from deepmapper.plugin.core.engine.progress import Monitor
 
 pytest.importorskip("onnxruntime")
 

@@ -26,7 +26,7 @@ def run(params):
 def chip_mask(tmp_path_factory):
     """The default cloud mask of the real chip (engine call: the QGIS path is covered by the chain test)."""
     pytest.importorskip("onnxruntime")
-    from deepmapper.plugin.core.cloudmask import CloudMaskRequest, run_cloudmask
+    from deepmapper.plugin.core.classify.cloudmask import CloudMaskRequest, run_cloudmask
     chip = data_file("clouds/s2_cloud_chip.tif")
     out = tmp_path_factory.mktemp("mask") / "chip_mask.tif"
     return run_cloudmask(CloudMaskRequest(str(chip), str(out))).output

@@ -10,10 +10,10 @@ import rasterio
 
 from conftest import LANDCOVER_CLASSES
 from deepmapper.models.registry import Registry
-from deepmapper.plugin.core.errors import CancelledError, DeepMapperError
-from deepmapper.plugin.core.progress import Monitor
-from deepmapper.plugin.core.raster_io import read_class_metadata
-from deepmapper.plugin.core.segment import SegmentRequest, run_segment, vector_class_ids
+from deepmapper.plugin.core.engine.errors import CancelledError, DeepMapperError
+from deepmapper.plugin.core.engine.progress import Monitor
+from deepmapper.plugin.core.engine.raster_io import read_class_metadata
+from deepmapper.plugin.core.classify.segment import SegmentRequest, run_segment, vector_class_ids
 
 pytest.importorskip("torch")
 
@@ -191,7 +191,7 @@ def test_cancel_leaves_no_output(models, tmp_path, stage):
 
 def test_polygonize_shapefile_moves_every_part(models, tmp_path):
     import geopandas as gpd
-    from deepmapper.plugin.core.vectorize import polygonize
+    from deepmapper.plugin.core.engine.vectorize import polygonize
     run_segment(SegmentRequest(str(models["pan"]), str(tmp_path / "b.tif"), model="test_buildings"))
     n = polygonize(str(tmp_path / "b.tif"), str(tmp_path / "out" / "b.shp"), [{"id": 1, "name": "building"}],
                    keep=[1], min_area=2.0, simplify=0.5)

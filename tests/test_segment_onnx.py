@@ -14,7 +14,7 @@ def test_exported_onnx_model_matches_torch(tmp_path):
     import torch
     from deepmapper.models.architectures import build
     from deepmapper.models.registry import sha256_of
-    from deepmapper.plugin.core.segment import SegmentRequest, run_segment
+    from deepmapper.plugin.core.classify.segment import SegmentRequest, run_segment
     from deepmapper.plugin.core.training.patches import PatchRequest, extract_patches
     from deepmapper.plugin.core.training.trainer import TrainRequest, train_model
 

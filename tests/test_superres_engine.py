@@ -9,11 +9,11 @@ from affine import Affine
 from rasterio.windows import Window
 
 from conftest import data_file
-from deepmapper.plugin.core.errors import CancelledError, DeepMapperError
-from deepmapper.plugin.core.progress import Monitor
-from deepmapper.plugin.core.resample2 import bicubic_upsample2, block_mean2
-from deepmapper.plugin.core.superres import SuperResRequest, run_superres
-from deepmapper.plugin.core.superres_validation import ValidateRequest, validate_superres
+from deepmapper.plugin.core.engine.errors import CancelledError, DeepMapperError
+from deepmapper.plugin.core.engine.progress import Monitor
+from deepmapper.plugin.core.superres.resample import bicubic_upsample2, block_mean2
+from deepmapper.plugin.core.superres.pipeline import SuperResRequest, run_superres
+from deepmapper.plugin.core.superres.validation import ValidateRequest, validate_superres
 
 HELD_OUT_COL = 192  # T33UUB 20 m columns >= 192 were never seen in training (scripts/train_superres.py)
 
@@ -192,7 +192,7 @@ def test_cancel_leaves_no_output(tmp_path):
 
 
 def test_sentinel2_product_input_is_recognised(tmp_path):
-    from deepmapper.plugin.core.s2_product import is_product, product_rasters
+    from deepmapper.plugin.core.superres.s2_product import is_product, product_rasters
     safe = tmp_path / "S2A_MSIL1C_20200101T000000_N0208_R000_T33UUB_20200101T000000.SAFE"
     safe.mkdir()
     assert is_product(str(safe)) and not is_product(str(chip("10m")))

@@ -6,11 +6,11 @@ import pytest
 import rasterio
 from rasterio.transform import from_origin
 
-from deepmapper.plugin.core.errors import CancelledError
-from deepmapper.plugin.core.inference import predict_tiled
-from deepmapper.plugin.core.progress import Monitor
-from deepmapper.plugin.core.raster_io import BandReader
-from deepmapper.plugin.core.tiling import TileSpec
+from deepmapper.plugin.core.engine.errors import CancelledError
+from deepmapper.plugin.core.engine.inference import predict_tiled
+from deepmapper.plugin.core.engine.progress import Monitor
+from deepmapper.plugin.core.engine.raster_io import BandReader
+from deepmapper.plugin.core.engine.tiling import TileSpec
 
 torch = pytest.importorskip("torch")
 

@@ -9,7 +9,7 @@ import rasterio
 
 from conftest import data_file
 from deepmapper.models.registry import sha256_of
-from deepmapper.plugin.core.cloudmask import CloudMaskRequest, run_cloudmask
+from deepmapper.plugin.core.classify.cloudmask import CloudMaskRequest, run_cloudmask
 
 torch = pytest.importorskip("torch")
 

@@ -86,7 +86,7 @@ def test_footprints_written(tmp_path):
 ])
 def test_bad_inputs_are_explained(tmp_path, case, message):
     import geopandas as gpd
-    from deepmapper.plugin.core.errors import DeepMapperError
+    from deepmapper.plugin.core.engine.errors import DeepMapperError
     gdf = gpd.read_file(data_file(POLYGONS))
     kw = {}
     if case == "outside":
@@ -105,7 +105,7 @@ def test_bad_inputs_are_explained(tmp_path, case, message):
 
 
 def test_output_folder_with_other_files_is_refused(tmp_path):
-    from deepmapper.plugin.core.errors import DeepMapperError
+    from deepmapper.plugin.core.engine.errors import DeepMapperError
     (tmp_path / "ds").mkdir()
     (tmp_path / "ds" / "thesis.docx").write_text("precious")
     with pytest.raises(DeepMapperError, match="not a patch dataset folder"):
@@ -116,7 +116,7 @@ def test_output_folder_with_other_files_is_refused(tmp_path):
 def test_training_writes_a_card_usable_as_model(dataset, tmp_path):
     from deepmapper.models.backends import load_model
     from deepmapper.models.registry import Registry
-    from deepmapper.plugin.core.device import Device
+    from deepmapper.plugin.core.engine.device import Device
     result = _train(dataset, tmp_path / "lc.json", epochs=3)
     card = Registry().get(str(tmp_path / "lc.json"), "segmentation")
     assert card.bands[0] == "blue" and [c["name"] for c in card.classes] == ["forest", "grass", "urban", "water"]
@@ -128,7 +128,7 @@ def test_training_writes_a_card_usable_as_model(dataset, tmp_path):
 
 
 def test_cancel_keeps_the_best_checkpoint(dataset, tmp_path):
-    from deepmapper.plugin.core.progress import Monitor
+    from deepmapper.plugin.core.engine.progress import Monitor
     from deepmapper.plugin.core.training.trainer import TrainRequest, train_model
     calls = {"n": 0}
 
@@ -144,8 +144,8 @@ def test_cancel_keeps_the_best_checkpoint(dataset, tmp_path):
 
 
 def test_cancel_before_any_epoch_leaves_nothing(dataset, tmp_path):
-    from deepmapper.plugin.core.errors import CancelledError
-    from deepmapper.plugin.core.progress import Monitor
+    from deepmapper.plugin.core.engine.errors import CancelledError
+    from deepmapper.plugin.core.engine.progress import Monitor
     from deepmapper.plugin.core.training.trainer import TrainRequest, train_model
     with pytest.raises(CancelledError):
         train_model(TrainRequest(dataset.output, str(tmp_path / "c.json"), architecture_params=TINY),
@@ -154,7 +154,7 @@ def test_cancel_before_any_epoch_leaves_nothing(dataset, tmp_path):
 
 
 def test_band_subset_and_transfer_from_a_model_with_other_bands(dataset, tmp_path):
-    from deepmapper.plugin.core.errors import DeepMapperError
+    from deepmapper.plugin.core.engine.errors import DeepMapperError
     ten = _train(dataset, tmp_path / "ten.json", epochs=1)
     four = _train(dataset, tmp_path / "four.json", epochs=1, bands="B2,B3,B4,B8", init_model=ten.card)
     card = json.loads((tmp_path / "four.json").read_text())

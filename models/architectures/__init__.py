@@ -8,7 +8,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-from ...plugin.core.errors import DeepMapperError
+from ...plugin.core.engine.errors import DeepMapperError
 
 ARCHITECTURES = {}
 

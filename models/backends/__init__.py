@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...plugin.core.device import Device
+from ...plugin.core.engine.device import Device
 from ..card import ModelCard
 from ..registry import verified_weights
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ...plugin.core.device import Device
-from ...plugin.core.errors import DeepMapperError, require
+from ...plugin.core.engine.device import Device
+from ...plugin.core.engine.errors import DeepMapperError, require
 
 
 def onnx_runner(weights: Path, device: Device, threads: int = 0):

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ...plugin.core.errors import require
+from ...plugin.core.engine.errors import require
 
 
 def lightgbm_runner(weights: Path, threads: int = 0):

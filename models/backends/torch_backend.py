@@ -8,8 +8,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ...plugin.core.device import Device
-from ...plugin.core.errors import DeepMapperError, require
+from ...plugin.core.engine.device import Device
+from ...plugin.core.engine.errors import DeepMapperError, require
 from ..card import ModelCard
 
 

@@ -12,7 +12,7 @@ from qgis.core import (QgsCoordinateReferenceSystem, QgsFeature, QgsFeatureSink,
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QVariant
 
 
-from ..core.accuracy import AccuracyRequest, assess_accuracy
+from ..core.accuracy.assess import AccuracyRequest, assess_accuracy
 from .base import DeepMapperAlgorithm
 
 

@@ -11,9 +11,9 @@ from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from qgis.PyQt.QtGui import QColor, QIcon
 
 from .. import dependencies
-from ..core.device import DEVICES
-from ..core.errors import DeepMapperError
-from ..core.progress import Monitor
+from ..core.engine.device import DEVICES
+from ..core.engine.errors import DeepMapperError
+from ..core.engine.progress import Monitor
 
 PLUGIN_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ICON_PATH = os.path.join(PLUGIN_DIR, "icons", "deepmapper.svg")

@@ -7,8 +7,8 @@ from qgis.core import (QgsProcessing, QgsProcessingOutputNumber, QgsProcessingOu
                        QgsProcessingParameterVectorDestination)
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
-from ..core.bands import SENSOR_KEYS
-from ..core.cloudmask import CLOUDMASK_CLASSES, CloudMaskRequest, run_cloudmask
+from ..core.engine.bands import SENSOR_KEYS
+from ..core.classify.cloudmask import CLOUDMASK_CLASSES, CloudMaskRequest, run_cloudmask
 from .base import DeepMapperAlgorithm
 
 

@@ -10,7 +10,7 @@ from qgis.core import (QgsProcessing, QgsProcessingOutputNumber, QgsProcessingOu
                        QgsProcessingParameterVectorDestination)
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
-from ..core.bands import SENSOR_KEYS
+from ..core.engine.bands import SENSOR_KEYS
 from ..core.training.patches import PatchRequest, extract_patches
 from .base import DeepMapperAlgorithm
 

@@ -7,8 +7,8 @@ from qgis.core import (QgsProcessing, QgsProcessingException, QgsProcessingOutpu
                        QgsProcessingParameterString)
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
-from ..core.bands import SENSOR_KEYS
-from ..core.device import DEVICES
+from ..core.engine.bands import SENSOR_KEYS
+from ..core.engine.device import DEVICES
 from ..core.training.pretrain import PretrainRequest, pretrain
 from ..core.training.trainer import ARCHITECTURE_DEFAULTS
 from .base import DeepMapperAlgorithm

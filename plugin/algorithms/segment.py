@@ -9,9 +9,9 @@ from qgis.core import (QgsProcessing, QgsProcessingOutputNumber, QgsProcessingOu
                        QgsProcessingParameterVectorDestination)
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
-from ..core.bands import SENSOR_KEYS
-from ..core.classify_raster import DEFAULT_SENSOR
-from ..core.segment import SegmentRequest, run_segment
+from ..core.engine.bands import SENSOR_KEYS
+from ..core.classify.pipeline import DEFAULT_SENSOR
+from ..core.classify.segment import SegmentRequest, run_segment
 from .base import DeepMapperAlgorithm
 
 SENSOR_AUTO = "auto"  # the model's own preset (card input.sensor), else DEFAULT_SENSOR

@@ -6,8 +6,8 @@ from qgis.core import (QgsProcessingOutputNumber, QgsProcessingOutputString, Qgs
                        QgsProcessingParameterString)
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
-from ..core.s2_product import is_product
-from ..core.superres import DEFAULT_GUIDED, DEFAULT_SINGLE, SuperResRequest, run_superres
+from ..core.superres.s2_product import is_product
+from ..core.superres.pipeline import DEFAULT_GUIDED, DEFAULT_SINGLE, SuperResRequest, run_superres
 from .base import DeepMapperAlgorithm
 
 

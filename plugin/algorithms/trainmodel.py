@@ -8,7 +8,7 @@ from qgis.core import (QgsProcessingOutputNumber, QgsProcessingOutputString, Qgs
                        QgsProcessingParameterNumber, QgsProcessingParameterString)
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
-from ..core.device import DEVICES
+from ..core.engine.device import DEVICES
 from ..core.training.trainer import ARCHITECTURE_DEFAULTS, CLASS_WEIGHTING, TrainRequest, train_model
 from .base import DeepMapperAlgorithm
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from qgis.core import QgsProcessingOutputNumber, QgsProcessingOutputString, QgsProcessingParameterFileDestination
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
-from ..core.superres_validation import ValidateRequest, validate_superres
+from ..core.superres.validation import ValidateRequest, validate_superres
 from .base import DeepMapperAlgorithm
 from .superresolve import SuperResolutionParameters
 

@@ -18,8 +18,8 @@ from typing import Sequence
 
 import numpy as np
 
-from ..bands import COMMON_NAMES, common_name, preset
-from ..errors import DeepMapperError
+from ..engine.bands import COMMON_NAMES, common_name, preset
+from ..engine.errors import DeepMapperError
 
 DATASET_FILE = "dataset.json"
 FORMAT = "deepmapper-patches"

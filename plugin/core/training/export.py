@@ -5,8 +5,8 @@ import json
 import os
 from pathlib import Path
 
-from ..errors import DeepMapperError
-from ..raster_io import atomic_path
+from ..engine.errors import DeepMapperError
+from ..engine.raster_io import atomic_path
 
 
 def check_card_path(path: str) -> Path:

@@ -10,8 +10,8 @@ from typing import Sequence
 
 import numpy as np
 
-from .. import reference as refmod
-from ..errors import DeepMapperError
+from ..engine import vector_labels as refmod
+from ..engine.errors import DeepMapperError
 
 IGNORE = 255  # label value of pixels without a (usable) label: never counted in the loss or the metrics
 

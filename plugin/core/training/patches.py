@@ -20,11 +20,11 @@ import numpy as np
 import rasterio
 from rasterio.windows import Window
 
-from .. import reference as refmod
-from ..bands import preset, raster_band_names
-from ..errors import DeepMapperError
-from ..progress import Monitor
-from ..raster_io import BandReader, bounded_gdal_cache, open_raster, remove_quietly, scratch_path, scratch_profile
+from ..engine import vector_labels as refmod
+from ..engine.bands import preset, raster_band_names
+from ..engine.errors import DeepMapperError
+from ..engine.progress import Monitor
+from ..engine.raster_io import BandReader, bounded_gdal_cache, open_raster, remove_quietly, scratch_path, scratch_profile
 from .dataset import DATASET_FILE, FORMAT, SPLITS
 from .labels import IGNORE, LabelSource, label_strip, read_labels
 
@@ -340,7 +340,7 @@ def _write_footprints(path: str, src, footprints: list, classes: list[dict], siz
     import geopandas as gpd
     from shapely.geometry import box
 
-    from ..raster_io import atomic_path
+    from ..engine.raster_io import atomic_path
     names = {c["id"]: c["name"] for c in classes}
     t = src.transform
     rows = []

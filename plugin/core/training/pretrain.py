@@ -17,11 +17,11 @@ from typing import Sequence
 
 import numpy as np
 
-from ..bands import common_name, preset, raster_band_names, select_bands
-from ..device import choose_device
-from ..errors import CancelledError, DeepMapperError, require
-from ..progress import Monitor
-from ..raster_io import BandReader, open_raster
+from ..engine.bands import common_name, preset, raster_band_names, select_bands
+from ..engine.device import choose_device
+from ..engine.errors import CancelledError, DeepMapperError, require
+from ..engine.progress import Monitor
+from ..engine.raster_io import BandReader, open_raster
 from .augment import augment_batch
 from .export import check_card_path, write_model
 from .trainer import ARCHITECTURE_DEFAULTS, one_cycle

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..accuracy import score
-from ..device import choose_device
-from ..errors import CancelledError, DeepMapperError, require
-from ..progress import Monitor
+from ..accuracy.assess import score
+from ..engine.device import choose_device
+from ..engine.errors import CancelledError, DeepMapperError, require
+from ..engine.progress import Monitor
 from .augment import augment_batch
 from .dataset import PatchDataset
 from .export import check_card_path, write_model

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..errors import DeepMapperError
+from ..engine.errors import DeepMapperError
 
 
 @dataclass

@@ -11,7 +11,7 @@ from typing import Callable
 import numpy as np
 from scipy import ndimage
 
-from .progress import Monitor
+from ..engine.progress import Monitor
 
 NODATA_CLASS = 255
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .errors import DeepMapperError
+from ..engine.errors import DeepMapperError
 
 
 def is_product(path: str) -> bool:

@@ -24,19 +24,19 @@ import numpy as np
 import rasterio
 from rasterio.windows import Window
 
-from .bands import COMMON_NAMES, SensorPreset, preset, raster_band_names, select_bands
-from .device import auto_batch_size, choose_device
-from .errors import DeepMapperError
-from .inference import dataset_sink, predict_tiled
+from ..engine.bands import COMMON_NAMES, SensorPreset, preset, raster_band_names, select_bands
+from ..engine.device import auto_batch_size, choose_device
+from ..engine.errors import DeepMapperError
+from ..engine.inference import dataset_sink, predict_tiled
 from .postprocess import NODATA_CLASS, ClassRules, classify_strips
-from .progress import Monitor
-from .raster_io import (BandReader, atomic_path, geotiff_profile, remove_quietly, scratch_path, scratch_profile,
+from ..engine.progress import Monitor
+from ..engine.raster_io import (BandReader, atomic_path, geotiff_profile, remove_quietly, scratch_path, scratch_profile,
                         write_class_metadata)
-from .tiling import tile_spec
-from .units import reflectance_scale
-from .vectorize import polygonize
-from ...models.card import ModelCard
-from ...models.registry import Registry
+from ..engine.tiling import tile_spec
+from ..engine.units import reflectance_scale
+from ..engine.vectorize import polygonize
+from ....models.card import ModelCard
+from ....models.registry import Registry
 
 DEFAULT_SENSOR = "sentinel2_l2a"  # band matching for a model whose card names no sensor, when SENSOR is not given
 Say = Callable[[str], None]
@@ -227,7 +227,7 @@ def classify_raster(src: rasterio.DatasetReader, req: ClassifyRequest, job: Clas
     device = choose_device(req.device, card.format)
     batch = req.batch_size or auto_batch_size(device, tile.size, len(card.bands))
     say(f"Device {device.kind}, tiles {tile.size} px, overlap {tile.margin} px ({tile.mode}), batch {batch}.")
-    from ...models.backends import load_model  # heavy runtimes load only now
+    from ....models.backends import load_model  # heavy runtimes load only now
     model = load_model(card, device, req.threads)
 
     scratch_dir = os.path.dirname(os.path.abspath(req.output))

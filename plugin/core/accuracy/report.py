@@ -10,7 +10,7 @@ import math
 from typing import TYPE_CHECKING, Iterable
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .accuracy import AccuracyResult
+    from .assess import AccuracyResult
 
 GOOD, BAD = (26, 152, 80), (215, 48, 39)  # diagonal / off-diagonal heat colours
 METRIC_COLORS = {"precision": "#4575b4", "recall": "#91bfdb", "F": "#1a9850", "IoU": "#fdae61"}

@@ -10,12 +10,12 @@ import numpy as np
 import rasterio
 from affine import Affine
 
-from .errors import DeepMapperError
-from .progress import Monitor
-from .raster_io import BandReader, atomic_path, geotiff_profile, open_raster, remove_quietly, scratch_path
-from .resample2 import bicubic_upsample2, block_mean2
-from .superres import GridPair, SuperResRequest, check_grids, run_superres
-from .superres_metrics import Scores
+from ..engine.errors import DeepMapperError
+from ..engine.progress import Monitor
+from ..engine.raster_io import BandReader, atomic_path, geotiff_profile, open_raster, remove_quietly, scratch_path
+from .resample import bicubic_upsample2, block_mean2
+from .pipeline import GridPair, SuperResRequest, check_grids, run_superres
+from .metrics import Scores
 
 
 @dataclass
@@ -76,7 +76,7 @@ def degrade(path: str, out_path: str, row_start: int = 0, col_start: int = 0, ro
 def validate_superres(req: ValidateRequest, monitor: Monitor | None = None, registry=None) -> ValidateResult:
     """Wald protocol on the user's scene: degrade both inputs by 2, super-resolve the degraded low-resolution bands back
     to their own resolution, and score the result (and bicubic interpolation) against the original bands."""
-    from .superres_metrics import score
+    from .metrics import score
 
     monitor = monitor or Monitor()
     scale_mode = req.scale_mode or not req.input_lowres
@@ -143,7 +143,7 @@ def validate_superres(req: ValidateRequest, monitor: Monitor | None = None, regi
 
 
 def _write_reports(result: ValidateResult) -> None:
-    from .superres_report import render_validation, validation_csv
+    from .report import render_validation, validation_csv
     if result.output_csv:
         with atomic_path(result.output_csv) as tmp:
             with open(tmp, "w", encoding="utf-8", newline="") as f:

@@ -7,13 +7,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from .classify_raster import ClassifyJob, ClassifyRequest, check_outputs, choose_model_and_bands, classify_raster
-from .errors import DeepMapperError
+from .pipeline import ClassifyJob, ClassifyRequest, check_outputs, choose_model_and_bands, classify_raster
+from ..engine.errors import DeepMapperError
 from .postprocess import NODATA_CLASS, ClassRules
-from .progress import Monitor
-from .raster_io import bounded_gdal_cache, open_raster
-from ...models.card import ModelCard
-from ...models.registry import Registry
+from ..engine.progress import Monitor
+from ..engine.raster_io import bounded_gdal_cache, open_raster
+from ....models.card import ModelCard
+from ....models.registry import Registry
 
 TASK = "segmentation"
 BACKGROUND = "background"  # a class with this name is not polygonised by default

@@ -9,10 +9,10 @@ import io
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from .report_html import _e, _rows, _tile, fmt, page, svg_bar
+from ..accuracy.report import _e, _rows, _tile, fmt, page, svg_bar
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .superres_validation import ValidateResult
+    from .validation import ValidateResult
 
 MODEL_COLOR, BICUBIC_COLOR = "#1a9850", "#91bfdb"
 METRICS = (("RMSE", "rmse", "lower is better"), ("PSNR (dB)", "psnr", "higher is better"),

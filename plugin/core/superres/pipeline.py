@@ -16,15 +16,15 @@ import numpy as np
 import rasterio
 from affine import Affine
 
-from .bands import SensorPreset, common_name, preset, raster_band_names, select_bands
-from .device import auto_batch_size, choose_device
-from .errors import DeepMapperError
-from .inference import dataset_sink, predict_tiled
-from .progress import Monitor
-from .raster_io import BandReader, atomic_path, bounded_gdal_cache, geotiff_profile, open_raster
-from .resample2 import HALO, bicubic_upsample2, block_mean2, project_consistent
-from .tiling import tile_spec
-from .units import reflectance_scale, sample_percentile
+from ..engine.bands import SensorPreset, common_name, preset, raster_band_names, select_bands
+from ..engine.device import auto_batch_size, choose_device
+from ..engine.errors import DeepMapperError
+from ..engine.inference import dataset_sink, predict_tiled
+from ..engine.progress import Monitor
+from ..engine.raster_io import BandReader, atomic_path, bounded_gdal_cache, geotiff_profile, open_raster
+from .resample import HALO, bicubic_upsample2, block_mean2, project_consistent
+from ..engine.tiling import tile_spec
+from ..engine.units import reflectance_scale, sample_percentile
 
 
 # -- grids -------------------------------------------------------------------------------------------------------------
@@ -272,7 +272,7 @@ def run_superres(req: SuperResRequest, monitor: Monitor | None = None, registry=
 
 
 def _run(req: SuperResRequest, monitor: Monitor, registry) -> SuperResResult:
-    from ...models.registry import Registry
+    from ....models.registry import Registry
     from .s2_product import product_rasters
 
     log: list[str] = []
@@ -336,7 +336,7 @@ def _run(req: SuperResRequest, monitor: Monitor, registry) -> SuperResResult:
         batch = req.batch_size or auto_batch_size(device, tile.size, channels)
         say(f"Device {device.kind}, tiles {tile.size} px, overlap {tile.margin} px, batch {batch}; output "
             f"{width} x {height} pixels, {len(names)} bands ({', '.join(names)}).")
-        from ...models.backends import load_model  # torch loads only now
+        from ....models.backends import load_model  # torch loads only now
         model = load_model(card, device, req.threads)
         predictor = PerBand(model, len(low_idx)) if scale_mode else model
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-from .classify_raster import ClassifyJob, ClassifyRequest, check_outputs, choose_model_and_bands, classify_raster
+from .pipeline import ClassifyJob, ClassifyRequest, check_outputs, choose_model_and_bands, classify_raster
 from .postprocess import ClassRules
-from .progress import Monitor
-from .raster_io import bounded_gdal_cache, open_raster
-from ...models.registry import Registry
+from ..engine.progress import Monitor
+from ..engine.raster_io import bounded_gdal_cache, open_raster
+from ....models.registry import Registry
 
 CLEAR, CLOUD, SHADOW = 0, 1, 2
 CLOUDMASK_CLASSES = [{"id": 0, "name": "clear", "color": "#3a7d44"},

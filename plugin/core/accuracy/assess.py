@@ -26,12 +26,12 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from . import reference as refmod
-from .errors import DeepMapperError
-from .progress import Monitor
-from .raster_io import atomic_path, open_raster, remove_quietly
-from .report_html import render_report
-from .vectorize import polygonize
+from ..engine import vector_labels as refmod
+from ..engine.errors import DeepMapperError
+from ..engine.progress import Monitor
+from ..engine.raster_io import atomic_path, open_raster, remove_quietly
+from .report import render_report
+from ..engine.vectorize import polygonize
 
 
 # -- confusion matrix --------------------------------------------------------------------------------------------

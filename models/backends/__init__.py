@@ -1,4 +1,4 @@
-"""Backends turn a card into a Predictor (see plugin/core/inference.py): normalise, run, activate.
+"""Backends turn a card into a Predictor (see plugin/core/engine/inference.py): normalise, run, activate.
 
 Heavy runtimes (onnxruntime, torch, lightgbm) are imported only when a model of that format is loaded, so the
 plugin loads, and tells the user what is missing, even when they are not installed.

@@ -33,7 +33,7 @@ from ..engine.progress import Monitor
 from ..engine.raster_io import (BandReader, atomic_path, geotiff_profile, remove_quietly, scratch_path, scratch_profile,
                         write_class_metadata)
 from ..engine.tiling import tile_spec
-from ..engine.units import reflectance_scale
+from ..engine.units import own_units_note, reflectance_scale
 from ..engine.vectorize import polygonize
 from ....models.card import ModelCard
 from ....models.registry import Registry
@@ -173,7 +173,7 @@ def choose_model_and_bands(src: rasterio.DatasetReader, req: ClassifyRequest, re
     if card.units == "reflectance":
         scale, why = reflectance_scale(src, indexes, req.scale, req.offset)
     else:
-        scale, why = req.scale or 1.0, "model takes values as they are"
+        scale, why = req.scale or 1.0, own_units_note(src, indexes) + "model takes values as they are"
     say(f"Units: {why}.")
     if card.product_level not in ("any", sensor.product_level):
         say(f"Note: model '{card.id}' was trained on {card.product_level.upper()} data; the SENSOR preset says "

@@ -11,6 +11,7 @@ from typing import Iterator, Sequence
 
 import numpy as np
 import rasterio
+from rasterio.enums import MaskFlags
 from rasterio.windows import Window
 
 from .errors import DeepMapperError
@@ -29,18 +30,66 @@ def open_raster(path: str | os.PathLike) -> rasterio.DatasetReader:
             f"'{path}' could not be read as a raster ({exc}); give a GeoTIFF or another GDAL-readable image.") from exc
 
 
+def own_scale_offset(dataset: rasterio.DatasetReader, indexes: Sequence[int]) -> tuple[np.ndarray, np.ndarray] | None:
+    """The bands' own GDAL scale and offset ((C,) float64 each, in `indexes` order), or None when every band has the
+    identity (scale 1, offset 0). Products such as Sentinel-2 from processing baseline 04.00 store DN + 1000 with
+    scale 0.0001 and offset -0.1: ignoring them shifts every value."""
+    scales = np.array([dataset.scales[b - 1] if dataset.scales[b - 1] is not None else 1.0 for b in indexes],
+                      np.float64)
+    offsets = np.array([dataset.offsets[b - 1] if dataset.offsets[b - 1] is not None else 0.0 for b in indexes],
+                       np.float64)
+    if np.all(scales == 1.0) and np.all(offsets == 0.0):
+        return None
+    return scales, offsets
+
+
+def masked_bands(dataset: rasterio.DatasetReader, indexes: Sequence[int]) -> list[int]:
+    """The bands among `indexes` whose validity comes from a GDAL mask band (internal .msk, per-dataset or per-band
+    mask, alpha band) rather than from a nodata value: their masks must be read, a nodata check cannot see them."""
+    flags = dataset.mask_flag_enums
+    return [b for b in indexes
+            if MaskFlags.all_valid not in flags[b - 1] and MaskFlags.nodata not in flags[b - 1]]
+
+
+def valid_pixels(dataset: rasterio.DatasetReader, indexes: Sequence[int], raw: np.ndarray, **read_kw) -> np.ndarray:
+    """(H, W) bool: True where no band of `raw` ((C, H, W), the bands `indexes` read with `read_kw`: window or
+    out_shape) equals its nodata value, is masked by a GDAL mask band, or is not finite."""
+    valid = np.ones(raw.shape[1:], dtype=bool)
+    nodatavals = dataset.nodatavals
+    for i, band in enumerate(indexes):
+        nd = nodatavals[band - 1]
+        if nd is not None and not np.isnan(nd):
+            valid &= raw[i] != nd
+    masked = masked_bands(dataset, indexes)
+    if masked:
+        if MaskFlags.per_dataset in dataset.mask_flag_enums[masked[0] - 1]:
+            masked = masked[:1]  # one mask for all bands: read it once
+        if "out_shape" in read_kw:
+            read_kw = {**read_kw, "out_shape": (len(masked), *raw.shape[1:])}
+        valid &= (dataset.read_masks(masked, **read_kw) > 0).all(axis=0)
+    if raw.dtype.kind == "f":
+        valid &= np.isfinite(raw).all(axis=0)
+    return valid
+
+
 @dataclass
 class BandReader:
     """Reads selected bands, strip by strip, as float32 in model units, with a validity mask.
 
-    value_in_model_units = raw * scale + offset. A pixel is invalid where any selected band equals its nodata
-    value or is not finite.
+    value_in_model_units = value * scale + offset, where value is the raw value after the band's own GDAL
+    scale/offset (own_scale_offset: identity for most rasters). A pixel is invalid where any selected band equals its
+    nodata value, is masked by the raster's GDAL mask band (masked_bands), or is not finite.
     """
 
     dataset: rasterio.DatasetReader
     indexes: Sequence[int]  # 1-based band numbers, in the model's order
     scale: float = 1.0
     offset: float = 0.0
+
+    def __post_init__(self) -> None:
+        own = own_scale_offset(self.dataset, self.indexes)
+        self._affine = None if own is None else (  # raw * a + b in float64: no rounding before the cast
+            (own[0] * self.scale)[:, None, None], (own[1] * self.scale + self.offset)[:, None, None])
 
     @property
     def height(self) -> int:
@@ -51,22 +100,35 @@ class BandReader:
         return self.dataset.width
 
     def read_rows(self, row0: int, row1: int, col0: int = 0, col1: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """((C, h, w) float32 values in model units, (h, w) bool validity) of rows row0:row1, columns col0:col1."""
         col1 = self.width if col1 is None else col1
         window = Window(col0, row0, col1 - col0, row1 - row0)
         raw = self.dataset.read(list(self.indexes), window=window)
-        valid = np.ones(raw.shape[1:], dtype=bool)
-        nodatavals = self.dataset.nodatavals
-        for i, band in enumerate(self.indexes):
-            nd = nodatavals[band - 1]
-            if nd is not None and not np.isnan(nd):
-                valid &= raw[i] != nd
-        data = raw.astype(np.float32, copy=False)
-        if self.scale != 1.0:
-            data *= np.float32(self.scale)
-        if self.offset:
-            data += np.float32(self.offset)
+        valid = valid_pixels(self.dataset, self.indexes, raw, window=window)
+        if self._affine is not None:
+            data = (raw * self._affine[0] + self._affine[1]).astype(np.float32)
+        else:
+            data = raw.astype(np.float32, copy=False)
+            if self.scale != 1.0:
+                data *= np.float32(self.scale)
+            if self.offset:
+                data += np.float32(self.offset)
         valid &= np.isfinite(data).all(axis=0)
         return data, valid
+
+
+def grid_bounds(transform, width: int, row0: int, row1: int, col0: int = 0) -> tuple[float, float, float, float]:
+    """(xmin, ymin, xmax, ymax) in map units of the pixel block rows row0:row1, columns col0:col0+width, through the
+    full affine transform: on a rotated or sheared grid the four corners, not two, bound the block (rasterio's
+    windows.bounds and dataset.bounds use only the diagonal terms)."""
+    xs, ys = transform * (np.array([col0, col0 + width, col0, col0 + width], float),
+                          np.array([row0, row0, row1, row1], float))
+    return float(xs.min()), float(ys.min()), float(xs.max()), float(ys.max())
+
+
+def pixel_size(transform) -> float:
+    """Side of a pixel in map units (also on a rotated grid: the length of a column step)."""
+    return float(np.hypot(transform.a, transform.d))
 
 
 def geotiff_profile(template: rasterio.DatasetReader, count: int, dtype: str, nodata: float | None) -> dict:

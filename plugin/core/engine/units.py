@@ -7,6 +7,7 @@ import numpy as np
 import rasterio
 
 from .errors import DeepMapperError
+from .raster_io import own_scale_offset, valid_pixels
 
 DN_SCALE = 1e-4  # Sentinel-2 and most Level-1/2 products store reflectance x 10000
 _PLAUSIBLE = (0.02, 3.0)  # the 99th percentile of TOA/BOA reflectance in any real scene lies in here
@@ -14,19 +15,33 @@ _PLAUSIBLE = (0.02, 3.0)  # the 99th percentile of TOA/BOA reflectance in any re
 
 def sample_percentile(dataset: rasterio.DatasetReader, indexes: Sequence[int], q: float = 99.0,
                       max_side: int = 512) -> float:
-    """Percentile of valid values over a decimated read (cheap on large rasters: GDAL reads overviews if any)."""
+    """Percentile of valid values over a decimated read (cheap on large rasters: GDAL reads overviews if any).
+
+    Values are taken after the bands' own GDAL scale/offset, as BandReader gives them; nodata, masked (GDAL mask
+    band) and zero raw values are left out.
+    """
     step = max(1, int(np.ceil(max(dataset.height, dataset.width) / max_side)))
     shape = (len(indexes), max(1, dataset.height // step), max(1, dataset.width // step))
-    data = dataset.read(list(indexes), out_shape=shape).astype(np.float64)
-    valid = np.isfinite(data) & (data != 0)
-    for i, band in enumerate(indexes):
-        nd = dataset.nodatavals[band - 1]
-        if nd is not None and not np.isnan(nd):
-            valid[i] &= data[i] != nd
+    raw = dataset.read(list(indexes), out_shape=shape)
+    valid = valid_pixels(dataset, indexes, raw, out_shape=shape)[None] & (raw != 0)
+    data = raw.astype(np.float64)
+    own = own_scale_offset(dataset, indexes)
+    if own is not None:
+        data = data * own[0][:, None, None] + own[1][:, None, None]
+    valid &= np.isfinite(data)
     if not valid.any():
         raise DeepMapperError("The input raster holds no valid pixels in the bands the model needs (all nodata or "
                               "zero); check the file and its nodata value.")
     return float(np.percentile(data[valid], q))
+
+
+def own_units_note(dataset: rasterio.DatasetReader, indexes: Sequence[int]) -> str:
+    """'' or a sentence for the log naming the bands' own GDAL scale and offset, which every reader applies."""
+    own = own_scale_offset(dataset, indexes)
+    if own is None:
+        return ""
+    scales, offsets = (", ".join(sorted({f"{v:g}" for v in vals})) for vals in own)
+    return f"the raster's own band scale {scales} and offset {offsets} (GDAL metadata) applied first; then "
 
 
 def reflectance_scale(dataset: rasterio.DatasetReader, indexes: Sequence[int], scale: float | None = None,
@@ -37,6 +52,12 @@ def reflectance_scale(dataset: rasterio.DatasetReader, indexes: Sequence[int], s
     refused with the value to use instead.
     """
     p99 = sample_percentile(dataset, indexes)
+    note = own_units_note(dataset, indexes)
+    scale_, why = _reflectance_scale(p99, scale, offset)
+    return scale_, note + why
+
+
+def _reflectance_scale(p99: float, scale: float | None, offset: float) -> tuple[float, str]:
     if scale:
         value = p99 * scale + offset
         if not _PLAUSIBLE[0] <= value <= _PLAUSIBLE[1]:

@@ -1,0 +1,223 @@
+"""Faults users hit (../shared/data/bugs, see its README.md), each fixed where it lives, plus inputs of the same kinds
+built here: band scale/offset metadata, GDAL mask bands, rotated grids, a reference in a wrong CRS, a model whose
+output is smaller than its input, class ids that do not start at 0, enum parameters given by number, and rasters
+whose resolution is far from the model's."""
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+import rasterio
+
+from conftest import ROOT, data_file
+
+QGIS_PROCESS = ROOT / "scripts" / "qgis_process"
+
+
+def bug(name: str) -> Path:
+    return data_file(f"bugs/{name}")
+
+
+def run_alg(alg: str, params: dict) -> tuple[dict, str]:
+    """processing.run with a feedback that keeps the log: (results, log text)."""
+    import processing
+    from qgis.core import QgsProcessingFeedback
+
+    class Keep(QgsProcessingFeedback):
+        def __init__(self):
+            super().__init__()
+            self.lines: list[str] = []
+
+        def pushInfo(self, info):  # noqa: N802
+            self.lines.append(info)
+
+        def reportError(self, error, fatalError=False):  # noqa: N802
+            self.lines.append(error)
+
+        def pushWarning(self, warning):  # noqa: N802
+            self.lines.append(warning)
+
+    feedback = Keep()
+    res = processing.run(alg, params, feedback=feedback)
+    return res, "\n".join(feedback.lines)
+
+
+def refused(alg: str, params: dict) -> str:
+    """The message of the QgsProcessingException that `alg` raises."""
+    from qgis.core import QgsProcessingException
+    with pytest.raises(QgsProcessingException) as info:
+        run_alg(alg, params)
+    return str(info.value)
+
+
+def copy_raster(src_path: Path, dst_path: Path, transform=None, **changes) -> Path:
+    """A copy of a raster with profile changes (and optionally new values via `values`)."""
+    values = changes.pop("values", None)
+    with rasterio.open(src_path) as src:
+        profile = src.profile | changes
+        if transform is not None:
+            profile["transform"] = transform
+        data = src.read() if values is None else values
+        descriptions = src.descriptions
+    with rasterio.open(dst_path, "w", **profile) as dst:
+        dst.write(data.astype(profile["dtype"]))
+        for i, d in enumerate(descriptions, start=1):
+            if d:
+                dst.set_band_description(i, d)
+    return dst_path
+
+
+# -- 1. the raster's own band scale/offset -----------------------------------------------------------------------------
+def test_m1_band_scale_offset_metadata_gives_the_same_mask(qgis_app, tmp_path):
+    a, log_a = run_alg("deepmapper:cloudmask", {"INPUT": str(bug("m1_A.tif")), "SENSOR": "sentinel2_l1c",
+                                               "OUTPUT": str(tmp_path / "a.tif")})
+    b, log_b = run_alg("deepmapper:cloudmask", {"INPUT": str(bug("m1_Bmeta.tif")), "SENSOR": "sentinel2_l1c",
+                                               "OUTPUT": str(tmp_path / "b.tif")})
+    mask_a, mask_b = (rasterio.open(r["OUTPUT"]).read(1) for r in (a, b))
+    assert int((mask_a != mask_b).sum()) == 0
+    assert b["CLOUD_PERCENT"] == pytest.approx(a["CLOUD_PERCENT"]) == pytest.approx(24.32, abs=0.01)
+    assert "scale 0.0001 and offset -0.1" in log_b and "offset" not in log_a.split("Units:")[1].split("\n")[0]
+
+
+def test_other_offset_and_scale_metadata_in_every_reader(tmp_path):
+    """DN x 2 + 500 declared as scale 0.00005, offset -0.025: the same reflectance through BandReader (used by
+    cloudmask, segment, superresolve, extractpatches, pretrain) and the same detected units."""
+    from deepmapper.plugin.core.engine.raster_io import BandReader
+    from deepmapper.plugin.core.engine.units import reflectance_scale
+    src_path = bug("m1_A.tif")
+    with rasterio.open(src_path) as src:
+        dn = src.read().astype(np.int64)
+    values = np.where(dn == 0, 0, dn * 2 + 500)
+    path = copy_raster(src_path, tmp_path / "x2.tif", values=values, dtype="uint16")
+    with rasterio.open(path, "r+") as ds:
+        ds.scales = [0.00005] * ds.count
+        ds.offsets = [-0.025] * ds.count
+    with rasterio.open(src_path) as a, rasterio.open(path) as b:
+        scale_b, why = reflectance_scale(b, [1, 2, 3])
+        assert scale_b == 1.0 and "scale 5e-05 and offset -0.025" in why
+        data_a, valid_a = BandReader(a, [1, 2, 3], reflectance_scale(a, [1, 2, 3])[0]).read_rows(0, 40)
+        data_b, valid_b = BandReader(b, [1, 2, 3], scale_b).read_rows(0, 40)
+    np.testing.assert_array_equal(valid_a, valid_b)
+    np.testing.assert_allclose(data_b[:, valid_b], data_a[:, valid_a], atol=1e-6)
+
+
+# -- 2. GDAL mask bands ------------------------------------------------------------------------------------------------
+def test_m2_internal_mask_is_nodata_and_not_counted(qgis_app, tmp_path):
+    res, _ = run_alg("deepmapper:cloudmask", {"INPUT": str(bug("m2_mask.tif")), "SENSOR": "sentinel2_l1c",
+                                             "OUTPUT": str(tmp_path / "m.tif")})
+    with rasterio.open(bug("m2_mask.tif")) as src:
+        masked = src.read_masks(1) == 0
+    out = rasterio.open(res["OUTPUT"]).read(1)
+    assert int(masked.sum()) == 1275 and (out[masked] == 255).all() and (out[~masked] != 255).all()
+    valid = out[~masked]
+    assert res["CLOUD_PERCENT"] == pytest.approx(100.0 * (valid == 1).sum() / valid.size)
+
+
+@pytest.mark.parametrize("per_band", [False, True])
+def test_own_mask_band_per_dataset_and_per_band(qgis_app, tmp_path, per_band):
+    """A mask built here on the cloud chip (a disc; per band: band 2 masks the left columns too)."""
+    from osgeo import gdal
+    chip = data_file("clouds/s2_cloud_chip.tif")
+    path = tmp_path / "masked.tif"
+    gdal.Translate(str(path), str(chip), srcWin=[100, 100, 160, 120])
+    yy, xx = np.mgrid[:120, :160]
+    disc = ((yy - 60) ** 2 + (xx - 80) ** 2 < 30 ** 2)
+    ds = gdal.Open(str(path), gdal.GA_Update)
+    expected = ~disc
+    if per_band:
+        for b in range(1, ds.RasterCount + 1):
+            band = ds.GetRasterBand(b)
+            band.CreateMaskBand(0)
+            m = ~disc if b != 2 else ~disc & (xx >= 7)
+            band.GetMaskBand().WriteArray(m.astype(np.uint8) * 255)
+        expected = ~disc & (xx >= 7)
+    else:
+        ds.CreateMaskBand(gdal.GMF_PER_DATASET)
+        ds.GetRasterBand(1).GetMaskBand().WriteArray((~disc).astype(np.uint8) * 255)
+    ds = None
+    res, _ = run_alg("deepmapper:cloudmask", {"INPUT": str(path), "SENSOR": "sentinel2_l1c",
+                                             "OUTPUT": str(tmp_path / "m.tif")})
+    out = rasterio.open(res["OUTPUT"]).read(1)
+    np.testing.assert_array_equal(out == 255, ~expected)
+    assert res["CLOUD_PERCENT"] == pytest.approx(100.0 * (out[expected] == 1).sum() / expected.sum())
+
+
+# -- 3. rotated grids ---------------------------------------------------------------------------------------------------
+def test_m9_rotated_grid_counts_every_pixel_centre(qgis_app, tmp_path):
+    res, _ = run_alg("deepmapper:assessaccuracy", {
+        "PREDICTION": str(bug("m9_rot160.tif")), "REFERENCE": str(bug("m9_big.gpkg")), "CLASS_FIELD": "class",
+        "OUTPUT_HTML": str(tmp_path / "r.html"), "OUTPUT_TABLE": str(tmp_path / "t.csv")})
+    assert res["OVERALL_ACCURACY"] == pytest.approx(1.0)
+    assert _pixels_counted(res) == 600
+
+
+def _pixels_counted(res: dict) -> int:
+    import csv
+    with open(res["OUTPUT_TABLE"], newline="") as f:
+        rows = list(csv.DictReader(f))
+    for key in ("support", "reference_pixels", "n"):
+        if rows and key in rows[0]:
+            return int(sum(float(r[key]) for r in rows if r[key] not in ("", None)))
+    raise AssertionError(f"no pixel count column in {list(rows[0]) if rows else rows}")
+
+
+def _rotated_grid(angle_deg: float, size: int, pixel: float = 10.0):
+    from affine import Affine
+    return Affine.translation(500000, 5000000) * Affine.rotation(angle_deg) * Affine.scale(pixel, -pixel)
+
+
+@pytest.mark.parametrize("angle", [-30.0, 40.0, 90.0])
+def test_rotated_labeller_matches_centres_in_polygon(angle):
+    """GridLabeller on other rotations: exactly the pixel centres inside the polygon are labelled, also in strips."""
+    from shapely.geometry import Point, Polygon
+    from deepmapper.plugin.core.engine.vector_labels import GridLabeller
+    size = 200
+    transform = _rotated_grid(angle, size)
+    centre = transform * (size / 2, size / 2)
+    poly = Polygon([(centre[0] - 300, centre[1] - 200), (centre[0] + 350, centre[1] - 200),
+                    (centre[0] + 350, centre[1] + 250), (centre[0] - 300, centre[1] + 250)])
+    rows, cols = np.mgrid[:size, :size]
+    xs, ys = transform * (cols.ravel() + 0.5, rows.ravel() + 0.5)
+    expected = np.array([poly.contains(Point(x, y)) for x, y in zip(xs, ys)]).reshape(size, size)
+    labeller = GridLabeller([poly], [3], transform, size, size)
+    got = np.concatenate([labeller.strip(r0, min(size, r0 + 37)).labelled for r0 in range(0, size, 37)])
+    assert expected.sum() > 1000
+    np.testing.assert_array_equal(got, expected)
+
+
+# -- 4. a reference whose declared CRS is wrong -------------------------------------------------------------------------
+def _refusal_without_warnings(params: dict) -> str:
+    import warnings
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        message = refused("deepmapper:assessaccuracy", params)
+    leaked = [str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)]
+    assert not leaked, leaked
+    return message
+
+
+def test_m3_wrong_declared_crs_shows_the_declared_extent(qgis_app, tmp_path):
+    message = _refusal_without_warnings({
+        "PREDICTION": str(bug("m5_pred.tif")), "REFERENCE": str(bug("m3_mislabel.gpkg")), "CLASS_FIELD": "class",
+        "OUTPUT_HTML": str(tmp_path / "r.html")})
+    assert "inf" not in message.replace("information", "")
+    assert "EPSG:4326" in message and "500000" in message and "4.9999e+06" in message
+    assert "assign" in message.lower()
+
+
+def test_own_reference_in_utm_declared_as_etrs89(qgis_app, tmp_path):
+    """Cloud-chip coordinates (EPSG:32615) in a layer that declares EPSG:4258 (geographic ETRS89)."""
+    import geopandas as gpd
+    from shapely.geometry import box
+    chip = data_file("clouds/s2_cloud_chip_reference.tif")
+    with rasterio.open(chip) as ds:
+        left, bottom, right, top = ds.bounds
+    layer = tmp_path / "ref.gpkg"
+    gpd.GeoDataFrame({"class": [1]}, geometry=[box(left + 300, bottom + 300, left + 900, bottom + 900)],
+                     crs="EPSG:4258").to_file(layer)
+    message = _refusal_without_warnings({"PREDICTION": str(chip), "REFERENCE": str(layer), "CLASS_FIELD": "class",
+                                         "OUTPUT_HTML": str(tmp_path / "r.html")})
+    assert "EPSG:4258" in message and f"{left + 300:.6g}" in message and "inf," not in message

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import os
 import re
+import warnings
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +20,7 @@ from typing import Iterator, Sequence
 import numpy as np
 
 from .errors import DeepMapperError
-from .raster_io import read_class_metadata
+from .raster_io import grid_bounds, read_class_metadata
 
 POLYGONAL = ("Polygon", "MultiPolygon")
 LINEAR = ("LineString", "MultiLineString", "LinearRing")
@@ -319,15 +320,26 @@ def to_raster_crs(gdf, raster_crs_wkt: str | None, pixel_size: float, notes: lis
         return gdf.set_crs(target, allow_override=True), False
     if CRS(gdf.crs).equals(target, ignore_axis_order=True):
         return gdf, False
+    declared = CRS(gdf.crs)
     src_bounds = gdf.total_bounds
-    dst_bounds = gdf.to_crs(target).total_bounds
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # PROJ gives inf outside a CRS's domain: reported below
+        dst_bounds = gdf.to_crs(target).total_bounds
+    extent = f"({', '.join(f'{v:.6g}' for v in src_bounds)})"
+    if not np.all(np.isfinite(dst_bounds)):
+        raise DeepMapperError(
+            f"The reference's coordinates cannot be in its declared CRS {declared.to_string()}: its extent "
+            f"{extent} in that CRS lies outside the CRS's valid area, so it cannot be reprojected to the "
+            f"raster's CRS {target.to_string()}. The layer's CRS is probably set wrong: if its coordinates are in "
+            f"{target.to_string()}, assign that CRS to the layer (QGIS: Assign projection; GDAL: ogr2ogr -a_srs) "
+            f"and run again.")
     src_diag = math.hypot(src_bounds[2] - src_bounds[0], src_bounds[3] - src_bounds[1])
     dst_diag = math.hypot(dst_bounds[2] - dst_bounds[0], dst_bounds[3] - dst_bounds[1])
-    if src_diag > 0 and dst_diag > 0 and math.isfinite(src_diag * dst_diag):
+    if src_diag > 0 and dst_diag > 0:
         step = pixel_size * src_diag / dst_diag
         gdf = gdf.set_geometry(gdf.geometry.apply(lambda g: densify(g, step)), crs=gdf.crs)
-    notes.append(f"Reference reprojected from {CRS(gdf.crs).to_string()} to the prediction's CRS "
-                 f"{target.to_string()}.")
+    notes.append(f"Reference reprojected from {declared.to_string()} (extent {extent} there) to the "
+                 f"prediction's CRS {target.to_string()}.")
     return gdf.to_crs(target), True
 
 
@@ -368,13 +380,10 @@ class GridLabeller:
 
     def strip(self, row0: int, row1: int) -> LabelStrip:
         from rasterio import features
-        from rasterio.windows import Window, bounds as window_bounds, transform as window_transform
+        from rasterio.windows import Window, transform as window_transform
         h = row1 - row0
-        window = Window(0, row0, self.width, h)
-        wt = window_transform(window, self.transform)
-        left, bottom, right, top = window_bounds(window, self.transform)
-        x0, x1 = sorted((left, right))
-        y0, y1 = sorted((bottom, top))
+        wt = window_transform(Window(0, row0, self.width, h), self.transform)
+        x0, y0, x1, y1 = grid_bounds(self.transform, self.width, row0, row1)
         b = self._bounds
         hit = np.flatnonzero((b[:, 0] <= x1) & (b[:, 2] >= x0) & (b[:, 1] <= y1) & (b[:, 3] >= y0)) \
             if len(b) else np.array([], dtype=int)

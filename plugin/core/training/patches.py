@@ -24,7 +24,8 @@ from ..engine import vector_labels as refmod
 from ..engine.bands import preset, raster_band_names
 from ..engine.errors import DeepMapperError
 from ..engine.progress import Monitor
-from ..engine.raster_io import BandReader, bounded_gdal_cache, open_raster, remove_quietly, scratch_path, scratch_profile
+from ..engine.raster_io import (BandReader, bounded_gdal_cache, open_raster, pixel_size, remove_quietly, scratch_path,
+                                scratch_profile)
 from .dataset import DATASET_FILE, FORMAT, SPLITS
 from .labels import IGNORE, LabelSource, label_strip, read_labels
 
@@ -78,7 +79,7 @@ def _extract(req: PatchRequest, monitor: Monitor) -> PatchResult:
         mapping, how = raster_band_names(src.descriptions, preset(req.sensor), req.bands)
         names = sorted(mapping, key=mapping.get)
         say(f"Bands {', '.join(names)} (matched by {how}).")
-        pixel = abs(src.transform.a)
+        pixel = pixel_size(src.transform)
         labels = read_labels(req.labels, req.class_field, src.crs.to_wkt() if src.crs else None, pixel,
                              req.background)
         for note in labels.notes:
@@ -284,7 +285,7 @@ def _write_dataset(req: PatchRequest, src, reader: BandReader, lab, labels: Labe
             "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
             "source": {"raster": os.path.abspath(req.input), "labels": os.path.abspath(req.labels),
                        "class_field": req.class_field, "background": req.background},
-            "crs": src.crs.to_wkt() if src.crs else None, "resolution_m": abs(src.transform.a),
+            "crs": src.crs.to_wkt() if src.crs else None, "resolution_m": pixel_size(src.transform),
             "sensor": req.sensor, "bands": names,
             "dtype": src.dtypes[0], "patch_size": size, "block_size": block,
             "validation_fraction": req.validation_fraction, "seed": req.seed,

@@ -61,6 +61,7 @@ SCHEMA: dict[str, Any] = {
         "receptive_field": (int, False, None),
         "stride": (int, False, None),
         "taper": ((int, float), False, None),
+        "output_crop": (int, False, None),  # pixels an unpadded model loses on each side of a tile
     }),
     "postprocess": (dict, False, {
         "smoothing_radius": (int, False, None),
@@ -144,6 +145,9 @@ class ModelCard:
             raise CardError(f"{where}: output.classes has duplicate ids.")
         if self.format == "torch_state_dict" and "architecture" not in self.data:
             raise CardError(f"{where}: a torch_state_dict model needs an 'architecture' entry.")
+        if self.output_crop < 0 or self.output_crop > self.tiling["margin"]:
+            raise CardError(f"{where}: tiling.output_crop ({self.output_crop}) must be between 0 and tiling.margin "
+                            f"({self.tiling['margin']}): the pixels a model loses must lie in the tile's margin.")
         if len(self.sha256) != 64:
             raise CardError(f"{where}: sha256 must be the 64-hex-digit SHA-256 of the weights file.")
 
@@ -165,6 +169,7 @@ class ModelCard:
     half_precision = property(lambda self: bool(self.data.get("half_precision", False)))
     test_time_augmentation = property(lambda self: bool(self.data.get("test_time_augmentation", False)))
     priority = property(lambda self: int(self.data.get("priority", 0)))
+    output_crop = property(lambda self: int(self.data["tiling"].get("output_crop", 0)))
 
     def summary(self) -> str:
         return (f"{self.name} [{self.id}]: {self.task}, {self.format}, bands {', '.join(self.bands)}, "

@@ -221,3 +221,42 @@ def test_own_reference_in_utm_declared_as_etrs89(qgis_app, tmp_path):
     message = _refusal_without_warnings({"PREDICTION": str(chip), "REFERENCE": str(layer), "CLASS_FIELD": "class",
                                          "OUTPUT_HTML": str(tmp_path / "r.html")})
     assert "EPSG:4258" in message and f"{left + 300:.6g}" in message and "inf," not in message
+
+
+# -- 5. a model whose output is smaller than its input -----------------------------------------------------------------
+def test_m7_smaller_output_refused_before_any_tile(qgis_app, tmp_path):
+    message = refused("deepmapper:segment", {"INPUT": str(bug("m7_img.tif")), "MODEL": str(bug("valid.json")),
+                                             "OUTPUT": str(tmp_path / "s.tif")})
+    assert "output size differs from its input" in message and '"output_crop": 2' in message
+    assert "Traceback" not in message and not (tmp_path / "s.tif").exists()
+
+
+def _unpadded_torchscript(folder: Path, kernel: int, crop: int | None, margin: int) -> Path:
+    """A TorchScript model of one unpadded k x k convolution (loses (k-1)/2 pixels per side) and its card."""
+    torch = pytest.importorskip("torch")
+    from deepmapper.models.registry import sha256_of
+    folder.mkdir(parents=True, exist_ok=True)
+    torch.manual_seed(0)
+    module = torch.nn.Conv2d(4, 3, kernel)
+    weights = folder / f"conv{kernel}.pt"
+    torch.jit.script(module).save(str(weights))
+    card = json.loads(bug("valid.json").read_text())
+    card.update(id=f"conv{kernel}", format="torchscript", weights=weights.name, sha256=sha256_of(weights))
+    card["tiling"].update(margin=margin, tile_size=48)
+    if crop is not None:
+        card["tiling"]["output_crop"] = crop
+    path = folder / f"conv{kernel}_{crop}.json"
+    path.write_text(json.dumps(card))
+    return path
+
+
+def test_own_unpadded_model_refused_then_run_with_declared_crop(qgis_app, tmp_path):
+    img = bug("m7_img.tif")
+    message = refused("deepmapper:segment", {"INPUT": str(img), "MODEL": str(_unpadded_torchscript(
+        tmp_path / "m", 7, None, 3)), "OUTPUT": str(tmp_path / "a.tif")})
+    assert "output size differs from its input" in message and '"output_crop": 3' in message
+    res, log = run_alg("deepmapper:segment", {"INPUT": str(img), "MODEL": str(_unpadded_torchscript(
+        tmp_path / "m", 7, 3, 4)), "OUTPUT": str(tmp_path / "b.tif")})
+    with rasterio.open(res["OUTPUT"]) as ds, rasterio.open(img) as src:
+        out = ds.read(1)
+        assert out.shape == (src.height, src.width) and (out != 255).all()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...plugin.core.engine.device import Device
+from ...plugin.core.engine.errors import DeepMapperError
 from ..card import ModelCard
 from ..registry import verified_weights
 
@@ -35,16 +36,23 @@ class LoadedModel:
     def fill_values(self) -> np.ndarray:
         return self._offset.copy()
 
+    def _run(self, x: np.ndarray) -> np.ndarray:
+        """Raw outputs on the input's grid: a model that loses card.output_crop pixels per side is padded back by
+        repeating its edge (the tiling margin, at least the crop, keeps those pixels out of the result)."""
+        out = np.asarray(self.runner(x), dtype=np.float32)
+        crop = self.card.output_crop
+        return np.pad(out, ((0, 0), (0, 0), (crop, crop), (crop, crop)), mode="edge") if crop else out
+
     def predict(self, batch: np.ndarray) -> np.ndarray:
         x = (batch - self._offset[None, :, None, None]) * self._scale[None, :, None, None]
         x = x.astype(np.float32, copy=False)
         if not self.card.test_time_augmentation:
-            return activate(np.asarray(self.runner(x), dtype=np.float32), self.card.activation)
+            return activate(self._run(x), self.card.activation)
         # Test-time augmentation: the mean over the four flips (each undone), a cheap ensemble for small models.
         out = None
         for axes in ((), (-1,), (-2,), (-2, -1)):
             xi = np.ascontiguousarray(np.flip(x, axes)) if axes else x
-            p = activate(np.asarray(self.runner(xi), dtype=np.float32), self.card.activation)
+            p = activate(self._run(xi), self.card.activation)
             p = np.flip(p, axes) if axes else p
             out = p if out is None else out + p
         return out / 4.0
@@ -75,4 +83,39 @@ def load_model(card: ModelCard, device: Device, threads: int = 0) -> LoadedModel
         runner = lightgbm_runner(weights, threads)
     else:  # the card schema makes this unreachable
         raise ValueError(card.format)
-    return LoadedModel(card, runner, device)
+    model = LoadedModel(card, runner, device)
+    check_output_size(model)
+    return model
+
+
+PROBE_SIZE = 64  # pixels: small enough to cost nothing, large enough for every bundled architecture
+
+
+def check_output_size(model: LoadedModel) -> None:
+    """Run the model once on one small tile of neutral values and refuse it, before any real tile runs, when its
+    output does not have its input's height and width (unpadded convolutions, a crop inside the network): the
+    engine writes one prediction per input pixel, so a smaller output would be misplaced or crash mid-run.
+
+    Raises DeepMapperError naming both sizes and what the card must declare (tiling.output_crop and a margin)."""
+    card = model.card
+    multiple = int(card.tiling.get("size_multiple", 1))
+    size = min(int(card.tiling["tile_size"]), -(-PROBE_SIZE // multiple) * multiple)
+    x = np.zeros((1, len(card.bands), size, size), np.float32)
+    try:
+        out = np.asarray(model.runner(x))
+    except Exception:  # a model with a fixed input size: probe it at its own tile size
+        size = int(card.tiling["tile_size"])
+        x = np.zeros((1, len(card.bands), size, size), np.float32)
+        out = np.asarray(model.runner(x))
+    crop = card.output_crop
+    expected = size - 2 * crop
+    if out.ndim != 4 or out.shape[-2:] != (expected, expected):
+        got = "x".join(map(str, out.shape[-2:])) if out.ndim >= 2 else str(out.shape)
+        lost = (size - out.shape[-1]) / 2 if out.ndim == 4 and out.shape[-1] == out.shape[-2] else None
+        fix = (f"declare \"output_crop\": {lost:g} in the card's tiling (the pixels the model loses on each side) "
+               f"and a tiling.margin of at least {lost:g}" if lost is not None and lost > 0 and lost == int(lost)
+               else "export the model so that it returns one value per input pixel (padded convolutions)")
+        raise DeepMapperError(
+            f"Model '{card.id}': its output size differs from its input: a {size} x {size} pixel tile gives "
+            f"{got} pixels{f' (the card declares an output crop of {crop})' if crop else ''}. DeepMapper writes "
+            f"one prediction per input pixel; {fix}.")

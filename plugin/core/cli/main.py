@@ -1,0 +1,170 @@
+"""`python -m deepmapper <task> NAME=value ...`: the Processing algorithms' tasks without QGIS, one scene or many.
+
+Exit status: 0 when every scene succeeded, 1 when at least one failed (the others are still done and the JSON
+summary lists each scene's outputs, headline numbers, seconds and error), 2 for a wrong command line, 130 when
+interrupted (Ctrl+C or SIGTERM: the running scene stops at its next batch and leaves no output).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import sys
+import time
+import traceback
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Sequence
+
+from ..engine.errors import CancelledError, DeepMapperError
+from ..engine.progress import Monitor
+from .batch import expand_scenes, scene_outputs
+from .params import build_request, describe, parse_assignments
+from .tasks import TASKS, Task
+
+EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
+
+
+class Interrupt:
+    """SIGINT/SIGTERM set a flag the engine polls between batches (it then cleans up and raises CancelledError)."""
+
+    def __init__(self) -> None:
+        self.requested = False
+
+    def __call__(self, signum: int, _frame: Any) -> None:
+        if self.requested:  # a second signal: stop at once
+            raise KeyboardInterrupt
+        self.requested = True
+
+    def install(self) -> None:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, self)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m deepmapper",
+        description="DeepMapper's algorithms without QGIS, with the Processing parameter names. "
+                    "`python -m deepmapper TASK --help` lists a task's parameters.",
+        epilog="Example: python -m deepmapper cloudmask INPUT=scenes/ OUTPUT=masks/ SENSOR=sentinel2_l1c")
+    sub = parser.add_subparsers(dest="task", metavar="TASK")
+    for task in TASKS.values():
+        p = sub.add_parser(task.name, help=task.summary, description=task.summary, add_help=False)
+        p.add_argument("-h", "--help", action="store_true", help="list the parameters and exit")
+        p.add_argument("--summary", metavar="FILE.json",
+                       help="where the JSON summary goes (default: <OUTPUT folder>/<task>_summary.json)")
+        p.add_argument("--quiet", action="store_true", help="no progress bar and no log on the terminal")
+        p.add_argument("params", nargs="*", metavar="NAME=value")
+    return parser
+
+
+def _task_help(task: Task) -> str:
+    request_type, _ = task.engine()
+    lines = [f"python -m deepmapper {task.name} NAME=value ...   ({task.summary})", "",
+             f"{task.scene} may be a raster, a folder, a glob, a comma list or @list.txt; with several scenes each "
+             f"output ({', '.join(task.outputs)}) is a folder or a pattern with {{name}}.", "",
+             f"{'parameter':<26}{'type':<8}default"]
+    lines += [f"{p:<26}{t:<8}{d}" for p, t, d in describe(request_type, task.aliases)]
+    lines += ["", "--summary FILE.json   where the JSON summary goes", "--quiet               no progress bar"]
+    return "\n".join(lines)
+
+
+def _summary_path(args: argparse.Namespace, task: Task, first_outputs: dict[str, str]) -> Path:
+    if args.summary:
+        return Path(args.summary)
+    anchor = next((v for v in first_outputs.values() if v), None)
+    folder = Path(anchor).parent if anchor else Path.cwd()
+    return folder / f"{task.name}_summary.json"
+
+
+def run_scene(task: Task, values: dict[str, str], scene: str, batch: bool, monitor: Monitor) -> dict[str, Any]:
+    """Run one scene; returns its summary record (never raises for a scene's own failure)."""
+    request_type, run = task.engine()
+    record: dict[str, Any] = {"scene": scene, "status": "failed", "outputs": {}, "results": {}, "error": None}
+    start = time.perf_counter()
+    try:
+        outputs = scene_outputs(values, task.outputs, scene, batch)
+        record["outputs"] = outputs
+        request = build_request(request_type, {**values, task.scene: scene, **outputs}, task.aliases)
+        result = run(request, monitor)
+        record["results"] = task.headline(result)
+        record["status"] = "done"
+    except CancelledError:
+        record["status"] = "cancelled"
+        record["error"] = "interrupted; no output was written"
+    except DeepMapperError as exc:
+        record["error"] = str(exc)
+    except Exception as exc:  # noqa: BLE001 - one scene's fault must not stop the batch; its trace goes to the summary
+        record["error"] = f"{type(exc).__name__}: {exc}"
+        record["traceback"] = traceback.format_exc()
+    record["seconds"] = round(time.perf_counter() - start, 3)
+    return record
+
+
+def _progress_monitor(interrupt: Interrupt, quiet: bool, label: str):
+    """A Monitor drawing a tqdm bar for one scene, and the bar (None when quiet)."""
+    if quiet:
+        return Monitor(is_cancelled=lambda: interrupt.requested), None
+    from tqdm import tqdm
+    bar = tqdm(total=1000, desc=label, unit="‰", leave=True, file=sys.stderr,
+               bar_format="{desc}: {percentage:3.0f}%|{bar}| {elapsed}<{remaining}")
+
+    def progress(fraction: float) -> None:
+        bar.update(max(0, int(round(fraction * 1000)) - bar.n))
+
+    return Monitor(progress=progress, is_cancelled=lambda: interrupt.requested, log=bar.write), bar
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """The command line; returns the exit status."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not args.task:
+        parser.print_help()
+        return EXIT_USAGE
+    task = TASKS[args.task]
+    if args.help:
+        print(_task_help(task))
+        return 0
+    try:
+        values = parse_assignments(args.params)
+        if not values.get(task.scene):
+            raise DeepMapperError(f"Give the scene(s) to process as {task.scene}=scene.tif (or a folder, glob, "
+                                  f"comma list or @list.txt).")
+        scenes, batch = expand_scenes(values[task.scene])
+        first_outputs = scene_outputs(values, task.outputs, scenes[0], batch)
+    except DeepMapperError as exc:
+        print(f"deepmapper {task.name}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+    interrupt = Interrupt()
+    interrupt.install()
+    started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    records = []
+    for i, scene in enumerate(scenes, 1):
+        label = f"[{i}/{len(scenes)}] {os.path.basename(scene.rstrip('/'))}"
+        monitor, bar = _progress_monitor(interrupt, args.quiet, label)
+        record = run_scene(task, values, scene, batch, monitor)
+        if bar is not None:
+            bar.close()
+        records.append(record)
+        if record["status"] != "done" and not args.quiet:
+            print(f"{label}: {record['status']}: {record['error']}", file=sys.stderr)
+        if interrupt.requested:
+            break
+
+    summary = {"task": task.name, "started": started, "parameters": values, "scenes": len(scenes),
+               "done": sum(r["status"] == "done" for r in records),
+               "failed": sum(r["status"] == "failed" for r in records),
+               "cancelled": sum(r["status"] == "cancelled" for r in records) + len(scenes) - len(records),
+               "runs": records}
+    path = _summary_path(args, task, first_outputs)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(summary, indent=1, default=str))
+    if not args.quiet:
+        print(f"{summary['done']} of {len(scenes)} scene(s) done, {summary['failed']} failed; summary: {path}",
+              file=sys.stderr)
+    if interrupt.requested:
+        return EXIT_INTERRUPTED
+    return 0 if summary["done"] == len(scenes) else EXIT_FAILED

@@ -1,0 +1,155 @@
+"""The QGIS-free command line: `python -m deepmapper <task> NAME=value ...`, one scene or a batch."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+import rasterio
+from osgeo import gdal
+
+from conftest import PLUGINS, ROOT, data_file
+
+from deepmapper.plugin.core.cli.batch import expand_scenes, scene_name, scene_outputs
+from deepmapper.plugin.core.cli.params import build_request, parse_assignments
+from deepmapper.plugin.core.classify.cloudmask import CloudMaskRequest, run_cloudmask
+from deepmapper.plugin.core.engine.errors import DeepMapperError
+from deepmapper.plugin.core.superres.pipeline import SuperResRequest
+
+
+def cli(*args: str, timeout: int = 300) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(PLUGINS)}
+    return subprocess.run([sys.executable, "-m", "deepmapper", *args], capture_output=True, text=True, env=env,
+                          timeout=timeout, cwd=ROOT)
+
+
+def crop(src, dst, x: int, y: int, size: int) -> str:
+    with rasterio.open(src) as ds:
+        window = rasterio.windows.Window(x, y, size, size)
+        profile = ds.profile | {"width": size, "height": size, "transform": ds.window_transform(window)}
+        with rasterio.open(dst, "w", **profile) as out:
+            out.write(ds.read(window=window))
+            out.descriptions = ds.descriptions
+    return str(dst)
+
+
+# -- parameters ---------------------------------------------------------------------------------------------------
+def test_parameters_follow_processing_names_and_conventions():
+    values = parse_assignments(["INPUT=a.tif", "OUTPUT=m.tif", "tile_size=0", "DILATE_CLOUD=-1", "DILATE_SHADOW=0",
+                                "SCALE=0.0001", "BATCH_SIZE=4", "MODEL="])
+    req = build_request(CloudMaskRequest, values)
+    assert (req.input, req.output, req.batch_size, req.scale) == ("a.tif", "m.tif", 4, 0.0001)
+    assert req.tile_size is None  # 0 = the model's own, as in the dialog
+    assert req.dilate_cloud is None and req.dilate_shadow == 0  # -1 = the model's default; 0 is zero
+    assert req.model is None
+    sr = build_request(SuperResRequest, {"INPUT": "a.tif", "OUTPUT": "b.tif", "SCALE": "true"}, {"SCALE": "scale_mode"})
+    assert sr.scale_mode is True
+
+
+@pytest.mark.parametrize("args, message", [
+    (["INPUT=a.tif", "TILESIZE=3"], "Unknown parameter(s) TILESIZE"),
+    (["INPUT=a.tif"], "Missing parameter(s): OUTPUT"),
+    (["INPUT=a.tif", "OUTPUT=b.tif", "TILE_SIZE=big"], "TILE_SIZE takes a whole number"),
+    (["INPUT"], "not a NAME=value pair"),
+    (["INPUT=a", "INPUT=b"], "INPUT is given twice"),
+])
+def test_bad_parameters_are_named(args, message):
+    with pytest.raises(DeepMapperError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        build_request(CloudMaskRequest, parse_assignments(args))
+
+
+def test_scenes_from_folder_glob_list_and_file(tmp_path):
+    for name in ("b.tif", "a.tif", "notes.txt", "a.tif.aux.xml"):
+        (tmp_path / name).write_text("x")
+    assert expand_scenes(str(tmp_path)) == ([str(tmp_path / "a.tif"), str(tmp_path / "b.tif")], True)
+    assert expand_scenes(str(tmp_path / "*.tif")) == ([str(tmp_path / "a.tif"), str(tmp_path / "b.tif")], True)
+    listing = tmp_path / "list.txt"
+    listing.write_text("# scenes\nb.tif\n\na.tif  # second\n")
+    assert expand_scenes(f"@{listing}") == ([str(tmp_path / "b.tif"), str(tmp_path / "a.tif")], True)
+    assert expand_scenes(f"{tmp_path / 'a.tif'},{tmp_path / 'b.tif'}")[0] == [str(tmp_path / "a.tif"),
+                                                                               str(tmp_path / "b.tif")]
+    assert expand_scenes(str(tmp_path / "a.tif")) == ([str(tmp_path / "a.tif")], False)
+    with pytest.raises(DeepMapperError, match="No file matches"):
+        expand_scenes(str(tmp_path / "*.jp2"))
+    with pytest.raises(DeepMapperError, match="do not exist"):
+        expand_scenes(f"{tmp_path / 'a.tif'},{tmp_path / 'zz.tif'}")
+
+
+def test_batch_outputs_are_named_after_scenes(tmp_path):
+    outs = {"OUTPUT": "_cloudmask.tif", "OUTPUT_VECTOR": "_clouds.gpkg"}
+    got = scene_outputs({"OUTPUT": str(tmp_path / "masks") + "/", "OUTPUT_VECTOR": str(tmp_path / "v/{name}.gpkg")},
+                        outs, "/data/T31TCJ.tif", batch=True)
+    assert got == {"OUTPUT": str(tmp_path / "masks" / "T31TCJ_cloudmask.tif"),
+                   "OUTPUT_VECTOR": str(tmp_path / "v" / "T31TCJ.gpkg")}
+    with pytest.raises(DeepMapperError, match="several scenes"):
+        scene_outputs({"OUTPUT": str(tmp_path / "one.tif")}, outs, "/data/a.tif", batch=True)
+    assert scene_name("/d/S2A_MSIL1C_X.SAFE/MTD_MSIL1C.xml") == "S2A_MSIL1C_X"
+
+
+# -- runs ---------------------------------------------------------------------------------------------------------
+def test_batch_run_equals_engine_and_reports_the_failed_scene(tmp_path):
+    chip = data_file("clouds/s2_cloud_chip.tif")
+    scenes = tmp_path / "scenes"
+    scenes.mkdir()
+    a = crop(chip, scenes / "a.tif", 0, 0, 192)
+    crop(chip, scenes / "b.tif", 200, 160, 192)
+    (scenes / "broken.tif").write_text("not a raster")
+    out = tmp_path / "out"
+    run = cli("cloudmask", f"INPUT={scenes}", f"OUTPUT={out}/", f"OUTPUT_VECTOR={out}/", "SENSOR=sentinel2_l1c",
+              "--quiet")
+    assert run.returncode == 1, run.stderr  # one scene failed, the others are done
+    summary = json.loads((out / "cloudmask_summary.json").read_text())
+    assert (summary["scenes"], summary["done"], summary["failed"]) == (3, 2, 1)
+    by_name = {os.path.basename(r["scene"]): r for r in summary["runs"]}
+    assert "could not be read as a raster" in by_name["broken.tif"]["error"]
+    assert "Traceback" not in run.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["a_cloudmask.tif", "a_clouds.gpkg", "b_cloudmask.tif",
+                                                     "b_clouds.gpkg", "cloudmask_summary.json"]
+    direct = run_cloudmask(CloudMaskRequest(a, str(tmp_path / "direct.tif"), sensor="sentinel2_l1c"))
+    with rasterio.open(out / "a_cloudmask.tif") as x, rasterio.open(direct.output) as y:
+        assert np.array_equal(x.read(), y.read())
+    assert by_name["a.tif"]["results"]["CLOUD_PERCENT"] == pytest.approx(direct.cloud_percent)
+    assert by_name["a.tif"]["results"]["MODEL_ID"] == "ukis_csmask_6b_l1c"
+
+
+def test_usage_errors_exit_2_without_traceback(tmp_path):
+    run = cli("cloudmask", "INPUT=/nowhere/*.tif", f"OUTPUT={tmp_path}/")
+    assert run.returncode == 2 and "No file matches" in run.stderr and "Traceback" not in run.stderr
+    assert "TILE_SIZE" in cli("segment", "--help").stdout
+
+
+def test_sigterm_stops_the_run_and_leaves_no_output(tmp_path):
+    chip = data_file("clouds/s2_cloud_chip.tif")
+    big = tmp_path / "big.vrt"  # the chip repeated 10 x 10 (26 Mpixel): long enough to interrupt
+    with rasterio.open(chip) as ds:
+        w, h = ds.width, ds.height
+    tiles = []
+    for i in range(10):
+        for j in range(10):
+            t = tmp_path / f"t{i}_{j}.vrt"
+            gdal.Translate(str(t), str(chip), format="VRT",
+                           outputBounds=[j * w * 30, -i * h * 30, (j + 1) * w * 30, -(i + 1) * h * 30])
+            tiles.append(str(t))
+    gdal.BuildVRT(str(big), tiles).FlushCache()
+    out = tmp_path / "out"
+    env = {**os.environ, "PYTHONPATH": str(PLUGINS)}
+    proc = subprocess.Popen([sys.executable, "-m", "deepmapper", "cloudmask", f"INPUT={big}",
+                             f"OUTPUT={out}/mask.tif", "SENSOR=sentinel2_l1c", "--quiet"], env=env, cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(6)  # model loaded, inference under way
+    assert proc.poll() is None, "the run ended before it could be interrupted"
+    proc.send_signal(signal.SIGTERM)
+    try:
+        _, err = proc.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        pytest.fail("SIGTERM did not stop the run within 30 s")
+    assert proc.returncode == 130, err
+    assert not (out / "mask.tif").exists()
+    assert [p.name for p in out.iterdir()] == ["cloudmask_summary.json"]
+    assert json.loads((out / "cloudmask_summary.json").read_text())["cancelled"] == 1

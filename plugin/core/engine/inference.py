@@ -60,11 +60,17 @@ def predict_tiled(reader: BandReader, model: Predictor, tile: TileSpec, batch_si
     for i, r0 in enumerate(row_origins):
         r1 = r0 + size
         a0, a1 = max(r0, 0), min(r1, height)
-        data, valid_rows = reader.read_rows(a0, a1)
+        # A last strip that holds fewer image rows than it overhangs the bottom mirrors rows above it: read them too,
+        # so that every tile sees the image mirrored as a whole-image padding would (not its own rows repeated).
+        extra = min(max(r1 - height - (a1 - a0), 0), a0)
+        data, valid_rows = reader.read_rows(a0 - extra, a1)
         np.copyto(data, fill, where=~valid_rows[None])
+        valid_rows = valid_rows[extra:]
+        if extra:
+            data = np.pad(data, ((0, 0), (0, r1 - a1), (0, 0)), mode="symmetric")[:, extra:]
         top, bottom = a0 - r0, a1 - r0
-        strip[:, top:bottom, left:left + width] = data
-        mirror_outside(strip, top, bottom, axis=1)
+        strip[:, top:top + data.shape[1], left:left + width] = data
+        mirror_outside(strip, top, top + data.shape[1], axis=1)
         mirror_outside(strip, left, left + width, axis=2)
         valid[:] = False  # mirrored pixels outside the image are context, never valid output
         valid[top:bottom, left:left + width] = valid_rows

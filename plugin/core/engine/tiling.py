@@ -35,6 +35,9 @@ class TileSpec:
             raise DeepMapperError(
                 f"TILE_SIZE {self.size} is not a multiple of {self.size_multiple}, which this model needs; "
                 f"use e.g. {max(self.size_multiple, self.size // self.size_multiple * self.size_multiple)}.")
+        if self.fixed_stride is not None and not 0 < self.fixed_stride <= self.size:
+            raise DeepMapperError(f"A tile stride of {self.fixed_stride} pixels would leave gaps between "
+                                  f"{self.size}-pixel tiles; the model card's tiling stride must be 1..{self.size}.")
         if self.margin < 0 or self.stride <= 0:
             raise DeepMapperError(
                 f"OVERLAP {self.margin} leaves no useful centre in a {self.size}-pixel tile; "
@@ -47,8 +50,15 @@ class TileSpec:
         return (self.size - 2 * self.margin) // self.size_multiple * self.size_multiple
 
     def origins(self, length: int) -> list[int]:
-        """Start offsets (may be negative or run past the end) of the tiles covering `length` pixels."""
-        count = max(1, math.ceil((length + 2 * self.margin - self.size) / self.stride) + 1)
+        """Start offsets (may be negative or run past the end) of the tiles covering `length` pixels.
+
+        Crop mode: the centres (`stride` pixels each, from 0) cover the length; when size_multiple rounds the stride
+        down, a centre is shorter than size - 2 * margin, so counting by the tile's extent would leave a gap."""
+        if self.mode == "crop":
+            count = max(1, math.ceil(length / self.stride))
+        else:  # reach `margin` past the end, but a tile starting beyond the end would hold only mirrored pixels
+            count = max(1, math.ceil((length + 2 * self.margin - self.size) / self.stride) + 1)
+            count = max(1, min(count, math.ceil((length + self.margin) / self.stride)))
         return [-self.margin + k * self.stride for k in range(count)]
 
     @property

@@ -260,3 +260,106 @@ def test_own_unpadded_model_refused_then_run_with_declared_crop(qgis_app, tmp_pa
     with rasterio.open(res["OUTPUT"]) as ds, rasterio.open(img) as src:
         out = ds.read(1)
         assert out.shape == (src.height, src.width) and (out != 255).all()
+
+
+# -- 6. integer class ids that do not start at 0 -----------------------------------------------------------------------
+def _dataset_meta(folder: str) -> dict:
+    return json.loads((Path(folder) / "dataset.json").read_text())
+
+
+def _relabelled(tmp_path: Path, mapping: dict[int, int], extra: int | None = None) -> Path:
+    """m8's polygons with other class ids (optionally one more class: a copy of the first polygon, moved)."""
+    import geopandas as gpd
+    from shapely.affinity import translate
+    gdf = gpd.read_file(bug("m8_labels12.gpkg"))
+    gdf["class"] = gdf["class"].map(mapping)
+    if extra is not None:
+        moved = gdf.iloc[[0]].copy()
+        moved["geometry"] = moved.geometry.apply(lambda g: translate(g, 0, -640))
+        moved["class"] = extra
+        gdf = gpd.GeoDataFrame(pd_concat([gdf, moved]), crs=gdf.crs)
+    path = tmp_path / "labels.gpkg"
+    gdf.to_file(path)
+    return path
+
+
+def pd_concat(frames):
+    import pandas as pd
+    return pd.concat(frames, ignore_index=True)
+
+
+def test_m8_class_ids_1_and_2_train_and_predict_the_users_ids(qgis_app, tmp_path):
+    patches, log = run_alg("deepmapper:extractpatches", {
+        "INPUT": str(bug("m8_img.tif")), "LABELS": str(bug("m8_labels12.gpkg")), "CLASS_FIELD": "class",
+        "PATCH_SIZE": 32, "MAX_PATCHES": 40, "SEED": 1, "OUTPUT": str(tmp_path / "p")})
+    classes = _dataset_meta(patches["OUTPUT"])["classes"]
+    assert [(c["id"], c["value"], c["name"]) for c in classes] == [(0, 1, "1"), (1, 2, "2")]
+    assert "renumbered" in log
+    labels = np.load(Path(patches["OUTPUT"]) / "train_labels.npy")
+    assert set(np.unique(labels)) <= {0, 1, 255} and {0, 1} <= set(np.unique(labels))
+    model = run_alg("deepmapper:trainmodel", {"DATASET": patches["OUTPUT"], "WIDTH": 8, "DEPTH": 1, "EPOCHS": 1,
+                                              "BATCH_SIZE": 8, "OUTPUT_MODEL": str(tmp_path / "m.json")})[0]
+    card = json.loads(Path(model["OUTPUT_MODEL"]).read_text())
+    assert [c["id"] for c in card["output"]["classes"]] == [1, 2]
+    assert card["training"]["class_channels"] == {"1": 0, "2": 1}
+    seg = run_alg("deepmapper:segment", {"INPUT": str(bug("m8_img.tif")), "MODEL": model["OUTPUT_MODEL"],
+                                         "OUTPUT": str(tmp_path / "s.tif")})[0]
+    values = set(np.unique(rasterio.open(seg["OUTPUT"]).read(1)).tolist())
+    assert values <= {1, 2, 255} and values & {1, 2}
+
+
+def test_own_class_ids_10_to_40_give_four_classes(qgis_app, tmp_path):
+    labels = _relabelled(tmp_path, {1: 10, 2: 40}, extra=30)
+    gdf_ids = {10, 30, 40}
+    patches, _ = run_alg("deepmapper:extractpatches", {
+        "INPUT": str(bug("m8_img.tif")), "LABELS": str(labels), "CLASS_FIELD": "class", "PATCH_SIZE": 32,
+        "MAX_PATCHES": 40, "SEED": 2, "OUTPUT": str(tmp_path / "p")})
+    classes = _dataset_meta(patches["OUTPUT"])["classes"]
+    assert [c["value"] for c in classes] == sorted(gdf_ids) and [c["id"] for c in classes] == [0, 1, 2]
+
+
+def test_class_ids_already_0_based_are_kept():
+    from deepmapper.plugin.core.training.labels import class_table
+    classes, ids = class_table([0, 1, 2], True, None)
+    assert [c["id"] for c in classes] == [0, 1, 2] and all("value" not in c for c in classes)
+    classes, ids = class_table([3, 7], True, "background")
+    assert [(c["id"], c["value"]) for c in classes] == [(0, 0), (1, 3), (2, 7)] and ids == {3: 1, 7: 2}
+
+
+def test_qgis_process_extractpatches_with_ids_1_and_2(tmp_path):
+    if not QGIS_PROCESS.exists() or not Path("/usr/bin/qgis_process.bin").exists():
+        pytest.skip("qgis_process.bin not installed (run `make setup`)")
+    subprocess.run([str(QGIS_PROCESS), "plugins", "enable", "deepmapper"], capture_output=True, check=False)
+    out = subprocess.run([str(QGIS_PROCESS), "--json", "run", "deepmapper:extractpatches", "--",
+                          f"INPUT={bug('m8_img.tif')}", f"LABELS={bug('m8_labels12.gpkg')}", "CLASS_FIELD=class",
+                          "PATCH_SIZE=32", "MAX_PATCHES=40", f"OUTPUT={tmp_path / 'p'}"],
+                         capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr[-2000:] + out.stdout[-2000:]
+    classes = _dataset_meta(str(tmp_path / "p"))["classes"]
+    assert [(c["id"], c["value"]) for c in classes] == [(0, 1), (1, 2)]
+
+
+def test_extractpatches_on_a_rotated_grid(qgis_app, tmp_path):
+    """m8's image on a grid rotated by 20 degrees about its origin, with its labels rotated likewise: the same
+    labelled pixels as on the upright grid."""
+    import geopandas as gpd
+    from affine import Affine
+    from shapely.affinity import rotate
+    with rasterio.open(bug("m8_img.tif")) as src:
+        origin = (src.transform.c, src.transform.f)
+        upright = src.transform
+    rotated = Affine.translation(*origin) * Affine.rotation(-20) * Affine.translation(-origin[0], -origin[1]) * upright
+    img = copy_raster(bug("m8_img.tif"), tmp_path / "rot.tif", transform=rotated)
+    gdf = gpd.read_file(bug("m8_labels12.gpkg"))
+    gdf["geometry"] = gdf.geometry.apply(lambda g: rotate(g, -20, origin=origin))
+    gdf.to_file(tmp_path / "rot.gpkg")
+    counts = {}
+    for name, image, labels in (("up", bug("m8_img.tif"), bug("m8_labels12.gpkg")),
+                                ("rot", img, tmp_path / "rot.gpkg")):
+        res, _ = run_alg("deepmapper:extractpatches", {
+            "INPUT": str(image), "LABELS": str(labels), "CLASS_FIELD": "class", "PATCH_SIZE": 32,
+            "MAX_PATCHES": 40, "SEED": 1, "OUTPUT": str(tmp_path / name)})
+        meta = _dataset_meta(res["OUTPUT"])["class_pixels"]
+        counts[name] = np.add(meta["train"], meta["validation"]).tolist()
+    assert min(counts["up"]) > 0
+    np.testing.assert_allclose(counts["rot"], counts["up"], rtol=0.02)

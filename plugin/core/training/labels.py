@@ -40,20 +40,9 @@ class LabelSource:
 def class_table(values: Sequence[object], integer: bool, background: str | None) -> tuple[list[dict], dict]:
     """(classes, value -> id) for the distinct values of a class field."""
     distinct = sorted({v for v in values if v is not None and v == v}, key=lambda v: (str(type(v)), v))
+    user_id: dict[int, int] = {}  # channel -> the user's class id, when they differ (see integer_channels)
     if integer:
-        ids = {v: int(v) for v in distinct}
-        bad = [v for v in ids.values() if not 0 <= v < IGNORE]
-        if bad:
-            raise DeepMapperError(f"Class ids must be 0..254 (255 marks unlabelled pixels); the labels hold "
-                                  f"{', '.join(map(str, bad[:5]))}. Renumber the classes or use a text field.")
-        names = {i: str(v) for v, i in ids.items()}
-        if background:
-            if 0 in names:
-                raise DeepMapperError(f"BACKGROUND '{background}' would take class id 0, which the labels already "
-                                      f"use; leave BACKGROUND empty or renumber the classes from 1.")
-            names[0] = background
-        # Class ids are output channels: fill gaps so that channel k is class k (unused ids get no pixels).
-        names = {i: names.get(i, f"class {i}") for i in range(max(names) + 1)}
+        ids, names, user_id = integer_channels([int(v) for v in distinct], background)
     else:
         names_in = [str(v).strip() for v in distinct]
         if background and background in names_in:
@@ -69,8 +58,33 @@ def class_table(values: Sequence[object], integer: bool, background: str | None)
     for k, cid in enumerate(sorted(names)):
         name = names[cid]
         color = NAMED_COLORS.get(name.lower(), PALETTE[k % len(PALETTE)])
-        classes.append({"id": cid, "name": name, "color": color})
+        classes.append({"id": cid, "name": name, "color": color, **({"value": user_id[cid]} if user_id else {})})
     return classes, ids
+
+
+def integer_channels(user_ids: Sequence[int], background: str | None) -> tuple[dict, dict, dict]:
+    """(user id -> channel, channel -> name, channel -> user id) for an integer class field.
+
+    Channels (the model's outputs, the label rasters' values) are 0..K-1 without gaps: ids 0..K-1 (1..K after a
+    background class 0) are kept as they are; any other set (1, 2 without background; 10, 20, 30, 40) is renumbered
+    in sorted order, and each class records its user id as "value" in dataset.json, which the trained model's card
+    turns back into its output ids (export.write_model), so predictions carry the user's ids."""
+    bad = [v for v in user_ids if not 0 <= v < IGNORE]
+    if bad:
+        raise DeepMapperError(f"Class ids must be 0..254 (255 marks unlabelled pixels); the labels hold "
+                              f"{', '.join(map(str, bad[:5]))}. Renumber the classes or use a text field.")
+    start = 1 if background else 0
+    if background and 0 in user_ids:
+        raise DeepMapperError(f"BACKGROUND '{background}' would take class id 0, which the labels already "
+                              f"use; leave BACKGROUND empty or renumber the classes from 1.")
+    ordered = sorted(set(user_ids))
+    channel = {u: start + k for k, u in enumerate(ordered)}
+    names = {channel[u]: str(u) for u in ordered}
+    if background:
+        names[0] = background
+    remapped = any(channel[u] != u for u in ordered)
+    values = ({**({0: 0} if background else {}), **{channel[u]: u for u in ordered}} if remapped else {})
+    return {u: channel[u] for u in ordered}, names, values
 
 
 def read_labels(path: str, class_field: str, raster_crs_wkt: str | None, pixel_size: float,
@@ -89,6 +103,10 @@ def read_labels(path: str, class_field: str, raster_crs_wkt: str | None, pixel_s
     values = [int(v) for v in gdf[class_field]] if integer else [str(v).strip() for v in gdf[class_field]]
     classes, ids = class_table(values, integer, background)
     gdf = gdf.assign(_class_id=[ids[v] for v in values])
+    if any("value" in c for c in classes):
+        notes.append("Class ids " + ", ".join(f"{c['value']} -> {c['id']}" for c in classes) + " renumbered to the "
+                     "model's channels 0..K-1 (dataset.json keeps each class's own id as 'value'; a model trained on "
+                     "it writes those ids back).")
     shapes, shape_ids, points, point_ids, skipped = refmod.split_geometries(gdf, "_class_id")
     if skipped:
         notes.append(f"{skipped} empty or unsupported geometries skipped.")

@@ -4,7 +4,7 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
-APT_PACKAGES="qgis python3-qgis qgis-providers python3-rasterio python3-geopandas python3-shapely python3-scipy python3-venv python3-pip"
+APT_PACKAGES="qgis python3-qgis qgis-providers python3-rasterio python3-geopandas python3-shapely python3-scipy python3-jinja2 python3-venv python3-pip"
 
 missing=$(for p in $APT_PACKAGES; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || echo "$p"; done)
 if [ -n "$missing" ]; then

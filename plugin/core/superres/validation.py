@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import rasterio
@@ -15,7 +15,8 @@ from ..engine.progress import Monitor
 from ..engine.raster_io import BandReader, atomic_path, geotiff_profile, open_raster, remove_quietly, scratch_path
 from .resample import bicubic_upsample2, block_mean2
 from .pipeline import GridPair, SuperResRequest, check_grids, run_superres
-from .metrics import Scores
+from .report import render_validation, validation_csv
+from .results import ValidateResult
 
 
 @dataclass
@@ -32,25 +33,6 @@ class ValidateRequest:
     batch_size: int = 0
     output_html: str | None = None
     output_csv: str | None = None
-
-
-@dataclass
-class ValidateResult:
-    model: Scores
-    bicubic: Scores
-    band_names: list[str]
-    model_id: str
-    pixels: int
-    consistency_error_percent: float
-    info: dict
-    output_html: str | None = None
-    output_csv: str | None = None
-    log: list[str] = field(default_factory=list)
-
-    @property
-    def rmse_ratio(self) -> float:
-        """Model RMSE over bicubic RMSE (below 1: better than bicubic)."""
-        return self.model.overall["rmse"] / max(self.bicubic.overall["rmse"], 1e-12)
 
 
 def degrade(path: str, out_path: str, row_start: int = 0, col_start: int = 0, rows_per_strip: int = 512) -> None:
@@ -143,7 +125,6 @@ def validate_superres(req: ValidateRequest, monitor: Monitor | None = None, regi
 
 
 def _write_reports(result: ValidateResult) -> None:
-    from .report import render_validation, validation_csv
     if result.output_csv:
         with atomic_path(result.output_csv) as tmp:
             with open(tmp, "w", encoding="utf-8", newline="") as f:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..accuracy.assess import score
+from ..accuracy.metrics import score
 from ..engine.device import choose_device
 from ..engine.errors import CancelledError, DeepMapperError, require
 from ..engine.progress import Monitor

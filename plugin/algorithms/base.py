@@ -13,7 +13,7 @@ from qgis.PyQt.QtGui import QColor, QIcon
 from .. import dependencies
 from ..core.engine.device import DEVICES
 from ..core.engine.errors import DeepMapperError
-from ..core.engine.progress import Monitor
+from ..core.engine.progress import Monitor, stop_on_signals
 
 PLUGIN_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ICON_PATH = os.path.join(PLUGIN_DIR, "icons", "deepmapper.svg")
@@ -134,9 +134,11 @@ class DeepMapperAlgorithm(QgsProcessingAlgorithm):
                        is_cancelled=feedback.isCanceled, log=feedback.pushInfo)
 
     def run_engine(self, call: Callable[[], Any]) -> Any:
-        """Run an engine call; its user-facing errors become QgsProcessingException (shown as they are)."""
+        """Run an engine call; its user-facing errors become QgsProcessingException (shown as they are). In the main
+        thread (qgis_process, the Python console) SIGINT/SIGTERM cancel it cleanly instead of killing it mid-write."""
         try:
-            return call()
+            with stop_on_signals():
+                return call()
         except DeepMapperError as exc:
             raise QgsProcessingException(str(exc)) from exc
 

@@ -230,8 +230,7 @@ def classify_raster(src: rasterio.DatasetReader, req: ClassifyRequest, job: Clas
     from ....models.backends import load_model  # heavy runtimes load only now
     model = load_model(card, device, req.threads)
 
-    scratch_dir = os.path.dirname(os.path.abspath(req.output))
-    probs_path = scratch_path(scratch_dir, "probabilities")
+    probs_path = scratch_path("probabilities")
     reader = BandReader(src, list(job.indexes), job.scale, job.offset)
     try:
         with rasterio.open(probs_path, "w", **scratch_profile(src, model.n_outputs, "float32")) as dst:

@@ -15,6 +15,7 @@ from rasterio.enums import MaskFlags
 from rasterio.windows import Window
 
 from .errors import DeepMapperError
+from .progress import forget, leave_no_trace
 
 CLASSES_TAG = "DEEPMAPPER_CLASSES"
 
@@ -169,6 +170,7 @@ def scratch_profile(template: rasterio.DatasetReader, count: int, dtype: str) ->
 
 
 def remove_quietly(path: str | os.PathLike) -> None:
+    forget(path)
     for candidate in (Path(path), Path(str(path) + ".aux.xml")):
         try:
             candidate.unlink()
@@ -181,13 +183,16 @@ def atomic_path(final_path: str | os.PathLike, suffix: str | None = None) -> Ite
     """Yield a temporary path beside `final_path`; move it into place only if the block succeeds.
 
     A failed or cancelled run therefore leaves neither a half-written file nor a stale temporary one, and an existing
-    file at `final_path` is only replaced by a complete result.
+    file at `final_path` is only replaced by a complete result. The temporary file sits beside the result because
+    only a rename within one filesystem is atomic; it is registered with progress.leave_no_trace, so that interpreter
+    exit or a second SIGINT/SIGTERM removes it too.
     """
     final = Path(final_path)
     final.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{final.stem}.", suffix=suffix or final.suffix or ".tmp", dir=final.parent)
     os.close(fd)
     os.unlink(tmp)  # drivers want to create the file themselves
+    leave_no_trace(tmp)
     try:
         yield tmp
     except BaseException:
@@ -195,18 +200,23 @@ def atomic_path(final_path: str | os.PathLike, suffix: str | None = None) -> Ite
         raise
     remove_quietly(final)
     os.replace(tmp, final)
+    forget(tmp)
     if Path(tmp + ".aux.xml").exists():
         os.replace(tmp + ".aux.xml", str(final) + ".aux.xml")
 
 
-def scratch_path(directory: str | os.PathLike | None, stem: str, suffix: str = ".tif") -> str:
-    """A unique path for an intermediate file (deleted by the caller)."""
+def scratch_path(stem: str, suffix: str = ".tif", directory: str | os.PathLike | None = None) -> str:
+    """A unique path for an intermediate file, deleted by the caller (remove_quietly).
+
+    It lies in the temporary folder (tempfile.gettempdir(), i.e. TMPDIR), never beside the user's outputs, and is
+    registered with progress.leave_no_trace, so that a process stopped before the caller's clean-up still removes it.
+    """
     if directory:
         Path(directory).mkdir(parents=True, exist_ok=True)
     fd, path = tempfile.mkstemp(prefix=f"deepmapper-{stem}-", suffix=suffix, dir=directory)
     os.close(fd)
     os.unlink(path)
-    return path
+    return leave_no_trace(path)
 
 
 def write_class_metadata(dataset: rasterio.io.DatasetWriter, classes: Sequence[dict], band: int = 1) -> None:

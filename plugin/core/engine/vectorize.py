@@ -13,7 +13,7 @@ import numpy as np
 from osgeo import gdal, ogr, osr
 
 from .errors import CancelledError, DeepMapperError
-from .progress import Monitor
+from .progress import Monitor, forget, leave_no_trace
 from .raster_io import remove_quietly, scratch_path
 
 gdal.UseExceptions()
@@ -36,10 +36,9 @@ def polygonize(class_raster: str, out_path: str, classes: Sequence[dict], keep: 
     if ext not in _DRIVERS:
         raise DeepMapperError(f"Cannot write polygons to '{out_path}': use one of {', '.join(_DRIVERS)}.")
     names = {int(c["id"]): c["name"] for c in classes}
-    folder = os.path.dirname(os.path.abspath(out_path))
-    mask_path = scratch_path(folder, "mask")
+    mask_path = scratch_path("mask")
     # Raw polygons go to a scratch GeoPackage, not to memory: a city of buildings is millions of polygons.
-    raw_path = scratch_path(folder, "polygons", ".gpkg")
+    raw_path = scratch_path("polygons", ".gpkg")
     src = band = mem = mask = raw_ds = raw = None
     try:
         src = gdal.Open(class_raster)
@@ -146,7 +145,7 @@ def _atomic_vector(final_path: str) -> Iterator[str]:
     """
     final = Path(final_path)
     final.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{final.stem}.", dir=final.parent))
+    work = Path(leave_no_trace(tempfile.mkdtemp(prefix=f".{final.stem}.", dir=final.parent)))
     try:
         tmp = work / final.name
         yield str(tmp)
@@ -159,3 +158,4 @@ def _atomic_vector(final_path: str) -> Iterator[str]:
             os.replace(part, final.parent / part.name)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+        forget(work)

@@ -66,9 +66,7 @@ def validate_superres(req: ValidateRequest, monitor: Monitor | None = None, regi
     for path in (req.output_html, req.output_csv):
         if path and os.path.abspath(path) in (os.path.abspath(req.input), os.path.abspath(reference)):
             raise DeepMapperError("An output is an input file; choose another path (inputs are never overwritten).")
-    scratch = os.path.dirname(os.path.abspath(req.output_html or req.output_csv or "")) or None
-    paths = {k: scratch_path(scratch if scratch and os.access(scratch, os.W_OK) else None, f"wald-{k}")
-             for k in ("high", "low", "out")}
+    paths = {k: scratch_path(f"wald-{k}") for k in ("high", "low", "out")}
     try:
         with open_raster(req.input) as high, open_raster(reference) as low:
             grid = GridPair(0, 0) if scale_mode else check_grids(high, low)

@@ -23,7 +23,7 @@ from rasterio.windows import Window
 from ..engine import vector_labels as refmod
 from ..engine.bands import preset, raster_band_names
 from ..engine.errors import DeepMapperError
-from ..engine.progress import Monitor
+from ..engine.progress import Monitor, forget, leave_no_trace
 from ..engine.raster_io import (BandReader, bounded_gdal_cache, open_raster, pixel_size, remove_quietly, scratch_path,
                                 scratch_profile)
 from .dataset import DATASET_FILE, FORMAT, SPLITS
@@ -86,7 +86,7 @@ def _extract(req: PatchRequest, monitor: Monitor) -> PatchResult:
             say(note)
         reader = BandReader(src, [mapping[n] for n in names])
         block = req.block_size or 2 * size
-        label_path = scratch_path(os.path.dirname(os.path.abspath(req.output)) or None, "labels")
+        label_path = scratch_path("labels")
         try:
             with rasterio.open(label_path, "w", **scratch_profile(src, 1, "uint8")) as lab:
                 pools, blocks = _rasterise(src, reader, labels, lab, block, req.point_radius, rng,
@@ -246,7 +246,7 @@ def _write_dataset(req: PatchRequest, src, reader: BandReader, lab, labels: Labe
     size, n_bands = req.patch_size, len(names)
     out = Path(req.output)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    tmp = Path(leave_no_trace(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent)))  # beside: renamed into place
     k = max(c["id"] for c in labels.classes) + 1
     val_grid = np.zeros(((src.height + block - 1) // block, (src.width + block - 1) // block), dtype=bool)
     for b in val_blocks:
@@ -303,6 +303,8 @@ def _write_dataset(req: PatchRequest, src, reader: BandReader, lab, labels: Labe
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    finally:
+        forget(tmp)
     return PatchResult(str(out), counts, class_pixels, labels.classes, names)
 
 

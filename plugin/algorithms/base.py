@@ -79,6 +79,19 @@ class DeepMapperAlgorithm(QgsProcessingAlgorithm):
                     param.description(), parameters[param.name()])
         return super().checkParameterValues(parameters, context)
 
+    def addParameter(self, parameter, createOutput=True):  # noqa: N802
+        """Every static-string enum (SENSOR, DEVICE, ...) also takes an option's number, as qgis_process help says."""
+        if isinstance(parameter, QgsProcessingParameterEnum) and parameter.usesStaticStrings() and \
+                not isinstance(parameter, StaticEnum):
+            parameter = StaticEnum.from_enum(parameter)
+        return super().addParameter(parameter, createOutput)
+
+    def parameterAsEnumString(self, parameters, name, context):  # noqa: N802
+        param = self.parameterDefinition(name)
+        if isinstance(param, StaticEnum) and name in parameters:
+            parameters = {**parameters, name: param.as_option(parameters[name])}
+        return super().parameterAsEnumString(parameters, name, context)
+
     # -- shared parameters -------------------------------------------------------------------------------------
     def add_inference_parameters(self) -> None:
         """DEVICE, TILE_SIZE, OVERLAP, BATCH_SIZE: identical for every model-running algorithm."""
@@ -179,6 +192,32 @@ class DeepMapperAlgorithm(QgsProcessingAlgorithm):
         if context.willLoadLayerOnCompletion(path):
             self._post_processors.append(styler)
             context.layerToLoadOnCompletionDetails(path).setPostProcessor(styler)
+
+
+class StaticEnum(QgsProcessingParameterEnum):
+    """An enum parameter with static strings (the option's name is the value) that also accepts the option's
+    number (0, '2'): qgis_process help lists numbers for every enum, and models or scripts may pass them."""
+
+    @classmethod
+    def from_enum(cls, param: QgsProcessingParameterEnum) -> "StaticEnum":
+        new = cls(param.name(), param.description(), param.options(), param.allowMultiple(), param.defaultValue(),
+                  param.flags() & param.FlagOptional, True)
+        new.setFlags(param.flags())
+        new.setHelp(param.help())
+        return new
+
+    def as_option(self, value):
+        """The option name for an option number (int or digit string); any other value as it is."""
+        text = str(value).strip() if isinstance(value, (int, str)) and not isinstance(value, bool) else None
+        if text is not None and text.isdigit() and text not in self.options() and int(text) < len(self.options()):
+            return self.options()[int(text)]
+        return value
+
+    def checkValueIsAcceptable(self, value, context=None):  # noqa: N802
+        return super().checkValueIsAcceptable(self.as_option(value), context)
+
+    def clone(self):
+        return StaticEnum.from_enum(self)
 
 
 class PalettedStyler(QgsProcessingLayerPostProcessorInterface):

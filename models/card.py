@@ -18,6 +18,8 @@ UNITS = ("reflectance", "dn", "any")
 NORMALIZATIONS = ("none", "standard", "minmax")
 ACTIVATIONS = ("softmax", "sigmoid", "none", "binary")
 
+RESOLUTION_FACTOR = 2.5  # a raster's pixel size may differ from the card's resolution_m by up to this factor
+
 # field: (type(s), required, allowed values or None)
 SCHEMA: dict[str, Any] = {
     "schema_version": (int, True, (1,)),
@@ -39,6 +41,7 @@ SCHEMA: dict[str, Any] = {
         "product_level": (str, False, ("l1c", "l2a", "any")),
         "sensor": (str, False, None),  # a SENSOR preset key: how to match bands when the user gives none
         "resolution_m": ((int, float), False, None),
+        "resolution_agnostic": (bool, False, None),  # runs at any pixel size: no resolution check
         "guide_bands": (list, False, None),  # super-resolution: the input.bands taken from the high-resolution raster
         "normalization": (dict, True, {
             "type": (str, True, NORMALIZATIONS),
@@ -169,7 +172,35 @@ class ModelCard:
     half_precision = property(lambda self: bool(self.data.get("half_precision", False)))
     test_time_augmentation = property(lambda self: bool(self.data.get("test_time_augmentation", False)))
     priority = property(lambda self: int(self.data.get("priority", 0)))
+    resolution_m = property(lambda self: self.data["input"].get("resolution_m"))
     output_crop = property(lambda self: int(self.data["tiling"].get("output_crop", 0)))
+
+    @property
+    def resolution_agnostic(self) -> bool:
+        """True when the card says so, or for pixel classifiers (no spatial context: any pixel size fits)."""
+        return bool(self.data["input"].get("resolution_agnostic", self.format == "lightgbm"))
+
+    def check_resolution(self, pixel_m: float | None, geographic: bool, pixel_text: str) -> str:
+        """Refuse a raster whose pixel size is far from the card's resolution_m (beyond RESOLUTION_FACTOR either
+        way) or in degrees (a geographic CRS), unless the card declares resolution_agnostic. `pixel_m`: the
+        raster's pixel size in metres (None: unknown, no georeference). Returns a sentence for the log."""
+        native = self.resolution_m
+        if native is None or self.resolution_agnostic or (pixel_m is None and not geographic):
+            return ""
+        fix = (f"Resample the raster to about {native:g} m first (e.g. gdalwarp -t_srs <a projected CRS such as "
+               f"the UTM zone> -tr {native:g} {native:g} -r average in.tif out.tif), or use a model whose card "
+               f"declares another input.resolution_m (or \"resolution_agnostic\": true for a model that works at "
+               f"any pixel size).")
+        if geographic:
+            raise CardError(f"Model '{self.id}' was made for {native:g} m pixels, but the raster's pixels are "
+                            f"{pixel_text} in a geographic CRS (degrees), so its resolution cannot be checked and "
+                            f"varies across the image. {fix}")
+        ratio = pixel_m / native
+        if not 1 / RESOLUTION_FACTOR <= ratio <= RESOLUTION_FACTOR:
+            raise CardError(f"Model '{self.id}' was made for {native:g} m pixels, but the raster's pixels are "
+                            f"{pixel_m:.4g} m ({max(ratio, 1 / ratio):.2g} times {'coarser' if ratio > 1 else 'finer'}"
+                            f"); objects would not look as the model learnt them. {fix}")
+        return f"Resolution: raster {pixel_m:.4g} m, model {native:g} m."
 
     def summary(self) -> str:
         return (f"{self.name} [{self.id}]: {self.task}, {self.format}, bands {', '.join(self.bands)}, "

@@ -363,3 +363,75 @@ def test_extractpatches_on_a_rotated_grid(qgis_app, tmp_path):
         counts[name] = np.add(meta["train"], meta["validation"]).tolist()
     assert min(counts["up"]) > 0
     np.testing.assert_allclose(counts["rot"], counts["up"], rtol=0.02)
+
+
+# -- 7. enum parameters by number ---------------------------------------------------------------------------------------
+def _option(alg: str, name: str, option: str) -> int:
+    from qgis.core import QgsApplication
+    return QgsApplication.processingRegistry().algorithmById(alg).parameterDefinition(name).options().index(option)
+
+
+@pytest.mark.parametrize("as_text", [False, True])
+def test_enum_parameters_take_option_numbers(qgis_app, tmp_path, as_text):
+    l2a = _option("deepmapper:cloudmask", "SENSOR", "sentinel2_l2a")
+    cpu = _option("deepmapper:cloudmask", "DEVICE", "cpu")
+    res, log = run_alg("deepmapper:cloudmask", {"INPUT": str(bug("m1_A.tif")),
+                                                "SENSOR": str(l2a) if as_text else l2a,
+                                                "DEVICE": str(cpu) if as_text else cpu,
+                                                "OUTPUT": str(tmp_path / "m.tif")})
+    assert res["MODEL_ID"] == "ukis_csmask_6b_l2a" and "Device cpu" in log
+    message = refused("deepmapper:cloudmask", {"INPUT": str(bug("m1_A.tif")), "SENSOR": 99,
+                                               "OUTPUT": str(tmp_path / "n.tif")})
+    assert "SENSOR" in message or "Sensor" in message
+
+
+def test_qgis_process_enum_by_number(tmp_path):
+    if not QGIS_PROCESS.exists() or not Path("/usr/bin/qgis_process.bin").exists():
+        pytest.skip("qgis_process.bin not installed (run `make setup`)")
+    subprocess.run([str(QGIS_PROCESS), "plugins", "enable", "deepmapper"], capture_output=True, check=False)
+    out = subprocess.run([str(QGIS_PROCESS), "--json", "run", "deepmapper:cloudmask", "--",
+                          f"INPUT={bug('m1_Bmeta.tif')}", "SENSOR=1", "DEVICE=1", f"OUTPUT={tmp_path / 'm.tif'}"],
+                         capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr[-2000:] + out.stdout[-2000:]
+    results = json.loads(out.stdout)["results"]
+    assert results["MODEL_ID"] == "ukis_csmask_6b_l2a"
+
+
+# -- 8. the raster's resolution against the model card's ---------------------------------------------------------------
+def _regridded(tmp_path: Path, name: str, pixel: float, crs: str = "EPSG:32615") -> Path:
+    from affine import Affine
+    return copy_raster(bug("m1_A.tif"), tmp_path / name, transform=Affine(pixel, 0, 500000, 0, -pixel, 4400000),
+                       crs=crs)
+
+
+@pytest.mark.parametrize("pixel,crs,words", [(90.0, "EPSG:32615", ["90 m", "30 m", "3 times coarser"]),
+                                             (10.0, "EPSG:32615", ["10 m", "30 m", "3 times finer"]),
+                                             (0.0003, "EPSG:4326", ["degrees", "30 m"])])
+def test_far_off_resolution_refused_with_both_and_the_fix(qgis_app, tmp_path, pixel, crs, words):
+    path = _regridded(tmp_path, "r.tif", pixel, crs)
+    message = refused("deepmapper:cloudmask", {"INPUT": str(path), "SENSOR": "sentinel2_l1c",
+                                               "OUTPUT": str(tmp_path / "m.tif")})
+    for word in words + ["gdalwarp", "-tr 30 30", "resolution_m"]:
+        assert word in message, (word, message)
+    assert not (tmp_path / "m.tif").exists()
+
+
+def test_near_resolution_and_agnostic_cards_run(qgis_app, tmp_path):
+    path = _regridded(tmp_path, "r.tif", 60.0)  # 2 x the UKIS cards' 30 m: within the tolerance
+    res, log = run_alg("deepmapper:cloudmask", {"INPUT": str(path), "SENSOR": "sentinel2_l1c",
+                                                "OUTPUT": str(tmp_path / "m.tif")})
+    assert "Resolution: raster 60 m, model 30 m." in log
+    card = json.loads(bug("valid.json").read_text())
+    for agnostic in (False, True):
+        card["input"]["resolution_agnostic"] = agnostic
+        card["weights"] = str(bug("valid.onnx"))
+        card["tiling"]["output_crop"] = 2
+        card_path = tmp_path / f"v{agnostic}.json"
+        card_path.write_text(json.dumps(card))
+        far = copy_raster(bug("m7_img.tif"), tmp_path / "far.tif", transform=rasterio.open(
+            bug("m7_img.tif")).transform * __import__("affine").Affine.scale(6))
+        params = {"INPUT": str(far), "MODEL": str(card_path), "OUTPUT": str(tmp_path / f"s{agnostic}.tif")}
+        if agnostic:
+            assert Path(run_alg("deepmapper:segment", params)[0]["OUTPUT"]).exists()
+        else:
+            assert "60 m" in refused("deepmapper:segment", params)

@@ -30,8 +30,8 @@ from ..engine.errors import DeepMapperError
 from ..engine.inference import dataset_sink, predict_tiled
 from .postprocess import NODATA_CLASS, ClassRules, classify_strips
 from ..engine.progress import Monitor
-from ..engine.raster_io import (BandReader, atomic_path, geotiff_profile, remove_quietly, scratch_path, scratch_profile,
-                        write_class_metadata)
+from ..engine.raster_io import (BandReader, atomic_path, geotiff_profile, pixel_size_m, remove_quietly, scratch_path,
+                                scratch_profile, write_class_metadata)
 from ..engine.tiling import tile_spec
 from ..engine.units import own_units_note, reflectance_scale
 from ..engine.vectorize import polygonize
@@ -169,6 +169,9 @@ def choose_model_and_bands(src: rasterio.DatasetReader, req: ClassifyRequest, re
         card, sensor, mapping, how = _best_model(src, req, registry, task, noun or task, hint)
         say(f"Bands matched by {how}.")
     say(f"Model: {card.summary()}")
+    note = card.check_resolution(*pixel_size_m(src))
+    if note:
+        say(note)
     indexes = select_bands(mapping, card.bands, card.id, how)
     if card.units == "reflectance":
         scale, why = reflectance_scale(src, indexes, req.scale, req.offset)

@@ -132,6 +132,22 @@ def pixel_size(transform) -> float:
     return float(np.hypot(transform.a, transform.d))
 
 
+def pixel_size_m(dataset: rasterio.DatasetReader) -> tuple[float | None, bool, str]:
+    """(pixel size in metres or None, whether the CRS is geographic, the size as text in the CRS's units), for
+    checking a raster against a model's resolution. None without a CRS (nothing to check: the grid is arbitrary)."""
+    size = pixel_size(dataset.transform)
+    crs = dataset.crs
+    if crs is None:
+        return None, False, f"{size:g} (no CRS)"
+    if crs.is_geographic:
+        return None, True, f"{size:.3g} degrees"
+    try:
+        factor = float(crs.linear_units_factor[1])
+    except Exception:  # a CRS without linear units: take metres
+        factor = 1.0
+    return size * factor, False, f"{size * factor:.4g} m"
+
+
 def geotiff_profile(template: rasterio.DatasetReader, count: int, dtype: str, nodata: float | None) -> dict:
     """A tiled, compressed GeoTIFF profile on the template's grid."""
     profile = {

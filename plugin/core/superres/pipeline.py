@@ -17,7 +17,7 @@ import rasterio
 from affine import Affine
 
 from ..engine.bands import SensorPreset, common_name, preset, raster_band_names, select_bands
-from ..engine.device import auto_batch_size, choose_device
+from ..engine.device import auto_batch_size, choose_device, describe
 from ..engine.errors import DeepMapperError
 from ..engine.inference import dataset_sink, predict_tiled
 from ..engine.progress import Monitor
@@ -272,26 +272,51 @@ def run_superres(req: SuperResRequest, monitor: Monitor | None = None, registry=
 
 
 def _run(req: SuperResRequest, monitor: Monitor, registry) -> SuperResResult:
-    from ....models.registry import Registry
-    from .s2_product import product_rasters
-
+    """Inputs and model, then the plan (output grid, bands, units), the model, and the tiled run into the sink."""
     log: list[str] = []
+    say = monitor.recorder(log)
+    high_path, low_path, from_product = _inputs(req, say)
+    scale_mode = req.scale_mode or low_path is None
+    _check_output(req.output, [p for p in (req.input, req.input_lowres) if p])
+    card = _model_card(req, registry, scale_mode, say)
+    sensor = preset(card.data["input"].get("sensor", "sentinel2_l1c"))
+    with open_raster(high_path) as high, (open_raster(low_path) if low_path else open_raster(high_path)) as low:
+        plan = _scale_plan(low, say) if scale_mode else _guided_plan(req, card, sensor, high, low, from_product, say)
+        reader = plan.reader()
+        tile, batch, predictor = _predictor(req, card, plan, scale_mode, say)
+        nodata = plan.nodata()
+        with atomic_path(req.output) as tmp:
+            with rasterio.open(tmp, "w", **plan.profile(nodata)) as dst:
+                _describe(dst, plan.names, card, req.input, low_path)
+                sink = plan.sink(_nan_as(nodata, dataset_sink(dst)))
+                stats = predict_tiled(reader, predictor, tile, batch, sink, monitor)
+                sink.close()
+    result = SuperResResult(req.output, card.id, plan.names, plan.width, plan.height, float(abs(plan.transform.a)),
+                            sink.error_percent(True), sink.error_percent(False), stats["tiles"], log)
+    say(f"Consistency (2 x 2 block means against INPUT_LOWRES): {result.consistency_error_percent:.2g} % after the "
+        f"projection, {result.consistency_error_before_percent:.2g} % from the network alone.")
+    monitor.progress(1.0)
+    return result
 
-    def say(msg: str) -> None:
-        log.append(msg)
-        monitor.log(msg)
 
-    high_path, low_path, from_product = req.input, req.input_lowres, False
-    if not req.scale_mode and low_path is None:
+def _inputs(req: SuperResRequest, say: Callable[[str], None]) -> tuple[str, str | None, bool]:
+    """(the high-resolution raster, the low-resolution one or None, whether they are a Sentinel-2 product's)."""
+    from .s2_product import product_rasters
+    if not req.scale_mode and req.input_lowres is None:
         product = product_rasters(req.input)
         if product is not None:
             high_path, low_path, from_product = product
             say(f"Sentinel-2 product: 10 m bands from {high_path}, 20 m bands from {low_path}.")
-    scale_mode = req.scale_mode or low_path is None
-    _check_output(req.output, [p for p in (req.input, req.input_lowres) if p])
+            return high_path, low_path, from_product
+    return req.input, req.input_lowres, False
+
+
+def _model_card(req: SuperResRequest, registry, scale_mode: bool, say: Callable[[str], None]):
+    """MODEL's card (or the bundled one for the mode); refused when it does not fit the mode."""
+    from ....models.registry import Registry
     registry = registry or Registry()
     card = registry.get(req.model or (DEFAULT_SINGLE if scale_mode else DEFAULT_GUIDED), "superresolution")
-    guides = list(card.data["input"].get("guide_bands") or [])
+    guides = _guide_bands(card)
     if scale_mode and guides:
         raise DeepMapperError(f"Model '{card.id}' needs guide bands (INPUT_LOWRES and INPUT), so it cannot run in SCALE "
                               f"mode; use {DEFAULT_SINGLE} or give INPUT_LOWRES.")
@@ -299,73 +324,114 @@ def _run(req: SuperResRequest, monitor: Monitor, registry) -> SuperResResult:
         raise DeepMapperError(f"Model '{card.id}' is a single-image model; use it with SCALE mode (no INPUT_LOWRES), "
                               f"or a guided model such as {DEFAULT_GUIDED}.")
     say(f"Model: {card.summary()}")
-    sensor = preset(card.data["input"].get("sensor", "sentinel2_l1c"))
+    return card
 
-    with open_raster(high_path) as high, (open_raster(low_path) if low_path else open_raster(high_path)) as low:
-        if scale_mode:
-            grid, high_reader = GridPair(0, 0), None
-            low_idx = list(range(1, low.count + 1))
-            order = list(range(low.count))
-            names = [d or f"band {i}" for i, d in enumerate(low.descriptions, start=1)]
-            scale = _scale_any(low, low_idx, say)
-            template_transform = low.transform * Affine.scale(0.5)
-            height, width = 2 * low.height, 2 * low.width
-            template = low
-        else:
-            grid = check_grids(high, low)
-            hmap, how = raster_band_names(high.descriptions, sensor, req.bands)
-            high_idx = select_bands(hmap, guides, card.id, f"INPUT's {how}")
-            sharpen = [b for b in card.bands if b not in guides]
-            low_idx, names, order = _low_bands(low, sensor, sharpen, req.bands_lowres, card.id, strict=not from_product)
-            scale, why = reflectance_scale(high, high_idx)
-            low_scale, _ = reflectance_scale(low, low_idx)
-            if low_scale != scale:
-                raise DeepMapperError(
-                    f"INPUT and INPUT_LOWRES are in different units (INPUT: {why}; INPUT_LOWRES scaled by "
-                    f"{low_scale:g}); give both as digital numbers or both as reflectance.")
-            say(f"Units: {why}. INPUT_LOWRES nests in INPUT's grid at offset {grid.col_offset}, {grid.row_offset} "
-                f"pixels.")
-            high_reader = BandReader(high, high_idx, scale)
-            template_transform, height, width, template = high.transform, high.height, high.width, high
-        fill = np.array([sample_percentile(low, [b], 50.0) for b in low_idx], np.float32)
-        reader = GuidedReader(low, low_idx, scale, fill, grid, high_reader)
 
-        tile = tile_spec(card, req.tile_size, req.overlap)
-        device = choose_device(req.device, card.format)
-        channels = len(card.bands) if not scale_mode else len(low_idx)
-        batch = req.batch_size or auto_batch_size(device, tile.size, channels)
-        say(f"Device {device.kind}, tiles {tile.size} px, overlap {tile.margin} px, batch {batch}; output "
-            f"{width} x {height} pixels, {len(names)} bands ({', '.join(names)}).")
-        from ....models.backends import load_model  # torch loads only now
-        model = load_model(card, device, req.threads)
-        predictor = PerBand(model, len(low_idx)) if scale_mode else model
+def _guide_bands(card) -> list[str]:
+    return list(card.data["input"].get("guide_bands") or [])
 
-        nodata = low.nodatavals[low_idx[0] - 1]
-        nodata = float("nan") if nodata is None else float(nodata)
-        profile = geotiff_profile(template, len(names), "float32", nodata)
-        profile.update(width=width, height=height, transform=template_transform, crs=template.crs)
-        with atomic_path(req.output) as tmp:
-            with rasterio.open(tmp, "w", **profile) as dst:
-                for i, name in enumerate(names, start=1):
-                    dst.set_band_description(i, name)
-                dst.update_tags(DEEPMAPPER_MODEL=card.summary(), DEEPMAPPER_INPUT=os.path.basename(req.input),
-                                DEEPMAPPER_INPUT_LOWRES=os.path.basename(low_path or ""))
-                plain = dataset_sink(dst)
 
-                def write(row0: int, rows: np.ndarray) -> None:
-                    if not math.isnan(nodata):
-                        rows = np.where(np.isnan(rows), np.float32(nodata), rows)
-                    plain(row0, rows)
+@dataclass
+class _Plan:
+    """What one run reads and writes: the low-resolution bands to sharpen, their units, how their grid nests in the
+    output grid, the guide bands (if any) and the output grid and band names."""
 
-                sink = ConsistentSink(write, low, [low_idx[i] for i in order], order, scale, grid, height, width)
-                stats = predict_tiled(reader, predictor, tile, batch, sink, monitor)
-                sink.close()
-    result = SuperResResult(req.output, card.id, names, width, height, float(abs(template_transform.a)),
-                            sink.error_percent(True), sink.error_percent(False), stats["tiles"], log)
-    say(f"Consistency (2 x 2 block means against INPUT_LOWRES): {result.consistency_error_percent:.2g} % after the "
-        f"projection, {result.consistency_error_before_percent:.2g} % from the network alone.")
-    monitor.progress(1.0)
-    return result
+    low: rasterio.DatasetReader
+    low_idx: list[int]  # 1-based bands of `low` in the model's order
+    names: list[str]  # output band names, in file order
+    order: list[int]  # model order -> file order
+    scale: float  # input units -> model units (reflectance)
+    grid: GridPair
+    high: BandReader | None  # the guide bands; None in SCALE mode
+    template: rasterio.DatasetReader  # the raster whose profile the output takes
+    transform: Affine  # the output's
+    height: int
+    width: int
+
+    def reader(self) -> GuidedReader:
+        """What the tiled engine streams; low-resolution nodata is filled with each band's median."""
+        fill = np.array([sample_percentile(self.low, [b], 50.0) for b in self.low_idx], np.float32)
+        return GuidedReader(self.low, self.low_idx, self.scale, fill, self.grid, self.high)
+
+    def nodata(self) -> float:
+        """The output's nodata value: the low raster's (NaN when it has none)."""
+        nodata = self.low.nodatavals[self.low_idx[0] - 1]
+        return float("nan") if nodata is None else float(nodata)
+
+    def profile(self, nodata: float) -> dict:
+        """The output GeoTIFF's profile: float32, the output grid, the template's CRS."""
+        profile = geotiff_profile(self.template, len(self.names), "float32", nodata)
+        profile.update(width=self.width, height=self.height, transform=self.transform, crs=self.template.crs)
+        return profile
+
+    def sink(self, write: Callable[[int, np.ndarray], None]) -> ConsistentSink:
+        """The sink that projects rows onto the low-resolution input before handing them to `write`."""
+        return ConsistentSink(write, self.low, [self.low_idx[i] for i in self.order], self.order, self.scale,
+                              self.grid, self.height, self.width)
+
+
+def _scale_plan(low: rasterio.DatasetReader, say: Callable[[str], None]) -> _Plan:
+    """SCALE mode: every band of `low` doubled, in file order, on the low grid halved."""
+    low_idx = list(range(1, low.count + 1))
+    return _Plan(low, low_idx, names=[d or f"band {i}" for i, d in enumerate(low.descriptions, start=1)],
+                 order=list(range(low.count)), scale=_scale_any(low, low_idx, say), grid=GridPair(0, 0), high=None,
+                 template=low, transform=low.transform * Affine.scale(0.5), height=2 * low.height,
+                 width=2 * low.width)
+
+
+def _guided_plan(req: SuperResRequest, card, sensor: SensorPreset, high: rasterio.DatasetReader,
+                 low: rasterio.DatasetReader, from_product: bool, say: Callable[[str], None]) -> _Plan:
+    """Guided mode: the model's guide bands from INPUT, the bands it sharpens from INPUT_LOWRES, on INPUT's grid;
+    refused when the grids do not nest, bands are missing or the two rasters' units differ."""
+    guides = _guide_bands(card)
+    grid = check_grids(high, low)
+    hmap, how = raster_band_names(high.descriptions, sensor, req.bands)
+    high_idx = select_bands(hmap, guides, card.id, f"INPUT's {how}")
+    sharpen = [b for b in card.bands if b not in guides]
+    low_idx, names, order = _low_bands(low, sensor, sharpen, req.bands_lowres, card.id, strict=not from_product)
+    scale, why = reflectance_scale(high, high_idx)
+    low_scale, _ = reflectance_scale(low, low_idx)
+    if low_scale != scale:
+        raise DeepMapperError(
+            f"INPUT and INPUT_LOWRES are in different units (INPUT: {why}; INPUT_LOWRES scaled by "
+            f"{low_scale:g}); give both as digital numbers or both as reflectance.")
+    say(f"Units: {why}. INPUT_LOWRES nests in INPUT's grid at offset {grid.col_offset}, {grid.row_offset} "
+        f"pixels.")
+    return _Plan(low, low_idx, names, order, scale, grid, high=BandReader(high, high_idx, scale), template=high,
+                 transform=high.transform, height=high.height, width=high.width)
+
+
+def _predictor(req: SuperResRequest, card, plan: _Plan, scale_mode: bool, say: Callable[[str], None]):
+    """(tile spec, batch size, the loaded model as a Predictor: band by band in SCALE mode)."""
+    tile = tile_spec(card, req.tile_size, req.overlap)
+    device = choose_device(req.device, card.format)
+    channels = len(card.bands) if not scale_mode else len(plan.low_idx)
+    batch = req.batch_size or auto_batch_size(device, tile.size, channels)
+    say(f"Device {describe(device, card.format, card.half_precision)}; tiles {tile.size} px, overlap {tile.margin} "
+        f"px, batch {batch}; output {plan.width} x {plan.height} pixels, {len(plan.names)} bands "
+        f"({', '.join(plan.names)}).")
+    from ....models.backends import load_model  # torch loads only now
+    model = load_model(card, device, req.threads)
+    return tile, batch, (PerBand(model, len(plan.low_idx)) if scale_mode else model)
+
+
+def _describe(dst, names: list[str], card, input_path: str, low_path: str | None) -> None:
+    """Band names and tags saying which model made the output from which inputs."""
+    for i, name in enumerate(names, start=1):
+        dst.set_band_description(i, name)
+    dst.update_tags(DEEPMAPPER_MODEL=card.summary(), DEEPMAPPER_INPUT=os.path.basename(input_path),
+                    DEEPMAPPER_INPUT_LOWRES=os.path.basename(low_path or ""))
+
+
+def _nan_as(nodata: float, write: Callable[[int, np.ndarray], None]) -> Callable[[int, np.ndarray], None]:
+    """`write` with NaN replaced by the nodata value first (unless that is NaN too)."""
+
+    def write_nodata(row0: int, rows: np.ndarray) -> None:
+        if not math.isnan(nodata):
+            rows = np.where(np.isnan(rows), np.float32(nodata), rows)
+        write(row0, rows)
+
+    return write_nodata
 
 
 def _scale_any(ds: rasterio.DatasetReader, indexes: list[int], say: Callable[[str], None]) -> float:

@@ -13,7 +13,7 @@ import time
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -24,7 +24,7 @@ from ..engine.progress import Monitor
 from ..engine.raster_io import BandReader, open_raster
 from .augment import augment_batch
 from .export import check_card_path, write_model
-from .trainer import ARCHITECTURE_DEFAULTS, one_cycle
+from .trainer import architecture_spec, one_cycle
 
 
 @dataclass
@@ -97,69 +97,120 @@ def _sample(stack: ExitStack, inputs: Sequence[str], bands: str | None, sensor: 
 
 
 def pretrain(req: PretrainRequest, monitor: Monitor | None = None) -> PretrainResult:
+    """Pre-train a network by masked reconstruction on patches of `req.inputs`; write its card and weights.
+
+    Raises DeepMapperError for a bad request or rasters, CancelledError when the user cancels in the first epoch
+    (later, the weights as they are are written and the result says `cancelled`)."""
     monitor = monitor or Monitor()
     torch = require("torch", "pre-training")
-    from ....models.architectures import build
-    from ....models.architectures.unet import size_multiple
-
     log: list[str] = []
     say = monitor.recorder(log)
+    _check(req)
+    rng = np.random.default_rng(req.seed)
+    torch.manual_seed(req.seed)
+    gen = torch.Generator().manual_seed(req.seed)
+    patches, bands = sample_patches(req.inputs, req.bands, req.sensor, req.patch_size, req.patches, rng)
+    mean, std = _band_statistics(patches)
+    say(f"{len(patches)} patches of {req.patch_size} px from {len(req.inputs)} raster(s), bands {', '.join(bands)}.")
+    spec = architecture_spec(req.architecture, req.architecture_params)
+    run = _Reconstruction(req, spec, _normalised(patches, mean, std), rng, gen)
+    started = time.time()
+    run.fit(monitor, say)
+    card = _card(req, spec, bands, mean, std, len(patches), run, time.time() - started)
+    path = write_model(card, run.model.state_dict(), req.output)
+    return PretrainResult(str(path), run.epoch, run.last, 1.0, run.cancelled, log)
 
+
+def _check(req: PretrainRequest) -> None:
     check_card_path(req.output)
     if not req.inputs:
         raise DeepMapperError("INPUT needs at least one raster to pre-train on.")
     if not 0 < req.mask_ratio < 1:
         raise DeepMapperError("MASK_RATIO must be between 0 and 1.")
-    rng = np.random.default_rng(req.seed)
-    torch.manual_seed(req.seed)
-    gen = torch.Generator().manual_seed(req.seed)
-    patches, bands = sample_patches(req.inputs, req.bands, req.sensor, req.patch_size, req.patches, rng)
+
+
+def _band_statistics(patches: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per-band (mean, std) over the valid pixels of (N, C, H, W) patches; a constant band gets std 1."""
     mean = np.nanmean(patches, axis=(0, 2, 3))
     std = np.nanstd(patches, axis=(0, 2, 3))
-    std = np.where(std > 0, std, 1.0)
-    x_all = torch.from_numpy(np.nan_to_num((patches - mean[None, :, None, None]) / std[None, :, None, None]))
-    say(f"{len(patches)} patches of {req.patch_size} px from {len(req.inputs)} raster(s), bands {', '.join(bands)}.")
-    params = dict(ARCHITECTURE_DEFAULTS.get(req.architecture, {}), **(req.architecture_params or {}))
-    spec = {"name": req.architecture, "params": params}
-    device = choose_device(req.device, "torch_state_dict")
-    dev = torch.device(device.torch_name)
-    model = build(spec, in_channels=len(bands), n_classes=len(bands)).to(dev)
-    steps = max(1, math.ceil(len(x_all) / req.batch_size))
-    optim, sched = one_cycle(model, req.learning_rate, req.epochs, steps)
-    cells = max(1, req.patch_size // req.mask_cell)
-    started = time.time()
-    epoch, last, cancelled = 0, float("nan"), False
-    try:
-        for epoch in range(1, req.epochs + 1):
-            model.train()
-            order = torch.from_numpy(rng.permutation(len(x_all)))
-            losses = []
-            for b in range(steps):
-                x = x_all[order[b * req.batch_size:(b + 1) * req.batch_size]].to(dev)
-                dummy = torch.zeros(x.shape[0], x.shape[2], x.shape[3], dtype=torch.long, device=dev)
-                x, _ = augment_batch(x, dummy, gen, brightness=0.05, noise=0.0)
-                hidden = torch.rand(x.shape[0], 1, cells, cells, generator=gen) < req.mask_ratio
-                hidden = hidden.float().repeat_interleave(req.mask_cell, 2).repeat_interleave(req.mask_cell, 3)
-                hidden = torch.nn.functional.pad(hidden, (0, x.shape[3] - hidden.shape[3],
-                                                          0, x.shape[2] - hidden.shape[2])).to(dev)
-                pred = model(x * (1 - hidden))
-                loss = (((pred - x) ** 2) * hidden).sum() / (hidden.sum() * x.shape[1]).clamp(min=1)
-                optim.zero_grad(set_to_none=True)
-                loss.backward()
-                optim.step()
-                sched.step()
-                losses.append(float(loss.detach()))
-                monitor.report((epoch - 1 + (b + 1) / steps) / req.epochs)
-            last = float(np.mean(losses))
-            say(f"Epoch {epoch}/{req.epochs}: masked reconstruction MSE {last:.4f} (band mean: 1.0)")
-    except CancelledError:
-        if epoch <= 1:
-            raise
-        cancelled = True
-        say(f"Cancelled in epoch {epoch}: writing the weights as they are.")
+    return mean, np.where(std > 0, std, 1.0)
+
+
+def _normalised(patches: np.ndarray, mean: np.ndarray, std: np.ndarray):
+    """The patches as a torch tensor in standard units, nodata -> 0 (the band mean)."""
+    import torch
+    return torch.from_numpy(np.nan_to_num((patches - mean[None, :, None, None]) / std[None, :, None, None]))
+
+
+class _Reconstruction:
+    """Masked-reconstruction training of a network of architecture `spec` on normalised patches (N, C, H, W).
+    After `fit`: `epoch` (epochs run), `last` (the last full epoch's mean loss), `cancelled`."""
+
+    def __init__(self, req: PretrainRequest, spec: dict, x_all, rng: np.random.Generator, gen) -> None:
+        import torch
+
+        from ....models.architectures import build
+        self.req, self.x_all, self.rng, self.gen = req, x_all, rng, gen
+        bands = x_all.shape[1]
+        self.dev = torch.device(choose_device(req.device, "torch_state_dict").torch_name)
+        self.model = build(spec, in_channels=bands, n_classes=bands).to(self.dev)
+        self.steps = max(1, math.ceil(len(x_all) / req.batch_size))
+        self.optim, self.sched = one_cycle(self.model, req.learning_rate, req.epochs, self.steps)
+        self.cells = max(1, req.patch_size // req.mask_cell)
+        self.epoch, self.last, self.cancelled = 0, float("nan"), False
+
+    def fit(self, monitor: Monitor, say: Callable[[str], None]) -> None:
+        """Every epoch; a cancel after the first epoch keeps the weights as they are, in it CancelledError goes up."""
+        req = self.req
+        try:
+            for epoch in range(1, req.epochs + 1):
+                self.epoch = epoch  # also when this epoch is cancelled
+                self.last = self._epoch(monitor)
+                say(f"Epoch {self.epoch}/{req.epochs}: masked reconstruction MSE {self.last:.4f} (band mean: 1.0)")
+        except CancelledError:
+            if self.epoch <= 1:
+                raise
+            self.cancelled = True
+            say(f"Cancelled in epoch {self.epoch}: writing the weights as they are.")
+
+    def _epoch(self, monitor: Monitor) -> float:
+        """One pass over the patches in random order; returns the mean loss."""
+        import torch
+        req, steps = self.req, self.steps
+        self.model.train()
+        order = torch.from_numpy(self.rng.permutation(len(self.x_all)))
+        losses = []
+        for b in range(steps):
+            loss = self._masked_loss(self.x_all[order[b * req.batch_size:(b + 1) * req.batch_size]].to(self.dev))
+            self.optim.zero_grad(set_to_none=True)
+            loss.backward()
+            self.optim.step()
+            self.sched.step()
+            losses.append(float(loss.detach()))
+            monitor.report((self.epoch - 1 + (b + 1) / steps) / req.epochs)
+        return float(np.mean(losses))
+
+    def _masked_loss(self, x):
+        """MSE of the network's redrawing of randomly hidden cells of the (augmented) batch x (N, C, H, W), over the
+        hidden pixels only."""
+        import torch
+        req = self.req
+        dummy = torch.zeros(x.shape[0], x.shape[2], x.shape[3], dtype=torch.long, device=self.dev)
+        x, _ = augment_batch(x, dummy, self.gen, brightness=0.05, noise=0.0)
+        hidden = torch.rand(x.shape[0], 1, self.cells, self.cells, generator=self.gen) < req.mask_ratio
+        hidden = hidden.float().repeat_interleave(req.mask_cell, 2).repeat_interleave(req.mask_cell, 3)
+        hidden = torch.nn.functional.pad(hidden, (0, x.shape[3] - hidden.shape[3],
+                                                  0, x.shape[2] - hidden.shape[2])).to(self.dev)
+        pred = self.model(x * (1 - hidden))
+        return (((pred - x) ** 2) * hidden).sum() / (hidden.sum() * x.shape[1]).clamp(min=1)
+
+
+def _card(req: PretrainRequest, spec: dict, bands: list[str], mean: np.ndarray, std: np.ndarray, patches: int,
+          run: _Reconstruction, seconds: float) -> dict:
+    """The card of task "pretrained": the architecture, the bands and their normalisation, how it was trained."""
+    from ....models.architectures.unet import size_multiple
     model_id = req.model_id or Path(req.output).stem
-    multiple = size_multiple(spec)
-    card = {
+    return {
         "schema_version": 1, "id": model_id, "name": f"{model_id} (self-supervised)",
         "description": "Masked-reconstruction pre-training; start a segmentation model from it with trainmodel's "
                        "INIT_MODEL.",
@@ -170,12 +221,10 @@ def pretrain(req: PretrainRequest, monitor: Monitor | None = None) -> PretrainRe
                   "normalization": {"type": "standard", "mean": [round(float(v), 6) for v in mean],
                                     "std": [round(float(v), 6) for v in std]}},
         "output": {"activation": "none", "classes": [{"id": i, "name": b} for i, b in enumerate(bands)]},
-        "tiling": {"tile_size": 256, "margin": 32, "blend": "crop", "size_multiple": multiple},
-        "metrics": {"masked_mse": round(last, 5), "baseline_mse": 1.0},
-        "training": {"rasters": [str(Path(p).resolve()) for p in req.inputs], "patches": len(patches),
-                     "patch_size": req.patch_size, "epochs_run": epoch, "mask_ratio": req.mask_ratio,
-                     "mask_cell": req.mask_cell, "seconds": round(time.time() - started, 1), "seed": req.seed,
-                     "cancelled": cancelled, "date": _dt.date.today().isoformat()},
+        "tiling": {"tile_size": 256, "margin": 32, "blend": "crop", "size_multiple": size_multiple(spec)},
+        "metrics": {"masked_mse": round(run.last, 5), "baseline_mse": 1.0},
+        "training": {"rasters": [str(Path(p).resolve()) for p in req.inputs], "patches": patches,
+                     "patch_size": req.patch_size, "epochs_run": run.epoch, "mask_ratio": req.mask_ratio,
+                     "mask_cell": req.mask_cell, "seconds": round(seconds, 1), "seed": req.seed,
+                     "cancelled": run.cancelled, "date": _dt.date.today().isoformat()},
     }
-    path = write_model(card, model.state_dict(), req.output)
-    return PretrainResult(str(path), epoch, last, 1.0, cancelled, log)

@@ -12,6 +12,7 @@ import datetime as _dt
 import math
 import time
 from dataclasses import dataclass, field
+from typing import Callable
 
 import numpy as np
 
@@ -75,168 +76,263 @@ class TrainResult:
 
 
 def train_model(req: TrainRequest, monitor: Monitor | None = None) -> TrainResult:
-    monitor = monitor or Monitor()
-    torch = require("torch", "training models")
-    from ....models.architectures import build
+    """Train a segmentation model on the patch dataset `req.dataset`; write its card (`req.output`) and weights.
 
+    Raises DeepMapperError for a bad request, dataset or INIT_MODEL (or when the loss diverges), CancelledError when
+    the user cancels before the first epoch is validated; a later cancel returns the best model so far (`cancelled`)."""
+    monitor = monitor or Monitor()
+    require("torch", "training models")
     log: list[str] = []
     say = monitor.recorder(log)
-
     _check(req)
-    ds = PatchDataset.open(req.dataset)
-    band_idx = ds.band_indexes(req.bands)
-    bands = [ds.bands[i] for i in band_idx]
-    classes = ds.classes
-    n_classes = max(c["id"] for c in classes) + 1
-    init_card, init_state = load_init(req.init_model) if req.init_model else (None, None)
-    arch = req.architecture
-    params = dict(ARCHITECTURE_DEFAULTS.get(arch, {}), **(req.architecture_params or {}))
-    if init_card is not None and init_card.data.get("architecture"):
-        arch = init_card.data["architecture"]["name"]
-        params = dict(init_card.data["architecture"].get("params", {}))
-        say(f"Architecture from INIT_MODEL '{init_card.id}': {arch} {params}.")
-    spec = {"name": arch, "params": params}
-    stats = ds.statistics
-    mean = [stats["mean"][i] for i in band_idx]
-    std = [stats["std"][i] for i in band_idx]
-    mean, std = merged_normalization(init_card, bands, mean, std)
+    trainer = _Trainer(req, say)
+    started = time.time()
+    trainer.fit(monitor)
+    return trainer.write(time.time() - started, log)
 
-    torch.manual_seed(req.seed)
-    gen = torch.Generator().manual_seed(req.seed)
-    rng = np.random.default_rng(req.seed)
-    if req.threads:
-        torch.set_num_threads(req.threads)
-    device = choose_device(req.device, "torch_state_dict")
-    dev = torch.device(device.torch_name)
-    model = build(spec, in_channels=len(bands), n_classes=n_classes)
-    keep_head = False
-    if init_card is not None:
-        keep_head = init_card.task == "segmentation" and [c["id"] for c in init_card.classes] == \
-            [c["id"] for c in classes] and len(init_card.classes) == n_classes
-        rep = adapt_state(model, init_state, init_card.bands, bands, keep_head)
-        say(f"Started from '{init_card.id}': {rep.copied} tensors copied, {len(rep.reinitialised)} new"
-            + (f"; bands: {', '.join(f'{b} {how}' for b, how in rep.band_map.items())}" if rep.band_map else "")
-            + ".")
-    if req.freeze_encoder:
-        if init_card is None:
-            raise DeepMapperError("FREEZE_ENCODER needs INIT_MODEL: a frozen encoder that was never trained learns "
-                                  "nothing. Give the model to start from, or untick FREEZE_ENCODER.")
-        freeze_encoder(model)
-    total, trainable = count_parameters(model)
-    model.to(dev)
-    say(f"Model {arch} {params}: {total:,} parameters ({trainable:,} trained), bands {', '.join(bands)}, "
-        f"{n_classes} classes, device {device.kind}.")
 
-    train = _Patches([ds.arrays("train")])
-    val = _Patches([ds.arrays("validation")])
-    train_ids = np.arange(len(train))
-    if req.train_fraction < 1.0:
-        keep = max(2, int(round(len(train_ids) * req.train_fraction)))
-        train_ids = np.sort(rng.choice(train_ids, keep, replace=False))
-        say(f"Using {keep} of {len(train)} training patches (TRAIN_FRACTION {req.train_fraction:g}).")
-    norm = (torch.tensor(mean, dtype=torch.float32).view(1, -1, 1, 1),
-            torch.tensor(std, dtype=torch.float32).view(1, -1, 1, 1))
+@dataclass
+class _Best:
+    """The best validated epoch so far: its validation F on the monitored classes, its weights and scores."""
 
-    def batch(patches: "_Patches", ids):
-        x, y = patches.take(ids, band_idx)
-        x = torch.nan_to_num((torch.from_numpy(x) - norm[0]) / norm[1], nan=0.0)  # nodata -> the band mean
-        return x.to(dev), torch.from_numpy(y).long().to(dev)
+    f: float = -1.0
+    epoch: int = 0
+    state: dict | None = None
+    scores: object = None
 
-    weights = _class_weights(ds.class_pixels("train"), classes, n_classes, req.class_weighting)
-    say("Class weights: " + ", ".join(f"{c['name']} {weights[c['id']]:.2f}" for c in classes) + ".")
-    ce = torch.nn.CrossEntropyLoss(weight=torch.tensor(weights, dtype=torch.float32, device=dev),
-                                   ignore_index=IGNORE)
-    dice_ids = [c["id"] for c in classes if c["name"].lower() != "background"] if req.dice else []
-    background = [c["id"] for c in classes if c["name"].lower() == "background"]
-    monitored = [c["id"] for c in classes if c["id"] not in background] or [c["id"] for c in classes]
 
-    def fit_epochs(net, patches: "_Patches", ids: np.ndarray, epochs: int, progress: Monitor, validate: bool):
-        """Train `net` for up to `epochs`; with `validate`, score every epoch and yield (epoch, loss, scores)."""
-        steps = max(1, math.ceil(len(ids) / req.batch_size))
-        optim, sched = one_cycle(net, req.learning_rate, epochs, steps)
+class _Trainer:
+    """One training run: built from the dataset, INIT_MODEL and the loss settings; `fit` chooses the best epoch on the
+    validation patches (and refits if asked); `write` writes the card and the best weights."""
+
+    def __init__(self, req: TrainRequest, say: Callable[[str], None]) -> None:
+        self.req, self.say = req, say
+        self._read_dataset()
+        self._seed()
+        self.model = self._first_model()
+        self._read_patches()
+        self._make_loss()
+        self.best = _Best()
+        self.history: list[dict] = []
+        self.epochs_run = 0
+        self.cancelled = self.stopped = False
+
+    # -- set-up -------------------------------------------------------------------------------------------------------
+    def _read_dataset(self) -> None:
+        """Bands, classes, INIT_MODEL, architecture and normalisation."""
+        req = self.req
+        self.ds = ds = PatchDataset.open(req.dataset)
+        self.band_idx = ds.band_indexes(req.bands)
+        self.bands = [ds.bands[i] for i in self.band_idx]
+        self.classes = ds.classes
+        self.n_classes = max(c["id"] for c in self.classes) + 1
+        self.init_card, self.init_state = load_init(req.init_model) if req.init_model else (None, None)
+        self.spec = _architecture(req, self.init_card, self.say)
+        stats = ds.statistics
+        mean = [stats["mean"][i] for i in self.band_idx]
+        std = [stats["std"][i] for i in self.band_idx]
+        self.mean, self.std = merged_normalization(self.init_card, self.bands, mean, std)
+
+    def _seed(self) -> None:
+        """Seeds (torch, the augmentation generator, the numpy one for shuffling), threads and device."""
+        import torch
+        req = self.req
+        torch.manual_seed(req.seed)
+        self.gen = torch.Generator().manual_seed(req.seed)
+        self.rng = np.random.default_rng(req.seed)
+        if req.threads:
+            torch.set_num_threads(req.threads)
+        self.device = choose_device(req.device, "torch_state_dict")
+        self.dev = torch.device(self.device.torch_name)
+
+    def _first_model(self):
+        """The network to train, with what it was started from and its size logged."""
+        init = self.init_card
+        self.keep_head = init is not None and init.task == "segmentation" and \
+            [c["id"] for c in init.classes] == [c["id"] for c in self.classes] and len(init.classes) == self.n_classes
+        model, rep = self._new_model()
+        if rep is not None:
+            self.say(f"Started from '{init.id}': {rep.copied} tensors copied, {len(rep.reinitialised)} new"
+                     + (f"; bands: {', '.join(f'{b} {how}' for b, how in rep.band_map.items())}"
+                        if rep.band_map else "") + ".")
+        total, trainable = count_parameters(model)
+        self.say(f"Model {self.spec['name']} {self.spec['params']}: {total:,} parameters ({trainable:,} trained), "
+                 f"bands {', '.join(self.bands)}, {self.n_classes} classes, device {self.device.kind}.")
+        return model
+
+    def _new_model(self):
+        """(A freshly built network on the device, started from INIT_MODEL's weights, its encoder frozen if asked;
+        the transfer report, None without INIT_MODEL)."""
+        from ....models.architectures import build
+        model = build(self.spec, in_channels=len(self.bands), n_classes=self.n_classes)
+        rep = None
+        if self.init_card is not None:
+            rep = adapt_state(model, self.init_state, self.init_card.bands, self.bands, self.keep_head)
+        if self.req.freeze_encoder:
+            if self.init_card is None:
+                raise DeepMapperError("FREEZE_ENCODER needs INIT_MODEL: a frozen encoder that was never trained learns "
+                                      "nothing. Give the model to start from, or untick FREEZE_ENCODER.")
+            freeze_encoder(model)
+        return model.to(self.dev), rep
+
+    def _read_patches(self) -> None:
+        """The training and validation patches (a random share of the training ones with TRAIN_FRACTION)."""
+        import torch
+        req = self.req
+        self.train = _Patches([self.ds.arrays("train")])
+        self.val = _Patches([self.ds.arrays("validation")])
+        self.train_ids = np.arange(len(self.train))
+        if req.train_fraction < 1.0:
+            keep = max(2, int(round(len(self.train_ids) * req.train_fraction)))
+            self.train_ids = np.sort(self.rng.choice(self.train_ids, keep, replace=False))
+            self.say(f"Using {keep} of {len(self.train)} training patches (TRAIN_FRACTION {req.train_fraction:g}).")
+        self.norm = (torch.tensor(self.mean, dtype=torch.float32).view(1, -1, 1, 1),
+                     torch.tensor(self.std, dtype=torch.float32).view(1, -1, 1, 1))
+
+    def _make_loss(self) -> None:
+        """Weighted cross-entropy, the classes the Dice term covers and the classes validation F is averaged over."""
+        import torch
+        classes = self.classes
+        weights = _class_weights(self.ds.class_pixels("train"), classes, self.n_classes, self.req.class_weighting)
+        self.say("Class weights: " + ", ".join(f"{c['name']} {weights[c['id']]:.2f}" for c in classes) + ".")
+        self.ce = torch.nn.CrossEntropyLoss(weight=torch.tensor(weights, dtype=torch.float32, device=self.dev),
+                                            ignore_index=IGNORE)
+        self.dice_ids = [c["id"] for c in classes if c["name"].lower() != "background"] if self.req.dice else []
+        background = [c["id"] for c in classes if c["name"].lower() == "background"]
+        self.monitored = [c["id"] for c in classes if c["id"] not in background] or [c["id"] for c in classes]
+
+    # -- training -----------------------------------------------------------------------------------------------------
+    def fit(self, monitor: Monitor) -> None:
+        """Choose the best epoch (early stopping), then refit if asked. A cancel after the first validated epoch keeps
+        the best weights so far; before it, CancelledError goes up."""
+        fit_share = 0.6 if self.req.refit else 1.0
+        try:
+            self._select(monitor.span(0, fit_share))
+            if self.req.refit:
+                self._refit(monitor.span(fit_share, 1.0))
+        except CancelledError:
+            if self.best.state is None:
+                raise
+            self.cancelled = True
+            self.say(f"Cancelled during epoch {self.epochs_run}: keeping the best model so far "
+                     f"(epoch {self.best.epoch}).")
+
+    def _select(self, progress: Monitor) -> None:
+        """Train on the training patches, validating every epoch; keep the best epoch's weights and stop after
+        `patience` epochs without a better validation F."""
+        req = self.req
+        for epoch, loss, scores in self._epochs(self.model, self.train, self.train_ids, req.epochs, progress, True):
+            self.epochs_run = epoch
+            f = float(np.nanmean([scores.classes[i].f_beta for i, c in enumerate(scores.class_ids)
+                                  if c in self.monitored]))
+            self.history.append({"epoch": epoch, "loss": round(loss, 5), "val_f": round(f, 5),
+                                 "val_oa": round(scores.overall_accuracy, 5)})
+            self.say(f"Epoch {epoch}/{req.epochs}: loss {loss:.4f}, validation F {f:.4f}, "
+                     f"OA {scores.overall_accuracy:.4f}")
+            if f > self.best.f:
+                self.best = _Best(f, epoch, copy.deepcopy(self.model.state_dict()), scores)
+            elif epoch - self.best.epoch >= req.patience:
+                self.stopped = True
+                self.say(f"Early stop: no better validation F for {req.patience} epochs.")
+                break
+
+    def _refit(self, progress: Monitor) -> None:
+        """Model selection is done: train a fresh model on every labelled patch for the best number of epochs."""
+        import torch
+        if self.req.selection_weights:
+            torch.save(self.best.state, self.req.selection_weights)
+        self.say(f"Refit on training and validation patches for {self.best.epoch} epochs.")
+        refit, _ = self._new_model()
+        both = _Patches(self.train.parts + self.val.parts)
+        for _ in self._epochs(refit, both, np.arange(len(both)), self.best.epoch, progress, False):
+            pass
+        self.best.state = copy.deepcopy(refit.state_dict())
+
+    def _epochs(self, net, patches: "_Patches", ids: np.ndarray, epochs: int, progress: Monitor, validate: bool):
+        """Train `net` for up to `epochs` on `patches[ids]`; yield (epoch, mean loss, validation scores or None)."""
+        steps = max(1, math.ceil(len(ids) / self.req.batch_size))
+        optim, sched = one_cycle(net, self.req.learning_rate, epochs, steps)
         for epoch in range(1, epochs + 1):
             net.train()
-            if req.freeze_encoder:
+            if self.req.freeze_encoder:
                 net.encoder.eval()  # frozen BatchNorm statistics too
-            order = rng.permutation(ids)
+            order = self.rng.permutation(ids)
             losses = []
             for b in range(steps):
-                x, y = batch(patches, order[b * req.batch_size:(b + 1) * req.batch_size])
-                if req.augment:
-                    x, y = augment_batch(x, y, gen)
-                logits = net(x)
-                loss = ce(logits, y) + (_dice_loss(logits, y, dice_ids) if dice_ids else 0.0)
-                if not torch.isfinite(loss):
-                    raise DeepMapperError("Training diverged (the loss became NaN); lower LEARNING_RATE.")
-                optim.zero_grad(set_to_none=True)
-                loss.backward()
-                optim.step()
-                sched.step()
-                losses.append(float(loss.detach()))
+                losses.append(self._step(net, patches, order[b * self.req.batch_size:(b + 1) * self.req.batch_size],
+                                         optim, sched))
                 progress.report((epoch - 1 + (b + 1) / steps) / epochs)
-            scores = _validate(net, val, batch, classes, req.batch_size) if validate else None
+            scores = _validate(net, self.val, self._batch, self.classes, self.req.batch_size) if validate else None
             yield epoch, float(np.mean(losses)), scores
 
-    best = {"f": -1.0, "epoch": 0, "state": None, "scores": None}
-    history: list[dict] = []
-    started = time.time()
-    cancelled = stopped = False
-    epoch = 0
-    fit_share = 0.6 if req.refit else 1.0
-    try:
-        for epoch, loss, scores in fit_epochs(model, train, train_ids, req.epochs, monitor.span(0, fit_share), True):
-            f = float(np.nanmean([scores.classes[i].f_beta for i, c in enumerate(scores.class_ids)
-                                  if c in monitored]))
-            history.append({"epoch": epoch, "loss": round(loss, 5), "val_f": round(f, 5),
-                            "val_oa": round(scores.overall_accuracy, 5)})
-            say(f"Epoch {epoch}/{req.epochs}: loss {loss:.4f}, validation F {f:.4f}, OA {scores.overall_accuracy:.4f}")
-            if f > best["f"]:
-                best = {"f": f, "epoch": epoch, "state": copy.deepcopy(model.state_dict()), "scores": scores}
-            elif epoch - best["epoch"] >= req.patience:
-                stopped = True
-                say(f"Early stop: no better validation F for {req.patience} epochs.")
-                break
-        if req.refit:
-            if req.selection_weights:
-                torch.save(best["state"], req.selection_weights)
-            # Model selection is done: train a fresh model on every labelled patch for the best number of epochs.
-            say(f"Refit on training and validation patches for {best['epoch']} epochs.")
-            refit = build(spec, in_channels=len(bands), n_classes=n_classes)
-            if init_card is not None:
-                adapt_state(refit, init_state, init_card.bands, bands, keep_head)
-                if req.freeze_encoder:
-                    freeze_encoder(refit)
-            refit.to(dev)
-            both = _Patches(train.parts + val.parts)
-            for _ in fit_epochs(refit, both, np.arange(len(both)), best["epoch"], monitor.span(fit_share, 1.0),
-                                False):
-                pass
-            best["state"] = copy.deepcopy(refit.state_dict())
-    except CancelledError:
-        if best["state"] is None:
-            raise
-        cancelled = True
-        say(f"Cancelled during epoch {epoch}: keeping the best model so far (epoch {best['epoch']}).")
-    seconds = time.time() - started
-    validation = _summary(best["scores"], classes, best["f"])
-    postprocess = {}
-    hist = getattr(best["scores"], "positive_hist", None)
-    if hist is not None and hist[1].sum():
-        threshold, f_at = best_threshold(hist)
-        postprocess["threshold"] = round(threshold, 4)
-        validation["threshold"] = {"value": round(threshold, 4), f"{classes[-1]['name']}_f1": round(f_at, 4),
-                                   "note": "class 1 where its probability exceeds this (chosen on validation)"}
-        say(f"Decision threshold for '{classes[-1]['name']}': {threshold:.2f} (validation F1 {f_at:.4f} against "
-            f"{validation['classes'].get(classes[-1]['name'], {}).get('f1')} at argmax).")
-    card = _card(req, ds, spec, bands, mean, std, classes, validation, best["epoch"], epoch, history, device.kind,
-                 seconds, init_card, cancelled)
-    if postprocess:
-        card["postprocess"] = postprocess
-    path = write_model(card, best["state"], req.output, req.weights)
-    say(f"Best epoch {best['epoch']}: validation F {best['f']:.4f}, OA {validation['overall_accuracy']:.4f}. "
-        f"Model card: {path}")
-    return TrainResult(str(path), str(req.weights or path.with_suffix(".pt")), card["id"], best["epoch"], epoch,
-                       validation, cancelled, stopped, seconds, log)
+    def _step(self, net, patches: "_Patches", ids: np.ndarray, optim, sched) -> float:
+        """One optimiser step on the (augmented) batch `patches[ids]`; returns its loss."""
+        import torch
+        x, y = self._batch(patches, ids)
+        if self.req.augment:
+            x, y = augment_batch(x, y, self.gen)
+        logits = net(x)
+        loss = self.ce(logits, y) + (_dice_loss(logits, y, self.dice_ids) if self.dice_ids else 0.0)
+        if not torch.isfinite(loss):
+            raise DeepMapperError("Training diverged (the loss became NaN); lower LEARNING_RATE.")
+        optim.zero_grad(set_to_none=True)
+        loss.backward()
+        optim.step()
+        sched.step()
+        return float(loss.detach())
+
+    def _batch(self, patches: "_Patches", ids):
+        """(normalised images (N, C, H, W) float32, labels (N, H, W) int64) on the device; nodata -> the band mean."""
+        import torch
+        x, y = patches.take(ids, self.band_idx)
+        x = torch.nan_to_num((torch.from_numpy(x) - self.norm[0]) / self.norm[1], nan=0.0)
+        return x.to(self.dev), torch.from_numpy(y).long().to(self.dev)
+
+    # -- output -------------------------------------------------------------------------------------------------------
+    def write(self, seconds: float, log: list[str]) -> TrainResult:
+        """Write the card (with the validation scores and decision threshold) and the best weights."""
+        req, best, classes = self.req, self.best, self.classes
+        validation = _summary(best.scores, classes, best.f)
+        postprocess = _decision_threshold(best.scores, classes, validation, self.say)
+        card = _card(req, self.ds, self.spec, self.bands, self.mean, self.std, classes, validation, best.epoch,
+                     self.epochs_run, self.history, self.device.kind, seconds, self.init_card, self.cancelled)
+        if postprocess:
+            card["postprocess"] = postprocess
+        path = write_model(card, best.state, req.output, req.weights)
+        self.say(f"Best epoch {best.epoch}: validation F {best.f:.4f}, OA {validation['overall_accuracy']:.4f}. "
+                 f"Model card: {path}")
+        return TrainResult(str(path), str(req.weights or path.with_suffix(".pt")), card["id"], best.epoch,
+                           self.epochs_run, validation, self.cancelled, self.stopped, seconds, log)
+
+
+def architecture_spec(name: str, params: dict | None) -> dict:
+    """{name, params}: the architecture's ARCHITECTURE_DEFAULTS overridden by `params`."""
+    return {"name": name, "params": dict(ARCHITECTURE_DEFAULTS.get(name, {}), **(params or {}))}
+
+
+def _architecture(req: TrainRequest, init_card, say: Callable[[str], None]) -> dict:
+    """INIT_MODEL's architecture when its card names one (its weights fit only that), else ARCHITECTURE's."""
+    if init_card is not None and init_card.data.get("architecture"):
+        spec = {"name": init_card.data["architecture"]["name"],
+                "params": dict(init_card.data["architecture"].get("params", {}))}
+        say(f"Architecture from INIT_MODEL '{init_card.id}': {spec['name']} {spec['params']}.")
+        return spec
+    return architecture_spec(req.architecture, req.architecture_params)
+
+
+def _decision_threshold(scores, classes: list[dict], validation: dict, say: Callable[[str], None]) -> dict:
+    """Two-class models: the card's postprocess {threshold} chosen on validation (also added to `validation`);
+    {} otherwise."""
+    hist = getattr(scores, "positive_hist", None)
+    if hist is None or not hist[1].sum():
+        return {}
+    threshold, f_at = best_threshold(hist)
+    name = classes[-1]["name"]
+    validation["threshold"] = {"value": round(threshold, 4), f"{name}_f1": round(f_at, 4),
+                               "note": "class 1 where its probability exceeds this (chosen on validation)"}
+    say(f"Decision threshold for '{name}': {threshold:.2f} (validation F1 {f_at:.4f} against "
+        f"{validation['classes'].get(name, {}).get('f1')} at argmax).")
+    return {"threshold": round(threshold, 4)}
 
 
 class _Patches:

@@ -23,7 +23,8 @@ models: setup
 package:
 	mkdir -p dist
 	git archive --format=zip --prefix=deepmapper/ -o dist/deepmapper-$(VERSION).zip HEAD \
-	    -- metadata.txt __init__.py icon.svg LICENSE README.md plugin models ui i18n icons
+	    -- metadata.txt __init__.py icon.svg LICENSE README.md plugin models ui i18n icons \
+	    requirements/runtime.txt requirements/models.txt
 	@echo dist/deepmapper-$(VERSION).zip
 
 clean:

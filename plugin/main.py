@@ -4,12 +4,16 @@ from __future__ import annotations
 import os
 
 from qgis.core import QgsApplication, QgsSettings
-from qgis.PyQt.QtCore import QCoreApplication, QTranslator
+from qgis.PyQt.QtCore import QCoreApplication, QTimer, QTranslator
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction
 
-from .algorithms.base import ICON_PATH, PLUGIN_DIR
-from .provider import DeepMapperProvider
+from . import dependencies
+
+dependencies.activate_folder()  # the packages of Install dependencies, before any engine import below
+
+from .algorithms.base import ICON_PATH, PLUGIN_DIR  # noqa: E402
+from .provider import DeepMapperProvider  # noqa: E402
 
 
 class DeepMapperPlugin:
@@ -17,6 +21,7 @@ class DeepMapperPlugin:
         self.iface = iface
         self.provider: DeepMapperProvider | None = None
         self.actions: list[QAction] = []
+        self.dialogs: list = []  # non-modal dialogs stay alive while shown
         self.translator = self._load_translator()
 
     @staticmethod
@@ -47,12 +52,14 @@ class DeepMapperPlugin:
                    (self.tr("Train a segmentation model…"), "deepmapper:trainmodel"),
                    (self.tr("Assess accuracy…"), "deepmapper:assessaccuracy")]
         entries = [(label, lambda _checked=False, alg=alg: self._open_dialog(alg)) for label, alg in dialogs]
-        entries.append((self.tr("Check dependencies…"), self._show_dependencies))
+        entries.append((self.tr("Install dependencies…"), self._show_dependencies))
+        entries.append((self.tr("Settings…"), self._show_settings))
         for label, slot in entries:
             action = QAction(QIcon(ICON_PATH), label, self.iface.mainWindow())
             action.triggered.connect(slot)
             self.iface.addPluginToRasterMenu(self.tr("&DeepMapper"), action)
             self.actions.append(action)
+        QTimer.singleShot(0, self._offer_install)  # once the main window is up; once per QGIS session
 
     def unload(self) -> None:
         for action in self.actions:
@@ -69,6 +76,18 @@ class DeepMapperPlugin:
         import processing
         processing.execAlgorithmDialog(algorithm_id, {})
 
+    def _keep(self, dialog) -> None:
+        if dialog is not None:
+            self.dialogs = [d for d in self.dialogs if d.isVisible()] + [dialog]
+
+    def _offer_install(self) -> None:
+        from ..ui.dependency_dialog import offer_install
+        self._keep(offer_install(self.iface.mainWindow()))
+
     def _show_dependencies(self) -> None:
-        from ..ui.dependency_dialog import show_dependency_report
-        show_dependency_report(self.iface.mainWindow())
+        from ..ui.dependency_dialog import show_dependency_dialog
+        self._keep(show_dependency_dialog(self.iface.mainWindow()))
+
+    def _show_settings(self) -> None:
+        from ..ui.settings_dialog import SettingsDialog
+        SettingsDialog(self.iface.mainWindow()).exec_()

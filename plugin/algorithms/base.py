@@ -14,6 +14,8 @@ from .. import dependencies
 from ..core.engine.device import DEVICES
 from ..core.engine.errors import DeepMapperError
 from ..core.engine.progress import Monitor, stop_on_signals
+from ..settings import Settings
+from ...models.registry import Registry
 
 PLUGIN_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ICON_PATH = os.path.join(PLUGIN_DIR, "icons", "deepmapper.svg")
@@ -34,7 +36,8 @@ class DeepMapperAlgorithm(QgsProcessingAlgorithm):
     ALGORITHM_ID = ""
     DISPLAY_NAME = ""
     GROUP_ID = "analysis"
-    required_packages: tuple[str, ...] = dependencies.REQUIRED_FOR_CLOUDMASK
+    required_packages: tuple[str, ...] = ("rasterio", "scipy")  # besides the model's runtime (MODEL_TASK)
+    MODEL_TASK: str | None = None  # registry task of the MODEL parameter: canExecute checks its default's runtime
 
     def __init__(self) -> None:
         super().__init__()
@@ -61,15 +64,63 @@ class DeepMapperAlgorithm(QgsProcessingAlgorithm):
     def icon(self) -> QIcon:
         return QIcon(ICON_PATH)
 
+    @staticmethod
+    def model_registry() -> Registry:
+        """The models: bundled, DEEPMAPPER_MODEL_PATH (fallback) and the user model folders of the settings."""
+        return Registry(Settings.load().model_folders)
+
     def canExecute(self):  # noqa: N802
+        """Refuse to start, naming exactly the missing packages, when the model used by default cannot run (unless
+        another model of the task can: the user may choose it with MODEL, checked by checkParameterValues)."""
         missing = dependencies.missing(self.required_packages)
-        if missing:
-            return False, self.tr("Missing Python packages: {}. {}").format(
-                ", ".join(missing), dependencies.install_hint(missing))
-        return True, ""
+        if not missing and self.MODEL_TASK:
+            registry = self.model_registry()
+            missing = dependencies.missing(dependencies.packages_for_cards(
+                dependencies.default_cards(registry, self.MODEL_TASK)))
+            if missing and any(not dependencies.missing(dependencies.packages_for_card(registry.cards[cid]))
+                               for cid in registry.ids(self.MODEL_TASK)):
+                missing = []
+        return self.missing_message(missing)
+
+    def missing_message(self, missing: list[str], model: str = "") -> tuple[bool, str]:
+        if not missing:
+            return True, ""
+        names = ", ".join(dependencies.distribution(p) for p in missing)
+        text = (self.tr("Missing Python packages for the model '{}': {}.").format(model, names) if model else
+                self.tr("Missing Python packages: {}.").format(names))
+        return False, text + " " + dependencies.install_hint(missing)
+
+    def model_packages_check(self, parameters, context) -> tuple[bool, str]:
+        """The packages the model of this run needs (MODEL given, else the task's default), and torchvision for
+        ResNet architectures."""
+        architecture = self.parameterDefinition("ARCHITECTURE") and \
+            self.parameterAsEnumString(parameters, "ARCHITECTURE", context)
+        if architecture in dependencies.TORCHVISION_ARCHITECTURES:
+            return self.missing_message(dependencies.missing(("torch", "torchvision")))
+        if not self.MODEL_TASK or self.parameterDefinition("MODEL") is None:
+            return True, ""
+        model = (self.parameterAsString(parameters, "MODEL", context) or "").strip()
+        registry = self.model_registry()
+        if not model:
+            cards = dependencies.default_cards(registry, self.MODEL_TASK)
+            missing = dependencies.missing(dependencies.packages_for_cards(cards))
+            runnable = [cid for cid in registry.ids(self.MODEL_TASK)
+                        if not dependencies.missing(dependencies.packages_for_card(registry.cards[cid]))]
+            ok, text = self.missing_message(missing, ", ".join(c.id for c in cards))
+            return (ok, text) if ok or not runnable else (False, text + " " + self.tr(
+                "Or choose a model that can run now as MODEL: {}.").format(", ".join(runnable)))
+        try:
+            card = registry.get(model, self.MODEL_TASK)
+        except Exception:  # noqa: BLE001  an unknown model or a bad card: the engine says what is wrong
+            return True, ""
+        return self.missing_message(dependencies.missing(dependencies.packages_for_card(card)), card.id)
 
     def checkParameterValues(self, parameters, context):  # noqa: N802
-        """Say what is wrong with a raster input that QGIS cannot load, and what to give instead."""
+        """Say what is wrong with a raster input that QGIS cannot load, and what to give instead; and which packages
+        the chosen model lacks."""
+        ok, message = self.model_packages_check(parameters, context)
+        if not ok:
+            return False, message
         for param in self.parameterDefinitions():
             if param.type() != "raster" or parameters.get(param.name()) in (None, ""):
                 continue
@@ -94,13 +145,16 @@ class DeepMapperAlgorithm(QgsProcessingAlgorithm):
 
     # -- shared parameters -------------------------------------------------------------------------------------
     def add_inference_parameters(self) -> None:
-        """DEVICE, TILE_SIZE, OVERLAP, BATCH_SIZE: identical for every model-running algorithm."""
+        """DEVICE, TILE_SIZE, OVERLAP, BATCH_SIZE, THREADS: identical for every model-running algorithm; defaults
+        from the DeepMapper settings."""
+        settings = Settings.load()
         self.addParameter(QgsProcessingParameterEnum(
-            "DEVICE", self.tr("Device"), options=list(DEVICES), defaultValue="auto", usesStaticStrings=True))
+            "DEVICE", self.tr("Device"), options=list(DEVICES), defaultValue=settings.device, usesStaticStrings=True))
         for name, label, default, minimum in (
-                ("TILE_SIZE", self.tr("Tile size in pixels (0: the model's own)"), 0, 0),
+                ("TILE_SIZE", self.tr("Tile size in pixels (0: the model's own)"), settings.tile_size, 0),
                 ("OVERLAP", self.tr("Tile overlap in pixels (0: the model's margin; never less than it)"), 0, 0),
-                ("BATCH_SIZE", self.tr("Tiles per batch (0: from free memory)"), 0, 0)):
+                ("BATCH_SIZE", self.tr("Tiles per batch (0: from free memory)"), settings.batch_size, 0),
+                ("THREADS", self.tr("CPU threads (0: all cores)"), settings.threads, 0)):
             param = QgsProcessingParameterNumber(name, label, QgsProcessingParameterNumber.Integer, default,
                                                  minValue=minimum)
             param.setFlags(param.flags() | param.FlagAdvanced)
@@ -129,6 +183,7 @@ class DeepMapperAlgorithm(QgsProcessingAlgorithm):
             "output_probability": self.optional_output(parameters, "OUTPUT_PROBABILITY", context),
             "output_vector": self.optional_output(parameters, "OUTPUT_VECTOR", context),
             "min_area": self.parameterAsDouble(parameters, "MIN_AREA", context),
+            "threads": self.parameterAsInt(parameters, "THREADS", context),
             **self.inference_options(parameters, context),
         }
 

@@ -20,6 +20,7 @@ class CloudMaskAlgorithm(DeepMapperAlgorithm):
     ALGORITHM_ID = "cloudmask"
     DISPLAY_NAME = QT_TRANSLATE_NOOP("DeepMapper", "Cloud and shadow mask")
     GROUP_ID = "analysis"
+    MODEL_TASK = "cloudmask"
 
     def shortHelpString(self) -> str:  # noqa: N802
         return self.tr(
@@ -76,7 +77,7 @@ class CloudMaskAlgorithm(DeepMapperAlgorithm):
             dilate_cloud=None if dilate_cloud < 0 else dilate_cloud,
             dilate_shadow=self.parameterAsInt(parameters, self.DILATE_SHADOW, context),
             **self.classify_options(parameters, context))
-        result = self.run_engine(lambda: run_cloudmask(request, self.monitor(feedback)))
+        result = self.run_engine(lambda: run_cloudmask(request, self.monitor(feedback), self.model_registry()))
         self.style_classes(result.output, CLOUDMASK_CLASSES, context)
         return {
             self.OUTPUT: result.output,

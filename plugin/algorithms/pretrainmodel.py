@@ -11,6 +11,7 @@ from ..core.engine.bands import SENSOR_KEYS
 from ..core.engine.device import DEVICES
 from ..core.training.pretrain import PretrainRequest, pretrain
 from ..core.training.trainer import ARCHITECTURE_DEFAULTS
+from ..settings import Settings
 from .base import DeepMapperAlgorithm
 
 
@@ -60,7 +61,8 @@ class PretrainModelAlgorithm(DeepMapperAlgorithm):
             param.setFlags(param.flags() | param.FlagAdvanced)
             self.addParameter(param)
         self.addParameter(QgsProcessingParameterEnum(
-            self.DEVICE, self.tr("Device"), options=list(DEVICES), defaultValue="auto", usesStaticStrings=True))
+            self.DEVICE, self.tr("Device"), options=list(DEVICES), defaultValue=Settings.load().device,
+            usesStaticStrings=True))
         self.addParameter(QgsProcessingParameterFileDestination(
             self.OUTPUT_MODEL, self.tr("Pre-trained model card"), self.tr("Model cards (*.json)")))
         self.addOutput(QgsProcessingOutputNumber("RECONSTRUCTION_MSE",

@@ -22,8 +22,7 @@ class SegmentAlgorithm(DeepMapperAlgorithm):
     VECTOR_CLASSES, MIN_AREA = "VECTOR_CLASSES", "MIN_AREA"
     OUTPUT, OUTPUT_PROBABILITY, OUTPUT_VECTOR = "OUTPUT", "OUTPUT_PROBABILITY", "OUTPUT_VECTOR"
 
-    # The model's runtime (torch or onnxruntime) is checked when the model loads, with a message naming it.
-    required_packages = ("rasterio", "scipy")
+    MODEL_TASK = "segmentation"  # canExecute checks the default model's runtime (torch for the bundled ones)
 
     ALGORITHM_ID = "segment"
     DISPLAY_NAME = QT_TRANSLATE_NOOP("DeepMapper", "Segment image (buildings, land cover)")
@@ -86,7 +85,7 @@ class SegmentAlgorithm(DeepMapperAlgorithm):
             sensor=None if sensor == SENSOR_AUTO else sensor,
             vector_classes=(self.parameterAsString(parameters, self.VECTOR_CLASSES, context) or "").strip() or None,
             **self.classify_options(parameters, context))
-        result = self.run_engine(lambda: run_segment(request, self.monitor(feedback)))
+        result = self.run_engine(lambda: run_segment(request, self.monitor(feedback), self.model_registry()))
         self.style_classes(result.output, result.classes, context)
         return {
             self.OUTPUT: result.output,

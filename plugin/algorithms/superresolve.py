@@ -16,7 +16,7 @@ class SuperResolutionParameters:
 
     INPUT, INPUT_LOWRES, SCALE, MODEL = "INPUT", "INPUT_LOWRES", "SCALE", "MODEL"
     BANDS, BANDS_LOWRES = "BANDS", "BANDS_LOWRES"
-    required_packages = ("rasterio", "scipy", "torch")
+    MODEL_TASK = "superresolution"
 
     def add_superres_inputs(self) -> None:
         self.addParameter(QgsProcessingParameterRasterLayer(
@@ -99,8 +99,9 @@ class SuperResolveAlgorithm(SuperResolutionParameters, DeepMapperAlgorithm):
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         request = SuperResRequest(output=self.parameterAsOutputLayer(parameters, self.OUTPUT, context),
+                                  threads=self.parameterAsInt(parameters, "THREADS", context),
                                   **self.superres_inputs(parameters, context))
-        result = self.run_engine(lambda: run_superres(request, self.monitor(feedback)))
+        result = self.run_engine(lambda: run_superres(request, self.monitor(feedback), self.model_registry()))
         return {
             self.OUTPUT: result.output,
             "CONSISTENCY_ERROR_PERCENT": result.consistency_error_percent,

@@ -10,6 +10,7 @@ from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from ..core.engine.device import DEVICES
 from ..core.training.trainer import ARCHITECTURE_DEFAULTS, CLASS_WEIGHTING, TrainRequest, train_model
+from ..settings import Settings
 from .base import DeepMapperAlgorithm
 
 
@@ -58,7 +59,8 @@ class TrainModelAlgorithm(DeepMapperAlgorithm):
         self.addParameter(QgsProcessingParameterNumber(
             self.EPOCHS, self.tr("Epochs (at most)"), QgsProcessingParameterNumber.Integer, 40, minValue=1))
         self.addParameter(QgsProcessingParameterEnum(
-            self.DEVICE, self.tr("Device"), options=list(DEVICES), defaultValue="auto", usesStaticStrings=True))
+            self.DEVICE, self.tr("Device"), options=list(DEVICES), defaultValue=Settings.load().device,
+            usesStaticStrings=True))
         self.addParameter(QgsProcessingParameterString(
             self.MODEL_ID, self.tr("Model id (optional; default: the card's file name)"), optional=True))
         advanced = [

@@ -25,7 +25,7 @@ import rasterio
 from rasterio.windows import Window
 
 from ..engine.bands import COMMON_NAMES, SensorPreset, preset, raster_band_names, select_bands
-from ..engine.device import auto_batch_size, choose_device
+from ..engine.device import auto_batch_size, choose_device, describe
 from ..engine.errors import DeepMapperError
 from ..engine.inference import dataset_sink, predict_tiled
 from .postprocess import NODATA_CLASS, ClassRules, classify_strips
@@ -208,7 +208,8 @@ def _best_model(src: rasterio.DatasetReader, req: ClassifyRequest, registry: Reg
     installed = [registry.cards[cid] for cid in registry.ids(task) if registry.available(registry.cards[cid])[0]]
     if not installed:
         raise DeepMapperError(f"No {noun} model is installed. Give the path of a model card (.json) as MODEL, or add "
-                              f"a folder of cards to DEEPMAPPER_MODEL_PATH. {hint}".strip())
+                              f"a folder of cards in Raster > DeepMapper > Settings (or to DEEPMAPPER_MODEL_PATH). "
+                              f"{hint}".strip())
     have = set().union(*(m[1] for m in matched.values())) if matched else set()
     have_text = ", ".join(sorted(have, key=COMMON_NAMES.index)) or "none that could be named"
     needs = "; ".join(f"'{c.id}' needs {', '.join(b for b in c.bands if b not in matched.get(c.id, (0, {}))[1])}"
@@ -229,7 +230,8 @@ def classify_raster(src: rasterio.DatasetReader, req: ClassifyRequest, job: Clas
     tile = tile_spec(card, req.tile_size, req.overlap)
     device = choose_device(req.device, card.format)
     batch = req.batch_size or auto_batch_size(device, tile.size, len(card.bands))
-    say(f"Device {device.kind}, tiles {tile.size} px, overlap {tile.margin} px ({tile.mode}), batch {batch}.")
+    say(f"Device {describe(device, card.format, card.half_precision)}; tiles {tile.size} px, overlap {tile.margin} px "
+        f"({tile.mode}), batch {batch}.")
     from ....models.backends import load_model  # heavy runtimes load only now
     model = load_model(card, device, req.threads)
 

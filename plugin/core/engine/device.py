@@ -1,7 +1,7 @@
 """Device choice (auto / cpu / cuda) and batch sizes that fit the memory there is."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .errors import DeepMapperError
 
@@ -12,6 +12,7 @@ DEVICES = ("auto", "cpu", "cuda")
 class Device:
     kind: str  # "cpu" or "cuda"
     index: int = 0
+    reason: str = field(default="", compare=False)  # why this device, for the run's log
 
     @property
     def torch_name(self) -> str:
@@ -42,14 +43,29 @@ def choose_device(requested: str = "auto", model_format: str = "onnx") -> Device
     if requested not in DEVICES:
         raise DeepMapperError(f"Unknown DEVICE '{requested}'; use one of {', '.join(DEVICES)}.")
     if requested == "cpu":
-        return Device("cpu")
+        return Device("cpu", reason="DEVICE=cpu asked for")
     runtime = RUNTIMES.get(model_format)
     if cuda_available(runtime):
-        return Device("cuda")
+        return Device("cuda", reason=f"DEVICE={requested} and {runtime} sees a CUDA GPU")
     if requested == "cuda":
         raise DeepMapperError(f"DEVICE=cuda was asked for, but {runtime or 'this model'}'s runtime cannot use a CUDA "
                               f"GPU here (no GPU, or a build without CUDA). Use DEVICE=auto or cpu.")
-    return Device("cpu")
+    why = f"{runtime} sees no CUDA GPU" if runtime else f"{model_format} models run on the CPU only"
+    return Device("cpu", reason=f"DEVICE=auto and {why}")
+
+
+def describe(device: Device, model_format: str, half_allowed: bool) -> str:
+    """The device and numeric precision of a run, with the reasons, for its log: e.g. 'cpu (DEVICE=auto and
+    onnxruntime sees no CUDA GPU), float32 (half precision is for CUDA only)'."""
+    if device.kind != "cuda":
+        precision = "float32 (half precision is for CUDA only)"
+    elif RUNTIMES.get(model_format) != "torch":
+        precision = f"float32 (half precision is used for PyTorch models only, this is {model_format})"
+    elif half_allowed:
+        precision = "float16 half precision (CUDA, and the model card allows it)"
+    else:
+        precision = "float32 (the model card does not allow half precision)"
+    return f"{device.torch_name} ({device.reason or 'as asked'}), {precision}"
 
 
 def auto_batch_size(device: Device, tile_size: int, channels: int, bytes_per_pixel_per_channel: int = 4 * 64) -> int:

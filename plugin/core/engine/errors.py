@@ -22,8 +22,8 @@ class MissingDependencyError(DeepMapperError):
     def __init__(self, package: str, purpose: str) -> None:
         super().__init__(
             f"The Python package '{package}' is needed for {purpose} but is not installed. "
-            f"Install it into the Python that QGIS uses, e.g. `python3 -m pip install {package}` "
-            f"(or run `make setup` in the plugin folder)."
+            f"In QGIS: Raster > DeepMapper > Install dependencies; elsewhere: `pip install {package}` into the "
+            f"Python that runs DeepMapper."
         )
         self.package = package
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -166,14 +167,27 @@ def bounded_gdal_cache(megabytes: int = 64) -> Iterator[None]:
 
     GDAL keeps written blocks in its cache until it is full (by default 5 % of RAM: 6 GB on a 128 GB desktop), so
     without a cap the memory of a run would grow with the raster, which strip-wise processing exists to avoid.
+    The cache is process-wide: runs in several threads share one cap, and the last one to end restores the setting.
     """
+    global _cache_users, _cache_before
     from osgeo import gdal
-    previous = gdal.GetCacheMax()
-    gdal.SetCacheMax(min(previous, megabytes * 1024 * 1024))
+    with _cache_lock:
+        if not _cache_users:
+            _cache_before = gdal.GetCacheMax()
+            gdal.SetCacheMax(min(_cache_before, megabytes * 1024 * 1024))
+        _cache_users += 1
     try:
         yield
     finally:
-        gdal.SetCacheMax(previous)
+        with _cache_lock:
+            _cache_users -= 1
+            if not _cache_users:
+                gdal.SetCacheMax(_cache_before)
+
+
+_cache_lock = threading.Lock()
+_cache_users = 0
+_cache_before = 0
 
 
 def scratch_profile(template: rasterio.DatasetReader, count: int, dtype: str) -> dict:

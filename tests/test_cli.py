@@ -15,8 +15,8 @@ from osgeo import gdal
 
 from conftest import PLUGINS, ROOT, data_file
 
-from deepmapper.plugin.core.cli.batch import expand_scenes, scene_name, scene_outputs
-from deepmapper.plugin.core.cli.params import build_request, parse_assignments
+from deepmapper.plugin.core.batch.scenes import expand_scenes, scene_name, scene_outputs
+from deepmapper.plugin.core.batch.params import build_request, parse_assignments
 from deepmapper.plugin.core.classify.cloudmask import CloudMaskRequest, run_cloudmask
 from deepmapper.plugin.core.engine.errors import DeepMapperError
 from deepmapper.plugin.core.superres.pipeline import SuperResRequest

@@ -1,4 +1,4 @@
-"""The tasks the command line runs: which engine function, which request, which outputs, which headline numbers.
+"""The tasks a run (command line or Dask) runs: which engine function, request, outputs and headline numbers.
 
 Each task names its Processing algorithm's parameters through the request dataclass (see params.py) and returns the
 same headline numbers as the algorithm's Processing outputs (CLOUD_PERCENT, MEAN_F, ...), so a script can read the
@@ -49,7 +49,8 @@ class Task:
 
     `module` and `names` locate the engine (imported only when the task runs); `scene` is the parameter that batch
     runs iterate over; `outputs` maps each output parameter to the suffix of the file named after a scene in batch
-    runs; `aliases` maps parameter names that differ from the request's field names.
+    runs; `aliases` maps parameter names that differ from the request's field names; `strips` says whether one
+    scene can be split into strips of rows computed apart (classify.strips: the class-raster tasks).
     """
 
     name: str
@@ -61,6 +62,7 @@ class Task:
     headline: Callable[[Any], dict[str, Any]]
     aliases: dict[str, str] = field(default_factory=dict)
     summary: str = ""
+    strips: bool = False
 
     def engine(self) -> tuple[type, Callable]:
         """(request dataclass, run function) of the engine."""
@@ -71,10 +73,10 @@ class Task:
 TASKS: dict[str, Task] = {t.name: t for t in (
     Task("cloudmask", "..classify.cloudmask", "CloudMaskRequest", "run_cloudmask", "INPUT",
          {"OUTPUT": "_cloudmask.tif", "OUTPUT_PROBABILITY": "_cloudprob.tif", "OUTPUT_VECTOR": "_clouds.gpkg"},
-         _cloudmask, summary="cloud and cloud-shadow mask (0 clear, 1 cloud, 2 shadow, 255 nodata)"),
+         _cloudmask, summary="cloud and cloud-shadow mask (0 clear, 1 cloud, 2 shadow, 255 nodata)", strips=True),
     Task("segment", "..classify.segment", "SegmentRequest", "run_segment", "INPUT",
          {"OUTPUT": "_classes.tif", "OUTPUT_PROBABILITY": "_probabilities.tif", "OUTPUT_VECTOR": "_classes.gpkg"},
-         _segment, summary="semantic segmentation with a model card (buildings, land cover, your own)"),
+         _segment, summary="semantic segmentation with a model card (buildings, land cover, your own)", strips=True),
     Task("superresolve", "..superres.pipeline", "SuperResRequest", "run_superres", "INPUT",
          {"OUTPUT": "_10m.tif"}, _superresolve, aliases={"SCALE": "scale_mode"},
          summary="Sentinel-2 20 m bands to 10 m (INPUT_LOWRES), or SCALE=true to double one raster"),

@@ -28,7 +28,8 @@ from ..engine.bands import COMMON_NAMES, SensorPreset, preset, raster_band_names
 from ..engine.device import auto_batch_size, choose_device, describe
 from ..engine.errors import DeepMapperError
 from ..engine.inference import dataset_sink, predict_tiled
-from .postprocess import NODATA_CLASS, ClassRules, classify_strips
+from .postprocess import NODATA_CLASS, ClassRules, StripWriter, classify_strips
+from .strips import StripJob, current_strip_runner
 from ..engine.progress import Monitor
 from ..engine.raster_io import (BandReader, atomic_path, geotiff_profile, pixel_size_m, remove_quietly, scratch_path,
                                 scratch_profile, write_class_metadata)
@@ -225,13 +226,29 @@ def classify_raster(src: rasterio.DatasetReader, req: ClassifyRequest, job: Clas
                     say: Say) -> ClassifyResult:
     """Tiled inference to a scratch probability raster, then the class raster, the probability raster and the
     polygons, which appear together only when all succeeded. Progress: inference 0-85 %, classes 85-95 %, polygons
-    95-100 %."""
+    95-100 %. While a strip runner is set (strips.strips_run_by), the strips are computed there instead and only
+    written here, in row order."""
     card = job.card
     tile = tile_spec(card, req.tile_size, req.overlap)
     device = choose_device(req.device, card.format)
     batch = req.batch_size or auto_batch_size(device, tile.size, len(card.bands))
     say(f"Device {describe(device, card.format, card.half_precision)}; tiles {tile.size} px, overlap {tile.margin} px "
         f"({tile.mode}), batch {batch}.")
+    runner = current_strip_runner()
+    if runner is not None:
+        stats = {"tiles": 0, "skipped": 0}
+
+        def fill(write: StripWriter) -> None:
+            for strip in runner(StripJob(req, job, tile, batch, src.height), monitor.span(0.0, 0.95)):
+                write(strip.row0, strip.probabilities, strip.classes)
+                stats["tiles"] += strip.tiles
+                stats["skipped"] += strip.skipped
+
+        counts, polygons = _write_outputs(src, fill, req, job, monitor)
+        say(f"Inference in strips: {stats['tiles']} tiles run, {stats['skipped']} all-nodata tiles skipped.")
+        if req.output_vector:
+            say(f"Polygons: {polygons} written.")
+        return ClassifyResult(counts, polygons, tiles=stats["tiles"], skipped_tiles=stats["skipped"])
     from ....models.backends import load_model  # heavy runtimes load only now
     model = load_model(card, device, req.threads)
 
@@ -241,7 +258,7 @@ def classify_raster(src: rasterio.DatasetReader, req: ClassifyRequest, job: Clas
         with rasterio.open(probs_path, "w", **scratch_profile(src, model.n_outputs, "float32")) as dst:
             stats = predict_tiled(reader, model, tile, batch, dataset_sink(dst), monitor.span(0.0, 0.85))
         say(f"Inference: {stats['tiles']} tiles run, {stats['skipped']} all-nodata tiles skipped.")
-        counts, polygons = _write_outputs(src, probs_path, req, job, monitor)
+        counts, polygons = _write_outputs(src, _classified(probs_path, job.rules, monitor), req, job, monitor)
     finally:
         remove_quietly(probs_path)
     if req.output_vector:
@@ -262,15 +279,27 @@ def class_lookup(classes: Sequence[dict]) -> np.ndarray | None:
     return lut
 
 
-def _write_outputs(src: rasterio.DatasetReader, probs_path: str, req: ClassifyRequest, job: ClassifyJob,
-                   monitor: Monitor) -> tuple[np.ndarray, int]:
-    """Class raster, probability raster and polygons from the scratch probabilities, each written to a temporary
-    file and moved into place only when all of them succeeded (polygons are made from the temporary class raster).
-    Returns the pixel count per class id and the number of polygons."""
+def _classified(probs_path: str, rules: ClassRules, monitor: Monitor) -> Callable[[StripWriter], None]:
+    """What fills the outputs in one process: the rules over the scratch probabilities, strip by strip."""
+    def fill(write: StripWriter) -> None:
+        with rasterio.open(probs_path) as probs:
+            def read(r0: int, r1: int) -> np.ndarray:
+                return probs.read(window=Window(0, r0, probs.width, r1 - r0))
+
+            classify_strips(read, probs.height, rules, write, monitor=monitor.span(0.85, 0.95))
+    return fill
+
+
+def _write_outputs(src: rasterio.DatasetReader, fill: Callable[[StripWriter], None], req: ClassifyRequest,
+                   job: ClassifyJob, monitor: Monitor) -> tuple[np.ndarray, int]:
+    """Class raster, probability raster and polygons from the strips `fill` writes (in any order; probabilities
+    may be None when no OUTPUT_PROBABILITY is asked), each written to a temporary file and moved into place only
+    when all of them succeeded (polygons are made from the temporary class raster). Returns the pixel count per
+    class id and the number of polygons."""
     lut = class_lookup(job.classes)
     prob_bands = list(range(len(job.classes))) if job.probability_bands is None else list(job.probability_bands)
     counts = np.zeros(256, dtype=np.int64)
-    with rasterio.open(probs_path) as probs, atomic_path(req.output) as class_tmp:
+    with atomic_path(req.output) as class_tmp:
         prob_ctx = atomic_path(req.output_probability) if req.output_probability else nullcontext()
         with prob_ctx as prob_tmp:
             with rasterio.open(class_tmp, "w", **geotiff_profile(src, 1, "uint8", NODATA_CLASS)) as cls_ds:
@@ -284,10 +313,7 @@ def _write_outputs(src: rasterio.DatasetReader, probs_path: str, req: ClassifyRe
                     for i, b in enumerate(prob_bands, start=1):
                         prob_ds.set_band_description(i, f"{job.classes[b]['name']} probability")
 
-                def read(r0: int, r1: int) -> np.ndarray:
-                    return probs.read(window=Window(0, r0, probs.width, r1 - r0))
-
-                def write(r0: int, p: np.ndarray, c: np.ndarray) -> None:
+                def write(r0: int, p: np.ndarray | None, c: np.ndarray) -> None:
                     window = Window(0, r0, c.shape[1], c.shape[0])
                     if lut is not None:
                         c = lut[c]
@@ -297,7 +323,7 @@ def _write_outputs(src: rasterio.DatasetReader, probs_path: str, req: ClassifyRe
                         prob_ds.write(p[prob_bands], window=window)
 
                 try:
-                    classify_strips(read, probs.height, job.rules, write, monitor=monitor.span(0.85, 0.95))
+                    fill(write)
                 finally:
                     if prob_ds is not None:
                         prob_ds.close()

@@ -11,17 +11,17 @@ import json
 import os
 import signal
 import sys
-import time
-import traceback
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
-from ..engine.errors import CancelledError, DeepMapperError
+from ..engine.errors import DeepMapperError
 from ..engine.progress import Monitor
-from .batch import expand_scenes, scene_outputs
-from .params import build_request, describe, parse_assignments
-from .tasks import TASKS, Task
+from ..batch.params import describe, parse_assignments
+from ..batch.runner import run_scene
+from ..batch.scenes import expand_scenes, scene_outputs
+from ..batch.tasks import TASKS, Task
+from .dask_run import add_dask_options, run_on_dask
 
 EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
 
@@ -55,6 +55,7 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--summary", metavar="FILE.json",
                        help="where the JSON summary goes (default: <OUTPUT folder>/<task>_summary.json)")
         p.add_argument("--quiet", action="store_true", help="no progress bar and no log on the terminal")
+        add_dask_options(p)
         p.add_argument("params", nargs="*", metavar="NAME=value")
     return parser
 
@@ -66,7 +67,9 @@ def _task_help(task: Task) -> str:
              f"output ({', '.join(task.outputs)}) is a folder or a pattern with {{name}}.", "",
              f"{'parameter':<26}{'type':<8}default"]
     lines += [f"{p:<26}{t:<8}{d}" for p, t, d in describe(request_type, task.aliases)]
-    lines += ["", "--summary FILE.json   where the JSON summary goes", "--quiet               no progress bar"]
+    lines += ["", "--summary FILE.json   where the JSON summary goes", "--quiet               no progress bar",
+              "--scheduler ADDRESS   run on a Dask cluster (tcp://host:8786, or 'local'); --workers N: a local one",
+              "                      (see docs/distributed.md; --split, --strip-rows, --worker-threads)"]
     return "\n".join(lines)
 
 
@@ -76,30 +79,6 @@ def _summary_path(args: argparse.Namespace, task: Task, first_outputs: dict[str,
     anchor = next((v for v in first_outputs.values() if v), None)
     folder = Path(anchor).parent if anchor else Path.cwd()
     return folder / f"{task.name}_summary.json"
-
-
-def run_scene(task: Task, values: dict[str, str], scene: str, batch: bool, monitor: Monitor) -> dict[str, Any]:
-    """Run one scene; returns its summary record (never raises for a scene's own failure)."""
-    request_type, run = task.engine()
-    record: dict[str, Any] = {"scene": scene, "status": "failed", "outputs": {}, "results": {}, "error": None}
-    start = time.perf_counter()
-    try:
-        outputs = scene_outputs(values, task.outputs, scene, batch)
-        record["outputs"] = outputs
-        request = build_request(request_type, {**values, task.scene: scene, **outputs}, task.aliases)
-        result = run(request, monitor)
-        record["results"] = task.headline(result)
-        record["status"] = "done"
-    except CancelledError:
-        record["status"] = "cancelled"
-        record["error"] = "interrupted; no output was written"
-    except DeepMapperError as exc:
-        record["error"] = str(exc)
-    except Exception as exc:  # noqa: BLE001 - one scene's fault must not stop the batch; its trace goes to the summary
-        record["error"] = f"{type(exc).__name__}: {exc}"
-        record["traceback"] = traceback.format_exc()
-    record["seconds"] = round(time.perf_counter() - start, 3)
-    return record
 
 
 def _progress_monitor(interrupt: Interrupt, quiet: bool, label: str):
@@ -141,18 +120,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     interrupt = Interrupt()
     interrupt.install()
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    records = []
-    for i, scene in enumerate(scenes, 1):
-        label = f"[{i}/{len(scenes)}] {os.path.basename(scene.rstrip('/'))}"
-        monitor, bar = _progress_monitor(interrupt, args.quiet, label)
-        record = run_scene(task, values, scene, batch, monitor)
-        if bar is not None:
-            bar.close()
-        records.append(record)
-        if record["status"] != "done" and not args.quiet:
-            print(f"{label}: {record['status']}: {record['error']}", file=sys.stderr)
-        if interrupt.requested:
-            break
+    try:
+        if args.scheduler or args.workers:
+            records = run_on_dask(args, task, values, scenes, batch, interrupt, _run_here)
+        else:
+            records = _run_here(args, task, values, scenes, batch, interrupt, run_scene)
+    except DeepMapperError as exc:  # no cluster to run on
+        print(f"deepmapper {task.name}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
 
     summary = {"task": task.name, "started": started, "parameters": values, "scenes": len(scenes),
                "done": sum(r["status"] == "done" for r in records),
@@ -168,3 +143,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     if interrupt.requested:
         return EXIT_INTERRUPTED
     return 0 if summary["done"] == len(scenes) else EXIT_FAILED
+
+
+def _run_here(args: argparse.Namespace, task: Task, values: dict[str, str], scenes: list[str], batch: bool,
+              interrupt: Interrupt, run: Callable[..., dict[str, Any]]) -> list[dict[str, Any]]:
+    """The scenes one after the other with a progress bar each: `run(task, values, scene, batch, monitor)` is
+    run_scene (or a scene split into strips on a cluster); stops after the scene running when interrupted."""
+    records = []
+    for i, scene in enumerate(scenes, 1):
+        label = f"[{i}/{len(scenes)}] {os.path.basename(scene.rstrip('/'))}"
+        monitor, bar = _progress_monitor(interrupt, args.quiet, label)
+        record = run(task, values, scene, batch, monitor)
+        if bar is not None:
+            bar.close()
+        records.append(record)
+        if record["status"] != "done" and not args.quiet:
+            print(f"{label}: {record['status']}: {record['error']}", file=sys.stderr)
+        if interrupt.requested:
+            break
+    return records

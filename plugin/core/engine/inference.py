@@ -34,10 +34,12 @@ RowSink = Callable[[int, np.ndarray], None]  # (row0, rows (K, h, W)) -> None
 
 
 def predict_tiled(reader: BandReader, model: Predictor, tile: TileSpec, batch_size: int, sink: RowSink,
-                  monitor: Monitor | None = None) -> dict:
+                  monitor: Monitor | None = None, rows: tuple[int, int] | None = None) -> dict:
     """Run `model` over the reader's raster; hand finished rows of probabilities (NaN = nodata) to `sink`.
 
-    Returns counters (tiles run, tiles skipped) for the log and tests.
+    `rows` = (row0, row1) limits the work to the tile rows that touch image rows [row0, row1) and hands only those
+    rows to `sink`: the tile grid stays the whole image's, so they are bit for bit what a whole run gives them (a
+    strip of a huge scene run on its own, e.g. on a Dask worker). Returns counters (tiles run, tiles skipped).
     """
     monitor = monitor or Monitor()
     height, width = reader.height, reader.width
@@ -52,12 +54,15 @@ def predict_tiled(reader: BandReader, model: Predictor, tile: TileSpec, batch_si
     acc = np.zeros((k, size, span_w), dtype=np.float32)
     wsum = np.zeros((size, span_w), dtype=np.float32)
     stats = {"tiles": 0, "skipped": 0}
-    flushed = 0  # image rows already handed to the sink
+    want0, want1 = rows if rows is not None else (0, height)
+    todo = [i for i, r0 in enumerate(row_origins) if r0 + size > want0 and r0 < want1]  # tile rows touching them
+    flushed = max(row_origins[todo[0]], 0) if todo else height  # image rows already final (handed to the sink)
     left = -col_origins[0]  # image column 0 inside the strip
     strip = np.empty((len(fill), size, span_w), dtype=np.float32)  # reused: no per-strip copies of the image
     valid = np.zeros((size, span_w), dtype=bool)
 
-    for i, r0 in enumerate(row_origins):
+    for n, i in enumerate(todo):
+        r0 = row_origins[i]
         r1 = r0 + size
         a0, a1 = max(r0, 0), min(r1, height)
         # A last strip that holds fewer image rows than it overhangs the bottom mirrors rows above it: read them too,
@@ -96,14 +101,14 @@ def predict_tiled(reader: BandReader, model: Predictor, tile: TileSpec, batch_si
         # Rows before the next strip's first row are final.
         next_r0 = row_origins[i + 1] if i + 1 < len(row_origins) else height
         done = min(next_r0, height)
-        if done > flushed:
-            lo, hi = flushed - r0, done - r0
+        if min(done, want1) > max(flushed, want0):
+            lo, hi = max(flushed, want0) - r0, min(done, want1) - r0
             cols = slice(left, left + width)
             w = wsum[lo:hi, cols]
             out = acc[:, lo:hi, cols] / np.where(w > 0, w, 1.0)
             out[:, ~(valid[lo:hi, cols] & (w > 0))] = np.nan
-            sink(flushed, out)
-            flushed = done
+            sink(lo + r0, out)
+        flushed = max(flushed, done)
         # Shift the accumulators up by one stride for the next strip.
         shift = (row_origins[i + 1] - r0) if i + 1 < len(row_origins) else 0
         if shift:
@@ -111,7 +116,7 @@ def predict_tiled(reader: BandReader, model: Predictor, tile: TileSpec, batch_si
             acc[:, -shift:] = 0
             wsum[:-shift] = wsum[shift:]
             wsum[-shift:] = 0
-        monitor.report((i + 1) / len(row_origins))
+        monitor.report((n + 1) / len(todo))
     return stats
 
 

@@ -1,0 +1,38 @@
+"""One scene of a run -> one summary record, the same whether the scene runs in this process or on a Dask worker."""
+from __future__ import annotations
+
+import time
+import traceback
+from typing import Any
+
+from ..engine.errors import CancelledError, DeepMapperError
+from ..engine.progress import Monitor
+from .params import build_request
+from .scenes import scene_outputs
+from .tasks import Task
+
+
+def run_scene(task: Task, values: dict[str, str], scene: str, batch: bool, monitor: Monitor | None = None
+              ) -> dict[str, Any]:
+    """Run one scene; returns its summary record: scene, status (done, failed, cancelled), outputs, results (the
+    headline numbers), error, seconds. Never raises for a scene's own failure."""
+    request_type, run = task.engine()
+    record: dict[str, Any] = {"scene": scene, "status": "failed", "outputs": {}, "results": {}, "error": None}
+    start = time.perf_counter()
+    try:
+        outputs = scene_outputs(values, task.outputs, scene, batch)
+        record["outputs"] = outputs
+        request = build_request(request_type, {**values, task.scene: scene, **outputs}, task.aliases)
+        result = run(request, monitor or Monitor())
+        record["results"] = task.headline(result)
+        record["status"] = "done"
+    except CancelledError:
+        record["status"] = "cancelled"
+        record["error"] = "interrupted; no output was written"
+    except DeepMapperError as exc:
+        record["error"] = str(exc)
+    except Exception as exc:  # noqa: BLE001 - one scene's fault must not stop the batch; its trace goes to the summary
+        record["error"] = f"{type(exc).__name__}: {exc}"
+        record["traceback"] = traceback.format_exc()
+    record["seconds"] = round(time.perf_counter() - start, 3)
+    return record

@@ -112,7 +112,11 @@ class ModelCard:
         where = f"Model card {path}" if path else "Model card"
         if not isinstance(data, dict):
             raise CardError(f"{where}: must be a JSON object.")
-        _check(data, SCHEMA, where)
+        try:
+            _check(data, SCHEMA, where)
+        except CardError as exc:  # the schema names the field; say what to do about it
+            raise CardError(f"{exc} Fix the card against the model card schema (docs/model_card.md), or choose "
+                            f"another model.") from None
         card = cls(data, path)
         card._check_consistency(where)
         return card

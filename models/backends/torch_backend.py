@@ -21,11 +21,24 @@ def torch_runner(card: ModelCard, weights: Path, device: Device):
         from ..architectures import build
         module = build(card.data["architecture"], in_channels=len(card.bands), n_classes=len(card.classes))
         try:
-            module.load_state_dict(torch.load(str(weights), map_location="cpu", weights_only=True))
+            module.load_state_dict(load_state_dict(weights, card.id))
         except RuntimeError as exc:
             raise DeepMapperError(f"The weights '{weights}' do not fit the architecture in the card of "
                                   f"'{card.id}' ({str(exc).splitlines()[0]}).") from exc
     return module_runner(module, device, half=card.half_precision)
+
+
+def load_state_dict(weights: Path, model_id: str) -> dict:
+    """The tensors of a torch state dict file; a file torch cannot read (truncated, corrupt, not torch) is refused
+    with what to do, not a pickle or zip traceback."""
+    torch = require("torch", "PyTorch models")
+    try:
+        return torch.load(str(weights), map_location="cpu", weights_only=True)
+    except Exception as exc:  # noqa: BLE001 (torch raises RuntimeError, EOFError, UnpicklingError, zip errors...)
+        reason = (str(exc).splitlines() or [type(exc).__name__])[0]
+        raise DeepMapperError(f"The weights '{weights}' of model '{model_id}' cannot be read as PyTorch weights "
+                              f"({reason}): the file is truncated or corrupt. Reinstall or re-export the model, "
+                              f"and update the SHA-256 in its card.") from exc
 
 
 def module_runner(module, device: Device, half: bool = False):

@@ -11,6 +11,7 @@ from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from qgis.PyQt.QtGui import QColor, QIcon
 
 from .. import dependencies
+from . import checks
 from ..core.engine.device import DEVICES
 from ..core.engine.errors import DeepMapperError
 from ..core.engine.progress import Monitor, stop_on_signals
@@ -116,18 +117,16 @@ class DeepMapperAlgorithm(QgsProcessingAlgorithm):
         return self.missing_message(dependencies.missing(dependencies.packages_for_card(card)), card.id)
 
     def checkParameterValues(self, parameters, context):  # noqa: N802
-        """Say what is wrong with a raster input that QGIS cannot load, and what to give instead; and which packages
-        the chosen model lacks."""
+        """Say which packages the chosen model lacks, what is wrong with an input QGIS cannot load or an output that
+        cannot be written, and what to do instead (checks.py)."""
         ok, message = self.model_packages_check(parameters, context)
         if not ok:
             return False, message
-        for param in self.parameterDefinitions():
-            if param.type() != "raster" or parameters.get(param.name()) in (None, ""):
-                continue
-            if self.parameterAsRasterLayer(parameters, param.name(), context) is None:
-                return False, self.tr("{}: '{}' is not a raster layer or a raster file GDAL can read; give a "
-                                      "GeoTIFF or another GDAL-readable image.").format(
-                    param.description(), parameters[param.name()])
+        with checks.no_sidecars():
+            problem = checks.input_problem(self, parameters, context, self.tr) or \
+                checks.output_problem(self, parameters, context, self.tr)
+        if problem:
+            return False, problem
         return super().checkParameterValues(parameters, context)
 
     def addParameter(self, parameter, createOutput=True):  # noqa: N802

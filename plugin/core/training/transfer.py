@@ -22,14 +22,13 @@ class InitReport:
 
 def load_init(model: str):
     """(card, state dict) of the model to start from: a registry id or a card path; weights checked by SHA-256."""
-    import torch
-
     from ....models.registry import Registry, verified_weights
     card = Registry().get(model)
     if card.format != "torch_state_dict":
         raise DeepMapperError(f"INIT_MODEL '{card.id}' is a {card.format} model; only DeepMapper torch models "
                               f"(format torch_state_dict) can be fine-tuned.")
-    state = torch.load(str(verified_weights(card)), map_location="cpu", weights_only=True)
+    from ....models.backends.torch_backend import load_state_dict
+    state = load_state_dict(verified_weights(card), card.id)
     return card, state
 
 

@@ -53,6 +53,11 @@ GROUPS = (
 )
 
 
+def distribution_module(requirement_text: str) -> str:
+    """'ukis-csmask==1.0.0' -> 'ukis_csmask': the module a requirement of DeepMapper's installs."""
+    return re.split(r"[=<>!~\[; ]", requirement_text, maxsplit=1)[0].replace("-", "_")
+
+
 def requirement(module: str, pinned: dict[str, str] | None = None) -> str:
     """The pinned requirement for a module ('onnxruntime==1.31.1'), or its bare name when it has no pin."""
     name = distribution(module)
@@ -143,14 +148,26 @@ def explain_failure(output: str, returncode: int, python: str, target: str | os.
     return tr("pip failed (exit status {}): {}").format(returncode, last)
 
 
-def prune_shadowed(target: Path, modules: Sequence[str] = ("numpy",)) -> list[str]:
-    """Remove copies of `modules` that dependencies pulled into the folder: QGIS's own must stay the only one."""
+SHADOWED = ("numpy", "scipy")  # QGIS's Python has them (GDAL needs its NumPy); dependencies pull in copies
+
+
+def prune_shadowed(target: Path, keep: Sequence[str] = (), modules: Sequence[str] = SHADOWED) -> list[str]:
+    """Remove copies of `modules` that dependencies pulled into the folder when QGIS's own Python already has them:
+    the folder comes last on sys.path, so they are never imported; removing them frees space and leaves QGIS's NumPy
+    the only one. Packages asked for (`keep`, module names) stay."""
+    import importlib.machinery
+    others = [p for p in sys.path if os.path.abspath(p or ".") != os.path.abspath(target)]
     removed = []
-    for module in modules:
-        for path in [target / module, target / f"{module}.libs", *target.glob(f"{module}-*.dist-info")]:
-            if path.exists():
-                shutil.rmtree(path, ignore_errors=True)
-                removed.append(path.name)
+    for entry in sorted(target.iterdir()) if target.is_dir() else []:
+        name = entry.name
+        if not entry.is_dir() or name in keep or name not in modules:
+            continue
+        infos = [p for p in target.glob("*.dist-info") if p.name.split("-")[0].lower() == name.lower()]
+        if not infos or importlib.machinery.PathFinder.find_spec(name, others) is None:
+            continue
+        for path in [entry, target / f"{name}.libs", *infos]:
+            shutil.rmtree(path, ignore_errors=True)
+        removed.append(name)
     return removed
 
 
@@ -195,7 +212,7 @@ def run_plan(plan: InstallPlan, say: Callable[[str], None], progress: Callable[[
                 return proc.returncode, "\n".join(output)
             tracker.next_run()
             progress(tracker.fraction)
-    removed = prune_shadowed(plan.target)
+    removed = prune_shadowed(plan.target, [distribution_module(r) for r in plan.with_deps + plan.no_deps])
     if removed:
         say(tr("Removed from the folder (QGIS's own copy is used): {}").format(", ".join(removed)))
     return 0, "\n".join(output)

@@ -154,10 +154,6 @@ Les ratios indéfinis (0/0, p. ex. la précision d'une classe jamais prédite) s
         <translation>Ou choisissez comme MODEL un modèle utilisable dès maintenant : {}.</translation>
     </message>
     <message>
-        <source>{}: '{}' is not a raster layer or a raster file GDAL can read; give a GeoTIFF or another GDAL-readable image.</source>
-        <translation>{} : « {} » n'est ni une couche raster ni un fichier raster lisible par GDAL ; donnez un GeoTIFF ou une autre image lisible par GDAL.</translation>
-    </message>
-    <message>
         <source>Device</source>
         <translation>Processeur</translation>
     </message>
@@ -196,6 +192,42 @@ Les ratios indéfinis (0/0, p. ex. la précision d'une classe jamais prédite) s
     <message>
         <source>{} is not a vector layer; give polygons or points with a class field.</source>
         <translation>{} n'est pas une couche vecteur ; donnez des polygones ou des points avec un champ de classe.</translation>
+    </message>
+    <message>
+        <source>{}: '{}' is not a raster layer or a raster file GDAL can read; give a GeoTIFF or another GDAL-readable image.</source>
+        <translation>{} : « {} » n'est ni une couche raster ni un fichier raster lisible par GDAL ; donnez un GeoTIFF ou une autre image lisible par GDAL.</translation>
+    </message>
+    <message>
+        <source>{}: '{}' is not a vector layer or a vector file OGR can read; give a GeoPackage, a shapefile or another OGR-readable vector file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{}: '{}' is not a raster layer or a raster file GDAL can read; give GeoTIFFs or other GDAL-readable images.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{}: '{}' holds complex pixel values (e.g. radar CInt16/CFloat32), which no model here takes; convert it to real values first (e.g. its amplitude with gdal_calc.py, or gdal_translate -ot Float32).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{}: '{}' is also an input; choose another output path (inputs are never overwritten).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{}: '{}' is a file, not a folder; choose a folder path.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{}: '{}' cannot be written: '{}' is a file, not a folder; choose a path in an existing folder.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{}: the folder '{}' does not exist; create it first or choose an existing folder.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{}: the folder '{}' is not writable; choose a folder you may write in.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Cloud and shadow mask</source>
@@ -1050,8 +1082,12 @@ Donne par bande et au global RMSE, PSNR, SSIM, SAM et ERGAS pour le modèle et p
         <translation>Paramètres de DeepMapper</translation>
     </message>
     <message>
-        <source>Defaults of the algorithm dialogs (each run can still change them)</source>
-        <translation>Valeurs par défaut des dialogues d'algorithme (chaque exécution peut encore les changer)</translation>
+        <source>Algorithm defaults</source>
+        <translation>Valeurs par défaut des algorithmes</translation>
+    </message>
+    <message>
+        <source>Every algorithm dialog starts from these values; each run can still change them.</source>
+        <translation>Chaque dialogue d'algorithme part de ces valeurs ; chaque exécution peut encore les changer.</translation>
     </message>
     <message>
         <source>All cores</source>
@@ -1090,8 +1126,8 @@ Donne par bande et au global RMSE, PSNR, SSIM, SAM et ERGAS pour le modèle et p
         <translation>Tuiles par lot :</translation>
     </message>
     <message>
-        <source>Folders with your own models (model cards, .json)</source>
-        <translation>Dossiers de vos propres modèles (fiches de modèle, .json)</translation>
+        <source>Your model folders</source>
+        <translation>Vos dossiers de modèles</translation>
     </message>
     <message>
         <source>Add…</source>
@@ -1102,8 +1138,8 @@ Donne par bande et au global RMSE, PSNR, SSIM, SAM et ERGAS pour le modèle et p
         <translation>Retirer</translation>
     </message>
     <message>
-        <source>Searched after the bundled models; a model with the same id replaces the bundled one.</source>
-        <translation>Parcourus après les modèles fournis ; un modèle de même identifiant remplace celui fourni.</translation>
+        <source>Folders of model cards (.json), searched after the bundled models; a model with the same id replaces the bundled one.</source>
+        <translation>Dossiers de fiches de modèle (.json), parcourus après les modèles fournis ; un modèle de même identifiant remplace celui fourni.</translation>
     </message>
     <message>
         <source>Also searched ({}): {}</source>
@@ -1120,6 +1156,18 @@ Donne par bande et au global RMSE, PSNR, SSIM, SAM et ERGAS pour le modèle et p
     <message>
         <source>Folder with model cards</source>
         <translation>Dossier de fiches de modèle</translation>
+    </message>
+    <message>
+        <source>Folders with your own models (model cards, .json)</source>
+        <translation type="obsolete">Dossiers de vos propres modèles (fiches de modèle, .json)</translation>
+    </message>
+    <message>
+        <source>Searched after the bundled models; a model with the same id replaces the bundled one.</source>
+        <translation type="obsolete">Parcourus après les modèles fournis ; un modèle de même identifiant remplace celui fourni.</translation>
+    </message>
+    <message>
+        <source>Defaults of the algorithm dialogs (each run can still change them)</source>
+        <translation type="obsolete">Valeurs par défaut des dialogues d'algorithme (chaque exécution peut encore les changer)</translation>
     </message>
     <message>
         <source>Missing Python packages: {}. {}</source>

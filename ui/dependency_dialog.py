@@ -84,6 +84,7 @@ class DependencyDialog(QDialog):
         layout.addWidget(self.progress)
         self.status = QLabel()
         self.status.setWordWrap(True)
+        self.status.setTextFormat(Qt.RichText)
         self.status.setTextInteractionFlags(Qt.TextSelectableByMouse)
         layout.addWidget(self.status)
         self.log = QPlainTextEdit()
@@ -157,6 +158,7 @@ class DependencyDialog(QDialog):
             item = QTreeWidgetItem([dependencies.distribution(module),
                                     tr("missing") if version is None else (version or tr("yes")),
                                     requirement(module).partition("=")[2].lstrip("=") or "-", tr(purpose)])
+            item.setToolTip(3, tr(purpose))
             item.setForeground(1, MISSING_COLOUR if version is None else OK_COLOUR)
             item.setFont(1, bold)
             self.table.addTopLevelItem(item)
@@ -186,7 +188,7 @@ class DependencyDialog(QDialog):
 
     def _say(self, text: str, ok: bool = False, error: bool = False) -> None:
         colour = OK_COLOUR.name() if ok else MISSING_COLOUR.name() if error else None
-        body = html.escape(text)
+        body = html.escape(text, quote=False)
         self.status.setText(f"<b style='color:{colour}'>{body}</b>" if colour else body)
 
     # -- installing --------------------------------------------------------------------------------------------------

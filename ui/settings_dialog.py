@@ -32,8 +32,13 @@ class SettingsDialog(QDialog):
         self.setMinimumWidth(720)
         layout = QVBoxLayout(self)
 
-        runs = QGroupBox(tr("Defaults of the algorithm dialogs (each run can still change them)"))
-        form = QFormLayout(runs)
+        runs = QGroupBox(tr("Algorithm defaults"))
+        column = QVBoxLayout(runs)
+        hint = QLabel(tr("Every algorithm dialog starts from these values; each run can still change them."))
+        hint.setWordWrap(True)
+        column.addWidget(hint)
+        form = QFormLayout()
+        column.addLayout(form)
         self.device = QComboBox()
         for key in DEVICES:
             self.device.addItem(tr(DEVICE_LABELS[key]), key)
@@ -46,7 +51,7 @@ class SettingsDialog(QDialog):
         form.addRow(tr("Tiles per batch:"), self.batch_size)
         layout.addWidget(runs)
 
-        models = QGroupBox(tr("Folders with your own models (model cards, .json)"))
+        models = QGroupBox(tr("Your model folders"))
         inner = QVBoxLayout(models)
         row = QHBoxLayout()
         self.folders = QListWidget()
@@ -64,7 +69,8 @@ class SettingsDialog(QDialog):
         row.addLayout(buttons)
         inner.addLayout(row)
         env = os.environ.get(MODEL_PATH_ENV, "")
-        note = QLabel(tr("Searched after the bundled models; a model with the same id replaces the bundled one.") +
+        note = QLabel(tr("Folders of model cards (.json), searched after the bundled models; a model with the same "
+                         "id replaces the bundled one.") +
                       (" " + tr("Also searched ({}): {}").format(MODEL_PATH_ENV, env) if env else ""))
         note.setWordWrap(True)
         inner.addWidget(note)

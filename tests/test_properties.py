@@ -26,10 +26,8 @@ from deepmapper.plugin.core.engine.inference import predict_tiled
 from deepmapper.plugin.core.engine.raster_io import BandReader
 from deepmapper.plugin.core.engine.tiling import TileSpec
 
-try:  # the package re-exports its metrics (assess.py is being split into metrics.py / objects.py / assess.py)
-    from deepmapper.plugin.core.accuracy import binary_view, cohen_kappa, confusion_matrix, score
-except ImportError:  # pragma: no cover - before the split lands
-    from deepmapper.plugin.core.accuracy.assess import binary_view, cohen_kappa, confusion_matrix, score
+from deepmapper.plugin.core.accuracy import (AccuracyResult, binary_view, cohen_kappa, confusion_matrix, score,
+                                             write_table_csv)
 
 SETTINGS = settings(max_examples=120, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
@@ -362,15 +360,14 @@ def test_kappa_undefined_cases():
 def test_undefined_ratios_are_empty_in_the_csv_and_the_report(tmp_path):
     """A class absent from the reference and never predicted is NaN in memory, an empty cell in the CSV, a dash in
     the HTML; precision of a class never predicted likewise. Never 0, 1 or 'nan'."""
-    from deepmapper.plugin.core.accuracy import assess
-    from deepmapper.plugin.core.accuracy.report import fmt
+    from deepmapper.plugin.core.reporting.filters import fmt
     s = _scores(np.array([1, 1, 2, 2]), np.array([1, 1, 1, 1]), [1, 2, 3])
     two, three = s.classes[1], s.classes[2]
     assert math.isnan(two.precision) and two.recall == 0.0 and two.f_beta == 0.0
     assert all(math.isnan(v) for v in (three.precision, three.recall, three.f_beta, three.iou))
-    result = assess.AccuracyResult(scores=s, counts={}, matches=[], prediction_info={}, reference_info={})
+    result = AccuracyResult(scores=s, counts={}, matches=[], prediction_info={}, reference_info={})
     path = tmp_path / "table.csv"
-    assess.write_table_csv(result, str(path))
+    write_table_csv(result, str(path))
     rows = {int(r["class_id"]): r for r in csv.DictReader(path.open())}
     assert rows[2]["precision"] == "" and float(rows[2]["recall"]) == 0.0
     assert all(rows[3][k] == "" for k in ("precision", "recall", "f_beta", "iou"))

@@ -29,6 +29,7 @@ SCHEMA: dict[str, Any] = {
     "format": (str, True, FORMATS),
     "weights": (str, True, None),
     "sha256": (str, True, None),
+    "weights_url": (str, False, None),  # where to download the weights from (http, https, file)
     "architecture": (dict, False, None),
     "description": (str, False, None),
     "license": (str, True, None),

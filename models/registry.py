@@ -2,6 +2,8 @@
 
 Weights are referred to by a path relative to the card, an absolute path, or `package:NAME/PATH` for a file inside
 an installed Python package (found without importing the package). Every load checks the SHA-256 of the weights.
+A card with a `weights_url` whose weights are not there yet is downloadable (models/download.py); the download goes
+to `<download_dir>/<id>/<file name>` when the registry has a download folder, else where `weights` points.
 """
 from __future__ import annotations
 
@@ -28,17 +30,24 @@ def card_dirs(extra: Iterable[str | os.PathLike] = ()) -> list[Path]:
 
 
 class Registry:
-    def __init__(self, extra_dirs: Iterable[str | os.PathLike] = ()) -> None:
+    def __init__(self, extra_dirs: Iterable[str | os.PathLike] = (),
+                 download_dir: str | os.PathLike | None = None) -> None:
         self.cards: dict[str, ModelCard] = {}
         self.problems: list[str] = []  # cards that could not be read; shown by the model manager, never fatal
+        self.download_dir = Path(download_dir) if download_dir else None
         for folder in card_dirs(extra_dirs):
             for path in sorted(Path(folder).glob("*.json")) if Path(folder).is_dir() else []:
                 try:
-                    card = ModelCard.load(path)
+                    card = self._attach(ModelCard.load(path))
                 except CardError as exc:
                     self.problems.append(str(exc))
                     continue
                 self.cards[card.id] = card  # later folders override: a user may replace a bundled model
+
+    def _attach(self, card: ModelCard) -> ModelCard:
+        if self.download_dir is not None:
+            card.extra["download_dir"] = self.download_dir
+        return card
 
     def ids(self, task: str | None = None) -> list[str]:
         return [cid for cid, c in self.cards.items() if task is None or c.task == task]
@@ -47,7 +56,7 @@ class Registry:
         """A card by id, or by the path of a card file (a user's own model)."""
         text = str(model).strip()
         if text.endswith(".json") and Path(text).exists():
-            card = ModelCard.load(text)
+            card = self._attach(ModelCard.load(text))
         elif text in self.cards:
             card = self.cards[text]
         else:
@@ -79,6 +88,26 @@ class Registry:
             ranked.append(((level_match, card.priority, len(card.bands), card.id), card))
         return max(ranked, key=lambda r: r[0])[1] if ranked else None
 
+    def remove(self, model_id: str) -> list[Path]:
+        """Delete a user model: its card, its weights when they sit in the card's folder (or below it) and a
+        downloaded copy. Bundled and package models are refused (DeepMapperError). Returns the files deleted."""
+        card = self.get(model_id)
+        if source_of(card) != "user" or card.path is None:
+            raise DeepMapperError(f"Model '{card.id}' comes with DeepMapper and cannot be removed; a model of your own "
+                                  f"with the same id in a user model folder replaces it.")
+        folder = card.path.parent.resolve()
+        candidates = [card.path, download_target(card)]
+        if not card.data["weights"].startswith("package:"):
+            candidates.append(_declared_path(card))
+        removed = []
+        for path in dict.fromkeys(p for p in candidates if p is not None):
+            inside = path.resolve().is_relative_to(folder) or path == download_target(card)
+            if inside and path.is_file():
+                path.unlink()
+                removed.append(path)
+        del self.cards[card.id]
+        return removed
+
     def available(self, card: ModelCard) -> tuple[bool, str]:
         try:
             weights_path(card)
@@ -87,9 +116,41 @@ class Registry:
         return True, ""
 
 
+def source_of(card: ModelCard) -> str:
+    """Where a model comes from: 'bundled' (a card of the plugin), 'package' (weights inside an installed Python
+    package) or 'user' (a card in a user model folder or given by path); the model manager removes only 'user'."""
+    if card.path is not None and card.path.parent.resolve() == BUNDLED_CARDS.resolve():
+        return "package" if card.data["weights"].startswith("package:") else "bundled"
+    return "user"
+
+
+def download_target(card: ModelCard) -> Path | None:
+    """Where a download of the card's weights goes, or None when the card has no weights_url."""
+    url = card.data.get("weights_url")
+    if not url:
+        return None
+    folder = card.extra.get("download_dir")
+    if folder is None:
+        return _declared_path(card)
+    name = Path(card.data["weights"].rpartition("/")[2] or url.rstrip("/").rpartition("/")[2]).name
+    return Path(folder) / card.id / name
+
+
+def _declared_path(card: ModelCard) -> Path:
+    path = Path(card.data["weights"])
+    return card.path.parent / path if not path.is_absolute() and card.path is not None else path
+
+
 def weights_path(card: ModelCard) -> Path:
     """Where the card's weights are, or an error that says how to get them."""
     ref = card.data["weights"]
+    target = download_target(card)
+    if target is not None and not ref.startswith("package:") and not _declared_path(card).exists():
+        if target.exists():
+            return target
+        raise DeepMapperError(
+            f"The weights of model '{card.id}' are not downloaded yet. In QGIS: Raster > DeepMapper > Models…, "
+            f"select '{card.id}' and press Download; elsewhere download {card.data['weights_url']} to {target}.")
     if ref.startswith("package:"):
         package, _, rel = ref[len("package:"):].partition("/")
         spec = importlib.util.find_spec(package)
@@ -100,9 +161,7 @@ def weights_path(card: ModelCard) -> Path:
                 f"`pip install --no-deps {package.replace('_', '-')}` into the Python that runs DeepMapper.")
         path = Path(list(spec.submodule_search_locations)[0]) / rel
     else:
-        path = Path(ref)
-        if not path.is_absolute() and card.path is not None:
-            path = card.path.parent / path
+        path = _declared_path(card)
     if not path.exists():
         raise DeepMapperError(f"The weights of model '{card.id}' are missing: '{path}' does not exist. "
                               f"Reinstall the model or fix 'weights' in its card.")

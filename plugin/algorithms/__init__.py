@@ -2,6 +2,7 @@
 from .assessaccuracy import AssessAccuracyAlgorithm
 from .cloudmask import CloudMaskAlgorithm
 from .extractpatches import ExtractPatchesAlgorithm
+from .listmodels import ListModelsAlgorithm
 from .pretrainmodel import PretrainModelAlgorithm
 from .segment import SegmentAlgorithm
 from .superresolve import SuperResolveAlgorithm
@@ -11,3 +12,4 @@ from .validatesuperres import ValidateSuperResAlgorithm
 ALGORITHMS = [CloudMaskAlgorithm, AssessAccuracyAlgorithm, SegmentAlgorithm,
               ExtractPatchesAlgorithm, TrainModelAlgorithm, PretrainModelAlgorithm]
 ALGORITHMS += [SuperResolveAlgorithm, ValidateSuperResAlgorithm]
+ALGORITHMS += [ListModelsAlgorithm]

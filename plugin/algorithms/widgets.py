@@ -1,0 +1,91 @@
+"""ModelWidgetWrapper: the MODEL (and INIT_MODEL) parameters as an editable dropdown of the installed models that fit
+the algorithm, with a first entry "Best for this image" (empty value) and a "…" button to pick a model card (.json).
+
+The value stays a string: a model id, a typed or browsed card path, or '' (the engine picks the best model). Set on a
+parameter by model_choice.model_dropdown; Processing imports this module only when a dialog opens.
+"""
+from __future__ import annotations
+
+from processing.gui.wrappers import DIALOG_BATCH, WidgetWrapper
+from qgis.gui import QgsGui
+from qgis.PyQt.QtCore import QCoreApplication
+from qgis.PyQt.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QSizePolicy, QToolButton, QWidget
+
+from .model_choice import model_choices
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("DeepMapper", text)
+
+
+class ModelWidgetWrapper(WidgetWrapper):
+    """Algorithm and batch dialogs: the combo box is editable, so any id or path can be typed. The model builder
+    keeps QGIS's own widget, which can also take the value from a model input or another algorithm's output (e.g.
+    MODEL_ID of trainmodel)."""
+
+    def __new__(cls, param, dialog, row=0, col=0, **kwargs):
+        if type(dialog).__name__ == "ModelerParametersDialog":
+            widget = QgsGui.processingGuiRegistry().createModelerParameterWidget(
+                dialog.model, dialog.childId, param, dialog.context)
+            if widget is not None:
+                widget.setDialog(dialog)
+                return widget
+        return super().__new__(cls)
+
+    def createWidget(self, tasks=(), formats=(), **kwargs):  # noqa: N802
+        self.tasks, self.formats = list(tasks), list(formats)
+        widget = QWidget()
+        layout = QHBoxLayout(widget)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.combo = QComboBox()
+        self.combo.setEditable(True)
+        self.combo.setInsertPolicy(QComboBox.NoInsert)
+        self.combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.combo.setMinimumContentsLength(20 if self.dialogType == DIALOG_BATCH else 36)
+        self.combo.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
+        self.combo.setToolTip(tr("An installed model, a model id, or the path of a model card (.json). "
+                                 "Best for this image: the engine picks the installed model that fits the bands."))
+        self.fill()
+        layout.addWidget(self.combo, 1)
+        browse = QToolButton()
+        browse.setText("…")
+        browse.setToolTip(tr("Choose a model card (.json)"))
+        browse.clicked.connect(self.browse)
+        layout.addWidget(browse)
+        return widget
+
+    def fill(self) -> None:
+        """(Re)list the installed models; keeps what is typed or chosen."""
+        current = self.combo.currentText() if self.combo.count() else ""
+        self.combo.clear()
+        self.combo.addItem(tr("Best for this image"), "")
+        self.combo.setItemData(0, tr("Leave the choice to DeepMapper: the installed model that fits the image's "
+                                     "bands best."), 3)  # Qt.ToolTipRole
+        for label, model_id, tip in model_choices(self.tasks, self.formats):
+            self.combo.addItem(label, model_id)
+            self.combo.setItemData(self.combo.count() - 1, tip, 3)
+        if current:
+            self.setValue(current)
+
+    def browse(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self.widget, tr("Model card"), "", tr("Model cards (*.json)"))
+        if path:
+            self.combo.setEditText(path)
+
+    def setValue(self, value):  # noqa: N802
+        if value is None or value == "":
+            self.combo.setCurrentIndex(0)
+            return
+        index = self.combo.findData(str(value).strip())
+        if index < 0:
+            index = self.combo.findText(str(value))
+        if index >= 0:
+            self.combo.setCurrentIndex(index)
+        else:
+            self.combo.setEditText(str(value))
+
+    def value(self):
+        """The id of the listed model whose label is shown, else the typed text (an id or a card path)."""
+        text = self.combo.currentText().strip()
+        index = self.combo.findText(text)
+        return self.combo.itemData(index) if index >= 0 else text

@@ -1,5 +1,5 @@
 """The MODEL parameters' dropdown: which installed models fit an algorithm, and the metadata that gives a string
-parameter the ModelWidgetWrapper of widgets.py in the algorithm, batch and model-builder dialogs.
+parameter the ModelWidgetWrapper of model_widget.py in the algorithm, batch and model-builder dialogs.
 
 MODEL stays a plain string parameter (a model id, a card path, or empty for the best model), so qgis_process, batch
 runs, scripts and saved models keep working; only the widget changes. This module imports no GUI code: the wrapper
@@ -14,7 +14,7 @@ from qgis.core import QgsProcessingParameterDefinition
 from ...models.catalog import list_models
 from .base import DeepMapperAlgorithm
 
-WRAPPER_CLASS = f"{__package__}.widgets.ModelWidgetWrapper"
+WRAPPER_CLASS = f"{__package__}.model_widget.ModelWidgetWrapper"
 TRAINABLE_FORMATS = ("torch_state_dict",)  # INIT_MODEL: what trainmodel can fine-tune (ONNX later)
 
 

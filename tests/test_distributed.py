@@ -47,11 +47,16 @@ def same_rasters(a: str, b: str) -> None:
         assert np.array_equal(x.read(), y.read(), equal_nan=True), f"{a} and {b} differ"
 
 
-def reference(task, values: dict[str, str], scene: str, folder) -> dict:
-    """The single-process run of `scene`, its outputs in `folder`."""
-    record = run_scene(task, {**values, "OUTPUT": f"{folder}/", **(
-        {"OUTPUT_PROBABILITY": f"{folder}/"} if "OUTPUT_PROBABILITY" in values else {})}, scene, True)
-    assert record["status"] == "done", record["error"]
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory):
+    """scene -> the record of its single-process cloud mask (SENSOR=sentinel2_l1c), run once per scene."""
+    folder, done = tmp_path_factory.mktemp("one"), {}
+
+    def record(scene: str) -> dict:
+        if scene not in done:
+            done[scene] = run_scene(CLOUDMASK, {"OUTPUT": f"{folder}/", "SENSOR": "sentinel2_l1c"}, scene, True)
+            assert done[scene]["status"] == "done", done[scene]["error"]
+        return done[scene]
     return record
 
 
@@ -61,16 +66,15 @@ def test_worker_threads_are_limited(client):
     assert set(limits.values()) == {(str(max(1, cores // 2)),) * 2}
 
 
-def test_scenes_on_two_workers_equal_the_single_process_run(client, scenes, tmp_path):
+def test_scenes_on_two_workers_equal_the_single_process_run(client, scenes, reference, tmp_path):
     values = {"OUTPUT": f"{tmp_path}/dask/", "SENSOR": "sentinel2_l1c"}
     seen = []
     records = run_scenes(client, CLOUDMASK, values, scenes, True, progress=seen.append)
     assert [r["status"] for r in records] == ["done"] * 3 and len(seen) == 3
     assert [r["scene"] for r in records] == scenes  # in the order given, whatever order they finished in
     for scene, record in zip(scenes, records):
-        ref = reference(CLOUDMASK, values, scene, tmp_path / "one")
-        same_rasters(ref["outputs"]["OUTPUT"], record["outputs"]["OUTPUT"])
-        assert record["results"] == ref["results"]
+        same_rasters(reference(scene)["outputs"]["OUTPUT"], record["outputs"]["OUTPUT"])
+        assert record["results"] == reference(scene)["results"]
 
 
 def test_one_scene_in_strips_equals_the_single_process_run(client, tmp_path):
@@ -107,7 +111,7 @@ class DieOnce(distributed.WorkerPlugin):
             os._exit(1)
 
 
-def test_a_worker_killed_mid_run_loses_nothing(client, scenes, tmp_path):
+def test_a_worker_killed_mid_run_loses_nothing(client, scenes, reference, tmp_path):
     marker = tmp_path / "died"
     client.register_plugin(DieOnce(str(marker)))
     try:
@@ -122,13 +126,12 @@ def test_a_worker_killed_mid_run_loses_nothing(client, scenes, tmp_path):
     assert marker.exists(), "no worker was killed"
     assert [r["status"] for r in records] == ["done", "done"]
     for scene, record in zip(scenes, records):
-        same_rasters(reference(CLOUDMASK, values, scene, tmp_path / "one")["outputs"]["OUTPUT"],
-                     record["outputs"]["OUTPUT"])
+        same_rasters(reference(scene)["outputs"]["OUTPUT"], record["outputs"]["OUTPUT"])
     assert strips["status"] == "done", strips["error"]
-    same_rasters(reference(CLOUDMASK, values, chip, tmp_path / "one")["outputs"]["OUTPUT"], strips["outputs"]["OUTPUT"])
+    same_rasters(reference(chip)["outputs"]["OUTPUT"], strips["outputs"]["OUTPUT"])
 
 
-def test_command_line_on_a_local_cluster(scenes, tmp_path):
+def test_command_line_on_a_local_cluster(scenes, reference, tmp_path):
     folder = os.path.dirname(scenes[0])
     run = cli("cloudmask", f"INPUT={folder}", f"OUTPUT={tmp_path}/dask/", "SENSOR=sentinel2_l1c", "--workers", "2",
               "--quiet")
@@ -136,8 +139,7 @@ def test_command_line_on_a_local_cluster(scenes, tmp_path):
     summary = json.loads((tmp_path / "dask" / "cloudmask_summary.json").read_text())
     assert (summary["scenes"], summary["done"]) == (3, 3)
     for scene, record in zip(scenes, summary["runs"]):
-        ref = reference(CLOUDMASK, {"OUTPUT": "", "SENSOR": "sentinel2_l1c"}, scene, tmp_path / "one")
-        same_rasters(ref["outputs"]["OUTPUT"], record["outputs"]["OUTPUT"])
-        assert record["results"] == ref["results"]
+        same_rasters(reference(scene)["outputs"]["OUTPUT"], record["outputs"]["OUTPUT"])
+        assert record["results"] == reference(scene)["results"]
     run = cli("superresolve", f"INPUT={scenes[0]}", f"OUTPUT={tmp_path}/x.tif", "--workers", "1", "--split", "strips")
     assert run.returncode == 2 and "cannot be split into strips" in run.stderr

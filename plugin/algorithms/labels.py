@@ -1,0 +1,63 @@
+"""Words the dialogs show for keys the engine uses: enum options (sensor presets, devices, architectures, class
+weighting), the class names of the bundled models and of cloudmask, search tags, help links. The keys stay the
+qgis_process values; only what a person reads is translated here (the engine stays QGIS-free and English)."""
+from __future__ import annotations
+
+from typing import Callable, Iterable
+
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+
+REPOSITORY_URL = "https://github.com/deepmapper/deepmapper"  # metadata.txt's homepage; help links go to its README
+
+OPTION_LABELS = {  # static enum option -> label in the dialog
+    "auto": QT_TRANSLATE_NOOP("DeepMapper", "Automatic"),
+    "cpu": QT_TRANSLATE_NOOP("DeepMapper", "CPU"),
+    "cuda": QT_TRANSLATE_NOOP("DeepMapper", "CUDA GPU"),
+    "sentinel2_l1c": QT_TRANSLATE_NOOP("DeepMapper", "Sentinel-2 L1C"),
+    "sentinel2_l2a": QT_TRANSLATE_NOOP("DeepMapper", "Sentinel-2 L2A"),
+    "landsat8": QT_TRANSLATE_NOOP("DeepMapper", "Landsat 8/9"),
+    "landsat7": QT_TRANSLATE_NOOP("DeepMapper", "Landsat 7"),
+    "spot_pleiades_4band": QT_TRANSLATE_NOOP("DeepMapper", "SPOT/Pleiades 4 bands"),
+    "panchromatic": QT_TRANSLATE_NOOP("DeepMapper", "Panchromatic"),
+    "generic": QT_TRANSLATE_NOOP("DeepMapper", "Generic"),
+    "unet_light": QT_TRANSLATE_NOOP("DeepMapper", "U-Net (light)"),
+    "unet_resnet": QT_TRANSLATE_NOOP("DeepMapper", "U-Net with ResNet-18 encoder"),
+    "sqrt": QT_TRANSLATE_NOOP("DeepMapper", "Square root of inverse frequency"),
+    "inverse": QT_TRANSLATE_NOOP("DeepMapper", "Inverse frequency"),
+    "none": QT_TRANSLATE_NOOP("DeepMapper", "None (every class alike)"),
+}
+SPECIAL_LABELS = {  # enum options whose meaning depends on the parameter: (parameter name, option) -> label
+    ("SENSOR", "auto"): QT_TRANSLATE_NOOP("DeepMapper", "Automatic (the model's own)"),
+}
+CLASS_NAMES = (  # class names of cloudmask and the bundled models, translated in styles and legends
+    QT_TRANSLATE_NOOP("DeepMapper", "clear"), QT_TRANSLATE_NOOP("DeepMapper", "cloud"),
+    QT_TRANSLATE_NOOP("DeepMapper", "cloud shadow"), QT_TRANSLATE_NOOP("DeepMapper", "background"),
+    QT_TRANSLATE_NOOP("DeepMapper", "building"), QT_TRANSLATE_NOOP("DeepMapper", "forest"),
+    QT_TRANSLATE_NOOP("DeepMapper", "grass"), QT_TRANSLATE_NOOP("DeepMapper", "urban"),
+    QT_TRANSLATE_NOOP("DeepMapper", "water"),
+)
+
+
+def translate(text: str) -> str:
+    return QCoreApplication.translate("DeepMapper", text)
+
+
+def option_labels(name: str, options: Iterable[str], tr: Callable[[str], str] = translate) -> list[str] | None:
+    """Dialog labels of an enum's options, or None when some option has no label (the dialog then shows keys)."""
+    labels = []
+    for option in options:
+        text = SPECIAL_LABELS.get((name, option)) or OPTION_LABELS.get(option)
+        if text is None:
+            return None
+        labels.append(tr(text))
+    return labels
+
+
+def class_label(name: str) -> str:
+    """A class name as the user reads it: translated when it is one of the known names, else as the model says."""
+    return translate(name) if name in CLASS_NAMES else name
+
+
+def help_url(anchor: str) -> str:
+    """The README section of an algorithm on the project page (GitHub's heading anchors)."""
+    return f"{REPOSITORY_URL}#{anchor}"

@@ -52,6 +52,7 @@ class DeepMapperPlugin:
                    (self.tr("Train a segmentation model…"), "deepmapper:trainmodel"),
                    (self.tr("Assess accuracy…"), "deepmapper:assessaccuracy")]
         entries = [(label, lambda _checked=False, alg=alg: self._open_dialog(alg)) for label, alg in dialogs]
+        entries.append((self.tr("Models…"), self._show_models))
         entries.append((self.tr("Install dependencies…"), self._show_dependencies))
         entries.append((self.tr("Settings…"), self._show_settings))
         for label, slot in entries:
@@ -87,6 +88,10 @@ class DeepMapperPlugin:
     def _show_dependencies(self) -> None:
         from ..ui.dependency_dialog import show_dependency_dialog
         self._keep(show_dependency_dialog(self.iface.mainWindow()))
+
+    def _show_models(self) -> None:
+        from ..ui.model_manager import show_model_manager
+        self._keep(show_model_manager(self.iface.mainWindow()))
 
     def _show_settings(self) -> None:
         from ..ui.settings_dialog import SettingsDialog

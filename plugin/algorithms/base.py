@@ -67,8 +67,10 @@ class DeepMapperAlgorithm(QgsProcessingAlgorithm):
 
     @staticmethod
     def model_registry() -> Registry:
-        """The models: bundled, DEEPMAPPER_MODEL_PATH (fallback) and the user model folders of the settings."""
-        return Registry(Settings.load().model_folders)
+        """The models: bundled, DEEPMAPPER_MODEL_PATH (fallback) and the user model folders of the settings, with
+        downloaded weights in the settings' download cache."""
+        settings = Settings.load()
+        return Registry(settings.model_folders, download_dir=settings.cache)
 
     def canExecute(self):  # noqa: N802
         """Refuse to start, naming exactly the missing packages, when the model used by default cannot run (unless

@@ -10,6 +10,7 @@ from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 from ..core.engine.bands import SENSOR_KEYS
 from ..core.classify.cloudmask import CLOUDMASK_CLASSES, CloudMaskRequest, run_cloudmask
 from .base import DeepMapperAlgorithm
+from .model_choice import model_dropdown
 
 
 class CloudMaskAlgorithm(DeepMapperAlgorithm):
@@ -47,6 +48,7 @@ class CloudMaskAlgorithm(DeepMapperAlgorithm):
             self.BANDS, self.tr("Band mapping (optional, e.g. B2,B3,B4,B8 or blue=1,nir=4)"), optional=True))
         self.addParameter(QgsProcessingParameterString(
             self.MODEL, self.tr("Model id or model card path (empty: best for the bands)"), optional=True))
+        model_dropdown(self.parameterDefinition(self.MODEL), "cloudmask")
         self.add_scale_parameters(advanced=False)
         self.add_inference_parameters()
         self.addParameter(QgsProcessingParameterNumber(

@@ -13,6 +13,7 @@ from ..core.engine.bands import SENSOR_KEYS
 from ..core.classify.pipeline import DEFAULT_SENSOR
 from ..core.classify.segment import SegmentRequest, run_segment
 from .base import DeepMapperAlgorithm
+from .model_choice import model_dropdown
 
 SENSOR_AUTO = "auto"  # the model's own preset (card input.sensor), else DEFAULT_SENSOR
 
@@ -54,6 +55,7 @@ class SegmentAlgorithm(DeepMapperAlgorithm):
         self.addParameter(QgsProcessingParameterRasterLayer(self.INPUT, self.tr("Input image")))
         self.addParameter(QgsProcessingParameterString(
             self.MODEL, self.tr("Model id or model card path (empty: best for the bands)"), optional=True))
+        model_dropdown(self.parameterDefinition(self.MODEL), "segmentation")
         self.addParameter(QgsProcessingParameterEnum(
             self.SENSOR, self.tr("Sensor (auto: the model's own, else {})").format(DEFAULT_SENSOR),
             options=[SENSOR_AUTO, *SENSOR_KEYS], defaultValue=SENSOR_AUTO, usesStaticStrings=True))

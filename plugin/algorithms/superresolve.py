@@ -9,6 +9,7 @@ from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 from ..core.superres.s2_product import is_product
 from ..core.superres.pipeline import DEFAULT_GUIDED, DEFAULT_SINGLE, SuperResRequest, run_superres
 from .base import DeepMapperAlgorithm
+from .model_choice import model_dropdown
 
 
 class SuperResolutionParameters:
@@ -28,6 +29,7 @@ class SuperResolutionParameters:
             self.SCALE, self.tr("SCALE mode: double INPUT's resolution on its own (no INPUT_LOWRES)"), False))
         self.addParameter(QgsProcessingParameterString(
             self.MODEL, self.tr("Model id or model card path (empty: the bundled model for the mode)"), optional=True))
+        model_dropdown(self.parameterDefinition(self.MODEL), "superresolution")
         for name, label in ((self.BANDS, self.tr("Band names of INPUT (optional, e.g. B2,B3,B4,B8)")),
                             (self.BANDS_LOWRES, self.tr("Band names of INPUT_LOWRES (optional, e.g. "
                                                         "B5,B6,B7,B8A,B11,B12)"))):

@@ -12,6 +12,7 @@ from ..core.engine.device import DEVICES
 from ..core.training.trainer import ARCHITECTURE_DEFAULTS, CLASS_WEIGHTING, TrainRequest, train_model
 from ..settings import Settings
 from .base import DeepMapperAlgorithm
+from .model_choice import TRAINABLE_FORMATS, model_dropdown
 
 
 class TrainModelAlgorithm(DeepMapperAlgorithm):
@@ -54,6 +55,7 @@ class TrainModelAlgorithm(DeepMapperAlgorithm):
             self.BANDS, self.tr("Bands to train on (optional, e.g. blue,green,red,nir; empty: all)"), optional=True))
         self.addParameter(QgsProcessingParameterString(
             self.INIT_MODEL, self.tr("Start from model (optional: id or card path)"), optional=True))
+        model_dropdown(self.parameterDefinition(self.INIT_MODEL), ("segmentation", "pretrained"), TRAINABLE_FORMATS)
         self.addParameter(QgsProcessingParameterBoolean(
             self.FREEZE_ENCODER, self.tr("Freeze the encoder of the start model"), False))
         self.addParameter(QgsProcessingParameterNumber(
@@ -95,6 +97,13 @@ class TrainModelAlgorithm(DeepMapperAlgorithm):
         self.addOutput(QgsProcessingOutputString("VALIDATION_SCORES", self.tr("Validation scores per class (JSON)")))
         self.addOutput(QgsProcessingOutputString("MODEL_ID", self.tr("Model id")))
 
+    def init_model(self, parameters, context) -> str | None:
+        """INIT_MODEL as a card path: an id is looked up in the registry with the user model folders (the QGIS-free
+        trainer knows only the bundled models and DEEPMAPPER_MODEL_PATH)."""
+        text = (self.parameterAsString(parameters, self.INIT_MODEL, context) or "").strip()
+        card = self.model_registry().cards.get(text) if text else None
+        return str(card.path) if card is not None and card.path is not None else text or None
+
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         arch = self.parameterAsEnumString(parameters, self.ARCHITECTURE, context)
         params = {"width": self.parameterAsInt(parameters, self.WIDTH, context),
@@ -104,7 +113,7 @@ class TrainModelAlgorithm(DeepMapperAlgorithm):
             output=self.parameterAsFileOutput(parameters, self.OUTPUT_MODEL, context),
             architecture=arch, architecture_params=params,
             bands=self.parameterAsString(parameters, self.BANDS, context) or None,
-            init_model=(self.parameterAsString(parameters, self.INIT_MODEL, context) or "").strip() or None,
+            init_model=self.init_model(parameters, context),
             freeze_encoder=self.parameterAsBoolean(parameters, self.FREEZE_ENCODER, context),
             epochs=self.parameterAsInt(parameters, self.EPOCHS, context),
             batch_size=self.parameterAsInt(parameters, self.BATCH_SIZE, context),

@@ -4,34 +4,71 @@
 <context>
     <name>DeepMapper</name>
     <message>
-        <source>Assess accuracy (confusion matrix, F-score, kappa)</source>
-        <translation>Évaluer la précision (matrice de confusion, F-score, kappa)</translation>
+        <source>Process only this extent (empty: the whole image)</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Compares a class raster (the OUTPUT of cloudmask or segment, or any raster of integer classes) with reference polygons or points, and writes an HTML report: confusion matrix as a heat map, per-class precision, recall, F-beta, IoU and support, overall accuracy, Cohen's kappa, macro and support-weighted F.
+        <source>Process only inside these polygons (empty: everywhere)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The mask is not a polygon layer; give polygons, or leave it empty.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The mask layer has no polygons (or none selected, with 'Selected features only' ticked); select the polygons to process inside, or leave the mask empty.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Assess accuracy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Confusion matrix, F-score and kappa of a class raster against reference data.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>accuracy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>validation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>confusion matrix</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>F-score</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>kappa</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>IoU</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>classification</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Compares a class raster (a cloud mask, a segmentation, or any raster of integer classes) with reference polygons or points, and writes an HTML report: confusion matrix as a heat map, per-class precision, recall, F-beta, IoU and support, overall accuracy, Cohen's kappa, macro and support-weighted F.
 
 The reference may be in any CRS: it is reprojected onto the prediction's pixel grid. Only labelled pixels count: pixel centres inside polygons, and the pixel each point falls in. Pixels covered by polygons of different classes, and pixels that are nodata in the prediction, are left out and counted in the report. Class 0 is a class like any other.
 
-CLASS_FIELD: integer values are compared with the raster values directly; names are matched to the prediction's class names (DeepMapper outputs carry them). MAPPING gives the match explicitly: reference=raster pairs, e.g. 'clear=0,cloud=1,shadow=2'.
+Class field: integer values are compared with the raster values directly; names are matched to the prediction's class names (DeepMapper outputs carry them). A class mapping gives the match explicitly: reference=raster pairs, e.g. clear=0,cloud=1,shadow=2.
 
-BETA: 1 for F1, 2 for the F2 that cloud-masking papers use (recall weighs more).
-POSITIVE_CLASSES (optional): a binary view, these classes against all others, e.g. 'cloud,cloud shadow' or '1,2'.
-OBJECT_CLASS (optional): object-level scores for a class such as buildings: the prediction's regions of that class are matched one to one with the reference polygons at IoU &gt;= 0.5 (SpaceNet's rule).
-BACKGROUND (optional): for exhaustive references such as building footprints, every valid pixel outside the reference polygons counts as this class (e.g. 'background'), so precision is measured too.
+Beta: 1 for F1, 2 for the F2 that cloud-masking papers use (recall weighs more).
+Positive classes: a binary view, these classes against all others, e.g. cloud,cloud shadow or 1,2.
+Class for object-level scores, such as buildings: the prediction's regions of that class are matched one to one with the reference polygons at IoU &gt;= 0.5 (SpaceNet's rule).
+Class of pixels outside every reference polygon: for exhaustive references such as building footprints, every valid pixel outside the polygons counts as this class (e.g. background), so precision is measured too.
 
 Undefined ratios (0/0, e.g. the precision of a class never predicted) are left empty in the table and shown as a dash in the report. The numeric outputs (fractions in 0..1) can feed other steps of a model.</source>
-        <translation>Compare un raster de classes (l'OUTPUT de cloudmask ou de segment, ou tout raster de classes entières) à des polygones ou des points de référence (vérité terrain), et écrit un rapport HTML : matrice de confusion en carte de chaleur, précision, rappel, F-bêta, IoU et effectif par classe, précision globale, kappa de Cohen, F moyen macro et pondéré par l'effectif.
-
-La référence peut être dans n'importe quel SCR : elle est reprojetée sur la grille de pixels de la prédiction. Seuls les pixels étiquetés comptent : les pixels dont le centre est dans un polygone, et le pixel où tombe chaque point. Les pixels couverts par des polygones de classes différentes, et les pixels sans données dans la prédiction, sont écartés et comptés dans le rapport. La classe 0 est une classe comme les autres.
-
-CLASS_FIELD : les valeurs entières sont comparées directement aux valeurs du raster ; les noms sont appariés aux noms de classes de la prédiction (les sorties de DeepMapper les portent). MAPPING donne la correspondance explicitement : des paires référence=raster, p. ex. 'clear=0,cloud=1,shadow=2'.
-
-BETA : 1 pour le F1, 2 pour le F2 qu'utilisent les articles sur le masquage des nuages (le rappel pèse davantage).
-POSITIVE_CLASSES (facultatif) : une vue binaire, ces classes contre toutes les autres, p. ex. 'cloud,cloud shadow' ou '1,2'.
-OBJECT_CLASS (facultatif) : des scores par objet pour une classe comme les bâtiments : les régions de cette classe dans la prédiction sont appariées une à une aux polygones de référence à IoU &gt;= 0,5 (la règle de SpaceNet).
-BACKGROUND (facultatif) : pour les références exhaustives comme les emprises de bâtiments, tout pixel valide hors des polygones de référence compte comme cette classe (p. ex. 'background'), si bien que la précision est aussi mesurée.
-
-Les ratios indéfinis (0/0, p. ex. la précision d'une classe jamais prédite) sont laissés vides dans la table et affichés par un tiret dans le rapport. Les sorties numériques (fractions entre 0 et 1) peuvent alimenter d'autres étapes d'un modèle de traitement.</translation>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Prediction (class raster)</source>
@@ -50,24 +87,24 @@ Les ratios indéfinis (0/0, p. ex. la précision d'une classe jamais prédite) s
         <translation>Champ de classe de la référence (noms ou identifiants)</translation>
     </message>
     <message>
-        <source>Class mapping, reference=raster (optional, e.g. clear=0,cloud=1,shadow=2)</source>
-        <translation>Correspondance des classes, référence=raster (facultatif, p. ex. clear=0,cloud=1,shadow=2)</translation>
+        <source>Class mapping, reference=raster (e.g. clear=0,cloud=1,shadow=2)</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Beta of the F-score (1: F1, 2: F2)</source>
         <translation>Bêta du F-score (1 : F1, 2 : F2)</translation>
     </message>
     <message>
-        <source>Positive classes for a binary view (optional, e.g. cloud,cloud shadow)</source>
-        <translation>Classes positives pour une vue binaire (facultatif, p. ex. cloud,cloud shadow)</translation>
+        <source>Positive classes for a binary view (e.g. cloud,cloud shadow)</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Class for object-level scores (optional, e.g. building)</source>
-        <translation>Classe pour les scores par objet (facultatif, p. ex. building)</translation>
+        <source>Class for object-level scores (e.g. building)</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Class of pixels outside every reference polygon (optional, e.g. background: for exhaustive references such as building footprints)</source>
-        <translation>Classe des pixels hors de tout polygone de référence (facultatif, p. ex. background : pour les références exhaustives comme les emprises de bâtiments)</translation>
+        <source>Class of pixels outside every reference polygon (e.g. background)</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>IoU for an object match</source>
@@ -106,8 +143,8 @@ Les ratios indéfinis (0/0, p. ex. la précision d'une classe jamais prédite) s
         <translation>F-bêta des classes positives (vue binaire)</translation>
     </message>
     <message>
-        <source>Object-level F1 (OBJECT_CLASS)</source>
-        <translation>F1 par objet (OBJECT_CLASS)</translation>
+        <source>Object-level F1</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Pixels assessed</source>
@@ -138,8 +175,8 @@ Les ratios indéfinis (0/0, p. ex. la précision d'une classe jamais prédite) s
         <translation>Apprentissage</translation>
     </message>
     <message>
-        <source>Accuracy</source>
-        <translation>Précision</translation>
+        <source>Evaluation</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Missing Python packages for the model '{}': {}.</source>
@@ -154,32 +191,64 @@ Les ratios indéfinis (0/0, p. ex. la précision d'une classe jamais prédite) s
         <translation>Ou choisissez comme MODEL un modèle utilisable dès maintenant : {}.</translation>
     </message>
     <message>
+        <source>Choose where to save '{}': a temporary file or folder is deleted when QGIS closes and the result would be lost.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Device</source>
         <translation>Processeur</translation>
     </message>
     <message>
-        <source>Tile size in pixels (0: the model's own)</source>
-        <translation>Taille des tuiles en pixels (0 : celle du modèle)</translation>
+        <source>Tile size in pixels</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Tile overlap in pixels (0: the model's margin; never less than it)</source>
-        <translation>Chevauchement des tuiles en pixels (0 : la marge du modèle ; jamais moins)</translation>
+        <source>The model's own</source>
+        <translation>Celle du modèle</translation>
     </message>
     <message>
-        <source>Tiles per batch (0: from free memory)</source>
-        <translation>Tuiles par lot (0 : selon la mémoire libre)</translation>
+        <source>Tile overlap in pixels (at least the model's margin)</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>CPU threads (0: all cores)</source>
-        <translation>Threads CPU (0 : tous les cœurs)</translation>
+        <source>The model's margin</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Scale to reflectance (0: detect)</source>
-        <translation>Facteur vers la réflectance (0 : détection)</translation>
+        <source>Tiles per batch</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>From free memory</source>
+        <translation>Selon la mémoire libre</translation>
+    </message>
+    <message>
+        <source>CPU threads</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All cores</source>
+        <translation>Tous les cœurs</translation>
+    </message>
+    <message>
+        <source>Scale to reflectance (reflectance = value × scale + offset)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Detect from the values</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Offset to reflectance</source>
         <translation>Décalage vers la réflectance</translation>
+    </message>
+    <message>
+        <source>Not enough memory ({}). Process a smaller extent (clip the raster first), or lower TILE_SIZE or BATCH_SIZE.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reading or writing a file failed: {}. Check free disk space and write permission of the output and temporary folders, and that the inputs are intact.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>{} is not a raster layer or raster file; give a GeoTIFF or another GDAL-readable image.</source>
@@ -234,28 +303,48 @@ Les ratios indéfinis (0/0, p. ex. la précision d'une classe jamais prédite) s
         <translation>Masque de nuages et d'ombres</translation>
     </message>
     <message>
-        <source>Masks clouds and cloud shadows in an optical image with a deep-learning model.
+        <source>Masks clouds and cloud shadows in an optical image with a deep-learning model.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cloud</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cloud shadow</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>mask</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>U-Net</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>segmentation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sentinel-2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Landsat</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Masks clouds and cloud shadows in an optical image with a deep-learning model. The cloud mask has the classes clear, cloud and cloud shadow; nodata stays nodata (255).
 
-Output classes: 0 clear, 1 cloud, 2 cloud shadow, 255 nodata.
+Sensor tells which band is which when the bands have no descriptions (B2, B8A, ... or blue, nir, ...): Sentinel-2 rasters with 4, 6, 10, 12 or 13 bands, Landsat 8/9 and 7, SPOT/Pleiades (blue, green, red, NIR). A band mapping overrides it: names in band order (B2,B3,B4,B8) or pairs (blue=1,nir=4).
 
-SENSOR tells which band is which when the bands have no descriptions (B2, B8A, ... or blue, nir, ...): Sentinel-2 rasters with 4, 6, 10, 12 or 13 bands, Landsat 8/9 and 7, SPOT/Pleiades (blue, green, red, NIR). BANDS overrides it: names in band order ('B2,B3,B4,B8') or pairs ('blue=1,nir=4').
+Model: without a choice, the best installed model for the bands given runs: the UKIS 6-band U-Net when SWIR bands are there, else the 4-band one, for L1C or L2A as the sensor says. s2cloudless marks clouds only and needs 10 Sentinel-2 bands. A model card (.json) of your own works too.
 
-MODEL: empty picks the best installed model for the bands given (UKIS 6-band U-Net when SWIR bands are there, else the 4-band one; L1C or L2A from SENSOR). Ids: ukis_csmask_6b_l1c, ukis_csmask_4b_l1c, ukis_csmask_6b_l2a, ukis_csmask_4b_l2a, s2cloudless (clouds only, needs 10 Sentinel-2 bands); or the path of a model card (.json).
-
-SCALE: 0 detects reflectance (0..1) versus digital numbers (reflectance x 10000); a wrong scale is refused.
+Scale to reflectance: 'Detect from the values' tells reflectance (0..1) from digital numbers (reflectance x 10000); a wrong scale is refused. 'The model's default' dilation grows clouds as the model's card recommends.
 
 The image is processed tile by tile with overlap, so any size works in flat memory; outputs appear only when complete.</source>
-        <translation>Masque les nuages et les ombres de nuages d'une image optique avec un modèle d'apprentissage profond.
-
-Classes en sortie : 0 clair, 1 nuage, 2 ombre de nuage, 255 sans données.
-
-SENSOR indique quelle bande est laquelle quand les bandes n'ont pas de description (B2, B8A, ... ou blue, nir, ...) : rasters Sentinel-2 à 4, 6, 10, 12 ou 13 bandes, Landsat 8/9 et 7, SPOT/Pléiades (bleu, vert, rouge, PIR). BANDS le remplace : des noms dans l'ordre des bandes ('B2,B3,B4,B8') ou des paires ('blue=1,nir=4').
-
-MODEL : vide choisit le meilleur modèle installé pour les bandes données (le U-Net UKIS à 6 bandes quand les bandes SWIR sont présentes, sinon celui à 4 bandes ; L1C ou L2A d'après SENSOR). Identifiants : ukis_csmask_6b_l1c, ukis_csmask_4b_l1c, ukis_csmask_6b_l2a, ukis_csmask_4b_l2a, s2cloudless (nuages seulement, demande 10 bandes Sentinel-2) ; ou le chemin d'une fiche de modèle (.json).
-
-SCALE : 0 détecte s'il s'agit de réflectance (0..1) ou de comptes numériques (réflectance x 10000) ; une échelle erronée est refusée.
-
-L'image est traitée tuile par tuile avec chevauchement, si bien que toute taille passe avec une mémoire constante ; les sorties n'apparaissent qu'une fois complètes.</translation>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Input image</source>
@@ -266,16 +355,20 @@ L'image est traitée tuile par tuile avec chevauchement, si bien que toute taill
         <translation>Capteur</translation>
     </message>
     <message>
-        <source>Band mapping (optional, e.g. B2,B3,B4,B8 or blue=1,nir=4)</source>
-        <translation>Correspondance des bandes (facultatif, p. ex. B2,B3,B4,B8 ou blue=1,nir=4)</translation>
+        <source>Band mapping (e.g. B2,B3,B4,B8 or blue=1,nir=4)</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Model id or model card path (empty: best for the bands)</source>
         <translation>Identifiant du modèle ou chemin de sa fiche (vide : le meilleur pour les bandes)</translation>
     </message>
     <message>
-        <source>Dilate clouds by pixels (-1: the model's default)</source>
-        <translation>Dilater les nuages (pixels ; -1 : valeur du modèle)</translation>
+        <source>Dilate clouds by pixels</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The model's default</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Dilate shadows by pixels</source>
@@ -314,28 +407,56 @@ L'image est traitée tuile par tuile avec chevauchement, si bien que toute taill
         <translation>Modèle utilisé</translation>
     </message>
     <message>
+        <source>Cloud mask: {}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cloud probability: {}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cloud polygons: {}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Extract training patches</source>
         <translation>Extraire des patchs d'apprentissage</translation>
     </message>
     <message>
-        <source>Cuts an image and its labels into a patch dataset (a folder) for 'Train a segmentation model'.
+        <source>Cuts an image and its labels into a patch dataset for training.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>training</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>patches</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>dataset</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>labels</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>deep learning</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cuts an image and its labels into a patch dataset (a folder) for 'Train model'.
 
-LABELS: polygons (every pixel whose centre is inside takes the class) or points (the pixel they fall in, grown by POINT_RADIUS), with a CLASS_FIELD of class names or integer ids (0..254), in any CRS.
+Labels: polygons (every pixel whose centre is inside takes the class) or points (the pixel they fall in, grown by the pixels labelled around each point), with a class field of class names or integer ids (0..254), in any CRS.
 
-BACKGROUND: when the labels are exhaustive (e.g. every building of the area is drawn), name the class of all other pixels ('background'); leave empty for sparse labels, whose unlabelled pixels are ignored.
+Class of unlabelled pixels: when the labels are exhaustive (e.g. every building of the area is drawn), name the class of all other pixels (background); leave empty for sparse labels, whose unlabelled pixels are ignored.
 
-Sampling is stratified: every class gets an equal share of MAX_PATCHES, centred on its pixels. The validation split is spatial: whole blocks of BLOCK_SIZE pixels (0: twice the patch size) go to validation, about VALIDATION_FRACTION of each class's pixels, and no labelled pixel is in both splits. Nodata pixels carry no label.
+Sampling is stratified: every class gets an equal share of the patches, centred on its pixels. The validation split is spatial: whole blocks of pixels go to validation, about the chosen share of each class's pixels, and no labelled pixel is in both splits. Nodata pixels carry no label.
 
-The folder holds dataset.json (classes, bands, statistics for normalisation, source) and .npy arrays; OUTPUT_FOOTPRINTS shows where the patches are.</source>
-        <translation>Découpe une image et ses étiquettes en un jeu de patchs (un dossier) pour « Entraîner un modèle de segmentation ».
-
-LABELS : des polygones (chaque pixel dont le centre est à l'intérieur prend la classe) ou des points (le pixel où ils tombent, élargi de POINT_RADIUS), avec un CLASS_FIELD de noms de classes ou d'identifiants entiers (0..254), dans n'importe quel SCR.
-
-BACKGROUND : quand les étiquettes sont exhaustives (p. ex. chaque bâtiment de la zone est dessiné), nommez la classe de tous les autres pixels ('background') ; laissez vide pour des étiquettes éparses, dont les pixels non étiquetés sont ignorés.
-
-L'échantillonnage est stratifié : chaque classe reçoit une part égale de MAX_PATCHES, centrée sur ses pixels. La séparation de validation est spatiale : des blocs entiers de BLOCK_SIZE pixels (0 : deux fois la taille des patchs) vont à la validation, soit environ VALIDATION_FRACTION des pixels de chaque classe, et aucun pixel étiqueté n'est dans les deux ensembles. Les pixels sans données ne portent pas d'étiquette.
-
-Le dossier contient dataset.json (classes, bandes, statistiques de normalisation, source) et des tableaux .npy ; OUTPUT_FOOTPRINTS montre où se trouvent les patchs.</translation>
+Choose where the dataset folder goes (it is not kept in a temporary folder): it holds dataset.json (classes, bands, statistics for normalisation, source) and .npy arrays; the patch footprints show where the patches are.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Image</source>
@@ -370,12 +491,16 @@ Le dossier contient dataset.json (classes, bandes, statistiques de normalisation
         <translation>Capteur (nomme les bandes quand elles n'ont pas de description)</translation>
     </message>
     <message>
-        <source>Band names in file order (optional, e.g. blue,green,red,nir or pan)</source>
-        <translation>Noms des bandes dans l'ordre du fichier (facultatif, p. ex. blue,green,red,nir ou pan)</translation>
+        <source>Band names in file order (e.g. blue,green,red,nir or pan)</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Validation block size in pixels (0: twice the patch size)</source>
-        <translation>Taille des blocs de validation en pixels (0 : deux fois la taille des patchs)</translation>
+        <source>Validation block size in pixels</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Twice the patch size</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Pixels labelled around each point</source>
@@ -406,36 +531,202 @@ Le dossier contient dataset.json (classes, bandes, statistiques de normalisation
         <translation>Classes (JSON)</translation>
     </message>
     <message>
-        <source>Pre-train a model without labels</source>
-        <translation>Pré-entraîner un modèle sans étiquettes</translation>
+        <source>Automatic</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Self-supervised pre-training: blanks random cells of image patches and trains a U-Net to redraw them. No labels are needed, so give as many images of your sensor and area as you have. The result (a card of task 'pretrained') is a starting point for 'Train a segmentation model' (INIT_MODEL): with few labels it reaches the accuracy that training from scratch needs more labels for (see docs/benchmarks.md).
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>CUDA GPU</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sentinel-2 L1C</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sentinel-2 L2A</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Landsat 8/9</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Landsat 7</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SPOT/Pleiades 4 bands</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Panchromatic</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Generic</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>U-Net (light)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>U-Net with ResNet-18 encoder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Square root of inverse frequency</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Inverse frequency</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>None (every class alike)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Automatic (the model's own)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>clear</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>background</source>
+        <translation>fond</translation>
+    </message>
+    <message>
+        <source>building</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>forest</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>grass</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>urban</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>water</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>List models</source>
+        <translation>Lister les modèles</translation>
+    </message>
+    <message>
+        <source>Lists the models DeepMapper knows: bundled, shipped by installed packages (ukis-csmask, s2cloudless), in your model folders (DeepMapper settings) and downloadable ones, with task, bands, sensor, resolution, licence, size, source, status and validation scores.
 
-Use the same ARCHITECTURE, WIDTH and DEPTH you will train with, and the bands you will train on (BANDS, common names such as pan or blue,green,red,nir; empty: all bands).</source>
-        <translation>Pré-apprentissage auto-supervisé : occulte des cellules aléatoires de patchs d'image et entraîne un U-Net à les redessiner. Aucune étiquette n'est nécessaire : donnez autant d'images de votre capteur et de votre zone que vous en avez. Le résultat (une fiche de tâche 'pretrained') sert de point de départ à « Entraîner un modèle de segmentation » (INIT_MODEL) : avec peu d'étiquettes, il atteint la précision qu'un apprentissage à partir de zéro n'obtient qu'avec davantage d'étiquettes (voir docs/benchmarks.md).
+The id column is what MODEL takes. Outputs: a table (OUTPUT), MODELS (JSON list, one object per model), IDS (comma-separated ids) and COUNT.</source>
+        <translation>Liste les modèles connus de DeepMapper : fournis, livrés par des paquets installés (ukis-csmask, s2cloudless), dans vos dossiers de modèles (paramètres DeepMapper) et téléchargeables, avec tâche, bandes, capteur, résolution, licence, taille, source, état et scores de validation.
 
-Utilisez les mêmes ARCHITECTURE, WIDTH et DEPTH que pour l'apprentissage, et les bandes sur lesquelles vous entraînerez (BANDS, noms courants comme pan ou blue,green,red,nir ; vide : toutes les bandes).</translation>
+La colonne id est ce que prend MODEL. Sorties : une table (OUTPUT), MODELS (liste JSON, un objet par modèle), IDS (identifiants séparés par des virgules) et COUNT.</translation>
+    </message>
+    <message>
+        <source>Task</source>
+        <translation>Tâche</translation>
+    </message>
+    <message>
+        <source>Only models that can run now (weights installed)</source>
+        <translation>Seulement les modèles utilisables maintenant (poids installés)</translation>
+    </message>
+    <message>
+        <source>Models</source>
+        <translation>Modèles</translation>
+    </message>
+    <message>
+        <source>Models (JSON)</source>
+        <translation>Modèles (JSON)</translation>
+    </message>
+    <message>
+        <source>Model ids</source>
+        <translation>Identifiants des modèles</translation>
+    </message>
+    <message>
+        <source>Number of models</source>
+        <translation>Nombre de modèles</translation>
+    </message>
+    <message>
+        <source>An installed model, a model id, or the path of a model card (.json). Best for this image: the engine picks the installed model that fits the bands.</source>
+        <translation>Un modèle installé, un identifiant de modèle ou le chemin d'une fiche de modèle (.json). Le meilleur pour cette image : le moteur choisit le modèle installé qui convient aux bandes.</translation>
+    </message>
+    <message>
+        <source>Choose a model card (.json)</source>
+        <translation>Choisir une fiche de modèle (.json)</translation>
+    </message>
+    <message>
+        <source>Best for this image</source>
+        <translation>Le meilleur pour cette image</translation>
+    </message>
+    <message>
+        <source>Leave the choice to DeepMapper: the installed model that fits the image's bands best.</source>
+        <translation>Laisser DeepMapper choisir : le modèle installé qui convient le mieux aux bandes de l'image.</translation>
+    </message>
+    <message>
+        <source>Model card</source>
+        <translation>Fiche du modèle</translation>
+    </message>
+    <message>
+        <source>Model cards (*.json)</source>
+        <translation>Fiches de modèle (*.json)</translation>
+    </message>
+    <message>
+        <source>Pre-train model (self-supervised)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pre-trains a U-Net on unlabelled images (masked reconstruction).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>self-supervised</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>pre-training</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unlabelled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Self-supervised pre-training: blanks random cells of image patches and trains a U-Net to redraw them. No labels are needed, so give as many images of your sensor and area as you have. The result (a card of task 'pretrained') is a starting point for 'Train model' (Start from model): with few labels it reaches the accuracy that training from scratch needs more labels for (see docs/benchmarks.md).
+
+Use the same architecture, channels and poolings you will train with, and the bands you will train on (common names such as pan or blue,green,red,nir; empty: all bands).</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Unlabelled images</source>
         <translation>Images non étiquetées</translation>
     </message>
     <message>
-        <source>Bands to use (optional, common names)</source>
-        <translation>Bandes à utiliser (facultatif, noms courants)</translation>
+        <source>Bands to use (common names, e.g. blue,green,red,nir)</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Architecture</source>
         <translation>Architecture</translation>
     </message>
     <message>
-        <source>unet_light: channels of the first level</source>
-        <translation>unet_light : canaux du premier niveau</translation>
+        <source>Light U-Net: channels of the first level</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>unet_light: number of poolings</source>
-        <translation>unet_light : nombre de sous-échantillonnages (pooling)</translation>
+        <source>Light U-Net: number of poolings</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Patches sampled</source>
@@ -454,56 +745,52 @@ Utilisez les mêmes ARCHITECTURE, WIDTH et DEPTH que pour l'apprentissage, et le
         <translation>Fiche du modèle pré-entraîné</translation>
     </message>
     <message>
-        <source>Model cards (*.json)</source>
-        <translation>Fiches de modèle (*.json)</translation>
-    </message>
-    <message>
         <source>Masked reconstruction error (band mean = 1)</source>
         <translation>Erreur de reconstruction des cellules occultées (moyenne de la bande = 1)</translation>
     </message>
     <message>
-        <source>INPUT needs at least one raster layer.</source>
-        <translation>INPUT demande au moins une couche raster.</translation>
+        <source>Give at least one unlabelled image.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Segment image (buildings, land cover)</source>
-        <translation>Segmenter une image (bâtiments, occupation du sol)</translation>
+        <source>Segment image</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Classifies every pixel of an image with a semantic segmentation model and writes a class raster (255 = nodata), styled with the model's class names and colours; optionally class polygons and per-class probabilities.
+        <source>Classifies every pixel of an image (buildings, land cover, any model with a card).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>land cover</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>buildings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>semantic segmentation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Classifies every pixel of an image with a semantic segmentation model and writes a class raster, styled with the model's class names and colours (nodata stays nodata, 255); optionally class polygons and per-class probabilities.
 
-MODEL: a model id or the path of a model card (.json), for any PyTorch or ONNX segmentation model. Empty picks the best installed segmentation model whose bands the image has: e.g. the building model for a 1-band panchromatic image, the land-cover model (forest, grass, urban, water) for a 10-band Sentinel-2 image.
+Model: any PyTorch or ONNX segmentation model with a card. Without a choice, the best installed segmentation model whose bands the image has runs: e.g. the building model for a 1-band panchromatic image, the land-cover model (forest, grass, urban, water) for a 10-band Sentinel-2 image.
 
-SENSOR tells which band is which when the bands have no descriptions. 'auto' uses the preset the model's card names, else Sentinel-2 L2A. BANDS overrides it: names in band order ('B2,B3,B4,B8') or pairs ('blue=1,nir=4'). An image with exactly the model's number of bands and no band names is read in the model's band order.
+Sensor tells which band is which when the bands have no descriptions; 'Automatic' uses the sensor the model's card names, else {}. A band mapping overrides it: names in band order (B2,B3,B4,B8) or pairs (blue=1,nir=4). An image with exactly the model's number of bands and no band names is read in the model's band order.
 
-SCALE applies to models that take reflectance: 0 detects reflectance (0..1) versus digital numbers; models that take raw values get the values as they are.
+Scale to reflectance applies to models that take reflectance: 'Detect from the values' tells reflectance (0..1) from digital numbers; models that take raw values get the values as they are.
 
-VECTOR_CLASSES: which classes become polygons (names or ids, comma-separated); empty: every class but one named 'background'. One polygon per connected region, simplified by one pixel, holes kept; MIN_AREA drops smaller ones. Fields: class_id, class, area.
+Classes to polygonise: names or ids, comma-separated; empty: every class but one named 'background'. One polygon per connected region, simplified by one pixel, holes kept; regions below the minimum polygon area are dropped. Fields: class_id, class, area.
 
-Outputs for the model builder: MODEL_ID, POLYGON_COUNT, CLASS_PERCENTAGES (JSON: class name -&gt; % of valid pixels).
+For the model builder: the model used, the number of polygons and the class shares (JSON: class name -&gt; % of valid pixels).
 
 The image is processed tile by tile with overlap (no seams), in flat memory; outputs appear only when complete.</source>
-        <translation>Classifie chaque pixel d'une image avec un modèle de segmentation sémantique et écrit un raster de classes (255 = sans données), symbolisé avec les noms et les couleurs de classes du modèle ; en option, des polygones de classes et les probabilités par classe.
-
-MODEL : un identifiant de modèle ou le chemin d'une fiche de modèle (.json), pour tout modèle de segmentation PyTorch ou ONNX. Vide choisit le meilleur modèle de segmentation installé dont l'image possède les bandes : p. ex. le modèle de bâtiments pour une image panchromatique à 1 bande, le modèle d'occupation du sol (forêt, prairie, urbain, eau) pour une image Sentinel-2 à 10 bandes.
-
-SENSOR indique quelle bande est laquelle quand les bandes n'ont pas de description. 'auto' utilise le préréglage que nomme la fiche du modèle, sinon Sentinel-2 L2A. BANDS le remplace : des noms dans l'ordre des bandes ('B2,B3,B4,B8') ou des paires ('blue=1,nir=4'). Une image qui a exactement le nombre de bandes du modèle et pas de noms de bandes est lue dans l'ordre des bandes du modèle.
-
-SCALE s'applique aux modèles qui prennent de la réflectance : 0 détecte s'il s'agit de réflectance (0..1) ou de comptes numériques ; les modèles qui prennent des valeurs brutes les reçoivent telles quelles.
-
-VECTOR_CLASSES : les classes qui deviennent des polygones (noms ou identifiants, séparés par des virgules) ; vide : toutes les classes sauf celle nommée 'background'. Un polygone par région connexe, simplifié d'un pixel, trous conservés ; MIN_AREA écarte les plus petits. Champs : class_id, class, area.
-
-Sorties pour le modeleur graphique : MODEL_ID, POLYGON_COUNT, CLASS_PERCENTAGES (JSON : nom de classe -&gt; % des pixels valides).
-
-L'image est traitée tuile par tuile avec chevauchement (sans raccords), avec une mémoire constante ; les sorties n'apparaissent qu'une fois complètes.</translation>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Sensor (auto: the model's own, else {})</source>
-        <translation>Capteur (auto : celui du modèle, sinon {})</translation>
-    </message>
-    <message>
-        <source>Classes to polygonise (optional, e.g. building; empty: all but background)</source>
-        <translation>Classes à vectoriser en polygones (facultatif, p. ex. building ; vide : toutes sauf background)</translation>
+        <source>Classes to polygonise (e.g. building; empty: all but background)</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Classes</source>
@@ -526,52 +813,88 @@ L'image est traitée tuile par tuile avec chevauchement (sans raccords), avec un
         <translation>Pixels sans données</translation>
     </message>
     <message>
-        <source>High-resolution bands (e.g. B2, B3, B4, B8 at 10 m), a Sentinel-2 product, or the raster to double in SCALE mode</source>
-        <translation>Bandes à haute résolution (p. ex. B2, B3, B4, B8 à 10 m), un produit Sentinel-2, ou le raster dont doubler la résolution en mode SCALE</translation>
+        <source>Buildings: {}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Land cover: {}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Class probabilities: {}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Building polygons: {}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Land-cover polygons: {}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>High-resolution bands (e.g. B2, B3, B4, B8 at 10 m) or a Sentinel-2 product</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Bands to sharpen (e.g. B5, B6, B7, B8A, B11, B12 at 20 m)</source>
         <translation>Bandes à affiner (p. ex. B5, B6, B7, B8A, B11, B12 à 20 m)</translation>
     </message>
     <message>
-        <source>SCALE mode: double INPUT's resolution on its own (no INPUT_LOWRES)</source>
-        <translation>Mode SCALE : doubler la résolution de INPUT seul (sans INPUT_LOWRES)</translation>
+        <source>Doubling mode: double the resolution of the first raster alone</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Model id or model card path (empty: the bundled model for the mode)</source>
         <translation>Identifiant du modèle ou chemin de sa fiche (vide : le modèle fourni pour ce mode)</translation>
     </message>
     <message>
-        <source>Band names of INPUT (optional, e.g. B2,B3,B4,B8)</source>
-        <translation>Noms des bandes de INPUT (facultatif, p. ex. B2,B3,B4,B8)</translation>
+        <source>Names of the high-resolution bands (e.g. B2,B3,B4,B8)</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Band names of INPUT_LOWRES (optional, e.g. B5,B6,B7,B8A,B11,B12)</source>
-        <translation>Noms des bandes de INPUT_LOWRES (facultatif, p. ex. B5,B6,B7,B8A,B11,B12)</translation>
+        <source>Names of the bands to sharpen (e.g. B5,B6,B7,B8A,B11,B12)</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Super-resolution (Sentinel-2 20 m to 10 m)</source>
-        <translation>Super-résolution (Sentinel-2, de 20 m à 10 m)</translation>
+        <source>Super-resolve Sentinel-2</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Sharpens low-resolution bands onto the grid of high-resolution ones with a deep network guided by the high-resolution bands (DSen2-style): for Sentinel-2, INPUT holds B2, B3, B4, B8 (10 m) and INPUT_LOWRES B5, B6, B7, B8A, B11, B12 (20 m); OUTPUT holds the INPUT_LOWRES bands, in their order and with their names, at INPUT's pixel size and grid.
+        <source>Sharpens Sentinel-2 20 m bands to 10 m, or doubles any raster's resolution.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>super-resolution</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>sharpening</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>DSen2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>pansharpening</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>resolution</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sharpens low-resolution bands onto the grid of high-resolution ones with a deep network guided by the high-resolution bands (DSen2-style). For Sentinel-2, the high-resolution bands are B2, B3, B4, B8 (10 m) and the bands to sharpen B5, B6, B7, B8A, B11, B12 (20 m); the result holds the sharpened bands, in their order and with their names, at the pixel size and grid of the high-resolution bands.
 
-INPUT may also be a Sentinel-2 product (.SAFE folder, its .zip, or MTD_MSIL1C/2A.xml), read with GDAL's SENTINEL2 driver: its 10 m and 20 m bands are used.
+The first input may also be a Sentinel-2 product (.SAFE folder, its .zip, or MTD_MSIL1C/2A.xml), read with GDAL's SENTINEL2 driver: its 10 m and 20 m bands are used.
 
-SCALE mode (or no INPUT_LOWRES): doubles the resolution of INPUT alone, every band, with a single-image model.
+Doubling mode (or no bands to sharpen): doubles the resolution of the first raster alone, every band, with a single-image model.
 
-Values keep the input's units (digital numbers or reflectance); nodata stays nodata. Every 2 x 2 block of the result averages back to the low-resolution input pixel (consistency projection); CONSISTENCY_ERROR_PERCENT reports the remaining difference. The grids must nest: INPUT_LOWRES's pixels exactly twice INPUT's, on the same CRS and aligned.
+Values keep the input's units (digital numbers or reflectance); nodata stays nodata. Every 2 x 2 block of the result averages back to the low-resolution input pixel (consistency projection); the consistency error output reports the remaining difference. The grids must nest: the pixels of the bands to sharpen exactly twice those of the high-resolution bands, on the same CRS and aligned.
 
-MODEL: {} (guided, default) or {} (SCALE mode, default), or the path of a model card (.json). Check a model on your own scene with 'Validate super-resolution (Wald protocol)'.</source>
-        <translation>Affine des bandes à basse résolution sur la grille des bandes à haute résolution, avec un réseau profond guidé par les bandes à haute résolution (à la manière de DSen2) : pour Sentinel-2, INPUT contient B2, B3, B4, B8 (10 m) et INPUT_LOWRES B5, B6, B7, B8A, B11, B12 (20 m) ; OUTPUT contient les bandes de INPUT_LOWRES, dans leur ordre et avec leurs noms, à la taille de pixel et sur la grille de INPUT.
-
-INPUT peut aussi être un produit Sentinel-2 (dossier .SAFE, son .zip, ou MTD_MSIL1C/2A.xml), lu avec le pilote SENTINEL2 de GDAL : ses bandes à 10 m et à 20 m sont utilisées.
-
-Mode SCALE (ou sans INPUT_LOWRES) : double la résolution de INPUT seul, toutes ses bandes, avec un modèle mono-image.
-
-Les valeurs gardent les unités de l'entrée (comptes numériques ou réflectance) ; les pixels sans données le restent. Chaque bloc de 2 x 2 pixels du résultat a pour moyenne le pixel d'entrée à basse résolution (projection de cohérence) ; CONSISTENCY_ERROR_PERCENT indique l'écart restant. Les grilles doivent s'emboîter : pixels de INPUT_LOWRES exactement deux fois plus grands que ceux de INPUT, dans le même SCR et alignés.
-
-MODEL : {} (guidé, par défaut) ou {} (mode SCALE, par défaut), ou le chemin d'une fiche de modèle (.json). Vérifiez un modèle sur votre propre scène avec « Valider la super-résolution (protocole de Wald) ».</translation>
+Model: {} (guided, the default) or {} (doubling mode, the default), or a model card (.json). Check a model on your own scene with 'Validate super-resolution'.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Super-resolved bands</source>
@@ -594,36 +917,44 @@ MODEL : {} (guidé, par défaut) ou {} (mode SCALE, par défaut), ou le chemin d
         <translation>Bandes en sortie</translation>
     </message>
     <message>
-        <source>Train a segmentation model</source>
-        <translation>Entraîner un modèle de segmentation</translation>
+        <source>Super-resolved: {}</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Trains a U-Net on a patch dataset from 'Extract training patches' and writes a model card (.json) with its weights (.pt) beside it: give the card as MODEL to 'Segment image (buildings, land cover)' (or put it in a folder of DEEPMAPPER_MODEL_PATH to use it by its id).
-
-ARCHITECTURE: unet_light (fast on CPUs; WIDTH and DEPTH set its size) or unet_resnet (a torchvision ResNet-18 encoder whose first convolution takes any band count; best on a GPU).
-
-BANDS: train on some of the dataset's bands only, e.g. blue,green,red,nir so that the model also runs on SPOT or Pleiades images (transfer between sensors by their shared bands).
-
-INIT_MODEL: start from a model (id or card path): fine-tuning, transfer to other bands (shared bands keep their filters), or a self-supervised pre-trained model; FREEZE_ENCODER trains only the decoder.
-
-Training uses class weights for rare classes, flips/rotations/brightness augmentation, and stops when the validation F-score has not improved for PATIENCE epochs. The best epoch is kept — also if you cancel. REFIT then trains a fresh model on training and validation patches for that many epochs (more labels for the final model; the card keeps the validation scores of the selection run). The card records the validation scores and the training data.</source>
-        <translation>Entraîne un U-Net sur un jeu de patchs issu de « Extraire des patchs d'apprentissage » et écrit une fiche de modèle (.json) avec ses poids (.pt) à côté : donnez la fiche comme MODEL à « Segmenter une image » (ou placez-la dans un dossier de DEEPMAPPER_MODEL_PATH pour l'appeler par son identifiant).
-
-ARCHITECTURE : unet_light (rapide sur CPU ; WIDTH et DEPTH fixent sa taille) ou unet_resnet (un encodeur ResNet-18 de torchvision dont la première convolution accepte n'importe quel nombre de bandes ; idéal sur GPU).
-
-BANDS : n'entraîner que sur certaines bandes du jeu de patchs, p. ex. blue,green,red,nir pour que le modèle fonctionne aussi sur des images SPOT ou Pléiades (transfert entre capteurs par leurs bandes communes).
-
-INIT_MODEL : partir d'un modèle (identifiant ou chemin de fiche) : affinage (fine-tuning), transfert vers d'autres bandes (les bandes communes gardent leurs filtres), ou modèle pré-entraîné auto-supervisé ; FREEZE_ENCODER n'entraîne que le décodeur.
-
-L'apprentissage pondère les classes rares, augmente les données (retournements, rotations, luminosité) et s'arrête quand le F-score de validation ne s'est pas amélioré depuis PATIENCE époques. La meilleure époque est conservée — même si vous annulez. REFIT entraîne ensuite un nouveau modèle sur les patchs d'apprentissage et de validation pendant ce nombre d'époques (plus d'étiquettes pour le modèle final ; la fiche garde les scores de validation de l'essai de sélection). La fiche consigne les scores de validation et les données d'apprentissage.</translation>
+        <source>Train model</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Bands to train on (optional, e.g. blue,green,red,nir; empty: all)</source>
-        <translation>Bandes d'apprentissage (facultatif, p. ex. blue,green,red,nir ; vide : toutes)</translation>
+        <source>Trains a U-Net segmentation model on a patch dataset; writes a model card and weights.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Start from model (optional: id or card path)</source>
-        <translation>Partir du modèle (facultatif : identifiant ou chemin de fiche)</translation>
+        <source>fine-tuning</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>transfer learning</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Trains a U-Net on a patch dataset from 'Extract training patches' and writes a model card (.json) with its weights (.pt) beside it. Save the card in a model folder of the DeepMapper settings to choose it by its id as the model of 'Segment image', or give the card's path.
+
+Architecture: the light U-Net (fast on CPUs; its channels and poolings set its size) or the U-Net with a ResNet-18 encoder (torchvision; its first convolution takes any band count; best on a GPU).
+
+Bands to train on: some of the dataset's bands only, e.g. blue,green,red,nir so that the model also runs on SPOT or Pleiades images (transfer between sensors by their shared bands).
+
+Start from model: fine-tuning, transfer to other bands (shared bands keep their filters), or a self-supervised pre-trained model; freezing the encoder trains only the decoder.
+
+Training uses class weights for rare classes, flips/rotations/brightness augmentation, and stops when the validation F-score has not improved for the patience's number of epochs. The best epoch is kept, also if you cancel. Refitting then trains a fresh model on training and validation patches for that many epochs (more labels for the final model; the card keeps the validation scores of the selection run). The card records the validation scores and the training data.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Bands to train on (e.g. blue,green,red,nir; empty: all)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Start from model</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Freeze the encoder of the start model</source>
@@ -634,8 +965,8 @@ L'apprentissage pondère les classes rares, augmente les données (retournements
         <translation>Époques (au plus)</translation>
     </message>
     <message>
-        <source>Model id (optional; default: the card's file name)</source>
-        <translation>Identifiant du modèle (facultatif ; par défaut : le nom de fichier de la fiche)</translation>
+        <source>Model id (empty: the card's file name)</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Patches per batch</source>
@@ -664,10 +995,6 @@ L'apprentissage pondère les classes rares, augmente les données (retournements
     <message>
         <source>Share of the training patches to use</source>
         <translation>Part des patchs d'apprentissage à utiliser</translation>
-    </message>
-    <message>
-        <source>Model card</source>
-        <translation>Fiche du modèle</translation>
     </message>
     <message>
         <source>Validation F-score (mean over classes)</source>
@@ -734,20 +1061,32 @@ L'apprentissage pondère les classes rares, augmente les données (retournements
         <translation>ERGAS de l'interpolation bicubique</translation>
     </message>
     <message>
-        <source>Validate super-resolution (Wald protocol)</source>
-        <translation>Valider la super-résolution (protocole de Wald)</translation>
+        <source>Validate super-resolution</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Measures how well a super-resolution model works on your own scene, without any reference image (Wald protocol): both inputs are degraded by 2 (2 x 2 block means), the degraded INPUT_LOWRES bands are super-resolved back to their own resolution, and the result is compared with the original bands. Bicubic interpolation of the same degraded bands is scored alongside.
+        <source>Scores a super-resolution model on your own scene (Wald protocol).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Wald protocol</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PSNR</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SSIM</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Measures how well a super-resolution model works on your own scene, without any reference image (Wald protocol): both inputs are degraded by 2 (2 x 2 block means), the degraded bands to sharpen are super-resolved back to their own resolution, and the result is compared with the original bands. Bicubic interpolation of the same degraded bands is scored alongside.
 
-Inputs as for 'Super-resolution': INPUT (e.g. 10 m bands) and INPUT_LOWRES (e.g. 20 m bands), or a single raster in SCALE mode.
+Inputs as for 'Super-resolve Sentinel-2': the high-resolution bands (e.g. 10 m) and the bands to sharpen (e.g. 20 m), or a single raster in doubling mode.
 
-Reports per band and overall RMSE, PSNR, SSIM, SAM and ERGAS for the model and for bicubic, as a self-contained HTML page and optionally a CSV table. RMSE_RATIO = model RMSE / bicubic RMSE (below 1: the model adds detail bicubic cannot).</source>
-        <translation>Mesure la qualité d'un modèle de super-résolution sur votre propre scène, sans aucune image de référence (protocole de Wald) : les deux entrées sont dégradées d'un facteur 2 (moyennes par blocs de 2 x 2), les bandes de INPUT_LOWRES dégradées sont super-résolues jusqu'à leur propre résolution, et le résultat est comparé aux bandes d'origine. L'interpolation bicubique des mêmes bandes dégradées est évaluée en parallèle.
-
-Entrées comme pour « Super-résolution » : INPUT (p. ex. les bandes à 10 m) et INPUT_LOWRES (p. ex. les bandes à 20 m), ou un seul raster en mode SCALE.
-
-Donne par bande et au global RMSE, PSNR, SSIM, SAM et ERGAS pour le modèle et pour l'interpolation bicubique, sous forme de page HTML autonome et, en option, de table CSV. RMSE_RATIO = RMSE du modèle / RMSE bicubique (sous 1 : le modèle ajoute des détails que l'interpolation bicubique ne peut restituer).</translation>
+Reports per band and overall RMSE, PSNR, SSIM, SAM and ERGAS for the model and for bicubic, as a self-contained HTML page and optionally a CSV table. The RMSE ratio (model RMSE / bicubic RMSE) below 1 means the model adds detail bicubic cannot.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Validation report</source>
@@ -768,6 +1107,10 @@ Donne par bande et au global RMSE, PSNR, SSIM, SAM et ERGAS pour le modèle et p
     <message>
         <source>Consistency error after projection (%)</source>
         <translation>Erreur de cohérence après projection (%)</translation>
+    </message>
+    <message>
+        <source>Super-resolution scores: {}</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>reading and writing rasters</source>
@@ -918,6 +1261,10 @@ Donne par bande et au global RMSE, PSNR, SSIM, SAM et ERGAS pour le modèle et p
         <translation>Évaluer la précision…</translation>
     </message>
     <message>
+        <source>Models…</source>
+        <translation>Modèles…</translation>
+    </message>
+    <message>
         <source>Install dependencies…</source>
         <translation>Installer les dépendances…</translation>
     </message>
@@ -932,6 +1279,222 @@ Donne par bande et au global RMSE, PSNR, SSIM, SAM et ERGAS pour le modèle et p
     <message>
         <source>DeepMapper: deep-learning mapping from satellite and aerial images</source>
         <translation>DeepMapper : cartographie par apprentissage profond à partir d'images satellite et aériennes</translation>
+    </message>
+    <message>
+        <source>Id</source>
+        <translation>Identifiant</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>Format</translation>
+    </message>
+    <message>
+        <source>Bands</source>
+        <translation>Bandes</translation>
+    </message>
+    <message>
+        <source>Units</source>
+        <translation>Unités</translation>
+    </message>
+    <message>
+        <source>Product level</source>
+        <translation>Niveau de produit</translation>
+    </message>
+    <message>
+        <source>Resolution</source>
+        <translation>Résolution</translation>
+    </message>
+    <message>
+        <source>Tiling</source>
+        <translation>Tuilage</translation>
+    </message>
+    <message>
+        <source>{} px tiles, {} px margin, {}</source>
+        <translation>tuiles de {} px, marge de {} px, {}</translation>
+    </message>
+    <message>
+        <source>Licence</source>
+        <translation>Licence</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>Source</translation>
+    </message>
+    <message>
+        <source>Citation</source>
+        <translation>Citation</translation>
+    </message>
+    <message>
+        <source>Validation scores</source>
+        <translation>Scores de validation</translation>
+    </message>
+    <message>
+        <source>Card file</source>
+        <translation>Fichier de la fiche</translation>
+    </message>
+    <message>
+        <source>Download from</source>
+        <translation>Télécharger depuis</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>Problème</translation>
+    </message>
+    <message>
+        <source>Import a model: {}</source>
+        <translation>Importer un modèle : {}</translation>
+    </message>
+    <message>
+        <source>Describe the model so that DeepMapper can feed it the right bands and show its classes. The weights and this card are copied into {}.</source>
+        <translation>Décrivez le modèle pour que DeepMapper lui fournisse les bonnes bandes et affiche ses classes. Les poids et cette fiche sont copiés dans {}.</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>Modèle</translation>
+    </message>
+    <message>
+        <source>Input and tiling</source>
+        <translation>Entrée et tuilage</translation>
+    </message>
+    <message>
+        <source>For PyTorch state dicts: the architecture that reads them, as JSON</source>
+        <translation>Pour les state dicts PyTorch : l'architecture qui les lit, en JSON</translation>
+    </message>
+    <message>
+        <source>e.g. CC-BY-4.0, or 'own model'</source>
+        <translation>p. ex. CC-BY-4.0, ou « modèle personnel »</translation>
+    </message>
+    <message>
+        <source>where the model comes from (URL or text)</source>
+        <translation>d'où vient le modèle (URL ou texte)</translation>
+    </message>
+    <message>
+        <source>Id:</source>
+        <translation>Identifiant :</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>Nom :</translation>
+    </message>
+    <message>
+        <source>Task:</source>
+        <translation>Tâche :</translation>
+    </message>
+    <message>
+        <source>Format:</source>
+        <translation>Format :</translation>
+    </message>
+    <message>
+        <source>Architecture:</source>
+        <translation>Architecture :</translation>
+    </message>
+    <message>
+        <source>Output activation:</source>
+        <translation>Activation de sortie :</translation>
+    </message>
+    <message>
+        <source>Licence:</source>
+        <translation>Licence :</translation>
+    </message>
+    <message>
+        <source>Source:</source>
+        <translation>Source :</translation>
+    </message>
+    <message>
+        <source>in the model's order, e.g. blue,green,red,nir</source>
+        <translation>dans l'ordre du modèle, p. ex. blue,green,red,nir</translation>
+    </message>
+    <message>
+        <source>Any</source>
+        <translation>Toute</translation>
+    </message>
+    <message>
+        <source>one value per band; empty: no normalisation</source>
+        <translation>une valeur par bande ; vide : pas de normalisation</translation>
+    </message>
+    <message>
+        <source>Bands:</source>
+        <translation>Bandes :</translation>
+    </message>
+    <message>
+        <source>Units:</source>
+        <translation>Unités :</translation>
+    </message>
+    <message>
+        <source>Pixel size:</source>
+        <translation>Taille de pixel :</translation>
+    </message>
+    <message>
+        <source>Mean per band:</source>
+        <translation>Moyenne par bande :</translation>
+    </message>
+    <message>
+        <source>Std per band:</source>
+        <translation>Écart type par bande :</translation>
+    </message>
+    <message>
+        <source>Tile size:</source>
+        <translation>Taille des tuiles :</translation>
+    </message>
+    <message>
+        <source>Margin:</source>
+        <translation>Marge :</translation>
+    </message>
+    <message>
+        <source>Size multiple:</source>
+        <translation>Multiple de taille :</translation>
+    </message>
+    <message>
+        <source>Tile edges:</source>
+        <translation>Bords des tuiles :</translation>
+    </message>
+    <message>
+        <source>Output classes</source>
+        <translation>Classes de sortie</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Valeur</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Nom</translation>
+    </message>
+    <message>
+        <source>Colour</source>
+        <translation>Couleur</translation>
+    </message>
+    <message>
+        <source>Add class</source>
+        <translation>Ajouter une classe</translation>
+    </message>
+    <message>
+        <source>Remove class</source>
+        <translation>Retirer la classe</translation>
+    </message>
+    <message>
+        <source>object</source>
+        <translation>objet</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>Importer</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuler</translation>
+    </message>
+    <message>
+        <source>Mean, std and class values must be numbers ({}).</source>
+        <translation>Moyenne, écart type et valeurs de classe doivent être des nombres ({}).</translation>
+    </message>
+    <message>
+        <source>Architecture must be JSON, e.g. {} ({}).</source>
+        <translation>L'architecture doit être du JSON, p. ex. {} ({}).</translation>
+    </message>
+    <message>
+        <source>Give the model an id: it is what MODEL takes.</source>
+        <translation>Donnez un identifiant au modèle : c'est ce que prend MODEL.</translation>
     </message>
     <message>
         <source>Installing DeepMapper's Python packages</source>
@@ -1066,12 +1629,124 @@ Donne par bande et au global RMSE, PSNR, SSIM, SAM et ERGAS pour le modèle et p
         <translation>Ne plus demander (Raster &gt; DeepMapper &gt; Installer les dépendances reste disponible)</translation>
     </message>
     <message>
-        <source>Automatic (the GPU if usable, else the CPU)</source>
-        <translation>Automatique (le GPU s'il est utilisable, sinon le CPU)</translation>
+        <source>Status</source>
+        <translation>État</translation>
     </message>
     <message>
-        <source>CPU</source>
-        <translation>CPU</translation>
+        <source>Size</source>
+        <translation>Taille</translation>
+    </message>
+    <message>
+        <source>Pre-trained (for training)</source>
+        <translation>Pré-entraîné (pour l'entraînement)</translation>
+    </message>
+    <message>
+        <source>Bundled</source>
+        <translation>Fourni</translation>
+    </message>
+    <message>
+        <source>Python package</source>
+        <translation>Paquet Python</translation>
+    </message>
+    <message>
+        <source>Your model</source>
+        <translation>Votre modèle</translation>
+    </message>
+    <message>
+        <source>Downloadable</source>
+        <translation>Téléchargeable</translation>
+    </message>
+    <message>
+        <source>Not available</source>
+        <translation>Indisponible</translation>
+    </message>
+    <message>
+        <source>any</source>
+        <translation>toute</translation>
+    </message>
+    <message>
+        <source>Downloading the model {}</source>
+        <translation>Téléchargement du modèle {}</translation>
+    </message>
+    <message>
+        <source>DeepMapper models</source>
+        <translation>Modèles DeepMapper</translation>
+    </message>
+    <message>
+        <source>Every model DeepMapper knows. Installed models appear in the Model list of the algorithm dialogs; downloadable ones can be fetched here, and your own ONNX or PyTorch models imported with a model card.</source>
+        <translation>Tous les modèles connus de DeepMapper. Les modèles installés apparaissent dans la liste Modèle des fenêtres des algorithmes ; les modèles téléchargeables se récupèrent ici, et vos propres modèles ONNX ou PyTorch s'importent avec une fiche de modèle.</translation>
+    </message>
+    <message>
+        <source>Select a model to see its card.</source>
+        <translation>Sélectionnez un modèle pour voir sa fiche.</translation>
+    </message>
+    <message>
+        <source>Import…</source>
+        <translation>Importer…</translation>
+    </message>
+    <message>
+        <source>Add your own ONNX, TorchScript or PyTorch state-dict model with a model card, into your first model folder</source>
+        <translation>Ajouter votre propre modèle ONNX, TorchScript ou state dict PyTorch avec une fiche de modèle, dans votre premier dossier de modèles</translation>
+    </message>
+    <message>
+        <source>Download</source>
+        <translation>Télécharger</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Retirer</translation>
+    </message>
+    <message>
+        <source>Delete one of your models (bundled models cannot be removed)</source>
+        <translation>Supprimer un de vos modèles (les modèles fournis ne peuvent pas être supprimés)</translation>
+    </message>
+    <message>
+        <source>Cards that could not be read: {}</source>
+        <translation>Fiches illisibles : {}</translation>
+    </message>
+    <message>
+        <source>Add a model folder first (Raster &gt; DeepMapper &gt; Settings…, Your model folders): imported models are copied into the first one.</source>
+        <translation>Ajoutez d'abord un dossier de modèles (Raster &gt; DeepMapper &gt; Paramètres…, Vos dossiers de modèles) : les modèles importés sont copiés dans le premier.</translation>
+    </message>
+    <message>
+        <source>Model weights</source>
+        <translation>Poids du modèle</translation>
+    </message>
+    <message>
+        <source>Models (*.onnx *.pt *.pth *.ts);;All files (*)</source>
+        <translation>Modèles (*.onnx *.pt *.pth *.ts);;Tous les fichiers (*)</translation>
+    </message>
+    <message>
+        <source>Imported into {}.</source>
+        <translation>Importé dans {}.</translation>
+    </message>
+    <message>
+        <source>Downloading {} to {}…</source>
+        <translation>Téléchargement de {} vers {}…</translation>
+    </message>
+    <message>
+        <source>Model {} downloaded and verified (SHA-256).</source>
+        <translation>Modèle {} téléchargé et vérifié (SHA-256).</translation>
+    </message>
+    <message>
+        <source>The download stopped.</source>
+        <translation>Le téléchargement s'est arrêté.</translation>
+    </message>
+    <message>
+        <source>Remove model</source>
+        <translation>Supprimer le modèle</translation>
+    </message>
+    <message>
+        <source>Delete the model {} ({}) and its weights from {}?</source>
+        <translation>Supprimer le modèle {} ({}) et ses poids de {} ?</translation>
+    </message>
+    <message>
+        <source>Removed {} ({} files).</source>
+        <translation>{} supprimé ({} fichiers).</translation>
+    </message>
+    <message>
+        <source>Automatic (the GPU if usable, else the CPU)</source>
+        <translation>Automatique (le GPU s'il est utilisable, sinon le CPU)</translation>
     </message>
     <message>
         <source>CUDA GPU (fails when none is usable)</source>
@@ -1090,20 +1765,8 @@ Donne par bande et au global RMSE, PSNR, SSIM, SAM et ERGAS pour le modèle et p
         <translation>Chaque dialogue d'algorithme part de ces valeurs ; chaque exécution peut encore les changer.</translation>
     </message>
     <message>
-        <source>All cores</source>
-        <translation>Tous les cœurs</translation>
-    </message>
-    <message>
-        <source>The model's own</source>
-        <translation>Celle du modèle</translation>
-    </message>
-    <message>
         <source> px</source>
         <translation> px</translation>
-    </message>
-    <message>
-        <source>From free memory</source>
-        <translation>Selon la mémoire libre</translation>
     </message>
     <message>
         <source> tiles</source>
@@ -1118,10 +1781,6 @@ Donne par bande et au global RMSE, PSNR, SSIM, SAM et ERGAS pour le modèle et p
         <translation>Threads CPU :</translation>
     </message>
     <message>
-        <source>Tile size:</source>
-        <translation>Taille des tuiles :</translation>
-    </message>
-    <message>
         <source>Tiles per batch:</source>
         <translation>Tuiles par lot :</translation>
     </message>
@@ -1132,10 +1791,6 @@ Donne par bande et au global RMSE, PSNR, SSIM, SAM et ERGAS pour le modèle et p
     <message>
         <source>Add…</source>
         <translation>Ajouter…</translation>
-    </message>
-    <message>
-        <source>Remove</source>
-        <translation>Retirer</translation>
     </message>
     <message>
         <source>Folders of model cards (.json), searched after the bundled models; a model with the same id replaces the bundled one.</source>
@@ -1156,6 +1811,300 @@ Donne par bande et au global RMSE, PSNR, SSIM, SAM et ERGAS pour le modèle et p
     <message>
         <source>Folder with model cards</source>
         <translation>Dossier de fiches de modèle</translation>
+    </message>
+    <message>
+        <source>Assess accuracy (confusion matrix, F-score, kappa)</source>
+        <translation type="obsolete">Évaluer la précision (matrice de confusion, F-score, kappa)</translation>
+    </message>
+    <message>
+        <source>Compares a class raster (the OUTPUT of cloudmask or segment, or any raster of integer classes) with reference polygons or points, and writes an HTML report: confusion matrix as a heat map, per-class precision, recall, F-beta, IoU and support, overall accuracy, Cohen's kappa, macro and support-weighted F.
+
+The reference may be in any CRS: it is reprojected onto the prediction's pixel grid. Only labelled pixels count: pixel centres inside polygons, and the pixel each point falls in. Pixels covered by polygons of different classes, and pixels that are nodata in the prediction, are left out and counted in the report. Class 0 is a class like any other.
+
+CLASS_FIELD: integer values are compared with the raster values directly; names are matched to the prediction's class names (DeepMapper outputs carry them). MAPPING gives the match explicitly: reference=raster pairs, e.g. 'clear=0,cloud=1,shadow=2'.
+
+BETA: 1 for F1, 2 for the F2 that cloud-masking papers use (recall weighs more).
+POSITIVE_CLASSES (optional): a binary view, these classes against all others, e.g. 'cloud,cloud shadow' or '1,2'.
+OBJECT_CLASS (optional): object-level scores for a class such as buildings: the prediction's regions of that class are matched one to one with the reference polygons at IoU &gt;= 0.5 (SpaceNet's rule).
+BACKGROUND (optional): for exhaustive references such as building footprints, every valid pixel outside the reference polygons counts as this class (e.g. 'background'), so precision is measured too.
+
+Undefined ratios (0/0, e.g. the precision of a class never predicted) are left empty in the table and shown as a dash in the report. The numeric outputs (fractions in 0..1) can feed other steps of a model.</source>
+        <translation type="obsolete">Compare un raster de classes (l'OUTPUT de cloudmask ou de segment, ou tout raster de classes entières) à des polygones ou des points de référence (vérité terrain), et écrit un rapport HTML : matrice de confusion en carte de chaleur, précision, rappel, F-bêta, IoU et effectif par classe, précision globale, kappa de Cohen, F moyen macro et pondéré par l'effectif.
+
+La référence peut être dans n'importe quel SCR : elle est reprojetée sur la grille de pixels de la prédiction. Seuls les pixels étiquetés comptent : les pixels dont le centre est dans un polygone, et le pixel où tombe chaque point. Les pixels couverts par des polygones de classes différentes, et les pixels sans données dans la prédiction, sont écartés et comptés dans le rapport. La classe 0 est une classe comme les autres.
+
+CLASS_FIELD : les valeurs entières sont comparées directement aux valeurs du raster ; les noms sont appariés aux noms de classes de la prédiction (les sorties de DeepMapper les portent). MAPPING donne la correspondance explicitement : des paires référence=raster, p. ex. 'clear=0,cloud=1,shadow=2'.
+
+BETA : 1 pour le F1, 2 pour le F2 qu'utilisent les articles sur le masquage des nuages (le rappel pèse davantage).
+POSITIVE_CLASSES (facultatif) : une vue binaire, ces classes contre toutes les autres, p. ex. 'cloud,cloud shadow' ou '1,2'.
+OBJECT_CLASS (facultatif) : des scores par objet pour une classe comme les bâtiments : les régions de cette classe dans la prédiction sont appariées une à une aux polygones de référence à IoU &gt;= 0,5 (la règle de SpaceNet).
+BACKGROUND (facultatif) : pour les références exhaustives comme les emprises de bâtiments, tout pixel valide hors des polygones de référence compte comme cette classe (p. ex. 'background'), si bien que la précision est aussi mesurée.
+
+Les ratios indéfinis (0/0, p. ex. la précision d'une classe jamais prédite) sont laissés vides dans la table et affichés par un tiret dans le rapport. Les sorties numériques (fractions entre 0 et 1) peuvent alimenter d'autres étapes d'un modèle de traitement.</translation>
+    </message>
+    <message>
+        <source>Class mapping, reference=raster (optional, e.g. clear=0,cloud=1,shadow=2)</source>
+        <translation type="obsolete">Correspondance des classes, référence=raster (facultatif, p. ex. clear=0,cloud=1,shadow=2)</translation>
+    </message>
+    <message>
+        <source>Positive classes for a binary view (optional, e.g. cloud,cloud shadow)</source>
+        <translation type="obsolete">Classes positives pour une vue binaire (facultatif, p. ex. cloud,cloud shadow)</translation>
+    </message>
+    <message>
+        <source>Class for object-level scores (optional, e.g. building)</source>
+        <translation type="obsolete">Classe pour les scores par objet (facultatif, p. ex. building)</translation>
+    </message>
+    <message>
+        <source>Class of pixels outside every reference polygon (optional, e.g. background: for exhaustive references such as building footprints)</source>
+        <translation type="obsolete">Classe des pixels hors de tout polygone de référence (facultatif, p. ex. background : pour les références exhaustives comme les emprises de bâtiments)</translation>
+    </message>
+    <message>
+        <source>Object-level F1 (OBJECT_CLASS)</source>
+        <translation type="obsolete">F1 par objet (OBJECT_CLASS)</translation>
+    </message>
+    <message>
+        <source>Accuracy</source>
+        <translation type="obsolete">Précision</translation>
+    </message>
+    <message>
+        <source>Tile size in pixels (0: the model's own)</source>
+        <translation type="obsolete">Taille des tuiles en pixels (0 : celle du modèle)</translation>
+    </message>
+    <message>
+        <source>Tile overlap in pixels (0: the model's margin; never less than it)</source>
+        <translation type="obsolete">Chevauchement des tuiles en pixels (0 : la marge du modèle ; jamais moins)</translation>
+    </message>
+    <message>
+        <source>Tiles per batch (0: from free memory)</source>
+        <translation type="obsolete">Tuiles par lot (0 : selon la mémoire libre)</translation>
+    </message>
+    <message>
+        <source>CPU threads (0: all cores)</source>
+        <translation type="obsolete">Threads CPU (0 : tous les cœurs)</translation>
+    </message>
+    <message>
+        <source>Scale to reflectance (0: detect)</source>
+        <translation type="obsolete">Facteur vers la réflectance (0 : détection)</translation>
+    </message>
+    <message>
+        <source>Masks clouds and cloud shadows in an optical image with a deep-learning model.
+
+Output classes: 0 clear, 1 cloud, 2 cloud shadow, 255 nodata.
+
+SENSOR tells which band is which when the bands have no descriptions (B2, B8A, ... or blue, nir, ...): Sentinel-2 rasters with 4, 6, 10, 12 or 13 bands, Landsat 8/9 and 7, SPOT/Pleiades (blue, green, red, NIR). BANDS overrides it: names in band order ('B2,B3,B4,B8') or pairs ('blue=1,nir=4').
+
+MODEL: empty picks the best installed model for the bands given (UKIS 6-band U-Net when SWIR bands are there, else the 4-band one; L1C or L2A from SENSOR). Ids: ukis_csmask_6b_l1c, ukis_csmask_4b_l1c, ukis_csmask_6b_l2a, ukis_csmask_4b_l2a, s2cloudless (clouds only, needs 10 Sentinel-2 bands); or the path of a model card (.json).
+
+SCALE: 0 detects reflectance (0..1) versus digital numbers (reflectance x 10000); a wrong scale is refused.
+
+The image is processed tile by tile with overlap, so any size works in flat memory; outputs appear only when complete.</source>
+        <translation type="obsolete">Masque les nuages et les ombres de nuages d'une image optique avec un modèle d'apprentissage profond.
+
+Classes en sortie : 0 clair, 1 nuage, 2 ombre de nuage, 255 sans données.
+
+SENSOR indique quelle bande est laquelle quand les bandes n'ont pas de description (B2, B8A, ... ou blue, nir, ...) : rasters Sentinel-2 à 4, 6, 10, 12 ou 13 bandes, Landsat 8/9 et 7, SPOT/Pléiades (bleu, vert, rouge, PIR). BANDS le remplace : des noms dans l'ordre des bandes ('B2,B3,B4,B8') ou des paires ('blue=1,nir=4').
+
+MODEL : vide choisit le meilleur modèle installé pour les bandes données (le U-Net UKIS à 6 bandes quand les bandes SWIR sont présentes, sinon celui à 4 bandes ; L1C ou L2A d'après SENSOR). Identifiants : ukis_csmask_6b_l1c, ukis_csmask_4b_l1c, ukis_csmask_6b_l2a, ukis_csmask_4b_l2a, s2cloudless (nuages seulement, demande 10 bandes Sentinel-2) ; ou le chemin d'une fiche de modèle (.json).
+
+SCALE : 0 détecte s'il s'agit de réflectance (0..1) ou de comptes numériques (réflectance x 10000) ; une échelle erronée est refusée.
+
+L'image est traitée tuile par tuile avec chevauchement, si bien que toute taille passe avec une mémoire constante ; les sorties n'apparaissent qu'une fois complètes.</translation>
+    </message>
+    <message>
+        <source>Band mapping (optional, e.g. B2,B3,B4,B8 or blue=1,nir=4)</source>
+        <translation type="obsolete">Correspondance des bandes (facultatif, p. ex. B2,B3,B4,B8 ou blue=1,nir=4)</translation>
+    </message>
+    <message>
+        <source>Dilate clouds by pixels (-1: the model's default)</source>
+        <translation type="obsolete">Dilater les nuages (pixels ; -1 : valeur du modèle)</translation>
+    </message>
+    <message>
+        <source>Cuts an image and its labels into a patch dataset (a folder) for 'Train a segmentation model'.
+
+LABELS: polygons (every pixel whose centre is inside takes the class) or points (the pixel they fall in, grown by POINT_RADIUS), with a CLASS_FIELD of class names or integer ids (0..254), in any CRS.
+
+BACKGROUND: when the labels are exhaustive (e.g. every building of the area is drawn), name the class of all other pixels ('background'); leave empty for sparse labels, whose unlabelled pixels are ignored.
+
+Sampling is stratified: every class gets an equal share of MAX_PATCHES, centred on its pixels. The validation split is spatial: whole blocks of BLOCK_SIZE pixels (0: twice the patch size) go to validation, about VALIDATION_FRACTION of each class's pixels, and no labelled pixel is in both splits. Nodata pixels carry no label.
+
+The folder holds dataset.json (classes, bands, statistics for normalisation, source) and .npy arrays; OUTPUT_FOOTPRINTS shows where the patches are.</source>
+        <translation type="obsolete">Découpe une image et ses étiquettes en un jeu de patchs (un dossier) pour « Entraîner un modèle de segmentation ».
+
+LABELS : des polygones (chaque pixel dont le centre est à l'intérieur prend la classe) ou des points (le pixel où ils tombent, élargi de POINT_RADIUS), avec un CLASS_FIELD de noms de classes ou d'identifiants entiers (0..254), dans n'importe quel SCR.
+
+BACKGROUND : quand les étiquettes sont exhaustives (p. ex. chaque bâtiment de la zone est dessiné), nommez la classe de tous les autres pixels ('background') ; laissez vide pour des étiquettes éparses, dont les pixels non étiquetés sont ignorés.
+
+L'échantillonnage est stratifié : chaque classe reçoit une part égale de MAX_PATCHES, centrée sur ses pixels. La séparation de validation est spatiale : des blocs entiers de BLOCK_SIZE pixels (0 : deux fois la taille des patchs) vont à la validation, soit environ VALIDATION_FRACTION des pixels de chaque classe, et aucun pixel étiqueté n'est dans les deux ensembles. Les pixels sans données ne portent pas d'étiquette.
+
+Le dossier contient dataset.json (classes, bandes, statistiques de normalisation, source) et des tableaux .npy ; OUTPUT_FOOTPRINTS montre où se trouvent les patchs.</translation>
+    </message>
+    <message>
+        <source>Band names in file order (optional, e.g. blue,green,red,nir or pan)</source>
+        <translation type="obsolete">Noms des bandes dans l'ordre du fichier (facultatif, p. ex. blue,green,red,nir ou pan)</translation>
+    </message>
+    <message>
+        <source>Validation block size in pixels (0: twice the patch size)</source>
+        <translation type="obsolete">Taille des blocs de validation en pixels (0 : deux fois la taille des patchs)</translation>
+    </message>
+    <message>
+        <source>Pre-train a model without labels</source>
+        <translation type="obsolete">Pré-entraîner un modèle sans étiquettes</translation>
+    </message>
+    <message>
+        <source>Self-supervised pre-training: blanks random cells of image patches and trains a U-Net to redraw them. No labels are needed, so give as many images of your sensor and area as you have. The result (a card of task 'pretrained') is a starting point for 'Train a segmentation model' (INIT_MODEL): with few labels it reaches the accuracy that training from scratch needs more labels for (see docs/benchmarks.md).
+
+Use the same ARCHITECTURE, WIDTH and DEPTH you will train with, and the bands you will train on (BANDS, common names such as pan or blue,green,red,nir; empty: all bands).</source>
+        <translation type="obsolete">Pré-apprentissage auto-supervisé : occulte des cellules aléatoires de patchs d'image et entraîne un U-Net à les redessiner. Aucune étiquette n'est nécessaire : donnez autant d'images de votre capteur et de votre zone que vous en avez. Le résultat (une fiche de tâche 'pretrained') sert de point de départ à « Entraîner un modèle de segmentation » (INIT_MODEL) : avec peu d'étiquettes, il atteint la précision qu'un apprentissage à partir de zéro n'obtient qu'avec davantage d'étiquettes (voir docs/benchmarks.md).
+
+Utilisez les mêmes ARCHITECTURE, WIDTH et DEPTH que pour l'apprentissage, et les bandes sur lesquelles vous entraînerez (BANDS, noms courants comme pan ou blue,green,red,nir ; vide : toutes les bandes).</translation>
+    </message>
+    <message>
+        <source>Bands to use (optional, common names)</source>
+        <translation type="obsolete">Bandes à utiliser (facultatif, noms courants)</translation>
+    </message>
+    <message>
+        <source>unet_light: channels of the first level</source>
+        <translation type="obsolete">unet_light : canaux du premier niveau</translation>
+    </message>
+    <message>
+        <source>unet_light: number of poolings</source>
+        <translation type="obsolete">unet_light : nombre de sous-échantillonnages (pooling)</translation>
+    </message>
+    <message>
+        <source>INPUT needs at least one raster layer.</source>
+        <translation type="obsolete">INPUT demande au moins une couche raster.</translation>
+    </message>
+    <message>
+        <source>Segment image (buildings, land cover)</source>
+        <translation type="obsolete">Segmenter une image (bâtiments, occupation du sol)</translation>
+    </message>
+    <message>
+        <source>Classifies every pixel of an image with a semantic segmentation model and writes a class raster (255 = nodata), styled with the model's class names and colours; optionally class polygons and per-class probabilities.
+
+MODEL: a model id or the path of a model card (.json), for any PyTorch or ONNX segmentation model. Empty picks the best installed segmentation model whose bands the image has: e.g. the building model for a 1-band panchromatic image, the land-cover model (forest, grass, urban, water) for a 10-band Sentinel-2 image.
+
+SENSOR tells which band is which when the bands have no descriptions. 'auto' uses the preset the model's card names, else Sentinel-2 L2A. BANDS overrides it: names in band order ('B2,B3,B4,B8') or pairs ('blue=1,nir=4'). An image with exactly the model's number of bands and no band names is read in the model's band order.
+
+SCALE applies to models that take reflectance: 0 detects reflectance (0..1) versus digital numbers; models that take raw values get the values as they are.
+
+VECTOR_CLASSES: which classes become polygons (names or ids, comma-separated); empty: every class but one named 'background'. One polygon per connected region, simplified by one pixel, holes kept; MIN_AREA drops smaller ones. Fields: class_id, class, area.
+
+Outputs for the model builder: MODEL_ID, POLYGON_COUNT, CLASS_PERCENTAGES (JSON: class name -&gt; % of valid pixels).
+
+The image is processed tile by tile with overlap (no seams), in flat memory; outputs appear only when complete.</source>
+        <translation type="obsolete">Classifie chaque pixel d'une image avec un modèle de segmentation sémantique et écrit un raster de classes (255 = sans données), symbolisé avec les noms et les couleurs de classes du modèle ; en option, des polygones de classes et les probabilités par classe.
+
+MODEL : un identifiant de modèle ou le chemin d'une fiche de modèle (.json), pour tout modèle de segmentation PyTorch ou ONNX. Vide choisit le meilleur modèle de segmentation installé dont l'image possède les bandes : p. ex. le modèle de bâtiments pour une image panchromatique à 1 bande, le modèle d'occupation du sol (forêt, prairie, urbain, eau) pour une image Sentinel-2 à 10 bandes.
+
+SENSOR indique quelle bande est laquelle quand les bandes n'ont pas de description. 'auto' utilise le préréglage que nomme la fiche du modèle, sinon Sentinel-2 L2A. BANDS le remplace : des noms dans l'ordre des bandes ('B2,B3,B4,B8') ou des paires ('blue=1,nir=4'). Une image qui a exactement le nombre de bandes du modèle et pas de noms de bandes est lue dans l'ordre des bandes du modèle.
+
+SCALE s'applique aux modèles qui prennent de la réflectance : 0 détecte s'il s'agit de réflectance (0..1) ou de comptes numériques ; les modèles qui prennent des valeurs brutes les reçoivent telles quelles.
+
+VECTOR_CLASSES : les classes qui deviennent des polygones (noms ou identifiants, séparés par des virgules) ; vide : toutes les classes sauf celle nommée 'background'. Un polygone par région connexe, simplifié d'un pixel, trous conservés ; MIN_AREA écarte les plus petits. Champs : class_id, class, area.
+
+Sorties pour le modeleur graphique : MODEL_ID, POLYGON_COUNT, CLASS_PERCENTAGES (JSON : nom de classe -&gt; % des pixels valides).
+
+L'image est traitée tuile par tuile avec chevauchement (sans raccords), avec une mémoire constante ; les sorties n'apparaissent qu'une fois complètes.</translation>
+    </message>
+    <message>
+        <source>Sensor (auto: the model's own, else {})</source>
+        <translation type="obsolete">Capteur (auto : celui du modèle, sinon {})</translation>
+    </message>
+    <message>
+        <source>Classes to polygonise (optional, e.g. building; empty: all but background)</source>
+        <translation type="obsolete">Classes à vectoriser en polygones (facultatif, p. ex. building ; vide : toutes sauf background)</translation>
+    </message>
+    <message>
+        <source>High-resolution bands (e.g. B2, B3, B4, B8 at 10 m), a Sentinel-2 product, or the raster to double in SCALE mode</source>
+        <translation type="obsolete">Bandes à haute résolution (p. ex. B2, B3, B4, B8 à 10 m), un produit Sentinel-2, ou le raster dont doubler la résolution en mode SCALE</translation>
+    </message>
+    <message>
+        <source>SCALE mode: double INPUT's resolution on its own (no INPUT_LOWRES)</source>
+        <translation type="obsolete">Mode SCALE : doubler la résolution de INPUT seul (sans INPUT_LOWRES)</translation>
+    </message>
+    <message>
+        <source>Band names of INPUT (optional, e.g. B2,B3,B4,B8)</source>
+        <translation type="obsolete">Noms des bandes de INPUT (facultatif, p. ex. B2,B3,B4,B8)</translation>
+    </message>
+    <message>
+        <source>Band names of INPUT_LOWRES (optional, e.g. B5,B6,B7,B8A,B11,B12)</source>
+        <translation type="obsolete">Noms des bandes de INPUT_LOWRES (facultatif, p. ex. B5,B6,B7,B8A,B11,B12)</translation>
+    </message>
+    <message>
+        <source>Super-resolution (Sentinel-2 20 m to 10 m)</source>
+        <translation type="obsolete">Super-résolution (Sentinel-2, de 20 m à 10 m)</translation>
+    </message>
+    <message>
+        <source>Sharpens low-resolution bands onto the grid of high-resolution ones with a deep network guided by the high-resolution bands (DSen2-style): for Sentinel-2, INPUT holds B2, B3, B4, B8 (10 m) and INPUT_LOWRES B5, B6, B7, B8A, B11, B12 (20 m); OUTPUT holds the INPUT_LOWRES bands, in their order and with their names, at INPUT's pixel size and grid.
+
+INPUT may also be a Sentinel-2 product (.SAFE folder, its .zip, or MTD_MSIL1C/2A.xml), read with GDAL's SENTINEL2 driver: its 10 m and 20 m bands are used.
+
+SCALE mode (or no INPUT_LOWRES): doubles the resolution of INPUT alone, every band, with a single-image model.
+
+Values keep the input's units (digital numbers or reflectance); nodata stays nodata. Every 2 x 2 block of the result averages back to the low-resolution input pixel (consistency projection); CONSISTENCY_ERROR_PERCENT reports the remaining difference. The grids must nest: INPUT_LOWRES's pixels exactly twice INPUT's, on the same CRS and aligned.
+
+MODEL: {} (guided, default) or {} (SCALE mode, default), or the path of a model card (.json). Check a model on your own scene with 'Validate super-resolution (Wald protocol)'.</source>
+        <translation type="obsolete">Affine des bandes à basse résolution sur la grille des bandes à haute résolution, avec un réseau profond guidé par les bandes à haute résolution (à la manière de DSen2) : pour Sentinel-2, INPUT contient B2, B3, B4, B8 (10 m) et INPUT_LOWRES B5, B6, B7, B8A, B11, B12 (20 m) ; OUTPUT contient les bandes de INPUT_LOWRES, dans leur ordre et avec leurs noms, à la taille de pixel et sur la grille de INPUT.
+
+INPUT peut aussi être un produit Sentinel-2 (dossier .SAFE, son .zip, ou MTD_MSIL1C/2A.xml), lu avec le pilote SENTINEL2 de GDAL : ses bandes à 10 m et à 20 m sont utilisées.
+
+Mode SCALE (ou sans INPUT_LOWRES) : double la résolution de INPUT seul, toutes ses bandes, avec un modèle mono-image.
+
+Les valeurs gardent les unités de l'entrée (comptes numériques ou réflectance) ; les pixels sans données le restent. Chaque bloc de 2 x 2 pixels du résultat a pour moyenne le pixel d'entrée à basse résolution (projection de cohérence) ; CONSISTENCY_ERROR_PERCENT indique l'écart restant. Les grilles doivent s'emboîter : pixels de INPUT_LOWRES exactement deux fois plus grands que ceux de INPUT, dans le même SCR et alignés.
+
+MODEL : {} (guidé, par défaut) ou {} (mode SCALE, par défaut), ou le chemin d'une fiche de modèle (.json). Vérifiez un modèle sur votre propre scène avec « Valider la super-résolution (protocole de Wald) ».</translation>
+    </message>
+    <message>
+        <source>Train a segmentation model</source>
+        <translation type="obsolete">Entraîner un modèle de segmentation</translation>
+    </message>
+    <message>
+        <source>Trains a U-Net on a patch dataset from 'Extract training patches' and writes a model card (.json) with its weights (.pt) beside it: give the card as MODEL to 'Segment image (buildings, land cover)' (or put it in a folder of DEEPMAPPER_MODEL_PATH to use it by its id).
+
+ARCHITECTURE: unet_light (fast on CPUs; WIDTH and DEPTH set its size) or unet_resnet (a torchvision ResNet-18 encoder whose first convolution takes any band count; best on a GPU).
+
+BANDS: train on some of the dataset's bands only, e.g. blue,green,red,nir so that the model also runs on SPOT or Pleiades images (transfer between sensors by their shared bands).
+
+INIT_MODEL: start from a model (id or card path): fine-tuning, transfer to other bands (shared bands keep their filters), or a self-supervised pre-trained model; FREEZE_ENCODER trains only the decoder.
+
+Training uses class weights for rare classes, flips/rotations/brightness augmentation, and stops when the validation F-score has not improved for PATIENCE epochs. The best epoch is kept — also if you cancel. REFIT then trains a fresh model on training and validation patches for that many epochs (more labels for the final model; the card keeps the validation scores of the selection run). The card records the validation scores and the training data.</source>
+        <translation type="obsolete">Entraîne un U-Net sur un jeu de patchs issu de « Extraire des patchs d'apprentissage » et écrit une fiche de modèle (.json) avec ses poids (.pt) à côté : donnez la fiche comme MODEL à « Segmenter une image » (ou placez-la dans un dossier de DEEPMAPPER_MODEL_PATH pour l'appeler par son identifiant).
+
+ARCHITECTURE : unet_light (rapide sur CPU ; WIDTH et DEPTH fixent sa taille) ou unet_resnet (un encodeur ResNet-18 de torchvision dont la première convolution accepte n'importe quel nombre de bandes ; idéal sur GPU).
+
+BANDS : n'entraîner que sur certaines bandes du jeu de patchs, p. ex. blue,green,red,nir pour que le modèle fonctionne aussi sur des images SPOT ou Pléiades (transfert entre capteurs par leurs bandes communes).
+
+INIT_MODEL : partir d'un modèle (identifiant ou chemin de fiche) : affinage (fine-tuning), transfert vers d'autres bandes (les bandes communes gardent leurs filtres), ou modèle pré-entraîné auto-supervisé ; FREEZE_ENCODER n'entraîne que le décodeur.
+
+L'apprentissage pondère les classes rares, augmente les données (retournements, rotations, luminosité) et s'arrête quand le F-score de validation ne s'est pas amélioré depuis PATIENCE époques. La meilleure époque est conservée — même si vous annulez. REFIT entraîne ensuite un nouveau modèle sur les patchs d'apprentissage et de validation pendant ce nombre d'époques (plus d'étiquettes pour le modèle final ; la fiche garde les scores de validation de l'essai de sélection). La fiche consigne les scores de validation et les données d'apprentissage.</translation>
+    </message>
+    <message>
+        <source>Bands to train on (optional, e.g. blue,green,red,nir; empty: all)</source>
+        <translation type="obsolete">Bandes d'apprentissage (facultatif, p. ex. blue,green,red,nir ; vide : toutes)</translation>
+    </message>
+    <message>
+        <source>Start from model (optional: id or card path)</source>
+        <translation type="obsolete">Partir du modèle (facultatif : identifiant ou chemin de fiche)</translation>
+    </message>
+    <message>
+        <source>Model id (optional; default: the card's file name)</source>
+        <translation type="obsolete">Identifiant du modèle (facultatif ; par défaut : le nom de fichier de la fiche)</translation>
+    </message>
+    <message>
+        <source>Validate super-resolution (Wald protocol)</source>
+        <translation type="obsolete">Valider la super-résolution (protocole de Wald)</translation>
+    </message>
+    <message>
+        <source>Measures how well a super-resolution model works on your own scene, without any reference image (Wald protocol): both inputs are degraded by 2 (2 x 2 block means), the degraded INPUT_LOWRES bands are super-resolved back to their own resolution, and the result is compared with the original bands. Bicubic interpolation of the same degraded bands is scored alongside.
+
+Inputs as for 'Super-resolution': INPUT (e.g. 10 m bands) and INPUT_LOWRES (e.g. 20 m bands), or a single raster in SCALE mode.
+
+Reports per band and overall RMSE, PSNR, SSIM, SAM and ERGAS for the model and for bicubic, as a self-contained HTML page and optionally a CSV table. RMSE_RATIO = model RMSE / bicubic RMSE (below 1: the model adds detail bicubic cannot).</source>
+        <translation type="obsolete">Mesure la qualité d'un modèle de super-résolution sur votre propre scène, sans aucune image de référence (protocole de Wald) : les deux entrées sont dégradées d'un facteur 2 (moyennes par blocs de 2 x 2), les bandes de INPUT_LOWRES dégradées sont super-résolues jusqu'à leur propre résolution, et le résultat est comparé aux bandes d'origine. L'interpolation bicubique des mêmes bandes dégradées est évaluée en parallèle.
+
+Entrées comme pour « Super-résolution » : INPUT (p. ex. les bandes à 10 m) et INPUT_LOWRES (p. ex. les bandes à 20 m), ou un seul raster en mode SCALE.
+
+Donne par bande et au global RMSE, PSNR, SSIM, SAM et ERGAS pour le modèle et pour l'interpolation bicubique, sous forme de page HTML autonome et, en option, de table CSV. RMSE_RATIO = RMSE du modèle / RMSE bicubique (sous 1 : le modèle ajoute des détails que l'interpolation bicubique ne peut restituer).</translation>
     </message>
     <message>
         <source>Folders with your own models (model cards, .json)</source>

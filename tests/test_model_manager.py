@@ -64,7 +64,7 @@ def _downloadable_card(folder, weights_bytes: bytes, url: str, sha: str | None =
 
 
 def test_listing_shows_bundled_models_with_licence_and_scores(user_folder):
-    from deepmapper.ui.model_manager import ModelManagerDialog
+    from deepmapper.ui.model_manager import COLUMNS, ModelManagerDialog
     dialog = ModelManagerDialog()
     rows = {e.id: e for e in dialog.entries}
     assert {"buildings", "landcover_s2", "s2_superres_guided"} <= set(rows)
@@ -72,8 +72,10 @@ def test_listing_shows_bundled_models_with_licence_and_scores(user_folder):
     assert "OA 0.938" in rows["buildings"].scores and "PSNR" in rows["s2_superres_guided"].scores
     assert rows["buildings"].status == "installed" and rows["buildings"].size_bytes > 100_000
     row = [e.id for e in dialog.entries].index("buildings")
-    assert dialog.table.item(row, 6).text() == rows["buildings"].license
-    assert dialog.table.item(row, 10).text().startswith("validation: OA 0.938")
+    column = {key: c for c, key in enumerate(COLUMNS)}
+    assert dialog.table.item(row, column["license"]).text() == rows["buildings"].license
+    assert dialog.table.item(row, column["scores"]).text().startswith("validation: OA 0.938")
+    assert dialog.table.item(row, column["status"]).text() == "Installed"
     dialog.table.selectRow(row)
     assert "building" in dialog.card_view.toPlainText() and "0.5 m" in dialog.card_view.toPlainText()
     assert not dialog.remove_button.isEnabled()  # bundled: never removable

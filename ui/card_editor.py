@@ -66,7 +66,7 @@ class CardEditorDialog(QDialog):
         self.weights, self.folder = Path(weights), Path(folder)
         self.installed: Path | None = None
         self.setWindowTitle(tr("Import a model: {}").format(self.weights.name))
-        self.setMinimumWidth(760)
+        self.setMinimumWidth(940)
         layout = QVBoxLayout(self)
         intro = QLabel(tr("Describe the model so that DeepMapper can feed it the right bands and show its classes. "
                           "The weights and this card are copied into {}.").format(self.folder))
@@ -86,6 +86,7 @@ class CardEditorDialog(QDialog):
         self.format.currentTextChanged.connect(
             lambda text: self.architecture.setEnabled(text == "torch_state_dict"))
         self.architecture.setEnabled(self.format.currentText() == "torch_state_dict")
+        self.architecture.setCursorPosition(0)
         self.license = QLineEdit()
         self.license.setPlaceholderText(tr("e.g. CC-BY-4.0, or 'own model'"))
         self.source = QLineEdit()
@@ -124,8 +125,8 @@ class CardEditorDialog(QDialog):
         form_b.addRow(tr("Margin:"), self.margin)
         form_b.addRow(tr("Size multiple:"), self.size_multiple)
         form_b.addRow(tr("Tile edges:"), self.blend)
-        columns.addWidget(about, 1)
-        columns.addWidget(inputs, 1)
+        columns.addWidget(about, 3)
+        columns.addWidget(inputs, 2)
         layout.addLayout(columns)
 
         classes = QGroupBox(tr("Output classes"))

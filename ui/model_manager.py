@@ -25,9 +25,9 @@ from ..plugin.core.engine.progress import Monitor
 from ..plugin.settings import Settings
 from .card_editor import CardEditorDialog, card_html
 
-COLUMNS = (("name", "Model"), ("id", "Id"), ("task", "Task"), ("bands", "Bands"), ("sensor", "Sensor"),
-           ("resolution_m", "Resolution"), ("license", "Licence"), ("size_bytes", "Size"), ("source", "Source"),
-           ("status", "Status"), ("scores", "Validation scores"))
+COLUMNS = ("name", "id", "task", "status", "source", "bands", "sensor", "resolution_m", "size_bytes", "license",
+           "scores")  # the keys of ModelEntry shown, in order (titles: column_titles)
+WIDTHS = {"name": 250, "bands": 130, "license": 150, "scores": 420}  # at most, in pixels; the rest fit their text
 
 
 def tr(text: str) -> str:
@@ -35,8 +35,8 @@ def tr(text: str) -> str:
 
 
 def column_titles() -> list[str]:
-    return [tr("Model"), tr("Id"), tr("Task"), tr("Bands"), tr("Sensor"), tr("Resolution"), tr("Licence"),
-            tr("Size"), tr("Source"), tr("Status"), tr("Validation scores")]
+    return [tr("Model"), tr("Id"), tr("Task"), tr("Status"), tr("Source"), tr("Bands"), tr("Sensor"),
+            tr("Resolution"), tr("Size"), tr("Licence"), tr("Validation scores")]
 
 
 def words() -> dict[str, str]:
@@ -57,7 +57,7 @@ def cell_text(entry: ModelEntry, key: str) -> str:
         return f"{value / 1e6:.1f} MB" if value is not None else "—"
     if key in ("task", "source", "status"):
         return words().get(value, value)
-    return str(value or "")
+    return str(value or "—")
 
 
 class DownloadTask(QgsTask):
@@ -89,7 +89,7 @@ class ModelManagerDialog(QDialog):
                  ask: Callable[[str, str], bool] | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(tr("DeepMapper models"))
-        self.resize(1180, 640)
+        self.resize(1360, 720)
         self.registry_factory = registry_factory or DeepMapperAlgorithm.model_registry
         self.ask = ask or (lambda title, text: QMessageBox.question(self, title, text) == QMessageBox.Yes)
         self.registry: Registry | None = None
@@ -117,7 +117,7 @@ class ModelManagerDialog(QDialog):
         self.card_view.setOpenExternalLinks(True)
         self.card_view.setPlaceholderText(tr("Select a model to see its card."))
         splitter.addWidget(self.card_view)
-        splitter.setSizes([330, 230])
+        splitter.setSizes([380, 240])
         layout.addWidget(splitter, 1)
 
         self.progress = QProgressBar()
@@ -160,15 +160,15 @@ class ModelManagerDialog(QDialog):
         self.entries = list_models(self.registry)
         self.table.setRowCount(len(self.entries))
         for r, entry in enumerate(self.entries):
-            for c, (key, _title) in enumerate(COLUMNS):
+            for c, key in enumerate(COLUMNS):
                 item = QTableWidgetItem(cell_text(entry, key))
                 item.setToolTip(entry.problem or cell_text(entry, key))
                 self.table.setItem(r, c, item)
         self.table.resizeColumnsToContents()
         header = self.table.horizontalHeader()
-        for c, (key, _title) in enumerate(COLUMNS):
-            if key in ("name", "license", "bands"):
-                header.resizeSection(c, min(header.sectionSize(c), {"name": 300, "license": 170}.get(key, 150)))
+        for c, key in enumerate(COLUMNS):
+            if key in WIDTHS:
+                header.resizeSection(c, min(header.sectionSize(c), WIDTHS[key]))
         header.setSectionResizeMode(QHeaderView.Interactive)
         ids = [e.id for e in self.entries]
         self.table.selectRow(ids.index(select) if select in ids else 0)

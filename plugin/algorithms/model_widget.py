@@ -76,6 +76,7 @@ class ModelWidgetWrapper(WidgetWrapper):
         if value is None or value == "":
             self.combo.setCurrentIndex(0)
             return
+        value = value.staticValue() if hasattr(value, "staticValue") else value
         index = self.combo.findData(str(value).strip())
         if index < 0:
             index = self.combo.findText(str(value))
@@ -83,6 +84,7 @@ class ModelWidgetWrapper(WidgetWrapper):
             self.combo.setCurrentIndex(index)
         else:
             self.combo.setEditText(str(value))
+        self.combo.lineEdit().setCursorPosition(0)  # show the start of a long name, not its end
 
     def value(self):
         """The id of the listed model whose label is shown, else the typed text (an id or a card path)."""

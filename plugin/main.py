@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 
 from qgis.core import QgsApplication, QgsSettings
-from qgis.PyQt.QtCore import QCoreApplication, QTimer, QTranslator
+from qgis.PyQt.QtCore import QCoreApplication, Qt, QTimer, QTranslator
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction
 
@@ -47,11 +47,15 @@ class DeepMapperPlugin:
     def initGui(self) -> None:  # noqa: N802
         self.initProcessing()
         dialogs = [(self.tr("Cloud and shadow mask…"), "deepmapper:cloudmask"),
-                   (self.tr("Segment an image…"), "deepmapper:segment"),
-                   (self.tr("Super-resolve Sentinel-2 bands…"), "deepmapper:superresolve"),
-                   (self.tr("Train a segmentation model…"), "deepmapper:trainmodel"),
+                   (self.tr("Segment image…"), "deepmapper:segment"),
+                   (self.tr("Super-resolve Sentinel-2…"), "deepmapper:superresolve"),
+                   (self.tr("Validate super-resolution…"), "deepmapper:validatesuperres"),
+                   (self.tr("Extract training patches…"), "deepmapper:extractpatches"),
+                   (self.tr("Train model…"), "deepmapper:trainmodel"),
+                   (self.tr("Pre-train model (self-supervised)…"), "deepmapper:pretrainmodel"),
                    (self.tr("Assess accuracy…"), "deepmapper:assessaccuracy")]
         entries = [(label, lambda _checked=False, alg=alg: self._open_dialog(alg)) for label, alg in dialogs]
+        entries.append((self.tr("Labelling panel"), self._show_labelling))
         entries.append((self.tr("Models…"), self._show_models))
         entries.append((self.tr("Install dependencies…"), self._show_dependencies))
         entries.append((self.tr("Settings…"), self._show_settings))
@@ -66,6 +70,10 @@ class DeepMapperPlugin:
         for action in self.actions:
             self.iface.removePluginRasterMenu(self.tr("&DeepMapper"), action)
         self.actions.clear()
+        if getattr(self, "labelling_dock", None) is not None:
+            self.iface.removeDockWidget(self.labelling_dock)
+            self.labelling_dock.deleteLater()
+            self.labelling_dock = None
         if self.provider is not None:
             QgsApplication.processingRegistry().removeProvider(self.provider)
             self.provider = None
@@ -84,6 +92,15 @@ class DeepMapperPlugin:
     def _offer_install(self) -> None:
         from ..ui.dependency_dialog import offer_install
         self._keep(offer_install(self.iface.mainWindow()))
+
+    def _show_labelling(self) -> None:
+        """The active-learning labelling panel, docked on the right; one per session."""
+        from ..ui.labelling_dock import LabellingDock
+        if getattr(self, "labelling_dock", None) is None:
+            self.labelling_dock = LabellingDock(self.iface, self.iface.mainWindow())
+            self.iface.addDockWidget(Qt.RightDockWidgetArea, self.labelling_dock)
+        self.labelling_dock.show()
+        self.labelling_dock.raise_()
 
     def _show_dependencies(self) -> None:
         from ..ui.dependency_dialog import show_dependency_dialog

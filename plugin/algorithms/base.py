@@ -4,14 +4,13 @@ from __future__ import annotations
 import os
 from typing import Any, Callable
 
-from qgis.core import (QgsPalettedRasterRenderer, QgsProcessingAlgorithm, QgsProcessingException,
-                       QgsProcessingLayerPostProcessorInterface, QgsProcessingParameterEnum,
-                       QgsProcessingParameterNumber, QgsRasterLayer)
+from qgis.core import (QgsProcessingAlgorithm, QgsProcessingException, QgsProcessingParameterEnum,
+                       QgsProcessingParameterNumber)
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
-from qgis.PyQt.QtGui import QColor, QIcon
+from qgis.PyQt.QtGui import QIcon
 
 from .. import dependencies
-from . import checks
+from . import checks, styles
 from ..core.engine.device import DEVICES
 from ..core.engine.errors import DeepMapperError
 from ..core.engine.progress import Monitor, stop_on_signals
@@ -40,10 +39,6 @@ class DeepMapperAlgorithm(QgsProcessingAlgorithm):
     required_packages: tuple[str, ...] = ("rasterio", "scipy")  # besides the model's runtime (MODEL_TASK)
     MODEL_TASK: str | None = None  # registry task of the MODEL parameter: canExecute checks its default's runtime
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._post_processors: list = []  # QGIS holds only a raw pointer: keep them alive here
-
     def tr(self, text: str) -> str:
         return QCoreApplication.translate("DeepMapper", text)
 
@@ -67,10 +62,8 @@ class DeepMapperAlgorithm(QgsProcessingAlgorithm):
 
     @staticmethod
     def model_registry() -> Registry:
-        """The models: bundled, DEEPMAPPER_MODEL_PATH (fallback) and the user model folders of the settings, with
-        downloaded weights in the settings' download cache."""
-        settings = Settings.load()
-        return Registry(settings.model_folders, download_dir=settings.cache)
+        """The models: bundled, DEEPMAPPER_MODEL_PATH (fallback) and the user model folders of the settings."""
+        return Registry(Settings.load().model_folders)
 
     def canExecute(self):  # noqa: N802
         """Refuse to start, naming exactly the missing packages, when the model used by default cannot run (unless
@@ -237,17 +230,10 @@ class DeepMapperAlgorithm(QgsProcessingAlgorithm):
         path = self.parameterAsOutputLayer(parameters, name, context)
         return path or None
 
-    def style_classes(self, path: str, classes: list[dict], context) -> None:
-        """Give a class raster a paletted style with the model's names and colours: in the project on completion,
-        and as a .qml beside the file so it opens styled anywhere (qgis_process, later sessions)."""
-        styler = PalettedStyler(classes)
-        layer = QgsRasterLayer(path, os.path.basename(path), "gdal")
-        if layer.isValid():
-            styler.apply(layer)
-            layer.saveDefaultStyle()
-        if context.willLoadLayerOnCompletion(path):
-            self._post_processors.append(styler)
-            context.layerToLoadOnCompletionDetails(path).setPostProcessor(styler)
+    def style_classes(self, path: str, classes: list[dict], context, name: str | None = None) -> None:
+        """Give a class raster a paletted style with the model's names and colours ('clear'/'background'
+        transparent): in the project on completion, named `name`, and as a .qml beside the file (styles.py)."""
+        styles.style_output(path, styles.PalettedStyler(classes), context, name)
 
 
 class StaticEnum(QgsProcessingParameterEnum):
@@ -274,19 +260,3 @@ class StaticEnum(QgsProcessingParameterEnum):
 
     def clone(self):
         return StaticEnum.from_enum(self)
-
-
-class PalettedStyler(QgsProcessingLayerPostProcessorInterface):
-    def __init__(self, classes: list[dict]) -> None:
-        super().__init__()
-        self.classes = classes
-
-    def apply(self, layer) -> None:
-        entries = [QgsPalettedRasterRenderer.Class(c["id"], QColor(c.get("color", "#808080")), c["name"])
-                   for c in self.classes]
-        layer.setRenderer(QgsPalettedRasterRenderer(layer.dataProvider(), 1, entries))
-        layer.triggerRepaint()
-
-    def postProcessLayer(self, layer, context, feedback):  # noqa: N802
-        if isinstance(layer, QgsRasterLayer):
-            self.apply(layer)

@@ -9,6 +9,8 @@ from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from ..core.engine.bands import SENSOR_KEYS
 from ..core.classify.cloudmask import CLOUDMASK_CLASSES, CloudMaskRequest, run_cloudmask
+from . import styles
+from .area import add_area_parameters, area_options
 from .base import DeepMapperAlgorithm
 from .model_choice import model_dropdown
 
@@ -40,6 +42,7 @@ class CloudMaskAlgorithm(DeepMapperAlgorithm):
 
     def initAlgorithm(self, config=None):  # noqa: N802
         self.addParameter(QgsProcessingParameterRasterLayer(self.INPUT, self.tr("Input image")))
+        add_area_parameters(self)
         self.addParameter(QgsProcessingParameterEnum(
             self.SENSOR, self.tr("Sensor"), options=[k for k in SENSOR_KEYS if k != "panchromatic"],
             defaultValue="sentinel2_l1c",
@@ -78,9 +81,17 @@ class CloudMaskAlgorithm(DeepMapperAlgorithm):
             sensor=self.parameterAsEnumString(parameters, self.SENSOR, context),
             dilate_cloud=None if dilate_cloud < 0 else dilate_cloud,
             dilate_shadow=self.parameterAsInt(parameters, self.DILATE_SHADOW, context),
-            **self.classify_options(parameters, context))
+            **self.classify_options(parameters, context),
+            **area_options(self, parameters, context, feedback,
+                           self.parameterAsRasterLayer(parameters, self.INPUT, context).crs()))
         result = self.run_engine(lambda: run_cloudmask(request, self.monitor(feedback), self.model_registry()))
-        self.style_classes(result.output, CLOUDMASK_CLASSES, context)
+        label = "{} ({})".format(styles.input_name(self.parameterAsRasterLayer(parameters, self.INPUT, context),
+                                                   request.input), result.model_id)
+        self.style_classes(result.output, CLOUDMASK_CLASSES, context, self.tr("Cloud mask: {}").format(label))
+        styles.style_output(result.output_probability, styles.ProbabilityStyler(), context,
+                            self.tr("Cloud probability: {}").format(label))
+        styles.style_output(result.output_vector, styles.PolygonStyler(CLOUDMASK_CLASSES), context,
+                            self.tr("Cloud polygons: {}").format(label))
         return {
             self.OUTPUT: result.output,
             self.OUTPUT_PROBABILITY: result.output_probability,

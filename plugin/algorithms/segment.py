@@ -12,6 +12,8 @@ from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 from ..core.engine.bands import SENSOR_KEYS
 from ..core.classify.pipeline import DEFAULT_SENSOR
 from ..core.classify.segment import SegmentRequest, run_segment
+from . import styles
+from .area import add_area_parameters, area_options
 from .base import DeepMapperAlgorithm
 from .model_choice import model_dropdown
 
@@ -53,6 +55,7 @@ class SegmentAlgorithm(DeepMapperAlgorithm):
 
     def initAlgorithm(self, config=None):  # noqa: N802
         self.addParameter(QgsProcessingParameterRasterLayer(self.INPUT, self.tr("Input image")))
+        add_area_parameters(self)
         self.addParameter(QgsProcessingParameterString(
             self.MODEL, self.tr("Model id or model card path (empty: best for the bands)"), optional=True))
         model_dropdown(self.parameterDefinition(self.MODEL), "segmentation")
@@ -86,9 +89,20 @@ class SegmentAlgorithm(DeepMapperAlgorithm):
         request = SegmentRequest(
             sensor=None if sensor == SENSOR_AUTO else sensor,
             vector_classes=(self.parameterAsString(parameters, self.VECTOR_CLASSES, context) or "").strip() or None,
-            **self.classify_options(parameters, context))
+            **self.classify_options(parameters, context),
+            **area_options(self, parameters, context, feedback,
+                           self.parameterAsRasterLayer(parameters, self.INPUT, context).crs()))
         result = self.run_engine(lambda: run_segment(request, self.monitor(feedback), self.model_registry()))
-        self.style_classes(result.output, result.classes, context)
+        label = "{} ({})".format(styles.input_name(self.parameterAsRasterLayer(parameters, self.INPUT, context),
+                                                   request.input), result.model_id)
+        buildings = any(styles.is_outline_only(c) for c in result.classes)
+        self.style_classes(result.output, result.classes, context,
+                           (self.tr("Buildings: {}") if buildings else self.tr("Land cover: {}")).format(label))
+        styles.style_output(result.output_probability, styles.ProbabilityStyler(), context,
+                            self.tr("Class probabilities: {}").format(label))
+        styles.style_output(result.output_vector, styles.PolygonStyler(result.classes), context,
+                            (self.tr("Building polygons: {}") if buildings else
+                             self.tr("Land-cover polygons: {}")).format(label))
         return {
             self.OUTPUT: result.output,
             self.OUTPUT_PROBABILITY: result.output_probability,

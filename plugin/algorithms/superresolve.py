@@ -8,6 +8,7 @@ from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from ..core.superres.s2_product import is_product
 from ..core.superres.pipeline import DEFAULT_GUIDED, DEFAULT_SINGLE, SuperResRequest, run_superres
+from . import styles
 from .base import DeepMapperAlgorithm
 from .model_choice import model_dropdown
 
@@ -47,6 +48,16 @@ class SuperResolutionParameters:
             ok, message = super().checkParameterValues(parameters, context)
             return ok, message
         return super().checkParameterValues(parameters, context)
+
+    def name_output(self, path: str | None, template: str, parameters: dict, source: str, model_id: str,
+                    context) -> None:
+        """Name the layer loaded on completion after the input and the model, e.g. 'Super-resolved: T31TCJ
+        (s2_superres_guided)'."""
+        if path and context.willLoadLayerOnCompletion(path):
+            layer = None if is_product(str(parameters.get(self.INPUT))) else \
+                self.parameterAsRasterLayer(parameters, self.INPUT, context)
+            context.layerToLoadOnCompletionDetails(path).name = template.format(
+                "{} ({})".format(styles.input_name(layer, source), model_id))
 
     def superres_inputs(self, parameters: dict, context) -> dict:
         value = parameters.get(self.INPUT)
@@ -104,6 +115,8 @@ class SuperResolveAlgorithm(SuperResolutionParameters, DeepMapperAlgorithm):
                                   threads=self.parameterAsInt(parameters, "THREADS", context),
                                   **self.superres_inputs(parameters, context))
         result = self.run_engine(lambda: run_superres(request, self.monitor(feedback), self.model_registry()))
+        self.name_output(result.output, self.tr("Super-resolved: {}"), parameters, request.input, result.model_id,
+                         context)
         return {
             self.OUTPUT: result.output,
             "CONSISTENCY_ERROR_PERCENT": result.consistency_error_percent,

@@ -63,6 +63,8 @@ class ValidateSuperResAlgorithm(SuperResolutionParameters, DeepMapperAlgorithm):
         request = ValidateRequest(output_html=self.parameterAsFileOutput(parameters, self.OUTPUT_HTML, context),
                                   output_csv=csv_path or None, **self.superres_inputs(parameters, context))
         result = self.run_engine(lambda: validate_superres(request, self.monitor(feedback), self.model_registry()))
+        self.name_output(result.output_csv, self.tr("Super-resolution scores: {}"), parameters, request.input,
+                         result.model_id, context)
         out = {name: getattr(result, who).overall[key] for name, (who, key, _l) in NUMBERS.items()}
         out.update({self.OUTPUT_HTML: result.output_html, self.OUTPUT_CSV: result.output_csv,
                     "RMSE_RATIO": result.rmse_ratio, "CONSISTENCY_ERROR_PERCENT": result.consistency_error_percent,

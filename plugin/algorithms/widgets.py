@@ -70,8 +70,9 @@ class SpecialValueNumberWrapper(DialogOnlyWrapper):
         if not integer:
             box.setDecimals(decimals if decimals is not None else 6)
         limit = 2 ** 31 - 1 if integer else 1e12
-        box.setMinimum(max(param.minimum(), -limit))
-        box.setMaximum(min(param.maximum(), limit))
+        bounds = max(param.minimum(), -limit), min(param.maximum(), limit)
+        box.setMinimum(int(bounds[0]) if integer else bounds[0])
+        box.setMaximum(int(bounds[1]) if integer else bounds[1])
         box.setSpecialValueText(special_text)
         if param.defaultValue() is not None:
             box.setClearValue(param.defaultValue())

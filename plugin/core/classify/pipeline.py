@@ -31,6 +31,7 @@ from ..engine.inference import dataset_sink, predict_tiled
 from .postprocess import NODATA_CLASS, ClassRules, StripWriter, classify_strips
 from .strips import StripJob, current_strip_runner
 from ..engine.progress import Monitor
+from ..engine.subset import PixelWindow, Subset, plan_subset
 from ..engine.raster_io import (BandReader, atomic_path, geotiff_profile, pixel_size_m, remove_quietly, scratch_path,
                                 scratch_profile, write_class_metadata)
 from ..engine.tiling import tile_spec
@@ -63,6 +64,8 @@ class ClassifyRequest:
     min_area: float = 0.0  # map units squared, for polygons
     simplify: float | None = None  # map units; None: one pixel
     threads: int = 0
+    extent: tuple[float, float, float, float] | None = None  # EXTENT: xmin, ymin, xmax, ymax in the raster's CRS
+    mask: str | None = None  # MASK: a polygon file; outputs are nodata outside its polygons
 
 
 @dataclass
@@ -235,7 +238,12 @@ def classify_raster(src: rasterio.DatasetReader, req: ClassifyRequest, job: Clas
     say(f"Device {describe(device, card.format, card.half_precision)}; tiles {tile.size} px, overlap {tile.margin} px "
         f"({tile.mode}), batch {batch}.")
     runner = current_strip_runner()
-    if runner is not None:
+    subset = plan_subset(src, req.extent, req.mask)
+    if subset is not None:
+        win = subset.window
+        say(f"Processing rows {win.row0}-{win.row1}, columns {win.col0}-{win.col1} ({win.width} x {win.height} "
+            f"pixels of {src.width} x {src.height})" + (", nodata outside the mask polygons." if req.mask else "."))
+    if runner is not None and subset is None:
         stats = {"tiles": 0, "skipped": 0}
 
         def fill(write: StripWriter) -> None:
@@ -254,11 +262,23 @@ def classify_raster(src: rasterio.DatasetReader, req: ClassifyRequest, job: Clas
 
     probs_path = scratch_path("probabilities")
     reader = BandReader(src, list(job.indexes), job.scale, job.offset)
+    # A subset reads around its window what the post-processing needs (its halo), on the whole image's tile grid.
+    area = subset.window.grown(job.rules.halo, src.height, src.width) if subset else None
+    window_kw = {} if area is None else {"rows": (area.row0, area.row1), "cols": (area.col0, area.col1),
+                                         "wanted": subset.tile_wanted(src.transform, tile.size, job.rules.halo)}
     try:
-        with rasterio.open(probs_path, "w", **scratch_profile(src, model.n_outputs, "float32")) as dst:
-            stats = predict_tiled(reader, model, tile, batch, dataset_sink(dst), monitor.span(0.0, 0.85))
+        profile = scratch_profile(src, model.n_outputs, "float32")
+        if area is not None:
+            profile.update(width=area.width, height=area.height, transform=area.transform(src.transform))
+        with rasterio.open(probs_path, "w", **profile) as dst:
+            sink = dataset_sink(dst) if area is None else (
+                lambda row0, rows: dst.write(rows, window=Window(0, row0 - area.row0, rows.shape[2], rows.shape[1])))
+            stats = predict_tiled(reader, model, tile, batch, sink, monitor.span(0.0, 0.85), **window_kw)
         say(f"Inference: {stats['tiles']} tiles run, {stats['skipped']} all-nodata tiles skipped.")
-        counts, polygons = _write_outputs(src, _classified(probs_path, job.rules, monitor), req, job, monitor)
+        fill = _classified(probs_path, job.rules, monitor)
+        if subset is not None:
+            fill = _cropped(fill, subset, area, src.transform)
+        counts, polygons = _write_outputs(src, fill, req, job, monitor, subset.window if subset else None)
     finally:
         remove_quietly(probs_path)
     if req.output_vector:
@@ -290,26 +310,52 @@ def _classified(probs_path: str, rules: ClassRules, monitor: Monitor) -> Callabl
     return fill
 
 
+def _cropped(fill: Callable[[StripWriter], None], subset: Subset, area: PixelWindow,
+             transform) -> Callable[[StripWriter], None]:
+    """`fill` over the rows and columns of `area` (the window with its halo) as a fill of the window alone: strips
+    cropped to it, nodata (and NaN probabilities) outside the mask polygons."""
+    win = subset.window
+    top, left = win.row0 - area.row0, win.col0 - area.col0
+
+    def cropped(write: StripWriter) -> None:
+        def write_window(r0: int, p: np.ndarray | None, c: np.ndarray) -> None:
+            a, b = max(r0, top), min(r0 + c.shape[0], top + win.height)
+            if a >= b:
+                return
+            c = c[a - r0:b - r0, left:left + win.width].copy()
+            p = None if p is None else p[:, a - r0:b - r0, left:left + win.width].copy()
+            if subset.polygons is not None:
+                outside = ~subset.mask(transform, a - top, b - top)
+                c[outside] = NODATA_CLASS
+                if p is not None:
+                    p[:, outside] = np.nan
+            write(a - top, p, c)
+        fill(write_window)
+    return cropped
+
+
 def _write_outputs(src: rasterio.DatasetReader, fill: Callable[[StripWriter], None], req: ClassifyRequest,
-                   job: ClassifyJob, monitor: Monitor) -> tuple[np.ndarray, int]:
+                   job: ClassifyJob, monitor: Monitor, window: PixelWindow | None = None) -> tuple[np.ndarray, int]:
     """Class raster, probability raster and polygons from the strips `fill` writes (in any order; probabilities
     may be None when no OUTPUT_PROBABILITY is asked), each written to a temporary file and moved into place only
-    when all of them succeeded (polygons are made from the temporary class raster). Returns the pixel count per
-    class id and the number of polygons."""
+    when all of them succeeded (polygons are made from the temporary class raster). Outputs cover `window` of the
+    input (None: all of it). Returns the pixel count per class id and the number of polygons."""
+    grid = {} if window is None else {"width": window.width, "height": window.height,
+                                      "transform": window.transform(src.transform)}
     lut = class_lookup(job.classes)
     prob_bands = list(range(len(job.classes))) if job.probability_bands is None else list(job.probability_bands)
     counts = np.zeros(256, dtype=np.int64)
     with atomic_path(req.output) as class_tmp:
         prob_ctx = atomic_path(req.output_probability) if req.output_probability else nullcontext()
         with prob_ctx as prob_tmp:
-            with rasterio.open(class_tmp, "w", **geotiff_profile(src, 1, "uint8", NODATA_CLASS)) as cls_ds:
+            with rasterio.open(class_tmp, "w", **{**geotiff_profile(src, 1, "uint8", NODATA_CLASS), **grid}) as cls_ds:
                 write_class_metadata(cls_ds, job.classes)
                 cls_ds.update_tags(**job.tags)  # provenance, shown by assessaccuracy's report
                 cls_ds.set_band_description(1, job.description)
                 prob_ds = None
                 if prob_tmp:
-                    prob_ds = rasterio.open(prob_tmp, "w", **geotiff_profile(src, len(prob_bands), "float32",
-                                                                             float("nan")))
+                    prob_ds = rasterio.open(prob_tmp, "w", **{**geotiff_profile(src, len(prob_bands), "float32",
+                                                                                float("nan")), **grid})
                     for i, b in enumerate(prob_bands, start=1):
                         prob_ds.set_band_description(i, f"{job.classes[b]['name']} probability")
 

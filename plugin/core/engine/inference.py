@@ -34,19 +34,25 @@ RowSink = Callable[[int, np.ndarray], None]  # (row0, rows (K, h, W)) -> None
 
 
 def predict_tiled(reader: BandReader, model: Predictor, tile: TileSpec, batch_size: int, sink: RowSink,
-                  monitor: Monitor | None = None, rows: tuple[int, int] | None = None) -> dict:
+                  monitor: Monitor | None = None, rows: tuple[int, int] | None = None,
+                  cols: tuple[int, int] | None = None, wanted: Callable[[int, int], bool] | None = None) -> dict:
     """Run `model` over the reader's raster; hand finished rows of probabilities (NaN = nodata) to `sink`.
 
     `rows` = (row0, row1) limits the work to the tile rows that touch image rows [row0, row1) and hands only those
     rows to `sink`: the tile grid stays the whole image's, so they are bit for bit what a whole run gives them (a
-    strip of a huge scene run on its own, e.g. on a Dask worker). Returns counters (tiles run, tiles skipped).
+    strip of a huge scene run on its own, e.g. on a Dask worker). `cols` = (col0, col1) does the same for columns
+    (a window of the image: EXTENT, MASK); the sink then gets (K, h, col1 - col0) rows, and the reader is asked
+    for the columns the tiles need (read_rows(row0, row1, col0, col1)). `wanted(tile_row0, tile_col0)` False
+    skips a tile whose every pixel lies where no output is wanted (outside a mask). Returns counters (tiles run,
+    tiles skipped).
     """
     monitor = monitor or Monitor()
     height, width = reader.height, reader.width
     size = tile.size
     weights = tile.weights()
     row_origins = tile.origins(height)
-    col_origins = tile.origins(width)
+    want_c0, want_c1 = cols if cols is not None else (0, width)
+    col_origins = [c for c in tile.origins(width) if cols is None or (c + size > want_c0 and c < want_c1)]
     k = model.n_outputs
     fill = np.asarray(model.fill_values(), dtype=np.float32)[:, None, None]
     # Accumulators span the columns of all tiles in a strip: [col_origins[0], col_origins[-1] + size).
@@ -57,7 +63,11 @@ def predict_tiled(reader: BandReader, model: Predictor, tile: TileSpec, batch_si
     want0, want1 = rows if rows is not None else (0, height)
     todo = [i for i, r0 in enumerate(row_origins) if r0 + size > want0 and r0 < want1]  # tile rows touching them
     flushed = max(row_origins[todo[0]], 0) if todo else height  # image rows already final (handed to the sink)
-    left = -col_origins[0]  # image column 0 inside the strip
+    img_c0, img_c1 = max(col_origins[0], 0), min(col_origins[-1] + size, width)  # image columns the strip holds
+    left = img_c0 - col_origins[0]  # image column img_c0 inside the strip
+    # As for rows below: a right overhang wider than the image columns held mirrors columns left of them too.
+    extra_c = min(max(col_origins[-1] + size - width - (img_c1 - img_c0), 0), img_c0)
+    read_cols = () if cols is None else (img_c0 - extra_c, img_c1)
     strip = np.empty((len(fill), size, span_w), dtype=np.float32)  # reused: no per-strip copies of the image
     valid = np.zeros((size, span_w), dtype=bool)
 
@@ -68,23 +78,25 @@ def predict_tiled(reader: BandReader, model: Predictor, tile: TileSpec, batch_si
         # A last strip that holds fewer image rows than it overhangs the bottom mirrors rows above it: read them too,
         # so that every tile sees the image mirrored as a whole-image padding would (not its own rows repeated).
         extra = min(max(r1 - height - (a1 - a0), 0), a0)
-        data, valid_rows = reader.read_rows(a0 - extra, a1)
+        data, valid_rows = reader.read_rows(a0 - extra, a1, *read_cols)
         np.copyto(data, fill, where=~valid_rows[None])
-        valid_rows = valid_rows[extra:]
-        if extra:
-            data = np.pad(data, ((0, 0), (0, r1 - a1), (0, 0)), mode="symmetric")[:, extra:]
+        valid_rows = valid_rows[extra:, extra_c:]
+        if extra or extra_c:
+            data = np.pad(data, ((0, 0), (0, r1 - a1 if extra else 0),
+                                 (0, col_origins[-1] + size - img_c1 if extra_c else 0)),
+                          mode="symmetric")[:, extra:, extra_c:]
         top, bottom = a0 - r0, a1 - r0
-        strip[:, top:top + data.shape[1], left:left + width] = data
+        strip[:, top:top + data.shape[1], left:left + data.shape[2]] = data
         mirror_outside(strip, top, top + data.shape[1], axis=1)
-        mirror_outside(strip, left, left + width, axis=2)
+        mirror_outside(strip, left, left + data.shape[2], axis=2)
         valid[:] = False  # mirrored pixels outside the image are context, never valid output
-        valid[top:bottom, left:left + width] = valid_rows
+        valid[top:bottom, left:left + img_c1 - img_c0] = valid_rows
 
         jobs = []
         for c0 in col_origins:
             x0 = c0 - col_origins[0]
             lo, hi = tile.core
-            if valid[lo:hi, x0 + lo:x0 + hi].any():
+            if valid[lo:hi, x0 + lo:x0 + hi].any() and (wanted is None or wanted(r0, c0)):
                 jobs.append(x0)
             else:
                 stats["skipped"] += 1
@@ -103,10 +115,10 @@ def predict_tiled(reader: BandReader, model: Predictor, tile: TileSpec, batch_si
         done = min(next_r0, height)
         if min(done, want1) > max(flushed, want0):
             lo, hi = max(flushed, want0) - r0, min(done, want1) - r0
-            cols = slice(left, left + width)
-            w = wsum[lo:hi, cols]
-            out = acc[:, lo:hi, cols] / np.where(w > 0, w, 1.0)
-            out[:, ~(valid[lo:hi, cols] & (w > 0))] = np.nan
+            span = slice(want_c0 - col_origins[0], want_c1 - col_origins[0])
+            w = wsum[lo:hi, span]
+            out = acc[:, lo:hi, span] / np.where(w > 0, w, 1.0)
+            out[:, ~(valid[lo:hi, span] & (w > 0))] = np.nan
             sink(lo + r0, out)
         flushed = max(flushed, done)
         # Shift the accumulators up by one stride for the next strip.

@@ -1,0 +1,150 @@
+"""Styles and layer names for DeepMapper outputs, so that results read over the image they came from.
+
+Class rasters: a paletted renderer with the model's colours; 'clear' and 'background' fully transparent, every other
+class at CLASS_ALPHA, so the image stays visible under the mask. Class polygons: a categorised renderer on class_id
+with the same colours, half-transparent fills (outline only for small objects such as buildings). Probabilities: a
+pseudocolour ramp over 0..1 on the first band, transparent near 0. Each style is applied to the layer loaded into the
+project on completion (a Processing post-processor) and saved beside the file (.qml, or inside a GeoPackage), so the
+output opens styled in later sessions and after qgis_process.
+"""
+from __future__ import annotations
+
+import os
+from typing import Sequence
+
+from qgis.core import (QgsCategorizedSymbolRenderer, QgsColorRampShader, QgsFillSymbol,
+                       QgsPalettedRasterRenderer, QgsProcessingLayerPostProcessorInterface, QgsRasterLayer,
+                       QgsRasterShader, QgsRendererCategory, QgsSingleBandPseudoColorRenderer, QgsVectorLayer)
+from qgis.PyQt.QtGui import QColor
+
+from .labels import class_label
+
+TRANSPARENT_CLASSES = ("clear", "background")  # classes that only say "nothing here": the image shows through
+OUTLINE_ONLY_CLASSES = ("building", "buildings")  # small objects: an outline shows the roof under it
+CLASS_ALPHA = 204  # 80 % opacity for the classes of a class raster
+FILL_ALPHA = 110  # polygon fills: about 43 %, the image stays readable
+# Probability ramp (viridis stops), transparent at 0 so that unlikely places show the image.
+PROBABILITY_STOPS = ((0.0, "#440154", 0), (0.25, "#3b528b", 90), (0.5, "#21918c", 160), (0.75, "#5ec962", 210),
+                     (1.0, "#fde725", 255))
+
+_keep_alive: list = []  # QGIS holds post-processors by a raw pointer: they must outlive the run's context
+
+
+def class_color(cls: dict, alpha: int = 255) -> QColor:
+    color = QColor(cls.get("color") or "#808080")
+    color.setAlpha(0 if is_transparent(cls) else alpha)
+    return color
+
+
+def is_transparent(cls: dict) -> bool:
+    return str(cls.get("name", "")).strip().lower() in TRANSPARENT_CLASSES
+
+
+def is_outline_only(cls: dict) -> bool:
+    return str(cls.get("name", "")).strip().lower() in OUTLINE_ONLY_CLASSES
+
+
+class Styler(QgsProcessingLayerPostProcessorInterface):
+    """Applies a style to a layer; as a post-processor, to the layer Processing loads into the project."""
+
+    layer_type: type = QgsRasterLayer
+
+    def apply(self, layer) -> None:
+        raise NotImplementedError
+
+    def postProcessLayer(self, layer, context, feedback):  # noqa: N802
+        if isinstance(layer, self.layer_type):
+            self.apply(layer)
+            layer.triggerRepaint()
+
+
+class PalettedStyler(Styler):
+    """Class raster (uint8 class ids, 255 nodata): one colour per class, 'clear'/'background' transparent."""
+
+    def __init__(self, classes: Sequence[dict]) -> None:
+        super().__init__()
+        self.classes = list(classes)
+
+    def apply(self, layer) -> None:
+        entries = [QgsPalettedRasterRenderer.Class(int(c["id"]), class_color(c, CLASS_ALPHA),
+                                                   class_label(c["name"]))
+                   for c in self.classes]
+        layer.setRenderer(QgsPalettedRasterRenderer(layer.dataProvider(), 1, entries))
+
+
+class ProbabilityStyler(Styler):
+    """Probability raster (float 0..1, NaN nodata): a pseudocolour ramp on band 1 (the first class band)."""
+
+    def apply(self, layer) -> None:
+        ramp = QgsColorRampShader(0.0, 1.0)
+        ramp.setColorRampType(QgsColorRampShader.Interpolated)
+        items = []
+        for value, color, alpha in PROBABILITY_STOPS:
+            qcolor = QColor(color)
+            qcolor.setAlpha(alpha)
+            items.append(QgsColorRampShader.ColorRampItem(value, qcolor, f"{value:g}"))
+        ramp.setColorRampItemList(items)
+        shader = QgsRasterShader(0.0, 1.0)
+        shader.setRasterShaderFunction(ramp)
+        renderer = QgsSingleBandPseudoColorRenderer(layer.dataProvider(), 1, shader)
+        renderer.setClassificationMin(0.0)
+        renderer.setClassificationMax(1.0)
+        layer.setRenderer(renderer)
+
+
+class PolygonStyler(Styler):
+    """Class polygons (field class_id): categorised by class with the model's colours."""
+
+    layer_type = QgsVectorLayer
+
+    def __init__(self, classes: Sequence[dict], field: str = "class_id") -> None:
+        super().__init__()
+        self.classes = [c for c in classes if not is_transparent(c)] or list(classes)
+        self.field = field
+
+    def apply(self, layer) -> None:
+        categories = [QgsRendererCategory(int(c["id"]), polygon_symbol(c), class_label(c["name"]))
+                      for c in self.classes]
+        layer.setRenderer(QgsCategorizedSymbolRenderer(self.field, categories))
+
+
+def polygon_symbol(cls: dict) -> QgsFillSymbol:
+    """Half-transparent fill with a solid outline of the class colour; outline only for OUTLINE_ONLY_CLASSES. A very
+    light colour (cloud white) gets a grey hairline outside its white outline so it reads on bright ground too."""
+    color = QColor(cls.get("color") or "#808080")
+    fill = QColor(color)
+    fill.setAlpha(0 if is_outline_only(cls) else FILL_ALPHA)
+    width = "0.6" if is_outline_only(cls) else "0.4"
+    symbol = QgsFillSymbol.createSimple({
+        "color": ",".join(map(str, fill.getRgb())), "outline_color": ",".join(map(str, color.getRgb())),
+        "outline_width": width, "outline_width_unit": "MM", "style": "solid" if fill.alpha() else "no"})
+    if color.lightness() > 200:  # white on white clouds: a dark hairline under the outline keeps the edge visible
+        halo = QgsFillSymbol.createSimple({"style": "no", "outline_color": "60,60,60,160", "outline_width": "0.8",
+                                           "outline_width_unit": "MM"})
+        symbol.insertSymbolLayer(0, halo.symbolLayer(0).clone())
+    return symbol
+
+
+def style_output(path: str | None, styler: Styler, context, name: str | None = None) -> None:
+    """Style the output at `path`: saved beside the file (.qml; inside a GeoPackage for .gpkg) and applied to the
+    layer Processing loads on completion, which is named `name` (e.g. 'Cloud mask: T31TCJ (ukis_csmask_6b_l1c)')."""
+    if not path:
+        return
+    layer = (QgsVectorLayer(path, os.path.basename(path), "ogr") if styler.layer_type is QgsVectorLayer else
+             QgsRasterLayer(path, os.path.basename(path), "gdal"))
+    if layer.isValid():
+        styler.apply(layer)
+        layer.saveDefaultStyle()
+    if context.willLoadLayerOnCompletion(path):
+        details = context.layerToLoadOnCompletionDetails(path)
+        _keep_alive.append(styler)
+        details.setPostProcessor(styler)
+        if name:
+            details.name = name
+
+
+def input_name(layer, path: str) -> str:
+    """What a user calls the input: its layer name in the project, else the file name without extension."""
+    name = layer.name() if layer is not None else ""
+    stem = os.path.splitext(os.path.basename(path))[0]
+    return stem if not name or name == os.path.basename(path) else name

@@ -1,0 +1,136 @@
+"""The labelling panel of the active-learning loop, offscreen: a suggestions GeoPackage (the documented output of
+deepmapper:suggestsamples) over a crop of the cloud chip, marked done/skipped with the keyboard; the status field,
+the progress text, the thumbnails and the canvas zoom are checked, and screenshots saved in English and French."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import ROOT, data_file
+
+SCREENSHOTS = ROOT / "tests" / "output" / "screenshots"
+
+
+def _suggestions(tmp_path, count=4):
+    """A 128 x 128 crop of the cloud chip and `count` 24-pixel squares on it with the suggestsamples fields."""
+    from osgeo import gdal, ogr, osr
+    crop = tmp_path / "crop.tif"
+    gdal.Translate(str(crop), str(data_file("clouds/s2_cloud_chip.tif")), srcWin=[128, 128, 128, 128])
+    ds = gdal.Open(str(crop))
+    x0, dx, _, y0, _, dy = ds.GetGeoTransform()
+    srs = osr.SpatialReference(wkt=ds.GetProjection())
+    path = tmp_path / "suggestions.gpkg"
+    out = ogr.GetDriverByName("GPKG").CreateDataSource(str(path))
+    layer = out.CreateLayer("suggestions", srs, ogr.wkbPolygon)
+    for name, kind in (("rank", ogr.OFTInteger), ("score", ogr.OFTReal), ("strategy", ogr.OFTString),
+                       ("predicted_class", ogr.OFTString), ("class_mix", ogr.OFTString)):
+        layer.CreateField(ogr.FieldDefn(name, kind))
+    for i in range(count):
+        col, row = 8 + 28 * i, 8 + 24 * (i % 3)
+        xa, ya = x0 + col * dx, y0 + row * dy
+        ring = f"{xa} {ya}, {xa + 24 * dx} {ya}, {xa + 24 * dx} {ya + 24 * dy}, {xa} {ya + 24 * dy}, {xa} {ya}"
+        feature = ogr.Feature(layer.GetLayerDefn())
+        feature.SetGeometry(ogr.CreateGeometryFromWkt(f"POLYGON (({ring}))"))
+        # ranks in reverse file order: the panel lists by rank, not by file order
+        feature.SetField("rank", count - i)
+        feature.SetField("score", 0.9 - 0.1 * (count - i))
+        feature.SetField("strategy", "entropy")
+        feature.SetField("predicted_class", "cloud")
+        feature.SetField("class_mix", json.dumps({"cloud": 0.6, "clear": 0.3, "cloud shadow": 0.1}))
+        layer.CreateFeature(feature)
+    out = None
+    return crop, path
+
+
+@pytest.fixture
+def dock(qgis_app, tmp_path):
+    from qgis.core import QgsProject, QgsRasterLayer, QgsVectorLayer
+    from qgis.gui import QgsMapCanvas
+    from deepmapper.ui.labelling_dock import LabellingDock
+    crop, path = _suggestions(tmp_path)
+    raster = QgsRasterLayer(str(crop), "chip")
+    suggestions = QgsVectorLayer(str(path), "suggestions", "ogr")
+    assert raster.isValid() and suggestions.isValid()
+    QgsProject.instance().addMapLayers([raster, suggestions])
+    canvas = QgsMapCanvas()
+    canvas.resize(400, 400)
+    canvas.setDestinationCrs(raster.crs())
+    canvas.setLayers([raster])
+
+    class Iface:  # the only part of QgisInterface the panel uses
+        def mapCanvas(self):  # noqa: N802
+            return canvas
+
+    panel = LabellingDock(Iface())
+    panel.image.setLayer(raster)
+    panel.suggestions.setLayer(suggestions)
+    panel.resize(420, 640)
+    panel.show()
+    yield panel, suggestions, canvas, path
+    panel.close()
+    QgsProject.instance().removeAllMapLayers()
+
+
+def _statuses(path):
+    from osgeo import ogr
+    ds = ogr.Open(str(path))
+    layer = ds.GetLayer(0)
+    return {f.GetField("rank"): f.GetField("status") for f in layer}
+
+
+def test_keys_mark_suggestions_in_the_status_field(dock):
+    from qgis.PyQt.QtCore import Qt
+    from qgis.PyQt.QtTest import QTest
+    panel, layer, canvas, path = dock
+    assert layer.fields().indexOf("status") >= 0  # added when missing
+    assert panel.list.count() == 4 and panel.progress.text() == "0 of 4 labelled"
+    assert panel.list.item(0).text().startswith("#1 · score 0.80")  # sorted by rank
+    assert "cloud 60 %, clear 30 %, cloud shadow 10 %" in panel.list.item(0).text()
+    assert panel.list.currentRow() == 0
+    first_extent = canvas.extent()
+    QTest.keyClick(panel.list, Qt.Key_D)  # done, moves on to rank 2
+    assert panel.list.currentRow() == 1 and canvas.extent() != first_extent
+    QTest.keyClick(panel.list, Qt.Key_S)  # rank 2 skipped
+    QTest.keyClick(panel.list, Qt.Key_D)  # rank 3 done
+    assert panel.progress.text() == "2 of 4 labelled, 1 skipped"
+    assert _statuses(path) == {1: "done", 2: "skipped", 3: "done", 4: None}  # in the file, not only in memory
+    QTest.keyClick(panel.list, Qt.Key_P)
+    QTest.keyClick(panel.list, Qt.Key_P)
+    assert panel.list.currentRow() == 1
+    QTest.keyClick(panel.list, Qt.Key_D)  # changing one's mind: rank 2 now done
+    QTest.keyClick(panel.list, Qt.Key_N)
+    assert panel.list.currentRow() == 3
+    assert _statuses(path) == {1: "done", 2: "done", 3: "done", 4: None}
+    assert panel.progress.text() == "3 of 4 labelled" and "done" in panel.list.item(1).text()
+
+
+def test_zoom_thumbnails_and_screenshots(dock, qgis_app):
+    from qgis.PyQt.QtCore import QCoreApplication, QTranslator
+    panel, layer, canvas, _path = dock
+    panel.list.setCurrentRow(2)
+    feature = layer.getFeature(panel.fids[2])
+    assert canvas.extent().contains(feature.geometry().boundingBox())
+    zoomed = canvas.extent()
+    assert min(zoomed.width(), zoomed.height()) < 2 * feature.geometry().boundingBox().width()  # zoomed in
+    image = panel.list.item(0).icon().pixmap(96, 96).toImage()
+    colours = {image.pixel(x, y) for x in range(0, 96, 8) for y in range(0, 96, 8)}
+    assert len(colours) > 10, "the thumbnail shows the image, not a blank square"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    assert panel.grab().save(str(SCREENSHOTS / "labelling_dock_en.png"))
+    translator = QTranslator()
+    assert translator.load(str(ROOT / "i18n" / "deepmapper_fr.qm"))
+    QCoreApplication.installTranslator(translator)
+    try:
+        from deepmapper.ui.labelling_dock import LabellingDock
+        french = LabellingDock(panel.iface)
+        french.image.setLayer(panel.image.currentLayer())
+        french.suggestions.setLayer(layer)
+        french.resize(420, 640)
+        french.show()
+        assert french.progress.text() == "0 sur 4 étiquetées"
+        assert "nuage 60 %" in french.list.item(0).text()
+        assert french.grab().save(str(SCREENSHOTS / "labelling_dock_fr.png"))
+        french.close()
+    finally:
+        QCoreApplication.removeTranslator(translator)

@@ -1,0 +1,115 @@
+"""Results read over their image: transparent clear/background classes, polygons by class, probability ramps, and
+layer names after the input and the model (processing.runAndLoadResults, i.e. the dialog's loading of results)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import rasterio
+from rasterio.windows import Window
+
+from conftest import data_file
+
+
+def crop(src: Path, dst: Path, window: Window) -> Path:
+    """A small copy of `src` (same band names and georeferencing) so the runs stay short."""
+    with rasterio.open(src) as ds:
+        profile = ds.profile | {"width": window.width, "height": window.height,
+                                "transform": ds.window_transform(window)}
+        with rasterio.open(dst, "w", **profile) as out:
+            out.write(ds.read(window=window))
+            out.descriptions = ds.descriptions
+    return dst
+
+
+def run_and_load(alg: str, params: dict) -> dict:
+    """Run as the dialog does and return the project's layers by name."""
+    import processing
+    from qgis.core import QgsProject
+    processing.runAndLoadResults(alg, params)
+    return {layer.name(): layer for layer in QgsProject.instance().mapLayers().values()}
+
+
+def palette_alpha(layer) -> dict[str, int]:
+    return {c.label: c.color.alpha() for c in layer.renderer().classes()}
+
+
+@pytest.fixture()
+def project(qgis_app):
+    from qgis.core import QgsProject
+    QgsProject.instance().clear()
+    yield QgsProject.instance()
+    QgsProject.instance().clear()
+
+
+def test_cloudmask_outputs_styled_named_and_see_through(project, tmp_path):
+    from qgis.core import (QgsCategorizedSymbolRenderer, QgsPalettedRasterRenderer, QgsRasterLayer,
+                           QgsSingleBandPseudoColorRenderer, QgsVectorLayer)
+    chip = crop(data_file("clouds/s2_cloud_chip.tif"), tmp_path / "chip_a.tif", Window(0, 0, 256, 256))
+    out = {"OUTPUT": str(tmp_path / "m.tif"), "OUTPUT_PROBABILITY": str(tmp_path / "p.tif"),
+           "OUTPUT_VECTOR": str(tmp_path / "v.gpkg")}
+    layers = run_and_load("deepmapper:cloudmask", {"INPUT": str(chip), "SENSOR": "sentinel2_l1c", **out})
+    label = "chip_a (ukis_csmask_6b_l1c)"
+    assert {f"Cloud mask: {label}", f"Cloud probability: {label}", f"Cloud polygons: {label}"} <= set(layers)
+
+    mask = layers[f"Cloud mask: {label}"]
+    assert isinstance(mask.renderer(), QgsPalettedRasterRenderer)
+    alpha = palette_alpha(mask)
+    assert alpha["clear"] == 0 and 150 <= alpha["cloud"] < 255 and 150 <= alpha["cloud shadow"] < 255
+    assert isinstance(layers[f"Cloud probability: {label}"].renderer(), QgsSingleBandPseudoColorRenderer)
+
+    polygons = layers[f"Cloud polygons: {label}"]
+    renderer = polygons.renderer()
+    assert isinstance(renderer, QgsCategorizedSymbolRenderer) and renderer.classAttribute() == "class_id"
+    cats = {c.label(): c for c in renderer.categories()}
+    assert set(cats) == {"cloud", "cloud shadow"}
+    assert cats["cloud shadow"].symbol().color().name() == "#5c4d9a"
+    cloud = cats["cloud"].symbol()
+    assert 0 < cloud.symbolLayer(cloud.symbolLayerCount() - 1).fillColor().alpha() < 255  # a see-through fill
+
+    # The styles are saved with the files: a fresh layer (another session, qgis_process) opens styled too.
+    assert Path(out["OUTPUT"][:-4] + ".qml").exists()
+    again = QgsRasterLayer(out["OUTPUT"], "again")
+    assert isinstance(again.renderer(), QgsPalettedRasterRenderer) and palette_alpha(again)["clear"] == 0
+    assert isinstance(QgsRasterLayer(out["OUTPUT_PROBABILITY"], "p").renderer(), QgsSingleBandPseudoColorRenderer)
+    assert isinstance(QgsVectorLayer(out["OUTPUT_VECTOR"], "v").renderer(), QgsCategorizedSymbolRenderer)
+
+
+def test_two_runs_on_two_inputs_give_two_names(project, tmp_path):
+    src = data_file("clouds/s2_cloud_chip.tif")
+    for name, window in (("west", Window(0, 0, 128, 128)), ("east", Window(384, 0, 128, 128))):
+        chip = crop(src, tmp_path / f"{name}.tif", window)
+        layers = run_and_load("deepmapper:cloudmask", {"INPUT": str(chip), "OUTPUT": str(tmp_path / f"m_{name}.tif")})
+    assert {"Cloud mask: west (ukis_csmask_6b_l1c)", "Cloud mask: east (ukis_csmask_6b_l1c)"} <= set(layers)
+
+
+def test_segment_land_cover_named_and_polygons_by_class(project, tmp_path):
+    pytest.importorskip("torch")
+    from qgis.core import QgsCategorizedSymbolRenderer, QgsPalettedRasterRenderer
+    image = crop(data_file("landcover/aberystwyth_s2_10m.tif"), tmp_path / "aberystwyth_s2_10m.tif",
+                 Window(0, 0, 256, 256))
+    layers = run_and_load("deepmapper:segment", {"INPUT": str(image), "MODEL": "landcover_s2",
+                                                 "OUTPUT": str(tmp_path / "lc.tif"),
+                                                 "OUTPUT_VECTOR": str(tmp_path / "lc.gpkg")})
+    label = "aberystwyth_s2_10m (landcover_s2)"
+    classes = layers[f"Land cover: {label}"]
+    assert isinstance(classes.renderer(), QgsPalettedRasterRenderer)
+    alpha = palette_alpha(classes)
+    assert set(alpha) == {"forest", "grass", "urban", "water"} and all(0 < a < 255 for a in alpha.values())
+    renderer = layers[f"Land-cover polygons: {label}"].renderer()
+    assert isinstance(renderer, QgsCategorizedSymbolRenderer)
+    colours = {c.label(): c.symbol().color().name() for c in renderer.categories()}
+    assert colours == {"forest": "#1b7837", "grass": "#a6d96a", "urban": "#7f7f7f", "water": "#2166ac"}
+
+
+def test_buildings_outline_only_and_background_transparent(qgis_app):
+    from deepmapper.plugin.algorithms.styles import PalettedStyler, polygon_symbol
+    from qgis.core import QgsRasterLayer
+    building = polygon_symbol({"id": 1, "name": "building", "color": "#e31a1c"})
+    assert building.symbolLayer(0).brushStyle() == 0 and building.symbolLayer(0).strokeColor().name() == "#e31a1c"
+    cloud = polygon_symbol({"id": 1, "name": "cloud", "color": "#f2f2f2"})
+    assert cloud.symbolLayerCount() == 2  # white outline over a dark hairline: visible on bright ground
+    layer = QgsRasterLayer(str(data_file("buildings/atlanta_pan_050cm.tif")), "pan")
+    PalettedStyler([{"id": 0, "name": "background", "color": "#000000"},
+                    {"id": 1, "name": "building", "color": "#e31a1c"}]).apply(layer)
+    assert palette_alpha(layer) == {"background": 0, "building": 204}

@@ -159,3 +159,8 @@ def _atomic_vector(final_path: str) -> Iterator[str]:
     finally:
         shutil.rmtree(work, ignore_errors=True)
         forget(work)
+
+
+# Public names for the other tasks that write vector layers (labelling/output.py).
+DRIVERS = _DRIVERS
+atomic_vector = _atomic_vector

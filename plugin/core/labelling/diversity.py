@@ -1,0 +1,91 @@
+"""Spreading the picks, so that a batch of suggestions is not COUNT copies of the same situation.
+
+- none: the COUNT highest scores;
+- kcenter: k-centre greedy (core-set selection, Sener & Savarese 2018) in the model's feature space among the
+  POOL_FACTOR x COUNT highest-scoring candidates: start from the best one, then repeatedly add the candidate
+  farthest from every pick so far;
+- spatial: the highest scores whose centres lie at least `min_distance` pixels from every earlier pick.
+
+Distances come from scikit-learn (pairwise_distances, NearestNeighbors), imported only when needed.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..engine.errors import DeepMapperError, require
+
+DIVERSITY = ("none", "kcenter", "spatial")
+POOL_FACTOR = 5  # kcenter looks among this many times COUNT of the best-scoring candidates
+
+
+def check_diversity(method: str) -> str:
+    if method not in DIVERSITY:
+        raise DeepMapperError(f"Unknown DIVERSITY '{method}'; use one of {', '.join(DIVERSITY)}.")
+    return method
+
+
+def ranked(scores: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """(n,) indices from the highest score down; equal scores in a random order drawn from `rng`."""
+    return np.lexsort((rng.random(len(scores)), -np.asarray(scores, dtype=np.float64)))
+
+
+def kcenter_greedy(features: np.ndarray, count: int, first: int = 0) -> np.ndarray:
+    """(count,) indices into `features` ((n, d) float) chosen by k-centre greedy from `first`; ties go to the lower
+    index (callers sort candidates best first)."""
+    metrics = require("sklearn.metrics", "spreading suggestions in feature space (DIVERSITY kcenter)")
+    x = np.asarray(features, dtype=np.float64)
+    picks = [first]
+    nearest = metrics.pairwise_distances(x, x[[first]]).ravel()
+    while len(picks) < min(count, len(x)):
+        nxt = int(np.argmax(nearest))
+        picks.append(nxt)
+        nearest = np.minimum(nearest, metrics.pairwise_distances(x, x[[nxt]]).ravel())
+    return np.asarray(picks, dtype=np.int64)
+
+
+def spatial_spread(order: np.ndarray, centres: np.ndarray, count: int, min_distance: float) -> tuple[np.ndarray, int]:
+    """Walk `order` (candidate indices, best first) and keep those at least `min_distance` (pixels) from every kept
+    one; when that leaves fewer than `count`, the best of the rest fill up. Returns (picks, how many filled up)."""
+    neighbors = require("sklearn.neighbors", "spreading suggestions in space (DIVERSITY spatial)")
+    pts = np.asarray(centres, dtype=np.float64)[order]
+    # strictly closer than min_distance blocks: radius_neighbors includes the radius itself, so shrink it a hair
+    near = neighbors.NearestNeighbors(radius=max(min_distance * (1 - 1e-9), 0.0)).fit(pts).radius_neighbors(
+        pts, return_distance=False)
+    blocked = np.zeros(len(order), dtype=bool)
+    kept: list[int] = []
+    for i in range(len(order)):
+        if len(kept) == count:
+            break
+        if not blocked[i]:
+            kept.append(i)
+            blocked[near[i]] = True
+    filled = 0
+    if len(kept) < count:
+        taken = set(kept)
+        rest = [i for i in range(len(order)) if i not in taken][:count - len(kept)]
+        filled = len(rest)
+        kept += rest
+    return order[np.asarray(kept, dtype=np.int64)], filled
+
+
+def select(scores: np.ndarray, count: int, method: str, rng: np.random.Generator,
+           features: np.ndarray | None = None, centres: np.ndarray | None = None,
+           min_distance: float = 0.0) -> tuple[np.ndarray, str]:
+    """(count,) candidate indices in pick order (rank 1 first), and a note for the log ('' when none).
+
+    `scores` (n,) higher = more worth labelling; `features` (n, d) for kcenter; `centres` (n, 2) pixel
+    coordinates for spatial."""
+    check_diversity(method)
+    order = ranked(scores, rng)
+    if method == "none" or count >= len(order) and method == "kcenter":
+        return order[:count], ""
+    if method == "kcenter":
+        pool = order[:max(count, POOL_FACTOR * count)]
+        return pool[kcenter_greedy(np.asarray(features)[pool], count)], (
+            f"k-centre greedy among the {len(pool)} best-scoring patches.")
+    picks, filled = spatial_spread(order, centres, count, min_distance)
+    note = f"Picks at least {min_distance:g} pixels apart."
+    if filled:
+        note += (f" Only {count - filled} patches could be that far apart; the {filled} next best fill up "
+                 f"(lower MIN_DISTANCE to keep them all apart).")
+    return picks, note

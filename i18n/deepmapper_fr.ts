@@ -21,39 +21,39 @@
     </message>
     <message>
         <source>Assess accuracy</source>
-        <translation type="unfinished"></translation>
+        <translation>Évaluer la classification</translation>
     </message>
     <message>
         <source>Confusion matrix, F-score and kappa of a class raster against reference data.</source>
-        <translation type="unfinished"></translation>
+        <translation>Matrice de confusion, F-score et kappa d'un raster de classes face à des données de référence.</translation>
     </message>
     <message>
         <source>accuracy</source>
-        <translation type="unfinished"></translation>
+        <translation>précision</translation>
     </message>
     <message>
         <source>validation</source>
-        <translation type="unfinished"></translation>
+        <translation>validation</translation>
     </message>
     <message>
         <source>confusion matrix</source>
-        <translation type="unfinished"></translation>
+        <translation>matrice de confusion</translation>
     </message>
     <message>
         <source>F-score</source>
-        <translation type="unfinished"></translation>
+        <translation>F-score</translation>
     </message>
     <message>
         <source>kappa</source>
-        <translation type="unfinished"></translation>
+        <translation>kappa</translation>
     </message>
     <message>
         <source>IoU</source>
-        <translation type="unfinished"></translation>
+        <translation>IoU</translation>
     </message>
     <message>
         <source>classification</source>
-        <translation type="unfinished"></translation>
+        <translation>classification</translation>
     </message>
     <message>
         <source>Compares a class raster (a cloud mask, a segmentation, or any raster of integer classes) with reference polygons or points, and writes an HTML report: confusion matrix as a heat map, per-class precision, recall, F-beta, IoU and support, overall accuracy, Cohen's kappa, macro and support-weighted F.
@@ -68,7 +68,18 @@ Class for object-level scores, such as buildings: the prediction's regions of th
 Class of pixels outside every reference polygon: for exhaustive references such as building footprints, every valid pixel outside the polygons counts as this class (e.g. background), so precision is measured too.
 
 Undefined ratios (0/0, e.g. the precision of a class never predicted) are left empty in the table and shown as a dash in the report. The numeric outputs (fractions in 0..1) can feed other steps of a model.</source>
-        <translation type="unfinished"></translation>
+        <translation>Compare un raster de classes (un masque de nuages, une segmentation ou tout raster de classes entières) à des polygones ou points de référence, et écrit un rapport HTML : matrice de confusion en carte de chaleur, précision, rappel, F-bêta, IoU et effectif par classe, exactitude globale, kappa de Cohen, F moyen et F pondéré par les effectifs.
+
+La référence peut être dans n'importe quel SCR : elle est reprojetée sur la grille de pixels de la prédiction. Seuls les pixels étiquetés comptent : centres de pixels dans les polygones, et le pixel où tombe chaque point. Les pixels couverts par des polygones de classes différentes, et ceux qui sont nodata dans la prédiction, sont écartés et comptés dans le rapport. La classe 0 est une classe comme les autres.
+
+Champ de classe : les valeurs entières sont comparées directement aux valeurs du raster ; les noms sont associés aux noms de classes de la prédiction (les sorties DeepMapper les portent). Une correspondance des classes donne l'association explicitement : paires référence=raster, p. ex. clear=0,cloud=1,shadow=2.
+
+Bêta : 1 pour F1, 2 pour le F2 des articles sur le masquage des nuages (le rappel pèse davantage).
+Classes positives : une vue binaire, ces classes contre toutes les autres, p. ex. cloud,cloud shadow ou 1,2.
+Classe des scores par objet, comme les bâtiments : les régions de cette classe dans la prédiction sont appariées une à une aux polygones de référence à IoU &gt;= 0,5 (règle de SpaceNet).
+Classe des pixels hors de tout polygone de référence : pour des références exhaustives comme des emprises de bâtiments, chaque pixel valide hors des polygones compte comme cette classe (p. ex. background), si bien que la précision est aussi mesurée.
+
+Les rapports indéfinis (0/0, p. ex. la précision d'une classe jamais prédite) restent vides dans la table et apparaissent comme un tiret dans le rapport. Les sorties numériques (fractions dans 0..1) peuvent alimenter d'autres étapes d'un modèle.</translation>
     </message>
     <message>
         <source>Prediction (class raster)</source>
@@ -88,7 +99,7 @@ Undefined ratios (0/0, e.g. the precision of a class never predicted) are left e
     </message>
     <message>
         <source>Class mapping, reference=raster (e.g. clear=0,cloud=1,shadow=2)</source>
-        <translation type="unfinished"></translation>
+        <translation>Correspondance des classes, référence=raster (p. ex. clear=0,cloud=1,shadow=2)</translation>
     </message>
     <message>
         <source>Beta of the F-score (1: F1, 2: F2)</source>
@@ -96,15 +107,15 @@ Undefined ratios (0/0, e.g. the precision of a class never predicted) are left e
     </message>
     <message>
         <source>Positive classes for a binary view (e.g. cloud,cloud shadow)</source>
-        <translation type="unfinished"></translation>
+        <translation>Classes positives pour une vue binaire (p. ex. cloud,cloud shadow)</translation>
     </message>
     <message>
         <source>Class for object-level scores (e.g. building)</source>
-        <translation type="unfinished"></translation>
+        <translation>Classe des scores par objet (p. ex. building)</translation>
     </message>
     <message>
         <source>Class of pixels outside every reference polygon (e.g. background)</source>
-        <translation type="unfinished"></translation>
+        <translation>Classe des pixels hors de tout polygone de référence (p. ex. background)</translation>
     </message>
     <message>
         <source>IoU for an object match</source>
@@ -144,7 +155,7 @@ Undefined ratios (0/0, e.g. the precision of a class never predicted) are left e
     </message>
     <message>
         <source>Object-level F1</source>
-        <translation type="unfinished"></translation>
+        <translation>F1 par objet</translation>
     </message>
     <message>
         <source>Pixels assessed</source>
@@ -176,7 +187,7 @@ Undefined ratios (0/0, e.g. the precision of a class never predicted) are left e
     </message>
     <message>
         <source>Evaluation</source>
-        <translation type="unfinished"></translation>
+        <translation>Évaluation</translation>
     </message>
     <message>
         <source>Missing Python packages for the model '{}': {}.</source>
@@ -192,7 +203,7 @@ Undefined ratios (0/0, e.g. the precision of a class never predicted) are left e
     </message>
     <message>
         <source>Choose where to save '{}': a temporary file or folder is deleted when QGIS closes and the result would be lost.</source>
-        <translation type="unfinished"></translation>
+        <translation>Choisissez où enregistrer « {} » : un fichier ou dossier temporaire est effacé à la fermeture de QGIS et le résultat serait perdu.</translation>
     </message>
     <message>
         <source>Device</source>
@@ -200,7 +211,7 @@ Undefined ratios (0/0, e.g. the precision of a class never predicted) are left e
     </message>
     <message>
         <source>Tile size in pixels</source>
-        <translation type="unfinished"></translation>
+        <translation>Taille des tuiles en pixels</translation>
     </message>
     <message>
         <source>The model's own</source>
@@ -208,15 +219,15 @@ Undefined ratios (0/0, e.g. the precision of a class never predicted) are left e
     </message>
     <message>
         <source>Tile overlap in pixels (at least the model's margin)</source>
-        <translation type="unfinished"></translation>
+        <translation>Recouvrement des tuiles en pixels (au moins la marge du modèle)</translation>
     </message>
     <message>
         <source>The model's margin</source>
-        <translation type="unfinished"></translation>
+        <translation>Marge du modèle</translation>
     </message>
     <message>
         <source>Tiles per batch</source>
-        <translation type="unfinished"></translation>
+        <translation>Tuiles par lot</translation>
     </message>
     <message>
         <source>From free memory</source>
@@ -224,7 +235,7 @@ Undefined ratios (0/0, e.g. the precision of a class never predicted) are left e
     </message>
     <message>
         <source>CPU threads</source>
-        <translation type="unfinished"></translation>
+        <translation>Threads CPU</translation>
     </message>
     <message>
         <source>All cores</source>
@@ -232,11 +243,11 @@ Undefined ratios (0/0, e.g. the precision of a class never predicted) are left e
     </message>
     <message>
         <source>Scale to reflectance (reflectance = value × scale + offset)</source>
-        <translation type="unfinished"></translation>
+        <translation>Échelle vers la réflectance (réflectance = valeur × échelle + décalage)</translation>
     </message>
     <message>
         <source>Detect from the values</source>
-        <translation type="unfinished"></translation>
+        <translation>Détecter d'après les valeurs</translation>
     </message>
     <message>
         <source>Offset to reflectance</source>
@@ -304,35 +315,35 @@ Undefined ratios (0/0, e.g. the precision of a class never predicted) are left e
     </message>
     <message>
         <source>Masks clouds and cloud shadows in an optical image with a deep-learning model.</source>
-        <translation type="unfinished"></translation>
+        <translation>Masque les nuages et leurs ombres dans une image optique avec un modèle d'apprentissage profond.</translation>
     </message>
     <message>
         <source>cloud</source>
-        <translation type="unfinished"></translation>
+        <translation>nuage</translation>
     </message>
     <message>
         <source>cloud shadow</source>
-        <translation type="unfinished"></translation>
+        <translation>ombre de nuage</translation>
     </message>
     <message>
         <source>mask</source>
-        <translation type="unfinished"></translation>
+        <translation>masque</translation>
     </message>
     <message>
         <source>U-Net</source>
-        <translation type="unfinished"></translation>
+        <translation>U-Net</translation>
     </message>
     <message>
         <source>segmentation</source>
-        <translation type="unfinished"></translation>
+        <translation>segmentation</translation>
     </message>
     <message>
         <source>Sentinel-2</source>
-        <translation type="unfinished"></translation>
+        <translation>Sentinel-2</translation>
     </message>
     <message>
         <source>Landsat</source>
-        <translation type="unfinished"></translation>
+        <translation>Landsat</translation>
     </message>
     <message>
         <source>Masks clouds and cloud shadows in an optical image with a deep-learning model. The cloud mask has the classes clear, cloud and cloud shadow; nodata stays nodata (255).
@@ -344,7 +355,15 @@ Model: without a choice, the best installed model for the bands given runs: the 
 Scale to reflectance: 'Detect from the values' tells reflectance (0..1) from digital numbers (reflectance x 10000); a wrong scale is refused. 'The model's default' dilation grows clouds as the model's card recommends.
 
 The image is processed tile by tile with overlap, so any size works in flat memory; outputs appear only when complete.</source>
-        <translation type="unfinished"></translation>
+        <translation>Masque les nuages et leurs ombres dans une image optique avec un modèle d'apprentissage profond. Le masque a les classes dégagé, nuage et ombre de nuage ; le nodata reste nodata (255).
+
+Le capteur indique quelle bande est laquelle quand les bandes n'ont pas de description (B2, B8A, ... ou blue, nir, ...) : rasters Sentinel-2 de 4, 6, 10, 12 ou 13 bandes, Landsat 8/9 et 7, SPOT/Pléiades (bleu, vert, rouge, PIR). Une correspondance des bandes le remplace : noms dans l'ordre des bandes (B2,B3,B4,B8) ou paires (blue=1,nir=4).
+
+Modèle : sans choix, le meilleur modèle installé pour les bandes données est utilisé : le U-Net UKIS à 6 bandes quand les bandes SWIR sont là, sinon celui à 4 bandes, pour L1C ou L2A selon le capteur. s2cloudless ne marque que les nuages et demande 10 bandes Sentinel-2. Une fiche de modèle (.json) à vous convient aussi.
+
+Échelle vers la réflectance : « Détecter d'après les valeurs » distingue la réflectance (0..1) des comptes numériques (réflectance x 10000) ; une échelle fausse est refusée. La dilatation « Valeur du modèle » agrandit les nuages comme la fiche du modèle le recommande.
+
+L'image est traitée tuile par tuile avec recouvrement : toute taille passe en mémoire constante ; les sorties n'apparaissent qu'une fois complètes.</translation>
     </message>
     <message>
         <source>Input image</source>
@@ -356,7 +375,7 @@ The image is processed tile by tile with overlap, so any size works in flat memo
     </message>
     <message>
         <source>Band mapping (e.g. B2,B3,B4,B8 or blue=1,nir=4)</source>
-        <translation type="unfinished"></translation>
+        <translation>Correspondance des bandes (p. ex. B2,B3,B4,B8 ou blue=1,nir=4)</translation>
     </message>
     <message>
         <source>Model id or model card path (empty: best for the bands)</source>
@@ -364,11 +383,11 @@ The image is processed tile by tile with overlap, so any size works in flat memo
     </message>
     <message>
         <source>Dilate clouds by pixels</source>
-        <translation type="unfinished"></translation>
+        <translation>Dilater les nuages de (pixels)</translation>
     </message>
     <message>
         <source>The model's default</source>
-        <translation type="unfinished"></translation>
+        <translation>Valeur du modèle</translation>
     </message>
     <message>
         <source>Dilate shadows by pixels</source>
@@ -424,27 +443,27 @@ The image is processed tile by tile with overlap, so any size works in flat memo
     </message>
     <message>
         <source>Cuts an image and its labels into a patch dataset for training.</source>
-        <translation type="unfinished"></translation>
+        <translation>Découpe une image et ses étiquettes en un jeu de patchs pour l'entraînement.</translation>
     </message>
     <message>
         <source>training</source>
-        <translation type="unfinished"></translation>
+        <translation>entraînement</translation>
     </message>
     <message>
         <source>patches</source>
-        <translation type="unfinished"></translation>
+        <translation>patchs</translation>
     </message>
     <message>
         <source>dataset</source>
-        <translation type="unfinished"></translation>
+        <translation>jeu de données</translation>
     </message>
     <message>
         <source>labels</source>
-        <translation type="unfinished"></translation>
+        <translation>étiquettes</translation>
     </message>
     <message>
         <source>deep learning</source>
-        <translation type="unfinished"></translation>
+        <translation>apprentissage profond</translation>
     </message>
     <message>
         <source>Cuts an image and its labels into a patch dataset (a folder) for 'Train model'.
@@ -456,7 +475,15 @@ Class of unlabelled pixels: when the labels are exhaustive (e.g. every building 
 Sampling is stratified: every class gets an equal share of the patches, centred on its pixels. The validation split is spatial: whole blocks of pixels go to validation, about the chosen share of each class's pixels, and no labelled pixel is in both splits. Nodata pixels carry no label.
 
 Choose where the dataset folder goes (it is not kept in a temporary folder): it holds dataset.json (classes, bands, statistics for normalisation, source) and .npy arrays; the patch footprints show where the patches are.</source>
-        <translation type="unfinished"></translation>
+        <translation>Découpe une image et ses étiquettes en un jeu de patchs (un dossier) pour « Entraîner un modèle ».
+
+Étiquettes : polygones (chaque pixel dont le centre est à l'intérieur prend la classe) ou points (le pixel où ils tombent, agrandi des pixels étiquetés autour de chaque point), avec un champ de classe de noms ou d'identifiants entiers (0..254), dans n'importe quel SCR.
+
+Classe des pixels non étiquetés : quand les étiquettes sont exhaustives (p. ex. chaque bâtiment de la zone est dessiné), nommez la classe de tous les autres pixels (background) ; laissez vide pour des étiquettes éparses, dont les pixels non étiquetés sont ignorés.
+
+L'échantillonnage est stratifié : chaque classe reçoit une part égale des patchs, centrés sur ses pixels. La séparation de validation est spatiale : des blocs entiers de pixels vont à la validation, environ la part choisie des pixels de chaque classe, et aucun pixel étiqueté n'est dans les deux. Les pixels nodata ne portent pas d'étiquette.
+
+Choisissez où va le dossier du jeu de données (il n'est pas gardé dans un dossier temporaire) : il contient dataset.json (classes, bandes, statistiques de normalisation, source) et des tableaux .npy ; les emprises des patchs montrent où ils sont.</translation>
     </message>
     <message>
         <source>Image</source>
@@ -492,15 +519,15 @@ Choose where the dataset folder goes (it is not kept in a temporary folder): it 
     </message>
     <message>
         <source>Band names in file order (e.g. blue,green,red,nir or pan)</source>
-        <translation type="unfinished"></translation>
+        <translation>Noms des bandes dans l'ordre du fichier (p. ex. blue,green,red,nir ou pan)</translation>
     </message>
     <message>
         <source>Validation block size in pixels</source>
-        <translation type="unfinished"></translation>
+        <translation>Taille des blocs de validation en pixels</translation>
     </message>
     <message>
         <source>Twice the patch size</source>
-        <translation type="unfinished"></translation>
+        <translation>Deux fois la taille des patchs</translation>
     </message>
     <message>
         <source>Pixels labelled around each point</source>
@@ -532,7 +559,7 @@ Choose where the dataset folder goes (it is not kept in a temporary folder): it 
     </message>
     <message>
         <source>Automatic</source>
-        <translation type="unfinished"></translation>
+        <translation>Automatique</translation>
     </message>
     <message>
         <source>CPU</source>
@@ -540,63 +567,63 @@ Choose where the dataset folder goes (it is not kept in a temporary folder): it 
     </message>
     <message>
         <source>CUDA GPU</source>
-        <translation type="unfinished"></translation>
+        <translation>GPU CUDA</translation>
     </message>
     <message>
         <source>Sentinel-2 L1C</source>
-        <translation type="unfinished"></translation>
+        <translation>Sentinel-2 L1C</translation>
     </message>
     <message>
         <source>Sentinel-2 L2A</source>
-        <translation type="unfinished"></translation>
+        <translation>Sentinel-2 L2A</translation>
     </message>
     <message>
         <source>Landsat 8/9</source>
-        <translation type="unfinished"></translation>
+        <translation>Landsat 8/9</translation>
     </message>
     <message>
         <source>Landsat 7</source>
-        <translation type="unfinished"></translation>
+        <translation>Landsat 7</translation>
     </message>
     <message>
         <source>SPOT/Pleiades 4 bands</source>
-        <translation type="unfinished"></translation>
+        <translation>SPOT/Pléiades 4 bandes</translation>
     </message>
     <message>
         <source>Panchromatic</source>
-        <translation type="unfinished"></translation>
+        <translation>Panchromatique</translation>
     </message>
     <message>
         <source>Generic</source>
-        <translation type="unfinished"></translation>
+        <translation>Générique</translation>
     </message>
     <message>
         <source>U-Net (light)</source>
-        <translation type="unfinished"></translation>
+        <translation>U-Net (léger)</translation>
     </message>
     <message>
         <source>U-Net with ResNet-18 encoder</source>
-        <translation type="unfinished"></translation>
+        <translation>U-Net avec encodeur ResNet-18</translation>
     </message>
     <message>
         <source>Square root of inverse frequency</source>
-        <translation type="unfinished"></translation>
+        <translation>Racine carrée de l'inverse de la fréquence</translation>
     </message>
     <message>
         <source>Inverse frequency</source>
-        <translation type="unfinished"></translation>
+        <translation>Inverse de la fréquence</translation>
     </message>
     <message>
         <source>None (every class alike)</source>
-        <translation type="unfinished"></translation>
+        <translation>Aucune (toutes les classes à égalité)</translation>
     </message>
     <message>
         <source>Automatic (the model's own)</source>
-        <translation type="unfinished"></translation>
+        <translation>Automatique (celui du modèle)</translation>
     </message>
     <message>
         <source>clear</source>
-        <translation type="unfinished"></translation>
+        <translation>dégagé</translation>
     </message>
     <message>
         <source>background</source>
@@ -604,23 +631,23 @@ Choose where the dataset folder goes (it is not kept in a temporary folder): it 
     </message>
     <message>
         <source>building</source>
-        <translation type="unfinished"></translation>
+        <translation>bâtiment</translation>
     </message>
     <message>
         <source>forest</source>
-        <translation type="unfinished"></translation>
+        <translation>forêt</translation>
     </message>
     <message>
         <source>grass</source>
-        <translation type="unfinished"></translation>
+        <translation>prairie</translation>
     </message>
     <message>
         <source>urban</source>
-        <translation type="unfinished"></translation>
+        <translation>urbain</translation>
     </message>
     <message>
         <source>water</source>
-        <translation type="unfinished"></translation>
+        <translation>eau</translation>
     </message>
     <message>
         <source>List models</source>
@@ -684,29 +711,31 @@ La colonne id est ce que prend MODEL. Sorties : une table (OUTPUT), MODELS (list
     </message>
     <message>
         <source>Pre-train model (self-supervised)</source>
-        <translation type="unfinished"></translation>
+        <translation>Pré-entraîner (auto-supervisé)</translation>
     </message>
     <message>
         <source>Pre-trains a U-Net on unlabelled images (masked reconstruction).</source>
-        <translation type="unfinished"></translation>
+        <translation>Pré-entraîne un U-Net sur des images non étiquetées (reconstruction masquée).</translation>
     </message>
     <message>
         <source>self-supervised</source>
-        <translation type="unfinished"></translation>
+        <translation>auto-supervisé</translation>
     </message>
     <message>
         <source>pre-training</source>
-        <translation type="unfinished"></translation>
+        <translation>pré-entraînement</translation>
     </message>
     <message>
         <source>unlabelled</source>
-        <translation type="unfinished"></translation>
+        <translation>non étiqueté</translation>
     </message>
     <message>
         <source>Self-supervised pre-training: blanks random cells of image patches and trains a U-Net to redraw them. No labels are needed, so give as many images of your sensor and area as you have. The result (a card of task 'pretrained') is a starting point for 'Train model' (Start from model): with few labels it reaches the accuracy that training from scratch needs more labels for (see docs/benchmarks.md).
 
 Use the same architecture, channels and poolings you will train with, and the bands you will train on (common names such as pan or blue,green,red,nir; empty: all bands).</source>
-        <translation type="unfinished"></translation>
+        <translation>Pré-entraînement auto-supervisé : efface des cellules au hasard dans des patchs d'image et entraîne un U-Net à les redessiner. Aucune étiquette n'est nécessaire : donnez autant d'images de votre capteur et de votre zone que vous en avez. Le résultat (une fiche de tâche « pretrained ») sert de point de départ à « Entraîner un modèle » (Partir du modèle) : avec peu d'étiquettes, il atteint la précision pour laquelle un entraînement à partir de zéro en demande davantage (voir docs/benchmarks.md).
+
+Utilisez la même architecture, les mêmes canaux et sous-échantillonnages que pour l'entraînement, et les bandes sur lesquelles vous entraînerez (noms communs comme pan ou blue,green,red,nir ; vide : toutes les bandes).</translation>
     </message>
     <message>
         <source>Unlabelled images</source>
@@ -714,7 +743,7 @@ Use the same architecture, channels and poolings you will train with, and the ba
     </message>
     <message>
         <source>Bands to use (common names, e.g. blue,green,red,nir)</source>
-        <translation type="unfinished"></translation>
+        <translation>Bandes à utiliser (noms communs, p. ex. blue,green,red,nir)</translation>
     </message>
     <message>
         <source>Architecture</source>
@@ -722,11 +751,11 @@ Use the same architecture, channels and poolings you will train with, and the ba
     </message>
     <message>
         <source>Light U-Net: channels of the first level</source>
-        <translation type="unfinished"></translation>
+        <translation>U-Net léger : canaux du premier niveau</translation>
     </message>
     <message>
         <source>Light U-Net: number of poolings</source>
-        <translation type="unfinished"></translation>
+        <translation>U-Net léger : nombre de sous-échantillonnages</translation>
     </message>
     <message>
         <source>Patches sampled</source>
@@ -750,27 +779,27 @@ Use the same architecture, channels and poolings you will train with, and the ba
     </message>
     <message>
         <source>Give at least one unlabelled image.</source>
-        <translation type="unfinished"></translation>
+        <translation>Donnez au moins une image non étiquetée.</translation>
     </message>
     <message>
         <source>Segment image</source>
-        <translation type="unfinished"></translation>
+        <translation>Segmenter une image</translation>
     </message>
     <message>
         <source>Classifies every pixel of an image (buildings, land cover, any model with a card).</source>
-        <translation type="unfinished"></translation>
+        <translation>Classe chaque pixel d'une image (bâtiments, occupation du sol, tout modèle avec une fiche).</translation>
     </message>
     <message>
         <source>land cover</source>
-        <translation type="unfinished"></translation>
+        <translation>occupation du sol</translation>
     </message>
     <message>
         <source>buildings</source>
-        <translation type="unfinished"></translation>
+        <translation>bâtiments</translation>
     </message>
     <message>
         <source>semantic segmentation</source>
-        <translation type="unfinished"></translation>
+        <translation>segmentation sémantique</translation>
     </message>
     <message>
         <source>Classifies every pixel of an image with a semantic segmentation model and writes a class raster, styled with the model's class names and colours (nodata stays nodata, 255); optionally class polygons and per-class probabilities.
@@ -786,11 +815,23 @@ Classes to polygonise: names or ids, comma-separated; empty: every class but one
 For the model builder: the model used, the number of polygons and the class shares (JSON: class name -&gt; % of valid pixels).
 
 The image is processed tile by tile with overlap (no seams), in flat memory; outputs appear only when complete.</source>
-        <translation type="unfinished"></translation>
+        <translation>Classe chaque pixel d'une image avec un modèle de segmentation sémantique et écrit un raster de classes, stylé avec les noms et couleurs de classes du modèle (le nodata reste nodata, 255) ; en option des polygones de classes et les probabilités par classe.
+
+Modèle : tout modèle de segmentation PyTorch ou ONNX avec une fiche. Sans choix, le meilleur modèle de segmentation installé dont l'image a les bandes est utilisé : p. ex. le modèle de bâtiments pour une image panchromatique à 1 bande, le modèle d'occupation du sol (forêt, prairie, urbain, eau) pour une image Sentinel-2 à 10 bandes.
+
+Le capteur indique quelle bande est laquelle quand les bandes n'ont pas de description ; « Automatique » prend le capteur que nomme la fiche du modèle, sinon {}. Une correspondance des bandes le remplace : noms dans l'ordre des bandes (B2,B3,B4,B8) ou paires (blue=1,nir=4). Une image ayant exactement le nombre de bandes du modèle et sans noms de bandes est lue dans l'ordre des bandes du modèle.
+
+L'échelle vers la réflectance concerne les modèles qui prennent la réflectance : « Détecter d'après les valeurs » distingue la réflectance (0..1) des comptes numériques ; les modèles qui prennent les valeurs brutes les reçoivent telles quelles.
+
+Classes à vectoriser : noms ou identifiants séparés par des virgules ; vide : toutes les classes sauf celle nommée « background ». Un polygone par région connexe, simplifié d'un pixel, trous conservés ; les régions sous la surface minimale sont écartées. Champs : class_id, class, area.
+
+Pour le modeleur : le modèle utilisé, le nombre de polygones et les parts des classes (JSON : nom de classe -&gt; % des pixels valides).
+
+L'image est traitée tuile par tuile avec recouvrement (sans raccords visibles), en mémoire constante ; les sorties n'apparaissent qu'une fois complètes.</translation>
     </message>
     <message>
         <source>Classes to polygonise (e.g. building; empty: all but background)</source>
-        <translation type="unfinished"></translation>
+        <translation>Classes à vectoriser (p. ex. building ; vide : toutes sauf background)</translation>
     </message>
     <message>
         <source>Classes</source>
@@ -834,7 +875,7 @@ The image is processed tile by tile with overlap (no seams), in flat memory; out
     </message>
     <message>
         <source>High-resolution bands (e.g. B2, B3, B4, B8 at 10 m) or a Sentinel-2 product</source>
-        <translation type="unfinished"></translation>
+        <translation>Bandes haute résolution (p. ex. B2, B3, B4, B8 à 10 m) ou un produit Sentinel-2</translation>
     </message>
     <message>
         <source>Bands to sharpen (e.g. B5, B6, B7, B8A, B11, B12 at 20 m)</source>
@@ -842,7 +883,7 @@ The image is processed tile by tile with overlap (no seams), in flat memory; out
     </message>
     <message>
         <source>Doubling mode: double the resolution of the first raster alone</source>
-        <translation type="unfinished"></translation>
+        <translation>Mode doublement : doubler la résolution du premier raster seul</translation>
     </message>
     <message>
         <source>Model id or model card path (empty: the bundled model for the mode)</source>
@@ -850,39 +891,39 @@ The image is processed tile by tile with overlap (no seams), in flat memory; out
     </message>
     <message>
         <source>Names of the high-resolution bands (e.g. B2,B3,B4,B8)</source>
-        <translation type="unfinished"></translation>
+        <translation>Noms des bandes haute résolution (p. ex. B2,B3,B4,B8)</translation>
     </message>
     <message>
         <source>Names of the bands to sharpen (e.g. B5,B6,B7,B8A,B11,B12)</source>
-        <translation type="unfinished"></translation>
+        <translation>Noms des bandes à affiner (p. ex. B5,B6,B7,B8A,B11,B12)</translation>
     </message>
     <message>
         <source>Super-resolve Sentinel-2</source>
-        <translation type="unfinished"></translation>
+        <translation>Super-résolution Sentinel-2</translation>
     </message>
     <message>
         <source>Sharpens Sentinel-2 20 m bands to 10 m, or doubles any raster's resolution.</source>
-        <translation type="unfinished"></translation>
+        <translation>Affine les bandes Sentinel-2 de 20 m à 10 m, ou double la résolution de tout raster.</translation>
     </message>
     <message>
         <source>super-resolution</source>
-        <translation type="unfinished"></translation>
+        <translation>super-résolution</translation>
     </message>
     <message>
         <source>sharpening</source>
-        <translation type="unfinished"></translation>
+        <translation>affinage</translation>
     </message>
     <message>
         <source>DSen2</source>
-        <translation type="unfinished"></translation>
+        <translation>DSen2</translation>
     </message>
     <message>
         <source>pansharpening</source>
-        <translation type="unfinished"></translation>
+        <translation>pansharpening</translation>
     </message>
     <message>
         <source>resolution</source>
-        <translation type="unfinished"></translation>
+        <translation>résolution</translation>
     </message>
     <message>
         <source>Sharpens low-resolution bands onto the grid of high-resolution ones with a deep network guided by the high-resolution bands (DSen2-style). For Sentinel-2, the high-resolution bands are B2, B3, B4, B8 (10 m) and the bands to sharpen B5, B6, B7, B8A, B11, B12 (20 m); the result holds the sharpened bands, in their order and with their names, at the pixel size and grid of the high-resolution bands.
@@ -894,7 +935,15 @@ Doubling mode (or no bands to sharpen): doubles the resolution of the first rast
 Values keep the input's units (digital numbers or reflectance); nodata stays nodata. Every 2 x 2 block of the result averages back to the low-resolution input pixel (consistency projection); the consistency error output reports the remaining difference. The grids must nest: the pixels of the bands to sharpen exactly twice those of the high-resolution bands, on the same CRS and aligned.
 
 Model: {} (guided, the default) or {} (doubling mode, the default), or a model card (.json). Check a model on your own scene with 'Validate super-resolution'.</source>
-        <translation type="unfinished"></translation>
+        <translation>Affine des bandes basse résolution sur la grille de bandes haute résolution avec un réseau profond guidé par ces dernières (à la DSen2). Pour Sentinel-2, les bandes haute résolution sont B2, B3, B4, B8 (10 m) et les bandes à affiner B5, B6, B7, B8A, B11, B12 (20 m) ; le résultat contient les bandes affinées, dans leur ordre et avec leurs noms, à la taille de pixel et sur la grille des bandes haute résolution.
+
+La première entrée peut aussi être un produit Sentinel-2 (dossier .SAFE, son .zip ou MTD_MSIL1C/2A.xml), lu avec le pilote SENTINEL2 de GDAL : ses bandes à 10 m et 20 m sont utilisées.
+
+Mode doublement (ou aucune bande à affiner) : double la résolution du premier raster seul, toutes bandes, avec un modèle mono-image.
+
+Les valeurs gardent les unités de l'entrée (comptes numériques ou réflectance) ; le nodata reste nodata. Chaque bloc 2 x 2 du résultat a pour moyenne le pixel basse résolution d'entrée (projection de cohérence) ; la sortie d'erreur de cohérence donne l'écart restant. Les grilles doivent s'emboîter : les pixels des bandes à affiner font exactement deux fois ceux des bandes haute résolution, dans le même SCR et alignés.
+
+Modèle : {} (guidé, par défaut) ou {} (mode doublement, par défaut), ou une fiche de modèle (.json). Vérifiez un modèle sur votre propre scène avec « Valider la super-résolution ».</translation>
     </message>
     <message>
         <source>Super-resolved bands</source>
@@ -922,19 +971,19 @@ Model: {} (guided, the default) or {} (doubling mode, the default), or a model c
     </message>
     <message>
         <source>Train model</source>
-        <translation type="unfinished"></translation>
+        <translation>Entraîner un modèle</translation>
     </message>
     <message>
         <source>Trains a U-Net segmentation model on a patch dataset; writes a model card and weights.</source>
-        <translation type="unfinished"></translation>
+        <translation>Entraîne un modèle de segmentation U-Net sur un jeu de patchs ; écrit une fiche de modèle et ses poids.</translation>
     </message>
     <message>
         <source>fine-tuning</source>
-        <translation type="unfinished"></translation>
+        <translation>réglage fin</translation>
     </message>
     <message>
         <source>transfer learning</source>
-        <translation type="unfinished"></translation>
+        <translation>apprentissage par transfert</translation>
     </message>
     <message>
         <source>Trains a U-Net on a patch dataset from 'Extract training patches' and writes a model card (.json) with its weights (.pt) beside it. Save the card in a model folder of the DeepMapper settings to choose it by its id as the model of 'Segment image', or give the card's path.
@@ -946,15 +995,23 @@ Bands to train on: some of the dataset's bands only, e.g. blue,green,red,nir so 
 Start from model: fine-tuning, transfer to other bands (shared bands keep their filters), or a self-supervised pre-trained model; freezing the encoder trains only the decoder.
 
 Training uses class weights for rare classes, flips/rotations/brightness augmentation, and stops when the validation F-score has not improved for the patience's number of epochs. The best epoch is kept, also if you cancel. Refitting then trains a fresh model on training and validation patches for that many epochs (more labels for the final model; the card keeps the validation scores of the selection run). The card records the validation scores and the training data.</source>
-        <translation type="unfinished"></translation>
+        <translation>Entraîne un U-Net sur un jeu de patchs issu de « Extraire des patchs d'apprentissage » et écrit une fiche de modèle (.json) avec ses poids (.pt) à côté. Enregistrez la fiche dans un dossier de modèles des réglages DeepMapper pour la choisir par son identifiant comme modèle de « Segmenter une image », ou donnez le chemin de la fiche.
+
+Architecture : le U-Net léger (rapide sur CPU ; ses canaux et sous-échantillonnages fixent sa taille) ou le U-Net avec encodeur ResNet-18 (torchvision ; sa première convolution accepte tout nombre de bandes ; idéal sur GPU).
+
+Bandes d'entraînement : une partie seulement des bandes du jeu, p. ex. blue,green,red,nir pour que le modèle tourne aussi sur des images SPOT ou Pléiades (transfert entre capteurs par leurs bandes communes).
+
+Partir du modèle : réglage fin, transfert vers d'autres bandes (les bandes communes gardent leurs filtres) ou un modèle pré-entraîné auto-supervisé ; geler l'encodeur n'entraîne que le décodeur.
+
+L'entraînement pondère les classes rares, augmente les données (retournements, rotations, luminosité) et s'arrête quand le F-score de validation ne s'est pas amélioré pendant le nombre d'époques de la patience. La meilleure époque est gardée, même si vous annulez. Le réajustement entraîne ensuite un nouveau modèle sur les patchs d'entraînement et de validation pendant autant d'époques (plus d'étiquettes pour le modèle final ; la fiche garde les scores de validation de la sélection). La fiche enregistre les scores de validation et les données d'entraînement.</translation>
     </message>
     <message>
         <source>Bands to train on (e.g. blue,green,red,nir; empty: all)</source>
-        <translation type="unfinished"></translation>
+        <translation>Bandes d'entraînement (p. ex. blue,green,red,nir ; vide : toutes)</translation>
     </message>
     <message>
         <source>Start from model</source>
-        <translation type="unfinished"></translation>
+        <translation>Partir du modèle</translation>
     </message>
     <message>
         <source>Freeze the encoder of the start model</source>
@@ -966,7 +1023,7 @@ Training uses class weights for rare classes, flips/rotations/brightness augment
     </message>
     <message>
         <source>Model id (empty: the card's file name)</source>
-        <translation type="unfinished"></translation>
+        <translation>Identifiant du modèle (vide : nom du fichier de la fiche)</translation>
     </message>
     <message>
         <source>Patches per batch</source>
@@ -1062,23 +1119,23 @@ Training uses class weights for rare classes, flips/rotations/brightness augment
     </message>
     <message>
         <source>Validate super-resolution</source>
-        <translation type="unfinished"></translation>
+        <translation>Valider la super-résolution</translation>
     </message>
     <message>
         <source>Scores a super-resolution model on your own scene (Wald protocol).</source>
-        <translation type="unfinished"></translation>
+        <translation>Note un modèle de super-résolution sur votre propre scène (protocole de Wald).</translation>
     </message>
     <message>
         <source>Wald protocol</source>
-        <translation type="unfinished"></translation>
+        <translation>protocole de Wald</translation>
     </message>
     <message>
         <source>PSNR</source>
-        <translation type="unfinished"></translation>
+        <translation>PSNR</translation>
     </message>
     <message>
         <source>SSIM</source>
-        <translation type="unfinished"></translation>
+        <translation>SSIM</translation>
     </message>
     <message>
         <source>Measures how well a super-resolution model works on your own scene, without any reference image (Wald protocol): both inputs are degraded by 2 (2 x 2 block means), the degraded bands to sharpen are super-resolved back to their own resolution, and the result is compared with the original bands. Bicubic interpolation of the same degraded bands is scored alongside.
@@ -1086,7 +1143,11 @@ Training uses class weights for rare classes, flips/rotations/brightness augment
 Inputs as for 'Super-resolve Sentinel-2': the high-resolution bands (e.g. 10 m) and the bands to sharpen (e.g. 20 m), or a single raster in doubling mode.
 
 Reports per band and overall RMSE, PSNR, SSIM, SAM and ERGAS for the model and for bicubic, as a self-contained HTML page and optionally a CSV table. The RMSE ratio (model RMSE / bicubic RMSE) below 1 means the model adds detail bicubic cannot.</source>
-        <translation type="unfinished"></translation>
+        <translation>Mesure la qualité d'un modèle de super-résolution sur votre propre scène, sans image de référence (protocole de Wald) : les deux entrées sont dégradées d'un facteur 2 (moyennes de blocs 2 x 2), les bandes à affiner dégradées sont super-résolues jusqu'à leur propre résolution et le résultat est comparé aux bandes d'origine. L'interpolation bicubique des mêmes bandes dégradées est notée à côté.
+
+Entrées comme pour « Super-résolution Sentinel-2 » : les bandes haute résolution (p. ex. 10 m) et les bandes à affiner (p. ex. 20 m), ou un raster seul en mode doublement.
+
+Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la bicubique, dans une page HTML autonome et en option une table CSV. Un rapport de RMSE (RMSE du modèle / RMSE bicubique) sous 1 signifie que le modèle ajoute des détails que la bicubique ne peut pas.</translation>
     </message>
     <message>
         <source>Validation report</source>
@@ -1245,20 +1306,36 @@ Reports per band and overall RMSE, PSNR, SSIM, SAM and ERGAS for the model and f
         <translation>Masque de nuages et d'ombres…</translation>
     </message>
     <message>
-        <source>Segment an image…</source>
+        <source>Segment image…</source>
         <translation>Segmenter une image…</translation>
     </message>
     <message>
-        <source>Super-resolve Sentinel-2 bands…</source>
-        <translation>Super-résoudre les bandes Sentinel-2…</translation>
+        <source>Super-resolve Sentinel-2…</source>
+        <translation>Super-résolution Sentinel-2…</translation>
     </message>
     <message>
-        <source>Train a segmentation model…</source>
-        <translation>Entraîner un modèle de segmentation…</translation>
+        <source>Validate super-resolution…</source>
+        <translation>Valider la super-résolution…</translation>
+    </message>
+    <message>
+        <source>Extract training patches…</source>
+        <translation>Extraire des patchs d'apprentissage…</translation>
+    </message>
+    <message>
+        <source>Train model…</source>
+        <translation>Entraîner un modèle…</translation>
+    </message>
+    <message>
+        <source>Pre-train model (self-supervised)…</source>
+        <translation>Pré-entraîner (auto-supervisé)…</translation>
     </message>
     <message>
         <source>Assess accuracy…</source>
         <translation>Évaluer la précision…</translation>
+    </message>
+    <message>
+        <source>Labelling panel</source>
+        <translation>Panneau d'étiquetage</translation>
     </message>
     <message>
         <source>Models…</source>
@@ -1629,6 +1706,66 @@ Reports per band and overall RMSE, PSNR, SSIM, SAM and ERGAS for the model and f
         <translation>Ne plus demander (Raster &gt; DeepMapper &gt; Installer les dépendances reste disponible)</translation>
     </message>
     <message>
+        <source>DeepMapper labelling</source>
+        <translation>Étiquetage DeepMapper</translation>
+    </message>
+    <message>
+        <source>Suggestions</source>
+        <translation>Suggestions</translation>
+    </message>
+    <message>
+        <source>Your labels</source>
+        <translation>Vos étiquettes</translation>
+    </message>
+    <message>
+        <source>Done (D)</source>
+        <translation>Fait (D)</translation>
+    </message>
+    <message>
+        <source>Skip (S)</source>
+        <translation>Passer (S)</translation>
+    </message>
+    <message>
+        <source>Previous (P)</source>
+        <translation>Précédent (P)</translation>
+    </message>
+    <message>
+        <source>Next (N)</source>
+        <translation>Suivant (N)</translation>
+    </message>
+    <message>
+        <source>Extract patches for training…</source>
+        <translation>Extraire des patchs pour l'entraînement…</translation>
+    </message>
+    <message>
+        <source>Opens 'Extract training patches' with the image and your labels; then 'Train model' on the dataset it writes.</source>
+        <translation>Ouvre « Extraire des patchs d'apprentissage » avec l'image et vos étiquettes ; puis « Entraîner un modèle » sur le jeu de données écrit.</translation>
+    </message>
+    <message>
+        <source>#{} · score {}</source>
+        <translation>n° {} · score {}</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>fait</translation>
+    </message>
+    <message>
+        <source>skipped</source>
+        <translation>passé</translation>
+    </message>
+    <message>
+        <source>strategy: {}</source>
+        <translation>stratégie : {}</translation>
+    </message>
+    <message>
+        <source>{} of {} labelled</source>
+        <translation>{} sur {} étiquetées</translation>
+    </message>
+    <message>
+        <source>, {} skipped</source>
+        <translation>, {} passées</translation>
+    </message>
+    <message>
         <source>Status</source>
         <translation>État</translation>
     </message>
@@ -1811,6 +1948,18 @@ Reports per band and overall RMSE, PSNR, SSIM, SAM and ERGAS for the model and f
     <message>
         <source>Folder with model cards</source>
         <translation>Dossier de fiches de modèle</translation>
+    </message>
+    <message>
+        <source>Segment an image…</source>
+        <translation type="obsolete">Segmenter une image…</translation>
+    </message>
+    <message>
+        <source>Super-resolve Sentinel-2 bands…</source>
+        <translation type="obsolete">Super-résoudre les bandes Sentinel-2…</translation>
+    </message>
+    <message>
+        <source>Train a segmentation model…</source>
+        <translation type="obsolete">Entraîner un modèle de segmentation…</translation>
     </message>
     <message>
         <source>Assess accuracy (confusion matrix, F-score, kappa)</source>

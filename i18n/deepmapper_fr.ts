@@ -242,8 +242,8 @@ Les rapports indéfinis (0/0, p. ex. la précision d'une classe jamais prédite)
         <translation>Tous les cœurs</translation>
     </message>
     <message>
-        <source>Scale to reflectance (reflectance = value × scale + offset)</source>
-        <translation>Échelle vers la réflectance (réflectance = valeur × échelle + décalage)</translation>
+        <source>Scale to reflectance</source>
+        <translation>Échelle vers la réflectance</translation>
     </message>
     <message>
         <source>Detect from the values</source>
@@ -374,8 +374,8 @@ L'image est traitée tuile par tuile avec recouvrement : toute taille passe en m
         <translation>Capteur</translation>
     </message>
     <message>
-        <source>Band mapping (e.g. B2,B3,B4,B8 or blue=1,nir=4)</source>
-        <translation>Correspondance des bandes (p. ex. B2,B3,B4,B8 ou blue=1,nir=4)</translation>
+        <source>Band mapping (e.g. B2,B3,B4,B8)</source>
+        <translation>Correspondance des bandes (p. ex. B2,B3,B4,B8)</translation>
     </message>
     <message>
         <source>Model id or model card path (empty: best for the bands)</source>
@@ -439,7 +439,7 @@ L'image est traitée tuile par tuile avec recouvrement : toute taille passe en m
     </message>
     <message>
         <source>Extract training patches</source>
-        <translation>Extraire des patchs d'apprentissage</translation>
+        <translation>Extraire des patchs</translation>
     </message>
     <message>
         <source>Cuts an image and its labels into a patch dataset for training.</source>
@@ -654,12 +654,36 @@ Choisissez où va le dossier du jeu de données (il n'est pas gardé dans un dos
         <translation>Lister les modèles</translation>
     </message>
     <message>
+        <source>Lists the installed and downloadable models with their cards.</source>
+        <translation>Liste les modèles installés et téléchargeables avec leurs fiches.</translation>
+    </message>
+    <message>
+        <source>models</source>
+        <translation>modèles</translation>
+    </message>
+    <message>
+        <source>model card</source>
+        <translation>fiche de modèle</translation>
+    </message>
+    <message>
+        <source>ONNX</source>
+        <translation>ONNX</translation>
+    </message>
+    <message>
+        <source>PyTorch</source>
+        <translation>PyTorch</translation>
+    </message>
+    <message>
+        <source>download</source>
+        <translation>téléchargement</translation>
+    </message>
+    <message>
         <source>Lists the models DeepMapper knows: bundled, shipped by installed packages (ukis-csmask, s2cloudless), in your model folders (DeepMapper settings) and downloadable ones, with task, bands, sensor, resolution, licence, size, source, status and validation scores.
 
-The id column is what MODEL takes. Outputs: a table (OUTPUT), MODELS (JSON list, one object per model), IDS (comma-separated ids) and COUNT.</source>
+The id column is what the model parameter of the other algorithms takes. Outputs: the table, the models as a JSON list (one object per model), their ids (comma-separated) and their number.</source>
         <translation>Liste les modèles connus de DeepMapper : fournis, livrés par des paquets installés (ukis-csmask, s2cloudless), dans vos dossiers de modèles (paramètres DeepMapper) et téléchargeables, avec tâche, bandes, capteur, résolution, licence, taille, source, état et scores de validation.
 
-La colonne id est ce que prend MODEL. Sorties : une table (OUTPUT), MODELS (liste JSON, un objet par modèle), IDS (identifiants séparés par des virgules) et COUNT.</translation>
+La colonne id est ce que prend le paramètre de modèle des autres algorithmes. Sorties : la table, les modèles en liste JSON (un objet par modèle), leurs identifiants (séparés par des virgules) et leur nombre.</translation>
     </message>
     <message>
         <source>Task</source>
@@ -995,7 +1019,7 @@ Bands to train on: some of the dataset's bands only, e.g. blue,green,red,nir so 
 Start from model: fine-tuning, transfer to other bands (shared bands keep their filters), or a self-supervised pre-trained model; freezing the encoder trains only the decoder.
 
 Training uses class weights for rare classes, flips/rotations/brightness augmentation, and stops when the validation F-score has not improved for the patience's number of epochs. The best epoch is kept, also if you cancel. Refitting then trains a fresh model on training and validation patches for that many epochs (more labels for the final model; the card keeps the validation scores of the selection run). The card records the validation scores and the training data.</source>
-        <translation>Entraîne un U-Net sur un jeu de patchs issu de « Extraire des patchs d'apprentissage » et écrit une fiche de modèle (.json) avec ses poids (.pt) à côté. Enregistrez la fiche dans un dossier de modèles des réglages DeepMapper pour la choisir par son identifiant comme modèle de « Segmenter une image », ou donnez le chemin de la fiche.
+        <translation>Entraîne un U-Net sur un jeu de patchs issu de « Extraire des patchs » et écrit une fiche de modèle (.json) avec ses poids (.pt) à côté. Enregistrez la fiche dans un dossier de modèles des réglages DeepMapper pour la choisir par son identifiant comme modèle de « Segmenter une image », ou donnez le chemin de la fiche.
 
 Architecture : le U-Net léger (rapide sur CPU ; ses canaux et sous-échantillonnages fixent sa taille) ou le U-Net avec encodeur ResNet-18 (torchvision ; sa première convolution accepte tout nombre de bandes ; idéal sur GPU).
 
@@ -1319,7 +1343,7 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
     </message>
     <message>
         <source>Extract training patches…</source>
-        <translation>Extraire des patchs d'apprentissage…</translation>
+        <translation>Extraire des patchs…</translation>
     </message>
     <message>
         <source>Train model…</source>
@@ -1739,7 +1763,7 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
     </message>
     <message>
         <source>Opens 'Extract training patches' with the image and your labels; then 'Train model' on the dataset it writes.</source>
-        <translation>Ouvre « Extraire des patchs d'apprentissage » avec l'image et vos étiquettes ; puis « Entraîner un modèle » sur le jeu de données écrit.</translation>
+        <translation>Ouvre « Extraire des patchs » avec l'image et vos étiquettes ; puis « Entraîner un modèle » sur le jeu de données écrit.</translation>
     </message>
     <message>
         <source>#{} · score {}</source>
@@ -1948,6 +1972,22 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
     <message>
         <source>Folder with model cards</source>
         <translation>Dossier de fiches de modèle</translation>
+    </message>
+    <message>
+        <source>Scale to reflectance (reflectance = value × scale + offset)</source>
+        <translation type="obsolete">Échelle vers la réflectance (réflectance = valeur × échelle + décalage)</translation>
+    </message>
+    <message>
+        <source>Band mapping (e.g. B2,B3,B4,B8 or blue=1,nir=4)</source>
+        <translation type="obsolete">Correspondance des bandes (p. ex. B2,B3,B4,B8 ou blue=1,nir=4)</translation>
+    </message>
+    <message>
+        <source>Lists the models DeepMapper knows: bundled, shipped by installed packages (ukis-csmask, s2cloudless), in your model folders (DeepMapper settings) and downloadable ones, with task, bands, sensor, resolution, licence, size, source, status and validation scores.
+
+The id column is what MODEL takes. Outputs: a table (OUTPUT), MODELS (JSON list, one object per model), IDS (comma-separated ids) and COUNT.</source>
+        <translation type="obsolete">Liste les modèles connus de DeepMapper : fournis, livrés par des paquets installés (ukis-csmask, s2cloudless), dans vos dossiers de modèles (paramètres DeepMapper) et téléchargeables, avec tâche, bandes, capteur, résolution, licence, taille, source, état et scores de validation.
+
+La colonne id est ce que prend MODEL. Sorties : une table (OUTPUT), MODELS (liste JSON, un objet par modèle), IDS (identifiants séparés par des virgules) et COUNT.</translation>
     </message>
     <message>
         <source>Segment an image…</source>

@@ -63,6 +63,8 @@ class LabellingDock(QgsDockWidget):
         self.image.setFilters(QgsMapLayerProxyModel.RasterLayer)
         self.labels = QgsMapLayerComboBox()
         self.labels.setFilters(QgsMapLayerProxyModel.PolygonLayer | QgsMapLayerProxyModel.PointLayer)
+        self.labels.setAllowEmptyLayer(True)  # the user picks the layer they draw in; never the suggestions
+        self.labels.setLayer(None)
         form.addRow(tr("Suggestions"), self.suggestions)
         form.addRow(tr("Image"), self.image)
         form.addRow(tr("Your labels"), self.labels)

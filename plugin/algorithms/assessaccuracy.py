@@ -26,12 +26,15 @@ class AssessAccuracyAlgorithm(DeepMapperAlgorithm):
     required_packages = ("rasterio", "geopandas", "shapely")
 
     ALGORITHM_ID = "assessaccuracy"
-    DISPLAY_NAME = QT_TRANSLATE_NOOP("DeepMapper", "Assess accuracy (confusion matrix, F-score, kappa)")
+    DISPLAY_NAME = QT_TRANSLATE_NOOP("DeepMapper", "Assess accuracy")
+    SHORT_DESCRIPTION = QT_TRANSLATE_NOOP("DeepMapper", "Confusion matrix, F-score and kappa of a class raster against reference data.")
+    TAGS = (QT_TRANSLATE_NOOP("DeepMapper", "accuracy"), QT_TRANSLATE_NOOP("DeepMapper", "validation"), QT_TRANSLATE_NOOP("DeepMapper", "confusion matrix"), QT_TRANSLATE_NOOP("DeepMapper", "F-score"), QT_TRANSLATE_NOOP("DeepMapper", "kappa"), QT_TRANSLATE_NOOP("DeepMapper", "IoU"), QT_TRANSLATE_NOOP("DeepMapper", "classification"),)
+    HELP_ANCHOR = "deepmapperassessaccuracy"
     GROUP_ID = "accuracy"
 
     def shortHelpString(self) -> str:  # noqa: N802
         return self.tr(
-            "Compares a class raster (the OUTPUT of cloudmask or segment, or any raster of integer classes) with "
+            "Compares a class raster (a cloud mask, a segmentation, or any raster of integer classes) with "
             "reference polygons or points, and writes an HTML report: confusion matrix as a heat map, per-class "
             "precision, recall, F-beta, IoU and support, overall accuracy, Cohen's kappa, macro and support-weighted "
             "F.\n\n"
@@ -39,17 +42,16 @@ class AssessAccuracyAlgorithm(DeepMapperAlgorithm):
             "pixels count: pixel centres inside polygons, and the pixel each point falls in. Pixels covered by "
             "polygons of different classes, and pixels that are nodata in the prediction, are left out and counted "
             "in the report. Class 0 is a class like any other.\n\n"
-            "CLASS_FIELD: integer values are compared with the raster values directly; names are matched to the "
-            "prediction's class names (DeepMapper outputs carry them). MAPPING gives the match explicitly: "
-            "reference=raster pairs, e.g. 'clear=0,cloud=1,shadow=2'.\n\n"
-            "BETA: 1 for F1, 2 for the F2 that cloud-masking papers use (recall weighs more).\n"
-            "POSITIVE_CLASSES (optional): a binary view, these classes against all others, e.g. 'cloud,cloud shadow' "
-            "or '1,2'.\n"
-            "OBJECT_CLASS (optional): object-level scores for a class such as buildings: the prediction's regions "
-            "of that class are matched one to one with the reference polygons at IoU >= 0.5 (SpaceNet's rule).\n"
-            "BACKGROUND (optional): for exhaustive references such as building footprints, every valid pixel "
-            "outside the reference polygons counts as this class (e.g. 'background'), so precision is measured "
-            "too.\n\n"
+            "Class field: integer values are compared with the raster values directly; names are matched to the "
+            "prediction's class names (DeepMapper outputs carry them). A class mapping gives the match explicitly: "
+            "reference=raster pairs, e.g. clear=0,cloud=1,shadow=2.\n\n"
+            "Beta: 1 for F1, 2 for the F2 that cloud-masking papers use (recall weighs more).\n"
+            "Positive classes: a binary view, these classes against all others, e.g. cloud,cloud shadow or 1,2.\n"
+            "Class for object-level scores, such as buildings: the prediction's regions of that class are matched "
+            "one to one with the reference polygons at IoU >= 0.5 (SpaceNet's rule).\n"
+            "Class of pixels outside every reference polygon: for exhaustive references such as building "
+            "footprints, every valid pixel outside the polygons counts as this class (e.g. background), so "
+            "precision is measured too.\n\n"
             "Undefined ratios (0/0, e.g. the precision of a class never predicted) are left empty in the table and "
             "shown as a dash in the report. The numeric outputs (fractions in 0..1) can feed other steps of a model.")
 
@@ -66,19 +68,18 @@ class AssessAccuracyAlgorithm(DeepMapperAlgorithm):
             self.CLASS_FIELD, self.tr("Class field of the reference (names or class ids)"),
             parentLayerParameterName=self.REFERENCE))
         self.addParameter(QgsProcessingParameterString(
-            self.MAPPING, self.tr("Class mapping, reference=raster (optional, e.g. clear=0,cloud=1,shadow=2)"),
+            self.MAPPING, self.tr("Class mapping, reference=raster (e.g. clear=0,cloud=1,shadow=2)"),
             optional=True))
         self.addParameter(QgsProcessingParameterNumber(
             self.BETA, self.tr("Beta of the F-score (1: F1, 2: F2)"), QgsProcessingParameterNumber.Double, 1.0,
             minValue=0.01, maxValue=100.0))
         self.addParameter(QgsProcessingParameterString(
-            self.POSITIVE_CLASSES, self.tr("Positive classes for a binary view (optional, e.g. cloud,cloud shadow)"),
+            self.POSITIVE_CLASSES, self.tr("Positive classes for a binary view (e.g. cloud,cloud shadow)"),
             optional=True))
         self.addParameter(QgsProcessingParameterString(
-            self.OBJECT_CLASS, self.tr("Class for object-level scores (optional, e.g. building)"), optional=True))
+            self.OBJECT_CLASS, self.tr("Class for object-level scores (e.g. building)"), optional=True))
         self.addParameter(QgsProcessingParameterString(
-            self.BACKGROUND, self.tr("Class of pixels outside every reference polygon (optional, e.g. background: "
-                                     "for exhaustive references such as building footprints)"), optional=True))
+            self.BACKGROUND, self.tr("Class of pixels outside every reference polygon (e.g. background)"), optional=True))
         iou = QgsProcessingParameterNumber(self.OBJECT_IOU, self.tr("IoU for an object match"),
                                            QgsProcessingParameterNumber.Double, 0.5, minValue=0.01, maxValue=1.0)
         iou.setFlags(iou.flags() | iou.FlagAdvanced)
@@ -93,7 +94,7 @@ class AssessAccuracyAlgorithm(DeepMapperAlgorithm):
                             ("MEAN_F", self.tr("Macro mean F-beta (0..1)")),
                             ("WEIGHTED_F", self.tr("Support-weighted mean F-beta (0..1)")),
                             ("BINARY_F", self.tr("F-beta of the positive classes (binary view)")),
-                            ("OBJECT_F1", self.tr("Object-level F1 (OBJECT_CLASS)")),
+                            ("OBJECT_F1", self.tr("Object-level F1")),
                             ("ASSESSED_PIXELS", self.tr("Pixels assessed")),
                             ("NODATA_PIXELS", self.tr("Labelled pixels excluded as nodata")),
                             ("AMBIGUOUS_PIXELS", self.tr("Pixels excluded: reference classes overlap"))):

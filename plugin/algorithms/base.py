@@ -4,13 +4,14 @@ from __future__ import annotations
 import os
 from typing import Any, Callable
 
-from qgis.core import (QgsProcessingAlgorithm, QgsProcessingException, QgsProcessingParameterEnum,
-                       QgsProcessingParameterNumber)
+from qgis.core import (QgsProcessing, QgsProcessingAlgorithm, QgsProcessingException, QgsProcessingOutputLayerDefinition,
+                       QgsProcessingParameterEnum, QgsProcessingParameterNumber)
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
 from .. import dependencies
 from . import checks, styles
+from .labels import help_url, option_labels
 from ..core.engine.device import DEVICES
 from ..core.engine.errors import DeepMapperError
 from ..core.engine.progress import Monitor, stop_on_signals
@@ -24,7 +25,7 @@ GROUPS = {  # groupId -> group name (translated when shown)
     "segmentation": QT_TRANSLATE_NOOP("DeepMapper", "Segmentation"),
     "superresolution": QT_TRANSLATE_NOOP("DeepMapper", "Super-resolution"),
     "training": QT_TRANSLATE_NOOP("DeepMapper", "Training"),
-    "accuracy": QT_TRANSLATE_NOOP("DeepMapper", "Accuracy"),
+    "accuracy": QT_TRANSLATE_NOOP("DeepMapper", "Evaluation"),
 }
 VECTOR_FORMATS = ["gpkg", "shp", "geojson", "json", "fgb", "sqlite", "gml", "kml", "csv", "tab", "gpx"]
 
@@ -38,6 +39,10 @@ class DeepMapperAlgorithm(QgsProcessingAlgorithm):
     GROUP_ID = "analysis"
     required_packages: tuple[str, ...] = ("rasterio", "scipy")  # besides the model's runtime (MODEL_TASK)
     MODEL_TASK: str | None = None  # registry task of the MODEL parameter: canExecute checks its default's runtime
+    SHORT_DESCRIPTION = ""  # one line for the toolbox tooltip (QT_TRANSLATE_NOOP)
+    TAGS: tuple[str, ...] = ()  # search words (QT_TRANSLATE_NOOP); the English ones are always searchable too
+    HELP_ANCHOR = ""  # the README heading of this algorithm (labels.help_url)
+    KEPT_OUTPUTS: tuple[str, ...] = ()  # outputs that must not be temporary (a trained model, a patch dataset)
 
     def tr(self, text: str) -> str:
         return QCoreApplication.translate("DeepMapper", text)
@@ -51,6 +56,16 @@ class DeepMapperAlgorithm(QgsProcessingAlgorithm):
     def group(self) -> str:
         return self.tr(GROUPS[self.GROUP_ID])
 
+    def shortDescription(self) -> str:  # noqa: N802
+        return self.tr(self.SHORT_DESCRIPTION)
+
+    def tags(self) -> list[str]:
+        words = ["deepmapper", "deep learning", *self.TAGS]
+        return list(dict.fromkeys(words + [self.tr(w) for w in words]))
+
+    def helpUrl(self) -> str:  # noqa: N802
+        return help_url(self.HELP_ANCHOR) if self.HELP_ANCHOR else ""
+
     def groupId(self) -> str:  # noqa: N802
         return self.GROUP_ID
 
@@ -62,8 +77,10 @@ class DeepMapperAlgorithm(QgsProcessingAlgorithm):
 
     @staticmethod
     def model_registry() -> Registry:
-        """The models: bundled, DEEPMAPPER_MODEL_PATH (fallback) and the user model folders of the settings."""
-        return Registry(Settings.load().model_folders)
+        """The models: bundled, DEEPMAPPER_MODEL_PATH (fallback) and the user model folders of the settings, with
+        downloaded weights in the settings' download cache."""
+        settings = Settings.load()
+        return Registry(settings.model_folders, download_dir=settings.cache)
 
     def canExecute(self):  # noqa: N802
         """Refuse to start, naming exactly the missing packages, when the model used by default cannot run (unless
@@ -117,6 +134,9 @@ class DeepMapperAlgorithm(QgsProcessingAlgorithm):
         ok, message = self.model_packages_check(parameters, context)
         if not ok:
             return False, message
+        problem = self.temporary_output_problem(parameters)
+        if problem:
+            return False, problem
         with checks.no_sidecars():
             problem = checks.input_problem(self, parameters, context, self.tr) or \
                 checks.output_problem(self, parameters, context, self.tr)
@@ -124,11 +144,34 @@ class DeepMapperAlgorithm(QgsProcessingAlgorithm):
             return False, problem
         return super().checkParameterValues(parameters, context)
 
+    def temporary_output_problem(self, parameters: dict) -> str:
+        """A trained model or a dataset in a temporary folder is deleted when QGIS closes: ask for a place."""
+        for name in self.KEPT_OUTPUTS:
+            value = parameters.get(name)
+            if isinstance(value, QgsProcessingOutputLayerDefinition):
+                value = value.sink.staticValue()
+            if value in (None, "", QgsProcessing.TEMPORARY_OUTPUT):
+                return self.tr("Choose where to save '{}': a temporary file or folder is deleted when QGIS closes "
+                               "and the result would be lost.").format(self.parameterDefinition(name).description())
+        return ""
+
+    @staticmethod
+    def model_folder_path(file_name: str) -> str | None:
+        """`file_name` in the first model folder of the DeepMapper settings (models saved there are found by their
+        id), or None when no model folder is set."""
+        folders = Settings.load().model_folders
+        return os.path.join(folders[0], file_name) if folders else None
+
     def addParameter(self, parameter, createOutput=True):  # noqa: N802
-        """Every static-string enum (SENSOR, DEVICE, ...) also takes an option's number, as qgis_process help says."""
+        """Every static-string enum (SENSOR, DEVICE, ...) also takes an option's number, as qgis_process help says,
+        and shows its options' labels in the dialogs (labels.OPTION_LABELS) while its values stay the keys."""
         if isinstance(parameter, QgsProcessingParameterEnum) and parameter.usesStaticStrings() and \
                 not isinstance(parameter, StaticEnum):
             parameter = StaticEnum.from_enum(parameter)
+        if isinstance(parameter, StaticEnum) and "widget_wrapper" not in parameter.metadata():
+            labels = option_labels(parameter.name(), parameter.options(), self.tr)
+            if labels:
+                with_widget(parameter, "LabelledEnumWrapper", labels=labels)
         return super().addParameter(parameter, createOutput)
 
     def parameterAsEnumString(self, parameters, name, context):  # noqa: N802
@@ -144,20 +187,22 @@ class DeepMapperAlgorithm(QgsProcessingAlgorithm):
         settings = Settings.load()
         self.addParameter(QgsProcessingParameterEnum(
             "DEVICE", self.tr("Device"), options=list(DEVICES), defaultValue=settings.device, usesStaticStrings=True))
-        for name, label, default, minimum in (
-                ("TILE_SIZE", self.tr("Tile size in pixels (0: the model's own)"), settings.tile_size, 0),
-                ("OVERLAP", self.tr("Tile overlap in pixels (0: the model's margin; never less than it)"), 0, 0),
-                ("BATCH_SIZE", self.tr("Tiles per batch (0: from free memory)"), settings.batch_size, 0),
-                ("THREADS", self.tr("CPU threads (0: all cores)"), settings.threads, 0)):
+        for name, label, default, automatic in (  # 0 = automatic, shown as a word in the dialog
+                ("TILE_SIZE", self.tr("Tile size in pixels"), settings.tile_size, self.tr("The model's own")),
+                ("OVERLAP", self.tr("Tile overlap in pixels (at least the model's margin)"), 0,
+                 self.tr("The model's margin")),
+                ("BATCH_SIZE", self.tr("Tiles per batch"), settings.batch_size, self.tr("From free memory")),
+                ("THREADS", self.tr("CPU threads"), settings.threads, self.tr("All cores"))):
             param = QgsProcessingParameterNumber(name, label, QgsProcessingParameterNumber.Integer, default,
-                                                 minValue=minimum)
+                                                 minValue=0)
             param.setFlags(param.flags() | param.FlagAdvanced)
-            self.addParameter(param)
+            self.addParameter(with_special_value(param, automatic))
 
     def add_scale_parameters(self, advanced: bool) -> None:
         """SCALE and OFFSET: value x SCALE + OFFSET = reflectance, for models that take reflectance."""
-        scale = QgsProcessingParameterNumber("SCALE", self.tr("Scale to reflectance (0: detect)"),
-                                             QgsProcessingParameterNumber.Double, 0.0, minValue=0.0)
+        scale = with_special_value(QgsProcessingParameterNumber(
+            "SCALE", self.tr("Scale to reflectance"),
+            QgsProcessingParameterNumber.Double, 0.0, minValue=0.0), self.tr("Detect from the values"), decimals=6)
         offset = QgsProcessingParameterNumber("OFFSET", self.tr("Offset to reflectance"),
                                               QgsProcessingParameterNumber.Double, 0.0)
         for param in (scale, offset):
@@ -236,6 +281,20 @@ class DeepMapperAlgorithm(QgsProcessingAlgorithm):
         styles.style_output(path, styles.PalettedStyler(classes), context, name)
 
 
+def with_widget(param, wrapper: str, **options):
+    """Show `param` in the dialogs through a widget wrapper of widgets.py (imported only when a dialog opens)."""
+    param.setMetadata({**param.metadata(), "widget_wrapper": {
+        "class": f"{__name__.rsplit('.', 1)[0]}.widgets.{wrapper}", **options}})
+    return param
+
+
+def with_special_value(param, text: str, decimals: int | None = None):
+    """A number parameter whose minimum means "let the model or the machine decide": the dialog shows `text`
+    (e.g. "Automatic") instead of the number; qgis_process and the model builder still take the number."""
+    return with_widget(param, "SpecialValueNumberWrapper", special_text=text,
+                       **({"decimals": decimals} if decimals is not None else {}))
+
+
 class StaticEnum(QgsProcessingParameterEnum):
     """An enum parameter with static strings (the option's name is the value) that also accepts the option's
     number (0, '2'): qgis_process help lists numbers for every enum, and models or scripts may pass them."""
@@ -246,6 +305,7 @@ class StaticEnum(QgsProcessingParameterEnum):
                   param.flags() & param.FlagOptional, True)
         new.setFlags(param.flags())
         new.setHelp(param.help())
+        new.setMetadata(param.metadata())
         return new
 
     def as_option(self, value):

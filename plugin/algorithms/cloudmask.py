@@ -11,7 +11,7 @@ from ..core.engine.bands import SENSOR_KEYS
 from ..core.classify.cloudmask import CLOUDMASK_CLASSES, CloudMaskRequest, run_cloudmask
 from . import styles
 from .area import add_area_parameters, area_options
-from .base import DeepMapperAlgorithm
+from .base import DeepMapperAlgorithm, with_special_value
 from .model_choice import model_dropdown
 
 
@@ -22,23 +22,27 @@ class CloudMaskAlgorithm(DeepMapperAlgorithm):
 
     ALGORITHM_ID = "cloudmask"
     DISPLAY_NAME = QT_TRANSLATE_NOOP("DeepMapper", "Cloud and shadow mask")
+    SHORT_DESCRIPTION = QT_TRANSLATE_NOOP("DeepMapper", "Masks clouds and cloud shadows in an optical image with a deep-learning model.")
+    TAGS = (QT_TRANSLATE_NOOP("DeepMapper", "cloud"), QT_TRANSLATE_NOOP("DeepMapper", "cloud shadow"), QT_TRANSLATE_NOOP("DeepMapper", "mask"), QT_TRANSLATE_NOOP("DeepMapper", "U-Net"), QT_TRANSLATE_NOOP("DeepMapper", "classification"), QT_TRANSLATE_NOOP("DeepMapper", "segmentation"), QT_TRANSLATE_NOOP("DeepMapper", "Sentinel-2"), QT_TRANSLATE_NOOP("DeepMapper", "Landsat"),)
+    HELP_ANCHOR = "deepmappercloudmask"
     GROUP_ID = "analysis"
     MODEL_TASK = "cloudmask"
 
     def shortHelpString(self) -> str:  # noqa: N802
         return self.tr(
-            "Masks clouds and cloud shadows in an optical image with a deep-learning model.\n\n"
-            "Output classes: 0 clear, 1 cloud, 2 cloud shadow, 255 nodata.\n\n"
-            "SENSOR tells which band is which when the bands have no descriptions (B2, B8A, ... or blue, nir, ...): "
+            "Masks clouds and cloud shadows in an optical image with a deep-learning model. The cloud mask has the "
+            "classes clear, cloud and cloud shadow; nodata stays nodata (255).\n\n"
+            "Sensor tells which band is which when the bands have no descriptions (B2, B8A, ... or blue, nir, ...): "
             "Sentinel-2 rasters with 4, 6, 10, 12 or 13 bands, Landsat 8/9 and 7, SPOT/Pleiades (blue, green, red, "
-            "NIR). BANDS overrides it: names in band order ('B2,B3,B4,B8') or pairs ('blue=1,nir=4').\n\n"
-            "MODEL: empty picks the best installed model for the bands given (UKIS 6-band U-Net when SWIR bands "
-            "are there, else the 4-band one; L1C or L2A from SENSOR). Ids: ukis_csmask_6b_l1c, ukis_csmask_4b_l1c, "
-            "ukis_csmask_6b_l2a, ukis_csmask_4b_l2a, s2cloudless (clouds only, needs 10 Sentinel-2 bands); or the "
-            "path of a model card (.json).\n\n"
-            "SCALE: 0 detects reflectance (0..1) versus digital numbers (reflectance x 10000); a wrong scale is "
-            "refused.\n\nThe image is processed tile by tile with overlap, so any size works in flat memory; "
-            "outputs appear only when complete.")
+            "NIR). A band mapping overrides it: names in band order (B2,B3,B4,B8) or pairs (blue=1,nir=4).\n\n"
+            "Model: without a choice, the best installed model for the bands given runs: the UKIS 6-band U-Net when "
+            "SWIR bands are there, else the 4-band one, for L1C or L2A as the sensor says. s2cloudless marks clouds "
+            "only and needs 10 Sentinel-2 bands. A model card (.json) of your own works too.\n\n"
+            "Scale to reflectance: 'Detect from the values' tells reflectance (0..1) from digital numbers "
+            "(reflectance x 10000); a wrong scale is refused. 'The model's default' dilation grows clouds as the "
+            "model's card recommends.\n\n"
+            "The image is processed tile by tile with overlap, so any size works in flat memory; outputs appear "
+            "only when complete.")
 
     def initAlgorithm(self, config=None):  # noqa: N802
         self.addParameter(QgsProcessingParameterRasterLayer(self.INPUT, self.tr("Input image")))
@@ -48,15 +52,15 @@ class CloudMaskAlgorithm(DeepMapperAlgorithm):
             defaultValue="sentinel2_l1c",
             usesStaticStrings=True))
         self.addParameter(QgsProcessingParameterString(
-            self.BANDS, self.tr("Band mapping (optional, e.g. B2,B3,B4,B8 or blue=1,nir=4)"), optional=True))
+            self.BANDS, self.tr("Band mapping (e.g. B2,B3,B4,B8)"), optional=True))
         self.addParameter(QgsProcessingParameterString(
             self.MODEL, self.tr("Model id or model card path (empty: best for the bands)"), optional=True))
         model_dropdown(self.parameterDefinition(self.MODEL), "cloudmask")
         self.add_scale_parameters(advanced=False)
         self.add_inference_parameters()
-        self.addParameter(QgsProcessingParameterNumber(
-            self.DILATE_CLOUD, self.tr("Dilate clouds by pixels (-1: the model's default)"),
-            QgsProcessingParameterNumber.Integer, -1, minValue=-1, maxValue=100))
+        self.addParameter(with_special_value(QgsProcessingParameterNumber(
+            self.DILATE_CLOUD, self.tr("Dilate clouds by pixels"),
+            QgsProcessingParameterNumber.Integer, -1, minValue=-1, maxValue=100), self.tr("The model's default")))
         self.addParameter(QgsProcessingParameterNumber(
             self.DILATE_SHADOW, self.tr("Dilate shadows by pixels"), QgsProcessingParameterNumber.Integer, 0,
             minValue=0, maxValue=100))

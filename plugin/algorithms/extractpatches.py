@@ -12,7 +12,7 @@ from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from ..core.engine.bands import SENSOR_KEYS
 from ..core.training.patches import PatchRequest, extract_patches
-from .base import DeepMapperAlgorithm
+from .base import DeepMapperAlgorithm, with_special_value
 
 
 class ExtractPatchesAlgorithm(DeepMapperAlgorithm):
@@ -24,20 +24,27 @@ class ExtractPatchesAlgorithm(DeepMapperAlgorithm):
 
     ALGORITHM_ID = "extractpatches"
     DISPLAY_NAME = QT_TRANSLATE_NOOP("DeepMapper", "Extract training patches")
+    SHORT_DESCRIPTION = QT_TRANSLATE_NOOP("DeepMapper", "Cuts an image and its labels into a patch dataset for training.")
+    TAGS = (QT_TRANSLATE_NOOP("DeepMapper", "training"), QT_TRANSLATE_NOOP("DeepMapper", "patches"), QT_TRANSLATE_NOOP("DeepMapper", "dataset"), QT_TRANSLATE_NOOP("DeepMapper", "labels"), QT_TRANSLATE_NOOP("DeepMapper", "deep learning"), QT_TRANSLATE_NOOP("DeepMapper", "segmentation"),)
+    HELP_ANCHOR = "training-your-own-models"
     GROUP_ID = "training"
+    KEPT_OUTPUTS = ("OUTPUT",)
 
     def shortHelpString(self) -> str:  # noqa: N802
         return self.tr(
-            "Cuts an image and its labels into a patch dataset (a folder) for 'Train a segmentation model'.\n\n"
-            "LABELS: polygons (every pixel whose centre is inside takes the class) or points (the pixel they fall "
-            "in, grown by POINT_RADIUS), with a CLASS_FIELD of class names or integer ids (0..254), in any CRS.\n\n"
-            "BACKGROUND: when the labels are exhaustive (e.g. every building of the area is drawn), name the class of "
-            "all other pixels ('background'); leave empty for sparse labels, whose unlabelled pixels are ignored.\n\n"
-            "Sampling is stratified: every class gets an equal share of MAX_PATCHES, centred on its pixels. The "
-            "validation split is spatial: whole blocks of BLOCK_SIZE pixels (0: twice the patch size) go to "
-            "validation, about VALIDATION_FRACTION of each class's pixels, and no labelled pixel is in both splits. "
-            "Nodata pixels carry no label.\n\nThe folder holds dataset.json (classes, bands, statistics for "
-            "normalisation, source) and .npy arrays; OUTPUT_FOOTPRINTS shows where the patches are.")
+            "Cuts an image and its labels into a patch dataset (a folder) for 'Train model'.\n\n"
+            "Labels: polygons (every pixel whose centre is inside takes the class) or points (the pixel they fall "
+            "in, grown by the pixels labelled around each point), with a class field of class names or integer ids "
+            "(0..254), in any CRS.\n\n"
+            "Class of unlabelled pixels: when the labels are exhaustive (e.g. every building of the area is drawn), "
+            "name the class of all other pixels (background); leave empty for sparse labels, whose unlabelled "
+            "pixels are ignored.\n\n"
+            "Sampling is stratified: every class gets an equal share of the patches, centred on its pixels. The "
+            "validation split is spatial: whole blocks of pixels go to validation, about the chosen share of each "
+            "class's pixels, and no labelled pixel is in both splits. Nodata pixels carry no label.\n\n"
+            "Choose where the dataset folder goes (it is not kept in a temporary folder): it holds dataset.json "
+            "(classes, bands, statistics for normalisation, source) and .npy arrays; the patch footprints show "
+            "where the patches are.")
 
     def initAlgorithm(self, config=None):  # noqa: N802
         self.addParameter(QgsProcessingParameterRasterLayer(self.INPUT, self.tr("Image")))
@@ -62,15 +69,14 @@ class ExtractPatchesAlgorithm(DeepMapperAlgorithm):
             self.SENSOR, self.tr("Sensor (names the bands when they have no descriptions)"), options=list(SENSOR_KEYS),
             defaultValue="sentinel2_l2a", usesStaticStrings=True))
         self.addParameter(QgsProcessingParameterString(
-            self.BANDS, self.tr("Band names in file order (optional, e.g. blue,green,red,nir or pan)"), optional=True))
-        for name, label, default, minimum in (
-                (self.BLOCK_SIZE, self.tr("Validation block size in pixels (0: twice the patch size)"), 0, 0),
-                (self.POINT_RADIUS, self.tr("Pixels labelled around each point"), 0, 0),
-                (self.SEED, self.tr("Random seed"), 0, 0)):
-            param = QgsProcessingParameterNumber(name, label, QgsProcessingParameterNumber.Integer, default,
-                                                 minValue=minimum)
+            self.BANDS, self.tr("Band names in file order (e.g. blue,green,red,nir or pan)"), optional=True))
+        for name, label, special in (
+                (self.BLOCK_SIZE, self.tr("Validation block size in pixels"), self.tr("Twice the patch size")),
+                (self.POINT_RADIUS, self.tr("Pixels labelled around each point"), ""),
+                (self.SEED, self.tr("Random seed"), "")):
+            param = QgsProcessingParameterNumber(name, label, QgsProcessingParameterNumber.Integer, 0, minValue=0)
             param.setFlags(param.flags() | param.FlagAdvanced)
-            self.addParameter(param)
+            self.addParameter(with_special_value(param, special) if special else param)
         self.addParameter(QgsProcessingParameterFolderDestination(self.OUTPUT, self.tr("Patch dataset folder")))
         self.addParameter(QgsProcessingParameterVectorDestination(
             self.OUTPUT_FOOTPRINTS, self.tr("Patch footprints"), QgsProcessing.TypeVectorPolygon, optional=True,

@@ -25,6 +25,11 @@ class ListModelsAlgorithm(DeepMapperAlgorithm):
 
     ALGORITHM_ID = "listmodels"
     DISPLAY_NAME = QT_TRANSLATE_NOOP("DeepMapper", "List models")
+    SHORT_DESCRIPTION = QT_TRANSLATE_NOOP("DeepMapper", "Lists the installed and downloadable models with their cards.")
+    TAGS = (QT_TRANSLATE_NOOP("DeepMapper", "models"), QT_TRANSLATE_NOOP("DeepMapper", "model card"),
+            QT_TRANSLATE_NOOP("DeepMapper", "U-Net"), QT_TRANSLATE_NOOP("DeepMapper", "ONNX"),
+            QT_TRANSLATE_NOOP("DeepMapper", "PyTorch"), QT_TRANSLATE_NOOP("DeepMapper", "download"))
+    HELP_ANCHOR = "installing-in-desktop-qgis"
     GROUP_ID = "analysis"
     required_packages = ()
 
@@ -33,8 +38,8 @@ class ListModelsAlgorithm(DeepMapperAlgorithm):
             "Lists the models DeepMapper knows: bundled, shipped by installed packages (ukis-csmask, s2cloudless), "
             "in your model folders (DeepMapper settings) and downloadable ones, with task, bands, sensor, "
             "resolution, licence, size, source, status and validation scores.\n\n"
-            "The id column is what MODEL takes. Outputs: a table (OUTPUT), MODELS (JSON list, one object per "
-            "model), IDS (comma-separated ids) and COUNT.")
+            "The id column is what the model parameter of the other algorithms takes. Outputs: the table, the "
+            "models as a JSON list (one object per model), their ids (comma-separated) and their number.")
 
     def initAlgorithm(self, config=None):  # noqa: N802
         self.addParameter(QgsProcessingParameterEnum(

@@ -22,23 +22,27 @@ class PretrainModelAlgorithm(DeepMapperAlgorithm):
     required_packages = ("rasterio", "torch")
 
     ALGORITHM_ID = "pretrainmodel"
-    DISPLAY_NAME = QT_TRANSLATE_NOOP("DeepMapper", "Pre-train a model without labels")
+    DISPLAY_NAME = QT_TRANSLATE_NOOP("DeepMapper", "Pre-train model (self-supervised)")
+    SHORT_DESCRIPTION = QT_TRANSLATE_NOOP("DeepMapper", "Pre-trains a U-Net on unlabelled images (masked reconstruction).")
+    TAGS = (QT_TRANSLATE_NOOP("DeepMapper", "training"), QT_TRANSLATE_NOOP("DeepMapper", "self-supervised"), QT_TRANSLATE_NOOP("DeepMapper", "pre-training"), QT_TRANSLATE_NOOP("DeepMapper", "U-Net"), QT_TRANSLATE_NOOP("DeepMapper", "unlabelled"), QT_TRANSLATE_NOOP("DeepMapper", "deep learning"),)
+    HELP_ANCHOR = "training-your-own-models"
     GROUP_ID = "training"
+    KEPT_OUTPUTS = ("OUTPUT_MODEL",)
 
     def shortHelpString(self) -> str:  # noqa: N802
         return self.tr(
             "Self-supervised pre-training: blanks random cells of image patches and trains a U-Net to redraw them. "
             "No labels are needed, so give as many images of your sensor and area as you have. The result (a card "
-            "of task 'pretrained') is a starting point for 'Train a segmentation model' (INIT_MODEL): with few "
-            "labels it reaches the accuracy that training from scratch needs more labels for (see "
-            "docs/benchmarks.md).\n\nUse the same ARCHITECTURE, WIDTH and DEPTH you will train with, and the bands "
-            "you will train on (BANDS, common names such as pan or blue,green,red,nir; empty: all bands).")
+            "of task 'pretrained') is a starting point for 'Train model' (Start from model): with few labels it "
+            "reaches the accuracy that training from scratch needs more labels for (see docs/benchmarks.md).\n\n"
+            "Use the same architecture, channels and poolings you will train with, and the bands you will train on "
+            "(common names such as pan or blue,green,red,nir; empty: all bands).")
 
     def initAlgorithm(self, config=None):  # noqa: N802
         self.addParameter(QgsProcessingParameterMultipleLayers(
             self.INPUT, self.tr("Unlabelled images"), QgsProcessing.TypeRaster))
         self.addParameter(QgsProcessingParameterString(
-            self.BANDS, self.tr("Bands to use (optional, common names)"), optional=True))
+            self.BANDS, self.tr("Bands to use (common names, e.g. blue,green,red,nir)"), optional=True))
         self.addParameter(QgsProcessingParameterEnum(
             self.SENSOR, self.tr("Sensor (names the bands when they have no descriptions)"), options=list(SENSOR_KEYS),
             defaultValue="sentinel2_l2a", usesStaticStrings=True))
@@ -46,8 +50,8 @@ class PretrainModelAlgorithm(DeepMapperAlgorithm):
             self.ARCHITECTURE, self.tr("Architecture"), options=list(ARCHITECTURE_DEFAULTS), defaultValue="unet_light",
             usesStaticStrings=True))
         for name, label, default, lo, hi in (
-                (self.WIDTH, self.tr("unet_light: channels of the first level"), 16, 4, 128),
-                (self.DEPTH, self.tr("unet_light: number of poolings"), 3, 1, 6),
+                (self.WIDTH, self.tr("Light U-Net: channels of the first level"), 16, 4, 128),
+                (self.DEPTH, self.tr("Light U-Net: number of poolings"), 3, 1, 6),
                 (self.PATCH_SIZE, self.tr("Patch size (pixels)"), 128, 16, 2048),
                 (self.PATCHES, self.tr("Patches sampled"), 512, 8, 1_000_000),
                 (self.EPOCHS, self.tr("Epochs"), 20, 1, 10_000)):
@@ -64,14 +68,15 @@ class PretrainModelAlgorithm(DeepMapperAlgorithm):
             self.DEVICE, self.tr("Device"), options=list(DEVICES), defaultValue=Settings.load().device,
             usesStaticStrings=True))
         self.addParameter(QgsProcessingParameterFileDestination(
-            self.OUTPUT_MODEL, self.tr("Pre-trained model card"), self.tr("Model cards (*.json)")))
+            self.OUTPUT_MODEL, self.tr("Pre-trained model card"), self.tr("Model cards (*.json)"),
+            self.model_folder_path("pretrained_model.json")))
         self.addOutput(QgsProcessingOutputNumber("RECONSTRUCTION_MSE",
                                                  self.tr("Masked reconstruction error (band mean = 1)")))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         layers = self.parameterAsLayerList(parameters, self.INPUT, context)
         if not layers:
-            raise QgsProcessingException(self.tr("INPUT needs at least one raster layer."))
+            raise QgsProcessingException(self.tr("Give at least one unlabelled image."))
         arch = self.parameterAsEnumString(parameters, self.ARCHITECTURE, context)
         request = PretrainRequest(
             inputs=[layer.source() for layer in layers],

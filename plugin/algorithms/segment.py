@@ -15,6 +15,7 @@ from ..core.classify.segment import SegmentRequest, run_segment
 from . import styles
 from .area import add_area_parameters, area_options
 from .base import DeepMapperAlgorithm
+from .labels import option_labels
 from .model_choice import model_dropdown
 
 SENSOR_AUTO = "auto"  # the model's own preset (card input.sensor), else DEFAULT_SENSOR
@@ -28,30 +29,32 @@ class SegmentAlgorithm(DeepMapperAlgorithm):
     MODEL_TASK = "segmentation"  # canExecute checks the default model's runtime (torch for the bundled ones)
 
     ALGORITHM_ID = "segment"
-    DISPLAY_NAME = QT_TRANSLATE_NOOP("DeepMapper", "Segment image (buildings, land cover)")
+    DISPLAY_NAME = QT_TRANSLATE_NOOP("DeepMapper", "Segment image")
+    SHORT_DESCRIPTION = QT_TRANSLATE_NOOP("DeepMapper", "Classifies every pixel of an image (buildings, land cover, any model with a card).")
+    TAGS = (QT_TRANSLATE_NOOP("DeepMapper", "segmentation"), QT_TRANSLATE_NOOP("DeepMapper", "classification"), QT_TRANSLATE_NOOP("DeepMapper", "U-Net"), QT_TRANSLATE_NOOP("DeepMapper", "land cover"), QT_TRANSLATE_NOOP("DeepMapper", "buildings"), QT_TRANSLATE_NOOP("DeepMapper", "semantic segmentation"),)
+    HELP_ANCHOR = "deepmappersegment"
     GROUP_ID = "segmentation"
 
     def shortHelpString(self) -> str:  # noqa: N802
         return self.tr(
-            "Classifies every pixel of an image with a semantic segmentation model and writes a class raster "
-            "(255 = nodata), styled with the model's class names and colours; optionally class polygons and "
-            "per-class probabilities.\n\n"
-            "MODEL: a model id or the path of a model card (.json), for any PyTorch or ONNX segmentation model. "
-            "Empty picks the best installed segmentation model whose bands the image has: e.g. the building model "
-            "for a 1-band panchromatic image, the land-cover model (forest, grass, urban, water) for a 10-band "
-            "Sentinel-2 image.\n\n"
-            "SENSOR tells which band is which when the bands have no descriptions. 'auto' uses the preset the "
-            "model's card names, else Sentinel-2 L2A. BANDS overrides it: names in band order ('B2,B3,B4,B8') or "
-            "pairs ('blue=1,nir=4'). An image with exactly the model's number of bands and no band names is read "
-            "in the model's band order.\n\n"
-            "SCALE applies to models that take reflectance: 0 detects reflectance (0..1) versus digital numbers; "
-            "models that take raw values get the values as they are.\n\n"
-            "VECTOR_CLASSES: which classes become polygons (names or ids, comma-separated); empty: every class but "
-            "one named 'background'. One polygon per connected region, simplified by one pixel, holes kept; "
-            "MIN_AREA drops smaller ones. Fields: class_id, class, area.\n\n"
-            "Outputs for the model builder: MODEL_ID, POLYGON_COUNT, CLASS_PERCENTAGES (JSON: class name -> % of "
-            "valid pixels).\n\nThe image is processed tile by tile with overlap (no seams), in flat memory; "
-            "outputs appear only when complete.")
+            "Classifies every pixel of an image with a semantic segmentation model and writes a class raster, "
+            "styled with the model's class names and colours (nodata stays nodata, 255); optionally class polygons "
+            "and per-class probabilities.\n\n"
+            "Model: any PyTorch or ONNX segmentation model with a card. Without a choice, the best installed "
+            "segmentation model whose bands the image has runs: e.g. the building model for a 1-band panchromatic "
+            "image, the land-cover model (forest, grass, urban, water) for a 10-band Sentinel-2 image.\n\n"
+            "Sensor tells which band is which when the bands have no descriptions; 'Automatic' uses the sensor the "
+            "model's card names, else {}. A band mapping overrides it: names in band order (B2,B3,B4,B8) or pairs "
+            "(blue=1,nir=4). An image with exactly the model's number of bands and no band names is read in the "
+            "model's band order.\n\n"
+            "Scale to reflectance applies to models that take reflectance: 'Detect from the values' tells "
+            "reflectance (0..1) from digital numbers; models that take raw values get the values as they are.\n\n"
+            "Classes to polygonise: names or ids, comma-separated; empty: every class but one named 'background'. "
+            "One polygon per connected region, simplified by one pixel, holes kept; regions below the minimum "
+            "polygon area are dropped. Fields: class_id, class, area.\n\n"
+            "For the model builder: the model used, the number of polygons and the class shares (JSON: class name "
+            "-> % of valid pixels).\n\nThe image is processed tile by tile with overlap (no seams), in flat "
+            "memory; outputs appear only when complete.").format(option_labels("SENSOR", [DEFAULT_SENSOR], self.tr)[0])
 
     def initAlgorithm(self, config=None):  # noqa: N802
         self.addParameter(QgsProcessingParameterRasterLayer(self.INPUT, self.tr("Input image")))
@@ -60,14 +63,14 @@ class SegmentAlgorithm(DeepMapperAlgorithm):
             self.MODEL, self.tr("Model id or model card path (empty: best for the bands)"), optional=True))
         model_dropdown(self.parameterDefinition(self.MODEL), "segmentation")
         self.addParameter(QgsProcessingParameterEnum(
-            self.SENSOR, self.tr("Sensor (auto: the model's own, else {})").format(DEFAULT_SENSOR),
+            self.SENSOR, self.tr("Sensor"),
             options=[SENSOR_AUTO, *SENSOR_KEYS], defaultValue=SENSOR_AUTO, usesStaticStrings=True))
         self.addParameter(QgsProcessingParameterString(
-            self.BANDS, self.tr("Band mapping (optional, e.g. B2,B3,B4,B8 or blue=1,nir=4)"), optional=True))
+            self.BANDS, self.tr("Band mapping (e.g. B2,B3,B4,B8)"), optional=True))
         self.add_scale_parameters(advanced=True)
         self.add_inference_parameters()
         self.addParameter(QgsProcessingParameterString(
-            self.VECTOR_CLASSES, self.tr("Classes to polygonise (optional, e.g. building; empty: all but "
+            self.VECTOR_CLASSES, self.tr("Classes to polygonise (e.g. building; empty: all but "
                                          "background)"), optional=True))
         self.addParameter(QgsProcessingParameterNumber(
             self.MIN_AREA, self.tr("Minimum polygon area (map units²)"), QgsProcessingParameterNumber.Double, 0.0,

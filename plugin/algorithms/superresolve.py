@@ -22,17 +22,16 @@ class SuperResolutionParameters:
 
     def add_superres_inputs(self) -> None:
         self.addParameter(QgsProcessingParameterRasterLayer(
-            self.INPUT, self.tr("High-resolution bands (e.g. B2, B3, B4, B8 at 10 m), a Sentinel-2 product, or the "
-                                "raster to double in SCALE mode")))
+            self.INPUT, self.tr("High-resolution bands (e.g. B2, B3, B4, B8 at 10 m) or a Sentinel-2 product")))
         self.addParameter(QgsProcessingParameterRasterLayer(
             self.INPUT_LOWRES, self.tr("Bands to sharpen (e.g. B5, B6, B7, B8A, B11, B12 at 20 m)"), optional=True))
         self.addParameter(QgsProcessingParameterBoolean(
-            self.SCALE, self.tr("SCALE mode: double INPUT's resolution on its own (no INPUT_LOWRES)"), False))
+            self.SCALE, self.tr("Doubling mode: double the resolution of the first raster alone"), False))
         self.addParameter(QgsProcessingParameterString(
             self.MODEL, self.tr("Model id or model card path (empty: the bundled model for the mode)"), optional=True))
         model_dropdown(self.parameterDefinition(self.MODEL), "superresolution")
-        for name, label in ((self.BANDS, self.tr("Band names of INPUT (optional, e.g. B2,B3,B4,B8)")),
-                            (self.BANDS_LOWRES, self.tr("Band names of INPUT_LOWRES (optional, e.g. "
+        for name, label in ((self.BANDS, self.tr("Names of the high-resolution bands (e.g. B2,B3,B4,B8)")),
+                            (self.BANDS_LOWRES, self.tr("Names of the bands to sharpen (e.g. "
                                                         "B5,B6,B7,B8A,B11,B12)"))):
             param = QgsProcessingParameterString(name, label, optional=True)
             param.setFlags(param.flags() | param.FlagAdvanced)
@@ -78,25 +77,28 @@ class SuperResolveAlgorithm(SuperResolutionParameters, DeepMapperAlgorithm):
     OUTPUT = "OUTPUT"
 
     ALGORITHM_ID = "superresolve"
-    DISPLAY_NAME = QT_TRANSLATE_NOOP("DeepMapper", "Super-resolution (Sentinel-2 20 m to 10 m)")
+    DISPLAY_NAME = QT_TRANSLATE_NOOP("DeepMapper", "Super-resolve Sentinel-2")
+    SHORT_DESCRIPTION = QT_TRANSLATE_NOOP("DeepMapper", "Sharpens Sentinel-2 20 m bands to 10 m, or doubles any raster's resolution.")
+    TAGS = (QT_TRANSLATE_NOOP("DeepMapper", "super-resolution"), QT_TRANSLATE_NOOP("DeepMapper", "sharpening"), QT_TRANSLATE_NOOP("DeepMapper", "Sentinel-2"), QT_TRANSLATE_NOOP("DeepMapper", "DSen2"), QT_TRANSLATE_NOOP("DeepMapper", "pansharpening"), QT_TRANSLATE_NOOP("DeepMapper", "resolution"),)
+    HELP_ANCHOR = "deepmappersuperresolve-and-deepmappervalidatesuperres"
     GROUP_ID = "superresolution"
 
     def shortHelpString(self) -> str:  # noqa: N802
         return self.tr(
             "Sharpens low-resolution bands onto the grid of high-resolution ones with a deep network guided by the "
-            "high-resolution bands (DSen2-style): for Sentinel-2, INPUT holds B2, B3, B4, B8 (10 m) and "
-            "INPUT_LOWRES B5, B6, B7, B8A, B11, B12 (20 m); OUTPUT holds the INPUT_LOWRES bands, in their order and "
-            "with their names, at INPUT's pixel size and grid.\n\n"
-            "INPUT may also be a Sentinel-2 product (.SAFE folder, its .zip, or MTD_MSIL1C/2A.xml), read with "
-            "GDAL's SENTINEL2 driver: its 10 m and 20 m bands are used.\n\n"
-            "SCALE mode (or no INPUT_LOWRES): doubles the resolution of INPUT alone, every band, with a "
-            "single-image model.\n\n"
+            "high-resolution bands (DSen2-style). For Sentinel-2, the high-resolution bands are B2, B3, B4, B8 "
+            "(10 m) and the bands to sharpen B5, B6, B7, B8A, B11, B12 (20 m); the result holds the sharpened "
+            "bands, in their order and with their names, at the pixel size and grid of the high-resolution bands."
+            "\n\nThe first input may also be a Sentinel-2 product (.SAFE folder, its .zip, or MTD_MSIL1C/2A.xml), "
+            "read with GDAL's SENTINEL2 driver: its 10 m and 20 m bands are used.\n\n"
+            "Doubling mode (or no bands to sharpen): doubles the resolution of the first raster alone, every band, "
+            "with a single-image model.\n\n"
             "Values keep the input's units (digital numbers or reflectance); nodata stays nodata. Every 2 x 2 block "
-            "of the result averages back to the low-resolution input pixel (consistency projection); "
-            "CONSISTENCY_ERROR_PERCENT reports the remaining difference. The grids must nest: INPUT_LOWRES's "
-            "pixels exactly twice INPUT's, on the same CRS and aligned.\n\n"
-            "MODEL: {} (guided, default) or {} (SCALE mode, default), or the path of a model card (.json). Check "
-            "a model on your own scene with 'Validate super-resolution (Wald protocol)'.").format(
+            "of the result averages back to the low-resolution input pixel (consistency projection); the "
+            "consistency error output reports the remaining difference. The grids must nest: the pixels of the "
+            "bands to sharpen exactly twice those of the high-resolution bands, on the same CRS and aligned.\n\n"
+            "Model: {} (guided, the default) or {} (doubling mode, the default), or a model card (.json). Check "
+            "a model on your own scene with 'Validate super-resolution'.").format(
             DEFAULT_GUIDED, DEFAULT_SINGLE)
 
     def initAlgorithm(self, config=None):  # noqa: N802

@@ -25,25 +25,29 @@ class TrainModelAlgorithm(DeepMapperAlgorithm):
     required_packages = ("rasterio", "torch")
 
     ALGORITHM_ID = "trainmodel"
-    DISPLAY_NAME = QT_TRANSLATE_NOOP("DeepMapper", "Train a segmentation model")
+    DISPLAY_NAME = QT_TRANSLATE_NOOP("DeepMapper", "Train model")
+    SHORT_DESCRIPTION = QT_TRANSLATE_NOOP("DeepMapper", "Trains a U-Net segmentation model on a patch dataset; writes a model card and weights.")
+    TAGS = (QT_TRANSLATE_NOOP("DeepMapper", "training"), QT_TRANSLATE_NOOP("DeepMapper", "U-Net"), QT_TRANSLATE_NOOP("DeepMapper", "segmentation"), QT_TRANSLATE_NOOP("DeepMapper", "classification"), QT_TRANSLATE_NOOP("DeepMapper", "fine-tuning"), QT_TRANSLATE_NOOP("DeepMapper", "transfer learning"), QT_TRANSLATE_NOOP("DeepMapper", "deep learning"),)
+    HELP_ANCHOR = "training-your-own-models"
     GROUP_ID = "training"
+    KEPT_OUTPUTS = ("OUTPUT_MODEL",)
 
     def shortHelpString(self) -> str:  # noqa: N802
         return self.tr(
             "Trains a U-Net on a patch dataset from 'Extract training patches' and writes a model card (.json) with "
-            "its weights (.pt) beside it: give the card as MODEL to 'Segment image (buildings, land cover)' (or "
-            "put it in a folder of DEEPMAPPER_MODEL_PATH to use it by its id).\n\n"
-            "ARCHITECTURE: unet_light (fast on CPUs; WIDTH and DEPTH set its size) or unet_resnet (a torchvision "
-            "ResNet-18 encoder whose first convolution takes any band count; best on a GPU).\n\n"
-            "BANDS: train on some of the dataset's bands only, e.g. blue,green,red,nir so that the model also runs on "
-            "SPOT or Pleiades images (transfer between sensors by their shared bands).\n\n"
-            "INIT_MODEL: start from a model (id or card path): fine-tuning, transfer to other bands (shared bands keep "
-            "their filters), or a self-supervised pre-trained model; FREEZE_ENCODER trains only the decoder.\n\n"
-            "Training uses class weights for rare classes, flips/rotations/brightness augmentation, and stops when the "
-            "validation F-score has not improved for PATIENCE epochs. The best epoch is kept — also if you cancel. "
-            "REFIT then trains a fresh model on training and validation patches for that many epochs (more labels "
-            "for the final model; the card keeps the validation scores of the selection run). "
-            "The card records the validation scores and the training data.")
+            "its weights (.pt) beside it. Save the card in a model folder of the DeepMapper settings to choose it by "
+            "its id as the model of 'Segment image', or give the card's path.\n\n"
+            "Architecture: the light U-Net (fast on CPUs; its channels and poolings set its size) or the U-Net with "
+            "a ResNet-18 encoder (torchvision; its first convolution takes any band count; best on a GPU).\n\n"
+            "Bands to train on: some of the dataset's bands only, e.g. blue,green,red,nir so that the model also "
+            "runs on SPOT or Pleiades images (transfer between sensors by their shared bands).\n\n"
+            "Start from model: fine-tuning, transfer to other bands (shared bands keep their filters), or a "
+            "self-supervised pre-trained model; freezing the encoder trains only the decoder.\n\n"
+            "Training uses class weights for rare classes, flips/rotations/brightness augmentation, and stops when "
+            "the validation F-score has not improved for the patience's number of epochs. The best epoch is kept, "
+            "also if you cancel. Refitting then trains a fresh model on training and validation patches for that "
+            "many epochs (more labels for the final model; the card keeps the validation scores of the selection "
+            "run). The card records the validation scores and the training data.")
 
     def initAlgorithm(self, config=None):  # noqa: N802
         self.addParameter(QgsProcessingParameterFile(
@@ -52,9 +56,9 @@ class TrainModelAlgorithm(DeepMapperAlgorithm):
             self.ARCHITECTURE, self.tr("Architecture"), options=list(ARCHITECTURE_DEFAULTS), defaultValue="unet_light",
             usesStaticStrings=True))
         self.addParameter(QgsProcessingParameterString(
-            self.BANDS, self.tr("Bands to train on (optional, e.g. blue,green,red,nir; empty: all)"), optional=True))
+            self.BANDS, self.tr("Bands to train on (e.g. blue,green,red,nir; empty: all)"), optional=True))
         self.addParameter(QgsProcessingParameterString(
-            self.INIT_MODEL, self.tr("Start from model (optional: id or card path)"), optional=True))
+            self.INIT_MODEL, self.tr("Start from model"), optional=True))
         model_dropdown(self.parameterDefinition(self.INIT_MODEL), ("segmentation", "pretrained"), TRAINABLE_FORMATS)
         self.addParameter(QgsProcessingParameterBoolean(
             self.FREEZE_ENCODER, self.tr("Freeze the encoder of the start model"), False))
@@ -64,7 +68,7 @@ class TrainModelAlgorithm(DeepMapperAlgorithm):
             self.DEVICE, self.tr("Device"), options=list(DEVICES), defaultValue=Settings.load().device,
             usesStaticStrings=True))
         self.addParameter(QgsProcessingParameterString(
-            self.MODEL_ID, self.tr("Model id (optional; default: the card's file name)"), optional=True))
+            self.MODEL_ID, self.tr("Model id (empty: the card's file name)"), optional=True))
         advanced = [
             QgsProcessingParameterNumber(self.BATCH_SIZE, self.tr("Patches per batch"),
                                          QgsProcessingParameterNumber.Integer, 16, minValue=1),
@@ -77,9 +81,9 @@ class TrainModelAlgorithm(DeepMapperAlgorithm):
             QgsProcessingParameterBoolean(self.AUGMENT, self.tr("Augment (flips, rotations, brightness)"), True),
             QgsProcessingParameterBoolean(self.REFIT, self.tr("Refit on all patches for the best epoch count"),
                                           False),
-            QgsProcessingParameterNumber(self.WIDTH, self.tr("unet_light: channels of the first level"),
+            QgsProcessingParameterNumber(self.WIDTH, self.tr("Light U-Net: channels of the first level"),
                                          QgsProcessingParameterNumber.Integer, 16, minValue=4, maxValue=128),
-            QgsProcessingParameterNumber(self.DEPTH, self.tr("unet_light: number of poolings"),
+            QgsProcessingParameterNumber(self.DEPTH, self.tr("Light U-Net: number of poolings"),
                                          QgsProcessingParameterNumber.Integer, 3, minValue=1, maxValue=6),
             QgsProcessingParameterNumber(self.TRAIN_FRACTION, self.tr("Share of the training patches to use"),
                                          QgsProcessingParameterNumber.Double, 1.0, minValue=0.01, maxValue=1.0),
@@ -90,7 +94,8 @@ class TrainModelAlgorithm(DeepMapperAlgorithm):
             param.setFlags(param.flags() | param.FlagAdvanced)
             self.addParameter(param)
         self.addParameter(QgsProcessingParameterFileDestination(
-            self.OUTPUT_MODEL, self.tr("Model card"), self.tr("Model cards (*.json)")))
+            self.OUTPUT_MODEL, self.tr("Model card"), self.tr("Model cards (*.json)"),
+            self.model_folder_path("trained_model.json")))
         self.addOutput(QgsProcessingOutputNumber("VALIDATION_F", self.tr("Validation F-score (mean over classes)")))
         self.addOutput(QgsProcessingOutputNumber("VALIDATION_OA", self.tr("Validation overall accuracy")))
         self.addOutput(QgsProcessingOutputNumber("BEST_EPOCH", self.tr("Best epoch")))

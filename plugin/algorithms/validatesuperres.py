@@ -28,20 +28,23 @@ class ValidateSuperResAlgorithm(SuperResolutionParameters, DeepMapperAlgorithm):
     OUTPUT_HTML, OUTPUT_CSV = "OUTPUT_HTML", "OUTPUT_CSV"
 
     ALGORITHM_ID = "validatesuperres"
-    DISPLAY_NAME = QT_TRANSLATE_NOOP("DeepMapper", "Validate super-resolution (Wald protocol)")
+    DISPLAY_NAME = QT_TRANSLATE_NOOP("DeepMapper", "Validate super-resolution")
+    SHORT_DESCRIPTION = QT_TRANSLATE_NOOP("DeepMapper", "Scores a super-resolution model on your own scene (Wald protocol).")
+    TAGS = (QT_TRANSLATE_NOOP("DeepMapper", "super-resolution"), QT_TRANSLATE_NOOP("DeepMapper", "validation"), QT_TRANSLATE_NOOP("DeepMapper", "Wald protocol"), QT_TRANSLATE_NOOP("DeepMapper", "PSNR"), QT_TRANSLATE_NOOP("DeepMapper", "SSIM"), QT_TRANSLATE_NOOP("DeepMapper", "accuracy"), QT_TRANSLATE_NOOP("DeepMapper", "Sentinel-2"),)
+    HELP_ANCHOR = "deepmappersuperresolve-and-deepmappervalidatesuperres"
     GROUP_ID = "superresolution"
 
     def shortHelpString(self) -> str:  # noqa: N802
         return self.tr(
             "Measures how well a super-resolution model works on your own scene, without any reference image "
-            "(Wald protocol): both inputs are degraded by 2 (2 x 2 block means), the degraded INPUT_LOWRES bands are "
+            "(Wald protocol): both inputs are degraded by 2 (2 x 2 block means), the degraded bands to sharpen are "
             "super-resolved back to their own resolution, and the result is compared with the original bands. "
             "Bicubic interpolation of the same degraded bands is scored alongside.\n\n"
-            "Inputs as for 'Super-resolution': INPUT (e.g. 10 m bands) and INPUT_LOWRES (e.g. 20 m bands), or a "
-            "single raster in SCALE mode.\n\n"
+            "Inputs as for 'Super-resolve Sentinel-2': the high-resolution bands (e.g. 10 m) and the bands to "
+            "sharpen (e.g. 20 m), or a single raster in doubling mode.\n\n"
             "Reports per band and overall RMSE, PSNR, SSIM, SAM and ERGAS for the model and for bicubic, as a "
-            "self-contained HTML page and optionally a CSV table. RMSE_RATIO = model RMSE / bicubic RMSE (below 1: "
-            "the model adds detail bicubic cannot).")
+            "self-contained HTML page and optionally a CSV table. The RMSE ratio (model RMSE / bicubic RMSE) below "
+            "1 means the model adds detail bicubic cannot.")
 
     def initAlgorithm(self, config=None):  # noqa: N802
         self.add_superres_inputs()

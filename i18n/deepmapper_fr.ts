@@ -5,19 +5,19 @@
     <name>DeepMapper</name>
     <message>
         <source>Process only this extent (empty: the whole image)</source>
-        <translation type="unfinished"></translation>
+        <translation>Traiter seulement cette emprise (vide : toute l'image)</translation>
     </message>
     <message>
         <source>Process only inside these polygons (empty: everywhere)</source>
-        <translation type="unfinished"></translation>
+        <translation>Traiter seulement à l'intérieur de ces polygones (vide : partout)</translation>
     </message>
     <message>
         <source>The mask is not a polygon layer; give polygons, or leave it empty.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le masque n'est pas une couche de polygones ; donnez des polygones, ou laissez-le vide.</translation>
     </message>
     <message>
         <source>The mask layer has no polygons (or none selected, with 'Selected features only' ticked); select the polygons to process inside, or leave the mask empty.</source>
-        <translation type="unfinished"></translation>
+        <translation>La couche de masque n'a aucun polygone (ou aucun sélectionné, avec « Entités sélectionnées uniquement » coché) ; sélectionnez les polygones à l'intérieur desquels traiter, ou laissez le masque vide.</translation>
     </message>
     <message>
         <source>Assess accuracy</source>
@@ -427,15 +427,15 @@ L'image est traitée tuile par tuile avec recouvrement : toute taille passe en m
     </message>
     <message>
         <source>Cloud mask: {}</source>
-        <translation type="unfinished"></translation>
+        <translation>Masque de nuages : {}</translation>
     </message>
     <message>
         <source>Cloud probability: {}</source>
-        <translation type="unfinished"></translation>
+        <translation>Probabilité de nuages : {}</translation>
     </message>
     <message>
         <source>Cloud polygons: {}</source>
-        <translation type="unfinished"></translation>
+        <translation>Polygones de nuages : {}</translation>
     </message>
     <message>
         <source>Extract training patches</source>
@@ -879,23 +879,23 @@ L'image est traitée tuile par tuile avec recouvrement (sans raccords visibles),
     </message>
     <message>
         <source>Buildings: {}</source>
-        <translation type="unfinished"></translation>
+        <translation>Bâtiments : {}</translation>
     </message>
     <message>
         <source>Land cover: {}</source>
-        <translation type="unfinished"></translation>
+        <translation>Occupation du sol : {}</translation>
     </message>
     <message>
         <source>Class probabilities: {}</source>
-        <translation type="unfinished"></translation>
+        <translation>Probabilités des classes : {}</translation>
     </message>
     <message>
         <source>Building polygons: {}</source>
-        <translation type="unfinished"></translation>
+        <translation>Polygones de bâtiments : {}</translation>
     </message>
     <message>
         <source>Land-cover polygons: {}</source>
-        <translation type="unfinished"></translation>
+        <translation>Polygones d'occupation du sol : {}</translation>
     </message>
     <message>
         <source>High-resolution bands (e.g. B2, B3, B4, B8 at 10 m) or a Sentinel-2 product</source>
@@ -991,7 +991,7 @@ Modèle : {} (guidé, par défaut) ou {} (mode doublement, par défaut), ou une 
     </message>
     <message>
         <source>Super-resolved: {}</source>
-        <translation type="unfinished"></translation>
+        <translation>Super-résolu : {}</translation>
     </message>
     <message>
         <source>Train model</source>
@@ -1195,7 +1195,7 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
     </message>
     <message>
         <source>Super-resolution scores: {}</source>
-        <translation type="unfinished"></translation>
+        <translation>Scores de super-résolution : {}</translation>
     </message>
     <message>
         <source>reading and writing rasters</source>

@@ -2,7 +2,7 @@
 PY := .venv/bin/python
 VERSION := $(shell sed -n 's/^version=//p' metadata.txt)
 
-.PHONY: setup test demo models package clean translations
+.PHONY: setup test demo models package clean translations bench
 
 setup:
 	bash scripts/setup.sh
@@ -12,6 +12,12 @@ test: setup
 
 demo: setup
 	INPUT="$(INPUT)" SENSOR="$(SENSOR)" bash scripts/demo.sh
+
+# Benchmarks (not part of `make test`): same-run ratios and the machine into benchmarks/results/; copy the tables
+# into docs/benchmarks.md. BENCH_SIZES=1024 2048 for a quick run; the full list takes tens of minutes on 2 cores.
+BENCH_SIZES ?= 1024 2048 4096 8192 10980
+bench: setup
+	$(PY) benchmarks/bench_cloudmask.py --sizes $(BENCH_SIZES)
 
 # Rebuild the bundled models from ../shared/data: segmentation (buildings, landcover_s2) and Sentinel-2
 # super-resolution (s2_superres_guided, s2_superres_single). Tens of minutes on 2 CPU cores.

@@ -188,13 +188,37 @@ def case_plugin(size: int, mosaic: Path, workdir: Path) -> dict:
     result = run_cloudmask(CloudMaskRequest(input=str(mosaic), output=str(output), model=MODEL_ID),
                            monitor=Monitor(progress=progress))
     seconds, cpu = time.perf_counter() - t0, _cpu_seconds() - c0
-    return {"seconds": seconds, "cpu_seconds": cpu, "baseline_rss_mb": baseline,
-            "baseline_current_rss_mb": baseline_now,
-            "input_rss_mb": baseline, "peak_rss_mb": peak_rss_mb(), "vm_hwm_mb": hwm_rss_mb(),
-            "end_current_rss_mb": current_rss_mb(),
-            "rss_trace": trace, "modules_loaded_by_call": _heavy_modules(),
-            "cloud_percent": result.cloud_percent, "shadow_percent": result.shadow_percent,
-            "clear_percent": result.clear_percent, "log": result.log}
+    out = {"seconds": seconds, "cpu_seconds": cpu, "baseline_rss_mb": baseline,
+           "baseline_current_rss_mb": baseline_now,
+           "input_rss_mb": baseline, "peak_rss_mb": peak_rss_mb(), "vm_hwm_mb": hwm_rss_mb(),
+           "end_current_rss_mb": current_rss_mb(),
+           "rss_trace": trace, "modules_loaded_by_call": _heavy_modules(),
+           "cloud_percent": result.cloud_percent, "shadow_percent": result.shadow_percent,
+           "clear_percent": result.clear_percent, "log": result.log}
+    out.update(forward_pass_seconds("\n".join(result.log)))  # after the peaks above: its memory is not counted
+    out["pipeline_efficiency"] = out["forward_seconds"] / seconds
+    return out
+
+
+def forward_pass_seconds(log: str, repeat: int = 3) -> dict:
+    """The model's bare forward-pass time for the tiles a run needed: the same card, backend, device and threads,
+    on one tile of the run's size (read from its log), best of `repeat`, times the number of tiles run."""
+    import re
+    from deepmapper.models.backends import load_model
+    from deepmapper.models.registry import Registry
+    from deepmapper.plugin.core.engine.device import choose_device
+    size = int(re.search(r"tiles (\d+) px", log).group(1))
+    tiles = int(re.search(r"(\d+) tiles run", log).group(1))
+    card = Registry().get(MODEL_ID)
+    model = load_model(card, choose_device("auto", card.format))
+    x = np.random.default_rng(0).random((1, len(card.bands), size, size), dtype=np.float32)
+    model.predict(x)  # warm-up, as the run's first tile was
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        model.predict(x)
+        best = min(best, time.perf_counter() - t0)
+    return {"tile_size": size, "tiles": tiles, "forward_seconds_per_tile": best, "forward_seconds": best * tiles}
 
 
 def case_ukis(size: int) -> dict:
@@ -347,12 +371,12 @@ def add_derived(results: list[dict]) -> None:
 
 def markdown_table(results: list[dict]) -> str:
     head = ("| case | pixels | seconds | Mpixel/s | peak RSS MB | baseline RSS MB | increment MB | "
-            "throughput ratio vs ukis | CPU s | ratio by CPU s | others' CPU s |\n"
-            "|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|")
+            "throughput ratio vs ukis | CPU s | ratio by CPU s | others' CPU s | tiles x px | pipeline efficiency |\n"
+            "|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|")
     rows = [head]
     for r in results:
         if "error" in r:
-            rows.append(f"| {r['case']} | | | | | | | failed: {r['error']} | | | |")
+            rows.append(f"| {r['case']} | | | | | | | failed: {r['error']} | | | | | |")
             continue
         side = f"{r['size']}² = {r['pixels'] / 1e6:.1f} M"
         ratio = cpu_ratio = ""
@@ -364,7 +388,8 @@ def markdown_table(results: list[dict]) -> str:
             ratio, cpu_ratio = "1.00x (reference)", "1.00x"
         rows.append(f"| {r['case']} | {side} | {r['seconds']:.1f} | {r['mpix_per_s']:.3f} | {r['peak_rss_mb']:.0f} | "
                     f"{r['baseline_rss_mb']:.0f} | {r['increment_rss_mb']:.0f} | {ratio} | "
-                    f"{r['min_cpu_seconds']:.1f} | {cpu_ratio} | {r.get('other_cpu_seconds', float('nan')):.1f} |")
+                    f"{r['min_cpu_seconds']:.1f} | {cpu_ratio} | {r.get('other_cpu_seconds', float('nan')):.1f} | "
+                    + (f"{r['tiles']} x {r['tile_size']}² | {r['pipeline_efficiency']:.2f} |" if "tiles" in r else " | |"))
     return "\n".join(rows)
 
 

@@ -66,6 +66,11 @@ SCHEMA: dict[str, Any] = {
         "stride": (int, False, None),
         "taper": ((int, float), False, None),
         "output_crop": (int, False, None),  # pixels an unpadded model loses on each side of a tile
+        # The graph's fixed input size is only declared (fully convolutional): tiles up to free_tile_size pixels
+        # with free_margin pixels of overlap, fitted to the raster, are used unless TILE_SIZE is given.
+        "free_input_size": (bool, False, None),
+        "free_tile_size": (int, False, None),
+        "free_margin": (int, False, None),
     }),
     "postprocess": (dict, False, {
         "smoothing_radius": (int, False, None),
@@ -179,6 +184,7 @@ class ModelCard:
     priority = property(lambda self: int(self.data.get("priority", 0)))
     resolution_m = property(lambda self: self.data["input"].get("resolution_m"))
     output_crop = property(lambda self: int(self.data["tiling"].get("output_crop", 0)))
+    free_input_size = property(lambda self: bool(self.data["tiling"].get("free_input_size", False)))
 
     @property
     def resolution_agnostic(self) -> bool:

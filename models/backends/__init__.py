@@ -74,7 +74,7 @@ def load_model(card: ModelCard, device: Device, threads: int = 0) -> LoadedModel
     weights = verified_weights(card)
     if card.format == "onnx":
         from .onnx_backend import onnx_runner
-        runner = onnx_runner(weights, device, threads)
+        runner = onnx_runner(weights, device, threads, free_size=card.free_input_size)
     elif card.format in ("torch_state_dict", "torchscript"):
         from .torch_backend import torch_runner
         runner = torch_runner(card, weights, device)

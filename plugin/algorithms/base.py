@@ -14,6 +14,7 @@ from . import checks, styles
 from .labels import help_url, option_labels
 from ..core.engine.device import DEVICES
 from ..core.engine.errors import DeepMapperError
+from ..core.engine.messages import install_translator
 from ..core.engine.progress import Monitor, stop_on_signals
 from ..settings import Settings
 from ...models.registry import Registry
@@ -27,6 +28,8 @@ GROUPS = {  # groupId -> group name (translated when shown)
     "training": QT_TRANSLATE_NOOP("DeepMapper", "Training"),
     "accuracy": QT_TRANSLATE_NOOP("DeepMapper", "Evaluation"),
 }
+# The engine speaks the user's language inside QGIS (plain Python keeps English): one context, thread-safe.
+install_translator(lambda text: QCoreApplication.translate("DeepMapper", text))
 VECTOR_FORMATS = ["gpkg", "shp", "geojson", "json", "fgb", "sqlite", "gml", "kml", "csv", "tab", "gpx"]
 
 

@@ -232,7 +232,7 @@ def classify_raster(src: rasterio.DatasetReader, req: ClassifyRequest, job: Clas
     95-100 %. While a strip runner is set (strips.strips_run_by), the strips are computed there instead and only
     written here, in row order."""
     card = job.card
-    tile = tile_spec(card, req.tile_size, req.overlap)
+    tile = tile_spec(card, req.tile_size, req.overlap, shape=(src.height, src.width))
     device = choose_device(req.device, card.format)
     batch = req.batch_size or auto_batch_size(device, tile.size, len(card.bands))
     say(f"Device {describe(device, card.format, card.half_precision)}; tiles {tile.size} px, overlap {tile.margin} px "

@@ -14,7 +14,7 @@ import rasterio
 from rasterio.windows import Window
 
 from .progress import Monitor
-from .raster_io import BandReader
+from .raster_io import BackgroundSink, BandReader, PrefetchingReader
 from .tiling import TileSpec, mirror_outside
 
 
@@ -34,6 +34,27 @@ RowSink = Callable[[int, np.ndarray], None]  # (row0, rows (K, h, W)) -> None
 
 
 def predict_tiled(reader: BandReader, model: Predictor, tile: TileSpec, batch_size: int, sink: RowSink,
+                  *args, **kwargs) -> dict:
+    """Run `model` over the reader's raster; hand finished rows of probabilities (NaN = nodata) to `sink`. The
+    next strip is read in a background thread while this one is computed, and a sink made by dataset_sink writes
+    in another (threads: see raster_io.PrefetchingReader, BackgroundSink). Arguments: see _predict_tiled."""
+    origins = tile.origins(reader.height)
+
+    def next_rows(row0: int, row1: int) -> tuple[int, int] | None:  # the image rows of the next tile row
+        later = [r for r in origins if max(r, 0) > row0]
+        return (max(later[0], 0), min(later[0] + tile.size, reader.height)) if later else None
+
+    prefetch = PrefetchingReader(reader, next_rows)
+    background = BackgroundSink(sink) if getattr(sink, "background_ok", False) else None
+    try:
+        return _predict_tiled(prefetch, model, tile, batch_size, background or sink, *args, **kwargs)
+    finally:
+        prefetch.close()
+        if background is not None:
+            background.close()
+
+
+def _predict_tiled(reader: BandReader, model: Predictor, tile: TileSpec, batch_size: int, sink: RowSink,
                   monitor: Monitor | None = None, rows: tuple[int, int] | None = None,
                   cols: tuple[int, int] | None = None, wanted: Callable[[int, int], bool] | None = None) -> dict:
     """Run `model` over the reader's raster; hand finished rows of probabilities (NaN = nodata) to `sink`.
@@ -109,6 +130,7 @@ def predict_tiled(reader: BandReader, model: Predictor, tile: TileSpec, batch_si
                 wsum[:, x0:x0 + size] += weights
             stats["tiles"] += len(chunk)
             monitor.check()
+            monitor.report((n + (b + len(chunk)) / len(jobs)) / len(todo))  # large tiles: progress within a strip
 
         # Rows before the next strip's first row are final.
         next_r0 = row_origins[i + 1] if i + 1 < len(row_origins) else height
@@ -139,4 +161,5 @@ def dataset_sink(dataset: rasterio.io.DatasetWriter, dtype: str = "float32") -> 
         dataset.write(rows.astype(dtype, copy=False),
                       window=Window(0, row0, rows.shape[2], rows.shape[1]))
 
+    write.background_ok = True  # only writes its own dataset: predict_tiled may run it in a writer thread
     return write

@@ -274,3 +274,66 @@ def hex_to_rgba(color: str) -> tuple[int, int, int, int]:
 def row_strips(height: int, rows_per_strip: int) -> Iterator[tuple[int, int]]:
     for row0 in range(0, height, rows_per_strip):
         yield row0, min(height, row0 + rows_per_strip)
+
+
+class PrefetchingReader:
+    """A reader (anything with height, width and read_rows) that reads the next strip in a background thread while
+    the caller computes on this one: reading and decompressing overlap with inference.
+
+    `next_rows(row0, row1)` names the (row0, row1) expected after a read of row0:row1 (None: the last); the same
+    columns are assumed. A read that was not the one expected is simply done at once, so a wrong guess costs time,
+    never correctness. At most one strip is held ahead (memory: one strip's input). Call close() when done.
+    """
+
+    def __init__(self, reader, next_rows) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+        self._reader, self._next_rows = reader, next_rows
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="deepmapper-read")
+        self._pending = None  # (args, future)
+        self.height, self.width = reader.height, reader.width
+
+    def read_rows(self, row0: int, row1: int, *cols: int) -> tuple[np.ndarray, np.ndarray]:
+        pending, self._pending = self._pending, None
+        if pending is not None and pending[0] == (row0, row1, *cols):
+            result = pending[1].result()
+        else:
+            if pending is not None:
+                pending[1].result()  # one read at a time on the dataset: wait for the unused one
+            result = self._reader.read_rows(row0, row1, *cols)
+        after = self._next_rows(row0, row1)
+        if after is not None:
+            args = (*after, *cols)
+            self._pending = (args, self._pool.submit(self._reader.read_rows, *args))
+        return result
+
+    def close(self) -> None:
+        """Wait for a read still running (the dataset must not close under it) and stop the thread."""
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            pending[1].cancel() or pending[1].exception()
+        self._pool.shutdown(wait=True)
+
+
+class BackgroundSink:
+    """A row sink (row0, rows) -> None run in one background thread, in call order, so that writing (and GDAL's
+    compression) overlaps with inference. One write runs while the caller computes the next rows, and the next call
+    waits for it (memory: one block of rows in flight); an error in a write is raised by the next call or by close(),
+    which waits for every write."""
+
+    def __init__(self, sink) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+        self._sink = sink
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="deepmapper-write")
+        self._running = None
+
+    def __call__(self, row0: int, rows: np.ndarray) -> None:
+        if self._running is not None:
+            self._running.result()
+        self._running = self._pool.submit(self._sink, row0, rows)
+
+    def close(self) -> None:
+        try:
+            if self._running is not None:
+                self._running.result()
+        finally:
+            self._pool.shutdown(wait=True)

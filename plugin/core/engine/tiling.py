@@ -17,6 +17,9 @@ import numpy as np
 from .errors import DeepMapperError
 
 BLEND_MODES = ("crop", "blend")
+# Bytes for a strip's buffers (input read and strip, probabilities, weights) when tile_spec picks a free tile size:
+# wide rasters get shorter tiles, so that a full Sentinel-2 tile streams in well under 1 GB.
+STRIP_BUDGET = 384 * 2**20
 
 
 @dataclass(frozen=True)
@@ -118,15 +121,40 @@ def mirror_outside(buf: np.ndarray, lo: int, hi: int, axis: int) -> None:
         end += n
 
 
-def tile_spec(card, tile_size: int | None = None, overlap: int | None = None) -> TileSpec:
+def tile_spec(card, tile_size: int | None = None, overlap: int | None = None,
+              shape: tuple[int, int] | None = None) -> TileSpec:
     """The card's tiling, with the user's TILE_SIZE / OVERLAP where given (never less overlap than the card's margin).
 
     The card's native grid (stride, taper) is kept only when the user changes neither, so that default runs
-    reproduce the model authors' own tiling exactly.
+    reproduce the model authors' own tiling exactly. A card with tiling.free_input_size instead gets, when TILE_SIZE
+    is not given and the raster's (height, width) `shape` is known, tiles of at most free_tile_size pixels with
+    free_margin pixels of overlap, fitted to the raster (fit_tile_size): far fewer pixels spent on overlap.
     """
     t = card.tiling
+    if t.get("free_input_size") and not tile_size and shape is not None:
+        margin = max(t.get("free_margin", t["margin"]), overlap or 0)
+        multiple = t.get("size_multiple", 1)
+        rows = STRIP_BUDGET // (4 * (shape[1] + 2 * margin) * (2 * len(card.bands) + len(card.classes) + 2))
+        size = fit_tile_size(shape, min(t.get("free_tile_size", 1024), rows), margin, t["blend"], multiple)
+        return TileSpec(size, margin, t["blend"], multiple)
     size = tile_size or t["tile_size"]
     margin = max(t["margin"], overlap or 0)
     native = size == t["tile_size"] and margin == t["margin"]
     return TileSpec(size, margin, t["blend"], t.get("size_multiple", 1),
                     fixed_stride=t.get("stride") if native else None, taper=t.get("taper") if native else None)
+
+
+def fit_tile_size(shape: tuple[int, int], largest: int, margin: int, mode: str, multiple: int = 1) -> int:
+    """The smallest tile size (a multiple of `multiple`, at most `largest` unless the margin needs more) that covers a
+    (height, width) raster with as few tiles per axis as `largest` would: a 4096-pixel axis takes 5 tiles of 896
+    instead of 5 of 1024 with a 64-pixel margin, and a 512-pixel raster one tile of 640, not of 1024. Pixels."""
+    floor = -(-(2 * margin + multiple) // multiple) * multiple  # the smallest tile with a useful centre
+    largest = max(largest // multiple * multiple, floor)
+    best = floor
+    for length in shape:
+        count = len(TileSpec(largest, margin, mode, multiple).origins(length))
+        size = floor
+        while size < largest and len(TileSpec(size, margin, mode, multiple).origins(length)) > count:
+            size += multiple
+        best = max(best, size)
+    return best

@@ -24,7 +24,8 @@ from .augment import augment_batch
 from .dataset import PatchDataset
 from .export import check_card_path, write_model
 from .labels import IGNORE
-from .transfer import adapt_state, count_parameters, freeze_encoder, load_init, merged_normalization
+from .onnx_init import check_classes, check_patch_size, is_onnx, onnx_spec, parent_fields
+from .transfer import adapt_state, count_parameters, freeze_encoder, load_init, merged_normalization, train_mode
 
 ARCHITECTURE_DEFAULTS = {"unet_light": {"width": 16, "depth": 3}, "unet_resnet": {"depth": 18, "decoder_width": 32}}
 CLASS_WEIGHTING = ("sqrt", "inverse", "none")
@@ -127,6 +128,10 @@ class _Trainer:
         self.classes = ds.classes
         self.n_classes = max(c["id"] for c in self.classes) + 1
         self.init_card, self.init_state = load_init(req.init_model) if req.init_model else (None, None)
+        self.from_onnx = is_onnx(self.init_card)
+        if self.from_onnx:  # the graph's output channels are the parent's classes
+            self.n_classes = check_classes(self.init_card, self.classes)
+            check_patch_size(self.init_card, ds.patch_size)
         self.spec = _architecture(req, self.init_card, self.say)
         stats = ds.statistics
         mean = [stats["mean"][i] for i in self.band_idx]
@@ -148,7 +153,7 @@ class _Trainer:
     def _first_model(self):
         """The network to train, with what it was started from and its size logged."""
         init = self.init_card
-        self.keep_head = init is not None and init.task == "segmentation" and \
+        self.keep_head = self.from_onnx or init is not None and init.task in ("segmentation", "cloudmask") and \
             [c["id"] for c in init.classes] == [c["id"] for c in self.classes] and len(init.classes) == self.n_classes
         model, rep = self._new_model()
         if rep is not None:
@@ -253,9 +258,7 @@ class _Trainer:
         steps = max(1, math.ceil(len(ids) / self.req.batch_size))
         optim, sched = one_cycle(net, self.req.learning_rate, epochs, steps)
         for epoch in range(1, epochs + 1):
-            net.train()
-            if self.req.freeze_encoder:
-                net.encoder.eval()  # frozen BatchNorm statistics too
+            train_mode(net, self.req.freeze_encoder, hold_norm=self.from_onnx)
             order = self.rng.permutation(ids)
             losses = []
             for b in range(steps):
@@ -298,6 +301,8 @@ class _Trainer:
                      self.epochs_run, self.history, self.device.kind, seconds, self.init_card, self.cancelled)
         if postprocess:
             card["postprocess"] = postprocess
+        if self.from_onnx:
+            card = parent_fields(card, self.init_card, self.ds.meta)
         path = write_model(card, best.state, req.output, req.weights)
         self.say(f"Best epoch {best.epoch}: validation F {best.f:.4f}, OA {validation['overall_accuracy']:.4f}. "
                  f"Model card: {path}")
@@ -311,7 +316,11 @@ def architecture_spec(name: str, params: dict | None) -> dict:
 
 
 def _architecture(req: TrainRequest, init_card, say: Callable[[str], None]) -> dict:
-    """INIT_MODEL's architecture when its card names one (its weights fit only that), else ARCHITECTURE's."""
+    """INIT_MODEL's architecture when its card names one (its weights fit only that), the converted graph for an
+    ONNX INIT_MODEL, else ARCHITECTURE's."""
+    if is_onnx(init_card):
+        say(f"Architecture from INIT_MODEL '{init_card.id}': its ONNX graph converted to a torch module (onnx2torch).")
+        return onnx_spec(init_card)
     if init_card is not None and init_card.data.get("architecture"):
         spec = {"name": init_card.data["architecture"]["name"],
                 "params": dict(init_card.data["architecture"].get("params", {}))}

@@ -24,9 +24,12 @@ def load_init(model: str):
     """(card, state dict) of the model to start from: a registry id or a card path; weights checked by SHA-256."""
     from ....models.registry import Registry, verified_weights
     card = Registry().get(model)
+    if card.format == "onnx":  # converted to a torch module (onnx_init.py)
+        from .onnx_init import onnx_state
+        return card, onnx_state(card)
     if card.format != "torch_state_dict":
-        raise DeepMapperError(f"INIT_MODEL '{card.id}' is a {card.format} model; only DeepMapper torch models "
-                              f"(format torch_state_dict) can be fine-tuned.")
+        raise DeepMapperError(f"INIT_MODEL '{card.id}' is a {card.format} model; only torch models (format "
+                              f"torch_state_dict) and ONNX graphs can be fine-tuned.")
     from ....models.backends.torch_backend import load_state_dict
     state = load_state_dict(verified_weights(card), card.id)
     return card, state
@@ -92,15 +95,39 @@ def merged_normalization(init_card, new_bands: list[str], mean: list[float], std
     return out_mean, out_std
 
 
+def encoder_modules(module) -> list:
+    """The encoder's modules: `module.encoder` (our U-Nets), or for a converted ONNX graph (onnx2torch keeps the
+    exporter's module paths, e.g. 'model/encoder/_blocks/0/...') every module whose name has an 'encoder' part."""
+    if hasattr(module, "encoder"):
+        return [module.encoder]
+    return [m for name, m in module.named_modules() if "encoder" in name.replace(".", "/").split("/")]
+
+
 def freeze_encoder(module) -> int:
-    """Stop gradients in `module.encoder`; returns the number of frozen tensors."""
-    if not hasattr(module, "encoder"):
-        raise DeepMapperError("FREEZE_ENCODER needs an architecture with an encoder (unet_light, unet_resnet).")
-    n = 0
-    for p in module.encoder.parameters():
+    """Stop gradients in the encoder (encoder_modules); returns the number of frozen tensors."""
+    parts = encoder_modules(module)
+    if not parts:
+        raise DeepMapperError("FREEZE_ENCODER needs an architecture with an encoder (unet_light, unet_resnet, or an "
+                              "ONNX U-Net such as the UKIS cloud models).")
+    params = {id(p): p for part in parts for p in part.parameters()}
+    for p in params.values():
         p.requires_grad_(False)
-        n += 1
-    return n
+    return len(params)
+
+
+def train_mode(module, frozen_encoder: bool, hold_norm: bool) -> None:
+    """module.train(), except the frozen encoder (its BatchNorm statistics too) and, with `hold_norm`, every
+    BatchNorm: fine-tuning a model trained on many scenes with a few small patches would otherwise replace its
+    running statistics by those of a handful of batches."""
+    import torch
+    module.train()
+    if frozen_encoder:
+        for part in encoder_modules(module):
+            part.eval()
+    if hold_norm:
+        for m in module.modules():
+            if isinstance(m, torch.nn.modules.batchnorm._BatchNorm):
+                m.eval()
 
 
 def count_parameters(module) -> tuple[int, int]:

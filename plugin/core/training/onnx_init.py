@@ -1,0 +1,80 @@
+"""Fine-tuning an ONNX model (the UKIS cloud U-Nets): INIT_MODEL's graph becomes a trainable torch module.
+
+The graph is converted with onnx2torch (models/architectures/onnx_graph.py, architecture "onnx2torch"); the written
+model is that module's state dict, and its card names the parent graph so the backends rebuild it. The fine-tuned
+model keeps the parent's classes (output channels), normalisation of the shared bands and tiling, so cloudmask and
+segment run it like the parent; the dataset's class ids must be ids of the parent's classes (0 clear, 1 cloud,
+2 cloud shadow for the UKIS models), because they index the graph's output channels.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..engine.errors import DeepMapperError
+
+
+def is_onnx(card) -> bool:
+    return card is not None and card.format == "onnx"
+
+
+def onnx_spec(card) -> dict:
+    """The architecture entry of a model fine-tuned from `card`: the parent graph's weights reference (as in its
+    card; a relative path made absolute) and SHA-256, which the backend checks when it rebuilds the module."""
+    from ....models.registry import weights_path
+    ref = card.data["weights"]
+    graph = ref if ref.startswith("package:") else str(weights_path(card).resolve())
+    return {"name": "onnx2torch", "params": {"parent": card.id, "graph": graph, "graph_sha256": card.sha256,
+                                             "parent_bands": card.bands}}
+
+
+def onnx_state(card) -> dict:
+    """The converted graph's tensors (float32 state dict): what a model fine-tuned from `card` starts from."""
+    from ....models.architectures.onnx_graph import convert_graph
+    from ....models.registry import verified_weights
+    return convert_graph(verified_weights(card)).state_dict()
+
+
+def check_classes(card, classes: list[dict]) -> int:
+    """The number of output channels (the parent's class count) after checking that every dataset class id is one
+    of the parent's; raises DeepMapperError naming the parent's classes otherwise."""
+    parent = {c["id"]: c["name"] for c in card.classes}
+    bad = [c for c in classes if c["id"] not in parent]
+    if bad:
+        named = ", ".join(f"{c['id']} ({c['name']})" for c in bad)
+        raise DeepMapperError(
+            f"INIT_MODEL '{card.id}' predicts the classes {', '.join(f'{i} {n}' for i, n in parent.items())}; the "
+            f"dataset's class{'es' if len(bad) > 1 else ''} {named} "
+            f"{'are' if len(bad) > 1 else 'is'} not among them. Label with the parent's class ids (the class field's "
+            f"values) and extract the patches again, or train a new model without INIT_MODEL.")
+    if sorted(parent) != list(range(len(parent))):
+        raise DeepMapperError(f"INIT_MODEL '{card.id}': its class ids must be 0..{len(parent) - 1} (its output "
+                              f"channels) to be fine-tuned.")
+    return len(parent)
+
+
+def check_patch_size(card, patch_size: int) -> None:
+    """The graph's U-Net needs sides that are multiples of its size multiple (32 for the UKIS models)."""
+    multiple = int(card.tiling.get("size_multiple", 1))
+    if patch_size % multiple:
+        raise DeepMapperError(f"INIT_MODEL '{card.id}' needs patches whose side is a multiple of {multiple} pixels; "
+                              f"the dataset's are {patch_size}. Extract the patches again with a PATCH_SIZE of "
+                              f"{max(multiple, patch_size // multiple * multiple)} or "
+                              f"{-(-patch_size // multiple) * multiple}.")
+
+
+def parent_fields(card: dict, parent, dataset_meta: dict) -> dict:
+    """The trainer's card with what a fine-tuned ONNX model inherits from its parent: task, classes (names and
+    colours), activation, tiling, units, product level, half precision, and a `training.parent` record."""
+    out = dict(card, task=parent.task)
+    out["output"] = {"activation": parent.activation, "classes": parent.classes}
+    out["tiling"] = {k: v for k, v in parent.tiling.items() if not k.startswith("free_")}
+    out["input"] = dict(card["input"], units=parent.units, product_level=parent.product_level,
+                        resolution_m=dataset_meta.get("resolution_m") or parent.resolution_m)
+    out["half_precision"] = False  # float32 weights; the parent's graph was converted to float32 as well
+    out["description"] = (f"{parent.name}, fine-tuned by DeepMapper on {Path(dataset_meta['source']['raster']).name} "
+                          f"(bands {', '.join(card['input']['bands'])}).")
+    out["license"] = parent.data.get("license", card["license"])
+    out["training"] = dict(card["training"], parent={
+        "id": parent.id, "name": parent.name, "format": parent.format, "weights": parent.data["weights"],
+        "sha256": parent.sha256, "bands": parent.bands, "source_url": parent.data.get("source_url")})
+    return out

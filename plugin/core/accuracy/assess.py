@@ -17,6 +17,7 @@ import numpy as np
 
 from ..engine import vector_labels as refmod
 from ..engine.errors import DeepMapperError
+from ..engine.messages import _
 from ..engine.progress import Monitor
 from ..engine.raster_io import atomic_path, open_raster, remove_quietly
 from .metrics import (BinaryScores, ClassScores, ConfusionAccumulator, Scores, binary_view, check_beta,  # noqa: F401
@@ -89,8 +90,10 @@ def assess_accuracy(req: AccuracyRequest, monitor: Monitor | None = None) -> Acc
     result = AccuracyResult(scores, counts, reference.matches, prediction.info, reference.info, binary, objects,
                             req.output_html, req.output_csv, notes,
                             _dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z").strip())
-    say(f"Overall accuracy {scores.overall_accuracy:.4f}, kappa {scores.kappa:.4f}, macro F{req.beta:g} "
-        f"{scores.macro_f:.4f} over {counts['assessed']} pixels.")
+    say(_("Overall accuracy {accuracy:.4f}, kappa {kappa:.4f}, macro F{beta:g} "
+        "{macro_f:.4f} over {pixels} pixels.").format(
+        accuracy=scores.overall_accuracy, kappa=scores.kappa, beta=req.beta, macro_f=scores.macro_f,
+        pixels=counts['assessed']))
     _write_outputs(result)
     monitor.progress(1.0)
     return result
@@ -100,18 +103,20 @@ def assess_accuracy(req: AccuracyRequest, monitor: Monitor | None = None) -> Acc
 def _check_request(req: AccuracyRequest) -> None:
     """Parameters that need no file: output extensions, BETA, the object IoU threshold."""
     if req.output_html and os.path.splitext(req.output_html)[1].lower() not in (".html", ".htm"):
-        raise DeepMapperError(f"OUTPUT_HTML '{req.output_html}' must end in .html.")
+        raise DeepMapperError(_("OUTPUT_HTML '{path}' must end in .html.").format(path=req.output_html))
     if req.output_csv and os.path.splitext(req.output_csv)[1].lower() != ".csv":
-        raise DeepMapperError(f"The table '{req.output_csv}' must end in .csv.")
+        raise DeepMapperError(_("The table '{path}' must end in .csv.").format(path=req.output_csv))
     check_beta(req.beta)
     if not 0 < req.object_iou <= 1:
-        raise DeepMapperError(f"The object IoU threshold must be in (0, 1] (SpaceNet uses 0.5), not {req.object_iou}.")
+        raise DeepMapperError(_("The object IoU threshold must be in (0, 1] (SpaceNet uses 0.5), not {object_iou}.").format(
+            object_iou=req.object_iou))
 
 
 def _open_prediction(req: AccuracyRequest, ds, say: Say) -> _Prediction:
     """Check the band; read the class names and colours the raster records, and what the report shows of it."""
     if not 1 <= req.band <= ds.count:
-        raise DeepMapperError(f"PREDICTION has {ds.count} band(s); BAND {req.band} does not exist.")
+        raise DeepMapperError(_("PREDICTION has {bands} band(s); BAND {band} does not exist.").format(
+            bands=ds.count, band=req.band))
     classes, class_source = refmod.prediction_classes(req.prediction, req.band)
     names = {int(c["id"]): str(c["name"]) for c in classes}
     colors = {int(c["id"]): c["color"] for c in classes if c.get("color")}
@@ -138,15 +143,16 @@ def _read_reference(req: AccuracyRequest, prediction: _Prediction, say: Say) -> 
             "class_field": req.class_field, "features": len(gdf),
             "crs": gdf.crs.to_string() if gdf.crs is not None else "none"}
     if len(gdf) == 0:
-        raise DeepMapperError(f"The reference layer '{info['name']}' has no features; give a layer with "
-                              f"polygons or points labelled in CLASS_FIELD.")
+        raise DeepMapperError(_("The reference layer '{layer}' has no features; give a layer with "
+                              "polygons or points labelled in CLASS_FIELD.").format(layer=info['name']))
     refmod.check_class_field(gdf, req.class_field)
     gdf = gdf[gdf.geometry.notna() & ~gdf.geometry.is_empty]
     null_class = int(gdf[req.class_field].isna().sum())
     gdf = gdf[gdf[req.class_field].notna()]
     if len(gdf) == 0:
-        raise DeepMapperError(f"The reference layer '{info['name']}' has no feature with both a geometry "
-                              f"and a value in '{req.class_field}'; fill in the class field.")
+        raise DeepMapperError(_("The reference layer '{layer}' has no feature with both a geometry "
+                              "and a value in '{class_field}'; fill in the class field.").format(
+            layer=info['name'], class_field=req.class_field))
     integer_field = refmod.is_integer_field(gdf[req.class_field])
     names = prediction.names
     matches = refmod.match_classes(gdf[req.class_field].tolist(), integer_field, prediction.classes,
@@ -160,10 +166,12 @@ def _read_reference(req: AccuracyRequest, prediction: _Prediction, say: Say) -> 
             ", ".join(f"'{v}' ({n} features)" for v, n in unmatched.items()) + ". Add them to MAPPING to count them.")
     for m in matches:
         if m.class_id is not None and m.how == "partial name":
-            say(f"Reference class '{m.value}' matched to {m.class_id} '{names.get(m.class_id)}' by a partial name; "
-                f"give MAPPING if that is wrong.")
+            say(_("Reference class '{value}' matched to {class_id} '{class_name}' by a partial name; "
+                "give MAPPING if that is wrong.").format(
+                value=m.value, class_id=m.class_id, class_name=names.get(m.class_id)))
         if m.class_id is not None and names and m.class_id not in names:
-            say(f"Reference class '{m.value}' is id {m.class_id}, which PREDICTION does not list among its classes.")
+            say(_("Reference class '{value}' is id {class_id}, which PREDICTION does not list among its classes.").format(
+                value=m.value, class_id=m.class_id))
     gdf = gdf[gdf["_class_id"].notna()]
     gdf = gdf.assign(_class_id=gdf["_class_id"].astype(np.int64))
     for m in matches:  # a raster without names: name classes after the reference
@@ -188,9 +196,11 @@ def _on_prediction_grid(reference: _Reference, ds, prediction: _Prediction, say:
     if not np.all(np.isfinite(ref_bounds)) or not raster_box.intersects(box(*ref_bounds)) or \
             not gdf.geometry.intersects(raster_box).any():
         raise DeepMapperError(
-            f"The reference layer does not overlap PREDICTION: reference extent {_fmt_bounds(ref_bounds)}, "
-            f"prediction extent {_fmt_bounds(ds.bounds)} (both in {prediction.info['crs']}). Check that both "
-            f"cover the same area and that their CRS are set correctly.")
+            _("The reference layer does not overlap PREDICTION: reference extent {reference_extent}, "
+            "prediction extent {prediction_extent} (both in {crs}). Check that both "
+            "cover the same area and that their CRS are set correctly.").format(
+                reference_extent=_fmt_bounds(ref_bounds), prediction_extent=_fmt_bounds(ds.bounds),
+                crs=prediction.info['crs']))
     reference.gdf = gdf
     return reference
 
@@ -204,11 +214,12 @@ def _label_grid(req: AccuracyRequest, ds, prediction: _Prediction, reference: _R
     background = refmod.resolve_class_list(None if req.background in (None, "") else str(req.background),
                                             names, reference.matches, "BACKGROUND")[:1]
     if background and not shapes:
-        raise DeepMapperError("BACKGROUND needs reference polygons (every pixel outside them is background); "
-                              "the reference holds only points. Leave BACKGROUND empty.")
+        raise DeepMapperError(_("BACKGROUND needs reference polygons (every pixel outside them is background); "
+                              "the reference holds only points. Leave BACKGROUND empty."))
     if background:
-        say(f"Pixels outside every reference polygon count as {background[0]} "
-            f"'{names.get(background[0], background[0])}' (BACKGROUND): the reference is taken as exhaustive.")
+        say(_("Pixels outside every reference polygon count as {class_id} "
+            "'{class_name}' (BACKGROUND): the reference is taken as exhaustive.").format(
+            class_id=background[0], class_name=names.get(background[0], background[0])))
     matched = {m.class_id for m in reference.matches if m.class_id is not None}
     return _Labels(labeller, bool(shapes), samples, background, sorted(matched | set(background)), skipped)
 
@@ -273,18 +284,21 @@ def _check_counts(counts: dict[str, int], matrix: np.ndarray, say: Say) -> None:
     if counts["assessed"] == 0:
         if counts["labelled"] == 0:
             raise DeepMapperError(
-                "The reference overlaps PREDICTION but labels none of its pixels: no pixel centre lies inside a "
+                _("The reference overlaps PREDICTION but labels none of its pixels: no pixel centre lies inside a "
                 "reference polygon (polygons smaller than a pixel?) and no point falls on the raster. Use larger "
-                "polygons, points, or a finer prediction.")
-        raise DeepMapperError(f"All {counts['labelled']} pixels the reference labels are nodata in PREDICTION; "
-                              f"assess a prediction that covers the reference area.")
+                "polygons, points, or a finer prediction."))
+        raise DeepMapperError(_("All {labelled} pixels the reference labels are nodata in PREDICTION; "
+                              "assess a prediction that covers the reference area.").format(
+            labelled=counts['labelled']))
     if counts["ambiguous"]:
-        say(f"{counts['ambiguous']} pixels covered by reference polygons of different classes were excluded.")
+        say(_("{ambiguous} pixels covered by reference polygons of different classes were excluded.").format(
+            ambiguous=counts['ambiguous']))
     if counts["nodata"]:
-        say(f"{counts['nodata']} labelled pixels are nodata in the prediction and were excluded.")
+        say(_("{nodata} labelled pixels are nodata in the prediction and were excluded.").format(
+            nodata=counts['nodata']))
     if int((matrix.sum(axis=1) > 0).sum()) == 1:
-        say("The reference labels a single class: pixel scores then only say how much of it was found (recall); "
-            "add reference polygons of the other classes to measure false detections.")
+        say(_("The reference labels a single class: pixel scores then only say how much of it was found (recall); "
+            "add reference polygons of the other classes to measure false detections."))
 
 
 def _binary(req: AccuracyRequest, scores: Scores, reference: _Reference) -> BinaryScores | None:
@@ -302,13 +316,13 @@ def _objects(req: AccuracyRequest, ds, scores: Scores, reference: _Reference,
     ids = refmod.resolve_class_list(None if req.object_class in (None, "") else str(req.object_class), names,
                                     reference.matches, "OBJECT_CLASS")
     if len(ids) > 1:
-        raise DeepMapperError("OBJECT_CLASS takes one class (an id or a name), e.g. 'building' or '1'.")
+        raise DeepMapperError(_("OBJECT_CLASS takes one class (an id or a name), e.g. 'building' or '1'."))
     if not ids:
         return None
     if req.band != 1:
-        raise DeepMapperError("Object-level scores read band 1 of PREDICTION; leave BAND at 1 or clear OBJECT_CLASS.")
+        raise DeepMapperError(_("Object-level scores read band 1 of PREDICTION; leave BAND at 1 or clear OBJECT_CLASS."))
     class_id, name = ids[0], names.get(ids[0], str(ids[0]))
-    monitor.log("Object-level scores: polygonising the prediction ...")
+    monitor.log(_("Object-level scores: polygonising the prediction ..."))
     refs = reference_objects(reference.gdf.geometry, reference.gdf["_class_id"], class_id, ds.bounds)
     return object_scores(class_id, name, refs, prediction_objects(req.prediction, class_id, name), req.object_iou)
 
@@ -336,8 +350,8 @@ def _as_classes(values: np.ndarray) -> np.ndarray:
     if values.dtype.kind in "iub":
         return values.astype(np.int64, copy=False)
     if values.size and not np.all(values == np.round(values)):
-        raise DeepMapperError("PREDICTION holds non-integer values: it must be a raster of class ids (e.g. the OUTPUT "
-                              "of deepmapper:cloudmask), not probabilities or reflectances.")
+        raise DeepMapperError(_("PREDICTION holds non-integer values: it must be a raster of class ids (e.g. the OUTPUT "
+                              "of deepmapper:cloudmask), not probabilities or reflectances."))
     return values.astype(np.int64)
 
 

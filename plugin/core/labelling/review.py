@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..engine.errors import DeepMapperError, require
+from ..engine.messages import _
 from ..engine.progress import Monitor
 from ..engine.raster_io import BandReader, atomic_path, bounded_gdal_cache, open_raster, pixel_size
 from ..engine.vector_labels import check_class_field, is_integer_field, read_reference, to_raster_crs
@@ -102,8 +103,9 @@ def _review(req: ReviewRequest, monitor: Monitor, registry) -> ReviewResult:
             reader = BandReader(src, list(range(1, src.count + 1)))
             values, valid = pixel_features(reader, pixels.rows, pixels.cols, monitor.span(0.0, 0.2))
             folds = spatial_folds(labels, pixels, src.width, src.height, req, rng)
-            say(f"Out-of-fold pixel classifiers: {len(np.unique(folds[folds >= 0]))} spatial folds, "
-                f"{int(valid.sum())} pixels of {int(pixels.on_image.sum())} features.")
+            say(_("Out-of-fold pixel classifiers: {folds} spatial folds, "
+                "{pixels} pixels of {features} features.").format(
+                folds=len(np.unique(folds[folds >= 0])), pixels=int(valid.sum()), features=int(pixels.on_image.sum())))
             probs = out_of_fold(values, valid, labels.class_ids[pixels.owner], folds[pixels.owner],
                                 len(labels.classes), req, monitor.span(0.2, 0.8))
         verdict = judge(probs, valid, pixels, labels.class_ids, len(labels.classes))
@@ -128,35 +130,37 @@ def _review(req: ReviewRequest, monitor: Monitor, registry) -> ReviewResult:
 def _check_request(req: ReviewRequest) -> None:
     ext = os.path.splitext(req.output)[1].lower()
     if ext not in VECTOR_DRIVERS:
-        raise DeepMapperError(f"OUTPUT '{req.output}' must be a vector file: {', '.join(VECTOR_DRIVERS)}.")
+        raise DeepMapperError(_("OUTPUT '{output}' must be a vector file: {formats}.").format(
+            output=req.output, formats=', '.join(VECTOR_DRIVERS)))
     for path in (req.output, req.output_html):
         if path and os.path.abspath(path) in (os.path.abspath(req.input), os.path.abspath(req.labels.split("|")[0])):
-            raise DeepMapperError("An output is an input file; choose another path (inputs are never overwritten).")
+            raise DeepMapperError(_("An output is an input file; choose another path (inputs are never overwritten)."))
     if req.folds < 2:
-        raise DeepMapperError(f"FOLDS must be at least 2 (got {req.folds}): each label is judged by a model trained "
-                              f"on the other folds.")
+        raise DeepMapperError(_("FOLDS must be at least 2 (got {folds}): each label is judged by a model trained "
+                              "on the other folds.").format(folds=req.folds))
 
 
 def read_label_features(req: ReviewRequest, src) -> LabelFeatures:
     """The labels with their class ids, reprojected onto the raster's grid. Errors name the fix."""
     gdf = read_reference(req.labels)
     if gdf.empty:
-        raise DeepMapperError(f"The LABELS layer '{req.labels}' has no features; give the labelled polygons or "
-                              f"points to review.")
-    check_class_field(gdf, req.class_field, layer="LABELS layer")
+        raise DeepMapperError(_("The LABELS layer '{labels}' has no features; give the labelled polygons or "
+                              "points to review.").format(labels=req.labels))
+    check_class_field(gdf, req.class_field, layer=_("LABELS layer"))
     if any(name in gdf.columns for name in FIELDS):
         gdf = gdf.drop(columns=[name for name in FIELDS if name in gdf.columns])  # a layer reviewed before
     gdf = gdf[gdf[req.class_field].notna() & gdf.geometry.notna()].reset_index(drop=True)
     if gdf.empty:
-        raise DeepMapperError(f"Every feature of LABELS has an empty '{req.class_field}' or no geometry; fill in "
-                              f"the classes.")
+        raise DeepMapperError(_("Every feature of LABELS has an empty '{class_field}' or no geometry; fill in "
+                              "the classes.").format(class_field=req.class_field))
     integer = is_integer_field(gdf[req.class_field])
     values = [int(v) for v in gdf[req.class_field]] if integer else [str(v).strip() for v in gdf[req.class_field]]
     classes, ids = class_table(values, integer, None)
     if len(classes) < 2:
-        raise DeepMapperError(f"LABELS holds only one class ({classes[0]['name']}) in '{req.class_field}': a review "
-                              f"compares classes, so label at least two.")
-    projected, _ = to_raster_crs(gdf, src.crs.to_wkt() if src.crs else None, pixel_size(src.transform), [])
+        raise DeepMapperError(_("LABELS holds only one class ({name}) in '{class_field}': a review "
+                              "compares classes, so label at least two.").format(
+            name=classes[0]['name'], class_field=req.class_field))
+    projected, _unused = to_raster_crs(gdf, src.crs.to_wkt() if src.crs else None, pixel_size(src.transform), [])
     return LabelFeatures(gdf, list(projected.geometry), np.array([ids[v] for v in values], np.int64), classes)
 
 
@@ -164,14 +168,16 @@ def _check_on_image(labels: LabelFeatures, pixels: FeaturePixels, req: ReviewReq
     off = int((~pixels.on_image).sum())
     if off == len(labels.class_ids):
         raise DeepMapperError(
-            f"None of the {off} features of LABELS lies on the image '{os.path.basename(req.input)}': check that "
-            f"the labels were drawn on this image and that the layer's CRS is right (QGIS: Assign projection).")
+            _("None of the {off} features of LABELS lies on the image '{image}': check that "
+            "the labels were drawn on this image and that the layer's CRS is right (QGIS: Assign projection).").format(
+                off=off, image=os.path.basename(req.input)))
     if off:
-        say(f"{off} features lie outside the image (or on no pixel centre): they are kept, not judged.")
+        say(_("{off} features lie outside the image (or on no pixel centre): they are kept, not judged.").format(
+            off=off))
     seen = np.unique(labels.class_ids[pixels.on_image])
     if len(seen) < 2:
-        raise DeepMapperError("Only one class of LABELS lies on the image; a review compares classes, so give "
-                              "labels of at least two classes on this image.")
+        raise DeepMapperError(_("Only one class of LABELS lies on the image; a review compares classes, so give "
+                              "labels of at least two classes on this image."))
 
 
 # -- out-of-fold probabilities --------------------------------------------------------------------------------------
@@ -205,9 +211,8 @@ def out_of_fold(values: np.ndarray, valid: np.ndarray, targets: np.ndarray, fold
                 req: ReviewRequest, monitor: Monitor) -> np.ndarray:
     """(n, K) float64 probabilities of each pixel from the classifier trained without its fold (NaN rows where the
     pixel is invalid). Each feature weighs the same in training (its pixels share one unit of weight)."""
-    sklearn = require("sklearn", "the label review's out-of-fold classifiers (pip package scikit-learn)")
-    from sklearn.ensemble import HistGradientBoostingClassifier
-    del sklearn
+    require("sklearn", "the label review's out-of-fold classifiers (pip package scikit-learn)")
+    from sklearn.ensemble import RandomForestClassifier
     probs = np.full((len(values), n_classes), np.nan)
     fold_ids = np.unique(folds[folds >= 0])
     for i, f in enumerate(fold_ids):
@@ -219,8 +224,10 @@ def out_of_fold(values: np.ndarray, valid: np.ndarray, targets: np.ndarray, fold
         if len(present) < 2:
             probs[test] = 1.0 / n_classes
             continue
-        model = HistGradientBoostingClassifier(max_iter=80, learning_rate=0.15, max_leaf_nodes=15,
-                                               class_weight="balanced", random_state=req.seed)
+        # A random forest, one thread: fast and reproducible on a busy machine (gradient boosting's OpenMP threads
+        # were 30x slower there), and its vote shares are calibrated enough for per-class thresholds.
+        model = RandomForestClassifier(n_estimators=60, min_samples_leaf=2, max_features="sqrt", n_jobs=1,
+                                       class_weight="balanced", random_state=req.seed)
         model.fit(values[train], targets[train])
         p = np.zeros((int(test.sum()), n_classes))
         p[:, model.classes_] = model.predict_proba(values[test])

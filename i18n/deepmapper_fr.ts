@@ -255,11 +255,11 @@ Les rapports indéfinis (0/0, p. ex. la précision d'une classe jamais prédite)
     </message>
     <message>
         <source>Not enough memory ({}). Process a smaller extent (clip the raster first), or lower TILE_SIZE or BATCH_SIZE.</source>
-        <translation type="unfinished"></translation>
+        <translation>Mémoire insuffisante ({}). Traitez une emprise plus petite (découpez d'abord le raster), ou réduisez TILE_SIZE ou BATCH_SIZE.</translation>
     </message>
     <message>
         <source>Reading or writing a file failed: {}. Check free disk space and write permission of the output and temporary folders, and that the inputs are intact.</source>
-        <translation type="unfinished"></translation>
+        <translation>La lecture ou l'écriture d'un fichier a échoué : {}. Vérifiez l'espace disque libre et le droit d'écriture des dossiers de sortie et temporaire, et que les entrées sont intactes.</translation>
     </message>
     <message>
         <source>{} is not a raster layer or raster file; give a GeoTIFF or another GDAL-readable image.</source>
@@ -279,35 +279,35 @@ Les rapports indéfinis (0/0, p. ex. la précision d'une classe jamais prédite)
     </message>
     <message>
         <source>{}: '{}' is not a vector layer or a vector file OGR can read; give a GeoPackage, a shapefile or another OGR-readable vector file.</source>
-        <translation type="unfinished"></translation>
+        <translation>{} : « {} » n'est ni une couche vecteur ni un fichier vecteur lisible par OGR ; donnez un GeoPackage, un shapefile ou un autre fichier vecteur lisible par OGR.</translation>
     </message>
     <message>
         <source>{}: '{}' is not a raster layer or a raster file GDAL can read; give GeoTIFFs or other GDAL-readable images.</source>
-        <translation type="unfinished"></translation>
+        <translation>{} : « {} » n'est ni une couche raster ni un fichier raster lisible par GDAL ; donnez des GeoTIFF ou d'autres images lisibles par GDAL.</translation>
     </message>
     <message>
         <source>{}: '{}' holds complex pixel values (e.g. radar CInt16/CFloat32), which no model here takes; convert it to real values first (e.g. its amplitude with gdal_calc.py, or gdal_translate -ot Float32).</source>
-        <translation type="unfinished"></translation>
+        <translation>{} : « {} » contient des valeurs de pixel complexes (p. ex. radar CInt16/CFloat32), qu'aucun modèle ici n'accepte ; convertissez-le d'abord en valeurs réelles (p. ex. son amplitude avec gdal_calc.py, ou gdal_translate -ot Float32).</translation>
     </message>
     <message>
         <source>{}: '{}' is also an input; choose another output path (inputs are never overwritten).</source>
-        <translation type="unfinished"></translation>
+        <translation>{} : « {} » est aussi une entrée ; choisissez un autre chemin de sortie (les entrées ne sont jamais écrasées).</translation>
     </message>
     <message>
         <source>{}: '{}' is a file, not a folder; choose a folder path.</source>
-        <translation type="unfinished"></translation>
+        <translation>{} : « {} » est un fichier, pas un dossier ; choisissez le chemin d'un dossier.</translation>
     </message>
     <message>
         <source>{}: '{}' cannot be written: '{}' is a file, not a folder; choose a path in an existing folder.</source>
-        <translation type="unfinished"></translation>
+        <translation>{} : « {} » ne peut pas être écrit : « {} » est un fichier, pas un dossier ; choisissez un chemin dans un dossier existant.</translation>
     </message>
     <message>
         <source>{}: the folder '{}' does not exist; create it first or choose an existing folder.</source>
-        <translation type="unfinished"></translation>
+        <translation>{} : le dossier « {} » n'existe pas ; créez-le d'abord ou choisissez un dossier existant.</translation>
     </message>
     <message>
         <source>{}: the folder '{}' is not writable; choose a folder you may write in.</source>
-        <translation type="unfinished"></translation>
+        <translation>{} : le dossier « {} » n'est pas accessible en écriture ; choisissez un dossier où vous pouvez écrire.</translation>
     </message>
     <message>
         <source>Cloud and shadow mask</source>

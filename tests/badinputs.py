@@ -24,7 +24,7 @@ UTM31 = 32631
 UTM32 = 32632
 # A refusal must tell the user what to do: one of these words (English messages) marks the fix.
 FIX_WORDS = re.compile(r"\b(give|use|choose|check|set|fix|install|reinstall|create|save|convert|warp|reproject|"
-                       r"select|add|remove|make|pick|update|run|clip|crop|write|rename|delete|free|lower|raise|"
+                       r"select|add|remove|assess|make|pick|update|run|clip|crop|write|rename|delete|free|lower|raise|"
                        r"increase|reduce|try|pass|draw|label|train|retrain|export|re-?export|must|needs?)\b", re.I)
 
 

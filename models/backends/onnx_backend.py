@@ -51,7 +51,9 @@ def onnx_runner(weights: Path, device: Device, threads: int = 0, free_size: bool
     try:
         session = ort.InferenceSession(graph, sess_options=options, providers=providers)
     except Exception as exc:  # onnxruntime raises its own exception types
-        raise DeepMapperError(f"'{weights}' could not be loaded as an ONNX model ({exc}).") from exc
+        raise DeepMapperError(f"'{weights}' could not be loaded as an ONNX model ({exc}): the file is "
+                              f"corrupt or not ONNX. Reinstall or re-export the model, and update the SHA-256 in its "
+                              f"card.") from exc
     del graph
     name = session.get_inputs()[0].name
 

@@ -251,6 +251,15 @@ class DeepMapperAlgorithm(QgsProcessingAlgorithm):
                 return call()
         except DeepMapperError as exc:
             raise QgsProcessingException(str(exc)) from exc
+        except MemoryError as exc:
+            raise QgsProcessingException(self.tr(
+                "Not enough memory ({}). Process a smaller extent (clip the raster first), or lower TILE_SIZE or "
+                "BATCH_SIZE.").format(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)) from exc
+        except OSError as exc:  # GDAL/rasterio I/O: disk full, no permission, unreadable file
+            raise QgsProcessingException(self.tr(
+                "Reading or writing a file failed: {}. Check free disk space and write permission of the output "
+                "and temporary folders, and that the inputs are intact.").format(
+                str(exc).splitlines()[0] if str(exc) else type(exc).__name__)) from exc
 
     def raster_path(self, parameters: dict, name: str, context) -> str:
         layer = self.parameterAsRasterLayer(parameters, name, context)

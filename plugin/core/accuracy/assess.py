@@ -115,8 +115,8 @@ def _check_request(req: AccuracyRequest) -> None:
 def _open_prediction(req: AccuracyRequest, ds, say: Say) -> _Prediction:
     """Check the band; read the class names and colours the raster records, and what the report shows of it."""
     if not 1 <= req.band <= ds.count:
-        raise DeepMapperError(_("PREDICTION has {bands} band(s); BAND {band} does not exist.").format(
-            bands=ds.count, band=req.band))
+        raise DeepMapperError(_("PREDICTION has {bands} band(s); BAND {band} does not exist. "
+                              "Choose a BAND from 1 to {bands}.").format(bands=ds.count, band=req.band))
     classes, class_source = refmod.prediction_classes(req.prediction, req.band)
     names = {int(c["id"]): str(c["name"]) for c in classes}
     colors = {int(c["id"]): c["color"] for c in classes if c.get("color")}

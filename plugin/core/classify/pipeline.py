@@ -275,6 +275,10 @@ def classify_raster(src: rasterio.DatasetReader, req: ClassifyRequest, job: Clas
                 lambda row0, rows: dst.write(rows, window=Window(0, row0 - area.row0, rows.shape[2], rows.shape[1])))
             stats = predict_tiled(reader, model, tile, batch, sink, monitor.span(0.0, 0.85), **window_kw)
         say(f"Inference: {stats['tiles']} tiles run, {stats['skipped']} all-nodata tiles skipped.")
+        if not stats["tiles"]:
+            raise DeepMapperError("The input raster holds no valid pixel in the bands the model reads: every pixel "
+                                  "is nodata. Check the file and its nodata value (or BANDS, if other bands were "
+                                  "meant); no output was written.")
         fill = _classified(probs_path, job.rules, monitor)
         if subset is not None:
             fill = _cropped(fill, subset, area, src.transform)

@@ -7,12 +7,14 @@ never sent to the model.
 """
 from __future__ import annotations
 
+import os
 from typing import Callable, Protocol
 
 import numpy as np
 import rasterio
 from rasterio.windows import Window
 
+from .errors import DeepMapperError
 from .progress import Monitor
 from .raster_io import BackgroundSink, BandReader, PrefetchingReader
 from .tiling import TileSpec, mirror_outside
@@ -31,6 +33,22 @@ class Predictor(Protocol):
 
 
 RowSink = Callable[[int, np.ndarray], None]  # (row0, rows (K, h, W)) -> None
+
+
+def check_strip_memory(rows: int, span: int, planes: int, width: int) -> None:
+    """Refuse a raster too wide to stream: a strip of `rows` tile rows across the whole width (`planes` float32
+    planes of rows x span: input bands, outputs, weights) must fit in half the memory that is free now."""
+    need = 4 * rows * span * planes
+    try:
+        free = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):  # not POSIX: no check
+        return
+    if need > free // 2:
+        raise DeepMapperError(
+            f"The raster is too large to process here: it is {width} pixels wide, and tiled inference holds a strip "
+            f"of {rows} rows across the whole width ({need / 2**30:.1f} GB), more than half of the free memory "
+            f"({free / 2**30:.1f} GB). Clip it into narrower pieces first (e.g. gdal_translate -srcwin), or lower "
+            f"TILE_SIZE.")
 
 
 def predict_tiled(reader: BandReader, model: Predictor, tile: TileSpec, batch_size: int, sink: RowSink,
@@ -78,6 +96,7 @@ def _predict_tiled(reader: BandReader, model: Predictor, tile: TileSpec, batch_s
     fill = np.asarray(model.fill_values(), dtype=np.float32)[:, None, None]
     # Accumulators span the columns of all tiles in a strip: [col_origins[0], col_origins[-1] + size).
     span_w = col_origins[-1] + size - col_origins[0]
+    check_strip_memory(size, span_w, len(fill) + k + 2, width)
     acc = np.zeros((k, size, span_w), dtype=np.float32)
     wsum = np.zeros((size, span_w), dtype=np.float32)
     stats = {"tiles": 0, "skipped": 0}

@@ -199,6 +199,21 @@ def scratch_profile(template: rasterio.DatasetReader, count: int, dtype: str) ->
     return profile
 
 
+def require_free_space(path: str | os.PathLike, nbytes: int, what: str) -> None:
+    """Refuse, before writing, a file of about `nbytes` bytes that the disk holding `path`'s folder cannot take."""
+    import shutil
+    folder = Path(path).parent
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        return
+    if nbytes > free:
+        raise DeepMapperError(
+            f"The raster is too large for the free disk space: {what} need about {nbytes / 2**30:.1f} GB in "
+            f"'{folder}', which has {free / 2**30:.1f} GB free. Process a smaller extent (clip the raster first), or "
+            f"set TMPDIR to a folder on a larger disk.")
+
+
 def remove_quietly(path: str | os.PathLike) -> None:
     forget(path)
     for candidate in (Path(path), Path(str(path) + ".aux.xml")):

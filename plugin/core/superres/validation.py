@@ -12,7 +12,8 @@ from affine import Affine
 
 from ..engine.errors import DeepMapperError
 from ..engine.progress import Monitor
-from ..engine.raster_io import BandReader, atomic_path, geotiff_profile, open_raster, remove_quietly, scratch_path
+from ..engine.raster_io import (BandReader, atomic_path, geotiff_profile, open_raster, remove_quietly,
+                               require_free_space, scratch_path)
 from .resample import bicubic_upsample2, block_mean2
 from .pipeline import GridPair, SuperResRequest, check_grids, run_superres
 from .report import render_validation, validation_csv
@@ -70,6 +71,9 @@ def validate_superres(req: ValidateRequest, monitor: Monitor | None = None, regi
     try:
         with open_raster(req.input) as high, open_raster(reference) as low:
             grid = GridPair(0, 0) if scale_mode else check_grids(high, low)
+            # the degraded copies (float32, 4 bytes, at a quarter of the pixels) and the model's output over them
+            need = sum(ds.count * ds.width * ds.height for ds in {id(high): high, id(low): low}.values())
+            require_free_space(paths["low"], 3 * need, "the Wald protocol's degraded copies of the inputs")
         monitor.log("Wald protocol: degrading the inputs by 2 x 2 block means.")
         if scale_mode:
             degrade(reference, paths["low"])

@@ -76,7 +76,8 @@ def _sample(stack: ExitStack, inputs: Sequence[str], bands: str | None, sensor: 
             names = [common_name(t, preset(sensor)) or t for t in wanted] or sorted(mapping, key=mapping.get)
         readers.append(BandReader(src, select_bands(mapping, names, "pre-training", how)))
         if src.width < size or src.height < size:
-            raise DeepMapperError(f"'{path}' ({src.width} x {src.height}) is smaller than PATCH_SIZE {size}.")
+            raise DeepMapperError(f"'{path}' ({src.width} x {src.height}) is smaller than PATCH_SIZE {size}; "
+                                  f"lower PATCH_SIZE or leave this image out.")
     out = np.empty((count, len(names), size, size), np.float32)
     got, tries = 0, 0
     while got < count:

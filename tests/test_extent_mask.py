@@ -179,3 +179,103 @@ def test_processing_extent_in_another_crs_and_selected_polygons_only(qgis_app, t
         assert (round(col0), round(row0), ds.width, ds.height) == (300, 300, 100, 100)
         assert (ds.read(1) != 255).all()
     QgsProject.instance().removeMapLayer(layer.id())
+
+
+# -- super-resolution: the window on the 10 m grid, grown to whole 20 m pixels -----------------------------------------
+SR_TILES = {"TILE_SIZE": 96, "BATCH_SIZE": 2}  # small tiles: several of them around a window, short runs
+
+
+def sr_crop(src: str, dst, col0: int, row0: int, width: int, height: int, bands=None) -> str:
+    from test_superres_engine import crop
+    return crop(data_file(f"superres/{src}"), dst, col0, row0, width, height, bands)
+
+
+@pytest.fixture(scope="module")
+def sr_guided(qgis_app, tmp_path_factory):
+    """A 10 m crop starting one 10 m pixel inside a 20 m pixel (the 20 m grid nests at an odd offset), and its whole
+    run through processing.run."""
+    import processing
+    folder = tmp_path_factory.mktemp("sr")
+    high = sr_crop("T33UUB_10m.tif", folder / "hi.tif", 201, 201, 120, 100)
+    low = sr_crop("T33UUB_20m.tif", folder / "lo.tif", 100, 100, 62, 52)
+    res = processing.run("deepmapper:superresolve", {"INPUT": high, "INPUT_LOWRES": low, **SR_TILES,
+                                                     "OUTPUT": str(folder / "whole.tif")})
+    with rasterio.open(res["OUTPUT"]) as ds:
+        return high, low, ds.read(), ds.transform
+
+
+def window_in(transform, ds) -> tuple[int, int]:
+    """(row0, col0) of a windowed output's first pixel on the whole output's grid."""
+    col0, row0 = ~transform * (ds.transform.c, ds.transform.f)
+    assert abs(col0 - round(col0)) < 1e-6 and abs(row0 - round(row0)) < 1e-6  # on the whole run's grid
+    return round(row0), round(col0)
+
+
+def test_superresolve_extent_equals_whole_run_on_whole_20m_pixels(sr_guided, tmp_path):
+    import processing
+    high, low, whole, t = sr_guided
+    # Rows 20.3..66.7, columns 37.4..90.6 of the 10 m grid: the 20 m pixels start at odd 10 m rows and columns here
+    # (offset -1), so the window grows to rows 19..67 and columns 37..91.
+    x0, y1 = t * (37.4, 20.3)
+    x1, y0 = t * (90.6, 66.7)
+    res = processing.run("deepmapper:superresolve", {"INPUT": high, "INPUT_LOWRES": low, **SR_TILES,
+                                                     "EXTENT": f"{x0},{x1},{y0},{y1} [EPSG:32633]",
+                                                     "OUTPUT": str(tmp_path / "w.tif")})
+    with rasterio.open(res["OUTPUT"]) as ds:
+        assert window_in(t, ds) == (19, 37) and (ds.height, ds.width) == (48, 54)
+        assert ds.descriptions == ("B5", "B6", "B7", "B8A", "B11", "B12") and ds.crs.to_epsg() == 32633
+        out = ds.read()
+    np.testing.assert_array_equal(out, whole[:, 19:67, 37:91])
+    # Every 2 x 2 block still averages back to its 20 m pixel: the window cut no block.
+    with rasterio.open(low) as lo:
+        ref = lo.read(window=Window(19, 10, 27, 24))  # 10 m row r lies in 20 m row (r + 1) // 2: rows 10..33
+    blocks = out.reshape(6, 24, 2, 27, 2).mean(axis=(2, 4))
+    np.testing.assert_allclose(blocks, ref, rtol=1e-5)
+    assert res["PIXEL_SIZE"] == pytest.approx(10.0) and res["CONSISTENCY_ERROR_PERCENT"] < 1e-3
+
+
+def test_superresolve_mask_nodata_outside_identical_inside(sr_guided, tmp_path):
+    import geopandas as gpd
+    import processing
+    from shapely.geometry import Polygon
+    high, low, whole, t = sr_guided
+    corners = [t * (c, r) for c, r in ((10, 8), (110, 30), (40, 90))]
+    gpd.GeoDataFrame(geometry=[Polygon(corners)], crs="EPSG:32633").to_crs("EPSG:4326").to_file(tmp_path / "m.gpkg")
+    res = processing.run("deepmapper:superresolve", {"INPUT": high, "INPUT_LOWRES": low, **SR_TILES,
+                                                     "MASK": str(tmp_path / "m.gpkg"),
+                                                     "OUTPUT": str(tmp_path / "m.tif")})
+    with rasterio.open(res["OUTPUT"]) as ds:
+        row0, col0 = window_in(t, ds)
+        assert (row0 + 1) % 2 == 0 and (col0 + 1) % 2 == 0  # on the 20 m grid (offset -1)
+        assert 5 <= row0 <= 8 and 7 <= col0 <= 10 and ds.width <= 104 and ds.height <= 86
+        out = ds.read()
+    inside = np.isfinite(out).all(axis=0)
+    assert 0.3 < inside.mean() < 0.7  # a triangle fills about half its bounding box
+    assert np.isnan(out[:, ~inside]).all()
+    ref = whole[:, row0:row0 + out.shape[1], col0:col0 + out.shape[2]]
+    np.testing.assert_array_equal(out[:, inside], ref[:, inside])
+
+
+def test_superresolve_scale_mode_extent_and_mask(qgis_app, tmp_path):
+    """SCALE mode: the window is on the doubled grid (even rows and columns: whole input pixels)."""
+    import geopandas as gpd
+    import processing
+    from shapely.geometry import box
+    low = sr_crop("T33UUB_20m.tif", tmp_path / "lo.tif", 120, 90, 56, 48, bands=[1, 5])
+    common = {"INPUT": low, "SCALE": True, **SR_TILES}
+    whole = processing.run("deepmapper:superresolve", {**common, "OUTPUT": str(tmp_path / "whole.tif")})
+    with rasterio.open(whole["OUTPUT"]) as ds:
+        assert (ds.width, ds.height) == (112, 96)
+        full, t = ds.read(), ds.transform
+    x0, y1 = t * (15, 11)
+    x1, y0 = t * (81, 70)  # rows 11..70, columns 15..81 of the 10 m grid -> 10..70, 14..82 on whole input pixels
+    # The mask: rows 0..40, columns 30..100; what is left of the extent: rows 10..40, columns 30..82.
+    gpd.GeoDataFrame(geometry=[box(*(t * (30, 40)), *(t * (100, 0)))], crs="EPSG:32633").to_file(tmp_path / "b.gpkg")
+    res = processing.run("deepmapper:superresolve", {**common, "EXTENT": f"{x0},{x1},{y0},{y1} [EPSG:32633]",
+                                                     "MASK": str(tmp_path / "b.gpkg"),
+                                                     "OUTPUT": str(tmp_path / "w.tif")})
+    with rasterio.open(res["OUTPUT"]) as ds:
+        assert window_in(t, ds) == (10, 30) and (ds.height, ds.width) == (30, 52)
+        out = ds.read()
+    np.testing.assert_array_equal(out, full[:, 10:40, 30:82])
+    assert np.isfinite(out).all()

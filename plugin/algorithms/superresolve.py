@@ -1,14 +1,15 @@
 """deepmapper:superresolve: Sentinel-2 20 m bands sharpened to 10 m (guided), or any raster doubled (SCALE mode)."""
 from __future__ import annotations
 
-from qgis.core import (QgsProcessingOutputNumber, QgsProcessingOutputString, QgsProcessingParameterBoolean,
-                       QgsProcessingParameterRasterDestination, QgsProcessingParameterRasterLayer,
-                       QgsProcessingParameterString)
+from qgis.core import (QgsCoordinateReferenceSystem, QgsProcessingOutputNumber, QgsProcessingOutputString,
+                       QgsProcessingParameterBoolean, QgsProcessingParameterRasterDestination,
+                       QgsProcessingParameterRasterLayer, QgsProcessingParameterString, QgsRasterLayer)
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
-from ..core.superres.s2_product import is_product
+from ..core.superres.s2_product import is_product, product_rasters
 from ..core.superres.pipeline import DEFAULT_GUIDED, DEFAULT_SINGLE, SuperResRequest, run_superres
 from . import styles
+from .area import add_area_parameters, area_options
 from .base import DeepMapperAlgorithm
 from .model_choice import model_dropdown
 
@@ -58,6 +59,13 @@ class SuperResolutionParameters:
             context.layerToLoadOnCompletionDetails(path).name = template.format(
                 "{} ({})".format(styles.input_name(layer, source), model_id))
 
+    def input_crs(self, parameters: dict, context) -> QgsCoordinateReferenceSystem:
+        """INPUT's CRS (a Sentinel-2 product's from its 10 m bands), into which EXTENT is converted."""
+        value = parameters.get(self.INPUT)
+        if isinstance(value, str) and is_product(value):
+            return QgsRasterLayer(product_rasters(value)[0], "product").crs()
+        return self.parameterAsRasterLayer(parameters, self.INPUT, context).crs()
+
     def superres_inputs(self, parameters: dict, context) -> dict:
         value = parameters.get(self.INPUT)
         product = isinstance(value, str) and is_product(value)
@@ -103,6 +111,7 @@ class SuperResolveAlgorithm(SuperResolutionParameters, DeepMapperAlgorithm):
 
     def initAlgorithm(self, config=None):  # noqa: N802
         self.add_superres_inputs()
+        add_area_parameters(self)
         self.addParameter(QgsProcessingParameterRasterDestination(self.OUTPUT, self.tr("Super-resolved bands")))
         self.addOutput(QgsProcessingOutputNumber(
             "CONSISTENCY_ERROR_PERCENT", self.tr("Consistency error after projection (% of the input)")))
@@ -115,7 +124,9 @@ class SuperResolveAlgorithm(SuperResolutionParameters, DeepMapperAlgorithm):
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         request = SuperResRequest(output=self.parameterAsOutputLayer(parameters, self.OUTPUT, context),
                                   threads=self.parameterAsInt(parameters, "THREADS", context),
-                                  **self.superres_inputs(parameters, context))
+                                  **self.superres_inputs(parameters, context),
+                                  **area_options(self, parameters, context, feedback, self.input_crs(parameters,
+                                                                                                     context)))
         result = self.run_engine(lambda: run_superres(request, self.monitor(feedback), self.model_registry()))
         self.name_output(result.output, self.tr("Super-resolved: {}"), parameters, request.input, result.model_id,
                          context)

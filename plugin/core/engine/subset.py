@@ -48,6 +48,18 @@ class PixelWindow:
     def is_whole(self, height: int, width: int) -> bool:
         return (self.row0, self.row1, self.col0, self.col1) == (0, height, 0, width)
 
+    def aligned(self, step: int, row_offset: int, col_offset: int, height: int, width: int) -> "PixelWindow":
+        """This window grown outward until its edges lie on a coarser grid whose cells are `step` x `step` pixels
+        starting at (row_offset, col_offset) (e.g. the 20 m pixels over a 10 m grid, step 2), then clipped to a
+        raster of `height` x `width`: so a window never cuts a coarse pixel in two."""
+        def down(v: int, offset: int) -> int:
+            return v - (v - offset) % step
+
+        def up(v: int, offset: int) -> int:
+            return v + (offset - v) % step
+        return PixelWindow(max(0, down(self.row0, row_offset)), min(height, up(self.row1, row_offset)),
+                           max(0, down(self.col0, col_offset)), min(width, up(self.col1, col_offset)))
+
 
 def window_of_bounds(transform: Affine, height: int, width: int, bounds: Bounds) -> PixelWindow:
     """The pixels of a `height` x `width` raster that `bounds` (in its CRS) touches, snapped outward to whole pixels
@@ -103,12 +115,15 @@ class Subset:
         return wanted
 
 
-def plan_subset(dataset: rasterio.DatasetReader, extent: Bounds | None, mask: str | None) -> Subset | None:
+def plan_subset(dataset: rasterio.DatasetReader, extent: Bounds | None, mask: str | None,
+                grid: tuple[Affine, int, int] | None = None) -> Subset | None:
     """The Subset of `dataset` that EXTENT (bounds in its CRS) and MASK (a polygon file, reprojected to its CRS when
-    needed) leave, or None for the whole raster. Raises DeepMapperError when nothing of the raster is left."""
+    needed) leave, or None for the whole raster. `grid` = (transform, height, width): the output grid when it is not
+    the dataset's own (e.g. the dataset's pixels halved by super-resolution); the window is then on that grid.
+    Raises DeepMapperError when nothing of the raster is left."""
     if extent is None and not mask:
         return None
-    height, width, transform = dataset.height, dataset.width, dataset.transform
+    transform, height, width = grid or (dataset.transform, dataset.height, dataset.width)
     window = window_of_bounds(transform, height, width, extent) if extent is not None else \
         PixelWindow(0, height, 0, width)
     polygons = None

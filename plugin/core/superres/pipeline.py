@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, Sequence
 
 import numpy as np
@@ -22,6 +22,7 @@ from ..engine.errors import DeepMapperError
 from ..engine.inference import dataset_sink, predict_tiled
 from ..engine.progress import Monitor
 from ..engine.raster_io import BandReader, atomic_path, bounded_gdal_cache, geotiff_profile, open_raster
+from ..engine.subset import PixelWindow, Subset, plan_subset
 from .resample import HALO, bicubic_upsample2, block_mean2, project_consistent
 from ..engine.tiling import tile_spec
 from ..engine.units import reflectance_scale, sample_percentile
@@ -126,10 +127,12 @@ class GuidedReader:
     def width(self) -> int:
         return self.high.width if self.high else 2 * self.low.width
 
-    def read_rows(self, row0: int, row1: int) -> tuple[np.ndarray, np.ndarray]:
+    def read_rows(self, row0: int, row1: int, col0: int = 0, col1: int | None = None
+                  ) -> tuple[np.ndarray, np.ndarray]:
+        col1 = self.width if col1 is None else col1
         g = self.grid
         i0, i1 = g.lr_row(row0) - HALO, g.lr_row(row1 - 1) + HALO + 1
-        j0, j1 = g.lr_col(0) - HALO, g.lr_col(self.width - 1) + HALO + 1
+        j0, j1 = g.lr_col(col0) - HALO, g.lr_col(col1 - 1) + HALO + 1
         low, inside = read_low(self.low, self.low_indexes, (i0, i1), (j0, j1))
         valid_low = inside & np.isfinite(low).all(axis=0)
         rr, cc = np.nonzero(inside.any(axis=1))[0], np.nonzero(inside.any(axis=0))[0]
@@ -142,14 +145,14 @@ class GuidedReader:
             low = np.zeros_like(low)
         up = bicubic_upsample2(low, padded=True) * np.float32(self.scale)  # HR rows from 2(i0 + HALO) + offset
         r = row0 - (2 * (i0 + HALO) + g.row_offset)
-        c = -(2 * (j0 + HALO) + g.col_offset)
-        up = up[:, r:r + row1 - row0, c:c + self.width]
+        c = col0 - (2 * (j0 + HALO) + g.col_offset)
+        up = up[:, r:r + row1 - row0, c:c + col1 - col0]
         vr = row0 - (2 * i0 + g.row_offset)
-        vc = -(2 * j0 + g.col_offset)
-        valid = valid_low.repeat(2, 0).repeat(2, 1)[vr:vr + row1 - row0, vc:vc + self.width]
+        vc = col0 - (2 * j0 + g.col_offset)
+        valid = valid_low.repeat(2, 0).repeat(2, 1)[vr:vr + row1 - row0, vc:vc + col1 - col0]
         if self.high is None:
             return np.ascontiguousarray(up), valid
-        hi, hi_valid = self.high.read_rows(row0, row1)
+        hi, hi_valid = self.high.read_rows(row0, row1, col0, col1)
         return np.concatenate([hi, up]), valid & hi_valid
 
 
@@ -176,11 +179,12 @@ class ConsistentSink:
 
     def __init__(self, write: Callable[[int, np.ndarray], None], low: rasterio.DatasetReader,
                  low_indexes: Sequence[int], order: Sequence[int], scale: float, grid: GridPair, height: int,
-                 width: int) -> None:
+                 width: int, row0: int = 0, col0: int = 0) -> None:
+        # Rows row0 .. height - 1 and columns col0 .. col0 + width - 1 of the output grid arrive (a window: EXTENT).
         self.write, self.low, self.low_indexes, self.order = write, low, list(low_indexes), list(order)
-        self.scale, self.grid, self.height, self.width = scale, grid, height, width
+        self.scale, self.grid, self.height, self.width, self.col0 = scale, grid, height, width, col0
         self.pending: np.ndarray | None = None
-        self.start = 0
+        self.start = row0
         k = len(self.low_indexes)
         self.err_before, self.err_after, self.total = np.zeros(k), np.zeros(k), np.zeros(k)
 
@@ -200,10 +204,10 @@ class ConsistentSink:
         n = cut - self.start
         chunk, self.pending = self.pending[:, :n], self.pending[:, n:]
         g = self.grid
-        top, left = (self.start - g.row_offset) % 2, g.col_offset % 2
+        top, left = (self.start - g.row_offset) % 2, (self.col0 - g.col_offset) % 2
         bottom, right = (top + n) % 2, (left + self.width) % 2
         blocks = np.pad(chunk, ((0, 0), (top, bottom), (left, right)), constant_values=np.nan)
-        i0, j0 = g.lr_row(self.start), g.lr_col(0)
+        i0, j0 = g.lr_row(self.start), g.lr_col(self.col0)
         low, _inside = read_low(self.low, self.low_indexes, (i0, i0 + blocks.shape[1] // 2),
                                 (j0, j0 + blocks.shape[2] // 2))
         projected = project_consistent(blocks, low)
@@ -249,6 +253,8 @@ class SuperResRequest:
     overlap: int | None = None
     batch_size: int = 0
     threads: int = 0
+    extent: tuple[float, float, float, float] | None = None  # xmin, ymin, xmax, ymax in INPUT's CRS; None: all
+    mask: str | None = None  # polygon file: nodata outside its polygons
 
 
 @dataclass
@@ -282,17 +288,21 @@ def _run(req: SuperResRequest, monitor: Monitor, registry) -> SuperResResult:
     sensor = preset(card.data["input"].get("sensor", "sentinel2_l1c"))
     with open_raster(high_path) as high, (open_raster(low_path) if low_path else open_raster(high_path)) as low:
         plan = _scale_plan(low, say) if scale_mode else _guided_plan(req, card, sensor, high, low, from_product, say)
+        subset = _subset(req, plan, say)
+        window = subset.window if subset else PixelWindow(0, plan.height, 0, plan.width)
         reader = plan.reader()
         tile, batch, predictor = _predictor(req, card, plan, scale_mode, say)
         nodata = plan.nodata()
         with atomic_path(req.output) as tmp:
-            with rasterio.open(tmp, "w", **plan.profile(nodata)) as dst:
+            with rasterio.open(tmp, "w", **plan.profile(nodata, window)) as dst:
                 _describe(dst, plan.names, card, req.input, low_path)
-                sink = plan.sink(_nan_as(nodata, dataset_sink(dst)))
-                stats = predict_tiled(reader, predictor, tile, batch, sink, monitor)
+                sink = plan.sink(_in_window(subset, plan.transform, _nan_as(nodata, dataset_sink(dst))), window)
+                stats = predict_tiled(reader, predictor, tile, batch, sink, monitor, **_window_options(subset, plan,
+                                                                                                      tile.size))
                 sink.close()
-    result = SuperResResult(req.output, card.id, plan.names, plan.width, plan.height, float(abs(plan.transform.a)),
-                            sink.error_percent(True), sink.error_percent(False), stats["tiles"], log)
+    result = SuperResResult(req.output, card.id, plan.names, window.width, window.height,
+                            float(abs(plan.transform.a)), sink.error_percent(True), sink.error_percent(False),
+                            stats["tiles"], log)
     say(f"Consistency (2 x 2 block means against INPUT_LOWRES): {result.consistency_error_percent:.2g} % after the "
         f"projection, {result.consistency_error_before_percent:.2g} % from the network alone.")
     monitor.progress(1.0)
@@ -358,16 +368,18 @@ class _Plan:
         nodata = self.low.nodatavals[self.low_idx[0] - 1]
         return float("nan") if nodata is None else float(nodata)
 
-    def profile(self, nodata: float) -> dict:
+    def profile(self, nodata: float, window: PixelWindow) -> dict:
         """The output GeoTIFF's profile: float32, the output grid, the template's CRS."""
         profile = geotiff_profile(self.template, len(self.names), "float32", nodata)
-        profile.update(width=self.width, height=self.height, transform=self.transform, crs=self.template.crs)
+        profile.update(width=window.width, height=window.height, transform=window.transform(self.transform),
+                       crs=self.template.crs)
         return profile
 
-    def sink(self, write: Callable[[int, np.ndarray], None]) -> ConsistentSink:
-        """The sink that projects rows onto the low-resolution input before handing them to `write`."""
+    def sink(self, write: Callable[[int, np.ndarray], None], window: PixelWindow) -> ConsistentSink:
+        """The sink that projects the rows of `window` onto the low-resolution input before handing them to
+        `write`."""
         return ConsistentSink(write, self.low, [self.low_idx[i] for i in self.order], self.order, self.scale,
-                              self.grid, self.height, self.width)
+                              self.grid, window.row1, window.width, window.row0, window.col0)
 
 
 def _scale_plan(low: rasterio.DatasetReader, say: Callable[[str], None]) -> _Plan:
@@ -421,6 +433,46 @@ def _describe(dst, names: list[str], card, input_path: str, low_path: str | None
         dst.set_band_description(i, name)
     dst.update_tags(DEEPMAPPER_MODEL=card.summary(), DEEPMAPPER_INPUT=os.path.basename(input_path),
                     DEEPMAPPER_INPUT_LOWRES=os.path.basename(low_path or ""))
+
+
+def _subset(req: SuperResRequest, plan: _Plan, say: Callable[[str], None]) -> Subset | None:
+    """EXTENT and MASK on the output grid (engine/subset.py), the window grown to whole low-resolution pixels (2 x 2
+    blocks of the output), so that the consistency projection sees the blocks of a whole run; None: everything."""
+    subset = plan_subset(plan.template, req.extent, req.mask, (plan.transform, plan.height, plan.width))
+    if subset is None:
+        return None
+    win = subset.window.aligned(2, plan.grid.row_offset, plan.grid.col_offset, plan.height, plan.width)
+    if win.is_whole(plan.height, plan.width) and subset.polygons is None:
+        return None
+    say(f"Processing rows {win.row0}-{win.row1}, columns {win.col0}-{win.col1} ({win.width} x {win.height} pixels "
+        f"of {plan.width} x {plan.height})" + (", nodata outside the mask polygons." if req.mask else "."))
+    return replace(subset, window=win)
+
+
+def _window_options(subset: Subset | None, plan: _Plan, tile_size: int) -> dict:
+    """predict_tiled's rows/cols/wanted for a subset: the window's tiles on the whole grid, with their context;
+    tiles that miss the mask polygons by more than a 2 x 2 block are skipped (no output pixel can depend on them)."""
+    if subset is None:
+        return {}
+    w = subset.window
+    return {"rows": (w.row0, w.row1), "cols": (w.col0, w.col1),
+            "wanted": subset.tile_wanted(plan.transform, tile_size, 2)}
+
+
+def _in_window(subset: Subset | None, transform: Affine, write: Callable[[int, np.ndarray], None]
+               ) -> Callable[[int, np.ndarray], None]:
+    """`write` (rows of the output file) fed with rows of the output grid: moved to the window's first row, NaN
+    outside the mask polygons."""
+    if subset is None:
+        return write
+
+    def write_window(row0: int, rows: np.ndarray) -> None:
+        r = row0 - subset.window.row0
+        if subset.polygons is not None:
+            rows = np.where(subset.mask(transform, r, r + rows.shape[1])[None], rows, np.float32(np.nan))
+        write(r, rows)
+
+    return write_window
 
 
 def _nan_as(nodata: float, write: Callable[[int, np.ndarray], None]) -> Callable[[int, np.ndarray], None]:

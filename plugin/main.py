@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 
+from osgeo import gdal
 from qgis.core import QgsApplication, QgsSettings
 from qgis.PyQt.QtCore import QCoreApplication, Qt, QTimer, QTranslator
 from qgis.PyQt.QtGui import QIcon
@@ -40,6 +41,11 @@ class DeepMapperPlugin:
         return QCoreApplication.translate("DeepMapper", text)
 
     def initProcessing(self) -> None:  # noqa: N802  (called by QGIS and qgis_process, GUI or not)
+        if QgsApplication.platform() == "qgis_process":
+            # qgis_process loads input rasters (and computes statistics for their default style) before any check of
+            # ours runs; with GDAL's PAM on it saves them as .aux.xml beside the user's inputs. A one-shot command
+            # has no use for that cache, so inputs stay untouched. Desktop QGIS keeps its own PAM setting.
+            gdal.SetConfigOption("GDAL_PAM_ENABLED", "NO")
         if self.provider is None:
             self.provider = DeepMapperProvider()
             QgsApplication.processingRegistry().addProvider(self.provider)

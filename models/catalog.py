@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ..plugin.core.engine.errors import DeepMapperError
+from ..plugin.core.engine.messages import _
 from .card import ModelCard
 from .registry import Registry, sha256_of, source_of, weights_path
 
@@ -90,8 +91,9 @@ def guess_format(path: str | os.PathLike) -> str:
     suffix = Path(path).suffix.lower()
     kind = WEIGHT_SUFFIXES.get(suffix)
     if kind is None:
-        raise DeepMapperError(f"'{Path(path).name}' is not a model file DeepMapper can run: give an ONNX model "
-                              f"(.onnx), a TorchScript or PyTorch state-dict file (.pt, .pth) or a LightGBM model.")
+        raise DeepMapperError(_("'{name}' is not a model file DeepMapper can run: give an ONNX model "
+                              "(.onnx), a TorchScript or PyTorch state-dict file (.pt, .pth) or a LightGBM model.").format(
+            name=Path(path).name))
     if kind != "torch":
         return kind
     import torch  # only for .pt/.pth files
@@ -103,11 +105,12 @@ def guess_format(path: str | os.PathLike) -> str:
     try:
         state = torch.load(str(path), map_location="cpu", weights_only=True)
     except Exception as exc:  # noqa: BLE001
-        raise DeepMapperError(f"'{Path(path).name}' is neither a TorchScript model nor a PyTorch state dict "
-                              f"({exc}).") from exc
+        raise DeepMapperError(_("'{name}' is neither a TorchScript model nor a PyTorch state dict "
+                              "({exc}).").format(name=Path(path).name, exc=exc)) from exc
     if not isinstance(state, dict):
-        raise DeepMapperError(f"'{Path(path).name}' holds a {type(state).__name__}, not a state dict; save the "
-                              f"model with torch.save(model.state_dict(), ...) or as TorchScript.")
+        raise DeepMapperError(_("'{name}' holds a {type_name}, not a state dict; save the "
+                              "model with torch.save(model.state_dict(), ...) or as TorchScript.").format(
+            name=Path(path).name, type_name=type(state).__name__))
     return "torch_state_dict"
 
 
@@ -121,8 +124,8 @@ def install_model(card: dict, weights: str | os.PathLike, folder: str | os.PathL
     ModelCard.from_dict(data)  # raises CardError before anything is copied
     card_path, target = folder / f"{data['id']}.json", folder / data["weights"]
     if not replace and (card_path.exists() or target.exists()):
-        raise DeepMapperError(f"A model with the id '{data['id']}' is already in {folder}; choose another id or "
-                              f"remove that model first.")
+        raise DeepMapperError(_("A model with the id '{id}' is already in {folder}; choose another id or "
+                              "remove that model first.").format(id=data['id'], folder=folder))
     folder.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(target.name + ".part")
     shutil.copyfile(weights, temporary)

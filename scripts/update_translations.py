@@ -2,7 +2,9 @@
 
 Collects, with `ast`, the literal first argument of every `tr(...)` / `self.tr(...)` call, and the literal text of
 `QCoreApplication.translate("DeepMapper", ...)`, `QT_TRANSLATE_NOOP("DeepMapper", ...)` and `QT_TR_NOOP(...)` in
-plugin/ and ui/ (calls whose argument is not a literal are skipped: mark such strings with QT_TRANSLATE_NOOP).
+plugin/ and ui/ (calls whose argument is not a literal are skipped: mark such strings with QT_TRANSLATE_NOOP), and of
+the engine's `_("template")` calls in plugin/core and models (plugin/core/engine/messages.py; same context). A
+translation must keep the {fields} of its source: --check fails when they differ, since `.format` would then fail.
 Only the DeepMapper context is written. Existing translations are kept. A translated message whose source left
 the code is kept as `type="obsolete"` (lrelease leaves it out of the .qm; it revives if the string comes back); an
 untranslated one is dropped. New strings are added as `type="unfinished"` unless --add gives a translation (an
@@ -18,6 +20,7 @@ import argparse
 import ast
 import json
 import shutil
+import string
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -26,7 +29,8 @@ from xml.sax.saxutils import escape
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTEXT = "DeepMapper"
-SOURCE_DIRS = ("plugin", "ui")
+SOURCE_DIRS = ("plugin", "ui", "models")
+ENGINE_DIRS = ("plugin/core", "models")  # where `_()` is the engine's translation hook
 TS_FILE = ROOT / "i18n" / "deepmapper_fr.ts"
 
 # (text, type) with type "" (finished), "unfinished" or "obsolete"
@@ -37,12 +41,13 @@ def _literal(node: ast.expr) -> str | None:
     return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
 
 
-def _call_text(call: ast.Call) -> str | None:
-    """The translatable text of a call, or None when it is not a (literal) translation call."""
+def _call_text(call: ast.Call, engine: bool = False) -> str | None:
+    """The translatable text of a call, or None when it is not a (literal) translation call. `engine`: the module
+    is in plugin/core or models, where `_(...)` marks a message."""
     func = call.func
     name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
     args = call.args
-    if name in ("tr", "QT_TR_NOOP") and args:
+    if name in ("tr", "QT_TR_NOOP") and args or (engine and name == "_" and isinstance(func, ast.Name) and args):
         return _literal(args[0])
     if name in ("translate", "QT_TRANSLATE_NOOP") and len(args) >= 2 and _literal(args[0]) == CONTEXT:
         return _literal(args[1])
@@ -54,13 +59,28 @@ def collect_strings(root: Path = ROOT) -> list[str]:
     found: dict[str, None] = {}
     for folder in SOURCE_DIRS:
         for path in sorted((root / folder).rglob("*.py")):
+            engine = any(path.is_relative_to(root / where) for where in ENGINE_DIRS)
             calls = [n for n in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path)))
                      if isinstance(n, ast.Call)]
             for call in sorted(calls, key=lambda n: (n.lineno, n.col_offset)):
-                text = _call_text(call)
+                text = _call_text(call, engine)
                 if text:
                     found.setdefault(text, None)
     return list(found)
+
+
+def fields(text: str) -> list[str] | None:
+    """The sorted `{field}` names of a str.format template, or None when the text is not one (stray braces)."""
+    try:
+        return sorted({name for _lit, name, _spec, _conv in string.Formatter().parse(text) if name is not None})
+    except ValueError:
+        return None
+
+
+def mismatched_fields(messages: dict[str, Message]) -> list[str]:
+    """Sources whose translation names other {fields} (a translated template would fail in .format)."""
+    return [source for source, (text, kind) in messages.items()
+            if text and kind != "obsolete" and fields(source) and fields(text) != fields(source)]
 
 
 def read_ts(path: Path) -> dict[str, Message]:
@@ -120,9 +140,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.check:
         for source in unfinished:
             print(f"  unfinished: {source[:100]!r}", file=sys.stderr)
+        mismatched = mismatched_fields(merged)
+        for source in mismatched:
+            print(f"  fields differ: {source[:100]!r} -> {merged[source][0][:100]!r}", file=sys.stderr)
         if merged != old:
             print(f"  note: {args.ts.name} is not up to date; run scripts/update_translations.py", file=sys.stderr)
-        return 1 if unfinished else 0
+        return 1 if unfinished or mismatched else 0
 
     args.ts.write_text(render_ts(merged), encoding="utf-8")
     lrelease = shutil.which("lrelease") or shutil.which("lrelease-qt5")

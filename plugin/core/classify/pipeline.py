@@ -27,6 +27,7 @@ from rasterio.windows import Window
 from ..engine.bands import COMMON_NAMES, SensorPreset, preset, raster_band_names, select_bands
 from ..engine.device import auto_batch_size, choose_device, describe
 from ..engine.errors import DeepMapperError
+from ..engine.messages import _
 from ..engine.inference import dataset_sink, predict_tiled
 from .postprocess import NODATA_CLASS, ClassRules, StripWriter, classify_strips
 from .strips import StripJob, current_strip_runner
@@ -124,13 +125,13 @@ def check_outputs(req: ClassifyRequest) -> None:
     """Refuse output paths that cannot work, before anything is computed."""
     for path in (req.output, req.output_probability):
         if path and os.path.splitext(path)[1].lower() not in (".tif", ".tiff"):
-            raise DeepMapperError(f"Output '{path}' must be a GeoTIFF (.tif).")
+            raise DeepMapperError(_("Output '{path}' must be a GeoTIFF (.tif).").format(path=path))
     for path in (req.output, req.output_probability, req.output_vector):
         if path and os.path.abspath(path) == os.path.abspath(req.input):
-            raise DeepMapperError("An output is the input file; choose another path (inputs are never overwritten).")
+            raise DeepMapperError(_("An output is the input file; choose another path (inputs are never overwritten)."))
     paths = [os.path.abspath(p) for p in (req.output, req.output_probability, req.output_vector) if p]
     if len(set(paths)) != len(paths):
-        raise DeepMapperError("Two outputs have the same path; give each output its own file.")
+        raise DeepMapperError(_("Two outputs have the same path; give each output its own file."))
 
 
 def sensor_for(req: ClassifyRequest, card: ModelCard | None = None) -> SensorPreset:
@@ -153,8 +154,9 @@ def match_bands(src: rasterio.DatasetReader, sensor: SensorPreset, explicit: str
         if explicit and explicit.strip():
             raise
         if src.count != len(card.bands):
-            raise DeepMapperError(f"Model '{card.id}' needs the bands {', '.join(card.bands)}, which this "
-                                  f"{src.count}-band raster lacks or does not name. {exc}") from exc
+            raise DeepMapperError(_("Model '{model}' needs the bands {bands}, which this "
+                                  "{count}-band raster lacks or does not name. {exc}").format(
+                model=card.id, bands=', '.join(card.bands), count=src.count, exc=exc)) from exc
     return ({b: i for i, b in enumerate(card.bands, start=1)},
             f"the model's own band order ({', '.join(card.bands)}): the raster has exactly the model's "
             f"{len(card.bands)} band(s) and no descriptions naming them; set BANDS if that is wrong")
@@ -168,11 +170,11 @@ def choose_model_and_bands(src: rasterio.DatasetReader, req: ClassifyRequest, re
         card = registry.get(req.model, task)
         sensor = sensor_for(req, card)
         mapping, how = match_bands(src, sensor, req.bands, card)
-        say(f"Bands matched by {how}.")
+        say(_("Bands matched by {how}.").format(how=how))
     else:
         card, sensor, mapping, how = _best_model(src, req, registry, task, noun or task, hint)
-        say(f"Bands matched by {how}.")
-    say(f"Model: {card.summary()}")
+        say(_("Bands matched by {how}.").format(how=how))
+    say(_("Model: {summary}").format(summary=card.summary()))
     note = card.check_resolution(*pixel_size_m(src))
     if note:
         say(note)
@@ -181,10 +183,11 @@ def choose_model_and_bands(src: rasterio.DatasetReader, req: ClassifyRequest, re
         scale, why = reflectance_scale(src, indexes, req.scale, req.offset)
     else:
         scale, why = req.scale or 1.0, own_units_note(src, indexes) + "model takes values as they are"
-    say(f"Units: {why}.")
+    say(_("Units: {why}.").format(why=why))
     if card.product_level not in ("any", sensor.product_level):
-        say(f"Note: model '{card.id}' was trained on {card.product_level.upper()} data; the SENSOR preset says "
-            f"{sensor.product_level.upper()}.")
+        say(_("Note: model '{model}' was trained on {model_level} data; the SENSOR preset says "
+            "{sensor_level}.").format(
+            model=card.id, model_level=card.product_level.upper(), sensor_level=sensor.product_level.upper()))
     return ChosenModel(card, sensor, indexes, scale)
 
 
@@ -235,8 +238,10 @@ def classify_raster(src: rasterio.DatasetReader, req: ClassifyRequest, job: Clas
     tile = tile_spec(card, req.tile_size, req.overlap, shape=(src.height, src.width))
     device = choose_device(req.device, card.format)
     batch = req.batch_size or auto_batch_size(device, tile.size, len(card.bands))
-    say(f"Device {describe(device, card.format, card.half_precision)}; tiles {tile.size} px, overlap {tile.margin} px "
-        f"({tile.mode}), batch {batch}.")
+    say(_("Device {device}; tiles {tile_size} px, overlap {tile_margin} px "
+        "({tile_mode}), batch {batch}.").format(
+        device=describe(device, card.format, card.half_precision), tile_size=tile.size, tile_margin=tile.margin,
+        tile_mode=tile.mode, batch=batch))
     runner = current_strip_runner()
     subset = plan_subset(src, req.extent, req.mask)
     if subset is not None:
@@ -253,9 +258,10 @@ def classify_raster(src: rasterio.DatasetReader, req: ClassifyRequest, job: Clas
                 stats["skipped"] += strip.skipped
 
         counts, polygons = _write_outputs(src, fill, req, job, monitor)
-        say(f"Inference in strips: {stats['tiles']} tiles run, {stats['skipped']} all-nodata tiles skipped.")
+        say(_("Inference in strips: {tiles} tiles run, {skipped} all-nodata tiles skipped.").format(
+            tiles=stats['tiles'], skipped=stats['skipped']))
         if req.output_vector:
-            say(f"Polygons: {polygons} written.")
+            say(_("Polygons: {polygons} written.").format(polygons=polygons))
         return ClassifyResult(counts, polygons, tiles=stats["tiles"], skipped_tiles=stats["skipped"])
     from ....models.backends import load_model  # heavy runtimes load only now
     model = load_model(card, device, req.threads)
@@ -274,11 +280,12 @@ def classify_raster(src: rasterio.DatasetReader, req: ClassifyRequest, job: Clas
             sink = dataset_sink(dst) if area is None else (
                 lambda row0, rows: dst.write(rows, window=Window(0, row0 - area.row0, rows.shape[2], rows.shape[1])))
             stats = predict_tiled(reader, model, tile, batch, sink, monitor.span(0.0, 0.85), **window_kw)
-        say(f"Inference: {stats['tiles']} tiles run, {stats['skipped']} all-nodata tiles skipped.")
+        say(_("Inference: {tiles} tiles run, {skipped} all-nodata tiles skipped.").format(
+            tiles=stats['tiles'], skipped=stats['skipped']))
         if not stats["tiles"]:
-            raise DeepMapperError("The input raster holds no valid pixel in the bands the model reads: every pixel "
+            raise DeepMapperError(_("The input raster holds no valid pixel in the bands the model reads: every pixel "
                                   "is nodata. Check the file and its nodata value (or BANDS, if other bands were "
-                                  "meant); no output was written.")
+                                  "meant); no output was written."))
         fill = _classified(probs_path, job.rules, monitor)
         if subset is not None:
             fill = _cropped(fill, subset, area, src.transform)
@@ -286,7 +293,7 @@ def classify_raster(src: rasterio.DatasetReader, req: ClassifyRequest, job: Clas
     finally:
         remove_quietly(probs_path)
     if req.output_vector:
-        say(f"Polygons: {polygons} written.")
+        say(_("Polygons: {polygons} written.").format(polygons=polygons))
     return ClassifyResult(counts, polygons, tiles=stats["tiles"], skipped_tiles=stats["skipped"])
 
 
@@ -296,8 +303,9 @@ def class_lookup(classes: Sequence[dict]) -> np.ndarray | None:
     if ids == list(range(len(ids))):
         return None
     if any(not 0 <= i < NODATA_CLASS for i in ids):
-        raise DeepMapperError(f"Class ids must be 0..{NODATA_CLASS - 1} ({NODATA_CLASS} marks nodata); the model's "
-                              f"are {', '.join(map(str, ids))}. Fix output.classes in its card.")
+        raise DeepMapperError(_("Class ids must be 0..{last} ({nodata} marks nodata); the model's "
+                              "are {ids}. Fix output.classes in its card.").format(
+            last=NODATA_CLASS - 1, nodata=NODATA_CLASS, ids=', '.join(map(str, ids))))
     lut = np.arange(256, dtype=np.uint8)
     lut[:len(ids)] = ids
     return lut

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from .errors import DeepMapperError
+from .messages import _
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,8 @@ _ALIASES = {"swir1": "swir16", "swir2": "swir22", "nir2": "nir08", "narrow_nir":
 
 def preset(key: str) -> SensorPreset:
     if key not in PRESETS:
-        raise DeepMapperError(f"Unknown SENSOR '{key}'; use one of {', '.join(SENSOR_KEYS)}.")
+        raise DeepMapperError(_("Unknown SENSOR '{key}'; use one of {sensor_keys}.").format(
+            key=key, sensor_keys=', '.join(SENSOR_KEYS)))
     return PRESETS[key]
 
 
@@ -99,16 +101,19 @@ def parse_band_mapping(text: str, band_count: int, sensor: SensorPreset) -> dict
         index = pos
         if sep:
             if not idx.strip().isdigit():
-                raise DeepMapperError(f"BANDS entry '{item}': the part after '=' must be a band number (1-based).")
+                raise DeepMapperError(_("BANDS entry '{item}': the part after '=' must be a band number (1-based).").format(
+                    item=item))
             index = int(idx)
         if not 1 <= index <= band_count:
-            raise DeepMapperError(f"BANDS entry '{item}' points at band {index}, but the raster has {band_count} "
-                                  f"bands.")
+            raise DeepMapperError(_("BANDS entry '{item}' points at band {index}, but the raster has {band_count} "
+                                  "bands.").format(item=item, index=index, band_count=band_count))
         cname = common_name(name, sensor)
         if cname is None:
-            raise DeepMapperError(f"BANDS entry '{name}' is not a band name known for {sensor.label}; use band ids "
-                                  f"such as {', '.join(list(sensor.names)[:4])} or common names such as "
-                                  f"{', '.join(COMMON_NAMES[:6])}.")
+            raise DeepMapperError(_("BANDS entry '{name}' is not a band name known for {sensor_label}; use band ids "
+                                  "such as {sensor_names} or common names such as "
+                                  "{common_names}.").format(
+                name=name, sensor_label=sensor.label, sensor_names=', '.join(list(sensor.names)[:4]),
+                common_names=', '.join(COMMON_NAMES[:6])))
         mapping[cname] = index
     return mapping
 
@@ -134,9 +139,9 @@ def raster_band_names(descriptions: Sequence[str | None], sensor: SensorPreset,
         return by_description, "the band descriptions"
     known = ", ".join(f"{n}: {', '.join(o)}" for n, o in sensor.standard_orders.items())
     raise DeepMapperError(
-        f"Cannot tell which of the raster's {count} bands is which: they have no usable descriptions and "
-        f"{sensor.label} has no standard order for {count} bands (known: {known}). Set BANDS, e.g. "
-        f"'blue=1,green=2,red=3,nir=4'.")
+        _("Cannot tell which of the raster's {count} bands is which: they have no usable descriptions and "
+        "{sensor_label} has no standard order for {count} bands (known: {known}). Set BANDS, e.g. "
+        "'blue=1,green=2,red=3,nir=4'.").format(count=count, sensor_label=sensor.label, known=known))
 
 
 def select_bands(available: dict[str, int], wanted: Sequence[str], model_id: str, how: str) -> list[int]:
@@ -145,7 +150,8 @@ def select_bands(available: dict[str, int], wanted: Sequence[str], model_id: str
     if missing:
         have = ", ".join(sorted(available, key=COMMON_NAMES.index)) or "none"
         raise DeepMapperError(
-            f"Model '{model_id}' needs the bands {', '.join(wanted)}; the raster lacks {', '.join(missing)} "
-            f"(bands found from {how}: {have}). Choose a model that uses fewer bands (e.g. a 4-band model), "
-            f"give a raster with these bands, or map them with BANDS.")
+            _("Model '{model_id}' needs the bands {wanted}; the raster lacks {missing} "
+            "(bands found from {how}: {have}). Choose a model that uses fewer bands (e.g. a 4-band model), "
+            "give a raster with these bands, or map them with BANDS.").format(
+                model_id=model_id, wanted=', '.join(wanted), missing=', '.join(missing), how=how, have=have))
     return [available[b] for b in wanted]

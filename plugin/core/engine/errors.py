@@ -4,6 +4,8 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
+from .messages import _
+
 
 class DeepMapperError(Exception):
     """A problem the user can fix (bad input, missing model, missing dependency)."""
@@ -12,19 +14,18 @@ class DeepMapperError(Exception):
 class CancelledError(DeepMapperError):
     """The user cancelled; outputs were not written."""
 
-    def __init__(self, message: str = "Cancelled by the user; no output was written.") -> None:
-        super().__init__(message)
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or _("Cancelled by the user; no output was written."))
 
 
 class MissingDependencyError(DeepMapperError):
     """A Python package the chosen model needs is not installed."""
 
     def __init__(self, package: str, purpose: str) -> None:
-        super().__init__(
-            f"The Python package '{package}' is needed for {purpose} but is not installed. "
-            f"In QGIS: Raster > DeepMapper > Install dependencies; elsewhere: `pip install {package}` into the "
-            f"Python that runs DeepMapper."
-        )
+        super().__init__(_(
+            "The Python package '{package}' is needed for {purpose} but is not installed. "
+            "In QGIS: Raster > DeepMapper > Install dependencies; elsewhere: `pip install {package}` into the "
+            "Python that runs DeepMapper.").format(package=package, purpose=purpose))
         self.package = package
 
 

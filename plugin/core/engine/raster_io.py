@@ -16,6 +16,7 @@ from rasterio.enums import MaskFlags
 from rasterio.windows import Window
 
 from .errors import DeepMapperError
+from .messages import _
 from .progress import forget, leave_no_trace
 
 CLASSES_TAG = "DEEPMAPPER_CLASSES"
@@ -24,12 +25,13 @@ CLASSES_TAG = "DEEPMAPPER_CLASSES"
 def open_raster(path: str | os.PathLike) -> rasterio.DatasetReader:
     """Open a raster for reading, with an error that says what is wrong with the file."""
     if not Path(path).exists() and "://" not in str(path) and not str(path).startswith("/vsi"):
-        raise DeepMapperError(f"The input raster '{path}' does not exist; check the path.")
+        raise DeepMapperError(_("The input raster '{path}' does not exist; check the path.").format(path=path))
     try:
         return rasterio.open(path)
     except rasterio.errors.RasterioIOError as exc:
         raise DeepMapperError(
-            f"'{path}' could not be read as a raster ({exc}); give a GeoTIFF or another GDAL-readable image.") from exc
+            _("'{path}' could not be read as a raster ({exc}); give a GeoTIFF or another GDAL-readable image.").format(
+                path=path, exc=exc)) from exc
 
 
 def own_scale_offset(dataset: rasterio.DatasetReader, indexes: Sequence[int]) -> tuple[np.ndarray, np.ndarray] | None:
@@ -209,9 +211,10 @@ def require_free_space(path: str | os.PathLike, nbytes: int, what: str) -> None:
         return
     if nbytes > free:
         raise DeepMapperError(
-            f"The raster is too large for the free disk space: {what} need about {nbytes / 2**30:.1f} GB in "
-            f"'{folder}', which has {free / 2**30:.1f} GB free. Process a smaller extent (clip the raster first), or "
-            f"set TMPDIR to a folder on a larger disk.")
+            _("The raster is too large for the free disk space: {what} need about {nbytes:.1f} GB in "
+            "'{folder}', which has {free:.1f} GB free. Process a smaller extent (clip the raster first), or "
+            "set TMPDIR to a folder on a larger disk.").format(
+                what=what, nbytes=nbytes / 2**30, folder=folder, free=free / 2**30))
 
 
 def remove_quietly(path: str | os.PathLike) -> None:

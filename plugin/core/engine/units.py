@@ -7,6 +7,7 @@ import numpy as np
 import rasterio
 
 from .errors import DeepMapperError
+from .messages import _
 from .raster_io import own_scale_offset, valid_pixels
 
 DN_SCALE = 1e-4  # Sentinel-2 and most Level-1/2 products store reflectance x 10000
@@ -30,8 +31,8 @@ def sample_percentile(dataset: rasterio.DatasetReader, indexes: Sequence[int], q
         data = data * own[0][:, None, None] + own[1][:, None, None]
     valid &= np.isfinite(data)
     if not valid.any():
-        raise DeepMapperError("The input raster holds no valid pixels in the bands the model needs (all nodata or "
-                              "zero); check the file and its nodata value.")
+        raise DeepMapperError(_("The input raster holds no valid pixels in the bands the model needs (all nodata or "
+                              "zero); check the file and its nodata value."))
     return float(np.percentile(data[valid], q))
 
 
@@ -63,16 +64,17 @@ def _reflectance_scale(p99: float, scale: float | None, offset: float) -> tuple[
         if not _PLAUSIBLE[0] <= value <= _PLAUSIBLE[1]:
             hint = _suggest(p99)
             raise DeepMapperError(
-                f"With SCALE={scale:g} and OFFSET={offset:g} the input's bright pixels (99th percentile {p99:g}) "
-                f"become reflectance {value:g}, which is not plausible (expected {_PLAUSIBLE[0]}..{_PLAUSIBLE[1]}). "
-                f"{hint}")
+                _("With SCALE={scale:g} and OFFSET={offset:g} the input's bright pixels (99th percentile {p99:g}) "
+                "become reflectance {value:g}, which is not plausible (expected {low}..{high}). "
+                "{hint}").format(
+                    scale=scale, offset=offset, p99=p99, value=value, low=_PLAUSIBLE[0], high=_PLAUSIBLE[1], hint=hint))
         return scale, f"SCALE={scale:g}, OFFSET={offset:g} as given"
     if _PLAUSIBLE[0] <= p99 <= _PLAUSIBLE[1]:
         return 1.0, f"values are reflectance 0..1 (99th percentile {p99:.3g})"
     if 20 <= p99 <= 30000:
         return DN_SCALE, f"values are digital numbers, reflectance x 10000 (99th percentile {p99:.4g}); scaled by 0.0001"
-    raise DeepMapperError(f"Cannot tell the input's units: its 99th percentile is {p99:g}, neither reflectance "
-                          f"(0..1) nor reflectance x 10000. {_suggest(p99)}")
+    raise DeepMapperError(_("Cannot tell the input's units: its 99th percentile is {p99:g}, neither reflectance "
+                          "(0..1) nor reflectance x 10000. {suggest}").format(p99=p99, suggest=_suggest(p99)))
 
 
 def _suggest(p99: float) -> str:

@@ -20,6 +20,7 @@ from typing import Iterator, Sequence
 import numpy as np
 
 from .errors import DeepMapperError
+from .messages import _
 from .raster_io import grid_bounds, read_class_metadata
 
 POLYGONAL = ("Polygon", "MultiPolygon")
@@ -114,8 +115,9 @@ def parse_mapping(text: str | dict | None) -> dict[str, str]:
         key, sep, value = part.partition("=") if "=" in part else part.partition(":")
         if not sep or not key.strip() or not value.strip():
             raise DeepMapperError(
-                f"MAPPING '{text}' is not understood at '{part.strip()}': give reference=raster pairs separated by "
-                f"commas, e.g. 'clear=0,cloud=1,shadow=2' (raster side: class ids or the prediction's class names).")
+                _("MAPPING '{text}' is not understood at '{part}': give reference=raster pairs separated by "
+                "commas, e.g. 'clear=0,cloud=1,shadow=2' (raster side: class ids or the prediction's class names).").format(
+                    text=text, part=part.strip()))
         pairs[normalize_name(key)] = value.strip()
     return pairs
 
@@ -170,8 +172,9 @@ def match_classes(values: Sequence[object], integer_field: bool, classes: Sequen
             target = raster_side(mapping[norm])
             if target is None:
                 raise DeepMapperError(
-                    f"MAPPING sends '{value}' to '{mapping[norm]}', which is neither a class id nor a class name of "
-                    f"PREDICTION ({_describe(by_id)}); use a class id, e.g. '{value}=1'.")
+                    _("MAPPING sends '{value}' to '{target}', which is neither a class id nor a class name of "
+                    "PREDICTION ({describe}); use a class id, e.g. '{value}=1'.").format(
+                        value=value, target=mapping[norm], describe=_describe(by_id)))
             matches.append(ClassMatch(value, target, "MAPPING", n))
         elif integer_field:
             matches.append(ClassMatch(value, int(value), "value", n))
@@ -197,13 +200,16 @@ def match_classes(values: Sequence[object], integer_field: bool, classes: Sequen
         shown = ", ".join(sorted(counts)[:12]) + (", ..." if len(counts) > 12 else "")
         if by_id:
             raise DeepMapperError(
-                f"The classes in {field_name} ({shown}) match no class of PREDICTION ({_describe(by_id)}). Give MAPPING "
-                f"(reference=raster pairs, e.g. '{next(iter(sorted(counts)))}={next(iter(sorted(by_id)))}'), or choose the field "
-                f"that holds the class.")
+                _("The classes in {field_name} ({shown}) match no class of PREDICTION ({describe}). Give MAPPING "
+                "(reference=raster pairs, e.g. '{reference_example}={raster_example}'), or choose the field "
+                "that holds the class.").format(
+                    field_name=field_name, shown=shown, describe=_describe(by_id),
+                    reference_example=next(iter(sorted(counts))), raster_example=next(iter(sorted(by_id)))))
         raise DeepMapperError(
-            f"The classes in {field_name} ({shown}) are names, but PREDICTION carries no class names (no "
-            f"DEEPMAPPER_CLASSES tag, category names or .qml style). Give MAPPING from reference names to raster "
-            f"values (e.g. '{example}'), or use an integer class field.")
+            _("The classes in {field_name} ({shown}) are names, but PREDICTION carries no class names (no "
+            "DEEPMAPPER_CLASSES tag, category names or .qml style). Give MAPPING from reference names to raster "
+            "values (e.g. '{example}'), or use an integer class field.").format(
+                field_name=field_name, shown=shown, example=example))
     return matches
 
 
@@ -227,8 +233,9 @@ def resolve_class_list(text: str | Sequence | None, names: dict[int, str], match
             cid = by_name.get(norm, by_ref.get(norm))
         if cid is None:
             known = ", ".join(f"{i} {n}" for i, n in sorted(names.items()))
-            raise DeepMapperError(f"{parameter}: '{item}' is not a class of this assessment ({known}); give class ids "
-                                  f"or names separated by commas, e.g. '{parameter}=1,2'.")
+            raise DeepMapperError(_("{parameter}: '{item}' is not a class of this assessment ({known}); give class ids "
+                                  "or names separated by commas, e.g. '{parameter}=1,2'.").format(
+                parameter=parameter, item=item, known=known))
         if cid not in ids:
             ids.append(cid)
     return ids
@@ -240,29 +247,32 @@ def read_reference(path: str | os.PathLike, layer: str | None = None):
     import geopandas as gpd
     path = str(path)
     if "|" in path and layer is None:  # a QGIS-style 'file.gpkg|layername=x' source
-        path, _, options = path.partition("|")
+        path, _unused, options = path.partition("|")
         for option in options.split("|"):
-            key, _, value = option.partition("=")
+            key, _unused, value = option.partition("=")
             if key.strip().lower() == "layername":
                 layer = value
     if not Path(path).exists() and not path.startswith("/vsi"):
-        raise DeepMapperError(f"The reference layer '{path}' does not exist; check the path.")
+        raise DeepMapperError(_("The reference layer '{path}' does not exist; check the path.").format(path=path))
     try:
         gdf = gpd.read_file(path, layer=layer) if layer else gpd.read_file(path)
     except Exception as exc:  # noqa: BLE001 - fiona/pyogrio raise many types
-        raise DeepMapperError(f"'{path}' could not be read as a vector layer ({exc}); give a GeoPackage, shapefile "
-                              f"or GeoJSON with polygons or points.") from exc
+        raise DeepMapperError(_("'{path}' could not be read as a vector layer ({exc}); give a GeoPackage, shapefile "
+                              "or GeoJSON with polygons or points.").format(path=path, exc=exc)) from exc
     return gdf
 
 
-def check_class_field(gdf, class_field: str, layer: str = "reference layer") -> None:
+def check_class_field(gdf, class_field: str, layer: str | None = None) -> None:
+    """Raise DeepMapperError unless `class_field` is a field of `gdf`; `layer` names it (translated by the caller)."""
+    layer = layer or _("reference layer")
     fields = ", ".join(c for c in gdf.columns if c != gdf.geometry.name) or "none"
     if not class_field:
-        raise DeepMapperError(f"CLASS_FIELD is empty; name the field of the {layer} that holds the class "
-                              f"(fields: {fields}).")
+        raise DeepMapperError(_("CLASS_FIELD is empty; name the field of the {layer} that holds the class "
+                              "(fields: {fields}).").format(layer=layer, fields=fields))
     if class_field not in gdf.columns or class_field == gdf.geometry.name:
-        raise DeepMapperError(f"The {layer} has no field '{class_field}' (CLASS_FIELD); its fields are: "
-                              f"{fields}. Pick the field that holds the class.")
+        raise DeepMapperError(_("The {layer} has no field '{class_field}' (CLASS_FIELD); its fields are: "
+                              "{fields}. Pick the field that holds the class.").format(
+            layer=layer, class_field=class_field, fields=fields))
 
 
 def is_integer_field(series) -> bool:
@@ -328,11 +338,11 @@ def to_raster_crs(gdf, raster_crs_wkt: str | None, pixel_size: float, notes: lis
     extent = f"({', '.join(f'{v:.6g}' for v in src_bounds)})"
     if not np.all(np.isfinite(dst_bounds)):
         raise DeepMapperError(
-            f"The reference's coordinates cannot be in its declared CRS {declared.to_string()}: its extent "
-            f"{extent} in that CRS lies outside the CRS's valid area, so it cannot be reprojected to the "
-            f"raster's CRS {target.to_string()}. The layer's CRS is probably set wrong: if its coordinates are in "
-            f"{target.to_string()}, assign that CRS to the layer (QGIS: Assign projection; GDAL: ogr2ogr -a_srs) "
-            f"and run again.")
+            _("The reference's coordinates cannot be in its declared CRS {declared}: its extent "
+            "{extent} in that CRS lies outside the CRS's valid area, so it cannot be reprojected to the "
+            "raster's CRS {target}. The layer's CRS is probably set wrong: if its coordinates are in "
+            "{target}, assign that CRS to the layer (QGIS: Assign projection; GDAL: ogr2ogr -a_srs) "
+            "and run again.").format(declared=declared.to_string(), extent=extent, target=target.to_string()))
     src_diag = math.hypot(src_bounds[2] - src_bounds[0], src_bounds[3] - src_bounds[1])
     dst_diag = math.hypot(dst_bounds[2] - dst_bounds[0], dst_bounds[3] - dst_bounds[1])
     if src_diag > 0 and dst_diag > 0:

@@ -12,6 +12,7 @@ import numpy as np
 
 from ..engine import vector_labels as refmod
 from ..engine.errors import DeepMapperError
+from ..engine.messages import _
 
 IGNORE = 255  # label value of pixels without a (usable) label: never counted in the loss or the metrics
 
@@ -71,12 +72,14 @@ def integer_channels(user_ids: Sequence[int], background: str | None) -> tuple[d
     turns back into its output ids (export.write_model), so predictions carry the user's ids."""
     bad = [v for v in user_ids if not 0 <= v < IGNORE]
     if bad:
-        raise DeepMapperError(f"Class ids must be 0..254 (255 marks unlabelled pixels); the labels hold "
-                              f"{', '.join(map(str, bad[:5]))}. Renumber the classes or use a text field.")
+        raise DeepMapperError(_("Class ids must be 0..254 (255 marks unlabelled pixels); the labels hold "
+                              "{bad}. Renumber the classes or use a text field.").format(
+            bad=', '.join(map(str, bad[:5]))))
     start = 1 if background else 0
     if background and 0 in user_ids:
-        raise DeepMapperError(f"BACKGROUND '{background}' would take class id 0, which the labels already "
-                              f"use; leave BACKGROUND empty or renumber the classes from 1.")
+        raise DeepMapperError(_("BACKGROUND '{background}' would take class id 0, which the labels already "
+                              "use; leave BACKGROUND empty or renumber the classes from 1.").format(
+            background=background))
     ordered = sorted(set(user_ids))
     channel = {u: start + k for k, u in enumerate(ordered)}
     names = {channel[u]: str(u) for u in ordered}
@@ -92,13 +95,15 @@ def read_labels(path: str, class_field: str, raster_crs_wkt: str | None, pixel_s
     """Read, check and reproject the labels; errors name the problem and the fix."""
     gdf = refmod.read_reference(path)
     if gdf.empty:
-        raise DeepMapperError(f"The labels '{path}' hold no features; draw or load some labelled polygons or points.")
-    refmod.check_class_field(gdf, class_field, layer="label layer")
+        raise DeepMapperError(_("The labels '{path}' hold no features; draw or load some labelled polygons or points.").format(
+            path=path))
+    refmod.check_class_field(gdf, class_field, layer=_("label layer"))
     gdf = gdf[gdf[class_field].notna()]
     if gdf.empty:
-        raise DeepMapperError(f"Every feature of '{path}' has an empty '{class_field}'; fill in the classes.")
+        raise DeepMapperError(_("Every feature of '{path}' has an empty '{class_field}'; fill in the classes.").format(
+            path=path, class_field=class_field))
     notes: list[str] = []
-    gdf, _ = refmod.to_raster_crs(gdf, raster_crs_wkt, pixel_size, notes)
+    gdf, _unused = refmod.to_raster_crs(gdf, raster_crs_wkt, pixel_size, notes)
     integer = refmod.is_integer_field(gdf[class_field])
     values = [int(v) for v in gdf[class_field]] if integer else [str(v).strip() for v in gdf[class_field]]
     classes, ids = class_table(values, integer, background)

@@ -23,6 +23,7 @@ from rasterio.windows import Window
 from ..engine import vector_labels as refmod
 from ..engine.bands import preset, raster_band_names
 from ..engine.errors import DeepMapperError
+from ..engine.messages import _
 from ..engine.progress import Monitor, forget, leave_no_trace
 from ..engine.raster_io import (BandReader, bounded_gdal_cache, open_raster, pixel_size, remove_quietly, scratch_path,
                                 scratch_profile)
@@ -74,11 +75,12 @@ def _extract(req: PatchRequest, monitor: Monitor) -> PatchResult:
     with open_raster(req.input) as src:
         size = req.patch_size
         if src.width < size or src.height < size:
-            raise DeepMapperError(f"The raster ({src.width} x {src.height} pixels) is smaller than PATCH_SIZE {size}; "
-                                  f"use a PATCH_SIZE of at most {min(src.width, src.height)}.")
+            raise DeepMapperError(_("The raster ({width} x {height} pixels) is smaller than PATCH_SIZE {size}; "
+                                  "use a PATCH_SIZE of at most {largest}.").format(
+                width=src.width, height=src.height, size=size, largest=min(src.width, src.height)))
         mapping, how = raster_band_names(src.descriptions, preset(req.sensor), req.bands)
         names = sorted(mapping, key=mapping.get)
-        say(f"Bands {', '.join(names)} (matched by {how}).")
+        say(_("Bands {names} (matched by {how}).").format(names=', '.join(names), how=how))
         pixel = pixel_size(src.transform)
         labels = read_labels(req.labels, req.class_field, src.crs.to_wkt() if src.crs else None, pixel,
                              req.background)
@@ -95,8 +97,8 @@ def _extract(req: PatchRequest, monitor: Monitor) -> PatchResult:
             val_blocks = _validation_blocks(blocks, req.validation_fraction, rng)
             centres = _draw_centres(pools, val_blocks, block, src.height, src.width, size, req.max_patches, rng)
             _check_counts(centres, req)
-            say(f"Spatial split: blocks of {block} px, {len(val_blocks)} of {len(blocks)} labelled blocks for "
-                f"validation.")
+            say(_("Spatial split: blocks of {block} px, {n_val_blocks} of {n_blocks} labelled blocks for "
+                "validation.").format(block=block, n_val_blocks=len(val_blocks), n_blocks=len(blocks)))
             with rasterio.open(label_path) as lab:
                 result = _write_dataset(req, src, reader, lab, labels, names, centres, val_blocks, block,
                                         monitor.span(0.4, 1.0))
@@ -111,17 +113,19 @@ def _extract(req: PatchRequest, monitor: Monitor) -> PatchResult:
 
 def _check_request(req: PatchRequest) -> None:
     if req.patch_size < 8:
-        raise DeepMapperError(f"PATCH_SIZE {req.patch_size} is too small; use at least 8 pixels (64-256 is usual).")
+        raise DeepMapperError(_("PATCH_SIZE {patch_size} is too small; use at least 8 pixels (64-256 is usual).").format(
+            patch_size=req.patch_size))
     if not 0.0 < req.validation_fraction < 0.9:
-        raise DeepMapperError(f"VALIDATION_FRACTION must be between 0 and 0.9, not {req.validation_fraction}.")
+        raise DeepMapperError(_("VALIDATION_FRACTION must be between 0 and 0.9, not {validation_fraction}.").format(
+            validation_fraction=req.validation_fraction))
     if req.max_patches < 4:
-        raise DeepMapperError("MAX_PATCHES must be at least 4 (training needs a few patches per split).")
+        raise DeepMapperError(_("MAX_PATCHES must be at least 4 (training needs a few patches per split)."))
     out = Path(req.output)
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / DATASET_FILE).exists())):
-        raise DeepMapperError(f"OUTPUT '{out}' exists and is not a patch dataset folder; choose a new or empty "
-                              f"folder (existing files are never overwritten).")
+        raise DeepMapperError(_("OUTPUT '{out}' exists and is not a patch dataset folder; choose a new or empty "
+                              "folder (existing files are never overwritten).").format(out=out))
     if Path(req.input).resolve() == out.resolve():
-        raise DeepMapperError("OUTPUT is the input raster; choose a folder for the dataset.")
+        raise DeepMapperError(_("OUTPUT is the input raster; choose a folder for the dataset."))
 
 
 def _rasterise(src, reader: BandReader, labels: LabelSource, lab, block: int, radius: int,
@@ -170,12 +174,13 @@ def _check_coverage(labels: LabelSource, pools: dict[int, np.ndarray], req: Patc
     drawn = {c for c in named if c != labels.background}
     if not any(len(pools[c]) for c in drawn):
         raise DeepMapperError(
-            f"None of the labels in '{req.labels}' covers a valid pixel of the raster: they lie outside it (check "
-            f"that both layers show the same place: CRS and extent), or only over its nodata.")
+            _("None of the labels in '{labels}' covers a valid pixel of the raster: they lie outside it (check "
+            "that both layers show the same place: CRS and extent), or only over its nodata.").format(
+                labels=req.labels))
     empty = [named[c] for c in drawn if not len(pools[c])]
     if empty:
-        raise DeepMapperError(f"The classes {', '.join(empty)} have no labelled pixel inside the raster; remove "
-                              f"them from the labels or add labels inside the image.")
+        raise DeepMapperError(_("The classes {empty} have no labelled pixel inside the raster; remove "
+                              "them from the labels or add labels inside the image.").format(empty=', '.join(empty)))
 
 
 def _validation_blocks(blocks: dict, fraction: float, rng: np.random.Generator) -> set:
@@ -236,9 +241,9 @@ def _check_counts(centres: list, req: PatchRequest) -> None:
     n = {s: sum(1 for c in centres if c[2] == s) for s in SPLITS}
     if n["train"] < 2 or n["validation"] < 1:
         raise DeepMapperError(
-            f"Too few samples for PATCH_SIZE {req.patch_size}: {n['train']} training and {n['validation']} "
-            f"validation patches could be placed. Label more (or larger) areas, lower PATCH_SIZE, or lower "
-            f"VALIDATION_FRACTION.")
+            _("Too few samples for PATCH_SIZE {patch_size}: {train} training and {validation} "
+            "validation patches could be placed. Label more (or larger) areas, lower PATCH_SIZE, or lower "
+            "VALIDATION_FRACTION.").format(patch_size=req.patch_size, train=n['train'], validation=n['validation']))
 
 
 def _write_dataset(req: PatchRequest, src, reader: BandReader, lab, labels: LabelSource, names: list[str],

@@ -558,6 +558,72 @@ Choisissez où va le dossier du jeu de données (il n'est pas gardé dans un dos
         <translation>Classes (JSON)</translation>
     </message>
     <message>
+        <source>Find similar places</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Finds the patches of an image that look most like the examples you marked.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>search by example</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>similarity</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>visual data mining</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>nearest neighbours</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Finds the places of an image that look most like the examples you marked (search by example).
+
+The image is cut into square patches of the chosen size. The model describes each patch: a U-Net (your own trained or pre-trained model) by what its encoder sees, any other model by its class probabilities, always together with the patch's band statistics. The patches nearest to any example in that description are the most similar ones.
+
+Examples: polygons or points on the image; a patch centred on each describes it, and the patches they touch are never returned. Area to search: only patches mostly inside its polygons are considered.
+
+Similar patches: one square per patch, with rank (1 = most similar) and distance (smaller = more similar). The map of all patches is optional: a PNG or an HTML page showing every patch as a point on the first two principal components, the examples and the hits marked.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Model that describes the patches (id or card file)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Examples (polygons or points)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Number of similar patches</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Area to search</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Similar patches</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Map of all patches (HTML or PNG)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>HTML files (*.html);;PNG images (*.png)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Patches searched</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Automatic</source>
         <translation>Automatique</translation>
     </message>
@@ -620,6 +686,34 @@ Choisissez où va le dossier du jeu de données (il n'est pas gardé dans un dos
     <message>
         <source>Automatic (the model's own)</source>
         <translation>Automatique (celui du modèle)</translation>
+    </message>
+    <message>
+        <source>Entropy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Margin</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Flip disagreement</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Random</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Different kinds of places</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Apart on the map</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>clear</source>
@@ -710,12 +804,12 @@ La colonne id est ce que prend le paramètre de modèle des autres algorithmes. 
         <translation>Nombre de modèles</translation>
     </message>
     <message>
-        <source>An installed model, a model id, or the path of a model card (.json). Best for this image: the engine picks the installed model that fits the bands.</source>
-        <translation>Un modèle installé, un identifiant de modèle ou le chemin d'une fiche de modèle (.json). Le meilleur pour cette image : le moteur choisit le modèle installé qui convient aux bandes.</translation>
+        <source>None (train from scratch)</source>
+        <translation>Aucun (entraîner à partir de zéro)</translation>
     </message>
     <message>
-        <source>Choose a model card (.json)</source>
-        <translation>Choisir une fiche de modèle (.json)</translation>
+        <source>Start from random weights; choose a model to fine-tune it or transfer what it learnt.</source>
+        <translation>Partir de poids aléatoires ; choisissez un modèle pour l'affiner ou transférer ce qu'il a appris.</translation>
     </message>
     <message>
         <source>Best for this image</source>
@@ -724,6 +818,14 @@ La colonne id est ce que prend le paramètre de modèle des autres algorithmes. 
     <message>
         <source>Leave the choice to DeepMapper: the installed model that fits the image's bands best.</source>
         <translation>Laisser DeepMapper choisir : le modèle installé qui convient le mieux aux bandes de l'image.</translation>
+    </message>
+    <message>
+        <source>An installed model, a model id, or the path of a model card (.json).</source>
+        <translation>Un modèle installé, un identifiant de modèle ou le chemin d'une fiche de modèle (.json).</translation>
+    </message>
+    <message>
+        <source>Choose a model card (.json)</source>
+        <translation>Choisir une fiche de modèle (.json)</translation>
     </message>
     <message>
         <source>Model card</source>
@@ -804,6 +906,56 @@ Utilisez la même architecture, les mêmes canaux et sous-échantillonnages que 
     <message>
         <source>Give at least one unlabelled image.</source>
         <translation>Donnez au moins une image non étiquetée.</translation>
+    </message>
+    <message>
+        <source>Review labels</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Finds labels that are probably wrong, with the class they should probably have.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>noisy labels</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>confident learning</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>quality control</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Finds labelled polygons or points whose class is probably wrong, so you can check them first.
+
+Each label is judged by a model that never saw it. Without a model, quick pixel classifiers are trained on the labels themselves, in spatial folds: the labels of one area are judged by a classifier trained on the labels of the other areas. With a model, its class probabilities judge every label (its classes must have the label classes' names).
+
+A label is suspect when another class is more probable than that class usually is for its own labels, and fewer than half of the label's pixels agree with its class (confident learning).
+
+The reviewed labels are your labels with four new fields, the most suspicious first: suspect (yes or no), label_agreement (share of the label's pixels predicted as its class), suggested_class and confidence (the mean probability of the suggested class). The review summary is an HTML page with the number of suspects per class and pictures of the most suspicious labels.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Model that judges the labels (empty: classifiers trained on the labels)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Spatial folds</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reviewed labels</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Review summary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Suspect labels</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Segment image</source>
@@ -896,6 +1048,94 @@ L'image est traitée tuile par tuile avec recouvrement (sans raccords visibles),
     <message>
         <source>Land-cover polygons: {}</source>
         <translation>Polygones d'occupation du sol : {}</translation>
+    </message>
+    <message>
+        <source>Suggest where to label next</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Proposes the image patches a model is least sure about, so that labelling them helps most.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>active learning</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>labelling</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>uncertainty</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>training samples</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Runs a model over the image and proposes the square patches that are most worth labelling next: where the model is least sure. Label them, add them to your training labels, train again (Extract training patches, then Train a segmentation model with the current model as the starting model) and ask again.
+
+Model: any segmentation or cloud model (an id or the path of a model card); empty picks the best installed model for the image's bands.
+
+Uncertainty: Entropy (all classes about equally likely), Margin (the two most likely classes nearly tied), Flip disagreement (the predictions of the image flipped four ways disagree; four times slower) or Random (a baseline to compare with).
+
+Spread of the suggestions: None takes the highest scores; Different kinds of places picks, among the best scores, patches whose predicted classes differ most (k-centre); Apart on the map keeps suggestions at least the minimum distance apart.
+
+Existing labels: patches touching them are not proposed again. Search area: only patches wholly inside these polygons are proposed. Patches never overlap and lie wholly on valid image pixels.
+
+The squares carry rank (1 = label first), score (mean uncertainty, 0 to 1), strategy, predicted_class (the class most of the patch is predicted as) and class_mix (the share of each predicted class). The uncertainty raster shows the score of every pixel. The same random seed gives the same picks.
+
+The image is processed tile by tile in flat memory; outputs appear only when complete.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Number of patches to suggest</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Uncertainty</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Spread of the suggestions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Existing labels (not proposed again)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Search area (polygons)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Minimum distance between suggestions, pixels (0: twice the patch size)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sensor (auto: the model's own)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Band mapping (optional, e.g. B2,B3,B4,B8 or blue=1,nir=4)</source>
+        <translation>Correspondance des bandes (facultatif, p. ex. B2,B3,B4,B8 ou blue=1,nir=4)</translation>
+    </message>
+    <message>
+        <source>Suggested patches</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Uncertainty per pixel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Number of suggestions written</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mean score of the suggestions</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>High-resolution bands (e.g. B2, B3, B4, B8 at 10 m) or a Sentinel-2 product</source>
@@ -2494,6 +2734,10 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>Les poids du modèle « {model} » ({path}) ne correspondent pas au SHA-256 de sa fiche (attendu {sha256}..., trouvé {digest}...). Le fichier est corrompu ou appartient à un autre modèle : réinstallez-le, ou mettez la fiche à jour si vous avez modifié les poids exprès.</translation>
     </message>
     <message>
+        <source>An installed model, a model id, or the path of a model card (.json). Best for this image: the engine picks the installed model that fits the bands.</source>
+        <translation type="obsolete">Un modèle installé, un identifiant de modèle ou le chemin d'une fiche de modèle (.json). Le meilleur pour cette image : le moteur choisit le modèle installé qui convient aux bandes.</translation>
+    </message>
+    <message>
         <source>Scale to reflectance (reflectance = value × scale + offset)</source>
         <translation type="obsolete">Échelle vers la réflectance (réflectance = valeur × échelle + décalage)</translation>
     </message>
@@ -2618,10 +2862,6 @@ MODEL : vide choisit le meilleur modèle installé pour les bandes données (le 
 SCALE : 0 détecte s'il s'agit de réflectance (0..1) ou de comptes numériques (réflectance x 10000) ; une échelle erronée est refusée.
 
 L'image est traitée tuile par tuile avec chevauchement, si bien que toute taille passe avec une mémoire constante ; les sorties n'apparaissent qu'une fois complètes.</translation>
-    </message>
-    <message>
-        <source>Band mapping (optional, e.g. B2,B3,B4,B8 or blue=1,nir=4)</source>
-        <translation type="obsolete">Correspondance des bandes (facultatif, p. ex. B2,B3,B4,B8 ou blue=1,nir=4)</translation>
     </message>
     <message>
         <source>Dilate clouds by pixels (-1: the model's default)</source>

@@ -262,7 +262,8 @@ def test_model_dropdown_lists_the_models_that_fit(user_folder, tmp_path):
         wrapper = WidgetWrapperFactory.create_wrapper(param, parent)
         assert isinstance(wrapper, ModelWidgetWrapper), alg_id
         ids = [wrapper.combo.itemData(i) for i in range(wrapper.combo.count())]
-        assert ids[0] == "" and wrapper.combo.itemText(0) == "Best for this image" and wrapper.value() == ""
+        empty = "None (train from scratch)" if name == "INIT_MODEL" else "Best for this image"
+        assert ids[0] == "" and wrapper.combo.itemText(0) == empty and wrapper.value() == ""
         assert present <= set(ids) and not absent & set(ids), (alg_id, ids)
         label = wrapper.combo.itemText(ids.index(sorted(present)[0]))
         assert label.endswith(f"({sorted(present)[0]})")

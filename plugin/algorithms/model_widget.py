@@ -1,5 +1,5 @@
 """ModelWidgetWrapper: the MODEL (and INIT_MODEL) parameters as an editable dropdown of the installed models that fit
-the algorithm, with a first entry "Best for this image" (empty value) and a "…" button to pick a model card (.json).
+the algorithm, with a first entry for the empty value ("Best for this image"; "None (train from scratch)" for INIT_MODEL) and a "…" button to pick a model card (.json).
 
 The value stays a string: a model id, a typed or browsed card path, or '' (the engine picks the best model). Set on a
 parameter by model_choice.model_dropdown; Processing imports this module only when a dialog opens.
@@ -16,6 +16,16 @@ from .model_choice import model_choices
 
 def tr(text: str) -> str:
     return QCoreApplication.translate("DeepMapper", text)
+
+
+def empty_choice(parameter_name: str) -> tuple[str, str]:
+    """(label, tooltip) of the dropdown's empty value: the best model for MODEL, no model (from scratch) for
+    trainmodel's INIT_MODEL."""
+    if parameter_name == "INIT_MODEL":
+        return (tr("None (train from scratch)"),
+                tr("Start from random weights; choose a model to fine-tune it or transfer what it learnt."))
+    return (tr("Best for this image"),
+            tr("Leave the choice to DeepMapper: the installed model that fits the image's bands best."))
 
 
 class ModelWidgetWrapper(WidgetWrapper):
@@ -43,8 +53,8 @@ class ModelWidgetWrapper(WidgetWrapper):
         self.combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
         self.combo.setMinimumContentsLength(20 if self.dialogType == DIALOG_BATCH else 36)
         self.combo.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
-        self.combo.setToolTip(tr("An installed model, a model id, or the path of a model card (.json). "
-                                 "Best for this image: the engine picks the installed model that fits the bands."))
+        self.combo.setToolTip(tr("An installed model, a model id, or the path of a model card (.json).") + "\n"
+                              + ": ".join(empty_choice(self.parameterDefinition().name())))
         self.fill()
         layout.addWidget(self.combo, 1)
         browse = QToolButton()
@@ -58,9 +68,9 @@ class ModelWidgetWrapper(WidgetWrapper):
         """(Re)list the installed models; keeps what is typed or chosen."""
         current = self.combo.currentText() if self.combo.count() else ""
         self.combo.clear()
-        self.combo.addItem(tr("Best for this image"), "")
-        self.combo.setItemData(0, tr("Leave the choice to DeepMapper: the installed model that fits the image's "
-                                     "bands best."), 3)  # Qt.ToolTipRole
+        label, tip = empty_choice(self.parameterDefinition().name())
+        self.combo.addItem(label, "")
+        self.combo.setItemData(0, tip, 3)  # Qt.ToolTipRole
         for label, model_id, tip in model_choices(self.tasks, self.formats):
             self.combo.addItem(label, model_id)
             self.combo.setItemData(self.combo.count() - 1, tip, 3)

@@ -1,5 +1,10 @@
-"""The Processing provider: makes DeepMapper's algorithms visible to the toolbox, model builder and qgis_process."""
-from qgis.core import QgsProcessingProvider
+"""The Processing provider: makes DeepMapper's algorithms visible to the toolbox, model builder and qgis_process.
+
+It also ships model-builder models (models/processing/*.model3, e.g. the labelling loop): they are read with
+QgsProcessingModelAlgorithm and listed in the provider's "Models" group, so they run like any other algorithm."""
+from pathlib import Path
+
+from qgis.core import QgsMessageLog, QgsProcessingModelAlgorithm, QgsProcessingProvider
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
@@ -26,3 +31,12 @@ class DeepMapperProvider(QgsProcessingProvider):
     def loadAlgorithms(self) -> None:  # noqa: N802
         for cls in ALGORITHMS:
             self.addAlgorithm(cls())
+        for path in sorted(MODELS_DIR.glob("*.model3")):
+            model = QgsProcessingModelAlgorithm()
+            if model.fromFile(str(path)):
+                self.addAlgorithm(model)
+            else:  # a broken shipped file must not cost the user the algorithms
+                QgsMessageLog.logMessage(self.tr("Could not read the model {}").format(path), "DeepMapper")
+
+
+MODELS_DIR = Path(__file__).resolve().parents[1] / "models" / "processing"

@@ -15,7 +15,7 @@ from ...models.catalog import list_models
 from .base import DeepMapperAlgorithm
 
 WRAPPER_CLASS = f"{__package__}.model_widget.ModelWidgetWrapper"
-TRAINABLE_FORMATS = ("torch_state_dict",)  # INIT_MODEL: what trainmodel can fine-tune (ONNX later)
+TRAINABLE_FORMATS = ("torch_state_dict", "onnx")  # INIT_MODEL: what trainmodel can fine-tune (ONNX via onnx2torch)
 
 
 def model_dropdown(param: QgsProcessingParameterDefinition, tasks: str | Sequence[str],

@@ -47,7 +47,12 @@ class TrainModelAlgorithm(DeepMapperAlgorithm):
             "the validation F-score has not improved for the patience's number of epochs. The best epoch is kept, "
             "also if you cancel. Refitting then trains a fresh model on training and validation patches for that "
             "many epochs (more labels for the final model; the card keeps the validation scores of the selection "
-            "run). The card records the validation scores and the training data.")
+            "run). The card records the validation scores and the training data.") + "\n\n" + self.tr(
+            "The cloud models that come with DeepMapper (UKIS, ONNX) can be the start model too: the model written "
+            "keeps their classes (label 0 clear, 1 cloud, 2 cloud shadow), bands, normalisation and tiling, so "
+            "'Cloud and shadow mask' runs it like them, and its card names the model it started from. Use a low "
+            "learning rate (e.g. 0.0001), a few epochs and patches whose side is a multiple of 32 pixels; with bands to train on "
+            "such as blue,green,red,nir it adapts them to SPOT or Pleiades images.")
 
     def initAlgorithm(self, config=None):  # noqa: N802
         self.addParameter(QgsProcessingParameterFile(
@@ -59,7 +64,8 @@ class TrainModelAlgorithm(DeepMapperAlgorithm):
             self.BANDS, self.tr("Bands to train on (e.g. blue,green,red,nir; empty: all)"), optional=True))
         self.addParameter(QgsProcessingParameterString(
             self.INIT_MODEL, self.tr("Start from model"), optional=True))
-        model_dropdown(self.parameterDefinition(self.INIT_MODEL), ("segmentation", "pretrained"), TRAINABLE_FORMATS)
+        model_dropdown(self.parameterDefinition(self.INIT_MODEL), ("segmentation", "cloudmask", "pretrained"),
+                       TRAINABLE_FORMATS)
         self.addParameter(QgsProcessingParameterBoolean(
             self.FREEZE_ENCODER, self.tr("Freeze the encoder of the start model"), False))
         self.addParameter(QgsProcessingParameterNumber(

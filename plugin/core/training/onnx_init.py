@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..engine.errors import DeepMapperError
+from .transfer import merged_normalization
 
 
 def is_onnx(card) -> bool:
@@ -67,9 +68,12 @@ def parent_fields(card: dict, parent, dataset_meta: dict) -> dict:
     colours), activation, tiling, units, product level, half precision, and a `training.parent` record."""
     out = dict(card, task=parent.task)
     out["output"] = {"activation": parent.activation, "classes": parent.classes}
-    out["tiling"] = {k: v for k, v in parent.tiling.items() if not k.startswith("free_")}
+    out["tiling"] = dict(parent.tiling)  # the converted module takes any tile size the graph's card allows
+    norm = card["input"]["normalization"]
+    mean, std = merged_normalization(parent, card["input"]["bands"], norm["mean"], norm["std"])  # unrounded
     out["input"] = dict(card["input"], units=parent.units, product_level=parent.product_level,
-                        resolution_m=dataset_meta.get("resolution_m") or parent.resolution_m)
+                        resolution_m=dataset_meta.get("resolution_m") or parent.resolution_m,
+                        normalization={"type": "standard", "mean": mean, "std": std})
     out["half_precision"] = False  # float32 weights; the parent's graph was converted to float32 as well
     out["description"] = (f"{parent.name}, fine-tuned by DeepMapper on {Path(dataset_meta['source']['raster']).name} "
                           f"(bands {', '.join(card['input']['bands'])}).")

@@ -28,6 +28,27 @@ def torch_runner(card: ModelCard, weights: Path, device: Device):
     return module_runner(module, device, half=card.half_precision)
 
 
+_DEFAULT_THREADS: list[int] = []  # torch's own choice (one per physical core, or OMP_NUM_THREADS), read once
+
+
+def set_torch_threads(threads: int = 0) -> int:
+    """Set torch's intra-op threads (`threads`, or 0 for torch's default: one per physical core) and a single
+    inter-op thread, so that torch's pools never run more threads than cores (oversubscribed OpenMP threads spin and
+    yield: system time, not work). The inter-op pool can be sized only before its first use; later calls keep it.
+    Returns the intra-op thread count now in force."""
+    torch = require("torch", "PyTorch models")
+    if not _DEFAULT_THREADS:
+        _DEFAULT_THREADS.append(torch.get_num_threads())
+        try:
+            torch.set_num_interop_threads(1)
+        except RuntimeError:  # already used (another model ran first in this process): keep it
+            pass
+    count = threads if threads > 0 else _DEFAULT_THREADS[0]
+    if torch.get_num_threads() != count:
+        torch.set_num_threads(count)
+    return count
+
+
 def load_state_dict(weights: Path, model_id: str) -> dict:
     """The tensors of a torch state dict file; a file torch cannot read (truncated, corrupt, not torch) is refused
     with what to do, not a pickle or zip traceback."""

@@ -9,6 +9,7 @@ import rasterio
 from rasterio.windows import Window
 
 from conftest import data_file
+from deepmapper.plugin.algorithms.styles import CLASS_ALPHA, CLOUD_ALPHA, SHADOW_ALPHA
 
 
 def crop(src: Path, dst: Path, window: Window) -> Path:
@@ -55,7 +56,9 @@ def test_cloudmask_outputs_styled_named_and_see_through(project, tmp_path):
     mask = layers[f"Cloud mask: {label}"]
     assert isinstance(mask.renderer(), QgsPalettedRasterRenderer)
     alpha = palette_alpha(mask)
-    assert alpha["clear"] == 0 and 150 <= alpha["cloud"] < 255 and 150 <= alpha["cloud shadow"] < 255
+    # One opacity per role: clouds hide the ground anyway, shadows let it show through.
+    assert alpha == {"clear": 0, "cloud": CLOUD_ALPHA, "cloud shadow": SHADOW_ALPHA}
+    assert CLOUD_ALPHA == 204 and SHADOW_ALPHA == 153
     assert isinstance(layers[f"Cloud probability: {label}"].renderer(), QgsSingleBandPseudoColorRenderer)
 
     polygons = layers[f"Cloud polygons: {label}"]
@@ -85,17 +88,21 @@ def test_two_runs_on_two_inputs_give_two_names(project, tmp_path):
 
 def test_segment_land_cover_named_and_polygons_by_class(project, tmp_path):
     pytest.importorskip("torch")
-    from qgis.core import QgsCategorizedSymbolRenderer, QgsPalettedRasterRenderer
+    from qgis.core import QgsCategorizedSymbolRenderer, QgsPalettedRasterRenderer, QgsRasterLayer
     image = crop(data_file("landcover/aberystwyth_s2_10m.tif"), tmp_path / "aberystwyth_s2_10m.tif",
                  Window(0, 0, 256, 256))
     layers = run_and_load("deepmapper:segment", {"INPUT": str(image), "MODEL": "landcover_s2",
                                                  "OUTPUT": str(tmp_path / "lc.tif"),
+                                                 "OUTPUT_PROBABILITY": str(tmp_path / "lc_p.tif"),
                                                  "OUTPUT_VECTOR": str(tmp_path / "lc.gpkg")})
     label = "aberystwyth_s2_10m (landcover_s2)"
     classes = layers[f"Land cover: {label}"]
     assert isinstance(classes.renderer(), QgsPalettedRasterRenderer)
     alpha = palette_alpha(classes)
-    assert set(alpha) == {"forest", "grass", "urban", "water"} and all(0 < a < 255 for a in alpha.values())
+    assert alpha == dict.fromkeys(("forest", "grass", "urban", "water"), CLASS_ALPHA) and CLASS_ALPHA == 153
+    # Probabilities: a ramp on band 1 (forest) when loaded, and the same from the .qml saved beside the file.
+    assert_probability_ramp(layers[f"Class probabilities: {label}"], 1, "forest")
+    assert_probability_ramp(QgsRasterLayer(str(tmp_path / "lc_p.tif"), "again"), 1, "forest")
     renderer = layers[f"Land-cover polygons: {label}"].renderer()
     assert isinstance(renderer, QgsCategorizedSymbolRenderer)
     colours = {c.label(): c.symbol().color().name() for c in renderer.categories()}
@@ -112,4 +119,45 @@ def test_buildings_outline_only_and_background_transparent(qgis_app):
     layer = QgsRasterLayer(str(data_file("buildings/atlanta_pan_050cm.tif")), "pan")
     PalettedStyler([{"id": 0, "name": "background", "color": "#000000"},
                     {"id": 1, "name": "building", "color": "#e31a1c"}]).apply(layer)
-    assert palette_alpha(layer) == {"background": 0, "building": 204}
+    assert palette_alpha(layer) == {"background": 0, "building": CLASS_ALPHA}
+
+
+def test_segment_buildings_probability_ramp_on_the_building_band(project, tmp_path):
+    pytest.importorskip("torch")
+    from qgis.core import QgsRasterLayer
+    image = crop(data_file("buildings/atlanta_pan_050cm.tif"), tmp_path / "atlanta.tif", Window(0, 0, 256, 256))
+    out = tmp_path / "b_p.tif"
+    layers = run_and_load("deepmapper:segment", {"INPUT": str(image), "MODEL": "buildings",
+                                                 "OUTPUT": str(tmp_path / "b.tif"), "OUTPUT_PROBABILITY": str(out)})
+    label = "atlanta (buildings)"
+    assert_probability_ramp(layers[f"Class probabilities: {label}"], 1, "building")
+    assert out.with_suffix(".qml").exists()
+    assert_probability_ramp(QgsRasterLayer(str(out), "again"), 1, "building")
+
+
+def test_probability_ramp_prefers_the_named_class_band(qgis_app, tmp_path):
+    """A raster with several class bands: the ramp goes on the preferred class's band, else on band 1."""
+    import numpy as np
+    from deepmapper.plugin.algorithms.styles import ProbabilityStyler
+    from qgis.core import QgsRasterLayer
+    path = tmp_path / "p.tif"
+    with rasterio.open(path, "w", driver="GTiff", width=8, height=8, count=3, dtype="float32", crs="EPSG:32630",
+                       transform=rasterio.transform.from_origin(500000, 5000000, 10, 10)) as ds:
+        ds.write(np.random.default_rng(0).random((3, 8, 8), dtype=np.float32))
+        ds.descriptions = ("forest probability", "building probability", "water probability")
+    layer = QgsRasterLayer(str(path), "p")
+    ProbabilityStyler(["road", "building"]).apply(layer)
+    assert_probability_ramp(layer, 2, "building")
+    ProbabilityStyler().apply(layer)
+    assert_probability_ramp(layer, 1, "forest")
+
+
+def assert_probability_ramp(layer, band: int, cls: str) -> None:
+    """`layer` shows `band` (described '<cls> probability') as the 0..1 ramp, transparent at 0, opaque at 1."""
+    from qgis.core import QgsSingleBandPseudoColorRenderer
+    renderer = layer.renderer()
+    assert isinstance(renderer, QgsSingleBandPseudoColorRenderer)
+    assert renderer.band() == band and layer.bandName(band).endswith(f"{cls} probability")
+    assert (renderer.classificationMin(), renderer.classificationMax()) == (0.0, 1.0)
+    items = renderer.shader().rasterShaderFunction().colorRampItemList()
+    assert items[0].color.alpha() == 0 and items[-1].color.alpha() == 255

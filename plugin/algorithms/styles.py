@@ -1,9 +1,11 @@
 """Styles and layer names for DeepMapper outputs, so that results read over the image they came from.
 
-Class rasters: a paletted renderer with the model's colours; 'clear' and 'background' fully transparent, every other
-class at CLASS_ALPHA, so the image stays visible under the mask. Class polygons: a categorised renderer on class_id
+Class rasters: a paletted renderer with the model's colours; 'clear' and 'background' fully transparent, clouds at
+CLOUD_ALPHA, cloud shadows at SHADOW_ALPHA and every other class (land cover, buildings) at CLASS_ALPHA, so the image
+stays readable under the mask. Class polygons: a categorised renderer on class_id
 with the same colours, half-transparent fills (outline only for small objects such as buildings). Probabilities: a
-pseudocolour ramp over 0..1 on the first band, transparent near 0. Each style is applied to the layer loaded into the
+pseudocolour ramp over 0..1 on one band (the first, or the class that matters most, e.g. buildings), transparent
+near 0. Each style is applied to the layer loaded into the
 project on completion (a Processing post-processor) and saved beside the file (.qml, or inside a GeoPackage), so the
 output opens styled in later sessions and after qgis_process.
 """
@@ -21,7 +23,11 @@ from .labels import class_label
 
 TRANSPARENT_CLASSES = ("clear", "background")  # classes that only say "nothing here": the image shows through
 OUTLINE_ONLY_CLASSES = ("building", "buildings")  # small objects: an outline shows the roof under it
-CLASS_ALPHA = 204  # 80 % opacity for the classes of a class raster
+# Opacity of a class raster's classes, by role: a cloud hides the ground anyway (80 %); under a shadow or a land-cover
+# class the image must stay readable (fields, roads and roofs show through at 60 %).
+CLOUD_ALPHA = 204  # 80 %
+SHADOW_ALPHA = 153  # 60 %
+CLASS_ALPHA = 153  # 60 %: land-cover classes, buildings and any other class
 FILL_ALPHA = 110  # polygon fills: about 43 %, the image stays readable
 # Probability ramp (viridis stops), transparent at 0 so that unlikely places show the image.
 PROBABILITY_STOPS = ((0.0, "#440154", 0), (0.25, "#3b528b", 90), (0.5, "#21918c", 160), (0.75, "#5ec962", 210),
@@ -30,10 +36,22 @@ PROBABILITY_STOPS = ((0.0, "#440154", 0), (0.25, "#3b528b", 90), (0.5, "#21918c"
 _keep_alive: list = []  # QGIS holds post-processors by a raw pointer: they must outlive the run's context
 
 
-def class_color(cls: dict, alpha: int = 255) -> QColor:
+def class_color(cls: dict, alpha: int | None = None) -> QColor:
+    """The class's colour at `alpha` (None: its role's opacity, see class_alpha); transparent classes stay 0."""
     color = QColor(cls.get("color") or "#808080")
-    color.setAlpha(0 if is_transparent(cls) else alpha)
+    color.setAlpha(0 if is_transparent(cls) else class_alpha(cls) if alpha is None else alpha)
     return color
+
+
+def class_alpha(cls: dict) -> int:
+    """A class raster's opacity (0..255) for the class's role: clear/background 0, cloud shadow SHADOW_ALPHA, cloud
+    CLOUD_ALPHA, anything else CLASS_ALPHA."""
+    name = str(cls.get("name", "")).strip().lower()
+    if is_transparent(cls):
+        return 0
+    if "shadow" in name:
+        return SHADOW_ALPHA
+    return CLOUD_ALPHA if "cloud" in name else CLASS_ALPHA
 
 
 def is_transparent(cls: dict) -> bool:
@@ -66,14 +84,28 @@ class PalettedStyler(Styler):
         self.classes = list(classes)
 
     def apply(self, layer) -> None:
-        entries = [QgsPalettedRasterRenderer.Class(int(c["id"]), class_color(c, CLASS_ALPHA),
-                                                   class_label(c["name"]))
+        entries = [QgsPalettedRasterRenderer.Class(int(c["id"]), class_color(c), class_label(c["name"]))
                    for c in self.classes]
         layer.setRenderer(QgsPalettedRasterRenderer(layer.dataProvider(), 1, entries))
 
 
 class ProbabilityStyler(Styler):
-    """Probability raster (float 0..1, NaN nodata): a pseudocolour ramp on band 1 (the first class band)."""
+    """Probability raster (float 0..1, NaN nodata, bands described '<class> probability'): a pseudocolour ramp on
+    the band of the first of `prefer` (class names, e.g. ['building']) the raster holds, else on band 1."""
+
+    def __init__(self, prefer: Sequence[str] = ()) -> None:
+        super().__init__()
+        self.prefer = [str(name).strip().lower() for name in prefer]
+
+    def band(self, layer) -> int:
+        """The band to show: the first preferred class's, found by its description (QGIS names the band 'Band 2:
+        building probability')."""
+        names = {i: layer.bandName(i).lower() for i in range(1, layer.bandCount() + 1)}
+        for wanted in self.prefer:
+            for i, name in names.items():
+                if name.endswith(f"{wanted} probability"):
+                    return i
+        return 1
 
     def apply(self, layer) -> None:
         ramp = QgsColorRampShader(0.0, 1.0)
@@ -86,7 +118,7 @@ class ProbabilityStyler(Styler):
         ramp.setColorRampItemList(items)
         shader = QgsRasterShader(0.0, 1.0)
         shader.setRasterShaderFunction(ramp)
-        renderer = QgsSingleBandPseudoColorRenderer(layer.dataProvider(), 1, shader)
+        renderer = QgsSingleBandPseudoColorRenderer(layer.dataProvider(), self.band(layer), shader)
         renderer.setClassificationMin(0.0)
         renderer.setClassificationMax(1.0)
         layer.setRenderer(renderer)

@@ -1,0 +1,92 @@
+"""deepmapper:reviewlabels: find wrong labels (noisy-label cleaning by confident learning)."""
+from __future__ import annotations
+
+from qgis.core import (QgsProcessing, QgsProcessingOutputNumber, QgsProcessingParameterEnum,
+                       QgsProcessingParameterFeatureSource, QgsProcessingParameterField,
+                       QgsProcessingParameterFileDestination, QgsProcessingParameterNumber,
+                       QgsProcessingParameterRasterLayer, QgsProcessingParameterString,
+                       QgsProcessingParameterVectorDestination)
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
+
+from ..core.engine.bands import SENSOR_KEYS
+from ..core.labelling.review import ReviewRequest, review_labels
+from .base import DeepMapperAlgorithm
+
+
+class ReviewLabelsAlgorithm(DeepMapperAlgorithm):
+    INPUT, LABELS, CLASS_FIELD, MODEL, FOLDS, SEED = "INPUT", "LABELS", "CLASS_FIELD", "MODEL", "FOLDS", "SEED"
+    SENSOR, BANDS, OUTPUT, OUTPUT_HTML = "SENSOR", "BANDS", "OUTPUT", "OUTPUT_HTML"
+    required_packages = ("rasterio", "geopandas", "shapely", "scipy")
+
+    ALGORITHM_ID = "reviewlabels"
+    DISPLAY_NAME = QT_TRANSLATE_NOOP("DeepMapper", "Review labels")
+    SHORT_DESCRIPTION = QT_TRANSLATE_NOOP("DeepMapper", "Finds labels that are probably wrong, with the class they "
+                                                        "should probably have.")
+    TAGS = (QT_TRANSLATE_NOOP("DeepMapper", "labels"), QT_TRANSLATE_NOOP("DeepMapper", "noisy labels"),
+            QT_TRANSLATE_NOOP("DeepMapper", "confident learning"), QT_TRANSLATE_NOOP("DeepMapper", "training"),
+            QT_TRANSLATE_NOOP("DeepMapper", "quality control"))
+    HELP_ANCHOR = "label-review-and-search-by-example"
+    GROUP_ID = "training"
+
+    def shortHelpString(self) -> str:  # noqa: N802
+        return self.tr(
+            "Finds labelled polygons or points whose class is probably wrong, so you can check them first.\n\n"
+            "Each label is judged by a model that never saw it. Without a model, quick pixel classifiers are "
+            "trained on the labels themselves, in spatial folds: the labels of one area are judged by a classifier "
+            "trained on the labels of the other areas. With a model, its class probabilities judge every label "
+            "(its classes must have the label classes' names).\n\n"
+            "A label is suspect when another class is more probable than that class usually is for its own labels, "
+            "and fewer than half of the label's pixels agree with its class (confident learning).\n\n"
+            "The reviewed labels are your labels with four new fields, the most suspicious first: suspect (yes or "
+            "no), label_agreement (share of the label's pixels predicted as its class), suggested_class and "
+            "confidence (the mean probability of the suggested class). The review summary is an HTML page with "
+            "the number of suspects per class and pictures of the most suspicious labels.")
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        self.addParameter(QgsProcessingParameterRasterLayer(self.INPUT, self.tr("Image")))
+        self.addParameter(QgsProcessingParameterFeatureSource(
+            self.LABELS, self.tr("Labelled polygons or points"),
+            [QgsProcessing.TypeVectorPolygon, QgsProcessing.TypeVectorPoint]))
+        self.addParameter(QgsProcessingParameterField(
+            self.CLASS_FIELD, self.tr("Class field (names or ids)"), parentLayerParameterName=self.LABELS))
+        self.addParameter(QgsProcessingParameterString(
+            self.MODEL, self.tr("Model that judges the labels (empty: classifiers trained on the labels)"),
+            optional=True))
+        folds = QgsProcessingParameterNumber(self.FOLDS, self.tr("Spatial folds"),
+                                             QgsProcessingParameterNumber.Integer, 5, minValue=2, maxValue=20)
+        seed = QgsProcessingParameterNumber(self.SEED, self.tr("Random seed"), QgsProcessingParameterNumber.Integer,
+                                            0, minValue=0)
+        sensor = QgsProcessingParameterEnum(
+            self.SENSOR, self.tr("Sensor (names the bands when they have no descriptions)"), options=list(SENSOR_KEYS),
+            defaultValue="sentinel2_l2a", usesStaticStrings=True, optional=True)
+        bands = QgsProcessingParameterString(
+            self.BANDS, self.tr("Band names in file order (e.g. blue,green,red,nir or pan)"), optional=True)
+        for param in (folds, seed, sensor, bands):
+            param.setFlags(param.flags() | param.FlagAdvanced)
+            self.addParameter(param)
+        self.addParameter(QgsProcessingParameterVectorDestination(
+            self.OUTPUT, self.tr("Reviewed labels"), QgsProcessing.TypeVectorAnyGeometry))
+        self.addParameter(QgsProcessingParameterFileDestination(
+            self.OUTPUT_HTML, self.tr("Review summary"), self.tr("HTML files (*.html)"), optional=True,
+            createByDefault=True))
+        self.addOutput(QgsProcessingOutputNumber("SUSPECT_COUNT", self.tr("Suspect labels")))
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+        labels, layer = self.vector_path(parameters, self.LABELS, context, feedback)
+        model = (self.parameterAsString(parameters, self.MODEL, context) or "").strip() or None
+        html = self.parameterAsFileOutput(parameters, self.OUTPUT_HTML, context) \
+            if parameters.get(self.OUTPUT_HTML) is not None else None
+        request = ReviewRequest(
+            input=self.raster_path(parameters, self.INPUT, context),
+            labels=labels if not layer else f"{labels}|layername={layer}",
+            class_field=self.parameterAsString(parameters, self.CLASS_FIELD, context),
+            output=self.parameterAsOutputLayer(parameters, self.OUTPUT, context),
+            output_html=html or None, model=model,
+            sensor=(self.parameterAsEnumString(parameters, self.SENSOR, context) or None) if model else None,
+            bands=self.parameterAsString(parameters, self.BANDS, context) or None,
+            folds=self.parameterAsInt(parameters, self.FOLDS, context),
+            seed=self.parameterAsInt(parameters, self.SEED, context))
+        registry = self.model_registry() if model else None
+        result = self.run_engine(lambda: review_labels(request, self.monitor(feedback), registry))
+        return {self.OUTPUT: result.output, self.OUTPUT_HTML: result.output_html,
+                "SUSPECT_COUNT": result.suspect_count}

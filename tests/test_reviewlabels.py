@@ -1,0 +1,132 @@
+"""deepmapper:reviewlabels: the engine finds a deliberately flipped label (and leaves clean labels mostly alone),
+the algorithm runs through processing.run and qgis_process, bad inputs are refused with the fix, cancel leaves
+nothing."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from conftest import ROOT, data_file
+
+QGIS_PROCESS = ROOT / "scripts" / "qgis_process"
+IMAGE = "landcover/aberystwyth_s2_10m.tif"
+LABELS = "landcover/aberystwyth_training_polygons.gpkg"
+
+
+@pytest.fixture(scope="module")
+def flipped(tmp_path_factory):
+    """The Aberystwyth training polygons with one water polygon relabelled 'forest'; `fid0` keeps the row."""
+    import geopandas as gpd
+    gdf = gpd.read_file(data_file(LABELS))
+    gdf["fid0"] = np.arange(len(gdf))
+    wrong = int(np.flatnonzero(gdf["class"] == "water")[0])
+    gdf.loc[wrong, "class"] = "forest"
+    path = tmp_path_factory.mktemp("review") / "flipped.gpkg"
+    gdf.to_file(path)
+    return {"path": str(path), "wrong": wrong, "image": str(data_file(IMAGE)), "n": len(gdf)}
+
+
+def _review(flipped, out_dir: Path, **kw):
+    from deepmapper.plugin.core.labelling.review import ReviewRequest, review_labels
+    req = ReviewRequest(flipped["image"], kw.pop("labels", flipped["path"]), kw.pop("class_field", "class"),
+                        str(out_dir / "reviewed.gpkg"), kw.pop("output_html", str(out_dir / "review.html")), **kw)
+    return review_labels(req)
+
+
+@pytest.fixture(scope="module")
+def reviewed(flipped, tmp_path_factory):
+    import geopandas as gpd
+    out = tmp_path_factory.mktemp("reviewed")
+    result = _review(flipped, out)
+    return result, gpd.read_file(result.output), out
+
+
+def test_flipped_polygon_is_flagged_and_clean_labels_mostly_not(flipped, reviewed):
+    result, gdf, _ = reviewed
+    assert len(gdf) == flipped["n"] and {"suspect", "label_agreement", "suggested_class", "confidence"} <= set(gdf)
+    row = gdf[gdf["fid0"] == flipped["wrong"]].iloc[0]
+    assert bool(row["suspect"]) and row["suggested_class"] == "water" and row["label_agreement"] < 0.5
+    false_alarms = int(gdf["suspect"].sum()) - 1
+    assert false_alarms <= 3, gdf[gdf["suspect"]][["fid0", "class", "suggested_class", "label_agreement"]]
+    assert result.suspect_count == int(gdf["suspect"].sum())
+    # sorted by suspicion: every suspect before every other feature
+    flags = gdf["suspect"].to_numpy()
+    assert not (np.diff(flags.astype(int)) > 0).any()
+
+
+def test_html_summary_has_per_class_counts_and_quicklooks(reviewed):
+    result, _, _ = reviewed
+    html = Path(result.output_html).read_text()
+    assert "Label review" in html and "data:image/png;base64," in html
+    for c in result.per_class:
+        assert c["name"] in html
+    assert sum(c["suspects"] for c in result.per_class) == result.suspect_count
+
+
+def test_same_inputs_same_result(flipped, reviewed, tmp_path):
+    import geopandas as gpd
+    _, first, _ = reviewed
+    again = gpd.read_file(_review(flipped, tmp_path, output_html=None).output)
+    assert first["fid0"].tolist() == again["fid0"].tolist()
+    assert np.allclose(first["confidence"].to_numpy(), again["confidence"].to_numpy(), equal_nan=True)
+
+
+def test_bad_inputs_name_the_fix(flipped, tmp_path):
+    import geopandas as gpd
+    from deepmapper.plugin.core.engine.errors import DeepMapperError
+    gdf = gpd.read_file(flipped["path"])
+    gdf.iloc[:0].to_file(tmp_path / "empty.gpkg")
+    with pytest.raises(DeepMapperError, match="no features"):
+        _review(flipped, tmp_path, labels=str(tmp_path / "empty.gpkg"))
+    with pytest.raises(DeepMapperError, match="no field 'klass'"):
+        _review(flipped, tmp_path, class_field="klass")
+    away = gdf.set_geometry(gdf.geometry.translate(5e5, 5e5))
+    away.to_file(tmp_path / "away.gpkg")
+    with pytest.raises(DeepMapperError, match="lies on the image"):
+        _review(flipped, tmp_path, labels=str(tmp_path / "away.gpkg"))
+    gdf[gdf["class"] == "water"].to_file(tmp_path / "one.gpkg")
+    with pytest.raises(DeepMapperError, match="only one class"):
+        _review(flipped, tmp_path, labels=str(tmp_path / "one.gpkg"))
+    gdf.assign(**{"class": gdf["class"].replace("water", "cropland")}).to_file(tmp_path / "crops.gpkg")
+    with pytest.raises(DeepMapperError, match="has no class cropland"):
+        _review(flipped, tmp_path, model="landcover_s2", labels=str(tmp_path / "crops.gpkg"))
+    assert not (tmp_path / "reviewed.gpkg").exists()
+
+
+def test_processing_run_and_cancel(qgis_app, flipped, tmp_path):
+    import processing
+    from qgis.core import QgsProcessingException, QgsProcessingFeedback
+    out = processing.run("deepmapper:reviewlabels", {
+        "INPUT": flipped["image"], "LABELS": flipped["path"], "CLASS_FIELD": "class",
+        "OUTPUT": str(tmp_path / "r.gpkg"), "OUTPUT_HTML": str(tmp_path / "r.html")})
+    assert out["SUSPECT_COUNT"] >= 1 and Path(out["OUTPUT"]).exists() and Path(out["OUTPUT_HTML"]).exists()
+
+    class Cancel(QgsProcessingFeedback):
+        def setProgress(self, progress):  # noqa: N802
+            super().setProgress(progress)
+            self.cancel()
+
+    with pytest.raises(QgsProcessingException, match="[Cc]ancel"):
+        processing.run("deepmapper:reviewlabels", {
+            "INPUT": flipped["image"], "LABELS": flipped["path"], "CLASS_FIELD": "class",
+            "OUTPUT": str(tmp_path / "c.gpkg"), "OUTPUT_HTML": str(tmp_path / "c.html")}, feedback=Cancel())
+    assert not (tmp_path / "c.gpkg").exists() and not (tmp_path / "c.html").exists()
+    assert not [p for p in os.listdir(tmp_path) if p.startswith(".c.")]
+
+
+def test_qgis_process(flipped, tmp_path):
+    if not QGIS_PROCESS.exists() or not Path("/usr/bin/qgis_process.bin").exists():
+        pytest.skip("qgis_process.bin not installed (run `make setup`)")
+    subprocess.run([str(QGIS_PROCESS), "plugins", "enable", "deepmapper"], capture_output=True, check=False)
+    out = subprocess.run([str(QGIS_PROCESS), "--json", "run", "deepmapper:reviewlabels", "--",
+                          f"INPUT={flipped['image']}", f"LABELS={flipped['path']}", "CLASS_FIELD=class",
+                          f"OUTPUT={tmp_path / 'q.gpkg'}", f"OUTPUT_HTML={tmp_path / 'q.html'}"],
+                         capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr[-2000:]
+    result = json.loads(out.stdout)["results"]
+    assert result["SUSPECT_COUNT"] >= 1 and Path(result["OUTPUT"]).exists()

@@ -559,27 +559,27 @@ Choisissez où va le dossier du jeu de données (il n'est pas gardé dans un dos
     </message>
     <message>
         <source>Find similar places</source>
-        <translation type="unfinished"></translation>
+        <translation>Trouver des lieux semblables</translation>
     </message>
     <message>
         <source>Finds the patches of an image that look most like the examples you marked.</source>
-        <translation type="unfinished"></translation>
+        <translation>Trouve les imagettes d'une image qui ressemblent le plus aux exemples que vous avez marqués.</translation>
     </message>
     <message>
         <source>search by example</source>
-        <translation type="unfinished"></translation>
+        <translation>recherche par l’exemple</translation>
     </message>
     <message>
         <source>similarity</source>
-        <translation type="unfinished"></translation>
+        <translation>similarité</translation>
     </message>
     <message>
         <source>visual data mining</source>
-        <translation type="unfinished"></translation>
+        <translation>fouille visuelle de données</translation>
     </message>
     <message>
         <source>nearest neighbours</source>
-        <translation type="unfinished"></translation>
+        <translation>plus proches voisins</translation>
     </message>
     <message>
         <source>Finds the places of an image that look most like the examples you marked (search by example).
@@ -589,39 +589,45 @@ The image is cut into square patches of the chosen size. The model describes eac
 Examples: polygons or points on the image; a patch centred on each describes it, and the patches they touch are never returned. Area to search: only patches mostly inside its polygons are considered.
 
 Similar patches: one square per patch, with rank (1 = most similar) and distance (smaller = more similar). The map of all patches is optional: a PNG or an HTML page showing every patch as a point on the first two principal components, the examples and the hits marked.</source>
-        <translation type="unfinished"></translation>
+        <translation>Trouve les lieux d'une image qui ressemblent le plus aux exemples que vous avez marqués (recherche par l’exemple).
+
+L'image est découpée en imagettes carrées de la taille choisie. Le modèle décrit chaque imagette : un U-Net (votre propre modèle entraîné ou pré-entraîné) par ce que voit son encodeur, tout autre modèle par ses probabilités de classe, toujours avec les statistiques des bandes de l'imagette. Les imagettes les plus proches d'un exemple dans cette description sont les plus semblables.
+
+Exemples : polygones ou points sur l'image ; une imagette centrée sur chacun le décrit, et les imagettes qu'ils touchent ne sont jamais renvoyées. Zone de recherche : seules les imagettes en majeure partie dans ses polygones sont considérées.
+
+Imagettes semblables : un carré par imagette, avec rank (1 = la plus semblable) et distance (plus petite = plus semblable). La carte de toutes les imagettes est facultative : un PNG ou une page HTML montrant chaque imagette comme un point sur les deux premières composantes principales, les exemples et les résultats marqués.</translation>
     </message>
     <message>
         <source>Model that describes the patches (id or card file)</source>
-        <translation type="unfinished"></translation>
+        <translation>Modèle qui décrit les imagettes (identifiant ou fichier de fiche)</translation>
     </message>
     <message>
         <source>Examples (polygons or points)</source>
-        <translation type="unfinished"></translation>
+        <translation>Exemples (polygones ou points)</translation>
     </message>
     <message>
         <source>Number of similar patches</source>
-        <translation type="unfinished"></translation>
+        <translation>Nombre d'imagettes semblables</translation>
     </message>
     <message>
         <source>Area to search</source>
-        <translation type="unfinished"></translation>
+        <translation>Zone de recherche</translation>
     </message>
     <message>
         <source>Similar patches</source>
-        <translation type="unfinished"></translation>
+        <translation>Imagettes semblables</translation>
     </message>
     <message>
         <source>Map of all patches (HTML or PNG)</source>
-        <translation type="unfinished"></translation>
+        <translation>Carte de toutes les imagettes (HTML ou PNG)</translation>
     </message>
     <message>
         <source>HTML files (*.html);;PNG images (*.png)</source>
-        <translation type="unfinished"></translation>
+        <translation>Fichiers HTML (*.html);;Images PNG (*.png)</translation>
     </message>
     <message>
         <source>Patches searched</source>
-        <translation type="unfinished"></translation>
+        <translation>Imagettes parcourues</translation>
     </message>
     <message>
         <source>Automatic</source>
@@ -909,23 +915,23 @@ Utilisez la même architecture, les mêmes canaux et sous-échantillonnages que 
     </message>
     <message>
         <source>Review labels</source>
-        <translation type="unfinished"></translation>
+        <translation>Réviser les étiquettes</translation>
     </message>
     <message>
         <source>Finds labels that are probably wrong, with the class they should probably have.</source>
-        <translation type="unfinished"></translation>
+        <translation>Trouve les étiquettes probablement fausses, avec la classe qu'elles devraient probablement avoir.</translation>
     </message>
     <message>
         <source>noisy labels</source>
-        <translation type="unfinished"></translation>
+        <translation>étiquettes bruitées</translation>
     </message>
     <message>
         <source>confident learning</source>
-        <translation type="unfinished"></translation>
+        <translation>apprentissage confiant</translation>
     </message>
     <message>
         <source>quality control</source>
-        <translation type="unfinished"></translation>
+        <translation>contrôle qualité</translation>
     </message>
     <message>
         <source>Finds labelled polygons or points whose class is probably wrong, so you can check them first.
@@ -935,27 +941,33 @@ Each label is judged by a model that never saw it. Without a model, quick pixel 
 A label is suspect when another class is more probable than that class usually is for its own labels, and fewer than half of the label's pixels agree with its class (confident learning).
 
 The reviewed labels are your labels with four new fields, the most suspicious first: suspect (yes or no), label_agreement (share of the label's pixels predicted as its class), suggested_class and confidence (the mean probability of the suggested class). The review summary is an HTML page with the number of suspects per class and pictures of the most suspicious labels.</source>
-        <translation type="unfinished"></translation>
+        <translation>Trouve les polygones ou points étiquetés dont la classe est probablement fausse, pour que vous les vérifiiez d'abord.
+
+Chaque étiquette est jugée par un modèle qui ne l'a jamais vue. Sans modèle, des classificateurs de pixels rapides sont entraînés sur les étiquettes elles-mêmes, par plis spatiaux : les étiquettes d'une zone sont jugées par un classificateur entraîné sur les étiquettes des autres zones. Avec un modèle, ses probabilités de classe jugent chaque étiquette (ses classes doivent porter les noms des classes des étiquettes).
+
+Une étiquette est suspecte quand une autre classe est plus probable que cette classe ne l'est d'habitude pour ses propres étiquettes, et que moins de la moitié des pixels de l'étiquette s'accordent avec sa classe (apprentissage confiant).
+
+Les étiquettes révisées sont vos étiquettes avec quatre nouveaux champs, les plus suspectes en premier : suspect (oui ou non), label_agreement (part des pixels de l'étiquette prédits dans sa classe), suggested_class et confidence (probabilité moyenne de la classe suggérée). Le résumé de la révision est une page HTML avec le nombre de suspects par classe et des images des étiquettes les plus suspectes.</translation>
     </message>
     <message>
         <source>Model that judges the labels (empty: classifiers trained on the labels)</source>
-        <translation type="unfinished"></translation>
+        <translation>Modèle qui juge les étiquettes (vide : classificateurs entraînés sur les étiquettes)</translation>
     </message>
     <message>
         <source>Spatial folds</source>
-        <translation type="unfinished"></translation>
+        <translation>Plis spatiaux</translation>
     </message>
     <message>
         <source>Reviewed labels</source>
-        <translation type="unfinished"></translation>
+        <translation>Étiquettes révisées</translation>
     </message>
     <message>
         <source>Review summary</source>
-        <translation type="unfinished"></translation>
+        <translation>Résumé de la révision</translation>
     </message>
     <message>
         <source>Suspect labels</source>
-        <translation type="unfinished"></translation>
+        <translation>Étiquettes suspectes</translation>
     </message>
     <message>
         <source>Segment image</source>
@@ -2326,6 +2338,34 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>Ne plus demander (Raster &gt; DeepMapper &gt; Installer les dépendances reste disponible)</translation>
     </message>
     <message>
+        <source>Extracting training patches…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Patch extraction failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Training the model…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Training failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>see the log</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>DeepMapper labelling</source>
         <translation>Étiquetage DeepMapper</translation>
     </message>
@@ -2360,6 +2400,50 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
     <message>
         <source>Opens 'Extract training patches' with the image and your labels; then 'Train model' on the dataset it writes.</source>
         <translation>Ouvre « Extraire des patchs » avec l'image et vos étiquettes ; puis « Entraîner un modèle » sur le jeu de données écrit.</translation>
+    </message>
+    <message>
+        <source>Train on these labels</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The patch dataset and the new model go here (default: the model folder of the DeepMapper settings, where models are found by their id).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Class field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Output folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>In the background: extract training patches from the image and your labels, then train a model on them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>an image</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>your labels layer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a class field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>an output folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose {} first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New model: {}</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>#{} · score {}</source>

@@ -2,8 +2,8 @@
 
 The UKIS graphs declare 1 x C x 256 x 256 inputs, but they are convolutional with padding and upsampling fixed per
 layer (static 'same' padding, Resize by scales), so any multiple of 32 runs. Their squeeze-and-excitation blocks
-pool over the whole tile, so larger tiles are not bit-identical to 256-pixel ones: accuracy on the real chip is the
-proof that counts (test_free_tiling_accuracy_on_the_cloud_chip).
+pool over the whole tile, so larger tiles are not bit-identical to 256-pixel ones, and on the real chip their cloud
+F1 is slightly lower: the native grid stays the default, large tiles are opt-in (TILE_SIZE above 256).
 """
 from __future__ import annotations
 
@@ -56,18 +56,36 @@ def test_fitted_tile_needs_no_more_tiles_than_the_largest_and_is_never_larger(le
         assert len(TileSpec(size - 32, 51, mode, 32).origins(length)) > len(TileSpec(size, 51, mode, 32).origins(length))
 
 
-def test_tile_spec_uses_free_tiles_unless_tile_size_is_given_and_bounds_wide_strips():
+def test_native_grid_is_the_default_and_large_tiles_are_opt_in_and_bound_wide_strips():
     card = _card()
     native = tile_spec(card, shape=(4096, 4096))
-    assert native.size > 256 and native.margin == card.tiling["free_margin"] and native.fixed_stride is None
-    assert tile_spec(card, 256, shape=(4096, 4096)) == tile_spec(card)  # TILE_SIZE=256: the authors' own grid
-    assert tile_spec(card).fixed_stride == 204
-    wide = tile_spec(card, shape=(10980, 10980))
-    assert wide.size < native.size  # strips across 10980 columns are kept short (memory)
+    assert native == tile_spec(card) and native.size == 256 and native.fixed_stride == 204  # the authors' own grid
+    assert tile_spec(card, 256, shape=(4096, 4096)) == native
+    large = tile_spec(card, 1024, shape=(4096, 4096))
+    assert 256 < large.size <= 1024 and large.margin == card.tiling["free_margin"] and large.fixed_stride is None
+    assert tile_spec(card, 512, shape=(4096, 4096)).size <= 512  # TILE_SIZE is the upper bound
+    wide = tile_spec(card, 1024, shape=(10980, 10980))
+    assert wide.size < large.size  # strips across 10980 columns are kept short (memory)
     # Overlap waste (model pixels per image pixel) against the native 256-pixel grid at 204-pixel strides.
-    waste = (len(native.origins(4096)) * native.size / 4096) ** 2
-    waste_native = (len(tile_spec(card).origins(4096)) * 256 / 4096) ** 2
+    waste = (len(large.origins(4096)) * large.size / 4096) ** 2
+    waste_native = (len(native.origins(4096)) * 256 / 4096) ** 2
     assert waste < 1.25 < 1.5 < waste_native
+
+
+def test_native_tiles_run_the_graph_as_exported_and_the_free_graph_only_when_needed(monkeypatch):
+    import deepmapper.models.backends.onnx_backend as backend
+    weights = verified_weights(_card())
+    built = []
+    real = backend.free_spatial_size
+    monkeypatch.setattr(backend, "free_spatial_size", lambda w: built.append(w) or real(w))
+    run = backend.onnx_runner(weights, Device("cpu"), threads=1, free_size=True)
+    x = np.random.default_rng(2).normal(size=(1, 6, 256, 256)).astype(np.float32)
+    first = run(x)
+    assert not built  # 256-pixel tiles: no onnx import, no second session
+    pytest.importorskip("onnx")
+    assert run(np.zeros((1, 6, 320, 320), np.float32)).shape == (1, 3, 320, 320) and len(built) == 1
+    np.testing.assert_array_equal(run(x), first)  # the free graph serves the native size too, unchanged
+    assert len(built) == 1
 
 
 def _mask(tmp_path, name, tile_size=None):
@@ -78,17 +96,20 @@ def _mask(tmp_path, name, tile_size=None):
     return rasterio.open(out).read(1)
 
 
-def test_free_tiling_accuracy_on_the_cloud_chip(tmp_path):
-    """Measured: native cloud 0.8641 / shadow 0.8258; free 0.8618 / 0.8294. Shifting the native grid itself by 13
-    px (TILE_SIZE=256 OVERLAP=64) moves cloud F1 to 0.853: differences of 0.005 are the grid's phase, not quality.
-    The free tiling must keep each class within that and the mean of the two no lower."""
+def test_default_is_the_native_tiling_and_large_tiles_stay_close_on_the_cloud_chip(tmp_path):
+    """Measured (docs/benchmarks.md): native cloud 0.8641 / shadow 0.8258; TILE_SIZE=1024 (one 640-pixel tile
+    here) 0.8618 / 0.8294. No large-tile setting tried (320..1024 px, margins 32..128, tapers 0.4..0.8) reached
+    the native cloud F1, so large tiles are opt-in only. Shifting the native grid itself by 13 px (OVERLAP=64)
+    moves cloud F1 to 0.853: the large tiles stay within 0.005 of native per class, and their mean is no lower."""
     _card()
     pytest.importorskip("onnx")
     ref = rasterio.open(data_file("clouds/s2_cloud_chip_reference.tif")).read(1)
+    default = _mask(tmp_path, "default")
     native = _mask(tmp_path, "native", tile_size=256)
-    free = _mask(tmp_path, "free")
+    np.testing.assert_array_equal(default, native)
+    free = _mask(tmp_path, "free", tile_size=1024)
     (nc, ns), (fc, fs) = [(f1(p, ref, 1), f1(p, ref, 2)) for p in (native, free)]
-    assert nc >= 0.86 and ns >= 0.82  # the native grid is the authors' own
+    assert round(nc, 3) >= 0.864 and round(ns, 3) >= 0.826  # the authors' own grid
     assert fc >= nc - 0.005 and fs >= ns - 0.005
     assert (fc + fs) / 2 >= (nc + ns) / 2
 

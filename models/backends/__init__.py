@@ -100,6 +100,8 @@ def check_output_size(model: LoadedModel) -> None:
     card = model.card
     multiple = int(card.tiling.get("size_multiple", 1))
     size = min(int(card.tiling["tile_size"]), -(-PROBE_SIZE // multiple) * multiple)
+    if card.free_input_size:  # the graph as exported (declared size): the free-size one is built only when needed
+        size = int(card.tiling["tile_size"])
     x = np.zeros((1, len(card.bands), size, size), np.float32)
     try:
         out = np.asarray(model.runner(x))

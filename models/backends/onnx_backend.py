@@ -33,31 +33,42 @@ def free_spatial_size(weights: Path) -> bytes:
 
 def onnx_runner(weights: Path, device: Device, threads: int = 0, free_size: bool = False):
     """A callable (N, C, H, W) float32 -> first graph output, on a session with `threads` intra-op threads
-    (0: onnxruntime's default, one per physical core). `free_size`: see free_spatial_size."""
+    (0: onnxruntime's default, one per physical core) and one inter-op thread. `free_size` (see free_spatial_size):
+    tiles of the graph's declared size run on the graph as exported, bit for bit as the authors' own code runs it;
+    the first tile of another size builds, once, a second session on the free-size graph (needs `onnx`), which
+    then serves every size."""
     ort = require("onnxruntime", "ONNX models")
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = threads
-    options.inter_op_num_threads = 1  # one graph at a time: no second pool competing for the same cores
-    options.log_severity_level = 3
     providers = ["CPUExecutionProvider"]
     if device.kind == "cuda":
         if "CUDAExecutionProvider" not in ort.get_available_providers():
             raise DeepMapperError("DEVICE=cuda was asked for, but this onnxruntime has no CUDA support; install "
                                   "onnxruntime-gpu, or use DEVICE=auto or cpu.")
         providers.insert(0, "CUDAExecutionProvider")
-    if free_size:  # large tiles: an arena keeps the largest activations reserved (1.26 vs 0.82 GB at 1024 px)
-        options.enable_cpu_mem_arena = False
-    graph = free_spatial_size(weights) if free_size else str(weights)
+    fixed = _session(ort, str(weights), weights, providers, threads, arena=True)
+    name = fixed.get_inputs()[0].name
+    declared = tuple(fixed.get_inputs()[0].shape[2:])
+    sessions = {"fixed": fixed}
+
+    def run(x):
+        if not free_size or x.shape[2:] == declared:
+            return sessions.get("fixed", sessions.get("free")).run(None, {name: x})[0]
+        if "free" not in sessions:  # large tiles: an arena keeps the largest activations reserved (1.26 vs 0.82 GB)
+            sessions["free"] = _session(ort, free_spatial_size(weights), weights, providers, threads, arena=False)
+            del sessions["fixed"]  # one session's weights in memory, not two
+        return sessions["free"].run(None, {name: x})[0]
+
+    return run
+
+
+def _session(ort, graph, weights: Path, providers: list[str], threads: int, arena: bool):
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1  # one graph at a time: no second pool competing for the same cores
+    options.log_severity_level = 3
+    options.enable_cpu_mem_arena = arena
     try:
-        session = ort.InferenceSession(graph, sess_options=options, providers=providers)
+        return ort.InferenceSession(graph, sess_options=options, providers=providers)
     except Exception as exc:  # onnxruntime raises its own exception types
         raise DeepMapperError(f"'{weights}' could not be loaded as an ONNX model ({exc}): the file is "
                               f"corrupt or not ONNX. Reinstall or re-export the model, and update the SHA-256 in its "
                               f"card.") from exc
-    del graph
-    name = session.get_inputs()[0].name
-
-    def run(x):
-        return session.run(None, {name: x})[0]
-
-    return run

@@ -17,7 +17,7 @@ import numpy as np
 from .errors import DeepMapperError
 
 BLEND_MODES = ("crop", "blend")
-# Bytes for a strip's buffers (input read and strip, probabilities, weights) when tile_spec picks a free tile size:
+# Bytes for a strip's buffers (input read and strip, probabilities, weights) when tile_spec fits large free tiles:
 # wide rasters get shorter tiles, so that a full Sentinel-2 tile streams in well under 1 GB.
 STRIP_BUDGET = 384 * 2**20
 
@@ -126,17 +126,19 @@ def tile_spec(card, tile_size: int | None = None, overlap: int | None = None,
     """The card's tiling, with the user's TILE_SIZE / OVERLAP where given (never less overlap than the card's margin).
 
     The card's native grid (stride, taper) is kept only when the user changes neither, so that default runs
-    reproduce the model authors' own tiling exactly. A card with tiling.free_input_size instead gets, when TILE_SIZE
-    is not given and the raster's (height, width) `shape` is known, tiles of at most free_tile_size pixels with
-    free_margin pixels of overlap, fitted to the raster (fit_tile_size): far fewer pixels spent on overlap.
+    reproduce the model authors' own tiling exactly. For a card with tiling.free_input_size, a TILE_SIZE above the
+    native one opts into large tiles: at most TILE_SIZE (and free_tile_size) pixels with free_margin pixels of
+    overlap, fitted to the raster's (height, width) `shape` (fit_tile_size), and shorter on wide rasters so that a
+    strip stays within STRIP_BUDGET: fewer pixels spent on overlap, but not the authors' grid (the UKIS graphs pool
+    over the whole tile, so results differ slightly: docs/benchmarks.md), hence never the default.
     """
     t = card.tiling
-    if t.get("free_input_size") and not tile_size and shape is not None:
+    if t.get("free_input_size") and tile_size and tile_size > t["tile_size"] and shape is not None:
         margin = max(t.get("free_margin", t["margin"]), overlap or 0)
         multiple = t.get("size_multiple", 1)
         rows = STRIP_BUDGET // (4 * (shape[1] + 2 * margin) * (2 * len(card.bands) + len(card.classes) + 2))
-        size = fit_tile_size(shape, min(t.get("free_tile_size", 1024), rows), margin, t["blend"], multiple)
-        return TileSpec(size, margin, t["blend"], multiple)
+        largest = min(tile_size, t.get("free_tile_size", tile_size), rows)
+        return TileSpec(fit_tile_size(shape, largest, margin, t["blend"], multiple), margin, t["blend"], multiple)
     size = tile_size or t["tile_size"]
     margin = max(t["margin"], overlap or 0)
     native = size == t["tile_size"] and margin == t["margin"]

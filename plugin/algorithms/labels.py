@@ -28,6 +28,13 @@ OPTION_LABELS = {  # static enum option -> label in the dialog
 }
 SPECIAL_LABELS = {  # enum options whose meaning depends on the parameter: (parameter name, option) -> label
     ("SENSOR", "auto"): QT_TRANSLATE_NOOP("DeepMapper", "Automatic (the model's own)"),
+    ("STRATEGY", "entropy"): QT_TRANSLATE_NOOP("DeepMapper", "Entropy"),
+    ("STRATEGY", "margin"): QT_TRANSLATE_NOOP("DeepMapper", "Margin"),
+    ("STRATEGY", "tta_disagreement"): QT_TRANSLATE_NOOP("DeepMapper", "Flip disagreement"),
+    ("STRATEGY", "random"): QT_TRANSLATE_NOOP("DeepMapper", "Random"),
+    ("DIVERSITY", "none"): QT_TRANSLATE_NOOP("DeepMapper", "None"),
+    ("DIVERSITY", "kcenter"): QT_TRANSLATE_NOOP("DeepMapper", "Different kinds of places"),
+    ("DIVERSITY", "spatial"): QT_TRANSLATE_NOOP("DeepMapper", "Apart on the map"),
 }
 CLASS_NAMES = (  # class names of cloudmask and the bundled models, translated in styles and legends
     QT_TRANSLATE_NOOP("DeepMapper", "clear"), QT_TRANSLATE_NOOP("DeepMapper", "cloud"),

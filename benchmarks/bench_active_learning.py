@@ -1,0 +1,240 @@
+#!/usr/bin/env python3
+"""Active learning simulated with an oracle: do suggestsamples' strategies need fewer labelled patches than random?
+
+Data: the Sentinel-2 chip ../shared/data/clouds/s2_cloud_chip.tif (512 x 512, 6 bands) and its dense reference
+raster s2_cloud_chip_reference.tif (0 clear, 1 cloud, 2 cloud shadow), which plays the oracle: a "labelled" patch
+gets its reference pixels. Pool: the left three quarters (columns 0..383) cut into 32 px patches (16 x 12 = 192);
+test area: the right quarter (columns 384..511), never labelled, never proposed.
+
+Loop, per seed and strategy: 4 random patches (the same 4 for every strategy of a seed); train a light U-Net on
+the labelled patches with the training engine (plugin/core/training, train_model: cross-entropy + Dice,
+augmentation): from scratch for --first-epochs in the first round, then each round FINE-TUNES THE PREVIOUS ROUND'S
+MODEL (INIT_MODEL) for --epochs on all patches labelled so far (CPU-cheap; with a few patches there is no separate
+validation split, so the validation arrays are the training patches). Score the test quarter (F1 of cloud and of
+shadow of run_segment's class raster against the reference); then ask run_suggest for 4 more patches with the
+strategy on the pool (the left three quarters, as a raster of its own) with LABELS = the patches labelled so far;
+repeat up to 48 patches. `random` is run_suggest's random strategy (the baseline); `x+kcenter` adds DIVERSITY.
+
+    .venv/bin/python benchmarks/bench_active_learning.py [--seeds 5] [--first-epochs 15] [--epochs 5]
+        [--strategies random,entropy,margin,tta_disagreement,entropy+kcenter] [--out a.json]
+    .venv/bin/python benchmarks/bench_active_learning.py --merge a.json,b.json   # table + plot of several runs
+
+Writes benchmarks/results/active_learning.json, docs/active_learning.png (curves) and prints the markdown table of
+docs/benchmarks.md. Exits with a message when ../shared/data is absent.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "data" / "clouds"
+sys.path.insert(0, str(ROOT / ".build" / "plugins"))
+PATCH, POOL_COLS = 32, 384
+BANDS = ["blue", "green", "red", "nir", "swir16", "swir22"]
+CLASSES = [{"id": 0, "name": "clear", "color": "#3a7d44"}, {"id": 1, "name": "cloud", "color": "#f2f2f2"},
+           {"id": 2, "name": "cloud shadow", "color": "#5c4d9a"}]
+
+
+def f1(pred: np.ndarray, ref: np.ndarray, cls: int) -> float:
+    tp = int(((pred == cls) & (ref == cls)).sum())
+    fp = int(((pred == cls) & (ref != cls)).sum())
+    fn = int(((pred != cls) & (ref == cls)).sum())
+    return 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 1.0
+
+
+def write_dataset(folder: Path, image: np.ndarray, ref: np.ndarray, cells: list[int], cols: int, stats: dict,
+                  chip: Path) -> None:
+    """A training-engine patch dataset (training/dataset.py) of the labelled cells; validation = the same patches."""
+    folder.mkdir(parents=True, exist_ok=True)
+    windows = [divmod(c, cols) for c in cells]
+    x = np.stack([image[:, r * PATCH:(r + 1) * PATCH, c * PATCH:(c + 1) * PATCH] for r, c in windows])
+    y = np.stack([ref[r * PATCH:(r + 1) * PATCH, c * PATCH:(c + 1) * PATCH] for r, c in windows]).astype(np.uint8)
+    pixels = [int((y == k["id"]).sum()) for k in CLASSES]
+    for split in ("train", "validation"):
+        np.save(folder / f"{split}_images.npy", x.astype(np.float32))
+        np.save(folder / f"{split}_labels.npy", y)
+    meta = {"format": "deepmapper-patches", "version": 1,
+            "source": {"raster": str(chip), "labels": "oracle: s2_cloud_chip_reference.tif", "class_field": "class",
+                       "background": None},
+            "crs": None, "resolution_m": 30.0, "sensor": "sentinel2_l1c", "bands": BANDS, "patch_size": PATCH,
+            "classes": CLASSES, "ignore_label": 255, "counts": {"train": len(cells), "validation": len(cells)},
+            "class_pixels": {"train": pixels, "validation": pixels},
+            "windows": {s: [[r * PATCH, c * PATCH] for r, c in windows] for s in ("train", "validation")},
+            "statistics": stats}
+    (folder / "dataset.json").write_text(json.dumps(meta))
+
+
+def cell_ring(transform, r: int, c: int, rows: int = 1, cols: int = 1) -> list[tuple[float, float]]:
+    pts = [(c, r), (c + cols, r), (c + cols, r + rows), (c, r + rows), (c, r)]
+    return [tuple(map(float, transform * (pc * PATCH, pr * PATCH))) for pc, pr in pts]
+
+
+def run_curve(strategy: str, seed: int, args, chip: Path, image, ref, stats, transform, crs, tmp: Path) -> list[dict]:
+    from deepmapper.plugin.core.classify.segment import SegmentRequest, run_segment
+    from deepmapper.plugin.core.labelling.output import write_squares
+    import rasterio
+    from deepmapper.plugin.core.labelling.suggest import SuggestRequest, run_suggest
+    from deepmapper.plugin.core.training.trainer import TrainRequest, train_model
+
+    name, _, diversity = strategy.partition("+")
+    rows, cols = ref.shape[0] // PATCH, POOL_COLS // PATCH
+    grid_cols = ref.shape[1] // PATCH
+    pool_raster = tmp / "pool.tif"
+    if not pool_raster.exists():  # the left three quarters, same georeference: suggestions never leave the pool
+        with rasterio.open(chip) as src:
+            profile = dict(src.profile, width=POOL_COLS)
+            with rasterio.open(pool_raster, "w", **profile) as dst:
+                dst.write(src.read(window=((0, src.height), (0, POOL_COLS))))
+                dst.descriptions = src.descriptions
+    rng = np.random.default_rng(1000 + seed)
+    pool = [r * grid_cols + c for r in range(rows) for c in range(cols)]
+    labelled = [int(i) for i in rng.choice(pool, args.start, replace=False)]
+    curve, previous = [], None
+    while True:
+        work = tmp / f"{strategy}-{seed}-{len(labelled)}"
+        write_dataset(work / "ds", image, ref, labelled, grid_cols, stats, chip)
+        t0 = time.time()
+        train_model(TrainRequest(str(work / "ds"), str(work / "model.json"),
+                                 architecture_params={"width": args.width, "depth": args.depth},
+                                 epochs=args.epochs if previous else args.first_epochs, batch_size=8,
+                                 patience=100, seed=seed, threads=args.threads, device="cpu", tile_size=256,
+                                 init_model=previous))
+        previous = str(work / "model.json")
+        seg = run_segment(SegmentRequest(input=str(chip), output=str(work / "classes.tif"),
+                                         model=str(work / "model.json"), device="cpu", threads=args.threads))
+        with rasterio.open(seg.output) as ds:
+            pred = ds.read(1)[:, POOL_COLS:]
+        test = ref[:, POOL_COLS:]
+        point = {"patches": len(labelled), "f1_cloud": f1(pred, test, 1), "f1_shadow": f1(pred, test, 2)}
+        point["f1_mean"] = (point["f1_cloud"] + point["f1_shadow"]) / 2
+        point["seconds"] = round(time.time() - t0, 1)
+        curve.append(point)
+        print(f"{strategy:>24} seed {seed} {len(labelled):>2} patches: F1 cloud {point['f1_cloud']:.3f} shadow "
+              f"{point['f1_shadow']:.3f} ({point['seconds']} s)", flush=True)
+        if len(labelled) >= args.budget:
+            return curve
+        squares = work / "labelled.gpkg"
+        write_squares(str(squares), [cell_ring(transform, *divmod(i, grid_cols)) for i in labelled],
+                      [{"cell": i} for i in labelled], {"cell": int}, crs)
+        picks = run_suggest(SuggestRequest(
+            input=str(pool_raster), output=str(work / "suggest.gpkg"), model=previous, count=args.step,
+            patch_size=PATCH, strategy=name, diversity=diversity or "none", labels=str(squares),
+            seed=seed * 100 + len(labelled), device="cpu", threads=args.threads))
+        new = [(s.row // PATCH) * grid_cols + s.col // PATCH for s in picks.suggestions]  # pool grid -> chip grid
+        assert not set(new) & set(labelled) and all(c % grid_cols < cols for c in new), "picks outside the pool"
+        labelled += new
+
+
+def summarise(results: dict, budgets: list[int]) -> tuple[str, list[str]]:
+    """The markdown table (mean over seeds of the mean of cloud and shadow F1; cloud / shadow in brackets) and the
+    verdict lines."""
+    strategies = list(results)
+    table = ["| labelled patches | " + " | ".join(strategies) + " |", "|---|" + "---|" * len(strategies)]
+    mean = {s: np.array([[p["f1_mean"] for p in curve] for curve in results[s]]).mean(axis=0) for s in strategies}
+    cloud = {s: np.array([[p["f1_cloud"] for p in curve] for curve in results[s]]).mean(axis=0) for s in strategies}
+    shadow = {s: np.array([[p["f1_shadow"] for p in curve] for curve in results[s]]).mean(axis=0) for s in strategies}
+    for i, b in enumerate(budgets):
+        table.append(f"| {b} | " + " | ".join(f"{mean[s][i]:.3f} ({cloud[s][i]:.3f} / {shadow[s][i]:.3f})"
+                                             for s in strategies) + " |")
+    verdict = []
+    if "random" in mean:
+        target = mean["random"][-1]
+        for s in strategies:
+            if s == "random":
+                continue
+            reach = next((b for b, v in zip(budgets, mean[s]) if v >= target), None)
+            above = int((mean[s] > mean["random"]).sum())
+            verdict.append(f"{s}: reaches random's {budgets[-1]}-patch F1 ({target:.3f}) with "
+                           f"{reach if reach is not None else 'more than ' + str(budgets[-1])} patches; above random "
+                           f"at {above} of {len(budgets)} budgets.")
+    return "\n".join(table), verdict
+
+
+def plot(results: dict, budgets: list[int], path: Path) -> None:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    fig, axes = plt.subplots(1, 3, figsize=(15, 4.5), sharex=True)
+    for ax, key, title in zip(axes, ("f1_mean", "f1_cloud", "f1_shadow"),
+                              ("mean of cloud and shadow F1", "cloud F1", "cloud-shadow F1")):
+        for s, curves in results.items():
+            values = np.array([[p[key] for p in curve] for curve in curves])
+            m = values.mean(axis=0)
+            ax.plot(budgets, m, marker="o", ms=3, label=s, lw=2.2 if s == "random" else 1.5,
+                    ls="--" if s == "random" else "-", color="black" if s == "random" else None)
+            ax.fill_between(budgets, values.min(axis=0), values.max(axis=0), alpha=0.08,
+                            color="black" if s == "random" else None)
+        ax.set_title(title)
+        ax.set_xlabel("labelled 32 px patches")
+        ax.grid(alpha=0.3)
+    axes[0].set_ylabel("test F1 (right quarter), mean of seeds; band = min..max")
+    axes[0].legend(fontsize=8)
+    fig.suptitle("Active learning on the S2 cloud chip: suggestsamples strategies vs random")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--first-epochs", type=int, default=15)
+    parser.add_argument("--epochs", type=int, default=5)
+    parser.add_argument("--width", type=int, default=8)
+    parser.add_argument("--depth", type=int, default=2)
+    parser.add_argument("--start", type=int, default=4)
+    parser.add_argument("--step", type=int, default=4)
+    parser.add_argument("--budget", type=int, default=48)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--strategies", default="random,entropy,margin,tta_disagreement,entropy+kcenter")
+    parser.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "active_learning.json"))
+    parser.add_argument("--plot", default=str(ROOT / "docs" / "active_learning.png"))
+    parser.add_argument("--merge", default="", help="comma-separated result JSONs of runs with other --strategies: "
+                        "only write the table and the plot of them together")
+    args = parser.parse_args()
+    if args.merge:
+        runs = [json.loads(Path(p).read_text()) for p in args.merge.split(",")]
+        results = {k: v for run in runs for k, v in run["results"].items()}
+        report(results, runs[0]["budgets"], args)
+        return
+    chip, reference = DATA / "s2_cloud_chip.tif", DATA / "s2_cloud_chip_reference.tif"
+    if not chip.exists() or not reference.exists():
+        sys.exit(f"{chip} or its reference is absent (../shared/data)")
+    import rasterio
+    with rasterio.open(chip) as src, rasterio.open(reference) as rsrc:
+        image, ref = src.read().astype(np.float32), rsrc.read(1)
+        transform, crs = src.transform, src.crs.to_wkt() if src.crs else None
+    # normalisation from every pixel of the chip (unlabelled data, as extractpatches' statistics would be)
+    stats = {"mean": [float(b.mean()) for b in image], "std": [float(b.std()) for b in image],
+             "min": [float(b.min()) for b in image], "max": [float(b.max()) for b in image]}
+    budgets = list(range(args.start, args.budget + 1, args.step))
+    results: dict[str, list] = {}
+    started = time.time()
+    with tempfile.TemporaryDirectory() as tmp:
+        for strategy in args.strategies.split(","):
+            results[strategy] = [run_curve(strategy, seed, args, chip, image, ref, stats, transform, crs, Path(tmp))
+                                 for seed in range(args.seeds)]
+            out = Path(args.out)  # after every strategy: a long run stopped early keeps what it finished
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(json.dumps({"settings": vars(args), "budgets": budgets, "results": results,
+                                       "minutes": round((time.time() - started) / 60, 1)}, indent=1))
+    report(results, budgets, args)
+    print(f"{(time.time() - started) / 60:.1f} min; {args.out}")
+
+
+def report(results: dict, budgets: list[int], args) -> None:
+    table, verdict = summarise(results, budgets)
+    plot(results, budgets, Path(args.plot))
+    print(table)
+    print("\n".join(verdict))
+    print(f"plot: {args.plot}")
+
+
+if __name__ == "__main__":
+    main()

@@ -8,7 +8,6 @@ from .pretrainmodel import PretrainModelAlgorithm
 from .reviewlabels import ReviewLabelsAlgorithm
 from .segment import SegmentAlgorithm
 from .suggestsamples import SuggestSamplesAlgorithm
-from .suggestsamples import SuggestSamplesAlgorithm
 from .superresolve import SuperResolveAlgorithm
 from .trainmodel import TrainModelAlgorithm
 from .validatesuperres import ValidateSuperResAlgorithm
@@ -18,5 +17,4 @@ ALGORITHMS = [CloudMaskAlgorithm, AssessAccuracyAlgorithm, SegmentAlgorithm,
 ALGORITHMS += [SuperResolveAlgorithm, ValidateSuperResAlgorithm]
 ALGORITHMS += [ListModelsAlgorithm]
 ALGORITHMS += [ReviewLabelsAlgorithm, FindSimilarAlgorithm]
-ALGORITHMS += [SuggestSamplesAlgorithm]
 ALGORITHMS += [SuggestSamplesAlgorithm]

@@ -1,0 +1,87 @@
+#!/usr/bin/env python3
+"""Label review: does deepmapper:reviewlabels find labels whose class was deliberately flipped?
+
+Per dataset and seed: flip the class of 10 % of the features (each to another class drawn at random), run the
+review engine without MODEL (out-of-fold random forests on 5 class-balanced spatial folds, confident learning),
+and score the suspects against the flipped set: precision (share of suspects that were flipped) and recall (share
+of the flipped features that are suspect). Goal of issue 9: recall >= 0.8 at precision >= 0.8 on each dataset.
+
+    .venv/bin/python benchmarks/bench_label_review.py [--seeds 5] [--datasets landcover,clouds]
+
+Prints the markdown table of docs/benchmarks.md and writes benchmarks/results/label_review.json. Exits with a message
+when ../shared/data is absent.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "data"
+sys.path.insert(0, str(ROOT.parent))
+PACKAGE = ROOT.name  # the checkout's folder is imported as a package (relative imports inside)
+DATASETS = {"landcover": ("landcover/aberystwyth_s2_10m.tif", "landcover/aberystwyth_training_polygons.gpkg"),
+            "clouds": ("clouds/s2_cloud_chip.tif", "clouds/s2_cloud_chip_reference.gpkg")}
+
+
+def run(name: str, seed: int, work: Path) -> dict:
+    import importlib
+
+    import geopandas as gpd
+    review = importlib.import_module(f"{PACKAGE}.plugin.core.labelling.review")
+    image, labels = (DATA / p for p in DATASETS[name])
+    gdf = gpd.read_file(labels)
+    gdf = gdf.drop(columns=[c for c in gdf.columns if c not in ("class", gdf.geometry.name)])
+    gdf["fid0"] = np.arange(len(gdf))
+    rng = np.random.default_rng(seed)
+    classes = sorted(gdf["class"].unique())
+    flipped = rng.choice(len(gdf), max(1, round(0.1 * len(gdf))), replace=False)
+    for i in flipped:
+        gdf.loc[i, "class"] = rng.choice([c for c in classes if c != gdf.loc[i, "class"]])
+    path = work / f"{name}_{seed}.gpkg"
+    gdf.to_file(path)
+    t0 = time.perf_counter()
+    result = review.review_labels(review.ReviewRequest(str(image), str(path), "class", str(work / "out.gpkg"),
+                                                       seed=seed))
+    seconds = time.perf_counter() - t0
+    out = gpd.read_file(result.output)
+    suspects = set(out.loc[out["suspect"].astype(bool), "fid0"])
+    tp = len(suspects & set(flipped.tolist()))
+    return {"dataset": name, "seed": seed, "features": len(gdf), "flipped": len(flipped), "suspects": len(suspects),
+            "precision": tp / len(suspects) if suspects else float("nan"), "recall": tp / len(flipped),
+            "seconds": round(seconds, 1)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--datasets", default="landcover,clouds")
+    args = parser.parse_args()
+    if not DATA.exists():
+        sys.exit(f"{DATA} is absent: the benchmark needs the shared real data.")
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in args.datasets.split(","):
+            for seed in range(args.seeds):
+                rows.append(run(name, seed, Path(tmp)))
+                print(json.dumps(rows[-1]), flush=True)
+    (ROOT / "benchmarks" / "results").mkdir(exist_ok=True)
+    (ROOT / "benchmarks" / "results" / "label_review.json").write_text(json.dumps(rows, indent=1))
+    print("\n| dataset | features | flipped per seed | suspects (mean) | precision (mean ± sd) | recall (mean ± sd) "
+          "| seconds per run |\n|---|---|---|---|---|---|---|")
+    for name in args.datasets.split(","):
+        r = [x for x in rows if x["dataset"] == name]
+        p, rc = np.array([x["precision"] for x in r]), np.array([x["recall"] for x in r])
+        print(f"| {name} | {r[0]['features']} | {r[0]['flipped']} | {np.mean([x['suspects'] for x in r]):.1f} | "
+              f"{np.nanmean(p):.2f} ± {np.nanstd(p):.2f} | {rc.mean():.2f} ± {rc.std():.2f} | "
+              f"{np.mean([x['seconds'] for x in r]):.0f} |")
+
+
+if __name__ == "__main__":
+    main()

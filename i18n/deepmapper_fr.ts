@@ -695,31 +695,31 @@ Imagettes semblables : un carré par imagette, avec rank (1 = la plus semblable)
     </message>
     <message>
         <source>Entropy</source>
-        <translation type="unfinished"></translation>
+        <translation>Entropie</translation>
     </message>
     <message>
         <source>Margin</source>
-        <translation type="unfinished"></translation>
+        <translation>Marge</translation>
     </message>
     <message>
         <source>Flip disagreement</source>
-        <translation type="unfinished"></translation>
+        <translation>Désaccord des retournements</translation>
     </message>
     <message>
         <source>Random</source>
-        <translation type="unfinished"></translation>
+        <translation>Aléatoire</translation>
     </message>
     <message>
         <source>None</source>
-        <translation type="unfinished"></translation>
+        <translation>Aucune</translation>
     </message>
     <message>
         <source>Different kinds of places</source>
-        <translation type="unfinished"></translation>
+        <translation>Lieux de natures différentes</translation>
     </message>
     <message>
         <source>Apart on the map</source>
-        <translation type="unfinished"></translation>
+        <translation>Éloignées sur la carte</translation>
     </message>
     <message>
         <source>clear</source>
@@ -1063,27 +1063,27 @@ L'image est traitée tuile par tuile avec recouvrement (sans raccords visibles),
     </message>
     <message>
         <source>Suggest where to label next</source>
-        <translation type="unfinished"></translation>
+        <translation>Suggérer où étiqueter ensuite</translation>
     </message>
     <message>
         <source>Proposes the image patches a model is least sure about, so that labelling them helps most.</source>
-        <translation type="unfinished"></translation>
+        <translation>Propose les parties de l'image dont un modèle est le moins sûr, pour que leur étiquetage aide le plus.</translation>
     </message>
     <message>
         <source>active learning</source>
-        <translation type="unfinished"></translation>
+        <translation>apprentissage actif</translation>
     </message>
     <message>
         <source>labelling</source>
-        <translation type="unfinished"></translation>
+        <translation>étiquetage</translation>
     </message>
     <message>
         <source>uncertainty</source>
-        <translation type="unfinished"></translation>
+        <translation>incertitude</translation>
     </message>
     <message>
         <source>training samples</source>
-        <translation type="unfinished"></translation>
+        <translation>échantillons d'entraînement</translation>
     </message>
     <message>
         <source>Runs a model over the image and proposes the square patches that are most worth labelling next: where the model is least sure. Label them, add them to your training labels, train again (Extract training patches, then Train a segmentation model with the current model as the starting model) and ask again.
@@ -1099,35 +1099,47 @@ Existing labels: patches touching them are not proposed again. Search area: only
 The squares carry rank (1 = label first), score (mean uncertainty, 0 to 1), strategy, predicted_class (the class most of the patch is predicted as) and class_mix (the share of each predicted class). The uncertainty raster shows the score of every pixel. The same random seed gives the same picks.
 
 The image is processed tile by tile in flat memory; outputs appear only when complete.</source>
-        <translation type="unfinished"></translation>
+        <translation>Applique un modèle à l'image et propose les carrés qui valent le plus d'être étiquetés ensuite : là où le modèle est le moins sûr. Étiquetez-les, ajoutez-les à vos étiquettes d'entraînement, entraînez à nouveau (Extraire des patchs d'entraînement, puis Entraîner un modèle de segmentation avec le modèle actuel comme modèle de départ) et demandez à nouveau.
+
+Modèle : tout modèle de segmentation ou de nuages (un identifiant ou le chemin d'une fiche de modèle) ; vide choisit le meilleur modèle installé pour les bandes de l'image.
+
+Incertitude : Entropie (toutes les classes à peu près aussi probables), Marge (les deux classes les plus probables presque à égalité), Désaccord des retournements (les prédictions de l'image retournée de quatre façons divergent ; quatre fois plus lent) ou Aléatoire (une référence de comparaison).
+
+Répartition des suggestions : Aucune prend les scores les plus élevés ; Lieux de natures différentes choisit, parmi les meilleurs scores, les carrés dont les classes prédites diffèrent le plus (k-centres) ; Éloignées sur la carte garde les suggestions à au moins la distance minimale les unes des autres.
+
+Étiquettes existantes : les carrés qui les touchent ne sont plus proposés. Zone de recherche : seuls les carrés entièrement à l'intérieur de ces polygones sont proposés. Les carrés ne se chevauchent jamais et reposent entièrement sur des pixels valides de l'image.
+
+Les carrés portent rank (1 = à étiqueter d'abord), score (incertitude moyenne, de 0 à 1), strategy, predicted_class (la classe prédite sur la plus grande partie du carré) et class_mix (la part de chaque classe prédite). Le raster d'incertitude montre le score de chaque pixel. La même graine aléatoire donne les mêmes suggestions.
+
+L'image est traitée tuile par tuile avec une mémoire constante ; les sorties n'apparaissent qu'une fois complètes.</translation>
     </message>
     <message>
         <source>Number of patches to suggest</source>
-        <translation type="unfinished"></translation>
+        <translation>Nombre de carrés à suggérer</translation>
     </message>
     <message>
         <source>Uncertainty</source>
-        <translation type="unfinished"></translation>
+        <translation>Incertitude</translation>
     </message>
     <message>
         <source>Spread of the suggestions</source>
-        <translation type="unfinished"></translation>
+        <translation>Répartition des suggestions</translation>
     </message>
     <message>
         <source>Existing labels (not proposed again)</source>
-        <translation type="unfinished"></translation>
+        <translation>Étiquettes existantes (non proposées à nouveau)</translation>
     </message>
     <message>
         <source>Search area (polygons)</source>
-        <translation type="unfinished"></translation>
+        <translation>Zone de recherche (polygones)</translation>
     </message>
     <message>
         <source>Minimum distance between suggestions, pixels (0: twice the patch size)</source>
-        <translation type="unfinished"></translation>
+        <translation>Distance minimale entre les suggestions, en pixels (0 : deux fois la taille des carrés)</translation>
     </message>
     <message>
         <source>Sensor (auto: the model's own)</source>
-        <translation type="unfinished"></translation>
+        <translation>Capteur (auto : celui du modèle)</translation>
     </message>
     <message>
         <source>Band mapping (optional, e.g. B2,B3,B4,B8 or blue=1,nir=4)</source>
@@ -1135,19 +1147,19 @@ The image is processed tile by tile in flat memory; outputs appear only when com
     </message>
     <message>
         <source>Suggested patches</source>
-        <translation type="unfinished"></translation>
+        <translation>Carrés suggérés</translation>
     </message>
     <message>
         <source>Uncertainty per pixel</source>
-        <translation type="unfinished"></translation>
+        <translation>Incertitude par pixel</translation>
     </message>
     <message>
         <source>Number of suggestions written</source>
-        <translation type="unfinished"></translation>
+        <translation>Nombre de suggestions écrites</translation>
     </message>
     <message>
         <source>Mean score of the suggestions</source>
-        <translation type="unfinished"></translation>
+        <translation>Score moyen des suggestions</translation>
     </message>
     <message>
         <source>High-resolution bands (e.g. B2, B3, B4, B8 at 10 m) or a Sentinel-2 product</source>
@@ -2339,31 +2351,31 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
     </message>
     <message>
         <source>Extracting training patches…</source>
-        <translation type="unfinished"></translation>
+        <translation>Extraction des imagettes d'entraînement…</translation>
     </message>
     <message>
         <source>Patch extraction failed</source>
-        <translation type="unfinished"></translation>
+        <translation>L'extraction des imagettes a échoué</translation>
     </message>
     <message>
         <source>Training the model…</source>
-        <translation type="unfinished"></translation>
+        <translation>Entraînement du modèle…</translation>
     </message>
     <message>
         <source>Training failed</source>
-        <translation type="unfinished"></translation>
+        <translation>L'entraînement a échoué</translation>
     </message>
     <message>
         <source>Done</source>
-        <translation type="unfinished"></translation>
+        <translation>Terminé</translation>
     </message>
     <message>
         <source>cancelled</source>
-        <translation type="unfinished"></translation>
+        <translation>annulé</translation>
     </message>
     <message>
         <source>see the log</source>
-        <translation type="unfinished"></translation>
+        <translation>voir le journal</translation>
     </message>
     <message>
         <source>DeepMapper labelling</source>
@@ -2403,47 +2415,47 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
     </message>
     <message>
         <source>Train on these labels</source>
-        <translation type="unfinished"></translation>
+        <translation>Entraîner sur ces étiquettes</translation>
     </message>
     <message>
         <source>The patch dataset and the new model go here (default: the model folder of the DeepMapper settings, where models are found by their id).</source>
-        <translation type="unfinished"></translation>
+        <translation>Le jeu d'imagettes et le nouveau modèle sont enregistrés ici (par défaut : le dossier de modèles des paramètres DeepMapper, où les modèles sont trouvés par leur identifiant).</translation>
     </message>
     <message>
         <source>Class field</source>
-        <translation type="unfinished"></translation>
+        <translation>Champ de classe</translation>
     </message>
     <message>
         <source>Output folder</source>
-        <translation type="unfinished"></translation>
+        <translation>Dossier de sortie</translation>
     </message>
     <message>
         <source>In the background: extract training patches from the image and your labels, then train a model on them.</source>
-        <translation type="unfinished"></translation>
+        <translation>En arrière-plan : extraire des imagettes d'entraînement de l'image et de vos étiquettes, puis entraîner un modèle dessus.</translation>
     </message>
     <message>
         <source>an image</source>
-        <translation type="unfinished"></translation>
+        <translation>une image</translation>
     </message>
     <message>
         <source>your labels layer</source>
-        <translation type="unfinished"></translation>
+        <translation>votre couche d'étiquettes</translation>
     </message>
     <message>
         <source>a class field</source>
-        <translation type="unfinished"></translation>
+        <translation>un champ de classe</translation>
     </message>
     <message>
         <source>an output folder</source>
-        <translation type="unfinished"></translation>
+        <translation>un dossier de sortie</translation>
     </message>
     <message>
         <source>Choose {} first.</source>
-        <translation type="unfinished"></translation>
+        <translation>Choisissez d'abord {}.</translation>
     </message>
     <message>
         <source>New model: {}</source>
-        <translation type="unfinished"></translation>
+        <translation>Nouveau modèle : {}</translation>
     </message>
     <message>
         <source>#{} · score {}</source>

@@ -4,7 +4,7 @@
 
 The loop (docs/labelling_loop.md): your labels -> deepmapper:extractpatches -> deepmapper:trainmodel (fine-tuning
 INIT_MODEL, a UKIS cloud model by default) -> deepmapper:cloudmask with the new model -> deepmapper:assessaccuracy
-against a reference layer -> deepmapper:suggestsamples (where to label next), when that algorithm is installed.
+against a reference layer -> deepmapper:suggestsamples (where to label next) with the fine-tuned model.
 The model is made with the QgsProcessingModelAlgorithm API rather than by hand so that it always matches the
 algorithms' parameter names; tests/test_finetune_onnx.py runs it.
 """
@@ -23,12 +23,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 HELP = (
     "One turn of the labelling loop on a cloud model: extract training patches from your labels, fine-tune the "
     "model you start from (a UKIS cloud model by default: label 0 clear, 1 cloud, 2 cloud shadow), mask the image "
-    "with the fine-tuned model, check it against a reference layer, and (when 'Suggest samples' is installed) "
-    "propose where to label next. Label those places in QGIS, add them to your labels and run the model again. "
-    "See docs/labelling_loop.md.")
+    "with the fine-tuned model, check it against a reference layer, and propose where to label next. Label those "
+    "places in QGIS, add them to your labels and run the model again. See docs/labelling_loop.md.")
 
 
-def build(with_suggestions: bool):
+def build():
     from qgis.core import (QgsProcessingModelAlgorithm, QgsProcessingModelChildAlgorithm,
                            QgsProcessingModelChildParameterSource as Source, QgsProcessingModelOutput,
                            QgsProcessingModelParameter, QgsProcessingParameterEnum, QgsProcessingParameterField,
@@ -58,6 +57,8 @@ def build(with_suggestions: bool):
         QgsProcessingParameterField("REFERENCE_FIELD", "Class field of the reference",
                                     parentLayerParameterName="REFERENCE"),
     ]
+    params.append(QgsProcessingParameterNumber("COUNT", "Number of places to label next",
+                                               QgsProcessingParameterNumber.Integer, 10, minValue=1))
     for i, param in enumerate(params):
         model.addModelParameter(param, _placed(QgsProcessingModelParameter(param.name()), QPointF(120, 60 + 70 * i)))
 
@@ -93,11 +94,10 @@ def build(with_suggestions: bool):
           {"PREDICTION": out("cloudmask", "OUTPUT"), "REFERENCE": par("REFERENCE"),
            "CLASS_FIELD": par("REFERENCE_FIELD")},
           {"REPORT": ("OUTPUT_HTML", "Accuracy report")})
-    if with_suggestions:
-        child("suggestsamples", "deepmapper:suggestsamples", "Where to label next", 1460,
-              {"INPUT": par("INPUT"), "MODEL": out("trainmodel", "OUTPUT_MODEL"), "LABELS": par("LABELS"),
-               "PATCH_SIZE": par("PATCH_SIZE")},
-              {"NEXT_SAMPLES": ("OUTPUT", "Places to label next")})
+    child("suggestsamples", "deepmapper:suggestsamples", "Where to label next", 1460,
+          {"INPUT": par("INPUT"), "MODEL": out("trainmodel", "OUTPUT_MODEL"), "LABELS": par("LABELS"),
+           "PATCH_SIZE": par("PATCH_SIZE"), "COUNT": par("COUNT")},
+          {"NEXT_SAMPLES": ("OUTPUT", "Places to label next")})
     model.updateDestinationParameters()
     return model
 
@@ -114,14 +114,20 @@ def main() -> int:
     from processing.core.Processing import Processing
     Processing.initialize()
     from deepmapper.plugin.provider import DeepMapperProvider
-    QgsApplication.processingRegistry().addProvider(DeepMapperProvider())
-    with_suggestions = QgsApplication.processingRegistry().algorithmById("deepmapper:suggestsamples") is not None
-    model = build(with_suggestions)
+    provider = DeepMapperProvider()  # kept referenced: the registry does not own a Python provider
+    QgsApplication.processingRegistry().addProvider(provider)
+    registry = QgsApplication.processingRegistry()
+    lacking = [a for a in ("extractpatches", "trainmodel", "cloudmask", "assessaccuracy", "suggestsamples")
+               if registry.algorithmById(f"deepmapper:{a}") is None]
+    if lacking:  # a model naming a missing algorithm would be written, but could never run
+        print(f"deepmapper:{', deepmapper:'.join(lacking)} not available; nothing written", file=sys.stderr)
+        return 1
+    model = build()
     OUTPUT.parent.mkdir(parents=True, exist_ok=True)
     if not model.toFile(str(OUTPUT)):
         print(f"could not write {OUTPUT}", file=sys.stderr)
         return 1
-    print(f"wrote {OUTPUT} ({'with' if with_suggestions else 'without'} deepmapper:suggestsamples)")
+    print(f"wrote {OUTPUT}")
     return 0
 
 

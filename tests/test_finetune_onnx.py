@@ -170,16 +170,29 @@ def test_labelling_loop_model_runs(qgis_app, tmp_path):
     from qgis.core import QgsApplication
     alg = QgsApplication.processingRegistry().algorithmById("deepmapper:label_train_loop")
     assert alg is not None and alg.group() == "Models"
+    import geopandas as gpd
+    from shapely.geometry import box
     crop = _crop(tmp_path)
-    result = run("label_train_loop", {
-        "INPUT": str(crop), "LABELS": str(data_file(POLYGONS)), "CLASS_FIELD": "class", "SENSOR": "sentinel2_l1c",
+    with rasterio.open(crop) as src:  # the user's labels: the left half of the image; the check: all of it
+        left = box(src.bounds.left, src.bounds.bottom, (src.bounds.left + src.bounds.right) / 2, src.bounds.top)
+    labels = tmp_path / "labels.gpkg"
+    polygons = gpd.read_file(data_file(POLYGONS))
+    polygons["geometry"] = polygons.geometry.intersection(left)
+    polygons[~polygons.geometry.is_empty].explode(index_parts=False).to_file(labels)
+    params = {
+        "INPUT": str(crop), "LABELS": str(labels), "CLASS_FIELD": "class", "SENSOR": "sentinel2_l1c",
         "INIT_MODEL": PARENT, "PATCH_SIZE": 64, "EPOCHS": 1, "LEARNING_RATE": 1e-4,
         "REFERENCE": str(data_file(POLYGONS)), "REFERENCE_FIELD": "class",
         "trainmodel:MODEL": str(tmp_path / "loop_model.json"), "cloudmask:CLOUD_MASK": str(tmp_path / "mask.tif"),
-        "assessaccuracy:REPORT": str(tmp_path / "report.html")})
+        "assessaccuracy:REPORT": str(tmp_path / "report.html")}
+    # the loop closes: where to label next (outside the labels), with the fine-tuned model
+    params.update({"COUNT": 3, "suggestsamples:NEXT_SAMPLES": str(tmp_path / "next.gpkg")})
+    result = run("label_train_loop", params)
     card = json.loads((tmp_path / "loop_model.json").read_text())
     assert card["training"]["parent"]["id"] == PARENT
     with rasterio.open(tmp_path / "mask.tif") as src:
         assert set(np.unique(src.read(1))) <= {0, 1, 2}
     assert (tmp_path / "report.html").stat().st_size > 1000
     assert result["assessaccuracy:REPORT"] == str(tmp_path / "report.html")
+    picks = gpd.read_file(tmp_path / "next.gpkg")
+    assert len(picks) == 3 and not picks.intersection(left).area.gt(1e-6 * left.area).any()

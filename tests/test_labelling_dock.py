@@ -134,3 +134,58 @@ def test_zoom_thumbnails_and_screenshots(dock, qgis_app):
         french.close()
     finally:
         QCoreApplication.removeTranslator(translator)
+
+
+def test_train_on_these_labels_in_the_background(dock, tmp_path):
+    """'Train on these labels': extractpatches then trainmodel as background tasks, progress in the panel, the new
+    model card reported; the suggestions layer's model_id preselects the start model when the layer has one."""
+    import time
+    from osgeo import gdal, ogr, osr
+    from qgis.core import QgsApplication, QgsProject, QgsVectorLayer
+    from qgis.PyQt.QtCore import QCoreApplication
+    panel, _layer, _canvas, _path = dock
+    ds = gdal.Open(panel.image.currentLayer().source())
+    x0, dx, _, y0, _, dy = ds.GetGeoTransform()
+    path = tmp_path / "my_labels.gpkg"
+    out = ogr.GetDriverByName("GPKG").CreateDataSource(str(path))
+    layer = out.CreateLayer("my_labels", osr.SpatialReference(wkt=ds.GetProjection()), ogr.wkbPolygon)
+    layer.CreateField(ogr.FieldDefn("class", ogr.OFTString))
+    for name, (c0, r0) in {"cloud": (4, 4), "clear": (68, 68), "cloud ": (4, 68)}.items():
+        xa, ya, xb, yb = x0 + c0 * dx, y0 + r0 * dy, x0 + (c0 + 56) * dx, y0 + (r0 + 56) * dy
+        feature = ogr.Feature(layer.GetLayerDefn())
+        feature.SetGeometry(ogr.CreateGeometryFromWkt(f"POLYGON (({xa} {ya}, {xb} {ya}, {xb} {yb}, {xa} {yb}, {xa} {ya}))"))
+        feature.SetField("class", name.strip())
+        layer.CreateFeature(feature)
+    out = None
+    labels = QgsVectorLayer(str(path), "my labels", "ogr")
+    QgsProject.instance().addMapLayer(labels)
+    assert panel.start_model.itemText(0) == "None (train from scratch)" and panel.start_model.currentData() == ""
+    _layer.setCustomProperty("deepmapper/model_id", "landcover_s2")  # as a layer that names its model
+    panel.set_layer(_layer)
+    assert panel.start_model.currentData() == "landcover_s2"
+    panel.start_model.setCurrentIndex(0)  # the land-cover model needs other bands than the cloud chip's
+    panel.output_folder.setFilePath("")
+    assert panel.train_on_labels() is None and "Choose your labels layer" in panel.train_status.text()
+    panel.labels.setLayer(labels)
+    assert panel.class_field.currentField() == "class"
+    panel.patch_size.setValue(32)
+    panel.epochs.setValue(1)
+    panel.output_folder.setFilePath(str(tmp_path / "models"))
+    seen = []
+    run = panel.train_on_labels()
+    run.progressChanged.connect(lambda percent, stage: seen.append((percent, stage)))
+    result = []
+    run.finished.connect(lambda ok, text: result.append((ok, text)))
+    assert not panel.train_run_button.isEnabled()
+    deadline = time.time() + 300
+    while not result and time.time() < deadline:
+        QCoreApplication.processEvents()
+        time.sleep(0.05)
+    assert result and result[0][0], (result, panel.train_status.text())
+    card = tmp_path / "models" / "my_labels.json"
+    assert result[0][1] == str(card) and card.exists() and (tmp_path / "models" / "my_labels_patches").is_dir()
+    assert json.loads(card.read_text())["task"] == "segmentation"
+    assert panel.train_status.text() == f"New model: {card}" and panel.train_progress.value() == 100
+    assert any(stage.startswith("Training") and percent >= 50 for percent, stage in seen)
+    assert panel.train_run_button.isEnabled() and QgsApplication.taskManager().countActiveTasks() == 0
+    panel.grab().save(str(SCREENSHOTS / "labelling_panel_trained.png"))

@@ -1,6 +1,7 @@
 """Labelling panel for the active-learning loop: walk through the places deepmapper:suggestsamples proposes, look at
 each (thumbnail, score, predicted classes, the map zoomed on it), draw labels there in your own layer, mark it done
-or skipped (D, S; N and P move), and start patch extraction for training when enough are labelled.
+or skipped (D, S; N and P move), and start patch extraction for training when enough are labelled, or train on the
+labels in the background (extract patches, then train, starting from the suggestions' model: label_training.py).
 
 The suggestions layer is the documented output of deepmapper:suggestsamples: one square polygon per suggestion with
 the fields rank, score, strategy, predicted_class and class_mix (JSON: class -> share). The panel keeps the state in
@@ -9,18 +10,24 @@ a text field `status` of that layer ('done', 'skipped' or empty), added when mis
 from __future__ import annotations
 
 import json
+import os
 
 from qgis.core import (QgsCoordinateTransform, QgsFeatureRequest, QgsField, QgsMapLayerProxyModel,
                        QgsMapRendererSequentialJob, QgsMapSettings, QgsProject, QgsRectangle, QgsVectorLayer)
-from qgis.gui import QgsDockWidget, QgsMapLayerComboBox
+from qgis.gui import QgsDockWidget, QgsFieldComboBox, QgsFileWidget, QgsMapLayerComboBox
 from qgis.PyQt.QtCore import QCoreApplication, QEvent, QObject, QSize, Qt, QVariant
 from qgis.PyQt.QtGui import QColor, QIcon, QPixmap
-from qgis.PyQt.QtWidgets import (QFormLayout, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton,
-                                 QVBoxLayout, QWidget)
+from qgis.PyQt.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
+                                 QProgressBar, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
 from ..plugin.algorithms.labels import class_label
+from ..plugin.algorithms.model_choice import TRAINABLE_FORMATS, model_choices
+from ..plugin.settings import Settings
+from .label_training import LabelTraining, output_paths
 
 STATUS_FIELD = "status"
+MODEL_FIELDS = ("model_id", "model")  # where a suggestions layer may name the model it came from
+INIT_TASKS = ("segmentation", "cloudmask", "pretrained")  # what trainmodel's INIT_MODEL offers
 DONE, SKIPPED = "done", "skipped"
 THUMBNAIL = 96  # pixels
 KEYS = {Qt.Key_D: "done", Qt.Key_S: "skip", Qt.Key_N: "next", Qt.Key_P: "previous"}
@@ -89,6 +96,7 @@ class LabellingDock(QgsDockWidget):
         self.train_button.setToolTip(tr("Opens 'Extract training patches' with the image and your labels; then "
                                         "'Train model' on the dataset it writes."))
         layout.addWidget(self.train_button)
+        layout.addWidget(self._training_box())
         self.setWidget(body)
         self.done_button.clicked.connect(self.done)
         self.skip_button.clicked.connect(self.skip)
@@ -96,6 +104,7 @@ class LabellingDock(QgsDockWidget):
         self.next_button.clicked.connect(self.next)
         self.train_button.clicked.connect(self.open_training)
         self.suggestions.layerChanged.connect(self.set_layer)
+        self.labels.layerChanged.connect(self._labels_changed)
         self.image.layerChanged.connect(lambda _layer: self.reload())
         self.list.currentRowChanged.connect(self._zoom)
         self._keys = _Keys(self)
@@ -103,14 +112,116 @@ class LabellingDock(QgsDockWidget):
             widget.installEventFilter(self._keys)
         self.set_layer(self.suggestions.currentLayer())
 
+    def _training_box(self) -> QGroupBox:
+        box = QGroupBox(tr("Train on these labels"))
+        form = QFormLayout(box)
+        self.class_field = QgsFieldComboBox()
+        self.start_model = QComboBox()
+        self.start_model.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.start_model.setMinimumContentsLength(16)
+        self.start_model.addItem(tr("None (train from scratch)"), "")
+        for label, model_id, tip in model_choices(INIT_TASKS, TRAINABLE_FORMATS):
+            self.start_model.addItem(label, model_id)
+            self.start_model.setItemData(self.start_model.count() - 1, tip, Qt.ToolTipRole)
+        self.patch_size = QSpinBox()
+        self.patch_size.setRange(8, 1024)
+        self.patch_size.setValue(128)
+        self.epochs = QSpinBox()
+        self.epochs.setRange(1, 1000)
+        self.epochs.setValue(30)
+        self.output_folder = QgsFileWidget()
+        self.output_folder.setStorageMode(QgsFileWidget.GetDirectory)
+        self.output_folder.setFilePath(next(iter(Settings.load().model_folders), ""))
+        self.output_folder.setToolTip(tr("The patch dataset and the new model go here (default: the model folder "
+                                         "of the DeepMapper settings, where models are found by their id)."))
+        form.addRow(tr("Class field"), self.class_field)
+        form.addRow(tr("Start from model"), self.start_model)
+        form.addRow(tr("Patch size (pixels)"), self.patch_size)
+        form.addRow(tr("Epochs"), self.epochs)
+        form.addRow(tr("Output folder"), self.output_folder)
+        self.train_run_button = QPushButton(tr("Train on these labels"))
+        self.train_run_button.setToolTip(tr("In the background: extract training patches from the image and your "
+                                            "labels, then train a model on them."))
+        self.train_run_button.clicked.connect(self.train_on_labels)
+        self.train_progress = QProgressBar()
+        self.train_progress.setRange(0, 100)
+        self.train_status = QLabel()
+        self.train_status.setWordWrap(True)
+        self.train_status.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        form.addRow(self.train_run_button)
+        form.addRow(self.train_progress)
+        form.addRow(self.train_status)
+        self.training: LabelTraining | None = None
+        return box
+
+    def _labels_changed(self, layer) -> None:
+        self.class_field.setLayer(layer)
+        if layer is not None and layer.fields().indexOf("class") >= 0:
+            self.class_field.setField("class")
+
+    def _suggestions_model(self) -> str:
+        """The id of the model the suggestions came from, when the layer names it ('' when not)."""
+        if self.layer is None:
+            return ""
+        for name in MODEL_FIELDS:
+            if self.layer.fields().indexOf(name) >= 0:
+                for feature in self.layer.getFeatures(QgsFeatureRequest().setLimit(1)):
+                    return str(feature[name] or "")
+        return str(self.layer.customProperty("deepmapper/model_id", "") or "")
+
+    def train_on_labels(self) -> LabelTraining | None:
+        """Start extractpatches + trainmodel in the background; returns the run (None, with the reason shown, when
+        something is missing)."""
+        image, labels = self.image.currentLayer(), self.labels.currentLayer()
+        folder = self.output_folder.filePath().strip()
+        needed = ((tr("an image"), image is not None), (tr("your labels layer"), labels is not None),
+                  (tr("a class field"), bool(self.class_field.currentField())), (tr("an output folder"), bool(folder)))
+        missing = [text for text, ok in needed if not ok]
+        if missing:
+            self.train_status.setText(tr("Choose {} first.").format(", ".join(missing)))
+            return None
+        if self.training is not None and self.training.running:
+            return self.training
+        os.makedirs(folder, exist_ok=True)
+        dataset, card = output_paths(folder, labels.name())
+        extract = {"INPUT": image.source(), "LABELS": labels.source(), "CLASS_FIELD": self.class_field.currentField(),
+                   "PATCH_SIZE": self.patch_size.value(), "OUTPUT": dataset}
+        train = {"EPOCHS": self.epochs.value(), "INIT_MODEL": self.start_model.currentData() or "",
+                 "OUTPUT_MODEL": card}
+        self.training = LabelTraining(extract, train, self)
+        self.training.progressChanged.connect(self._training_progress)
+        self.training.finished.connect(self._training_finished)
+        self.train_run_button.setEnabled(False)
+        self.training.start()
+        return self.training
+
+    def _training_progress(self, percent: float, stage: str) -> None:
+        self.train_progress.setValue(int(percent))
+        self.train_status.setText(stage)
+
+    def _training_finished(self, ok: bool, text: str) -> None:
+        self.train_run_button.setEnabled(True)
+        self.train_status.setText(tr("New model: {}").format(text) if ok else text)
+
     # -- loading ----------------------------------------------------------------------------------------------------
     def set_layer(self, layer) -> None:
         """Show the suggestions of `layer` (adds the `status` field when missing)."""
         self.layer = layer if isinstance(layer, QgsVectorLayer) and layer.isValid() else None
+        if self.layer is not None:  # removed from the project: forget it before another combo box reloads the list
+            layer_id = self.layer.id()
+            self.layer.willBeDeleted.connect(lambda: self._forget(layer_id))
         if self.layer is not None and self.layer.fields().indexOf(STATUS_FIELD) < 0:
             self.layer.dataProvider().addAttributes([QgsField(STATUS_FIELD, QVariant.String, len=16)])
             self.layer.updateFields()
+        model_id = self._suggestions_model()
+        index = self.start_model.findData(model_id) if model_id else -1
+        if index >= 0:
+            self.start_model.setCurrentIndex(index)
         self.reload()
+
+    def _forget(self, layer_id: str) -> None:
+        if self.layer is not None and self.layer.id() == layer_id:
+            self.layer = None
 
     def reload(self) -> None:
         row = max(self.list.currentRow(), 0)

@@ -159,6 +159,7 @@ def test_train_on_these_labels_in_the_background(dock, tmp_path):
     out = None
     labels = QgsVectorLayer(str(path), "my labels", "ogr")
     QgsProject.instance().addMapLayer(labels)
+    panel.training_box.setCollapsed(False)
     assert panel.start_model.itemText(0) == "None (train from scratch)" and panel.start_model.currentData() == ""
     _layer.setCustomProperty("deepmapper/model_id", "landcover_s2")  # as a layer that names its model
     panel.set_layer(_layer)
@@ -185,7 +186,8 @@ def test_train_on_these_labels_in_the_background(dock, tmp_path):
     card = tmp_path / "models" / "my_labels.json"
     assert result[0][1] == str(card) and card.exists() and (tmp_path / "models" / "my_labels_patches").is_dir()
     assert json.loads(card.read_text())["task"] == "segmentation"
-    assert panel.train_status.text() == f"New model: {card}" and panel.train_progress.value() == 100
+    assert panel.train_status.text() == "New model: my_labels.json" and panel.train_status.toolTip() == str(card)
+    assert panel.train_progress.value() == 100
     assert any(stage.startswith("Training") and percent >= 50 for percent, stage in seen)
     assert panel.train_run_button.isEnabled() and QgsApplication.taskManager().countActiveTasks() == 0
     panel.grab().save(str(SCREENSHOTS / "labelling_panel_trained.png"))

@@ -14,7 +14,7 @@ import os
 
 from qgis.core import (QgsCoordinateTransform, QgsFeatureRequest, QgsField, QgsMapLayerProxyModel,
                        QgsMapRendererSequentialJob, QgsMapSettings, QgsProject, QgsRectangle, QgsVectorLayer)
-from qgis.gui import QgsDockWidget, QgsFieldComboBox, QgsFileWidget, QgsMapLayerComboBox
+from qgis.gui import QgsCollapsibleGroupBox, QgsDockWidget, QgsFieldComboBox, QgsFileWidget, QgsMapLayerComboBox
 from qgis.PyQt.QtCore import QCoreApplication, QEvent, QObject, QSize, Qt, QVariant
 from qgis.PyQt.QtGui import QColor, QIcon, QPixmap
 from qgis.PyQt.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
@@ -113,7 +113,10 @@ class LabellingDock(QgsDockWidget):
         self.set_layer(self.suggestions.currentLayer())
 
     def _training_box(self) -> QGroupBox:
-        box = QGroupBox(tr("Train on these labels"))
+        """Collapsed until wanted, so that the list of suggestions keeps the room."""
+        box = QgsCollapsibleGroupBox(tr("Train on these labels"))
+        box.setCollapsed(True)
+        self.training_box = box
         form = QFormLayout(box)
         self.class_field = QgsFieldComboBox()
         self.start_model = QComboBox()
@@ -201,7 +204,8 @@ class LabellingDock(QgsDockWidget):
 
     def _training_finished(self, ok: bool, text: str) -> None:
         self.train_run_button.setEnabled(True)
-        self.train_status.setText(tr("New model: {}").format(text) if ok else text)
+        self.train_status.setText(tr("New model: {}").format(os.path.basename(text)) if ok else text)
+        self.train_status.setToolTip(text)
 
     # -- loading ----------------------------------------------------------------------------------------------------
     def set_layer(self, layer) -> None:

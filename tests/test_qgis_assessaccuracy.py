@@ -114,6 +114,7 @@ def test_bad_input_raises_and_leaves_no_report(qgis_app, tmp_path, chip_mask, ca
     gdf = gpd.read_file(ref)
     inputs = tmp_path / "in"
     inputs.mkdir()
+    (tmp_path / "out").mkdir()  # an existing output folder: the refusal must come from the bad input itself
     params = {"PREDICTION": chip_mask, "REFERENCE": str(ref), "CLASS_FIELD": "class",
               "OUTPUT_HTML": str(tmp_path / "out" / "report.html"), "OUTPUT_TABLE": str(tmp_path / "out" / "t.csv")}
     if case == "no_overlap":

@@ -73,6 +73,7 @@ def test_default_model_sensor_enum_and_probabilities(qgis_app, models, tmp_path)
 def test_bad_input_raises_with_fix_and_writes_nothing(qgis_app, models, tmp_path, case, match):
     from qgis.core import QgsProcessingException
     out = tmp_path / "out"
+    out.mkdir()  # an existing output folder: the refusal must come from the bad input itself
     params = {"INPUT": str(models["scene"]), "OUTPUT": str(out / "c.tif")}
     params |= {"lacks_bands": {"MODEL": "test_buildings"}, "unknown_model": {"MODEL": "nope"},
                "cloud_model": {"MODEL": "ukis_csmask_4b_l1c"}, "output_is_input": {"OUTPUT": str(models["scene"])},

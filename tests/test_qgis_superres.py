@@ -61,6 +61,7 @@ def test_bad_grid_is_a_processing_error_and_writes_nothing(qgis_app, pair, tmp_p
     from qgis.core import QgsProcessingException
     high, _low = pair
     other = crop(data_file("superres/T33UUB_20m.tif"), tmp_path / "utm34.tif", 100, 100, 80, 60, crs="EPSG:32634")
+    (tmp_path / "out").mkdir()  # an existing output folder: the refusal must come from the grids themselves
     with pytest.raises(QgsProcessingException, match="CRS"):
         processing.run("deepmapper:superresolve", {"INPUT": high, "INPUT_LOWRES": other,
                                                    "OUTPUT": str(tmp_path / "out" / "sr.tif")})

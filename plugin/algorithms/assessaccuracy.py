@@ -1,7 +1,6 @@
 """deepmapper:assessaccuracy: accuracy of a class raster against reference polygons or points."""
 from __future__ import annotations
 
-import math
 
 from qgis.core import (QgsCoordinateReferenceSystem, QgsFeature, QgsFeatureSink, QgsField, QgsFields, QgsProcessing,
                        QgsProcessingOutputNumber, QgsProcessingParameterBand,
@@ -12,7 +11,7 @@ from qgis.core import (QgsCoordinateReferenceSystem, QgsFeature, QgsFeatureSink,
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QVariant
 
 
-from ..core.accuracy.assess import AccuracyRequest, assess_accuracy
+from ..core.accuracy import AccuracyRequest, assess_accuracy, defined
 from .base import DeepMapperAlgorithm
 
 
@@ -120,20 +119,7 @@ class AssessAccuracyAlgorithm(DeepMapperAlgorithm):
             output_html=self.parameterAsFileOutput(parameters, self.OUTPUT_HTML, context))
         result = self.run_engine(lambda: assess_accuracy(request, self.monitor(feedback)))
         table = self._write_table(parameters, context, result)
-        scores = result.scores
-        return {
-            self.OUTPUT_HTML: result.output_html,
-            self.OUTPUT_TABLE: table,
-            "OVERALL_ACCURACY": _number(scores.overall_accuracy),
-            "KAPPA": _number(scores.kappa),
-            "MEAN_F": _number(scores.macro_f),
-            "WEIGHTED_F": _number(scores.weighted_f),
-            "BINARY_F": _number(result.binary.f_beta) if result.binary else None,
-            "OBJECT_F1": _number(result.objects.f1) if result.objects else None,
-            "ASSESSED_PIXELS": result.counts["assessed"],
-            "NODATA_PIXELS": result.counts["nodata"],
-            "AMBIGUOUS_PIXELS": result.counts["ambiguous"],
-        }
+        return {self.OUTPUT_HTML: result.output_html, self.OUTPUT_TABLE: table, **result.headline()}
 
     def _write_table(self, parameters, context, result):
         """Per-class rows as a table without geometry (NULL where a ratio is undefined); None if not asked for."""
@@ -150,12 +136,7 @@ class AssessAccuracyAlgorithm(DeepMapperAlgorithm):
         for row in result.table_rows():
             feature = QgsFeature(fields)
             feature.setAttributes([row["class_id"], row["class"]] +
-                                  [_number(row[k]) for k in ("precision", "recall", "f_beta", "iou")] +
+                                  [defined(row[k]) for k in ("precision", "recall", "f_beta", "iou")] +
                                   [row["support"]])
             sink.addFeature(feature, QgsFeatureSink.FastInsert)
         return dest
-
-
-def _number(value: float) -> float | None:
-    """NaN (an undefined ratio) becomes NULL/None: JSON and attribute tables have no NaN."""
-    return None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)

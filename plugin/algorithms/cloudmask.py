@@ -100,8 +100,5 @@ class CloudMaskAlgorithm(DeepMapperAlgorithm):
             self.OUTPUT: result.output,
             self.OUTPUT_PROBABILITY: result.output_probability,
             self.OUTPUT_VECTOR: result.output_vector,
-            "CLOUD_PERCENT": result.cloud_percent,
-            "SHADOW_PERCENT": result.shadow_percent,
-            "POLYGON_COUNT": result.polygons,
-            "MODEL_ID": result.model_id,
+            **result.headline(),
         }

@@ -1,7 +1,6 @@
 """deepmapper:segment: semantic segmentation (buildings, land cover, any segmentation model with a card)."""
 from __future__ import annotations
 
-import json
 
 from qgis.core import (QgsProcessing, QgsProcessingOutputNumber, QgsProcessingOutputString,
                        QgsProcessingParameterEnum, QgsProcessingParameterNumber, QgsProcessingParameterRasterDestination,
@@ -112,8 +111,5 @@ class SegmentAlgorithm(DeepMapperAlgorithm):
             self.OUTPUT: result.output,
             self.OUTPUT_PROBABILITY: result.output_probability,
             self.OUTPUT_VECTOR: result.output_vector,
-            "MODEL_ID": result.model_id,
-            "POLYGON_COUNT": result.polygons,
-            "CLASS_PERCENTAGES": json.dumps(result.class_percentages),
-            "NODATA_PIXELS": result.nodata_pixels,
+            **result.headline(),
         }

@@ -132,9 +132,5 @@ class SuperResolveAlgorithm(SuperResolutionParameters, DeepMapperAlgorithm):
                          context)
         return {
             self.OUTPUT: result.output,
-            "CONSISTENCY_ERROR_PERCENT": result.consistency_error_percent,
-            "NETWORK_CONSISTENCY_ERROR_PERCENT": result.consistency_error_before_percent,
-            "PIXEL_SIZE": result.pixel_size,
-            "BAND_COUNT": len(result.band_names),
-            "MODEL_ID": result.model_id,
+            **result.headline(),
         }

@@ -6,11 +6,11 @@ imports the metrics from here.
 """
 from .assess import assess_accuracy
 from .metrics import (BinaryScores, ClassScores, ConfusionAccumulator, Scores, binary_view, cohen_kappa,
-                      confusion_matrix, f_beta_from_counts, overall_accuracy, score)
+                      confusion_matrix, defined, f_beta_from_counts, overall_accuracy, score)
 from .objects import ObjectScores, match_objects, object_scores
 from .report import render_report, write_table_csv
 from .results import AccuracyRequest, AccuracyResult
 
 __all__ = ["AccuracyRequest", "AccuracyResult", "BinaryScores", "ClassScores", "ConfusionAccumulator", "ObjectScores",
-           "Scores", "assess_accuracy", "binary_view", "cohen_kappa", "confusion_matrix", "f_beta_from_counts",
+           "Scores", "assess_accuracy", "binary_view", "cohen_kappa", "confusion_matrix", "defined", "f_beta_from_counts",
            "match_objects", "object_scores", "overall_accuracy", "render_report", "score", "write_table_csv"]

@@ -83,6 +83,12 @@ def ratio(num: float, den: float) -> float:
     return float(num) / float(den) if den else float("nan")
 
 
+def defined(value: float | None) -> float | None:
+    """An undefined ratio (NaN, e.g. precision of a class never predicted) as None: JSON, CSV cells and attribute
+    tables have no NaN, and 0 or 1 would be a lie."""
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
+
+
 def f_beta_from_counts(tp: float, fp: float, fn: float, beta: float = 1.0) -> float:
     """F-beta from counts: (1 + b²) TP / ((1 + b²) TP + b² FN + FP); NaN when there is nothing to score."""
     b2 = beta * beta

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from .metrics import BinaryScores, Scores
+from .metrics import BinaryScores, Scores, defined
 from .objects import ObjectScores
 
 TABLE_FIELDS = ("class_id", "class", "precision", "recall", "f_beta", "iou", "support")
@@ -58,6 +58,17 @@ class AccuracyResult:
 
     def f(self, class_id: int) -> float:
         return next(c.f_beta for c in self.scores.classes if c.class_id == class_id)
+
+    def headline(self) -> dict[str, object]:
+        """The numbers deepmapper:assessaccuracy returns as Processing outputs; an undefined ratio is None (NULL),
+        never NaN, so the model builder and JSON readers get an empty value rather than a number."""
+        scores = self.scores
+        return {"OVERALL_ACCURACY": defined(scores.overall_accuracy), "KAPPA": defined(scores.kappa),
+                "MEAN_F": defined(scores.macro_f), "WEIGHTED_F": defined(scores.weighted_f),
+                "BINARY_F": defined(self.binary.f_beta) if self.binary else None,
+                "OBJECT_F1": defined(self.objects.f1) if self.objects else None,
+                "ASSESSED_PIXELS": self.counts["assessed"], "NODATA_PIXELS": self.counts["nodata"],
+                "AMBIGUOUS_PIXELS": self.counts["ambiguous"]}
 
     def table_rows(self) -> list[dict]:
         """Per-class rows: class_id, class, precision, recall, f_beta, iou, support (NaN where undefined)."""

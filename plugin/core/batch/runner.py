@@ -24,7 +24,7 @@ def run_scene(task: Task, values: dict[str, str], scene: str, batch: bool, monit
         record["outputs"] = outputs
         request = build_request(request_type, {**values, task.scene: scene, **outputs}, task.aliases)
         result = run(request, monitor or Monitor())
-        record["results"] = task.headline(result)
+        record["results"] = result.headline()
         record["status"] = "done"
     except CancelledError:
         record["status"] = "cancelled"

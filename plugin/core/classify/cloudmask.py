@@ -37,6 +37,11 @@ class CloudMaskResult:
     polygons: int = 0
     log: list[str] = field(default_factory=list)
 
+    def headline(self) -> dict[str, object]:
+        """The numbers deepmapper:cloudmask returns as Processing outputs (and the command line's summary)."""
+        return {"CLOUD_PERCENT": self.cloud_percent, "SHADOW_PERCENT": self.shadow_percent,
+                "POLYGON_COUNT": self.polygons, "MODEL_ID": self.model_id}
+
 
 def run_cloudmask(req: CloudMaskRequest, monitor: Monitor | None = None, registry: Registry | None = None
                   ) -> CloudMaskResult:

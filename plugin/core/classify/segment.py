@@ -2,6 +2,7 @@
 shared classification pipeline (classify_raster.py) with the model's own classes, colours and post-processing."""
 from __future__ import annotations
 
+import json
 import os
 import re
 from dataclasses import dataclass, field
@@ -40,6 +41,11 @@ class SegmentResult:
     output_vector: str | None = None
     polygons: int = 0
     log: list[str] = field(default_factory=list)
+
+    def headline(self) -> dict[str, object]:
+        """The numbers deepmapper:segment returns as Processing outputs (CLASS_PERCENTAGES as JSON text)."""
+        return {"MODEL_ID": self.model_id, "POLYGON_COUNT": self.polygons,
+                "CLASS_PERCENTAGES": json.dumps(self.class_percentages), "NODATA_PIXELS": self.nodata_pixels}
 
 
 def run_segment(req: SegmentRequest, monitor: Monitor | None = None, registry: Registry | None = None

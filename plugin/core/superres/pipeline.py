@@ -304,6 +304,12 @@ class SuperResResult:
     tiles: int = 0
     log: list[str] = field(default_factory=list)
 
+    def headline(self) -> dict[str, object]:
+        """The numbers deepmapper:superresolve returns as Processing outputs (and the command line's summary)."""
+        return {"CONSISTENCY_ERROR_PERCENT": self.consistency_error_percent,
+                "NETWORK_CONSISTENCY_ERROR_PERCENT": self.consistency_error_before_percent,
+                "PIXEL_SIZE": self.pixel_size, "BAND_COUNT": len(self.band_names), "MODEL_ID": self.model_id}
+
 
 def run_superres(req: SuperResRequest, monitor: Monitor | None = None, registry=None) -> SuperResResult:
     """Super-resolve INPUT_LOWRES onto INPUT's grid (or double INPUT in SCALE mode); see the module docstring."""

@@ -11,7 +11,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..engine.errors import DeepMapperError
-from .transfer import merged_normalization
 
 
 def is_onnx(card) -> bool:
@@ -63,17 +62,16 @@ def check_patch_size(card, patch_size: int) -> None:
                               f"{-(-patch_size // multiple) * multiple}.")
 
 
-def parent_fields(card: dict, parent, dataset_meta: dict) -> dict:
+def parent_fields(card: dict, parent, dataset_meta: dict, mean: list[float], std: list[float]) -> dict:
     """The trainer's card with what a fine-tuned ONNX model inherits from its parent: task, classes (names and
-    colours), activation, tiling, units, product level, half precision, and a `training.parent` record."""
+    colours), activation, tiling, units, product level, half precision, and a `training.parent` record; `mean`,
+    `std`: the normalisation trained with (the parent's, unrounded, for the bands it knows)."""
     out = dict(card, task=parent.task)
     out["output"] = {"activation": parent.activation, "classes": parent.classes}
     out["tiling"] = dict(parent.tiling)  # the converted module takes any tile size the graph's card allows
-    norm = card["input"]["normalization"]
-    mean, std = merged_normalization(parent, card["input"]["bands"], norm["mean"], norm["std"])  # unrounded
     out["input"] = dict(card["input"], units=parent.units, product_level=parent.product_level,
                         resolution_m=dataset_meta.get("resolution_m") or parent.resolution_m,
-                        normalization={"type": "standard", "mean": mean, "std": std})
+                        normalization={"type": "standard", "mean": list(mean), "std": list(std)})
     out["half_precision"] = False  # float32 weights; the parent's graph was converted to float32 as well
     out["description"] = (f"{parent.name}, fine-tuned by DeepMapper on {Path(dataset_meta['source']['raster']).name} "
                           f"(bands {', '.join(card['input']['bands'])}).")

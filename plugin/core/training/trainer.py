@@ -302,7 +302,7 @@ class _Trainer:
         if postprocess:
             card["postprocess"] = postprocess
         if self.from_onnx:
-            card = parent_fields(card, self.init_card, self.ds.meta)
+            card = parent_fields(card, self.init_card, self.ds.meta, self.mean, self.std)
         path = write_model(card, best.state, req.output, req.weights)
         self.say(f"Best epoch {best.epoch}: validation F {best.f:.4f}, OA {validation['overall_accuracy']:.4f}. "
                  f"Model card: {path}")

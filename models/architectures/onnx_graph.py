@@ -95,10 +95,11 @@ def onnx2torch_module(in_channels: int, n_classes: int, graph: str, graph_sha256
                       parent_bands: list[str], **_):
     """The parent graph as a torch module reading `in_channels` bands (its first convolution replaced when that
     differs from the parent's band count). Raises DeepMapperError when the graph's classes are not `n_classes`."""
+    import torch
     module = convert_graph(parent_graph(graph, graph_sha256, parent))
     if in_channels != len(parent_bands):
         set_input_bands(module, len(parent_bands), in_channels)
-    head = [m for m in module.modules() if m.__class__.__name__ == "Conv2d"][-1]
+    head = [m for m in module.modules() if isinstance(m, torch.nn.Conv2d)][-1]  # the segmentation head
     if head.out_channels != n_classes:
         raise DeepMapperError(f"The model '{parent}' has {head.out_channels} output classes, its card "
                               f"{n_classes}: a fine-tuned ONNX model keeps its parent's classes.")

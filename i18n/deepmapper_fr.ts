@@ -1630,6 +1630,14 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>Le modèle « {model_id} » a besoin des bandes {wanted} ; il manque au raster {missing} (bandes trouvées d'après {how} : {have}). Choisissez un modèle qui utilise moins de bandes (par ex. un modèle à 4 bandes), fournissez un raster avec ces bandes, ou associez-les avec BANDS.</translation>
     </message>
     <message>
+        <source>Unknown DEVICE '{requested}'; use one of {devices}.</source>
+        <translation>Appareil (DEVICE) « {requested} » inconnu ; utilisez l'un de {devices}.</translation>
+    </message>
+    <message>
+        <source>DEVICE=cuda was asked for, but {runtime}'s runtime cannot use a CUDA GPU here (no GPU, or a build without CUDA). Use DEVICE=auto or cpu.</source>
+        <translation>DEVICE=cuda a été demandé, mais le moteur d'exécution de {runtime} ne peut pas utiliser de GPU CUDA ici (pas de GPU, ou une version sans CUDA). Utilisez DEVICE=auto ou cpu.</translation>
+    </message>
+    <message>
         <source>Cancelled by the user; no output was written.</source>
         <translation>Annulé par l'utilisateur ; aucune sortie n'a été écrite.</translation>
     </message>
@@ -1648,6 +1656,18 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
     <message>
         <source>The raster is too large for the free disk space: {what} need about {nbytes:.1f} GB in '{folder}', which has {free:.1f} GB free. Process a smaller extent (clip the raster first), or set TMPDIR to a folder on a larger disk.</source>
         <translation>Le raster est trop grand pour l'espace disque libre : {what} demandent environ {nbytes:.1f} Go dans « {folder} », qui a {free:.1f} Go libres. Traitez une emprise plus petite (découpez d'abord le raster) ou faites pointer TMPDIR vers un dossier sur un disque plus grand.</translation>
+    </message>
+    <message>
+        <source>The extent to process ({xmin:.6g}, {ymin:.6g}, {xmax:.6g}, {ymax:.6g}) does not overlap the raster ({left:.6g}, {bottom:.6g}, {right:.6g}, {top:.6g}, in its CRS). Zoom to the image or draw the extent over it, or leave the extent empty to process the whole raster.</source>
+        <translation>L'emprise à traiter ({xmin:.6g}, {ymin:.6g}, {xmax:.6g}, {ymax:.6g}) ne recouvre pas le raster ({left:.6g}, {bottom:.6g}, {right:.6g}, {top:.6g}, dans son SCR). Zoomez sur l'image ou dessinez l'emprise dessus, ou laissez l'emprise vide pour traiter tout le raster.</translation>
+    </message>
+    <message>
+        <source>The mask polygons do not overlap the raster (or the extent to process); select polygons over the image, or leave the mask empty.</source>
+        <translation>Les polygones du masque ne recouvrent pas le raster (ou l'emprise à traiter) ; sélectionnez des polygones sur l'image, ou laissez le masque vide.</translation>
+    </message>
+    <message>
+        <source>The mask layer '{path}' holds no polygons; give polygons (or select some) to limit the run to, or leave the mask empty.</source>
+        <translation>La couche de masque « {path} » ne contient aucun polygone ; donnez (ou sélectionnez) des polygones auxquels limiter le traitement, ou laissez le masque vide.</translation>
     </message>
     <message>
         <source>The input raster holds no valid pixels in the bands the model needs (all nodata or zero); check the file and its nodata value.</source>
@@ -1706,6 +1726,34 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>Les coordonnées de la référence ne peuvent pas être dans le SCR déclaré {declared} : son emprise {extent} dans ce SCR sort de la zone de validité du SCR, elle ne peut donc pas être reprojetée dans le SCR du raster {target}. Le SCR de la couche est probablement mal défini : si ses coordonnées sont en {target}, attribuez ce SCR à la couche (QGIS : Définir la projection ; GDAL : ogr2ogr -a_srs) et relancez.</translation>
     </message>
     <message>
+        <source>Cannot write polygons to '{out_path}': use one of {drivers}.</source>
+        <translation>Impossible d'écrire des polygones dans « {out_path} » : utilisez l'un de {drivers}.</translation>
+    </message>
+    <message>
+        <source>The {parameter} layer '{path}' has no features. {empty_hint}</source>
+        <translation>La couche {parameter} « {path} » n'a aucune entité. {empty_hint}</translation>
+    </message>
+    <message>
+        <source>None of the {n_b} features of {parameter} lies on the image: the layer spans ({lx0:.6g}, {ly0:.6g}, {lx1:.6g}, {ly1:.6g}), the image ({x0:.6g}, {y0:.6g}, {x1:.6g}, {y1:.6g}) in the image's CRS. Give the {parameter} layer drawn on this image, or fix its CRS (QGIS: Assign projection; GDAL: ogr2ogr -a_srs).</source>
+        <translation>Aucune des {n_b} entités de {parameter} ne se trouve sur l'image : la couche couvre ({lx0:.6g}, {ly0:.6g}, {lx1:.6g}, {ly1:.6g}), l'image ({x0:.6g}, {y0:.6g}, {x1:.6g}, {y1:.6g}) dans le SCR de l'image. Donnez la couche {parameter} dessinée sur cette image, ou corrigez son SCR (QGIS : Définir la projection ; GDAL : ogr2ogr -a_srs).</translation>
+    </message>
+    <message>
+        <source>Unknown DIVERSITY '{method}'; use one of {diversity}.</source>
+        <translation>DIVERSITY « {method} » inconnu ; utilisez l'un de {diversity}.</translation>
+    </message>
+    <message>
+        <source>PATCH_SIZE must be at least 1 pixel (got {size}).</source>
+        <translation>PATCH_SIZE doit valoir au moins 1 pixel (reçu {size}).</translation>
+    </message>
+    <message>
+        <source>PATCH_SIZE {size} is larger than the raster ({width} x {height} pixels): not one patch fits. Choose a PATCH_SIZE of at most {largest} pixels.</source>
+        <translation>PATCH_SIZE {size} est plus grande que le raster ({width} x {height} pixels) : aucune imagette n'y tient. Choisissez une PATCH_SIZE d'au plus {largest} pixels.</translation>
+    </message>
+    <message>
+        <source>{parameter} '{path}' must be one of {drivers}.</source>
+        <translation>{parameter} « {path} » doit être l'un de {drivers}.</translation>
+    </message>
+    <message>
         <source>Out-of-fold pixel classifiers: {folds} spatial folds, {pixels} pixels of {features} features.</source>
         <translation>Classifieurs de pixels hors pli : {folds} plis spatiaux, {pixels} pixels de {features} entités.</translation>
     </message>
@@ -1748,6 +1796,82 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
     <message>
         <source>Only one class of LABELS lies on the image; a review compares classes, so give labels of at least two classes on this image.</source>
         <translation>Une seule classe de LABELS se trouve sur l'image ; une vérification compare des classes, donnez des étiquettes d'au moins deux classes sur cette image.</translation>
+    </message>
+    <message>
+        <source>Model '{model_id}' has no class {missing} of LABELS (its classes: {known}). Name the label classes as the model does, or leave MODEL empty to review with classifiers trained on the labels themselves.</source>
+        <translation>Le modèle « {model_id} » n'a pas la classe {missing} de LABELS (ses classes : {known}). Nommez les classes des étiquettes comme le modèle, ou laissez MODEL vide pour vérifier avec des classifieurs entraînés sur les étiquettes elles-mêmes.</translation>
+    </message>
+    <message>
+        <source>{count} suggestions written (mean score {score:.4f}).</source>
+        <translation>{count} suggestions écrites (score moyen {score:.4f}).</translation>
+    </message>
+    <message>
+        <source>COUNT must be at least 1 (got {count}).</source>
+        <translation>COUNT doit valoir au moins 1 (reçu {count}).</translation>
+    </message>
+    <message>
+        <source>MIN_DISTANCE must be 0 or more pixels (got {min_distance:g}).</source>
+        <translation>MIN_DISTANCE doit valoir 0 pixel ou plus (reçu {min_distance:g}).</translation>
+    </message>
+    <message>
+        <source>OUTPUT_UNCERTAINTY '{output_uncertainty}' must be a GeoTIFF (.tif).</source>
+        <translation>OUTPUT_UNCERTAINTY « {output_uncertainty} » doit être un GeoTIFF (.tif).</translation>
+    </message>
+    <message>
+        <source>An output is the input file or both outputs share a path; give each output its own file (inputs are never overwritten).</source>
+        <translation>Une sortie est le fichier d'entrée ou les deux sorties ont le même chemin ; donnez à chaque sortie son propre fichier (les entrées ne sont jamais écrasées).</translation>
+    </message>
+    <message>
+        <source>COUNT {count} is more than the {available} patches of {patch_size} x {patch_size} pixels available{where}. Lower COUNT, or lower PATCH_SIZE to cut the image into more patches.</source>
+        <translation>COUNT {count} dépasse les {available} imagettes de {patch_size} x {patch_size} pixels disponibles{where}. Réduisez COUNT, ou réduisez PATCH_SIZE pour découper l'image en plus d'imagettes.</translation>
+    </message>
+    <message>
+        <source>Model '{model}' is a {task} model; suggestions need a model that gives class probabilities per pixel (a segmentation or cloud model): {known}.</source>
+        <translation>Le modèle « {model} » est un modèle {task} ; les suggestions demandent un modèle qui donne des probabilités de classe par pixel (un modèle de segmentation ou de nuages) : {known}.</translation>
+    </message>
+    <message>
+        <source>STRATEGY random: patches are drawn at random; their score is the mean entropy, for comparison.</source>
+        <translation>STRATEGY random : les imagettes sont tirées au hasard ; leur score est l'entropie moyenne, pour comparaison.</translation>
+    </message>
+    <message>
+        <source>Unknown STRATEGY '{strategy}'; use one of {strategies}.</source>
+        <translation>STRATEGY « {strategy} » inconnue ; utilisez l'une de {strategies}.</translation>
+    </message>
+    <message>
+        <source>'{path}' looks like a Sentinel-2 .SAFE folder but holds no MTD_MSIL1C.xml or MTD_MSIL2A.xml; give the complete product.</source>
+        <translation>« {path} » ressemble à un dossier .SAFE Sentinel-2 mais ne contient ni MTD_MSIL1C.xml ni MTD_MSIL2A.xml ; donnez le produit complet.</translation>
+    </message>
+    <message>
+        <source>GDAL's SENTINEL2 driver could not open '{path}' ({exc}); give a complete .SAFE folder or its zip as downloaded.</source>
+        <translation>Le pilote SENTINEL2 de GDAL n'a pas pu ouvrir « {path} » ({exc}) ; donnez un dossier .SAFE complet ou son zip tel que téléchargé.</translation>
+    </message>
+    <message>
+        <source>The Sentinel-2 product '{name}' has no {res} subdataset (found: {found}).</source>
+        <translation>Le produit Sentinel-2 « {name} » n'a pas de sous-jeu de données {res} (trouvés : {found}).</translation>
+    </message>
+    <message>
+        <source>'{folder}' is not a patch dataset (no {dataset_file} inside); create one with deepmapper:extractpatches and give its folder as DATASET.</source>
+        <translation>« {folder} » n'est pas un jeu d'imagettes (pas de {dataset_file} dedans) ; créez-en un avec deepmapper:extractpatches et donnez son dossier comme DATASET.</translation>
+    </message>
+    <message>
+        <source>'{meta_path}' is not a DeepMapper patch dataset description.</source>
+        <translation>« {meta_path} » n'est pas une description de jeu d'imagettes DeepMapper.</translation>
+    </message>
+    <message>
+        <source>The dataset '{folder}' is incomplete: {split}_{kind}.npy is missing; extract it again.</source>
+        <translation>Le jeu de données « {folder} » est incomplet : {split}_{kind}.npy est absent ; extrayez-le à nouveau.</translation>
+    </message>
+    <message>
+        <source>BANDS names '{item}', which the dataset does not have; its bands are {bands}. Use these names (common names such as {common_names}, or the sensor's band ids).</source>
+        <translation>BANDS nomme « {item} », que le jeu de données n'a pas ; ses bandes sont {bands}. Utilisez ces noms (noms usuels comme {common_names}, ou les identifiants de bande du capteur).</translation>
+    </message>
+    <message>
+        <source>BANDS names '{item}' twice.</source>
+        <translation>BANDS nomme « {item} » deux fois.</translation>
+    </message>
+    <message>
+        <source>OUTPUT_MODEL '{path}' must be a .json file (the model card; the weights are written beside it as .pt).</source>
+        <translation>OUTPUT_MODEL « {path} » doit être un fichier .json (la fiche du modèle ; les poids sont écrits à côté en .pt).</translation>
     </message>
     <message>
         <source>Class ids must be 0..254 (255 marks unlabelled pixels); the labels hold {bad}. Renumber the classes or use a text field.</source>
@@ -1812,6 +1936,18 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
     <message>
         <source>Too few samples for PATCH_SIZE {patch_size}: {train} training and {validation} validation patches could be placed. Label more (or larger) areas, lower PATCH_SIZE, or lower VALIDATION_FRACTION.</source>
         <translation>Trop peu d'échantillons pour PATCH_SIZE {patch_size} : {train} imagettes d'entraînement et {validation} de validation ont pu être placées. Étiquetez plus de zones (ou de plus grandes), réduisez PATCH_SIZE ou VALIDATION_FRACTION.</translation>
+    </message>
+    <message>
+        <source>INIT_MODEL '{model}' is a {format} model; only torch models (format torch_state_dict) and ONNX graphs can be fine-tuned.</source>
+        <translation>INIT_MODEL « {model} » est un modèle {format} ; seuls les modèles torch (format torch_state_dict) et les graphes ONNX peuvent être affinés.</translation>
+    </message>
+    <message>
+        <source>INIT_MODEL shares no weights with the new model: use the same ARCHITECTURE as the model you start from.</source>
+        <translation>INIT_MODEL ne partage aucun poids avec le nouveau modèle : utilisez la même ARCHITECTURE que le modèle de départ.</translation>
+    </message>
+    <message>
+        <source>FREEZE_ENCODER needs an architecture with an encoder (unet_light, unet_resnet, or an ONNX U-Net such as the UKIS cloud models).</source>
+        <translation>FREEZE_ENCODER demande une architecture avec un encodeur (unet_light, unet_resnet, ou un U-Net ONNX comme les modèles de nuages UKIS).</translation>
     </message>
     <message>
         <source>reading and writing rasters</source>
@@ -2664,6 +2800,10 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
     <message>
         <source>Folder with model cards</source>
         <translation>Dossier de fiches de modèle</translation>
+    </message>
+    <message>
+        <source>Unknown architecture '{name}' in a model card; known: {architectures}.</source>
+        <translation>Architecture « {name} » inconnue dans une fiche de modèle ; connues : {architectures}.</translation>
     </message>
     <message>
         <source>{where}: unknown field '{key}' (allowed: {schema}).</source>

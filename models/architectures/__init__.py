@@ -9,6 +9,7 @@ import importlib
 import pkgutil
 
 from ...plugin.core.engine.errors import DeepMapperError
+from ...plugin.core.engine.messages import _
 
 ARCHITECTURES = {}
 
@@ -29,5 +30,6 @@ def build(spec: dict, in_channels: int, n_classes: int):
     _load_all()
     name = spec.get("name")
     if name not in ARCHITECTURES:
-        raise DeepMapperError(f"Unknown architecture '{name}' in a model card; known: {', '.join(ARCHITECTURES)}.")
+        raise DeepMapperError(_("Unknown architecture '{name}' in a model card; known: {architectures}.").format(
+            name=name, architectures=', '.join(ARCHITECTURES)))
     return ARCHITECTURES[name](in_channels=in_channels, n_classes=n_classes, **spec.get("params", {}))

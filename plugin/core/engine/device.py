@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .errors import DeepMapperError
+from .messages import _
 
 DEVICES = ("auto", "cpu", "cuda")
 
@@ -41,15 +42,17 @@ def cuda_available(runtime: str | None) -> bool:
 def choose_device(requested: str = "auto", model_format: str = "onnx") -> Device:
     requested = (requested or "auto").lower()
     if requested not in DEVICES:
-        raise DeepMapperError(f"Unknown DEVICE '{requested}'; use one of {', '.join(DEVICES)}.")
+        raise DeepMapperError(_("Unknown DEVICE '{requested}'; use one of {devices}.").format(
+            requested=requested, devices=', '.join(DEVICES)))
     if requested == "cpu":
         return Device("cpu", reason="DEVICE=cpu asked for")
     runtime = RUNTIMES.get(model_format)
     if cuda_available(runtime):
         return Device("cuda", reason=f"DEVICE={requested} and {runtime} sees a CUDA GPU")
     if requested == "cuda":
-        raise DeepMapperError(f"DEVICE=cuda was asked for, but {runtime or 'this model'}'s runtime cannot use a CUDA "
-                              f"GPU here (no GPU, or a build without CUDA). Use DEVICE=auto or cpu.")
+        raise DeepMapperError(_("DEVICE=cuda was asked for, but {runtime}'s runtime cannot use a CUDA "
+                              "GPU here (no GPU, or a build without CUDA). Use DEVICE=auto or cpu.").format(
+            runtime=runtime or 'this model'))
     why = f"{runtime} sees no CUDA GPU" if runtime else f"{model_format} models run on the CPU only"
     return Device("cpu", reason=f"DEVICE=auto and {why}")
 

@@ -15,6 +15,7 @@ import rasterio
 from affine import Affine
 
 from .errors import DeepMapperError
+from .messages import _
 
 Bounds = tuple[float, float, float, float]  # xmin, ymin, xmax, ymax in the raster's CRS
 
@@ -74,9 +75,11 @@ def window_of_bounds(transform: Affine, height: int, width: int, bounds: Bounds)
         x0, y0 = transform * (0, 0)
         x1, y1 = transform * (width, height)
         raise DeepMapperError(
-            f"The extent to process ({xmin:.6g}, {ymin:.6g}, {xmax:.6g}, {ymax:.6g}) does not overlap the raster "
-            f"({min(x0, x1):.6g}, {min(y0, y1):.6g}, {max(x0, x1):.6g}, {max(y0, y1):.6g}, in its CRS). Zoom to the "
-            f"image or draw the extent over it, or leave the extent empty to process the whole raster.")
+            _("The extent to process ({xmin:.6g}, {ymin:.6g}, {xmax:.6g}, {ymax:.6g}) does not overlap the raster "
+            "({left:.6g}, {bottom:.6g}, {right:.6g}, {top:.6g}, in its CRS). Zoom to the "
+            "image or draw the extent over it, or leave the extent empty to process the whole raster.").format(
+                xmin=xmin, ymin=ymin, xmax=xmax, ymax=ymax, left=min(x0, x1), bottom=min(y0, y1), right=max(x0, x1),
+                top=max(y0, y1)))
     return window
 
 
@@ -134,8 +137,8 @@ def plan_subset(dataset: rasterio.DatasetReader, extent: Bounds | None, mask: st
             inner = window_of_bounds(window.transform(transform), window.height, window.width,
                                      (xmin.min(), ymin.min(), xmax.max(), ymax.max()))
         except DeepMapperError as exc:
-            raise DeepMapperError("The mask polygons do not overlap the raster (or the extent to process); select "
-                                  "polygons over the image, or leave the mask empty.") from exc
+            raise DeepMapperError(_("The mask polygons do not overlap the raster (or the extent to process); select "
+                                  "polygons over the image, or leave the mask empty.")) from exc
         window = PixelWindow(window.row0 + inner.row0, window.row0 + inner.row1, window.col0 + inner.col0,
                              window.col0 + inner.col1)
     return Subset(window, polygons)
@@ -149,8 +152,8 @@ def mask_polygons(path: str, dataset: rasterio.DatasetReader) -> list:
     gdf = gdf[gdf.geometry.notna() & ~gdf.geometry.is_empty]
     gdf = gdf[gdf.geometry.geom_type.isin(["Polygon", "MultiPolygon"])]
     if gdf.empty:
-        raise DeepMapperError(f"The mask layer '{path}' holds no polygons; give polygons (or select some) to limit "
-                              f"the run to, or leave the mask empty.")
+        raise DeepMapperError(_("The mask layer '{path}' holds no polygons; give polygons (or select some) to limit "
+                              "the run to, or leave the mask empty.").format(path=path))
     crs = dataset.crs.to_wkt() if dataset.crs else None
-    gdf, _ = to_raster_crs(gdf, crs, pixel_size(dataset.transform), [])
+    gdf, _unused = to_raster_crs(gdf, crs, pixel_size(dataset.transform), [])
     return list(gdf.geometry)

@@ -13,6 +13,7 @@ import numpy as np
 from osgeo import gdal, ogr, osr
 
 from .errors import CancelledError, DeepMapperError
+from .messages import _
 from .progress import Monitor, forget, leave_no_trace
 from .raster_io import remove_quietly, scratch_path
 
@@ -34,7 +35,8 @@ def polygonize(class_raster: str, out_path: str, classes: Sequence[dict], keep: 
     monitor = monitor or Monitor()
     ext = os.path.splitext(out_path)[1].lower()
     if ext not in _DRIVERS:
-        raise DeepMapperError(f"Cannot write polygons to '{out_path}': use one of {', '.join(_DRIVERS)}.")
+        raise DeepMapperError(_("Cannot write polygons to '{out_path}': use one of {drivers}.").format(
+            out_path=out_path, drivers=', '.join(_DRIVERS)))
     names = {int(c["id"]): c["name"] for c in classes}
     mask_path = scratch_path("mask")
     # Raw polygons go to a scratch GeoPackage, not to memory: a city of buildings is millions of polygons.

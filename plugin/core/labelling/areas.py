@@ -8,6 +8,7 @@ from typing import Sequence
 import numpy as np
 
 from ..engine.errors import DeepMapperError
+from ..engine.messages import _
 from ..engine.raster_io import grid_bounds, pixel_size
 from ..engine.vector_labels import read_reference, to_raster_crs
 
@@ -35,19 +36,21 @@ class VectorArea:
         gdf = read_reference(path)
         gdf = gdf[gdf.geometry.notna() & ~gdf.geometry.is_empty] if len(gdf) else gdf
         if not len(gdf):
-            raise DeepMapperError(f"The {parameter} layer '{path}' has no features. {empty_hint}")
+            raise DeepMapperError(_("The {parameter} layer '{path}' has no features. {empty_hint}").format(
+                parameter=parameter, path=path, empty_hint=empty_hint))
         notes: list[str] = []
-        gdf, _ = to_raster_crs(gdf, src.crs.to_wkt() if src.crs else None, pixel_size(src.transform), notes)
+        gdf, _unused = to_raster_crs(gdf, src.crs.to_wkt() if src.crs else None, pixel_size(src.transform), notes)
         area = cls(list(gdf.geometry), src.transform, src.width, src.height, notes)
         x0, y0, x1, y1 = grid_bounds(src.transform, src.width, 0, src.height)
         b = area._bounds
         if not ((b[:, 0] < x1) & (b[:, 2] > x0) & (b[:, 1] < y1) & (b[:, 3] > y0)).any():
             lx0, ly0, lx1, ly1 = b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max()
             raise DeepMapperError(
-                f"None of the {len(b)} features of {parameter} lies on the image: the layer spans ({lx0:.6g}, "
-                f"{ly0:.6g}, {lx1:.6g}, {ly1:.6g}), the image ({x0:.6g}, {y0:.6g}, {x1:.6g}, {y1:.6g}) in the image's "
-                f"CRS. Give the {parameter} layer drawn on this image, or fix its CRS (QGIS: Assign projection; "
-                f"GDAL: ogr2ogr -a_srs).")
+                _("None of the {n_b} features of {parameter} lies on the image: the layer spans ({lx0:.6g}, "
+                "{ly0:.6g}, {lx1:.6g}, {ly1:.6g}), the image ({x0:.6g}, {y0:.6g}, {x1:.6g}, {y1:.6g}) in the image's "
+                "CRS. Give the {parameter} layer drawn on this image, or fix its CRS (QGIS: Assign projection; "
+                "GDAL: ogr2ogr -a_srs).").format(
+                    n_b=len(b), parameter=parameter, lx0=lx0, ly0=ly0, lx1=lx1, ly1=ly1, x0=x0, y0=y0, x1=x1, y1=y1))
         return area
 
     def strip(self, row0: int, row1: int) -> np.ndarray:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..engine.errors import DeepMapperError, require
+from ..engine.messages import _
 
 DIVERSITY = ("none", "kcenter", "spatial")
 POOL_FACTOR = 5  # kcenter looks among this many times COUNT of the best-scoring candidates
@@ -20,7 +21,8 @@ POOL_FACTOR = 5  # kcenter looks among this many times COUNT of the best-scoring
 
 def check_diversity(method: str) -> str:
     if method not in DIVERSITY:
-        raise DeepMapperError(f"Unknown DIVERSITY '{method}'; use one of {', '.join(DIVERSITY)}.")
+        raise DeepMapperError(_("Unknown DIVERSITY '{method}'; use one of {diversity}.").format(
+            method=method, diversity=', '.join(DIVERSITY)))
     return method
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..engine.errors import DeepMapperError
+from ..engine.messages import _
 
 
 @dataclass(frozen=True)
@@ -21,11 +22,12 @@ class PatchGrid:
 
     def __post_init__(self) -> None:
         if self.size < 1:
-            raise DeepMapperError(f"PATCH_SIZE must be at least 1 pixel (got {self.size}).")
+            raise DeepMapperError(_("PATCH_SIZE must be at least 1 pixel (got {size}).").format(size=self.size))
         if self.rows == 0 or self.cols == 0:
             raise DeepMapperError(
-                f"PATCH_SIZE {self.size} is larger than the raster ({self.width} x {self.height} pixels): not one "
-                f"patch fits. Choose a PATCH_SIZE of at most {min(self.width, self.height)} pixels.")
+                _("PATCH_SIZE {size} is larger than the raster ({width} x {height} pixels): not one "
+                "patch fits. Choose a PATCH_SIZE of at most {largest} pixels.").format(
+                    size=self.size, width=self.width, height=self.height, largest=min(self.width, self.height)))
 
     @property
     def rows(self) -> int:

@@ -8,6 +8,7 @@ from typing import Sequence
 from osgeo import ogr, osr
 
 from ..engine.errors import DeepMapperError
+from ..engine.messages import _
 from ..engine.vectorize import DRIVERS, atomic_vector
 
 ogr.UseExceptions()
@@ -16,7 +17,8 @@ _TYPES = {int: ogr.OFTInteger, float: ogr.OFTReal, str: ogr.OFTString}
 
 def check_vector_path(path: str, parameter: str = "OUTPUT") -> None:
     if os.path.splitext(path)[1].lower() not in DRIVERS:
-        raise DeepMapperError(f"{parameter} '{path}' must be one of {', '.join(DRIVERS)}.")
+        raise DeepMapperError(_("{parameter} '{path}' must be one of {drivers}.").format(
+            parameter=parameter, path=path, drivers=', '.join(DRIVERS)))
 
 
 def write_squares(path: str, rings: Sequence[Sequence[tuple[float, float]]], records: Sequence[dict],

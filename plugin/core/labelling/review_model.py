@@ -12,6 +12,7 @@ import numpy as np
 from ..classify.pipeline import ClassifyRequest, choose_model_and_bands
 from ..engine.device import auto_batch_size, choose_device
 from ..engine.errors import DeepMapperError
+from ..engine.messages import _
 from ..engine.inference import predict_tiled
 from ..engine.progress import Monitor
 from ..engine.raster_io import BandReader
@@ -34,9 +35,10 @@ def class_columns(model_classes: list[dict], label_classes: list[dict], model_id
         columns.append(k)
     if missing:
         known = ", ".join(c["name"] for c in model_classes)
-        raise DeepMapperError(f"Model '{model_id}' has no class {', '.join(missing)} of LABELS (its classes: "
-                              f"{known}). Name the label classes as the model does, or leave MODEL empty to "
-                              f"review with classifiers trained on the labels themselves.")
+        raise DeepMapperError(_("Model '{model_id}' has no class {missing} of LABELS (its classes: "
+                              "{known}). Name the label classes as the model does, or leave MODEL empty to "
+                              "review with classifiers trained on the labels themselves.").format(
+            model_id=model_id, missing=', '.join(missing), known=known))
     return columns
 
 

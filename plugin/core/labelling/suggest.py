@@ -22,6 +22,7 @@ from rasterio.windows import Window
 from ..classify.pipeline import ChosenModel, Say, choose_model_and_bands
 from ..engine.device import auto_batch_size, choose_device, describe
 from ..engine.errors import DeepMapperError
+from ..engine.messages import _
 from ..engine.inference import predict_tiled
 from ..engine.progress import Monitor
 from ..engine.raster_io import BandReader, atomic_path, bounded_gdal_cache, geotiff_profile, open_raster
@@ -136,7 +137,8 @@ def _run(req: SuggestRequest, monitor: Monitor, registry: Registry) -> SuggestRe
                           src.crs.to_wkt() if src.crs else None)
     result = SuggestResult(req.output, chosen.card.id, req.strategy, req.diversity, suggestions,
                            int(scan.eligible.sum()), req.output_uncertainty, log)
-    say(f"{result.count_written} suggestions written (mean score {result.mean_score:.4f}).")
+    say(_("{count} suggestions written (mean score {score:.4f}).").format(
+        count=result.count_written, score=result.mean_score))
     monitor.report(1.0)
     return result
 
@@ -146,23 +148,26 @@ def _check_request(req: SuggestRequest) -> None:
     check_strategy(req.strategy)
     check_diversity(req.diversity)
     if req.count < 1:
-        raise DeepMapperError(f"COUNT must be at least 1 (got {req.count}).")
+        raise DeepMapperError(_("COUNT must be at least 1 (got {count}).").format(count=req.count))
     if req.min_distance < 0:
-        raise DeepMapperError(f"MIN_DISTANCE must be 0 or more pixels (got {req.min_distance:g}).")
+        raise DeepMapperError(_("MIN_DISTANCE must be 0 or more pixels (got {min_distance:g}).").format(
+            min_distance=req.min_distance))
     check_vector_path(req.output)
     if req.output_uncertainty and not req.output_uncertainty.lower().endswith((".tif", ".tiff")):
-        raise DeepMapperError(f"OUTPUT_UNCERTAINTY '{req.output_uncertainty}' must be a GeoTIFF (.tif).")
+        raise DeepMapperError(_("OUTPUT_UNCERTAINTY '{output_uncertainty}' must be a GeoTIFF (.tif).").format(
+            output_uncertainty=req.output_uncertainty))
     paths = [os.path.abspath(p) for p in (req.output, req.output_uncertainty) if p]
     if os.path.abspath(req.input) in paths or len(set(paths)) != len(paths):
-        raise DeepMapperError("An output is the input file or both outputs share a path; give each output its own "
-                              "file (inputs are never overwritten).")
+        raise DeepMapperError(_("An output is the input file or both outputs share a path; give each output its own "
+                              "file (inputs are never overwritten)."))
 
 
 def _check_count(req: SuggestRequest, available: int, where: str) -> None:
     if req.count > available:
         raise DeepMapperError(
-            f"COUNT {req.count} is more than the {available} patches of {req.patch_size} x {req.patch_size} pixels "
-            f"available{where}. Lower COUNT, or lower PATCH_SIZE to cut the image into more patches.")
+            _("COUNT {count} is more than the {available} patches of {patch_size} x {patch_size} pixels "
+            "available{where}. Lower COUNT, or lower PATCH_SIZE to cut the image into more patches.").format(
+                count=req.count, available=available, patch_size=req.patch_size, where=where))
 
 
 def choose_model(src, req: SuggestRequest, registry: Registry, say: Say) -> ChosenModel:
@@ -173,8 +178,9 @@ def choose_model(src, req: SuggestRequest, registry: Registry, say: Say) -> Chos
         card = registry.get(req.model)
         if card.task not in TASKS:
             known = ", ".join(cid for task in TASKS for cid in registry.ids(task)) or "none is installed"
-            raise DeepMapperError(f"Model '{card.id}' is a {card.task} model; suggestions need a model that gives "
-                                  f"class probabilities per pixel (a segmentation or cloud model): {known}.")
+            raise DeepMapperError(_("Model '{model}' is a {task} model; suggestions need a model that gives "
+                                  "class probabilities per pixel (a segmentation or cloud model): {known}.").format(
+                model=card.id, task=card.task, known=known))
         return choose_model_and_bands(src, req, registry, card.task, say, noun=TASKS[card.task])
     errors = []
     for task, noun in TASKS.items():
@@ -194,14 +200,16 @@ def _scan(src, chosen: ChosenModel, grid: PatchGrid, req: SuggestRequest, labels
     tile = tile_spec(card, req.tile_size, req.overlap)
     device = choose_device(req.device, card.format)
     batch = req.batch_size or auto_batch_size(device, tile.size, len(card.bands))
-    say(f"Device {describe(device, card.format, card.half_precision)}; tiles {tile.size} px, overlap {tile.margin} px "
-        f"({tile.mode}), batch {batch}.")
+    say(_("Device {device}; tiles {tile_size} px, overlap {tile_margin} px "
+        "({tile_mode}), batch {batch}.").format(
+        device=describe(device, card.format, card.half_precision), tile_size=tile.size, tile_margin=tile.margin,
+        tile_mode=tile.mode, batch=batch))
     from ....models.backends import load_model  # heavy runtimes load only now
     model = load_model(card, device, req.threads)
     k = model.n_outputs
     plane = "entropy" if req.strategy == "random" else req.strategy
     if req.strategy == "random":
-        say("STRATEGY random: patches are drawn at random; their score is the mean entropy, for comparison.")
+        say(_("STRATEGY random: patches are drawn at random; their score is the mean entropy, for comparison."))
     predictor = FlipTTA(model) if plane == "tta_disagreement" else model
     stats = PatchAccumulator(grid, 1 + 2 * k)
     cover = PatchAccumulator(grid, 2)  # labelled pixels, pixels inside the mask

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..engine.errors import DeepMapperError
+from ..engine.messages import _
 
 STRATEGIES = ("entropy", "margin", "tta_disagreement", "random")
 FLIPS = ((), (-1,), (-2,), (-2, -1))  # identity, left-right, up-down, both: axes of a (N, C, H, W) batch
@@ -18,7 +19,8 @@ FLIPS = ((), (-1,), (-2,), (-2, -1))  # identity, left-right, up-down, both: axe
 
 def check_strategy(strategy: str) -> str:
     if strategy not in STRATEGIES:
-        raise DeepMapperError(f"Unknown STRATEGY '{strategy}'; use one of {', '.join(STRATEGIES)}.")
+        raise DeepMapperError(_("Unknown STRATEGY '{strategy}'; use one of {strategies}.").format(
+            strategy=strategy, strategies=', '.join(STRATEGIES)))
     return strategy
 
 

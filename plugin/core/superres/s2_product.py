@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 from ..engine.errors import DeepMapperError
+from ..engine.messages import _
 
 
 def is_product(path: str) -> bool:
@@ -27,21 +28,22 @@ def product_rasters(path: str) -> tuple[str, str, bool] | None:
     if Path(path).is_dir():
         found = sorted(Path(path).glob("MTD_MSIL*.xml"))
         if not found:
-            raise DeepMapperError(f"'{path}' looks like a Sentinel-2 .SAFE folder but holds no MTD_MSIL1C.xml or "
-                                  f"MTD_MSIL2A.xml; give the complete product.")
+            raise DeepMapperError(_("'{path}' looks like a Sentinel-2 .SAFE folder but holds no MTD_MSIL1C.xml or "
+                                  "MTD_MSIL2A.xml; give the complete product.").format(path=path))
         target = str(found[0])
     try:
         with rasterio.open(target) as ds:
             subs = list(ds.subdatasets)
     except Exception as exc:  # rasterio raises several types for drivers that cannot open the file
-        raise DeepMapperError(f"GDAL's SENTINEL2 driver could not open '{path}' ({exc}); give a complete .SAFE "
-                              f"folder or its zip as downloaded.") from exc
+        raise DeepMapperError(_("GDAL's SENTINEL2 driver could not open '{path}' ({exc}); give a complete .SAFE "
+                              "folder or its zip as downloaded.").format(path=path, exc=exc)) from exc
 
     def pick(res: str) -> str:
         for s in subs:
             if f":{res}:" in s:
                 return s
-        raise DeepMapperError(f"The Sentinel-2 product '{os.path.basename(path)}' has no {res} subdataset "
-                              f"(found: {', '.join(subs) or 'none'}).")
+        raise DeepMapperError(_("The Sentinel-2 product '{name}' has no {res} subdataset "
+                              "(found: {found}).").format(
+            name=os.path.basename(path), res=res, found=', '.join(subs) or 'none'))
 
     return pick("10m"), pick("20m"), True

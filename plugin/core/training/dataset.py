@@ -20,6 +20,7 @@ import numpy as np
 
 from ..engine.bands import COMMON_NAMES, common_name, preset
 from ..engine.errors import DeepMapperError
+from ..engine.messages import _
 
 DATASET_FILE = "dataset.json"
 FORMAT = "deepmapper-patches"
@@ -38,16 +39,18 @@ class PatchDataset:
             folder = folder.parent
         meta_path = folder / DATASET_FILE
         if not meta_path.exists():
-            raise DeepMapperError(f"'{folder}' is not a patch dataset (no {DATASET_FILE} inside); create one with "
-                                  f"deepmapper:extractpatches and give its folder as DATASET.")
+            raise DeepMapperError(_("'{folder}' is not a patch dataset (no {dataset_file} inside); create one with "
+                                  "deepmapper:extractpatches and give its folder as DATASET.").format(
+                folder=folder, dataset_file=DATASET_FILE))
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
         if meta.get("format") != FORMAT:
-            raise DeepMapperError(f"'{meta_path}' is not a DeepMapper patch dataset description.")
+            raise DeepMapperError(_("'{meta_path}' is not a DeepMapper patch dataset description.").format(
+                meta_path=meta_path))
         for split in SPLITS:
             for kind in ("images", "labels"):
                 if not (folder / f"{split}_{kind}.npy").exists():
-                    raise DeepMapperError(f"The dataset '{folder}' is incomplete: {split}_{kind}.npy is missing; "
-                                          f"extract it again.")
+                    raise DeepMapperError(_("The dataset '{folder}' is incomplete: {split}_{kind}.npy is missing; "
+                                          "extract it again.").format(folder=folder, split=split, kind=kind))
         return cls(folder, meta)
 
     bands = property(lambda self: list(self.meta["bands"]))
@@ -71,10 +74,11 @@ class PatchDataset:
             name = common_name(item, sensor) or item.lower()
             if name not in self.bands:
                 raise DeepMapperError(
-                    f"BANDS names '{item}', which the dataset does not have; its bands are {', '.join(self.bands)}. "
-                    f"Use these names (common names such as {', '.join(COMMON_NAMES[:4])}, or the sensor's band ids).")
+                    _("BANDS names '{item}', which the dataset does not have; its bands are {bands}. "
+                    "Use these names (common names such as {common_names}, or the sensor's band ids).").format(
+                        item=item, bands=', '.join(self.bands), common_names=', '.join(COMMON_NAMES[:4])))
             if self.bands.index(name) in out:
-                raise DeepMapperError(f"BANDS names '{item}' twice.")
+                raise DeepMapperError(_("BANDS names '{item}' twice.").format(item=item))
             out.append(self.bands.index(name))
         return out
 

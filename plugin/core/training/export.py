@@ -6,14 +6,15 @@ import os
 from pathlib import Path
 
 from ..engine.errors import DeepMapperError
+from ..engine.messages import _
 from ..engine.raster_io import atomic_path
 
 
 def check_card_path(path: str) -> Path:
     card = Path(path)
     if card.suffix.lower() != ".json":
-        raise DeepMapperError(f"OUTPUT_MODEL '{path}' must be a .json file (the model card; the weights are written "
-                              f"beside it as .pt).")
+        raise DeepMapperError(_("OUTPUT_MODEL '{path}' must be a .json file (the model card; the weights are written "
+                              "beside it as .pt).").format(path=path))
     return card
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..engine.errors import DeepMapperError
+from ..engine.messages import _
 
 
 @dataclass
@@ -28,8 +29,9 @@ def load_init(model: str):
         from .onnx_init import onnx_state
         return card, onnx_state(card)
     if card.format != "torch_state_dict":
-        raise DeepMapperError(f"INIT_MODEL '{card.id}' is a {card.format} model; only torch models (format "
-                              f"torch_state_dict) and ONNX graphs can be fine-tuned.")
+        raise DeepMapperError(_("INIT_MODEL '{model}' is a {format} model; only torch models (format "
+                              "torch_state_dict) and ONNX graphs can be fine-tuned.").format(
+            model=card.id, format=card.format))
     from ....models.backends.torch_backend import load_state_dict
     state = load_state_dict(verified_weights(card), card.id)
     return card, state
@@ -77,8 +79,8 @@ def adapt_state(module, init_state: dict, old_bands: list[str], new_bands: list[
             report.reinitialised.append(key)
     module.load_state_dict(target)
     if report.copied == 0:
-        raise DeepMapperError("INIT_MODEL shares no weights with the new model: use the same ARCHITECTURE as the "
-                              "model you start from.")
+        raise DeepMapperError(_("INIT_MODEL shares no weights with the new model: use the same ARCHITECTURE as the "
+                              "model you start from."))
     return report
 
 
@@ -107,8 +109,8 @@ def freeze_encoder(module) -> int:
     """Stop gradients in the encoder (encoder_modules); returns the number of frozen tensors."""
     parts = encoder_modules(module)
     if not parts:
-        raise DeepMapperError("FREEZE_ENCODER needs an architecture with an encoder (unet_light, unet_resnet, or an "
-                              "ONNX U-Net such as the UKIS cloud models).")
+        raise DeepMapperError(_("FREEZE_ENCODER needs an architecture with an encoder (unet_light, unet_resnet, or an "
+                              "ONNX U-Net such as the UKIS cloud models)."))
     params = {id(p): p for part in parts for p in part.parameters()}
     for p in params.values():
         p.requires_grad_(False)

@@ -1550,6 +1550,58 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>PREDICTION contient des valeurs non entières : ce doit être un raster d'identifiants de classe (par ex. la sortie OUTPUT de deepmapper:cloudmask), pas des probabilités ni des réflectances.</translation>
     </message>
     <message>
+        <source>'{arg}' is not a NAME=value pair; write parameters as e.g. INPUT=scene.tif.</source>
+        <translation>« {arg} » n'est pas une paire NOM=valeur ; écrivez les paramètres comme INPUT=scene.tif.</translation>
+    </message>
+    <message>
+        <source>{name} is given twice; give each parameter once.</source>
+        <translation>{name} est donné deux fois ; donnez chaque paramètre une seule fois.</translation>
+    </message>
+    <message>
+        <source>{name}={text}: {name} takes {what}.</source>
+        <translation>{name}={text} : {name} prend {what}.</translation>
+    </message>
+    <message>
+        <source>Unknown parameter(s) {unknown}; this task takes {names}.</source>
+        <translation>Paramètre(s) inconnu(s) {unknown} ; cette tâche prend {names}.</translation>
+    </message>
+    <message>
+        <source>Missing parameter(s): {required}.</source>
+        <translation>Paramètre(s) manquant(s) : {required}.</translation>
+    </message>
+    <message>
+        <source>The scene list {listing} does not exist; give a text file with one path a line.</source>
+        <translation>La liste de scènes {listing} n'existe pas ; donnez un fichier texte avec un chemin par ligne.</translation>
+    </message>
+    <message>
+        <source>The folder {value} holds no raster ({raster_suffixes}, ...).</source>
+        <translation>Le dossier {value} ne contient aucun raster ({raster_suffixes}, ...).</translation>
+    </message>
+    <message>
+        <source>No file matches {value}; check the pattern (quote it so the shell leaves it).</source>
+        <translation>Aucun fichier ne correspond à {value} ; vérifiez le motif (mettez-le entre guillemets pour que le shell n'y touche pas).</translation>
+    </message>
+    <message>
+        <source>{given} names no scene.</source>
+        <translation>{given} ne désigne aucune scène.</translation>
+    </message>
+    <message>
+        <source>These scenes do not exist: {missing}{value}; correct the list.</source>
+        <translation>Ces scènes n'existent pas : {missing}{value} ; corrigez la liste.</translation>
+    </message>
+    <message>
+        <source> ...</source>
+        <translation> ...</translation>
+    </message>
+    <message>
+        <source>{param}={value} is one file, but there are several scenes; give a folder ({param}=out/) or a pattern with {{name}} ({param}=out/{{name}}{suffix}).</source>
+        <translation>{param}={value} est un seul fichier, mais il y a plusieurs scènes ; donnez un dossier ({param}=out/) ou un motif avec {{name}} ({param}=out/{{name}}{suffix}).</translation>
+    </message>
+    <message>
+        <source>Cloud {cloud:.2f} %, shadow {shadow:.2f} % of valid pixels.</source>
+        <translation>Nuages {cloud:.2f} %, ombres {shadow:.2f} % des pixels valides.</translation>
+    </message>
+    <message>
         <source>Output '{path}' must be a GeoTIFF (.tif).</source>
         <translation>La sortie « {path} » doit être un GeoTIFF (.tif).</translation>
     </message>
@@ -1606,6 +1658,30 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>Les identifiants de classe doivent être entre 0 et {last} ({nodata} marque le nodata) ; ceux du modèle sont {ids}. Corrigez output.classes dans sa fiche.</translation>
     </message>
     <message>
+        <source>VECTOR_CLASSES entry '{item}' is not a class of this model; its classes are {known}. Give names or ids separated by commas.</source>
+        <translation>L'entrée VECTOR_CLASSES « {item} » n'est pas une classe de ce modèle ; ses classes sont {known}. Donnez des noms ou des identifiants séparés par des virgules.</translation>
+    </message>
+    <message>
+        <source>--scheduler and --workers need dask.distributed ({exc}); install it with pip install 'dask[distributed]' (pinned in requirements/runtime.txt).</source>
+        <translation>--scheduler et --workers demandent dask.distributed ({exc}) ; installez-le avec pip install 'dask[distributed]' (version fixée dans requirements/runtime.txt).</translation>
+    </message>
+    <message>
+        <source>--workers takes a number of worker processes, 1 or more.</source>
+        <translation>--workers prend un nombre de processus de calcul, 1 ou plus.</translation>
+    </message>
+    <message>
+        <source>{task_name} cannot be split into strips; use --split scenes.</source>
+        <translation>{task_name} ne peut pas être découpé en bandes de lignes ; utilisez --split scenes.</translation>
+    </message>
+    <message>
+        <source>Give the scene(s) to process as {task_scene}=scene.tif (or a folder, glob, comma list or @list.txt).</source>
+        <translation>Donnez la ou les scènes à traiter sous la forme {task_scene}=scene.tif (ou un dossier, un motif, une liste à virgules ou @list.txt).</translation>
+    </message>
+    <message>
+        <source>No Dask scheduler answers at {scheduler} ({exc}); start one (`dask scheduler`) or give --workers N for a local cluster.</source>
+        <translation>Aucun ordonnanceur Dask ne répond à {scheduler} ({exc}) ; démarrez-en un (`dask scheduler`) ou donnez --workers N pour une grappe locale.</translation>
+    </message>
+    <message>
         <source>Unknown SENSOR '{key}'; use one of {sensor_keys}.</source>
         <translation>Capteur (SENSOR) « {key} » inconnu ; utilisez l'un de {sensor_keys}.</translation>
     </message>
@@ -1646,6 +1722,10 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>Le paquet Python « {package} » est nécessaire pour {purpose} mais n'est pas installé. Dans QGIS : Raster &gt; DeepMapper &gt; Installer les dépendances ; ailleurs : `pip install {package}` dans le Python qui exécute DeepMapper.</translation>
     </message>
     <message>
+        <source>The raster is too large to process here: it is {width} pixels wide, and tiled inference holds a strip of {rows} rows across the whole width ({need:.1f} GB), more than half of the free memory ({free:.1f} GB). Clip it into narrower pieces first (e.g. gdal_translate -srcwin), or lower TILE_SIZE.</source>
+        <translation>Le raster est trop grand pour être traité ici : il fait {width} pixels de large, et l'inférence par tuiles garde une bande de {rows} lignes sur toute la largeur ({need:.1f} Go), plus de la moitié de la mémoire libre ({free:.1f} Go). Découpez-le d'abord en morceaux plus étroits (par ex. gdal_translate -srcwin) ou réduisez TILE_SIZE.</translation>
+    </message>
+    <message>
         <source>The input raster '{path}' does not exist; check the path.</source>
         <translation>Le raster d'entrée « {path} » n'existe pas ; vérifiez le chemin.</translation>
     </message>
@@ -1668,6 +1748,22 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
     <message>
         <source>The mask layer '{path}' holds no polygons; give polygons (or select some) to limit the run to, or leave the mask empty.</source>
         <translation>La couche de masque « {path} » ne contient aucun polygone ; donnez (ou sélectionnez) des polygones auxquels limiter le traitement, ou laissez le masque vide.</translation>
+    </message>
+    <message>
+        <source>Unknown tile blending mode '{mode}'; use one of {blend_modes}.</source>
+        <translation>Mode de fusion des tuiles « {mode} » inconnu ; utilisez l'un de {blend_modes}.</translation>
+    </message>
+    <message>
+        <source>TILE_SIZE {size} is not a multiple of {size_multiple}, which this model needs; use e.g. {suggested}.</source>
+        <translation>TILE_SIZE {size} n'est pas un multiple de {size_multiple}, ce dont ce modèle a besoin ; utilisez par ex. {suggested}.</translation>
+    </message>
+    <message>
+        <source>A tile stride of {fixed_stride} pixels would leave gaps between {size}-pixel tiles; the model card's tiling stride must be 1..{size}.</source>
+        <translation>Un pas de tuile de {fixed_stride} pixels laisserait des trous entre des tuiles de {size} pixels ; le pas (stride) de la fiche du modèle doit être entre 1 et {size}.</translation>
+    </message>
+    <message>
+        <source>OVERLAP {margin} leaves no useful centre in a {size}-pixel tile; use an overlap below {quarter} or a larger TILE_SIZE.</source>
+        <translation>OVERLAP {margin} ne laisse aucun centre utile dans une tuile de {size} pixels ; utilisez un recouvrement inférieur à {quarter} ou une TILE_SIZE plus grande.</translation>
     </message>
     <message>
         <source>The input raster holds no valid pixels in the bands the model needs (all nodata or zero); check the file and its nodata value.</source>
@@ -1838,6 +1934,66 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>STRATEGY « {strategy} » inconnue ; utilisez l'une de {strategies}.</translation>
     </message>
     <message>
+        <source>{high_name} is in {high_crs} but {low_name} is in {low_crs}; both must share one CRS. Reproject {low_name} onto {high_name}'s CRS at twice its pixel size, e.g. `gdalwarp -t_srs {high_crs} -tr {need_x:g} {need_y:g} -tap -r average low.tif fixed.tif`.</source>
+        <translation>{high_name} est en {high_crs} mais {low_name} est en {low_crs} ; les deux doivent partager un SCR. Reprojetez {low_name} dans le SCR de {high_name} au double de sa taille de pixel, par ex. `gdalwarp -t_srs {high_crs} -tr {need_x:g} {need_y:g} -tap -r average low.tif fixed.tif`.</translation>
+    </message>
+    <message>
+        <source>{name} has a rotated geotransform; warp it to a north-up grid first (gdalwarp without options does that).</source>
+        <translation>{name} a un géoréférencement avec rotation ; rééchantillonnez-le d'abord sur une grille orientée au nord (gdalwarp sans options le fait).</translation>
+    </message>
+    <message>
+        <source>The pixel sizes do not nest: {high_name} has {hx:g} x {hy:g}, {low_name} has {lx:g} x {ly:g}, but {low_name} must have exactly twice {high_name}'s pixel size (e.g. Sentinel-2's 10 m and 20 m bands). Resample it with `gdalwarp -tr {need_x:g} {need_y:g} -tap -r average`, or use SCALE mode for a single raster.</source>
+        <translation>Les tailles de pixel ne s'emboîtent pas : {high_name} a {hx:g} x {hy:g}, {low_name} a {lx:g} x {ly:g}, mais {low_name} doit avoir exactement le double de la taille de pixel de {high_name} (par ex. les bandes à 10 m et 20 m de Sentinel-2). Rééchantillonnez-le avec `gdalwarp -tr {need_x:g} {need_y:g} -tap -r average`, ou utilisez le mode SCALE pour un seul raster.</translation>
+    </message>
+    <message>
+        <source>The grids do not nest: {low_name}'s origin is {cols:g} x {rows:g} pixels of {high_name} away from {high_name}'s origin, not a whole number of pixels, so its pixels do not cover whole 2 x 2 blocks. Align it with `gdalwarp -tr {need_x:g} {need_y:g} -tap` (and the same for {high_name}).</source>
+        <translation>Les grilles ne s'emboîtent pas : l'origine de {low_name} est à {cols:g} x {rows:g} pixels de {high_name} de l'origine de {high_name}, pas un nombre entier de pixels, donc ses pixels ne couvrent pas des blocs 2 x 2 entiers. Alignez-le avec `gdalwarp -tr {need_x:g} {need_y:g} -tap` (et de même pour {high_name}).</translation>
+    </message>
+    <message>
+        <source>The extents of {high_name} and {low_name} do not overlap; give two rasters of the same place.</source>
+        <translation>Les emprises de {high_name} et {low_name} ne se recouvrent pas ; donnez deux rasters du même endroit.</translation>
+    </message>
+    <message>
+        <source>Consistency (2 x 2 block means against INPUT_LOWRES): {after:.2g} % after the projection, {before:.2g} % from the network alone.</source>
+        <translation>Cohérence (moyennes par blocs 2 x 2 comparées à INPUT_LOWRES) : {after:.2g} % après la projection, {before:.2g} % avec le réseau seul.</translation>
+    </message>
+    <message>
+        <source>Sentinel-2 product: 10 m bands from {high_path}, 20 m bands from {low_path}.</source>
+        <translation>Produit Sentinel-2 : bandes à 10 m depuis {high_path}, bandes à 20 m depuis {low_path}.</translation>
+    </message>
+    <message>
+        <source>Model '{model}' needs guide bands (INPUT_LOWRES and INPUT), so it cannot run in SCALE mode; use {default_single} or give INPUT_LOWRES.</source>
+        <translation>Le modèle « {model} » a besoin de bandes guides (INPUT_LOWRES et INPUT) et ne peut donc pas fonctionner en mode SCALE ; utilisez {default_single} ou donnez INPUT_LOWRES.</translation>
+    </message>
+    <message>
+        <source>Model '{model}' is a single-image model; use it with SCALE mode (no INPUT_LOWRES), or a guided model such as {default_guided}.</source>
+        <translation>Le modèle « {model} » est un modèle à image unique ; utilisez-le en mode SCALE (sans INPUT_LOWRES), ou un modèle guidé comme {default_guided}.</translation>
+    </message>
+    <message>
+        <source>INPUT and INPUT_LOWRES are in different units (INPUT: {why}; INPUT_LOWRES scaled by {low_scale:g}); give both as digital numbers or both as reflectance.</source>
+        <translation>INPUT et INPUT_LOWRES sont dans des unités différentes (INPUT : {why} ; INPUT_LOWRES mis à l'échelle par {low_scale:g}) ; donnez les deux en comptes numériques ou les deux en réflectance.</translation>
+    </message>
+    <message>
+        <source>Units: {why}. INPUT_LOWRES nests in INPUT's grid at offset {col_offset}, {row_offset} pixels.</source>
+        <translation>Unités : {why}. INPUT_LOWRES s'emboîte dans la grille d'INPUT au décalage {col_offset}, {row_offset} pixels.</translation>
+    </message>
+    <message>
+        <source>Device {device}{threads}; tiles {tile_size} px, overlap {tile_margin} px, {what}; output {width} x {height} pixels, {bands} bands ({names}).</source>
+        <translation>Appareil {device}{threads} ; tuiles de {tile_size} px, recouvrement {tile_margin} px, {what} ; sortie de {width} x {height} pixels, {bands} bandes ({names}).</translation>
+    </message>
+    <message>
+        <source>INPUT_LOWRES has {low_count} bands without descriptions naming them, but model '{model_id}' sharpens {n_sharpen} bands ({sharpen}). Give a raster with exactly these bands, name them with BANDS_LOWRES, or set band descriptions.</source>
+        <translation>INPUT_LOWRES a {low_count} bandes sans description qui les nomme, mais le modèle « {model_id} » affine {n_sharpen} bandes ({sharpen}). Donnez un raster avec exactement ces bandes, nommez-les avec BANDS_LOWRES, ou renseignez les descriptions des bandes.</translation>
+    </message>
+    <message>
+        <source>Model '{model_id}' sharpens {sharpen}; INPUT_LOWRES (bands from {how}) {problem}. Give a raster with exactly these bands (e.g. `gdal_translate -b ...`).</source>
+        <translation>Le modèle « {model_id} » affine {sharpen} ; INPUT_LOWRES (bandes d'après {how}) {problem}. Donnez un raster avec exactement ces bandes (par ex. `gdal_translate -b ...`).</translation>
+    </message>
+    <message>
+        <source>OUTPUT is an input file; choose another path (inputs are never overwritten).</source>
+        <translation>OUTPUT est un fichier d'entrée ; choisissez un autre chemin (les entrées ne sont jamais écrasées).</translation>
+    </message>
+    <message>
         <source>'{path}' looks like a Sentinel-2 .SAFE folder but holds no MTD_MSIL1C.xml or MTD_MSIL2A.xml; give the complete product.</source>
         <translation>« {path} » ressemble à un dossier .SAFE Sentinel-2 mais ne contient ni MTD_MSIL1C.xml ni MTD_MSIL2A.xml ; donnez le produit complet.</translation>
     </message>
@@ -1848,6 +2004,18 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
     <message>
         <source>The Sentinel-2 product '{name}' has no {res} subdataset (found: {found}).</source>
         <translation>Le produit Sentinel-2 « {name} » n'a pas de sous-jeu de données {res} (trouvés : {found}).</translation>
+    </message>
+    <message>
+        <source>'{path}' is too small to degrade by 2 ({width} x {height} pixels).</source>
+        <translation>« {path} » est trop petit pour être dégradé d'un facteur 2 ({width} x {height} pixels).</translation>
+    </message>
+    <message>
+        <source>Wald protocol: degrading the inputs by 2 x 2 block means.</source>
+        <translation>Protocole de Wald : dégradation des entrées par moyennes de blocs 2 x 2.</translation>
+    </message>
+    <message>
+        <source>Model RMSE {model_rmse:.4g} vs bicubic {bicubic_rmse:.4g} (ratio {ratio:.3f}).</source>
+        <translation>RMSE du modèle {model_rmse:.4g} contre bicubique {bicubic_rmse:.4g} (rapport {ratio:.3f}).</translation>
     </message>
     <message>
         <source>'{folder}' is not a patch dataset (no {dataset_file} inside); create one with deepmapper:extractpatches and give its folder as DATASET.</source>
@@ -1936,6 +2104,102 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
     <message>
         <source>Too few samples for PATCH_SIZE {patch_size}: {train} training and {validation} validation patches could be placed. Label more (or larger) areas, lower PATCH_SIZE, or lower VALIDATION_FRACTION.</source>
         <translation>Trop peu d'échantillons pour PATCH_SIZE {patch_size} : {train} imagettes d'entraînement et {validation} de validation ont pu être placées. Étiquetez plus de zones (ou de plus grandes), réduisez PATCH_SIZE ou VALIDATION_FRACTION.</translation>
+    </message>
+    <message>
+        <source>'{path}' ({width} x {height}) is smaller than PATCH_SIZE {size}; lower PATCH_SIZE or leave this image out.</source>
+        <translation>« {path} » ({width} x {height}) est plus petit que PATCH_SIZE {size} ; réduisez PATCH_SIZE ou retirez cette image.</translation>
+    </message>
+    <message>
+        <source>Could not find {count} patches of {size} px with at least 90 % valid pixels; give rasters with more valid data or lower PATCH_SIZE.</source>
+        <translation>Impossible de trouver {count} imagettes de {size} px avec au moins 90 % de pixels valides ; donnez des rasters avec plus de données valides ou réduisez PATCH_SIZE.</translation>
+    </message>
+    <message>
+        <source>{n_patches} patches of {patch_size} px from {n_inputs} raster(s), bands {bands}.</source>
+        <translation>{n_patches} imagettes de {patch_size} px depuis {n_inputs} raster(s), bandes {bands}.</translation>
+    </message>
+    <message>
+        <source>INPUT needs at least one raster to pre-train on.</source>
+        <translation>INPUT demande au moins un raster sur lequel pré-entraîner.</translation>
+    </message>
+    <message>
+        <source>MASK_RATIO must be between 0 and 1.</source>
+        <translation>MASK_RATIO doit être entre 0 et 1.</translation>
+    </message>
+    <message>
+        <source>Epoch {epoch}/{epochs}: masked reconstruction MSE {last:.4f} (band mean: 1.0)</source>
+        <translation>Époque {epoch}/{epochs} : MSE de reconstruction masquée {last:.4f} (moyenne des bandes : 1,0)</translation>
+    </message>
+    <message>
+        <source>Cancelled in epoch {epoch}: writing the weights as they are.</source>
+        <translation>Annulé à l'époque {epoch} : écriture des poids en l'état.</translation>
+    </message>
+    <message>
+        <source>Model {name} {params}: {total:,} parameters ({trainable:,} trained), bands {bands}, {n_classes} classes, device {kind}.</source>
+        <translation>Modèle {name} {params} : {total:,} paramètres ({trainable:,} entraînés), bandes {bands}, {n_classes} classes, appareil {kind}.</translation>
+    </message>
+    <message>
+        <source>FREEZE_ENCODER needs INIT_MODEL: a frozen encoder that was never trained learns nothing. Give the model to start from, or untick FREEZE_ENCODER.</source>
+        <translation>FREEZE_ENCODER demande INIT_MODEL : un encodeur figé jamais entraîné n'apprend rien. Donnez le modèle de départ, ou décochez FREEZE_ENCODER.</translation>
+    </message>
+    <message>
+        <source>Using {keep} of {n_train} training patches (TRAIN_FRACTION {train_fraction:g}).</source>
+        <translation>Utilisation de {keep} des {n_train} imagettes d'entraînement (TRAIN_FRACTION {train_fraction:g}).</translation>
+    </message>
+    <message>
+        <source>Cancelled during epoch {epochs_run}: keeping the best model so far (epoch {epoch}).</source>
+        <translation>Annulé pendant l'époque {epochs_run} : conservation du meilleur modèle jusqu'ici (époque {epoch}).</translation>
+    </message>
+    <message>
+        <source>Epoch {epoch}/{epochs}: loss {loss:.4f}, validation F {f:.4f}, OA {oa:.4f}</source>
+        <translation>Époque {epoch}/{epochs} : perte {loss:.4f}, F de validation {f:.4f}, EG {oa:.4f}</translation>
+    </message>
+    <message>
+        <source>Early stop: no better validation F for {patience} epochs.</source>
+        <translation>Arrêt anticipé : pas de meilleur F de validation depuis {patience} époques.</translation>
+    </message>
+    <message>
+        <source>Refit on training and validation patches for {epoch} epochs.</source>
+        <translation>Réentraînement sur les imagettes d'entraînement et de validation pendant {epoch} époques.</translation>
+    </message>
+    <message>
+        <source>Training diverged (the loss became NaN); lower LEARNING_RATE.</source>
+        <translation>L'entraînement a divergé (la perte est devenue NaN) ; réduisez LEARNING_RATE.</translation>
+    </message>
+    <message>
+        <source>Best epoch {best_epoch}: validation F {best_f:.4f}, OA {oa:.4f}. Model card: {path}</source>
+        <translation>Meilleure époque {best_epoch} : F de validation {best_f:.4f}, EG {oa:.4f}. Fiche du modèle : {path}</translation>
+    </message>
+    <message>
+        <source>Architecture from INIT_MODEL '{model}': its ONNX graph converted to a torch module (onnx2torch).</source>
+        <translation>Architecture reprise d'INIT_MODEL « {model} » : son graphe ONNX converti en module torch (onnx2torch).</translation>
+    </message>
+    <message>
+        <source>Architecture from INIT_MODEL '{model}': {name} {params}.</source>
+        <translation>Architecture reprise d'INIT_MODEL « {model} » : {name} {params}.</translation>
+    </message>
+    <message>
+        <source>Decision threshold for '{name}': {threshold:.2f} (validation F1 {f_at:.4f} against {f1} at argmax).</source>
+        <translation>Seuil de décision pour « {name} » : {threshold:.2f} (F1 de validation {f_at:.4f} contre {f1} à l'argmax).</translation>
+    </message>
+    <message>
+        <source>Unknown ARCHITECTURE '{architecture}'; use one of {architecture_defaults}.</source>
+        <translation>ARCHITECTURE « {architecture} » inconnue ; utilisez l'une de {architecture_defaults}.</translation>
+    </message>
+    <message>
+        <source>EPOCHS and BATCH_SIZE must be at least 1.</source>
+        <translation>EPOCHS et BATCH_SIZE doivent valoir au moins 1.</translation>
+    </message>
+    <message>
+        <source>TRAIN_FRACTION must be in (0, 1], not {train_fraction}.</source>
+        <translation>TRAIN_FRACTION doit être dans ]0, 1], pas {train_fraction}.</translation>
+    </message>
+    <message>
+        <source>CLASS_WEIGHTING must be one of {class_weighting}.</source>
+        <translation>CLASS_WEIGHTING doit être l'un de {class_weighting}.</translation>
+    </message>
+    <message>
+        <source>LEARNING_RATE must be positive.</source>
+        <translation>LEARNING_RATE doit être positif.</translation>
     </message>
     <message>
         <source>INIT_MODEL '{model}' is a {format} model; only torch models (format torch_state_dict) and ONNX graphs can be fine-tuned.</source>
@@ -2804,6 +3068,34 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
     <message>
         <source>Unknown architecture '{name}' in a model card; known: {architectures}.</source>
         <translation>Architecture « {name} » inconnue dans une fiche de modèle ; connues : {architectures}.</translation>
+    </message>
+    <message>
+        <source>Model '{model}': its output size differs from its input: a {size} x {size} pixel tile gives {got} pixels{value}. DeepMapper writes one prediction per input pixel; {fix}.</source>
+        <translation>Modèle « {model} » : sa taille de sortie diffère de son entrée : une tuile de {size} x {size} pixels donne {got} pixels{value}. DeepMapper écrit une prédiction par pixel d'entrée ; {fix}.</translation>
+    </message>
+    <message>
+        <source>'{weights}' could not be read as an ONNX graph ({exc}): the file is corrupt or not ONNX. Reinstall or re-export the model.</source>
+        <translation>« {weights} » n'a pas pu être lu comme graphe ONNX ({exc}) : le fichier est corrompu ou n'est pas de l'ONNX. Réinstallez ou réexportez le modèle.</translation>
+    </message>
+    <message>
+        <source>'{weights}': graph {value_name!r} has {n_dims} dimensions, not (N, C, H, W); remove tiling.free_input_size from the model card.</source>
+        <translation>« {weights} » : le graphe {value_name!r} a {n_dims} dimensions, pas (N, C, H, W) ; retirez tiling.free_input_size de la fiche du modèle.</translation>
+    </message>
+    <message>
+        <source>DEVICE=cuda was asked for, but this onnxruntime has no CUDA support; install onnxruntime-gpu, or use DEVICE=auto or cpu.</source>
+        <translation>DEVICE=cuda a été demandé, mais cet onnxruntime n'a pas de prise en charge CUDA ; installez onnxruntime-gpu, ou utilisez DEVICE=auto ou cpu.</translation>
+    </message>
+    <message>
+        <source>'{weights}' could not be loaded as an ONNX model ({exc}): the file is corrupt or not ONNX. Reinstall or re-export the model, and update the SHA-256 in its card.</source>
+        <translation>« {weights} » n'a pas pu être chargé comme modèle ONNX ({exc}) : le fichier est corrompu ou n'est pas de l'ONNX. Réinstallez ou réexportez le modèle, et mettez à jour le SHA-256 de sa fiche.</translation>
+    </message>
+    <message>
+        <source>The weights '{weights}' do not fit the architecture in the card of '{model}' ({splitlines}).</source>
+        <translation>Les poids « {weights} » ne correspondent pas à l'architecture de la fiche de « {model} » ({splitlines}).</translation>
+    </message>
+    <message>
+        <source>The weights '{weights}' of model '{model_id}' cannot be read as PyTorch weights ({reason}): the file is truncated or corrupt. Reinstall or re-export the model, and update the SHA-256 in its card.</source>
+        <translation>Les poids « {weights} » du modèle « {model_id} » ne peuvent pas être lus comme poids PyTorch ({reason}) : le fichier est tronqué ou corrompu. Réinstallez ou réexportez le modèle, et mettez à jour le SHA-256 de sa fiche.</translation>
     </message>
     <message>
         <source>{where}: unknown field '{key}' (allowed: {schema}).</source>

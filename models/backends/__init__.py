@@ -9,6 +9,7 @@ import numpy as np
 
 from ...plugin.core.engine.device import Device
 from ...plugin.core.engine.errors import DeepMapperError
+from ...plugin.core.engine.messages import _
 from ..card import ModelCard
 from ..registry import verified_weights
 
@@ -118,6 +119,8 @@ def check_output_size(model: LoadedModel) -> None:
                f"and a tiling.margin of at least {lost:g}" if lost is not None and lost > 0 and lost == int(lost)
                else "export the model so that it returns one value per input pixel (padded convolutions)")
         raise DeepMapperError(
-            f"Model '{card.id}': its output size differs from its input: a {size} x {size} pixel tile gives "
-            f"{got} pixels{f' (the card declares an output crop of {crop})' if crop else ''}. DeepMapper writes "
-            f"one prediction per input pixel; {fix}.")
+            _("Model '{model}': its output size differs from its input: a {size} x {size} pixel tile gives "
+            "{got} pixels{value}. DeepMapper writes "
+            "one prediction per input pixel; {fix}.").format(
+                model=card.id, size=size, got=got,
+                value=f' (the card declares an output crop of {crop})' if crop else '', fix=fix))

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from ...plugin.core.engine.device import Device
 from ...plugin.core.engine.errors import DeepMapperError, require
+from ...plugin.core.engine.messages import _
 
 
 def free_spatial_size(weights: Path) -> bytes:
@@ -17,14 +18,15 @@ def free_spatial_size(weights: Path) -> bytes:
     try:
         model = onnx.load(str(weights))
     except Exception as exc:  # protobuf's own exception types
-        raise DeepMapperError(f"'{weights}' could not be read as an ONNX graph ({exc}): the file is corrupt or not "
-                              f"ONNX. Reinstall or re-export the model.") from exc
+        raise DeepMapperError(_("'{weights}' could not be read as an ONNX graph ({exc}): the file is corrupt or not "
+                              "ONNX. Reinstall or re-export the model.").format(weights=weights, exc=exc)) from exc
     del model.graph.value_info[:]
     for value in (*model.graph.input, *model.graph.output):
         dims = value.type.tensor_type.shape.dim
         if len(dims) != 4:
-            raise DeepMapperError(f"'{weights}': graph {value.name!r} has {len(dims)} dimensions, not (N, C, H, W); "
-                                  f"remove tiling.free_input_size from the model card.")
+            raise DeepMapperError(_("'{weights}': graph {value_name!r} has {n_dims} dimensions, not (N, C, H, W); "
+                                  "remove tiling.free_input_size from the model card.").format(
+                weights=weights, value_name=value.name, n_dims=len(dims)))
         for i, name in ((0, "batch"), (2, "height"), (3, "width")):
             dims[i].Clear()
             dims[i].dim_param = name
@@ -41,8 +43,8 @@ def onnx_runner(weights: Path, device: Device, threads: int = 0, free_size: bool
     providers = ["CPUExecutionProvider"]
     if device.kind == "cuda":
         if "CUDAExecutionProvider" not in ort.get_available_providers():
-            raise DeepMapperError("DEVICE=cuda was asked for, but this onnxruntime has no CUDA support; install "
-                                  "onnxruntime-gpu, or use DEVICE=auto or cpu.")
+            raise DeepMapperError(_("DEVICE=cuda was asked for, but this onnxruntime has no CUDA support; install "
+                                  "onnxruntime-gpu, or use DEVICE=auto or cpu."))
         providers.insert(0, "CUDAExecutionProvider")
     fixed = _session(ort, str(weights), weights, providers, threads, arena=True)
     name = fixed.get_inputs()[0].name
@@ -69,6 +71,6 @@ def _session(ort, graph, weights: Path, providers: list[str], threads: int, aren
     try:
         return ort.InferenceSession(graph, sess_options=options, providers=providers)
     except Exception as exc:  # onnxruntime raises its own exception types
-        raise DeepMapperError(f"'{weights}' could not be loaded as an ONNX model ({exc}): the file is "
-                              f"corrupt or not ONNX. Reinstall or re-export the model, and update the SHA-256 in its "
-                              f"card.") from exc
+        raise DeepMapperError(_("'{weights}' could not be loaded as an ONNX model ({exc}): the file is "
+                              "corrupt or not ONNX. Reinstall or re-export the model, and update the SHA-256 in its "
+                              "card.").format(weights=weights, exc=exc)) from exc

@@ -10,6 +10,7 @@ import numpy as np
 
 from ...plugin.core.engine.device import Device
 from ...plugin.core.engine.errors import DeepMapperError, require
+from ...plugin.core.engine.messages import _
 from ..card import ModelCard
 
 
@@ -23,8 +24,9 @@ def torch_runner(card: ModelCard, weights: Path, device: Device):
         try:
             module.load_state_dict(load_state_dict(weights, card.id))
         except RuntimeError as exc:
-            raise DeepMapperError(f"The weights '{weights}' do not fit the architecture in the card of "
-                                  f"'{card.id}' ({str(exc).splitlines()[0]}).") from exc
+            raise DeepMapperError(_("The weights '{weights}' do not fit the architecture in the card of "
+                                  "'{model}' ({splitlines}).").format(
+                weights=weights, model=card.id, splitlines=str(exc).splitlines()[0])) from exc
     return module_runner(module, device, half=card.half_precision)
 
 
@@ -57,9 +59,10 @@ def load_state_dict(weights: Path, model_id: str) -> dict:
         return torch.load(str(weights), map_location="cpu", weights_only=True)
     except Exception as exc:  # noqa: BLE001 (torch raises RuntimeError, EOFError, UnpicklingError, zip errors...)
         reason = (str(exc).splitlines() or [type(exc).__name__])[0]
-        raise DeepMapperError(f"The weights '{weights}' of model '{model_id}' cannot be read as PyTorch weights "
-                              f"({reason}): the file is truncated or corrupt. Reinstall or re-export the model, "
-                              f"and update the SHA-256 in its card.") from exc
+        raise DeepMapperError(_("The weights '{weights}' of model '{model_id}' cannot be read as PyTorch weights "
+                              "({reason}): the file is truncated or corrupt. Reinstall or re-export the model, "
+                              "and update the SHA-256 in its card.").format(
+            weights=weights, model_id=model_id, reason=reason)) from exc
 
 
 def module_runner(module, device: Device, half: bool = False):

@@ -14,6 +14,7 @@ import typing
 from typing import Any, Mapping
 
 from ..engine.errors import DeepMapperError
+from ..engine.messages import _
 
 AUTO_ZERO = frozenset({"tile_size", "overlap", "scale"})  # 0 = automatic, as in the dialogs
 TRUE, FALSE = {"1", "true", "yes", "on", "y"}, {"0", "false", "no", "off", "n"}
@@ -29,9 +30,10 @@ def parse_assignments(args: list[str]) -> dict[str, str]:
         name, sep, value = arg.partition("=")
         name = name.strip().upper()
         if not sep or not name:
-            raise DeepMapperError(f"'{arg}' is not a NAME=value pair; write parameters as e.g. INPUT=scene.tif.")
+            raise DeepMapperError(_("'{arg}' is not a NAME=value pair; write parameters as e.g. INPUT=scene.tif.").format(
+                arg=arg))
         if name in values:
-            raise DeepMapperError(f"{name} is given twice; give each parameter once.")
+            raise DeepMapperError(_("{name} is given twice; give each parameter once.").format(name=name))
         values[name] = value.strip()
     return values
 
@@ -79,7 +81,8 @@ def convert(name: str, field_name: str, hint: Any, text: str) -> Any:
             return text
     except ValueError:
         what = {bool: "true or false", int: "a whole number", float: "a number"}[kind]
-        raise DeepMapperError(f"{name}={text}: {name} takes {what}.") from None
+        raise DeepMapperError(_("{name}={text}: {name} takes {what}.").format(
+            name=name, text=text, what=what)) from None
     if optional and ((field_name in AUTO_ZERO and value == 0) or (kind is int and value < 0)):
         return None
     return value
@@ -90,13 +93,13 @@ def build_request(request_type: type, values: Mapping[str, str], aliases: Mappin
     names = field_names(request_type, aliases or {})
     unknown = sorted(set(values) - set(names))
     if unknown:
-        raise DeepMapperError(f"Unknown parameter(s) {', '.join(unknown)}; this task takes "
-                              f"{', '.join(sorted(names))}.")
+        raise DeepMapperError(_("Unknown parameter(s) {unknown}; this task takes "
+                              "{names}.").format(unknown=', '.join(unknown), names=', '.join(sorted(names))))
     hints = typing.get_type_hints(request_type)
     kwargs = {names[n]: convert(n, names[n], hints[names[n]], v) for n, v in values.items()}
     required = [p for p, f in names.items() if _is_required(request_type, f) and kwargs.get(f) in (None, "")]
     if required:
-        raise DeepMapperError(f"Missing parameter(s): {', '.join(sorted(required))}.")
+        raise DeepMapperError(_("Missing parameter(s): {required}.").format(required=', '.join(sorted(required))))
     return request_type(**{k: v for k, v in kwargs.items() if v is not None})  # not given: the field's default
 
 

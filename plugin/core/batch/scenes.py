@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Mapping
 
 from ..engine.errors import DeepMapperError
+from ..engine.messages import _
 
 RASTER_SUFFIXES = (".tif", ".tiff", ".vrt", ".jp2", ".img", ".nc", ".hdr", ".dat", ".zip", ".xml", ".safe")
 
@@ -23,7 +24,8 @@ def expand_scenes(value: str) -> tuple[list[str], bool]:
     if value.startswith("@"):
         listing = Path(value[1:])
         if not listing.is_file():
-            raise DeepMapperError(f"The scene list {listing} does not exist; give a text file with one path a line.")
+            raise DeepMapperError(_("The scene list {listing} does not exist; give a text file with one path a line.").format(
+                listing=listing))
         base = listing.parent
         scenes = [str((base / line).resolve()) if not os.path.isabs(line) else line
                   for line in (raw.split("#", 1)[0].strip() for raw in listing.read_text().splitlines()) if line]
@@ -32,12 +34,14 @@ def expand_scenes(value: str) -> tuple[list[str], bool]:
         scenes = sorted(str(p) for p in Path(value).iterdir()
                         if p.is_file() and p.suffix.lower() in RASTER_SUFFIXES and not p.name.endswith(".aux.xml"))
         if not scenes:
-            raise DeepMapperError(f"The folder {value} holds no raster ({', '.join(RASTER_SUFFIXES[:4])}, ...).")
+            raise DeepMapperError(_("The folder {value} holds no raster ({raster_suffixes}, ...).").format(
+                value=value, raster_suffixes=', '.join(RASTER_SUFFIXES[:4])))
         return scenes, True
     if any(ch in value for ch in "*?["):
         scenes = sorted(glob.glob(value))
         if not scenes:
-            raise DeepMapperError(f"No file matches {value}; check the pattern (quote it so the shell leaves it).")
+            raise DeepMapperError(_("No file matches {value}; check the pattern (quote it so the shell leaves it).").format(
+                value=value))
         return scenes, True
     if "," in value and not os.path.exists(value):
         return _existing([p.strip() for p in value.split(",") if p.strip()], value), True
@@ -46,11 +50,12 @@ def expand_scenes(value: str) -> tuple[list[str], bool]:
 
 def _existing(scenes: list[str], given: str) -> list[str]:
     if not scenes:
-        raise DeepMapperError(f"{given} names no scene.")
+        raise DeepMapperError(_("{given} names no scene.").format(given=given))
     missing = [s for s in scenes if not os.path.exists(s)]
     if missing:
-        raise DeepMapperError(f"These scenes do not exist: {', '.join(missing[:5])}"
-                              f"{' ...' if len(missing) > 5 else ''}; correct the list.")
+        raise DeepMapperError(_("These scenes do not exist: {missing}"
+                              "{value}; correct the list.").format(
+            missing=', '.join(missing[:5]), value=_(" ...") if len(missing) > 5 else _("")))
     return scenes
 
 
@@ -84,8 +89,9 @@ def scene_outputs(values: Mapping[str, str], outputs: Mapping[str, str], scene: 
             os.makedirs(value, exist_ok=True)
             resolved[param] = os.path.join(value, name + suffix)
         elif batch:
-            raise DeepMapperError(f"{param}={value} is one file, but there are several scenes; give a folder "
-                                  f"({param}=out/) or a pattern with {{name}} ({param}=out/{{name}}{suffix}).")
+            raise DeepMapperError(_("{param}={value} is one file, but there are several scenes; give a folder "
+                                  "({param}=out/) or a pattern with {{name}} ({param}=out/{{name}}{suffix}).").format(
+                param=param, value=value, suffix=suffix))
         else:
             resolved[param] = value
     return resolved

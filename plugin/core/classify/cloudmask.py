@@ -10,6 +10,7 @@ from .postprocess import ClassRules
 from ..engine.progress import Monitor
 from ..engine.raster_io import bounded_gdal_cache, open_raster
 from ....models.registry import Registry
+from ..engine.messages import _
 
 CLEAR, CLOUD, SHADOW = 0, 1, 2
 CLOUDMASK_CLASSES = [{"id": 0, "name": "clear", "color": "#3a7d44"},
@@ -77,6 +78,7 @@ def _run_cloudmask(req: CloudMaskRequest, monitor: Monitor, registry: Registry) 
 
     result = CloudMaskResult(req.output, card.id, done.percent(CLOUD), done.percent(SHADOW), done.percent(CLEAR),
                              done.nodata_pixels, req.output_probability, req.output_vector, done.polygons, log=log)
-    say(f"Cloud {result.cloud_percent:.2f} %, shadow {result.shadow_percent:.2f} % of valid pixels.")
+    say(_("Cloud {cloud:.2f} %, shadow {shadow:.2f} % of valid pixels.").format(
+        cloud=result.cloud_percent, shadow=result.shadow_percent))
     monitor.progress(1.0)
     return result

@@ -10,6 +10,7 @@ from typing import Sequence
 
 from .pipeline import ClassifyJob, ClassifyRequest, check_outputs, choose_model_and_bands, classify_raster
 from ..engine.errors import DeepMapperError
+from ..engine.messages import _
 from .postprocess import NODATA_CLASS, ClassRules
 from ..engine.progress import Monitor
 from ..engine.raster_io import bounded_gdal_cache, open_raster
@@ -116,8 +117,8 @@ def vector_class_ids(classes: Sequence[dict], wanted: str | Sequence[str | int] 
             cid = int(item)
         else:
             known = ", ".join(f"{c['id']} {c['name']}" for c in classes)
-            raise DeepMapperError(f"VECTOR_CLASSES entry '{item}' is not a class of this model; its classes are "
-                                  f"{known}. Give names or ids separated by commas.")
+            raise DeepMapperError(_("VECTOR_CLASSES entry '{item}' is not a class of this model; its classes are "
+                                  "{known}. Give names or ids separated by commas.").format(item=item, known=known))
         if cid not in chosen:
             chosen.append(cid)
     return chosen

@@ -13,6 +13,7 @@ from typing import Any, Callable
 
 from ..batch.tasks import Task
 from ..engine.errors import DeepMapperError
+from ..engine.messages import _
 
 SPLITS = ("auto", "scenes", "strips")
 
@@ -43,17 +44,19 @@ def run_on_dask(args: argparse.Namespace, task: Task, values: dict[str, str], sc
         from ..distributed.scenes import run_scenes
         from ..distributed.strips import run_scene_in_strips
     except ImportError as exc:
-        raise DeepMapperError(f"--scheduler and --workers need dask.distributed ({exc}); install it with "
-                              f"pip install 'dask[distributed]' (pinned in requirements/runtime.txt).") from None
+        raise DeepMapperError(_("--scheduler and --workers need dask.distributed ({exc}); install it with "
+                              "pip install 'dask[distributed]' (pinned in requirements/runtime.txt).").format(
+            exc=exc)) from None
     if args.workers is not None and args.workers < 1:
-        raise DeepMapperError("--workers takes a number of worker processes, 1 or more.")
+        raise DeepMapperError(_("--workers takes a number of worker processes, 1 or more."))
     with connect(args.scheduler, args.workers, args.worker_threads) as client:
         split = args.split
         if split == "auto":
             split = "strips" if task.strips and len(scenes) < dask_threads(client) else "scenes"
         if split == "strips":
             if not task.strips:
-                raise DeepMapperError(f"{task.name} cannot be split into strips; use --split scenes.")
+                raise DeepMapperError(_("{task_name} cannot be split into strips; use --split scenes.").format(
+                    task_name=task.name))
 
             def in_strips(task_: Task, values_: dict[str, str], scene: str, batch_: bool, monitor) -> dict:
                 return run_scene_in_strips(client, task_, values_, scene, batch_, monitor, args.strip_rows)

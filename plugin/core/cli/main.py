@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from ..engine.errors import DeepMapperError
+from ..engine.messages import _
 from ..engine.progress import Monitor
 from ..batch.params import describe, parse_assignments
 from ..batch.runner import run_scene
@@ -109,8 +110,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         values = parse_assignments(args.params)
         if not values.get(task.scene):
-            raise DeepMapperError(f"Give the scene(s) to process as {task.scene}=scene.tif (or a folder, glob, "
-                                  f"comma list or @list.txt).")
+            raise DeepMapperError(_("Give the scene(s) to process as {task_scene}=scene.tif (or a folder, glob, "
+                                  "comma list or @list.txt).").format(task_scene=task.scene))
         scenes, batch = expand_scenes(values[task.scene])
         first_outputs = scene_outputs(values, task.outputs, scenes[0], batch)
     except DeepMapperError as exc:

@@ -10,6 +10,7 @@ from typing import Iterator
 import distributed
 
 from ..engine.errors import DeepMapperError
+from ..engine.messages import _
 
 THREADS_ENV = "DEEPMAPPER_WORKER_THREADS"  # what a worker's tasks pass as THREADS to onnxruntime and LightGBM
 LIMITED = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMEXPR_NUM_THREADS")
@@ -67,8 +68,9 @@ def connect(scheduler: str | None = None, workers: int | None = None, threads: i
                 try:
                     client = own_client = distributed.Client(scheduler, timeout="20s")
                 except OSError as exc:
-                    raise DeepMapperError(f"No Dask scheduler answers at {scheduler} ({exc}); start one "
-                                          f"(`dask scheduler`) or give --workers N for a local cluster.") from None
+                    raise DeepMapperError(_("No Dask scheduler answers at {scheduler} ({exc}); start one "
+                                          "(`dask scheduler`) or give --workers N for a local cluster.").format(
+                        scheduler=scheduler, exc=exc)) from None
             else:
                 n = workers or os.cpu_count() or 1
                 own_cluster = distributed.LocalCluster(n_workers=n, threads_per_worker=1, processes=True,

@@ -15,6 +15,7 @@ import rasterio
 from rasterio.windows import Window
 
 from .errors import DeepMapperError
+from .messages import _
 from .progress import Monitor
 from .raster_io import BackgroundSink, BandReader, PrefetchingReader
 from .tiling import TileSpec, mirror_outside
@@ -45,10 +46,10 @@ def check_strip_memory(rows: int, span: int, planes: int, width: int) -> None:
         return
     if need > free // 2:
         raise DeepMapperError(
-            f"The raster is too large to process here: it is {width} pixels wide, and tiled inference holds a strip "
-            f"of {rows} rows across the whole width ({need / 2**30:.1f} GB), more than half of the free memory "
-            f"({free / 2**30:.1f} GB). Clip it into narrower pieces first (e.g. gdal_translate -srcwin), or lower "
-            f"TILE_SIZE.")
+            _("The raster is too large to process here: it is {width} pixels wide, and tiled inference holds a strip "
+            "of {rows} rows across the whole width ({need:.1f} GB), more than half of the free memory "
+            "({free:.1f} GB). Clip it into narrower pieces first (e.g. gdal_translate -srcwin), or lower "
+            "TILE_SIZE.").format(width=width, rows=rows, need=need / 2**30, free=free / 2**30))
 
 
 def predict_tiled(reader: BandReader, model: Predictor, tile: TileSpec, batch_size: int, sink: RowSink,
@@ -131,6 +132,7 @@ def _predict_tiled(reader: BandReader, model: Predictor, tile: TileSpec, batch_s
         mirror_outside(strip, left, left + data.shape[2], axis=2)
         valid[:] = False  # mirrored pixels outside the image are context, never valid output
         valid[top:bottom, left:left + img_c1 - img_c0] = valid_rows
+        del data, valid_rows  # copied into the strip: while it computes, only the prefetched next read is held
 
         jobs = []
         for c0 in col_origins:

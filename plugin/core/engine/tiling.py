@@ -15,6 +15,7 @@ from functools import lru_cache
 import numpy as np
 
 from .errors import DeepMapperError
+from .messages import _
 
 BLEND_MODES = ("crop", "blend")
 # Bytes for a strip's buffers (input read and strip, probabilities, weights) when tile_spec fits large free tiles:
@@ -33,18 +34,23 @@ class TileSpec:
 
     def __post_init__(self) -> None:
         if self.mode not in BLEND_MODES:
-            raise DeepMapperError(f"Unknown tile blending mode '{self.mode}'; use one of {', '.join(BLEND_MODES)}.")
+            raise DeepMapperError(_("Unknown tile blending mode '{mode}'; use one of {blend_modes}.").format(
+                mode=self.mode, blend_modes=', '.join(BLEND_MODES)))
         if self.size % self.size_multiple:
             raise DeepMapperError(
-                f"TILE_SIZE {self.size} is not a multiple of {self.size_multiple}, which this model needs; "
-                f"use e.g. {max(self.size_multiple, self.size // self.size_multiple * self.size_multiple)}.")
+                _("TILE_SIZE {size} is not a multiple of {size_multiple}, which this model needs; "
+                "use e.g. {suggested}.").format(
+                    size=self.size, size_multiple=self.size_multiple,
+                    suggested=max(self.size_multiple, self.size // self.size_multiple * self.size_multiple)))
         if self.fixed_stride is not None and not 0 < self.fixed_stride <= self.size:
-            raise DeepMapperError(f"A tile stride of {self.fixed_stride} pixels would leave gaps between "
-                                  f"{self.size}-pixel tiles; the model card's tiling stride must be 1..{self.size}.")
+            raise DeepMapperError(_("A tile stride of {fixed_stride} pixels would leave gaps between "
+                                  "{size}-pixel tiles; the model card's tiling stride must be 1..{size}.").format(
+                fixed_stride=self.fixed_stride, size=self.size))
         if self.margin < 0 or self.stride <= 0:
             raise DeepMapperError(
-                f"OVERLAP {self.margin} leaves no useful centre in a {self.size}-pixel tile; "
-                f"use an overlap below {self.size // 4} or a larger TILE_SIZE.")
+                _("OVERLAP {margin} leaves no useful centre in a {size}-pixel tile; "
+                "use an overlap below {quarter} or a larger TILE_SIZE.").format(
+                    margin=self.margin, size=self.size, quarter=self.size // 4))
 
     @property
     def stride(self) -> int:

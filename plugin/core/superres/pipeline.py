@@ -19,6 +19,7 @@ from affine import Affine
 from ..engine.bands import SensorPreset, common_name, preset, raster_band_names, select_bands
 from ..engine.device import auto_batch_size, choose_device, describe
 from ..engine.errors import DeepMapperError
+from ..engine.messages import _
 from ..engine.inference import dataset_sink, predict_tiled
 from ..engine.progress import Monitor
 from ..engine.raster_io import BandReader, atomic_path, bounded_gdal_cache, geotiff_profile, open_raster
@@ -49,33 +50,38 @@ def check_grids(high: rasterio.DatasetReader, low: rasterio.DatasetReader, high_
     """The nesting of `low` in `high`, or an error naming what does not fit and how to fix it."""
     if high.crs != low.crs:
         raise DeepMapperError(
-            f"{high_name} is in {_crs_name(high.crs)} but {low_name} is in {_crs_name(low.crs)}; both must share one "
-            f"CRS. Reproject {low_name} onto {high_name}'s CRS at twice its pixel size, e.g. `gdalwarp -t_srs "
-            f"{_crs_name(high.crs)} -tr {2 * high.res[0]:g} {2 * high.res[1]:g} -tap -r average low.tif fixed.tif`.")
+            _("{high_name} is in {high_crs} but {low_name} is in {low_crs}; both must share one "
+            "CRS. Reproject {low_name} onto {high_name}'s CRS at twice its pixel size, e.g. `gdalwarp -t_srs "
+            "{high_crs} -tr {need_x:g} {need_y:g} -tap -r average low.tif fixed.tif`.").format(
+                high_name=high_name, high_crs=_crs_name(high.crs), low_name=low_name, low_crs=_crs_name(low.crs),
+                need_x=2 * high.res[0], need_y=2 * high.res[1]))
     for t, name in ((high.transform, high_name), (low.transform, low_name)):
         if t.b or t.d:
-            raise DeepMapperError(f"{name} has a rotated geotransform; warp it to a north-up grid first "
-                                  f"(gdalwarp without options does that).")
+            raise DeepMapperError(_("{name} has a rotated geotransform; warp it to a north-up grid first "
+                                  "(gdalwarp without options does that).").format(name=name))
     hx, hy = high.res
     lx, ly = low.res
     if not (math.isclose(lx, 2 * hx, rel_tol=1e-6) and math.isclose(ly, 2 * hy, rel_tol=1e-6)):
         raise DeepMapperError(
-            f"The pixel sizes do not nest: {high_name} has {hx:g} x {hy:g}, {low_name} has {lx:g} x {ly:g}, but "
-            f"{low_name} must have exactly twice {high_name}'s pixel size (e.g. Sentinel-2's 10 m and 20 m bands). "
-            f"Resample it with `gdalwarp -tr {2 * hx:g} {2 * hy:g} -tap -r average`, or use SCALE mode for a single "
-            f"raster.")
+            _("The pixel sizes do not nest: {high_name} has {hx:g} x {hy:g}, {low_name} has {lx:g} x {ly:g}, but "
+            "{low_name} must have exactly twice {high_name}'s pixel size (e.g. Sentinel-2's 10 m and 20 m bands). "
+            "Resample it with `gdalwarp -tr {need_x:g} {need_y:g} -tap -r average`, or use SCALE mode for a single "
+            "raster.").format(
+                high_name=high_name, hx=hx, hy=hy, low_name=low_name, lx=lx, ly=ly, need_x=2 * hx, need_y=2 * hy))
     cols = (low.transform.c - high.transform.c) / hx
     rows = (high.transform.f - low.transform.f) / hy
     if abs(cols - round(cols)) > 1e-3 or abs(rows - round(rows)) > 1e-3:
         raise DeepMapperError(
-            f"The grids do not nest: {low_name}'s origin is {cols:g} x {rows:g} pixels of {high_name} away from "
-            f"{high_name}'s origin, not a whole number of pixels, so its pixels do not cover whole 2 x 2 blocks. "
-            f"Align it with `gdalwarp -tr {2 * hx:g} {2 * hy:g} -tap` (and the same for {high_name}).")
+            _("The grids do not nest: {low_name}'s origin is {cols:g} x {rows:g} pixels of {high_name} away from "
+            "{high_name}'s origin, not a whole number of pixels, so its pixels do not cover whole 2 x 2 blocks. "
+            "Align it with `gdalwarp -tr {need_x:g} {need_y:g} -tap` (and the same for {high_name}).").format(
+                low_name=low_name, cols=cols, rows=rows, high_name=high_name, need_x=2 * hx, need_y=2 * hy))
     grid = GridPair(int(round(rows)), int(round(cols)))
     if not (grid.col_offset < high.width and grid.col_offset + 2 * low.width > 0 and grid.row_offset < high.height
             and grid.row_offset + 2 * low.height > 0):
         raise DeepMapperError(
-            f"The extents of {high_name} and {low_name} do not overlap; give two rasters of the same place.")
+            _("The extents of {high_name} and {low_name} do not overlap; give two rasters of the same place.").format(
+                high_name=high_name, low_name=low_name))
     return grid
 
 
@@ -343,8 +349,9 @@ def _run(req: SuperResRequest, monitor: Monitor, registry) -> SuperResResult:
     result = SuperResResult(req.output, card.id, plan.names, window.width, window.height,
                             float(abs(plan.transform.a)), sink.error_percent(True), sink.error_percent(False),
                             stats["tiles"], log)
-    say(f"Consistency (2 x 2 block means against INPUT_LOWRES): {result.consistency_error_percent:.2g} % after the "
-        f"projection, {result.consistency_error_before_percent:.2g} % from the network alone.")
+    say(_("Consistency (2 x 2 block means against INPUT_LOWRES): {after:.2g} % after the "
+        "projection, {before:.2g} % from the network alone.").format(
+        after=result.consistency_error_percent, before=result.consistency_error_before_percent))
     monitor.progress(1.0)
     return result
 
@@ -356,7 +363,8 @@ def _inputs(req: SuperResRequest, say: Callable[[str], None]) -> tuple[str, str 
         product = product_rasters(req.input)
         if product is not None:
             high_path, low_path, from_product = product
-            say(f"Sentinel-2 product: 10 m bands from {high_path}, 20 m bands from {low_path}.")
+            say(_("Sentinel-2 product: 10 m bands from {high_path}, 20 m bands from {low_path}.").format(
+                high_path=high_path, low_path=low_path))
             return high_path, low_path, from_product
     return req.input, req.input_lowres, False
 
@@ -368,12 +376,14 @@ def _model_card(req: SuperResRequest, registry, scale_mode: bool, say: Callable[
     card = registry.get(req.model or (DEFAULT_SINGLE if scale_mode else DEFAULT_GUIDED), "superresolution")
     guides = _guide_bands(card)
     if scale_mode and guides:
-        raise DeepMapperError(f"Model '{card.id}' needs guide bands (INPUT_LOWRES and INPUT), so it cannot run in SCALE "
-                              f"mode; use {DEFAULT_SINGLE} or give INPUT_LOWRES.")
+        raise DeepMapperError(_("Model '{model}' needs guide bands (INPUT_LOWRES and INPUT), so it cannot run in SCALE "
+                              "mode; use {default_single} or give INPUT_LOWRES.").format(
+            model=card.id, default_single=DEFAULT_SINGLE))
     if not scale_mode and not guides:
-        raise DeepMapperError(f"Model '{card.id}' is a single-image model; use it with SCALE mode (no INPUT_LOWRES), "
-                              f"or a guided model such as {DEFAULT_GUIDED}.")
-    say(f"Model: {card.summary()}")
+        raise DeepMapperError(_("Model '{model}' is a single-image model; use it with SCALE mode (no INPUT_LOWRES), "
+                              "or a guided model such as {default_guided}.").format(
+            model=card.id, default_guided=DEFAULT_GUIDED))
+    say(_("Model: {summary}").format(summary=card.summary()))
     return card
 
 
@@ -442,13 +452,14 @@ def _guided_plan(req: SuperResRequest, card, sensor: SensorPreset, high: rasteri
     sharpen = [b for b in card.bands if b not in guides]
     low_idx, names, order = _low_bands(low, sensor, sharpen, req.bands_lowres, card.id, strict=not from_product)
     scale, why = reflectance_scale(high, high_idx)
-    low_scale, _ = reflectance_scale(low, low_idx)
+    low_scale, _unused = reflectance_scale(low, low_idx)
     if low_scale != scale:
         raise DeepMapperError(
-            f"INPUT and INPUT_LOWRES are in different units (INPUT: {why}; INPUT_LOWRES scaled by "
-            f"{low_scale:g}); give both as digital numbers or both as reflectance.")
-    say(f"Units: {why}. INPUT_LOWRES nests in INPUT's grid at offset {grid.col_offset}, {grid.row_offset} "
-        f"pixels.")
+            _("INPUT and INPUT_LOWRES are in different units (INPUT: {why}; INPUT_LOWRES scaled by "
+            "{low_scale:g}); give both as digital numbers or both as reflectance.").format(
+                why=why, low_scale=low_scale))
+    say(_("Units: {why}. INPUT_LOWRES nests in INPUT's grid at offset {col_offset}, {row_offset} "
+        "pixels.").format(why=why, col_offset=grid.col_offset, row_offset=grid.row_offset))
     return _Plan(low, low_idx, names, order, scale, grid, high=BandReader(high, high_idx, scale), template=high,
                  transform=high.transform, height=high.height, width=high.width)
 
@@ -471,9 +482,12 @@ def _predictor(req: SuperResRequest, card, plan: _Plan, scale_mode: bool, say: C
     if card.format in ("torch_state_dict", "torchscript"):
         from ....models.backends.torch_backend import set_torch_threads
         threads = f", {set_torch_threads(req.threads)} torch threads"
-    say(f"Device {describe(device, card.format, card.half_precision)}{threads}; tiles {tile.size} px, overlap "
-        f"{tile.margin} px, {what}; output {plan.width} x {plan.height} pixels, {bands} bands "
-        f"({', '.join(plan.names)}).")
+    say(_("Device {device}{threads}; tiles {tile_size} px, overlap "
+        "{tile_margin} px, {what}; output {width} x {height} pixels, {bands} bands "
+        "({names}).").format(
+        device=describe(device, card.format, card.half_precision), threads=threads, tile_size=tile.size,
+        tile_margin=tile.margin, what=what, width=plan.width, height=plan.height, bands=bands,
+        names=', '.join(plan.names)))
     model = load_model(card, device, req.threads)
     return tile, batch, (PerBand(model, bands, items) if scale_mode else model)
 
@@ -546,7 +560,7 @@ def _scale_any(ds: rasterio.DatasetReader, indexes: list[int], say: Callable[[st
         scale = _PLAUSIBLE_FALLBACK / p99
         why = (f"values are not reflectance (99th percentile {p99:g}); scaled by {scale:.3g} so that they look like "
                f"it (the model was trained on reflectance)")
-    say(f"Units: {why}.")
+    say(_("Units: {why}.").format(why=why))
     return scale
 
 
@@ -569,17 +583,20 @@ def _low_bands(low: rasterio.DatasetReader, sensor: SensorPreset, sharpen: list[
         by_index, how = dict(enumerate(sharpen, start=1)), f"the model's order ({', '.join(ids[b] for b in sharpen)})"
     else:
         raise DeepMapperError(
-            f"INPUT_LOWRES has {low.count} bands without descriptions naming them, but model '{model_id}' sharpens "
-            f"{len(sharpen)} bands ({', '.join(ids.get(b, b) for b in sharpen)}). Give a raster with exactly these "
-            f"bands, name them with BANDS_LOWRES, or set band descriptions.")
+            _("INPUT_LOWRES has {low_count} bands without descriptions naming them, but model '{model_id}' sharpens "
+            "{n_sharpen} bands ({sharpen}). Give a raster with exactly these "
+            "bands, name them with BANDS_LOWRES, or set band descriptions.").format(
+                low_count=low.count, model_id=model_id, n_sharpen=len(sharpen),
+                sharpen=', '.join(ids.get(b, b) for b in sharpen)))
     missing = [b for b in sharpen if b not in by_index.values()]
     extra = [f"band {i} ({ids.get(n, n)})" for i, n in by_index.items() if n not in sharpen]
     if missing or (strict and extra):
         problem = (f"lacks {', '.join(ids.get(b, b) for b in missing)}" if missing else
                    f"also holds {', '.join(extra)}, which it does not sharpen")
         raise DeepMapperError(
-            f"Model '{model_id}' sharpens {', '.join(ids.get(b, b) for b in sharpen)}; INPUT_LOWRES (bands from {how}) "
-            f"{problem}. Give a raster with exactly these bands (e.g. `gdal_translate -b ...`).")
+            _("Model '{model_id}' sharpens {sharpen}; INPUT_LOWRES (bands from {how}) "
+            "{problem}. Give a raster with exactly these bands (e.g. `gdal_translate -b ...`).").format(
+                model_id=model_id, sharpen=', '.join(ids.get(b, b) for b in sharpen), how=how, problem=problem))
     file_order = sorted((i, n) for i, n in by_index.items() if n in sharpen)
     model_idx = [next(i for i, n in file_order if n == b) for b in sharpen]
     names = [low.descriptions[i - 1] or ids.get(n, n) for i, n in file_order]
@@ -589,7 +606,7 @@ def _low_bands(low: rasterio.DatasetReader, sensor: SensorPreset, sharpen: list[
 
 def _check_output(path: str, inputs: list[str]) -> None:
     if os.path.splitext(path)[1].lower() not in (".tif", ".tiff"):
-        raise DeepMapperError(f"Output '{path}' must be a GeoTIFF (.tif).")
+        raise DeepMapperError(_("Output '{path}' must be a GeoTIFF (.tif).").format(path=path))
     for p in inputs:
         if os.path.abspath(path) == os.path.abspath(p):
-            raise DeepMapperError("OUTPUT is an input file; choose another path (inputs are never overwritten).")
+            raise DeepMapperError(_("OUTPUT is an input file; choose another path (inputs are never overwritten)."))

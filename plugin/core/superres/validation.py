@@ -11,6 +11,7 @@ import rasterio
 from affine import Affine
 
 from ..engine.errors import DeepMapperError
+from ..engine.messages import _
 from ..engine.progress import Monitor
 from ..engine.raster_io import (BandReader, atomic_path, geotiff_profile, open_raster, remove_quietly,
                                require_free_space, scratch_path)
@@ -42,7 +43,8 @@ def degrade(path: str, out_path: str, row_start: int = 0, col_start: int = 0, ro
     with open_raster(path) as src:
         h, w = (src.height - row_start) // 2, (src.width - col_start) // 2
         if h < 1 or w < 1:
-            raise DeepMapperError(f"'{path}' is too small to degrade by 2 ({src.width} x {src.height} pixels).")
+            raise DeepMapperError(_("'{path}' is too small to degrade by 2 ({width} x {height} pixels).").format(
+                path=path, width=src.width, height=src.height))
         profile = geotiff_profile(src, src.count, "float32", float("nan"))
         profile.update(width=w, height=h,
                        transform=src.transform * Affine.translation(col_start, row_start) * Affine.scale(2))
@@ -66,7 +68,7 @@ def validate_superres(req: ValidateRequest, monitor: Monitor | None = None, regi
     reference = req.input if scale_mode else req.input_lowres
     for path in (req.output_html, req.output_csv):
         if path and os.path.abspath(path) in (os.path.abspath(req.input), os.path.abspath(reference)):
-            raise DeepMapperError("An output is an input file; choose another path (inputs are never overwritten).")
+            raise DeepMapperError(_("An output is an input file; choose another path (inputs are never overwritten)."))
     paths = {k: scratch_path(f"wald-{k}") for k in ("high", "low", "out")}
     try:
         with open_raster(req.input) as high, open_raster(reference) as low:
@@ -74,7 +76,7 @@ def validate_superres(req: ValidateRequest, monitor: Monitor | None = None, regi
             # the degraded copies (float32, 4 bytes, at a quarter of the pixels) and the model's output over them
             need = sum(ds.count * ds.width * ds.height for ds in {id(high): high, id(low): low}.values())
             require_free_space(paths["low"], 3 * need, "the Wald protocol's degraded copies of the inputs")
-        monitor.log("Wald protocol: degrading the inputs by 2 x 2 block means.")
+        monitor.log(_("Wald protocol: degrading the inputs by 2 x 2 block means."))
         if scale_mode:
             degrade(reference, paths["low"])
         else:
@@ -116,8 +118,9 @@ def validate_superres(req: ValidateRequest, monitor: Monitor | None = None, regi
                 "consistency_before": sr.consistency_error_before_percent}
         result = ValidateResult(model_scores, bic_scores, names, sr.model_id, int(mask.sum()),
                                 sr.consistency_error_percent, info, req.output_html, req.output_csv, sr.log)
-        monitor.log(f"Model RMSE {model_scores.overall['rmse']:.4g} vs bicubic {bic_scores.overall['rmse']:.4g} "
-                    f"(ratio {result.rmse_ratio:.3f}).")
+        monitor.log(_("Model RMSE {model_rmse:.4g} vs bicubic {bicubic_rmse:.4g} "
+                    "(ratio {ratio:.3f}).").format(
+            model_rmse=model_scores.overall['rmse'], bicubic_rmse=bic_scores.overall['rmse'], ratio=result.rmse_ratio))
         _write_reports(result)
         monitor.progress(1.0)
         return result

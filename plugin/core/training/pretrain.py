@@ -20,6 +20,7 @@ import numpy as np
 from ..engine.bands import common_name, preset, raster_band_names, select_bands
 from ..engine.device import choose_device
 from ..engine.errors import CancelledError, DeepMapperError, require
+from ..engine.messages import _
 from ..engine.progress import Monitor
 from ..engine.raster_io import BandReader, open_raster
 from .augment import augment_batch
@@ -76,15 +77,17 @@ def _sample(stack: ExitStack, inputs: Sequence[str], bands: str | None, sensor: 
             names = [common_name(t, preset(sensor)) or t for t in wanted] or sorted(mapping, key=mapping.get)
         readers.append(BandReader(src, select_bands(mapping, names, "pre-training", how)))
         if src.width < size or src.height < size:
-            raise DeepMapperError(f"'{path}' ({src.width} x {src.height}) is smaller than PATCH_SIZE {size}; "
-                                  f"lower PATCH_SIZE or leave this image out.")
+            raise DeepMapperError(_("'{path}' ({width} x {height}) is smaller than PATCH_SIZE {size}; "
+                                  "lower PATCH_SIZE or leave this image out.").format(
+                path=path, width=src.width, height=src.height, size=size))
     out = np.empty((count, len(names), size, size), np.float32)
     got, tries = 0, 0
     while got < count:
         tries += 1
         if tries > 20 * count:
-            raise DeepMapperError(f"Could not find {count} patches of {size} px with at least 90 % valid pixels; "
-                                  f"give rasters with more valid data or lower PATCH_SIZE.")
+            raise DeepMapperError(_("Could not find {count} patches of {size} px with at least 90 % valid pixels; "
+                                  "give rasters with more valid data or lower PATCH_SIZE.").format(
+                count=count, size=size))
         reader = readers[int(rng.integers(len(readers)))]
         r0 = int(rng.integers(0, reader.height - size + 1))
         c0 = int(rng.integers(0, reader.width - size + 1))
@@ -112,7 +115,8 @@ def pretrain(req: PretrainRequest, monitor: Monitor | None = None) -> PretrainRe
     gen = torch.Generator().manual_seed(req.seed)
     patches, bands = sample_patches(req.inputs, req.bands, req.sensor, req.patch_size, req.patches, rng)
     mean, std = _band_statistics(patches)
-    say(f"{len(patches)} patches of {req.patch_size} px from {len(req.inputs)} raster(s), bands {', '.join(bands)}.")
+    say(_("{n_patches} patches of {patch_size} px from {n_inputs} raster(s), bands {bands}.").format(
+        n_patches=len(patches), patch_size=req.patch_size, n_inputs=len(req.inputs), bands=', '.join(bands)))
     spec = architecture_spec(req.architecture, req.architecture_params)
     run = _Reconstruction(req, spec, _normalised(patches, mean, std), rng, gen)
     started = time.time()
@@ -125,9 +129,9 @@ def pretrain(req: PretrainRequest, monitor: Monitor | None = None) -> PretrainRe
 def _check(req: PretrainRequest) -> None:
     check_card_path(req.output)
     if not req.inputs:
-        raise DeepMapperError("INPUT needs at least one raster to pre-train on.")
+        raise DeepMapperError(_("INPUT needs at least one raster to pre-train on."))
     if not 0 < req.mask_ratio < 1:
-        raise DeepMapperError("MASK_RATIO must be between 0 and 1.")
+        raise DeepMapperError(_("MASK_RATIO must be between 0 and 1."))
 
 
 def _band_statistics(patches: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -167,12 +171,13 @@ class _Reconstruction:
             for epoch in range(1, req.epochs + 1):
                 self.epoch = epoch  # also when this epoch is cancelled
                 self.last = self._epoch(monitor)
-                say(f"Epoch {self.epoch}/{req.epochs}: masked reconstruction MSE {self.last:.4f} (band mean: 1.0)")
+                say(_("Epoch {epoch}/{epochs}: masked reconstruction MSE {last:.4f} (band mean: 1.0)").format(
+                    epoch=self.epoch, epochs=req.epochs, last=self.last))
         except CancelledError:
             if self.epoch <= 1:
                 raise
             self.cancelled = True
-            say(f"Cancelled in epoch {self.epoch}: writing the weights as they are.")
+            say(_("Cancelled in epoch {epoch}: writing the weights as they are.").format(epoch=self.epoch))
 
     def _epoch(self, monitor: Monitor) -> float:
         """One pass over the patches in random order; returns the mean loss."""

@@ -19,6 +19,7 @@ import numpy as np
 from ..accuracy.metrics import score
 from ..engine.device import choose_device
 from ..engine.errors import CancelledError, DeepMapperError, require
+from ..engine.messages import _
 from ..engine.progress import Monitor
 from .augment import augment_batch
 from .dataset import PatchDataset
@@ -161,8 +162,10 @@ class _Trainer:
                      + (f"; bands: {', '.join(f'{b} {how}' for b, how in rep.band_map.items())}"
                         if rep.band_map else "") + ".")
         total, trainable = count_parameters(model)
-        self.say(f"Model {self.spec['name']} {self.spec['params']}: {total:,} parameters ({trainable:,} trained), "
-                 f"bands {', '.join(self.bands)}, {self.n_classes} classes, device {self.device.kind}.")
+        self.say(_("Model {name} {params}: {total:,} parameters ({trainable:,} trained), "
+                 "bands {bands}, {n_classes} classes, device {kind}.").format(
+            name=self.spec['name'], params=self.spec['params'], total=total, trainable=trainable,
+            bands=', '.join(self.bands), n_classes=self.n_classes, kind=self.device.kind))
         return model
 
     def _new_model(self):
@@ -175,8 +178,8 @@ class _Trainer:
             rep = adapt_state(model, self.init_state, self.init_card.bands, self.bands, self.keep_head)
         if self.req.freeze_encoder:
             if self.init_card is None:
-                raise DeepMapperError("FREEZE_ENCODER needs INIT_MODEL: a frozen encoder that was never trained learns "
-                                      "nothing. Give the model to start from, or untick FREEZE_ENCODER.")
+                raise DeepMapperError(_("FREEZE_ENCODER needs INIT_MODEL: a frozen encoder that was never trained learns "
+                                      "nothing. Give the model to start from, or untick FREEZE_ENCODER."))
             freeze_encoder(model)
         return model.to(self.dev), rep
 
@@ -190,7 +193,8 @@ class _Trainer:
         if req.train_fraction < 1.0:
             keep = max(2, int(round(len(self.train_ids) * req.train_fraction)))
             self.train_ids = np.sort(self.rng.choice(self.train_ids, keep, replace=False))
-            self.say(f"Using {keep} of {len(self.train)} training patches (TRAIN_FRACTION {req.train_fraction:g}).")
+            self.say(_("Using {keep} of {n_train} training patches (TRAIN_FRACTION {train_fraction:g}).").format(
+                keep=keep, n_train=len(self.train), train_fraction=req.train_fraction))
         self.norm = (torch.tensor(self.mean, dtype=torch.float32).view(1, -1, 1, 1),
                      torch.tensor(self.std, dtype=torch.float32).view(1, -1, 1, 1))
 
@@ -219,8 +223,8 @@ class _Trainer:
             if self.best.state is None:
                 raise
             self.cancelled = True
-            self.say(f"Cancelled during epoch {self.epochs_run}: keeping the best model so far "
-                     f"(epoch {self.best.epoch}).")
+            self.say(_("Cancelled during epoch {epochs_run}: keeping the best model so far "
+                     "(epoch {epoch}).").format(epochs_run=self.epochs_run, epoch=self.best.epoch))
 
     def _select(self, progress: Monitor) -> None:
         """Train on the training patches, validating every epoch; keep the best epoch's weights and stop after
@@ -232,13 +236,13 @@ class _Trainer:
                                   if c in self.monitored]))
             self.history.append({"epoch": epoch, "loss": round(loss, 5), "val_f": round(f, 5),
                                  "val_oa": round(scores.overall_accuracy, 5)})
-            self.say(f"Epoch {epoch}/{req.epochs}: loss {loss:.4f}, validation F {f:.4f}, "
-                     f"OA {scores.overall_accuracy:.4f}")
+            self.say(_("Epoch {epoch}/{epochs}: loss {loss:.4f}, validation F {f:.4f}, "
+                     "OA {oa:.4f}").format(epoch=epoch, epochs=req.epochs, loss=loss, f=f, oa=scores.overall_accuracy))
             if f > self.best.f:
                 self.best = _Best(f, epoch, copy.deepcopy(self.model.state_dict()), scores)
             elif epoch - self.best.epoch >= req.patience:
                 self.stopped = True
-                self.say(f"Early stop: no better validation F for {req.patience} epochs.")
+                self.say(_("Early stop: no better validation F for {patience} epochs.").format(patience=req.patience))
                 break
 
     def _refit(self, progress: Monitor) -> None:
@@ -246,10 +250,10 @@ class _Trainer:
         import torch
         if self.req.selection_weights:
             torch.save(self.best.state, self.req.selection_weights)
-        self.say(f"Refit on training and validation patches for {self.best.epoch} epochs.")
-        refit, _ = self._new_model()
+        self.say(_("Refit on training and validation patches for {epoch} epochs.").format(epoch=self.best.epoch))
+        refit, _unused = self._new_model()
         both = _Patches(self.train.parts + self.val.parts)
-        for _ in self._epochs(refit, both, np.arange(len(both)), self.best.epoch, progress, False):
+        for _unused in self._epochs(refit, both, np.arange(len(both)), self.best.epoch, progress, False):
             pass
         self.best.state = copy.deepcopy(refit.state_dict())
 
@@ -277,7 +281,7 @@ class _Trainer:
         logits = net(x)
         loss = self.ce(logits, y) + (_dice_loss(logits, y, self.dice_ids) if self.dice_ids else 0.0)
         if not torch.isfinite(loss):
-            raise DeepMapperError("Training diverged (the loss became NaN); lower LEARNING_RATE.")
+            raise DeepMapperError(_("Training diverged (the loss became NaN); lower LEARNING_RATE."))
         optim.zero_grad(set_to_none=True)
         loss.backward()
         optim.step()
@@ -304,8 +308,9 @@ class _Trainer:
         if self.from_onnx:
             card = parent_fields(card, self.init_card, self.ds.meta, self.mean, self.std)
         path = write_model(card, best.state, req.output, req.weights)
-        self.say(f"Best epoch {best.epoch}: validation F {best.f:.4f}, OA {validation['overall_accuracy']:.4f}. "
-                 f"Model card: {path}")
+        self.say(_("Best epoch {best_epoch}: validation F {best_f:.4f}, OA {oa:.4f}. "
+                 "Model card: {path}").format(
+            best_epoch=best.epoch, best_f=best.f, oa=validation['overall_accuracy'], path=path))
         return TrainResult(str(path), str(req.weights or path.with_suffix(".pt")), card["id"], best.epoch,
                            self.epochs_run, validation, self.cancelled, self.stopped, seconds, log)
 
@@ -319,12 +324,14 @@ def _architecture(req: TrainRequest, init_card, say: Callable[[str], None]) -> d
     """INIT_MODEL's architecture when its card names one (its weights fit only that), the converted graph for an
     ONNX INIT_MODEL, else ARCHITECTURE's."""
     if is_onnx(init_card):
-        say(f"Architecture from INIT_MODEL '{init_card.id}': its ONNX graph converted to a torch module (onnx2torch).")
+        say(_("Architecture from INIT_MODEL '{model}': its ONNX graph converted to a torch module (onnx2torch).").format(
+            model=init_card.id))
         return onnx_spec(init_card)
     if init_card is not None and init_card.data.get("architecture"):
         spec = {"name": init_card.data["architecture"]["name"],
                 "params": dict(init_card.data["architecture"].get("params", {}))}
-        say(f"Architecture from INIT_MODEL '{init_card.id}': {spec['name']} {spec['params']}.")
+        say(_("Architecture from INIT_MODEL '{model}': {name} {params}.").format(
+            model=init_card.id, name=spec['name'], params=spec['params']))
         return spec
     return architecture_spec(req.architecture, req.architecture_params)
 
@@ -339,8 +346,9 @@ def _decision_threshold(scores, classes: list[dict], validation: dict, say: Call
     name = classes[-1]["name"]
     validation["threshold"] = {"value": round(threshold, 4), f"{name}_f1": round(f_at, 4),
                                "note": "class 1 where its probability exceeds this (chosen on validation)"}
-    say(f"Decision threshold for '{name}': {threshold:.2f} (validation F1 {f_at:.4f} against "
-        f"{validation['classes'].get(name, {}).get('f1')} at argmax).")
+    say(_("Decision threshold for '{name}': {threshold:.2f} (validation F1 {f_at:.4f} against "
+        "{f1} at argmax).").format(
+        name=name, threshold=threshold, f_at=f_at, f1=validation['classes'].get(name, {}).get('f1')))
     return {"threshold": round(threshold, 4)}
 
 
@@ -380,16 +388,19 @@ def one_cycle(model, learning_rate: float, epochs: int, steps_per_epoch: int):
 def _check(req: TrainRequest) -> None:
     check_card_path(req.output)
     if req.architecture not in ARCHITECTURE_DEFAULTS:
-        raise DeepMapperError(f"Unknown ARCHITECTURE '{req.architecture}'; use one of "
-                              f"{', '.join(ARCHITECTURE_DEFAULTS)}.")
+        raise DeepMapperError(_("Unknown ARCHITECTURE '{architecture}'; use one of "
+                              "{architecture_defaults}.").format(
+            architecture=req.architecture, architecture_defaults=', '.join(ARCHITECTURE_DEFAULTS)))
     if req.epochs < 1 or req.batch_size < 1:
-        raise DeepMapperError("EPOCHS and BATCH_SIZE must be at least 1.")
+        raise DeepMapperError(_("EPOCHS and BATCH_SIZE must be at least 1."))
     if not 0 < req.train_fraction <= 1:
-        raise DeepMapperError(f"TRAIN_FRACTION must be in (0, 1], not {req.train_fraction}.")
+        raise DeepMapperError(_("TRAIN_FRACTION must be in (0, 1], not {train_fraction}.").format(
+            train_fraction=req.train_fraction))
     if req.class_weighting not in CLASS_WEIGHTING:
-        raise DeepMapperError(f"CLASS_WEIGHTING must be one of {', '.join(CLASS_WEIGHTING)}.")
+        raise DeepMapperError(_("CLASS_WEIGHTING must be one of {class_weighting}.").format(
+            class_weighting=', '.join(CLASS_WEIGHTING)))
     if not req.learning_rate > 0:
-        raise DeepMapperError("LEARNING_RATE must be positive.")
+        raise DeepMapperError(_("LEARNING_RATE must be positive."))
 
 
 def _class_weights(pixels: np.ndarray, classes: list[dict], n: int, how: str) -> list[float]:

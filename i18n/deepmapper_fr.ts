@@ -1598,6 +1598,14 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>{param}={value} est un seul fichier, mais il y a plusieurs scènes ; donnez un dossier ({param}=out/) ou un motif avec {{name}} ({param}=out/{{name}}{suffix}).</translation>
     </message>
     <message>
+        <source>cloud model</source>
+        <translation>modèle de nuages</translation>
+    </message>
+    <message>
+        <source>Every cloud model needs at least blue, green, red and NIR; the UKIS models need onnxruntime and ukis-csmask installed, s2cloudless needs lightgbm and s2cloudless (in QGIS: Raster &gt; DeepMapper &gt; Install dependencies).</source>
+        <translation>Tout modèle de nuages a besoin au moins du bleu, du vert, du rouge et du proche infrarouge ; les modèles UKIS ont besoin d'onnxruntime et d'ukis-csmask installés, s2cloudless a besoin de lightgbm et de s2cloudless (dans QGIS : Raster &gt; DeepMapper &gt; Installer les dépendances).</translation>
+    </message>
+    <message>
         <source>Cloud {cloud:.2f} %, shadow {shadow:.2f} % of valid pixels.</source>
         <translation>Nuages {cloud:.2f} %, ombres {shadow:.2f} % des pixels valides.</translation>
     </message>
@@ -1622,6 +1630,10 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>Bandes associées d'après {how}.</translation>
     </message>
     <message>
+        <source>{task} model</source>
+        <translation>modèle {task}</translation>
+    </message>
+    <message>
         <source>Model: {summary}</source>
         <translation>Modèle : {summary}</translation>
     </message>
@@ -1632,6 +1644,22 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
     <message>
         <source>Note: model '{model}' was trained on {model_level} data; the SENSOR preset says {sensor_level}.</source>
         <translation>Remarque : le modèle « {model} » a été entraîné sur des données {model_level} ; le préréglage SENSOR indique {sensor_level}.</translation>
+    </message>
+    <message>
+        <source>No {kind} is installed. Give the path of a model card (.json) as MODEL, or add a folder of cards in Raster &gt; DeepMapper &gt; Settings (or to DEEPMAPPER_MODEL_PATH). {hint}</source>
+        <translation>Aucun {kind} n'est installé. Donnez le chemin d'une fiche de modèle (.json) comme MODEL, ou ajoutez un dossier de fiches dans Raster &gt; DeepMapper &gt; Paramètres (ou à DEEPMAPPER_MODEL_PATH). {hint}</translation>
+    </message>
+    <message>
+        <source>none that could be named</source>
+        <translation>aucune qui ait pu être nommée</translation>
+    </message>
+    <message>
+        <source>'{model}' needs {bands}</source>
+        <translation>« {model} » a besoin de {bands}</translation>
+    </message>
+    <message>
+        <source>No installed {kind} can run on this raster's bands ({have}): {needs}. Check SENSOR and BANDS (BANDS names the raster's bands, e.g. 'blue=1,nir=4'), give a raster with these bands, or choose a model with MODEL. {hint}</source>
+        <translation>Aucun {kind} installé ne peut fonctionner avec les bandes de ce raster ({have}) : {needs}. Vérifiez SENSOR et BANDS (BANDS nomme les bandes du raster, par ex. « blue=1,nir=4 »), donnez un raster avec ces bandes, ou choisissez un modèle avec MODEL. {hint}</translation>
     </message>
     <message>
         <source>Device {device}; tiles {tile_size} px, overlap {tile_margin} px ({tile_mode}), batch {batch}.</source>
@@ -1656,6 +1684,10 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
     <message>
         <source>Class ids must be 0..{last} ({nodata} marks nodata); the model's are {ids}. Fix output.classes in its card.</source>
         <translation>Les identifiants de classe doivent être entre 0 et {last} ({nodata} marque le nodata) ; ceux du modèle sont {ids}. Corrigez output.classes dans sa fiche.</translation>
+    </message>
+    <message>
+        <source>segmentation model</source>
+        <translation>modèle de segmentation</translation>
     </message>
     <message>
         <source>VECTOR_CLASSES entry '{item}' is not a class of this model; its classes are {known}. Give names or ids separated by commas.</source>

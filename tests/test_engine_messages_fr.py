@@ -47,6 +47,21 @@ def test_engine_error_in_french(french, accuracy_inputs):
     assert "ses champs sont : class" in message, message
 
 
+def test_missing_bands_in_french(french, tmp_path):
+    """The message a user meets first: no cloud model fits a one-band raster; the pieces are translated too."""
+    import processing
+    from qgis.core import QgsProcessingException
+    one_band = bi.raster(tmp_path / "one_band.tif", 1, pixel=10.0)
+    with pytest.raises(QgsProcessingException) as info:
+        processing.run("deepmapper:cloudmask", {"INPUT": str(one_band), "SENSOR": "sentinel2_l1c",
+                                                "OUTPUT": str(tmp_path / "mask.tif")}, feedback=bi.feedback_with_log())
+    message = str(info.value)
+    assert "Aucun modèle de nuages installé ne peut fonctionner avec les bandes de ce raster" in message, message
+    assert "« ukis_csmask_4b_l1c » a besoin de blue, green, red, nir" in message, message
+    assert "Tout modèle de nuages a besoin au moins du bleu" in message, message
+    assert not (tmp_path / "mask.tif").exists()
+
+
 def test_engine_log_in_french(french, accuracy_inputs):
     import processing
     feedback = bi.feedback_with_log()

@@ -56,10 +56,10 @@ def _run_cloudmask(req: CloudMaskRequest, monitor: Monitor, registry: Registry) 
     check_outputs(req)
     with open_raster(req.input) as src:
         chosen = choose_model_and_bands(
-            src, req, registry, "cloudmask", say, noun="cloud",
-            hint="Every cloud model needs at least blue, green, red and NIR; the UKIS models need onnxruntime and "
-                 "ukis-csmask installed, s2cloudless needs lightgbm and s2cloudless (in QGIS: Raster > DeepMapper > "
-                 "Install dependencies).")
+            src, req, registry, "cloudmask", say, noun=_("cloud model"),
+            hint=_("Every cloud model needs at least blue, green, red and NIR; the UKIS models need onnxruntime and "
+                   "ukis-csmask installed, s2cloudless needs lightgbm and s2cloudless (in QGIS: Raster > DeepMapper > "
+                   "Install dependencies)."))
         card = chosen.card
         rules = ClassRules(
             smoothing_radius=card.postprocess.get("smoothing_radius", 0),

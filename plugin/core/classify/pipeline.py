@@ -165,14 +165,15 @@ def match_bands(src: rasterio.DatasetReader, sensor: SensorPreset, explicit: str
 def choose_model_and_bands(src: rasterio.DatasetReader, req: ClassifyRequest, registry: Registry, task: str,
                            say: Say, noun: str | None = None, hint: str = "") -> ChosenModel:
     """The card (req.model, else the best installed model of `task` whose bands the raster has), the raster bands
-    that feed it and the scale to its units. Errors name the missing bands and what to do."""
+    that feed it and the scale to its units. Errors name the missing bands and what to do; `noun` is what the models
+    are called there (e.g. _("cloud model")), `hint` what they need."""
     if req.model:
         card = registry.get(req.model, task)
         sensor = sensor_for(req, card)
         mapping, how = match_bands(src, sensor, req.bands, card)
         say(_("Bands matched by {how}.").format(how=how))
     else:
-        card, sensor, mapping, how = _best_model(src, req, registry, task, noun or task, hint)
+        card, sensor, mapping, how = _best_model(src, req, registry, task, noun or _("{task} model").format(task=task), hint)
         say(_("Bands matched by {how}.").format(how=how))
     say(_("Model: {summary}").format(summary=card.summary()))
     note = card.check_resolution(*pixel_size_m(src))
@@ -214,17 +215,17 @@ def _best_model(src: rasterio.DatasetReader, req: ClassifyRequest, registry: Reg
         raise DeepMapperError(next(iter(errors.values())))  # the bands cannot be named at all: say why
     installed = [registry.cards[cid] for cid in registry.ids(task) if registry.available(registry.cards[cid])[0]]
     if not installed:
-        raise DeepMapperError(f"No {noun} model is installed. Give the path of a model card (.json) as MODEL, or add "
-                              f"a folder of cards in Raster > DeepMapper > Settings (or to DEEPMAPPER_MODEL_PATH). "
-                              f"{hint}".strip())
+        raise DeepMapperError(_("No {kind} is installed. Give the path of a model card (.json) as MODEL, or "
+                                "add a folder of cards in Raster > DeepMapper > Settings (or to "
+                                "DEEPMAPPER_MODEL_PATH). {hint}").format(kind=noun, hint=hint).strip())
     have = set().union(*(m[1] for m in matched.values())) if matched else set()
-    have_text = ", ".join(sorted(have, key=COMMON_NAMES.index)) or "none that could be named"
-    needs = "; ".join(f"'{c.id}' needs {', '.join(b for b in c.bands if b not in matched.get(c.id, (0, {}))[1])}"
-                      for c in installed)
-    raise DeepMapperError(
-        f"No installed {noun} model can run on this raster's bands ({have_text}): {needs}. Check SENSOR and BANDS "
-        f"(BANDS names the raster's bands, e.g. 'blue=1,nir=4'), give a raster with these bands, or choose a model "
-        f"with MODEL. {hint}".strip())
+    have_text = ", ".join(sorted(have, key=COMMON_NAMES.index)) or _("none that could be named")
+    needs = "; ".join(_("'{model}' needs {bands}").format(
+        model=c.id, bands=", ".join(b for b in c.bands if b not in matched.get(c.id, (0, {}))[1])) for c in installed)
+    raise DeepMapperError(_(
+        "No installed {kind} can run on this raster's bands ({have}): {needs}. Check SENSOR and BANDS "
+        "(BANDS names the raster's bands, e.g. 'blue=1,nir=4'), give a raster with these bands, or choose a model "
+        "with MODEL. {hint}").format(kind=noun, have=have_text, needs=needs, hint=hint).strip())
 
 
 # -- the work --------------------------------------------------------------------------------------------------------

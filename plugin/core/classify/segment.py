@@ -61,7 +61,7 @@ def _run_segment(req: SegmentRequest, monitor: Monitor, registry: Registry) -> S
     say = monitor.recorder(log)
     check_outputs(req)
     with open_raster(req.input) as src:
-        chosen = choose_model_and_bands(src, req, registry, TASK, say, noun="segmentation")
+        chosen = choose_model_and_bands(src, req, registry, TASK, say, noun=_("segmentation model"))
         card = chosen.card
         classes = styled_classes(card)
         keep = vector_class_ids(classes, req.vector_classes)

@@ -35,7 +35,7 @@ from .grid import PatchGrid
 from .output import check_vector_path, write_squares
 from .uncertainty import FlipTTA, check_strategy, pixel_scores
 
-TASKS = {"segmentation": "segmentation", "cloudmask": "cloud"}  # registry task -> noun in messages
+TASKS = {"segmentation": "segmentation model", "cloudmask": "cloud model"}  # registry task -> kind in messages (_())
 FIELDS = {"rank": int, "score": float, "strategy": str, "predicted_class": str, "class_mix": str}
 
 
@@ -181,11 +181,11 @@ def choose_model(src, req: SuggestRequest, registry: Registry, say: Say) -> Chos
             raise DeepMapperError(_("Model '{model}' is a {task} model; suggestions need a model that gives "
                                   "class probabilities per pixel (a segmentation or cloud model): {known}.").format(
                 model=card.id, task=card.task, known=known))
-        return choose_model_and_bands(src, req, registry, card.task, say, noun=TASKS[card.task])
+        return choose_model_and_bands(src, req, registry, card.task, say, noun=_(TASKS[card.task]))
     errors = []
     for task, noun in TASKS.items():
         try:
-            return choose_model_and_bands(src, req, registry, task, say, noun=noun)
+            return choose_model_and_bands(src, req, registry, task, say, noun=_(noun))
         except DeepMapperError as exc:
             errors.append(str(exc))
     raise DeepMapperError(" ".join(errors) + " Give a model id or card path as MODEL.")

@@ -15,9 +15,13 @@ demo: setup
 
 # Benchmarks (not part of `make test`): same-run ratios and the machine into benchmarks/results/; copy the tables
 # into docs/benchmarks.md. BENCH_SIZES=1024 2048 for a quick run; the full list takes tens of minutes on 2 cores.
+# Cloud masking through qgis_process with the native grid and with large tiles (TILE_SIZE=1024) against CSmask
+# (sides above 4096: VRT mosaics, no CSmask), then segmentation and s2cloudless (against S2PixelCloudDetector).
 BENCH_SIZES ?= 1024 2048 4096 8192 10980
+BENCH_TILES ?= 0 1024
 bench: setup
-	$(PY) benchmarks/bench_cloudmask.py --sizes $(BENCH_SIZES)
+	$(PY) benchmarks/bench_cloudmask.py --sizes $(BENCH_SIZES) --tile-size $(BENCH_TILES)
+	$(PY) benchmarks/bench_models.py
 
 # Rebuild the bundled models from ../shared/data: segmentation (buildings, landcover_s2) and Sentinel-2
 # super-resolution (s2_superres_guided, s2_superres_single). Tens of minutes on 2 CPU cores.

@@ -140,6 +140,51 @@ def write_mosaic(path: Path, size: int) -> None:
             dst.write(mosaic_window(unit, r0, r1, 0, size), window=Window(0, r0, size, r1 - r0))
 
 
+def write_unit(path: Path) -> None:
+    """The mirrored unit (2h x 2w: the chip and its mirror images) as a GeoTIFF with the chip's georeference."""
+    import rasterio
+    chip, profile, descriptions = read_chip()
+    unit = mirrored_unit(chip)
+    profile = dict(profile, driver="GTiff", width=unit.shape[2], height=unit.shape[1], tiled=True, blockxsize=256,
+                   blockysize=256, compress="deflate", interleave="pixel")
+    with rasterio.open(path, "w", **profile) as dst:
+        dst.write(unit)
+        for i, name in enumerate(descriptions, start=1):
+            if name:
+                dst.set_band_description(i, name)
+
+
+def write_mosaic_vrt(path: Path, size: int, width: int | None = None) -> None:
+    """The size x size (or size x width) mosaic as a GDAL VRT that repeats the mirrored unit (seamless, built in no time and ~no disk:
+    the large sizes, 8192² and 10980², without writing gigabytes). Same pixels as write_mosaic."""
+    import rasterio
+    from xml.sax.saxutils import escape
+    unit_path = path.with_name("unit.tif")
+    if not unit_path.exists():
+        write_unit(unit_path)
+    with rasterio.open(unit_path) as unit:
+        uh, uw, count, dtype = unit.height, unit.width, unit.count, unit.dtypes[0]
+        gt, crs, descriptions = unit.transform.to_gdal(), unit.crs.to_wkt(), unit.descriptions
+    vrt_type = {"float32": "Float32", "uint16": "UInt16", "int16": "Int16", "uint8": "Byte"}[dtype]
+    width = width or size
+    parts = [f'<VRTDataset rasterXSize="{width}" rasterYSize="{size}">',
+             f"<SRS>{escape(crs)}</SRS>", f"<GeoTransform>{', '.join(map(repr, gt))}</GeoTransform>"]
+    for b in range(1, count + 1):
+        parts.append(f'<VRTRasterBand dataType="{vrt_type}" band="{b}">')
+        if descriptions[b - 1]:
+            parts.append(f"<Description>{escape(descriptions[b - 1])}</Description>")
+        for r0 in range(0, size, uh):
+            for c0 in range(0, width, uw):
+                h, w = min(uh, size - r0), min(uw, width - c0)
+                parts.append(f'<SimpleSource><SourceFilename relativeToVRT="1">{unit_path.name}</SourceFilename>'
+                             f"<SourceBand>{b}</SourceBand><SrcRect xOff=\"0\" yOff=\"0\" xSize=\"{w}\" "
+                             f'ySize="{h}"/><DstRect xOff="{c0}" yOff="{r0}" xSize="{w}" ySize="{h}"/>'
+                             f"</SimpleSource>")
+        parts.append("</VRTRasterBand>")
+    parts.append("</VRTDataset>")
+    path.write_text("\n".join(parts))
+
+
 def mosaic_array_hwc(size: int) -> np.ndarray:
     """The same mosaic in memory, (rows, cols, bands) float32, filled strip by strip (no temporary full copies)."""
     chip, _profile, _descriptions = read_chip()
@@ -174,7 +219,7 @@ def _heavy_modules() -> list[str]:
     return [m for m in ("torch", "lightgbm") if m in sys.modules]
 
 
-def case_plugin(size: int, mosaic: Path, workdir: Path) -> dict:
+def case_plugin(size: int, mosaic: Path, workdir: Path, tile_size: int | None = None) -> dict:
     _CSmask, CloudMaskRequest, run_cloudmask, Monitor = _common_imports()
     baseline, baseline_now = peak_rss_mb(), current_rss_mb()
     trace: list[tuple[float, float]] = []  # (progress, current RSS MB): is memory flat along the raster?
@@ -185,7 +230,8 @@ def case_plugin(size: int, mosaic: Path, workdir: Path) -> dict:
 
     output = workdir / f"mask-{size}.tif"
     t0, c0 = time.perf_counter(), _cpu_seconds()
-    result = run_cloudmask(CloudMaskRequest(input=str(mosaic), output=str(output), model=MODEL_ID),
+    result = run_cloudmask(CloudMaskRequest(input=str(mosaic), output=str(output), model=MODEL_ID,
+                                            tile_size=tile_size),
                            monitor=Monitor(progress=progress))
     seconds, cpu = time.perf_counter() - t0, _cpu_seconds() - c0
     out = {"seconds": seconds, "cpu_seconds": cpu, "baseline_rss_mb": baseline,
@@ -200,25 +246,57 @@ def case_plugin(size: int, mosaic: Path, workdir: Path) -> dict:
     return out
 
 
-def forward_pass_seconds(log: str, repeat: int = 3) -> dict:
+def forward_pass_seconds(log: str, repeat: int = 3, model_id: str = MODEL_ID) -> dict:
     """The model's bare forward-pass time for the tiles a run needed: the same card, backend, device and threads,
-    on one tile of the run's size (read from its log), best of `repeat`, times the number of tiles run."""
+    on one batch of tiles of the run's size and batch size (read from its log), best of `repeat`, times the number
+    of batches run."""
     import re
     from deepmapper.models.backends import load_model
     from deepmapper.models.registry import Registry
     from deepmapper.plugin.core.engine.device import choose_device
     size = int(re.search(r"tiles (\d+) px", log).group(1))
     tiles = int(re.search(r"(\d+) tiles run", log).group(1))
-    card = Registry().get(MODEL_ID)
+    batch = int(re.search(r"batch (\d+)", log).group(1))
+    card = Registry().get(model_id)
     model = load_model(card, choose_device("auto", card.format))
-    x = np.random.default_rng(0).random((1, len(card.bands), size, size), dtype=np.float32)
+    x = np.random.default_rng(0).random((batch, len(card.bands), size, size), dtype=np.float32)
     model.predict(x)  # warm-up, as the run's first tile was
     best = float("inf")
     for _ in range(repeat):
         t0 = time.perf_counter()
         model.predict(x)
         best = min(best, time.perf_counter() - t0)
-    return {"tile_size": size, "tiles": tiles, "forward_seconds_per_tile": best, "forward_seconds": best * tiles}
+    per_tile = best / batch
+    return {"tile_size": size, "tiles": tiles, "batch": batch, "forward_seconds_per_tile": per_tile,
+            "forward_seconds": per_tile * tiles}
+
+
+def run_qgis_process(algorithm: str, params: dict) -> dict:
+    """Run `scripts/qgis_process run ALGORITHM -- K=V ...` (the real qgis_process with this checkout's plugin):
+    wall seconds of the whole command (QGIS start-up included), its log, and its peak RSS (ru_maxrss of the
+    children of this process, which starts none before it)."""
+    cmd = [str(REPO / "scripts" / "qgis_process"), "run", algorithm, "--"] + [f"{k}={v}" for k, v in params.items()]
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=str(REPO))
+    seconds = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise RuntimeError(f"qgis_process {algorithm} failed ({proc.returncode}): {(proc.stderr or proc.stdout)[-2000:]}")
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {"seconds": seconds, "cpu_seconds": usage.ru_utime + usage.ru_stime, "peak_rss_mb": peak,
+            "vm_hwm_mb": peak, "baseline_rss_mb": float("nan"), "log": proc.stdout}
+
+
+def case_qgis(size: int, mosaic: Path, workdir: Path, tile_size: int | None) -> dict:
+    """The plugin through qgis_process, file to file: the figure the goals name."""
+    params = {"INPUT": mosaic, "MODEL": MODEL_ID, "OUTPUT": workdir / f"mask-{size}.tif"}
+    if tile_size:
+        params["TILE_SIZE"] = tile_size
+    out = run_qgis_process("deepmapper:cloudmask", params)
+    out["log"] = [ln for ln in out["log"].splitlines() if "tiles" in ln or "Cloud" in ln]
+    out.update(forward_pass_seconds("\n".join(out["log"])))  # after qgis_process: its memory is not counted
+    out["pipeline_efficiency"] = out["forward_seconds"] / out["seconds"]
+    return out
 
 
 def case_ukis(size: int) -> dict:
@@ -242,13 +320,16 @@ def case_ukis(size: int) -> dict:
 def run_case(args: argparse.Namespace) -> None:
     kind, _, size = args.case.partition("-")
     size = int(size)
+    tile_size = (args.tile_size or [0])[0] or None
     if kind == "build":  # the mosaic file, in its own process so its memory (GDAL's cache) never reaches a case
         t0 = time.perf_counter()
-        write_mosaic(Path(args.mosaic), size)
+        (write_mosaic_vrt if args.mosaic.endswith(".vrt") else write_mosaic)(Path(args.mosaic), size)
         print("BENCH-RESULT " + json.dumps({"seconds": time.perf_counter() - t0, "peak_rss_mb": peak_rss_mb()}))
         return
     if kind == "plugin":
-        result = case_plugin(size, Path(args.mosaic), Path(args.workdir))
+        result = case_plugin(size, Path(args.mosaic), Path(args.workdir), tile_size)
+    elif kind.startswith("qgis"):  # qgis, or qgisT: TILE_SIZE=T
+        result = case_qgis(size, Path(args.mosaic), Path(args.workdir), tile_size)
     elif kind == "ukis":
         result = case_ukis(size)
     else:
@@ -358,7 +439,7 @@ def add_derived(results: list[dict]) -> None:
             r["warning"] = (f"ru_maxrss {r['peak_rss_mb']:.0f} MB differs from VmHWM {hwm:.0f} MB: the parent's "
                             f"peak leaked into the child's ru_maxrss")
             print(f"WARNING {r['case']}: {r['warning']}")
-        if r["kind"] != "plugin" or not ukis:
+        if not r["kind"].startswith(("plugin", "qgis")) or not ukis:
             continue
         ref_size = r["size"] if r["size"] in ukis else max(ukis)  # throughput is per pixel: nearest is largest
         ref = ukis[ref_size]
@@ -424,6 +505,15 @@ def main() -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[4096, 8192],
                         help="mosaic side lengths in pixels (default: 4096 8192)")
     parser.add_argument("--skip-ukis", action="store_true", help="do not run ukis-csmask's CSmask")
+    parser.add_argument("--via", choices=("qgis", "engine", "both"), default="qgis",
+                        help="run the plugin through qgis_process (default: the figure the goals name), in-process "
+                             "through run_cloudmask (engine: also an RSS trace along the run), or both")
+    parser.add_argument("--tile-size", type=int, nargs="+", default=[0],
+                        help="TILE_SIZE values for the plugin, each its own case in the same run (0, the default: "
+                             "the card's native grid; above 256: large free tiles), e.g. --tile-size 0 1024")
+    parser.add_argument("--vrt-above", type=int, default=4096, metavar="N",
+                        help="sides above N are VRT mosaics of the mirrored chip (no gigabytes written; default "
+                             "4096), smaller ones deflate GeoTIFFs")
     parser.add_argument("--ukis-max", type=int, default=DEFAULT_UKIS_MAX,
                         help=f"largest side for CSmask, which needs the whole scene in memory (default "
                              f"{DEFAULT_UKIS_MAX}; 8192^2 needs ~16 GB)")
@@ -463,7 +553,7 @@ def main() -> int:
     env = {"GDAL_CACHEMAX": str(args.gdal_cachemax)} if args.gdal_cachemax else {}
     try:
         for size in sizes:
-            mosaic = workdir / f"mosaic-{size}.tif"
+            mosaic = workdir / f"mosaic-{size}.{'vrt' if size > args.vrt_above else 'tif'}"
             built = spawn_case(f"build-{size}", ["--mosaic", str(mosaic)], args.timeout)
             if "error" in built:
                 print(f"building the {size}x{size} mosaic failed:\n{built['stderr_tail']}")
@@ -471,9 +561,13 @@ def main() -> int:
             print(f"mosaic {size}x{size}: {mosaic.stat().st_size / 2 ** 20:.0f} MB on disk, "
                   f"built in {built['seconds']:.1f} s", flush=True)
             cases = [(f"ukis-{size}", [])] if not args.skip_ukis and size <= args.ukis_max else []
-            cases.append((f"plugin-{size}", ["--mosaic", str(mosaic), "--workdir", str(workdir)]))
+            for tile_size in args.tile_size:
+                extra = ["--mosaic", str(mosaic), "--workdir", str(workdir), "--tile-size", str(tile_size)]
+                for kind in (("qgis", "plugin") if args.via == "both" else ("plugin",) if args.via == "engine"
+                             else ("qgis",)):
+                    cases.append((f"{kind}{tile_size or ''}-{size}", extra))
             results.extend(spawn_interleaved(cases, args, env))
-            for path in workdir.glob(f"*-{size}.tif"):
+            for path in [*workdir.glob(f"*-{size}.tif"), *workdir.glob(f"*-{size}.vrt")]:
                 path.unlink()
     finally:
         if not args.workdir:
@@ -487,7 +581,7 @@ def main() -> int:
     md_path = json_path.with_suffix(".md")
     json_path.parent.mkdir(parents=True, exist_ok=True)
     meta = {"date": datetime.now().isoformat(timespec="seconds"), "model": MODEL_ID, "chip": str(CHIP),
-            "sizes": sizes, "repeat": args.repeat, "load_average_before": load_before,
+            "sizes": sizes, "repeat": args.repeat, "via": args.via, "tile_sizes": [t or "native" for t in args.tile_size], "load_average_before": load_before,
             "load_average_after": _loadavg(), "gdal_cachemax": args.gdal_cachemax or "GDAL default (5% of RAM)",
             "total_seconds": time.perf_counter() - started, "machine": machine_info()}
     json_path.write_text(json.dumps({"meta": meta, "results": results}, indent=2))
@@ -495,7 +589,8 @@ def main() -> int:
         f"# Cloud masking benchmark ({meta['date']})\n\nModel `{MODEL_ID}`, mosaic of `{CHIP.name}`; "
         f"{meta['machine'].get('cpus')} CPUs, {meta['machine'].get('mem_total_gb')} GB RAM, "
         f"onnxruntime {meta['machine'].get('onnxruntime')} (CPUExecutionProvider), GDAL_CACHEMAX: "
-        f"{meta['gdal_cachemax']}.\n\n{table}\n")
+        f"{meta['gdal_cachemax']}; plugin via {args.via}, TILE_SIZE {meta['tile_sizes']} (qgisT-N: TILE_SIZE=T); load average before "
+        f"{load_before}, after {meta['load_average_after']}.\n\n{table}\n")
     print()
     print(table)
     print(f"\nresults: {json_path} and {md_path.name}; total {meta['total_seconds']:.0f} s")

@@ -4,6 +4,10 @@
     .venv/bin/python scripts/train_superres.py                # both models, then their held-out scores
     .venv/bin/python scripts/train_superres.py --model guided --steps 200   # a quick try
     .venv/bin/python scripts/train_superres.py --evaluate-only              # rescore the committed weights
+    .venv/bin/python scripts/train_superres.py --model single --resume      # one more cycle from the weights
+
+The single-image model is trained in two cosine cycles of 500 steps (the second a warm restart from the first's
+weights, recorded in the card's training.continued_from): held-out ratio 0.950 after the first, 0.944 after both.
 
 Wald protocol: every band is degraded by 2 (2 x 2 block means) and the network learns to restore the originals, so
 a net trained at 40 -> 20 m is used at 20 -> 10 m (scale invariance, the working assumption of DSen2).
@@ -46,11 +50,13 @@ SPLIT_TRAIN, SPLIT_VAL = 176, 192  # T33UUB 20 m columns: train left of 176, sco
 # output (dsen2_lowres: about 20 times fewer operations per pixel; it runs on every band of a raster).
 ARCHS = {"guided": {"name": "dsen2", "params": {"features": 64, "blocks": 6}},
          "single": {"name": "dsen2_lowres", "params": {"features": 32, "blocks": 4}}}
-PATCHES = {"guided": 32, "single": 64}  # high-resolution pixels; the low-resolution net needs context at 20 m too
-STEPS = {"guided": 1200, "single": 800}
+PATCHES = {"guided": 32, "single": 48}  # high-resolution pixels; the low-resolution net needs context at 20 m too
+STEPS = {"guided": 1200, "single": 500}
 RATES = {"guided": 5e-4, "single": 1e-3}  # Adam's learning rate, then cosine decay
+CYCLES = {"guided": 1, "single": 2}  # cosine cycles of STEPS steps by default, each a warm restart from the last
 # Single: the loss is taken after the consistency projection the engine applies (every 2 x 2 block averages back to
-# the low-resolution pixel), so the net learns only what the projection cannot restore.
+# the low-resolution pixel), so the net learns what the projection cannot restore; a tenth of the loss on the raw
+# output keeps the network's own block means close to the input too.
 PROJECTED = {"guided": False, "single": True}
 BATCH, SEED = 16, 20251121
 LICENSE = "CC-BY-SA-4.0"
@@ -136,7 +142,7 @@ class Sampler:
         return np.ascontiguousarray(np.stack(xs)), np.ascontiguousarray(np.stack(ys))
 
 
-def train(kind: str, steps: int, log=print) -> tuple[Path, dict]:
+def train(kind: str, steps: int, log=print, resume: bool = False) -> tuple[Path, dict]:
     import torch
     from deepmapper.models.architectures import build
 
@@ -147,6 +153,11 @@ def train(kind: str, steps: int, log=print) -> tuple[Path, dict]:
     sampler = Sampler(single, rng, PATCHES[kind], 2 if ARCHS[kind]["name"] == "dsen2_lowres" else 1)
     n_in, n_out = (1, 1) if single else (len(GUIDE) + len(SHARPEN), len(SHARPEN))
     net = build(ARCHS[kind], in_channels=n_in, n_classes=n_out)
+    weights = ROOT / "models" / "weights" / f"s2_superres_{kind}.pt"
+    card = ROOT / "models" / "cards" / f"s2_superres_{kind}.json"
+    before = json.loads(card.read_text()).get("training") if resume else None
+    if resume:  # a warm restart from the committed weights (same architecture), recorded in the card
+        net.load_state_dict(torch.load(str(weights), map_location="cpu", weights_only=True))
     opt = torch.optim.Adam(net.parameters(), lr=RATES[kind])
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: 0.5 * (1 + math.cos(math.pi * s / steps)))
     start, running = time.time(), 0.0
@@ -155,11 +166,12 @@ def train(kind: str, steps: int, log=print) -> tuple[Path, dict]:
         x, y = sampler.batch(BATCH)
         x, y = torch.from_numpy(x), torch.from_numpy(y)
         pred = net(x)
+        loss = torch.nn.functional.l1_loss(pred, y)
         if PROJECTED[kind]:  # what the engine's consistency projection does, differentiably
             low = torch.nn.functional.avg_pool2d(y, 2)
-            pred = pred + torch.nn.functional.interpolate(low - torch.nn.functional.avg_pool2d(pred, 2),
-                                                          scale_factor=2, mode="nearest")
-        loss = torch.nn.functional.l1_loss(pred, y)
+            projected = pred + torch.nn.functional.interpolate(low - torch.nn.functional.avg_pool2d(pred, 2),
+                                                               scale_factor=2, mode="nearest")
+            loss = torch.nn.functional.l1_loss(projected, y) + 0.1 * loss
         opt.zero_grad()
         loss.backward()
         opt.step()
@@ -168,14 +180,16 @@ def train(kind: str, steps: int, log=print) -> tuple[Path, dict]:
         if step % 100 == 0 or step == steps:
             log(f"[{kind}] step {step}/{steps}  L1 {running:.5f}  {time.time() - start:.0f} s")
     seconds = time.time() - start
-    weights = ROOT / "models" / "weights" / f"s2_superres_{kind}.pt"
     weights.parent.mkdir(parents=True, exist_ok=True)
     torch.save({k: v.detach().clone() for k, v in net.state_dict().items()}, weights)
     info = {"steps": steps, "batch": BATCH, "patch_px": PATCHES[kind], "seed": SEED,
             "optimizer": f"Adam {RATES[kind]:g}, cosine decay",
-            "loss": "L1 on reflectance" + (", after the consistency projection" if PROJECTED[kind] else ""), "augmentation": "random rot90 and horizontal flip",
+            "loss": "L1 on reflectance" + (" after the consistency projection + 0.1 x L1 before it" if PROJECTED[kind]
+                                           else ""), "augmentation": "random rot90 and horizontal flip",
             "seconds": round(seconds), "threads": 2, "final_l1": round(running, 6),
             "scenes": [f"{name} (weight {w:g})" for name, _g, _t, w in scenes()]}
+    if before:
+        info["continued_from"] = before
     return weights, info
 
 
@@ -286,16 +300,19 @@ def evaluate(kind: str, log=print) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", choices=("guided", "single", "both"), default="both")
-    ap.add_argument("--steps", type=int, default=0, help="training steps (default: guided 1200, single 800)")
+    ap.add_argument("--steps", type=int, default=0, help="training steps (default: guided 1200, single 500)")
     ap.add_argument("--evaluate-only", action="store_true", help="rescore the existing weights and update the cards")
+    ap.add_argument("--resume", action="store_true", help="start from the existing weights (a warm restart)")
     args = ap.parse_args()
     if not DATA.exists():
         sys.exit(f"The training data folder {DATA} is absent.")
     kinds = ("guided", "single") if args.model == "both" else (args.model,)
     for kind in kinds:
         if not args.evaluate_only:
-            weights, info = train(kind, args.steps or STEPS[kind])
-            write_card(kind, weights, info)
+            cycles = 1 if args.steps or args.resume else CYCLES[kind]
+            for cycle in range(cycles):
+                weights, info = train(kind, args.steps or STEPS[kind], resume=args.resume or cycle > 0)
+                write_card(kind, weights, info)
         evaluate(kind)
 
 

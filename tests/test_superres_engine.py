@@ -199,3 +199,44 @@ def test_sentinel2_product_input_is_recognised(tmp_path):
     assert product_rasters(str(chip("10m"))) is None
     with pytest.raises(DeepMapperError, match="MTD_MSIL1C.xml"):
         run_superres(SuperResRequest(str(safe), str(tmp_path / "out.tif")))
+
+
+def test_scale_mode_runs_bands_as_bounded_batch_items():
+    """SCALE mode's per-band predictor sends each band as its own batch item, at most `items` per forward pass (the
+    13 bands of a tile in one pass took 5 GB), and returns the bands in place."""
+    from deepmapper.plugin.core.engine.device import Device
+    from deepmapper.plugin.core.superres.pipeline import PerBand, band_batch
+    seen = []
+
+    class Recorder:
+        def predict(self, x):
+            seen.append(x.shape)
+            return x * 2
+
+    batch = np.random.default_rng(0).random((2, 13, 8, 8), dtype=np.float32)
+    out = PerBand(Recorder(), 13, items=4).predict(batch)
+    assert [s[0] for s in seen] == [4, 4, 4, 4, 4, 4, 2] and {s[1:] for s in seen} == {(1, 8, 8)}
+    np.testing.assert_array_equal(out, batch * 2)
+    # From memory on the CPU: feature maps of one pass under 16 MB (512 px tiles: 8 MB per band on the 20 m grid
+    # with 32 features, 64 MB at 10 m with 64 features).
+    cpu = Device("cpu")
+    assert band_batch(cpu, 512, {"name": "dsen2_lowres", "params": {"features": 32, "blocks": 4}}) == 2
+    assert band_batch(cpu, 512, {"name": "dsen2", "params": {"features": 64, "blocks": 6}}) == 1
+    assert band_batch(cpu, 128, None) == 4
+
+
+def test_lowres_net_sees_only_its_receptive_field():
+    """dsen2_lowres convolves on 2 x 2 blocks: an output pixel depends on the input within receptive_radius (the
+    card's margin covers it), so tiles starting at even offsets give the whole image's values."""
+    torch = pytest.importorskip("torch")
+    from deepmapper.models.architectures import build
+    from deepmapper.models.architectures.dsen2 import receptive_radius
+    torch.manual_seed(0)
+    net = build({"name": "dsen2_lowres", "params": {"features": 8, "blocks": 2, "res_scale": 1.0}}, 1, 1).eval()
+    x = torch.rand(1, 1, 96, 96)
+    r = receptive_radius(2, lowres=True)
+    with torch.inference_mode():
+        whole, part = net(x), net(x[:, :, 20:84, 20:84])
+    assert whole.shape == x.shape
+    np.testing.assert_allclose(whole[0, 0, 20 + r:84 - r, 20 + r:84 - r], part[0, 0, r:-r, r:-r], atol=1e-5)
+    assert not np.allclose(whole[0, 0, 20:84, 20:84], part[0, 0], atol=1e-5)  # the edges do differ: padding

@@ -1550,6 +1550,10 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>PREDICTION contient des valeurs non entières : ce doit être un raster d'identifiants de classe (par ex. la sortie OUTPUT de deepmapper:cloudmask), pas des probabilités ni des réflectances.</translation>
     </message>
     <message>
+        <source>BETA must be a positive number (1 for F1, 2 for F2), not {beta}.</source>
+        <translation>BETA doit être un nombre positif (1 pour F1, 2 pour F2), pas {beta}.</translation>
+    </message>
+    <message>
         <source>'{arg}' is not a NAME=value pair; write parameters as e.g. INPUT=scene.tif.</source>
         <translation>« {arg} » n'est pas une paire NOM=valeur ; écrivez les paramètres comme INPUT=scene.tif.</translation>
     </message>
@@ -1870,6 +1874,10 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>DIVERSITY « {method} » inconnu ; utilisez l'un de {diversity}.</translation>
     </message>
     <message>
+        <source>The weights of '{model}' do not fit its architecture ({splitlines}).</source>
+        <translation>Les poids de « {model} » ne correspondent pas à son architecture ({splitlines}).</translation>
+    </message>
+    <message>
         <source>PATCH_SIZE must be at least 1 pixel (got {size}).</source>
         <translation>PATCH_SIZE doit valoir au moins 1 pixel (reçu {size}).</translation>
     </message>
@@ -1930,12 +1938,52 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>Le modèle « {model_id} » n'a pas la classe {missing} de LABELS (ses classes : {known}). Nommez les classes des étiquettes comme le modèle, ou laissez MODEL vide pour vérifier avec des classifieurs entraînés sur les étiquettes elles-mêmes.</translation>
     </message>
     <message>
-        <source>{count} suggestions written (mean score {score:.4f}).</source>
-        <translation>{count} suggestions écrites (score moyen {score:.4f}).</translation>
-    </message>
-    <message>
         <source>COUNT must be at least 1 (got {count}).</source>
         <translation>COUNT doit valoir au moins 1 (reçu {count}).</translation>
+    </message>
+    <message>
+        <source>OUTPUT_PLOT '{output_plot}' must be an .html or a .png file.</source>
+        <translation>OUTPUT_PLOT « {output_plot} » doit être un fichier .html ou .png.</translation>
+    </message>
+    <message>
+        <source>An output is an input or another output; give each output its own new file.</source>
+        <translation>Une sortie est une entrée ou une autre sortie ; donnez à chaque sortie son propre nouveau fichier.</translation>
+    </message>
+    <message>
+        <source>Embeddings: {features} plus band statistics, per {patch_size}-pixel patch.</source>
+        <translation>Représentations : {features} plus statistiques des bandes, par imagette de {patch_size} pixels.</translation>
+    </message>
+    <message>
+        <source>the encoder bottleneck</source>
+        <translation>le goulot de l'encodeur</translation>
+    </message>
+    <message>
+        <source>class probabilities</source>
+        <translation>les probabilités de classe</translation>
+    </message>
+    <message>
+        <source>{n_cells} most similar of {candidates} candidate patches; distances {nearest:.3f} to {farthest:.3f}.</source>
+        <translation>Les {n_cells} plus semblables parmi {candidates} imagettes candidates ; distances de {nearest:.3f} à {farthest:.3f}.</translation>
+    </message>
+    <message>
+        <source>No patch of the image has enough valid pixels (nodata elsewhere); give an image with data, or a smaller PATCH_SIZE.</source>
+        <translation>Aucune imagette de l'image n'a assez de pixels valides (nodata ailleurs) ; donnez une image avec des données, ou une PATCH_SIZE plus petite.</translation>
+    </message>
+    <message>
+        <source>No example of EXAMPLES lies on the image: mark the examples on this image (or fix the layer's CRS).</source>
+        <translation>Aucun exemple d'EXAMPLES ne se trouve sur l'image : marquez les exemples sur cette image (ou corrigez le SCR de la couche).</translation>
+    </message>
+    <message>
+        <source>COUNT {count} is larger than the {n_cand} patches available (cells of PATCH_SIZE with enough valid pixels, inside SEARCH_AREA, not touched by an example). Ask for at most {n_cand}, or choose a smaller PATCH_SIZE or a larger SEARCH_AREA.</source>
+        <translation>COUNT {count} dépasse les {n_cand} imagettes disponibles (cellules de PATCH_SIZE avec assez de pixels valides, dans SEARCH_AREA, sans exemple). Demandez-en au plus {n_cand}, ou choisissez une PATCH_SIZE plus petite ou une SEARCH_AREA plus grande.</translation>
+    </message>
+    <message>
+        <source>{n_queries} examples, {n_cand} candidate patches.</source>
+        <translation>{n_queries} exemples, {n_cand} imagettes candidates.</translation>
+    </message>
+    <message>
+        <source>{count} suggestions written (mean score {score:.4f}).</source>
+        <translation>{count} suggestions écrites (score moyen {score:.4f}).</translation>
     </message>
     <message>
         <source>MIN_DISTANCE must be 0 or more pixels (got {min_distance:g}).</source>
@@ -2092,6 +2140,22 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
     <message>
         <source>Every feature of '{path}' has an empty '{class_field}'; fill in the classes.</source>
         <translation>Toutes les entités de « {path} » ont un champ « {class_field} » vide ; renseignez les classes.</translation>
+    </message>
+    <message>
+        <source>INIT_MODEL '{model}' predicts the classes {parent_classes}; the dataset's classes {named} are not among them. Label with the parent's class ids (the class field's values) and extract the patches again, or train a new model without INIT_MODEL.</source>
+        <translation>INIT_MODEL « {model} » prédit les classes {parent_classes} ; les classes {named} du jeu de données n'en font pas partie. Étiquetez avec les identifiants de classe du modèle parent (les valeurs du champ de classe) et extrayez à nouveau les imagettes, ou entraînez un nouveau modèle sans INIT_MODEL.</translation>
+    </message>
+    <message>
+        <source>INIT_MODEL '{model}' predicts the classes {parent_classes}; the dataset's class {named} is not among them. Label with the parent's class ids (the class field's values) and extract the patches again, or train a new model without INIT_MODEL.</source>
+        <translation>INIT_MODEL « {model} » prédit les classes {parent_classes} ; la classe {named} du jeu de données n'en fait pas partie. Étiquetez avec les identifiants de classe du modèle parent (les valeurs du champ de classe) et extrayez à nouveau les imagettes, ou entraînez un nouveau modèle sans INIT_MODEL.</translation>
+    </message>
+    <message>
+        <source>INIT_MODEL '{model}': its class ids must be 0..{n_parent} (its output channels) to be fine-tuned.</source>
+        <translation>INIT_MODEL « {model} » : ses identifiants de classe doivent être entre 0 et {n_parent} (ses canaux de sortie) pour être affiné.</translation>
+    </message>
+    <message>
+        <source>INIT_MODEL '{model}' needs patches whose side is a multiple of {multiple} pixels; the dataset's are {patch_size}. Extract the patches again with a PATCH_SIZE of {smaller} or {larger}.</source>
+        <translation>INIT_MODEL « {model} » demande des imagettes dont le côté est un multiple de {multiple} pixels ; celles du jeu de données font {patch_size}. Extrayez à nouveau les imagettes avec une PATCH_SIZE de {smaller} ou {larger}.</translation>
     </message>
     <message>
         <source>The raster ({width} x {height} pixels) is smaller than PATCH_SIZE {size}; use a PATCH_SIZE of at most {largest}.</source>
@@ -3102,6 +3166,18 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>Architecture « {name} » inconnue dans une fiche de modèle ; connues : {architectures}.</translation>
     </message>
     <message>
+        <source>The ONNX graph '{path}' could not be converted to a trainable torch module ({value}); only graphs made of standard operators (Conv, BatchNormalization, Resize, ...) can be fine-tuned.</source>
+        <translation>Le graphe ONNX « {path} » n'a pas pu être converti en module torch entraînable ({value}) ; seuls les graphes faits d'opérateurs standard (Conv, BatchNormalization, Resize, ...) peuvent être affinés.</translation>
+    </message>
+    <message>
+        <source>The ONNX graph has no convolution reading {in_channels} bands; it cannot be adapted to other bands.</source>
+        <translation>Le graphe ONNX n'a pas de convolution lisant {in_channels} bandes ; il ne peut pas être adapté à d'autres bandes.</translation>
+    </message>
+    <message>
+        <source>The model '{parent}' has {head_out_channels} output classes, its card {n_classes}: a fine-tuned ONNX model keeps its parent's classes.</source>
+        <translation>Le modèle « {parent} » a {head_out_channels} classes en sortie, sa fiche {n_classes} : un modèle ONNX affiné garde les classes de son parent.</translation>
+    </message>
+    <message>
         <source>Model '{model}': its output size differs from its input: a {size} x {size} pixel tile gives {got} pixels{value}. DeepMapper writes one prediction per input pixel; {fix}.</source>
         <translation>Modèle « {model} » : sa taille de sortie diffère de son entrée : une tuile de {size} x {size} pixels donne {got} pixels{value}. DeepMapper écrit une prédiction par pixel d'entrée ; {fix}.</translation>
     </message>
@@ -3292,6 +3368,10 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
     <message>
         <source>The weights of model '{model}' ({path}) do not match the SHA-256 in its card (expected {sha256}..., found {digest}...). The file is corrupt or belongs to another model: reinstall it, or update the card if you changed the weights on purpose.</source>
         <translation>Les poids du modèle « {model} » ({path}) ne correspondent pas au SHA-256 de sa fiche (attendu {sha256}..., trouvé {digest}...). Le fichier est corrompu ou appartient à un autre modèle : réinstallez-le, ou mettez la fiche à jour si vous avez modifié les poids exprès.</translation>
+    </message>
+    <message>
+        <source>INIT_MODEL '{model}' predicts the classes {parent_classes}; not among them in the dataset: {named}. Label with the parent's class ids (the class field's values) and extract the patches again, or train a new model without INIT_MODEL.</source>
+        <translation type="obsolete">INIT_MODEL « {model} » prédit les classes {parent_classes} ; absentes parmi elles dans le jeu de données : {named}. Étiquetez avec les identifiants de classe du modèle parent (les valeurs du champ de classe) et extrayez à nouveau les imagettes, ou entraînez un nouveau modèle sans INIT_MODEL.</translation>
     </message>
     <message>
         <source>The cloud models that come with DeepMapper (UKIS, ONNX) can be the start model too: the model written keeps their classes (label 0 clear, 1 cloud, 2 cloud shadow), bands, normalisation and tiling, so 'Cloud mask' runs it like them, and its card names the model it started from. Use a low learning rate (e.g. 0.0001), a few epochs and patches whose side is a multiple of 32 pixels; with bands to train on such as blue,green,red,nir it adapts them to SPOT or Pleiades images.</source>

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ...plugin.core.engine.errors import DeepMapperError, require
+from ...plugin.core.engine.messages import _
 from . import register
 
 NAME = "onnx2torch"
@@ -55,9 +56,10 @@ def convert_graph(path: str | Path):
             warnings.simplefilter("ignore")  # onnx2torch's own deprecation notices
             module = convert(model)
     except Exception as exc:  # noqa: BLE001 (protobuf and converter errors have no common type)
-        raise DeepMapperError(f"The ONNX graph '{path}' could not be converted to a trainable torch module "
-                              f"({str(exc).splitlines()[0] if str(exc) else type(exc).__name__}); only graphs made "
-                              f"of standard operators (Conv, BatchNormalization, Resize, ...) can be fine-tuned.") \
+        raise DeepMapperError(_("The ONNX graph '{path}' could not be converted to a trainable torch module "
+                              "({value}); only graphs made "
+                              "of standard operators (Conv, BatchNormalization, Resize, ...) can be fine-tuned.").format(
+            path=path, value=str(exc).splitlines()[0] if str(exc) else type(exc).__name__)) \
             from exc
     return module.float().eval()
 
@@ -68,8 +70,8 @@ def first_conv(module, in_channels: int) -> tuple[str, object]:
     for name, child in module.named_modules():
         if isinstance(child, torch.nn.Conv2d) and child.in_channels == in_channels and child.groups == 1:
             return name, child
-    raise DeepMapperError(f"The ONNX graph has no convolution reading {in_channels} bands; it cannot be adapted "
-                          f"to other bands.")
+    raise DeepMapperError(_("The ONNX graph has no convolution reading {in_channels} bands; it cannot be adapted "
+                          "to other bands.").format(in_channels=in_channels))
 
 
 def set_input_bands(module, old: int, new: int) -> None:
@@ -101,6 +103,7 @@ def onnx2torch_module(in_channels: int, n_classes: int, graph: str, graph_sha256
         set_input_bands(module, len(parent_bands), in_channels)
     head = [m for m in module.modules() if isinstance(m, torch.nn.Conv2d)][-1]  # the segmentation head
     if head.out_channels != n_classes:
-        raise DeepMapperError(f"The model '{parent}' has {head.out_channels} output classes, its card "
-                              f"{n_classes}: a fine-tuned ONNX model keeps its parent's classes.")
+        raise DeepMapperError(_("The model '{parent}' has {head_out_channels} output classes, its card "
+                              "{n_classes}: a fine-tuned ONNX model keeps its parent's classes.").format(
+            parent=parent, head_out_channels=head.out_channels, n_classes=n_classes))
     return module

@@ -23,6 +23,7 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from ..engine.errors import DeepMapperError
+from ..engine.messages import _
 
 
 # -- confusion matrix --------------------------------------------------------------------------------------------
@@ -150,7 +151,7 @@ class Scores:
 def check_beta(beta: float) -> None:
     """Raise DeepMapperError unless beta is a positive finite number."""
     if not (beta > 0 and math.isfinite(beta)):
-        raise DeepMapperError(f"BETA must be a positive number (1 for F1, 2 for F2), not {beta}.")
+        raise DeepMapperError(_("BETA must be a positive number (1 for F1, 2 for F2), not {beta}.").format(beta=beta))
 
 
 def score(class_ids: Sequence[int], matrix: np.ndarray, beta: float = 1.0,

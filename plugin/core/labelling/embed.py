@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..engine.errors import DeepMapperError
+from ..engine.messages import _
 from ....models.backends import LoadedModel, load_model
 from ....models.card import ModelCard
 
@@ -62,7 +63,8 @@ def patch_embedder(card: ModelCard, device, threads: int = 0) -> PatchEmbedder:
         try:
             module.load_state_dict(load_state_dict(verified_weights(card), card.id))
         except RuntimeError as exc:
-            raise DeepMapperError(f"The weights of '{card.id}' do not fit its architecture "
-                                  f"({str(exc).splitlines()[0]}).") from exc
+            raise DeepMapperError(_("The weights of '{model}' do not fit its architecture "
+                                  "({splitlines}).").format(
+                model=card.id, splitlines=str(exc).splitlines()[0])) from exc
         return PatchEmbedder(model, module.encoder.eval(), "encoder")
     return PatchEmbedder(model, None, "probabilities")

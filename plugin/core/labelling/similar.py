@@ -22,6 +22,7 @@ import numpy as np
 from ..classify.pipeline import ClassifyRequest, choose_model_and_bands
 from ..engine.device import choose_device
 from ..engine.errors import DeepMapperError, require
+from ..engine.messages import _
 from ..engine.progress import Monitor
 from ..engine.raster_io import BandReader, bounded_gdal_cache, open_raster
 from ....models.registry import Registry
@@ -82,12 +83,13 @@ def find_similar(req: SimilarRequest, monitor: Monitor | None = None, registry: 
 def _check(req: SimilarRequest) -> None:
     check_vector_path(req.output)
     if req.count < 1:
-        raise DeepMapperError(f"COUNT must be at least 1 (got {req.count}).")
+        raise DeepMapperError(_("COUNT must be at least 1 (got {count}).").format(count=req.count))
     if req.output_plot and os.path.splitext(req.output_plot)[1].lower() not in (".html", ".htm", ".png"):
-        raise DeepMapperError(f"OUTPUT_PLOT '{req.output_plot}' must be an .html or a .png file.")
+        raise DeepMapperError(_("OUTPUT_PLOT '{output_plot}' must be an .html or a .png file.").format(
+            output_plot=req.output_plot))
     outputs = [os.path.abspath(p) for p in (req.output, req.output_plot) if p]
     if os.path.abspath(req.input) in outputs or len(set(outputs)) != len(outputs):
-        raise DeepMapperError("An output is an input or another output; give each output its own new file.")
+        raise DeepMapperError(_("An output is an input or another output; give each output its own new file."))
 
 
 def _find(req: SimilarRequest, monitor: Monitor, registry: Registry) -> SimilarResult:
@@ -100,8 +102,10 @@ def _find(req: SimilarRequest, monitor: Monitor, registry: Registry) -> SimilarR
                                device=req.device, threads=req.threads)
         chosen = choose_model_and_bands(src, creq, registry, None, say)
         embedder = patch_embedder(chosen.card, choose_device(req.device, chosen.card.format), req.threads)
-        say(f"Embeddings: {'the encoder bottleneck' if embedder.kind == 'encoder' else 'class probabilities'} "
-            f"plus band statistics, per {req.patch_size}-pixel patch.")
+        say(_("Embeddings: {features} "
+            "plus band statistics, per {patch_size}-pixel patch.").format(
+            features=_("the encoder bottleneck") if embedder.kind == 'encoder' else _("class probabilities"),
+            patch_size=req.patch_size))
         reader = BandReader(src, chosen.indexes, chosen.scale)
         grid = PatchGrid(src.height, src.width, req.patch_size)
         examples = VectorArea.read(req.examples, "EXAMPLES", src, "Mark at least one example polygon or point.")
@@ -117,8 +121,9 @@ def _find(req: SimilarRequest, monitor: Monitor, registry: Registry) -> SimilarR
         from .similar_plot import write_plot
         write_plot(req.output_plot, emb, queries, cells, title=os.path.basename(req.input))
     write_squares(req.output, rings, records, {"rank": int, "distance": float}, crs)
-    say(f"{len(cells)} most similar of {int(emb.candidate.sum())} candidate patches; distances "
-        f"{dist[0]:.3f} to {dist[-1]:.3f}.")
+    say(_("{n_cells} most similar of {candidates} candidate patches; distances "
+        "{nearest:.3f} to {farthest:.3f}.").format(
+        n_cells=len(cells), candidates=int(emb.candidate.sum()), nearest=dist[0], farthest=dist[-1]))
     monitor.report(1.0)
     return SimilarResult(req.output, req.output_plot, len(cells), int(emb.candidate.sum()), cells, dist,
                          embedder.kind, log)
@@ -151,8 +156,8 @@ def embed_grid(reader: BandReader, grid: PatchGrid, embedder: PatchEmbedder, exa
             features[r * grid.cols + idx] = out
         monitor.report((r + 1) / grid.rows)
     if features is None:
-        raise DeepMapperError("No patch of the image has enough valid pixels (nodata elsewhere); give an image with "
-                              "data, or a smaller PATCH_SIZE.")
+        raise DeepMapperError(_("No patch of the image has enough valid pixels (nodata elsewhere); give an image with "
+                              "data, or a smaller PATCH_SIZE."))
     sums = touched.totals()
     example_cell = sums[:, 0] > 0
     in_area = sums[:, 1] >= MIN_VALID * s * s
@@ -181,8 +186,8 @@ def embed_examples(reader: BandReader, grid: PatchGrid, embedder: PatchEmbedder,
         np.copyto(data, fill, where=~valid[None])
         out.append(embedder.embed(data[None])[0])
     if not out:
-        raise DeepMapperError("No example of EXAMPLES lies on the image: mark the examples on this image (or fix the "
-                              "layer's CRS).")
+        raise DeepMapperError(_("No example of EXAMPLES lies on the image: mark the examples on this image (or fix the "
+                              "layer's CRS)."))
     return np.stack(out)
 
 
@@ -194,14 +199,14 @@ def nearest(emb: GridEmbedding, queries: np.ndarray, count: int, say) -> tuple[n
     cand = np.flatnonzero(emb.candidate)
     if count > len(cand):
         raise DeepMapperError(
-            f"COUNT {count} is larger than the {len(cand)} patches available (cells of PATCH_SIZE with enough valid "
-            f"pixels, inside SEARCH_AREA, not touched by an example). Ask for at most {len(cand)}, or choose a "
-            f"smaller PATCH_SIZE or a larger SEARCH_AREA.")
+            _("COUNT {count} is larger than the {n_cand} patches available (cells of PATCH_SIZE with enough valid "
+            "pixels, inside SEARCH_AREA, not touched by an example). Ask for at most {n_cand}, or choose a "
+            "smaller PATCH_SIZE or a larger SEARCH_AREA.").format(count=count, n_cand=len(cand)))
     scaler = StandardScaler().fit(emb.features[cand])
     index = NearestNeighbors(n_neighbors=count).fit(scaler.transform(emb.features[cand]))
     dist, which = index.kneighbors(scaler.transform(queries))
     best = np.full(len(cand), np.inf)
     np.minimum.at(best, which.ravel(), dist.ravel())
     order = np.lexsort((cand, best))[:count]
-    say(f"{len(queries)} examples, {len(cand)} candidate patches.")
+    say(_("{n_queries} examples, {n_cand} candidate patches.").format(n_queries=len(queries), n_cand=len(cand)))
     return cand[order], best[order]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..engine.errors import DeepMapperError
+from ..engine.messages import _
 
 
 def is_onnx(card) -> bool:
@@ -42,13 +43,16 @@ def check_classes(card, classes: list[dict]) -> int:
     if bad:
         named = ", ".join(f"{c['id']} ({c['name']})" for c in bad)
         raise DeepMapperError(
-            f"INIT_MODEL '{card.id}' predicts the classes {', '.join(f'{i} {n}' for i, n in parent.items())}; the "
-            f"dataset's class{'es' if len(bad) > 1 else ''} {named} "
-            f"{'are' if len(bad) > 1 else 'is'} not among them. Label with the parent's class ids (the class field's "
-            f"values) and extract the patches again, or train a new model without INIT_MODEL.")
+            (_("INIT_MODEL '{model}' predicts the classes {parent_classes}; the dataset's classes {named} are not "
+               "among them. Label with the parent's class ids (the class field's values) and extract the patches "
+               "again, or train a new model without INIT_MODEL.") if len(bad) > 1 else
+             _("INIT_MODEL '{model}' predicts the classes {parent_classes}; the dataset's class {named} is not among "
+               "them. Label with the parent's class ids (the class field's values) and extract the patches again, or "
+               "train a new model without INIT_MODEL.")).format(
+                model=card.id, parent_classes=', '.join(f'{i} {n}' for i, n in parent.items()), named=named))
     if sorted(parent) != list(range(len(parent))):
-        raise DeepMapperError(f"INIT_MODEL '{card.id}': its class ids must be 0..{len(parent) - 1} (its output "
-                              f"channels) to be fine-tuned.")
+        raise DeepMapperError(_("INIT_MODEL '{model}': its class ids must be 0..{n_parent} (its output "
+                              "channels) to be fine-tuned.").format(model=card.id, n_parent=len(parent) - 1))
     return len(parent)
 
 
@@ -56,10 +60,12 @@ def check_patch_size(card, patch_size: int) -> None:
     """The graph's U-Net needs sides that are multiples of its size multiple (32 for the UKIS models)."""
     multiple = int(card.tiling.get("size_multiple", 1))
     if patch_size % multiple:
-        raise DeepMapperError(f"INIT_MODEL '{card.id}' needs patches whose side is a multiple of {multiple} pixels; "
-                              f"the dataset's are {patch_size}. Extract the patches again with a PATCH_SIZE of "
-                              f"{max(multiple, patch_size // multiple * multiple)} or "
-                              f"{-(-patch_size // multiple) * multiple}.")
+        raise DeepMapperError(_("INIT_MODEL '{model}' needs patches whose side is a multiple of {multiple} pixels; "
+                              "the dataset's are {patch_size}. Extract the patches again with a PATCH_SIZE of "
+                              "{smaller} or "
+                              "{larger}.").format(
+            model=card.id, multiple=multiple, patch_size=patch_size,
+            smaller=max(multiple, patch_size // multiple * multiple), larger=-(-patch_size // multiple) * multiple))
 
 
 def parent_fields(card: dict, parent, dataset_meta: dict, mean: list[float], std: list[float]) -> dict:

@@ -17,7 +17,7 @@ from rasterio.windows import Window
 from .errors import DeepMapperError
 from .messages import _
 from .progress import Monitor
-from .raster_io import BackgroundSink, BandReader, PrefetchingReader
+from .raster_io import BackgroundSink, BandReader, PrefetchingReader, return_freed_buffers
 from .tiling import TileSpec, mirror_outside
 
 
@@ -57,6 +57,7 @@ def predict_tiled(reader: BandReader, model: Predictor, tile: TileSpec, batch_si
     """Run `model` over the reader's raster; hand finished rows of probabilities (NaN = nodata) to `sink`. The
     next strip is read in a background thread while this one is computed, and a sink made by dataset_sink writes
     in another (threads: see raster_io.PrefetchingReader, BackgroundSink). Arguments: see _predict_tiled."""
+    return_freed_buffers()
     origins = tile.origins(reader.height)
 
     def next_rows(row0: int, row1: int) -> tuple[int, int] | None:  # the image rows of the next tile row
@@ -122,14 +123,19 @@ def _predict_tiled(reader: BandReader, model: Predictor, tile: TileSpec, batch_s
         data, valid_rows = reader.read_rows(a0 - extra, a1, *read_cols)
         np.copyto(data, fill, where=~valid_rows[None])
         valid_rows = valid_rows[extra:, extra_c:]
-        if extra or extra_c:
-            data = np.pad(data, ((0, 0), (0, r1 - a1 if extra else 0),
-                                 (0, col_origins[-1] + size - img_c1 if extra_c else 0)),
-                          mode="symmetric")[:, extra:, extra_c:]
         top, bottom = a0 - r0, a1 - r0
-        strip[:, top:top + data.shape[1], left:left + data.shape[2]] = data
-        mirror_outside(strip, top, top + data.shape[1], axis=1)
-        mirror_outside(strip, left, left + data.shape[2], axis=2)
+        if extra or extra_c:  # numpy's 'symmetric' padding of the rows read, copied row by row: no padded copy
+            src_rows = np.pad(np.arange(data.shape[1]), (0, r1 - a1 if extra else 0), mode="symmetric")[extra:]
+            src_cols = np.pad(np.arange(data.shape[2]), (0, col_origins[-1] + size - img_c1 if extra_c else 0),
+                              mode="symmetric")[extra_c:]
+            for y, src in enumerate(src_rows):
+                strip[:, top + y, left:left + len(src_cols)] = data[:, src, src_cols] if extra_c else data[:, src]
+            filled = (len(src_rows), len(src_cols))
+        else:
+            strip[:, top:top + data.shape[1], left:left + data.shape[2]] = data
+            filled = data.shape[1:]
+        mirror_outside(strip, top, top + filled[0], axis=1)
+        mirror_outside(strip, left, left + filled[1], axis=2)
         valid[:] = False  # mirrored pixels outside the image are context, never valid output
         valid[top:bottom, left:left + img_c1 - img_c0] = valid_rows
         del data, valid_rows  # copied into the strip: while it computes, only the prefetched next read is held

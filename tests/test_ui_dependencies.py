@@ -103,49 +103,76 @@ def calls(tmp_path: Path) -> list[dict]:
 
 
 # -- the interpreter QGIS runs -------------------------------------------------------------------------------------
+def _installed(pythons: dict[str, tuple]):
+    """exists/identity_of fakes for `find_python`: {path: ((major, minor, micro), base_prefix)}."""
+    norm = {p.replace("\\", "/"): identity for p, identity in pythons.items()}
+    return dict(exists=lambda p: p.replace("\\", "/") in norm, identity_of=lambda p: norm.get(p.replace("\\", "/")))
+
+
 def test_find_python_when_running_python_is_itself():
     from deepmapper.plugin.dependencies.python import find_python
-    assert find_python("/work/venv/bin/python3", "/work/venv", (3, 11), "linux") == "/work/venv/bin/python3"
+    assert find_python("/work/venv/bin/python3", "/usr", (3, 11, 2), "linux", **_installed(
+        {"/work/venv/bin/python3": ((3, 11, 2), "/usr")})) == "/work/venv/bin/python3"
+
+
+OSGEO = "C:\\OSGeo4W\\apps\\Python311"
+MAC = "/Applications/QGIS.app/Contents/Frameworks/Python.framework"
 
 
 @pytest.mark.parametrize("executable, prefix, platform, present, expected", [
-    ("/usr/bin/qgis", "/usr", "linux", {"/usr/bin/python3.11"}, "/usr/bin/python3.11"),
-    ("/usr/bin/qgis", "/usr", "linux", {"/usr/bin/python3"}, "/usr/bin/python3"),
-    ("/opt/qgis/bin/qgis", "/opt/qgis", "linux", {"/usr/bin/python3.11", "/opt/qgis/bin/python3.11"},
-     "/opt/qgis/bin/python3.11"),
-    ("C:\\OSGeo4W\\bin\\qgis-bin.exe", "C:\\OSGeo4W\\apps\\Python311", "win32",
-     {"C:\\OSGeo4W\\bin\\python.exe"}, "C:\\OSGeo4W\\bin\\python.exe"),
-    ("C:\\OSGeo4W\\bin\\qgis-bin.exe", "C:\\OSGeo4W\\apps\\Python311", "win32",
-     {"C:\\OSGeo4W\\bin\\python.exe", "C:\\OSGeo4W\\apps\\Python311\\python.exe"},
-     "C:\\OSGeo4W\\apps\\Python311\\python.exe"),
-    ("/Applications/QGIS.app/Contents/MacOS/QGIS", "/Applications/QGIS.app/Contents/Frameworks/Python.framework",
-     "darwin", {"/Applications/QGIS.app/Contents/MacOS/bin/python3.11"},
+    ("/usr/bin/qgis", "/usr", "linux", {"/usr/bin/python3.11": "/usr"}, "/usr/bin/python3.11"),
+    ("/usr/bin/qgis", "/usr", "linux", {"/usr/bin/python3": "/usr"}, "/usr/bin/python3"),
+    ("/opt/qgis/bin/qgis", "/opt/qgis", "linux", {"/usr/bin/python3.11": "/usr", "/opt/qgis/bin/python3.11":
+     "/opt/qgis"}, "/opt/qgis/bin/python3.11"),
+    ("C:\\OSGeo4W\\bin\\qgis-bin.exe", OSGEO, "win32", {"C:\\OSGeo4W\\bin\\python.exe": OSGEO},
+     "C:\\OSGeo4W\\bin\\python.exe"),
+    ("C:\\OSGeo4W\\bin\\qgis-bin.exe", OSGEO, "win32",
+     {"C:\\OSGeo4W\\bin\\python.exe": OSGEO, OSGEO + "\\python.exe": OSGEO}, OSGEO + "\\python.exe"),
+    ("/Applications/QGIS.app/Contents/MacOS/QGIS", MAC, "darwin",
+     {"/Applications/QGIS.app/Contents/MacOS/bin/python3.11": MAC},
      "/Applications/QGIS.app/Contents/MacOS/bin/python3.11"),
-    ("/usr/bin/qgis", "/usr", "linux", set(), None),
+    ("/usr/bin/qgis", "/usr", "linux", {}, None),
 ])
 def test_find_python_beside_qgis(executable, prefix, platform, present, expected):
     from deepmapper.plugin.dependencies.python import find_python
-    found = find_python(executable, prefix, (3, 11), platform, exists=lambda p: p.replace("\\", "/") in
-                        {q.replace("\\", "/") for q in present}, version_of=lambda p: (3, 11))
+    found = find_python(executable, prefix, (3, 11, 2), platform,
+                        **_installed({p: ((3, 11, 2), base) for p, base in present.items()}))
     assert (found.replace("\\", "/") if found else None) == (expected.replace("\\", "/") if expected else None)
 
 
-def test_find_python_refuses_another_python_version():
-    """/usr/bin/python3 of another minor version must not install packages QGIS's Python cannot import."""
+@pytest.mark.parametrize("reported", [((3, 12, 1), "/usr"), ((3, 11, 7), "/usr"), ((3, 11, 2), "/root/.pyenv")])
+def test_find_python_refuses_another_python_build(reported):
+    """Another minor or micro version, or another prefix, must not install packages QGIS's Python may not import."""
     from deepmapper.plugin.dependencies.python import find_python
-    versions = {"/usr/bin/python3": (3, 12)}
-    assert find_python("/usr/bin/qgis", "/usr", (3, 11), "linux", exists=lambda p: p in versions,
-                       version_of=versions.get) is None
+    assert find_python("/usr/bin/qgis", "/usr", (3, 11, 2), "linux",
+                       **_installed({"/usr/bin/python3": reported})) is None
+
+
+def test_find_python_runs_each_candidate_and_refuses_a_pyenv_shim(tmp_path):
+    """The new user's case: sys.executable is a pyenv shim `python3` of another build; the finder starts it (a real
+    script here, reporting 3.11.7 under ~/.pyenv), refuses it and returns the real /usr/bin/python3.X."""
+    from deepmapper.plugin.dependencies.python import find_python, interpreter_identity
+    shim = tmp_path / "shims" / "python3"
+    shim.parent.mkdir()
+    shim.write_text("#!/bin/sh\necho 3 11 7\necho /root/.pyenv/versions/3.11.7\n")
+    shim.chmod(0o755)
+    assert interpreter_identity(str(shim)) == ((3, 11, 7), "/root/.pyenv/versions/3.11.7")
+    assert find_python(str(shim), sys.base_prefix, sys.version_info[:3], "linux", exists=lambda p: p == str(shim)) \
+        is None
+    real = f"/usr/bin/python{sys.version_info[0]}.{sys.version_info[1]}"
+    if not Path(real).exists() or Path(sys.base_prefix) != Path("/usr"):
+        pytest.skip(f"{real} is not this Python's base interpreter here")
+    assert find_python(str(shim), sys.base_prefix, sys.version_info[:3], "linux") == real
 
 
 def test_find_python_on_this_machine_as_qgis_would():
-    """As inside desktop QGIS on Debian (sys.executable = /usr/bin/qgis): finds a real Python of the same version."""
-    from deepmapper.plugin.dependencies.python import find_python, interpreter_version
+    """As inside desktop QGIS on Debian (sys.executable = /usr/bin/qgis): finds a real Python of the same build."""
+    from deepmapper.plugin.dependencies.python import find_python, interpreter_identity
     if not Path("/usr/bin/python3").exists():
         pytest.skip("no /usr/bin/python3 on this machine")
-    found = find_python("/usr/bin/qgis", "/usr", sys.version_info[:2], "linux")
+    found = find_python("/usr/bin/qgis", sys.base_prefix, sys.version_info[:3], "linux")
     assert found is not None and found.startswith("/usr/bin/python3")
-    assert interpreter_version(found) == tuple(sys.version_info[:2])
+    assert interpreter_identity(found) == (tuple(sys.version_info[:3]), sys.base_prefix)
 
 
 # -- pip's commands and its failures -------------------------------------------------------------------------------

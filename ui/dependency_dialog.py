@@ -17,7 +17,7 @@ from qgis.PyQt.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFormLayo
 from ..plugin import dependencies
 from ..plugin.dependencies.cuda import cuda_status
 from ..plugin.dependencies.pip import GROUPS, InstallGroup, InstallPlan, explain_failure, requirement, run_plan
-from ..plugin.dependencies.python import candidates, find_python
+from ..plugin.dependencies.python import candidates, find_python, interpreter_identity
 
 OFFERED_PROPERTY = "deepmapperInstallOffered"  # on the QgsApplication: once per QGIS session, across plugin reloads
 NEVER_OFFER_KEY = "deepmapper/dependencies/never_offer"
@@ -124,9 +124,10 @@ class DependencyDialog(QDialog):
     def _environment_box(self) -> QGroupBox:
         box = QGroupBox(tr("Environment"))
         form = QFormLayout(box)
-        looked = "; ".join(candidates(sys.executable, sys.prefix, sys.version_info[:2], sys.platform))
-        python = (f"{self.python}  (Python {sys.version.split()[0]})" if self.python else
-                  tr("not found (looked for: {})").format(looked))
+        looked = "; ".join(candidates(sys.executable, sys.base_prefix, sys.version_info[:3], sys.platform))
+        identity = interpreter_identity(self.python) if self.python else None  # what the path itself reports
+        python = (tr("not found (looked for: {})").format(looked) if not self.python else
+                  f"{self.python}  (Python {'.'.join(map(str, identity[0]))})" if identity else self.python)
         self.cuda_label = QLabel()
         for label, value in ((tr("Python:"), python),
                              (tr("NumPy kept:"), self.numpy_version),

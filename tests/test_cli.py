@@ -107,6 +107,10 @@ def test_batch_run_equals_engine_and_reports_the_failed_scene(tmp_path):
     assert (summary["scenes"], summary["done"], summary["failed"]) == (3, 2, 1)
     by_name = {os.path.basename(r["scene"]): r for r in summary["runs"]}
     assert "could not be read as a raster" in by_name["broken.tif"]["error"]
+    broken = by_name["broken.tif"]  # a failed scene lists no output, only where they would have gone
+    assert broken["outputs"] == {} and broken["planned_outputs"]["OUTPUT"] == str(out / "broken_cloudmask.tif")
+    assert by_name["a.tif"]["outputs"]["OUTPUT"] == str(out / "a_cloudmask.tif") and "planned_outputs" not in \
+        by_name["a.tif"]
     assert "Traceback" not in run.stderr
     assert sorted(p.name for p in out.iterdir()) == ["a_cloudmask.tif", "a_clouds.gpkg", "b_cloudmask.tif",
                                                      "b_clouds.gpkg", "cloudmask_summary.json"]
@@ -115,6 +119,31 @@ def test_batch_run_equals_engine_and_reports_the_failed_scene(tmp_path):
         assert np.array_equal(x.read(), y.read())
     assert by_name["a.tif"]["results"]["CLOUD_PERCENT"] == pytest.approx(direct.cloud_percent)
     assert by_name["a.tif"]["results"]["MODEL_ID"] == "ukis_csmask_6b_l1c"
+
+
+@pytest.mark.parametrize("error", [DeepMapperError("bad scene"), RuntimeError("crash"), "cancel"])
+def test_failed_scene_reports_no_outputs_and_leaves_none(tmp_path, error):
+    """A scene whose run wrote part of an output and then failed: the record says no output was written, names the
+    planned ones, and none is left; a file that was there before the run stays."""
+    from types import SimpleNamespace
+    from deepmapper.plugin.core.batch.runner import run_scene
+    from deepmapper.plugin.core.engine.errors import CancelledError
+    before = tmp_path / "old.gpkg"
+    before.write_text("an earlier result")
+
+    def run(request, monitor):
+        with open(request.output, "w") as f:
+            f.write("half")
+        raise CancelledError() if error == "cancel" else error
+
+    task = SimpleNamespace(engine=lambda: (CloudMaskRequest, run), scene="INPUT", aliases={},
+                           outputs={"OUTPUT": "_m.tif", "OUTPUT_VECTOR": ".gpkg"})
+    values = {"INPUT": "s.tif", "OUTPUT": str(tmp_path / "mask.tif"), "OUTPUT_VECTOR": str(before)}
+    record = run_scene(task, values, "s.tif", batch=False)
+    assert record["status"] == ("cancelled" if error == "cancel" else "failed")
+    assert record["outputs"] == {} and record["planned_outputs"] == {"OUTPUT": str(tmp_path / "mask.tif"),
+                                                                     "OUTPUT_VECTOR": str(before)}
+    assert not (tmp_path / "mask.tif").exists() and before.read_text() == "an earlier result"
 
 
 def test_usage_errors_exit_2_without_traceback(tmp_path):

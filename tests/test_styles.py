@@ -59,7 +59,10 @@ def test_cloudmask_outputs_styled_named_and_see_through(project, tmp_path):
     # One opacity per role: clouds hide the ground anyway, shadows let it show through.
     assert alpha == {"clear": 0, "cloud": CLOUD_ALPHA, "cloud shadow": SHADOW_ALPHA}
     assert CLOUD_ALPHA == 204 and SHADOW_ALPHA == 153
-    assert isinstance(layers[f"Cloud probability: {label}"].renderer(), QgsSingleBandPseudoColorRenderer)
+    probability = layers[f"Cloud probability: {label}"]
+    assert isinstance(probability.renderer(), QgsSingleBandPseudoColorRenderer)
+    assert_loaded_hidden_and_see_through(project, probability)
+    assert project.layerTreeRoot().findLayer(mask.id()).itemVisibilityChecked()  # the mask itself shows
 
     polygons = layers[f"Cloud polygons: {label}"]
     renderer = polygons.renderer()
@@ -131,6 +134,7 @@ def test_segment_buildings_probability_ramp_on_the_building_band(project, tmp_pa
                                                  "OUTPUT": str(tmp_path / "b.tif"), "OUTPUT_PROBABILITY": str(out)})
     label = "atlanta (buildings)"
     assert_probability_ramp(layers[f"Class probabilities: {label}"], 1, "building")
+    assert_loaded_hidden_and_see_through(project, layers[f"Class probabilities: {label}"])
     assert out.with_suffix(".qml").exists()
     assert_probability_ramp(QgsRasterLayer(str(out), "again"), 1, "building")
 
@@ -150,6 +154,14 @@ def test_probability_ramp_prefers_the_named_class_band(qgis_app, tmp_path):
     assert_probability_ramp(layer, 2, "building")
     ProbabilityStyler().apply(layer)
     assert_probability_ramp(layer, 1, "forest")
+
+
+def assert_loaded_hidden_and_see_through(project, layer) -> None:
+    """A probability layer loads unchecked (it would hide the mask and the image) and semi-transparent."""
+    from deepmapper.plugin.algorithms.styles import PROBABILITY_OPACITY
+    node = project.layerTreeRoot().findLayer(layer.id())
+    assert node is not None and not node.itemVisibilityChecked()
+    assert layer.renderer().opacity() == pytest.approx(PROBABILITY_OPACITY) and 0.4 <= PROBABILITY_OPACITY <= 0.7
 
 
 def assert_probability_ramp(layer, band: int, cls: str) -> None:

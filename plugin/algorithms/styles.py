@@ -5,7 +5,7 @@ CLOUD_ALPHA, cloud shadows at SHADOW_ALPHA and every other class (land cover, bu
 stays readable under the mask. Class polygons: a categorised renderer on class_id
 with the same colours, half-transparent fills (outline only for small objects such as buildings). Probabilities: a
 pseudocolour ramp over 0..1 on one band (the first, or the class that matters most, e.g. buildings), transparent
-near 0. Each style is applied to the layer loaded into the
+near 0, at PROBABILITY_OPACITY, loaded unchecked (not drawn until the user turns it on). Each style is applied to the layer loaded into the
 project on completion (a Processing post-processor) and saved beside the file (.qml, or inside a GeoPackage), so the
 output opens styled in later sessions and after qgis_process.
 """
@@ -15,8 +15,9 @@ import os
 from typing import Sequence
 
 from qgis.core import (QgsCategorizedSymbolRenderer, QgsColorRampShader, QgsFillSymbol,
-                       QgsPalettedRasterRenderer, QgsProcessingLayerPostProcessorInterface, QgsRasterLayer,
-                       QgsRasterShader, QgsRendererCategory, QgsSingleBandPseudoColorRenderer, QgsVectorLayer)
+                       QgsPalettedRasterRenderer, QgsProcessingLayerPostProcessorInterface, QgsProject,
+                       QgsRasterLayer, QgsRasterShader, QgsRendererCategory, QgsSingleBandPseudoColorRenderer,
+                       QgsVectorLayer)
 from qgis.PyQt.QtGui import QColor
 
 from .labels import class_label
@@ -32,6 +33,9 @@ FILL_ALPHA = 110  # polygon fills: about 43 %, the image stays readable
 # Probability ramp (viridis stops), transparent at 0 so that unlikely places show the image.
 PROBABILITY_STOPS = ((0.0, "#440154", 0), (0.25, "#3b528b", 90), (0.5, "#21918c", 160), (0.75, "#5ec962", 210),
                      (1.0, "#fde725", 255))
+# A probability layer is a diagnostic: it loads unchecked (it would hide the mask and the image above them) and, once
+# turned on, at 60 % so the image still shows under certain places.
+PROBABILITY_OPACITY = 0.6
 
 _keep_alive: list = []  # QGIS holds post-processors by a raw pointer: they must outlive the run's context
 
@@ -121,7 +125,15 @@ class ProbabilityStyler(Styler):
         renderer = QgsSingleBandPseudoColorRenderer(layer.dataProvider(), self.band(layer), shader)
         renderer.setClassificationMin(0.0)
         renderer.setClassificationMax(1.0)
+        renderer.setOpacity(PROBABILITY_OPACITY)
         layer.setRenderer(renderer)
+
+    def postProcessLayer(self, layer, context, feedback):  # noqa: N802
+        """Styled, then unchecked in the layer tree: Processing has already added it to the project here."""
+        super().postProcessLayer(layer, context, feedback)
+        node = QgsProject.instance().layerTreeRoot().findLayer(layer.id())
+        if node is not None:
+            node.setItemVisibilityChecked(False)
 
 
 class PolygonStyler(Styler):
@@ -166,13 +178,23 @@ def style_output(path: str | None, styler: Styler, context, name: str | None = N
              QgsRasterLayer(path, os.path.basename(path), "gdal"))
     if layer.isValid():
         styler.apply(layer)
-        layer.saveDefaultStyle()
+        _save_default_style(layer, path)
     if context.willLoadLayerOnCompletion(path):
         details = context.layerToLoadOnCompletionDetails(path)
         _keep_alive.append(styler)
         details.setPostProcessor(styler)
         if name:
             details.name = name
+
+
+def _save_default_style(layer, path: str) -> None:
+    """A vector in a GeoPackage (or SpatiaLite) keeps its style inside the file: a .qml sidecar would be named after
+    the file's stem and overwrite the class raster's (mask.tif and mask.gpkg share mask.qml)."""
+    if isinstance(layer, QgsVectorLayer) and path.lower().endswith((".gpkg", ".sqlite")):
+        error = layer.saveStyleToDatabase(layer.name(), "DeepMapper", True, "")
+        if not error:
+            return
+    layer.saveDefaultStyle()
 
 
 def input_name(layer, path: str) -> str:

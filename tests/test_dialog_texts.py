@@ -16,7 +16,9 @@ SCREENSHOTS = ROOT / "tests" / "output" / "screenshots"
 
 def _algorithms():
     from qgis.core import QgsApplication
-    return [a for a in QgsApplication.processingRegistry().providerById("deepmapper").algorithms()]
+    from deepmapper.plugin.algorithms.base import DeepMapperAlgorithm  # the shipped .model3 models are not ours
+    return [a for a in QgsApplication.processingRegistry().providerById("deepmapper").algorithms()
+            if isinstance(a, DeepMapperAlgorithm)]
 
 
 def _anchors() -> set[str]:

@@ -252,8 +252,10 @@ def test_model_dropdown_lists_the_models_that_fit(user_folder, tmp_path):
                                          {"buildings", "s2_superres_single"}),
                 "deepmapper:segment": ("MODEL", {"buildings", "landcover_s2", "user_seg"}, {"s2cloudless"}),
                 "deepmapper:superresolve": ("MODEL", {"s2_superres_guided", "s2_superres_single"}, {"buildings"}),
-                "deepmapper:trainmodel": ("INIT_MODEL", {"buildings", "landcover_s2", "user_seg"},
-                                          {"ukis_csmask_4b_l1c", "s2_superres_single"})}
+                # the ONNX cloud models can be fine-tuned too (onnx2torch); super-resolution nets and the LightGBM
+                # pixel classifier cannot
+                "deepmapper:trainmodel": ("INIT_MODEL", {"buildings", "landcover_s2", "user_seg", "ukis_csmask_4b_l1c"},
+                                          {"s2cloudless", "s2_superres_single"})}
     parent = QWidget()
     for alg_id, (name, present, absent) in expected.items():
         alg = registry.createAlgorithmById(alg_id)

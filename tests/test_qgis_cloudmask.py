@@ -54,6 +54,7 @@ def test_bad_input_raises_with_fix_and_writes_nothing(qgis_app, tmp_path, case, 
         profile, data, desc = src.profile, src.read(), src.descriptions
     inputs = tmp_path / "in"
     inputs.mkdir()
+    (tmp_path / "out").mkdir()  # an existing output folder: the refusal must come from the bad input itself
     params = {"INPUT": str(chip), "OUTPUT": str(tmp_path / "out" / "m.tif")}
     if case == "three_bands":
         path = inputs / "rgb.tif"

@@ -126,7 +126,7 @@ def output_problem(alg, parameters: dict, context, tr: Tr) -> str | None:
             continue
         path = os.path.abspath(path)
         if path in inputs:
-            return tr("{}: '{}' is also an input; choose another output path (inputs are never "
+            return tr("{}: '{}' is also an input file; choose another output path (inputs are never "
                       "overwritten).").format(param.description(), path)
         if isinstance(param, QgsProcessingParameterFolderDestination) and os.path.exists(path) and \
                 not os.path.isdir(path):

@@ -11,7 +11,7 @@ from ..core.engine.bands import SENSOR_KEYS
 from ..core.labelling.diversity import DIVERSITY
 from ..core.labelling.suggest import SuggestRequest, run_suggest
 from ..core.labelling.uncertainty import STRATEGIES
-from .base import DeepMapperAlgorithm
+from .base import DeepMapperAlgorithm, with_special_value
 from .model_choice import model_dropdown
 
 SENSOR_AUTO = "auto"  # the model's own preset (card input.sensor), else Sentinel-2 L2A
@@ -79,14 +79,14 @@ class SuggestSamplesAlgorithm(DeepMapperAlgorithm):
             self.MASK, self.tr("Search area (polygons)"), [QgsProcessing.TypeVectorPolygon], optional=True))
         self.addParameter(QgsProcessingParameterNumber(
             self.SEED, self.tr("Random seed"), QgsProcessingParameterNumber.Integer, 0, minValue=0))
-        distance = QgsProcessingParameterNumber(
-            self.MIN_DISTANCE, self.tr("Minimum distance between suggestions, pixels (0: twice the patch size)"),
-            QgsProcessingParameterNumber.Double, 0.0, minValue=0.0)
+        distance = with_special_value(QgsProcessingParameterNumber(
+            self.MIN_DISTANCE, self.tr("Minimum distance between suggestions in pixels"),
+            QgsProcessingParameterNumber.Double, 0.0, minValue=0.0), self.tr("Twice the patch size"))
         sensor = QgsProcessingParameterEnum(
-            self.SENSOR, self.tr("Sensor (auto: the model's own)"), options=[SENSOR_AUTO, *SENSOR_KEYS],
+            self.SENSOR, self.tr("Sensor"), options=[SENSOR_AUTO, *SENSOR_KEYS],
             defaultValue=SENSOR_AUTO, usesStaticStrings=True)
         bands = QgsProcessingParameterString(
-            self.BANDS, self.tr("Band mapping (optional, e.g. B2,B3,B4,B8 or blue=1,nir=4)"), optional=True)
+            self.BANDS, self.tr("Band mapping (e.g. B2,B3,B4,B8)"), optional=True)
         for param in (distance, sensor, bands):
             param.setFlags(param.flags() | param.FlagAdvanced)
             self.addParameter(param)

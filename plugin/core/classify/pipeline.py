@@ -176,10 +176,10 @@ def choose_model_and_bands(src: rasterio.DatasetReader, req: ClassifyRequest, re
         card, sensor, mapping, how = _best_model(src, req, registry, task, noun or _("{task} model").format(task=task), hint)
         say(_("Bands matched by {how}.").format(how=how))
     say(_("Model: {summary}").format(summary=card.summary()))
+    indexes = select_bands(mapping, card.bands, card.id, how)  # missing bands first: the bigger problem
     note = card.check_resolution(*pixel_size_m(src))
     if note:
         say(note)
-    indexes = select_bands(mapping, card.bands, card.id, how)
     if card.units == "reflectance":
         scale, why = reflectance_scale(src, indexes, req.scale, req.offset)
     else:

@@ -202,6 +202,10 @@ Les rapports indéfinis (0/0, p. ex. la précision d'une classe jamais prédite)
         <translation>Ou choisissez comme MODEL un modèle utilisable dès maintenant : {}.</translation>
     </message>
     <message>
+        <source>{} must be one of {} (or their option numbers 0 to {}); '{}' is not.</source>
+        <translation>{} doit être l'une des valeurs {} (ou leur numéro d'option, de 0 à {}) ; « {} » n'en est pas une.</translation>
+    </message>
+    <message>
         <source>Choose where to save '{}': a temporary file or folder is deleted when QGIS closes and the result would be lost.</source>
         <translation>Choisissez où enregistrer « {} » : un fichier ou dossier temporaire est effacé à la fermeture de QGIS et le résultat serait perdu.</translation>
     </message>
@@ -262,6 +266,14 @@ Les rapports indéfinis (0/0, p. ex. la précision d'une classe jamais prédite)
         <translation>La lecture ou l'écriture d'un fichier a échoué : {}. Vérifiez l'espace disque libre et le droit d'écriture des dossiers de sortie et temporaire, et que les entrées sont intactes.</translation>
     </message>
     <message>
+        <source>Training was cancelled after {} epochs: the model written is the best so far</source>
+        <translation>L'apprentissage a été annulé après {} époques : le modèle écrit est le meilleur obtenu jusque-là</translation>
+    </message>
+    <message>
+        <source> (epoch {}).</source>
+        <translation> (époque {}).</translation>
+    </message>
+    <message>
         <source>{} is not a raster layer or raster file; give a GeoTIFF or another GDAL-readable image.</source>
         <translation>{} n'est ni une couche raster ni un fichier raster ; donnez un GeoTIFF ou une autre image lisible par GDAL.</translation>
     </message>
@@ -290,8 +302,8 @@ Les rapports indéfinis (0/0, p. ex. la précision d'une classe jamais prédite)
         <translation>{} : « {} » contient des valeurs de pixel complexes (p. ex. radar CInt16/CFloat32), qu'aucun modèle ici n'accepte ; convertissez-le d'abord en valeurs réelles (p. ex. son amplitude avec gdal_calc.py, ou gdal_translate -ot Float32).</translation>
     </message>
     <message>
-        <source>{}: '{}' is also an input; choose another output path (inputs are never overwritten).</source>
-        <translation>{} : « {} » est aussi une entrée ; choisissez un autre chemin de sortie (les entrées ne sont jamais écrasées).</translation>
+        <source>{}: '{}' is also an input file; choose another output path (inputs are never overwritten).</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>{}: '{}' is a file, not a folder; choose a folder path.</source>
@@ -910,6 +922,10 @@ Utilisez la même architecture, les mêmes canaux et sous-échantillonnages que 
         <translation>Erreur de reconstruction des cellules occultées (moyenne de la bande = 1)</translation>
     </message>
     <message>
+        <source>Cancelled (the model written is the best so far)</source>
+        <translation>Annulé (le modèle écrit est le meilleur obtenu jusque-là)</translation>
+    </message>
+    <message>
         <source>Give at least one unlabelled image.</source>
         <translation>Donnez au moins une image non étiquetée.</translation>
     </message>
@@ -1134,16 +1150,8 @@ L'image est traitée tuile par tuile avec une mémoire constante ; les sorties n
         <translation>Zone de recherche (polygones)</translation>
     </message>
     <message>
-        <source>Minimum distance between suggestions, pixels (0: twice the patch size)</source>
-        <translation>Distance minimale entre les suggestions, en pixels (0 : deux fois la taille des carrés)</translation>
-    </message>
-    <message>
-        <source>Sensor (auto: the model's own)</source>
-        <translation>Capteur (auto : celui du modèle)</translation>
-    </message>
-    <message>
-        <source>Band mapping (optional, e.g. B2,B3,B4,B8 or blue=1,nir=4)</source>
-        <translation>Correspondance des bandes (facultatif, p. ex. B2,B3,B4,B8 ou blue=1,nir=4)</translation>
+        <source>Minimum distance between suggestions in pixels</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Suggested patches</source>
@@ -1364,10 +1372,6 @@ L'entraînement pondère les classes rares, augmente les données (retournements
     <message>
         <source>Model id</source>
         <translation>Identifiant du modèle</translation>
-    </message>
-    <message>
-        <source>Training was cancelled; the best model so far (epoch {}) was written.</source>
-        <translation>Apprentissage annulé ; le meilleur modèle obtenu jusque-là (époque {}) a été écrit.</translation>
     </message>
     <message>
         <source>RMSE of the model (input units)</source>
@@ -2490,6 +2494,22 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>&amp;DeepMapper</translation>
     </message>
     <message>
+        <source>Labelling</source>
+        <translation>Étiquetage</translation>
+    </message>
+    <message>
+        <source>Suggest where to label next…</source>
+        <translation>Suggérer où étiqueter ensuite…</translation>
+    </message>
+    <message>
+        <source>Review labels…</source>
+        <translation>Réviser les étiquettes…</translation>
+    </message>
+    <message>
+        <source>Find similar places…</source>
+        <translation>Trouver des lieux semblables…</translation>
+    </message>
+    <message>
         <source>DeepMapper: deep-learning mapping from satellite and aerial images</source>
         <translation>DeepMapper : cartographie par apprentissage profond à partir d'images satellite et aériennes</translation>
     </message>
@@ -2908,6 +2928,10 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
     <message>
         <source>Opens 'Extract training patches' with the image and your labels; then 'Train model' on the dataset it writes.</source>
         <translation>Ouvre « Extraire des patchs » avec l'image et vos étiquettes ; puis « Entraîner un modèle » sur le jeu de données écrit.</translation>
+    </message>
+    <message>
+        <source>No suggestions to label yet. Run 'Suggest where to label next' (Raster &gt; DeepMapper &gt; Labelling) on your image, then choose its layer under Suggestions above.</source>
+        <translation>Aucune suggestion à étiqueter pour l'instant. Lancez « Suggérer où étiqueter ensuite » (Raster &gt; DeepMapper &gt; Étiquetage) sur votre image, puis choisissez sa couche sous Suggestions ci-dessus.</translation>
     </message>
     <message>
         <source>Train on these labels</source>
@@ -3368,6 +3392,26 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
     <message>
         <source>The weights of model '{model}' ({path}) do not match the SHA-256 in its card (expected {sha256}..., found {digest}...). The file is corrupt or belongs to another model: reinstall it, or update the card if you changed the weights on purpose.</source>
         <translation>Les poids du modèle « {model} » ({path}) ne correspondent pas au SHA-256 de sa fiche (attendu {sha256}..., trouvé {digest}...). Le fichier est corrompu ou appartient à un autre modèle : réinstallez-le, ou mettez la fiche à jour si vous avez modifié les poids exprès.</translation>
+    </message>
+    <message>
+        <source>{}: '{}' is also an input; choose another output path (inputs are never overwritten).</source>
+        <translation type="obsolete">{} : « {} » est aussi une entrée ; choisissez un autre chemin de sortie (les entrées ne sont jamais écrasées).</translation>
+    </message>
+    <message>
+        <source>Minimum distance between suggestions, pixels (0: twice the patch size)</source>
+        <translation type="obsolete">Distance minimale entre les suggestions, en pixels (0 : deux fois la taille des carrés)</translation>
+    </message>
+    <message>
+        <source>Sensor (auto: the model's own)</source>
+        <translation type="obsolete">Capteur (auto : celui du modèle)</translation>
+    </message>
+    <message>
+        <source>Band mapping (optional, e.g. B2,B3,B4,B8 or blue=1,nir=4)</source>
+        <translation type="obsolete">Correspondance des bandes (facultatif, p. ex. B2,B3,B4,B8 ou blue=1,nir=4)</translation>
+    </message>
+    <message>
+        <source>Training was cancelled; the best model so far (epoch {}) was written.</source>
+        <translation type="obsolete">Apprentissage annulé ; le meilleur modèle obtenu jusque-là (époque {}) a été écrit.</translation>
     </message>
     <message>
         <source>INIT_MODEL '{model}' predicts the classes {parent_classes}; not among them in the dataset: {named}. Label with the parent's class ids (the class field's values) and extract the patches again, or train a new model without INIT_MODEL.</source>

@@ -7,7 +7,7 @@ from osgeo import gdal
 from qgis.core import QgsApplication, QgsSettings
 from qgis.PyQt.QtCore import QCoreApplication, Qt, QTimer, QTranslator
 from qgis.PyQt.QtGui import QIcon
-from qgis.PyQt.QtWidgets import QAction
+from qgis.PyQt.QtWidgets import QAction, QMenu
 
 from . import dependencies
 
@@ -70,7 +70,23 @@ class DeepMapperPlugin:
             action.triggered.connect(slot)
             self.iface.addPluginToRasterMenu(self.tr("&DeepMapper"), action)
             self.actions.append(action)
+            if slot == self._show_labelling:  # the active-learning algorithms beside their panel
+                self._add_labelling_menu()
         QTimer.singleShot(0, self._offer_install)  # once the main window is up; once per QGIS session
+
+    def _add_labelling_menu(self) -> None:
+        """Raster > DeepMapper > Labelling: the algorithms of the labelling loop (their dialogs)."""
+        menu = QMenu(self.tr("Labelling"), self.iface.mainWindow())
+        menu.setIcon(QIcon(ICON_PATH))
+        for label, alg in ((self.tr("Suggest where to label next…"), "deepmapper:suggestsamples"),
+                           (self.tr("Review labels…"), "deepmapper:reviewlabels"),
+                           (self.tr("Find similar places…"), "deepmapper:findsimilar")):
+            action = menu.addAction(QIcon(ICON_PATH), label)
+            action.setData(alg)
+            action.triggered.connect(lambda _checked=False, alg=alg: self._open_dialog(alg))
+        self.labelling_menu = menu
+        self.iface.addPluginToRasterMenu(self.tr("&DeepMapper"), menu.menuAction())
+        self.actions.append(menu.menuAction())
 
     def unload(self) -> None:
         for action in self.actions:

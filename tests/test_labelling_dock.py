@@ -191,3 +191,54 @@ def test_train_on_these_labels_in_the_background(dock, tmp_path):
     assert any(stage.startswith("Training") and percent >= 50 for percent, stage in seen)
     assert panel.train_run_button.isEnabled() and QgsApplication.taskManager().countActiveTasks() == 0
     panel.grab().save(str(SCREENSHOTS / "labelling_panel_trained.png"))
+
+
+def test_menu_has_the_labelling_algorithms_beside_the_panel(qgis_app, monkeypatch):
+    """Raster > DeepMapper: a Labelling submenu right after 'Labelling panel' opens the dialogs of suggestsamples,
+    reviewlabels and findsimilar (all registered)."""
+    from unittest import mock
+    from qgis.core import QgsApplication
+    from qgis.PyQt.QtWidgets import QMainWindow
+    from deepmapper.plugin.main import DeepMapperPlugin
+    iface, window, opened = mock.MagicMock(), QMainWindow(), []
+    iface.mainWindow.return_value = window
+    monkeypatch.setattr(DeepMapperPlugin, "initProcessing", lambda self: None)
+    monkeypatch.setattr(DeepMapperPlugin, "_offer_install", lambda self: None)  # no install offer popping up later
+    monkeypatch.setattr(DeepMapperPlugin, "_open_dialog", staticmethod(opened.append))
+    plugin = DeepMapperPlugin(iface)
+    plugin.initGui()
+    added = [call.args[1] for call in iface.addPluginToRasterMenu.call_args_list]
+    texts = [action.text() for action in added]
+    panel = texts.index("Labelling panel")
+    submenu = added[panel + 1].menu()
+    assert texts[panel + 1] == "Labelling" and submenu is not None
+    ids = [action.data() for action in submenu.actions()]
+    assert ids == ["deepmapper:suggestsamples", "deepmapper:reviewlabels", "deepmapper:findsimilar"]
+    assert all(QgsApplication.processingRegistry().algorithmById(alg) is not None for alg in ids)
+    for action in submenu.actions():
+        action.trigger()
+    assert opened == ids
+    plugin.unload()
+    assert iface.removePluginRasterMenu.call_count == len(added)
+
+
+def test_empty_panel_says_how_to_get_suggestions(qgis_app, monkeypatch):
+    """No suggestions layer: the list area shows where suggestions come from and a button opening that dialog."""
+    import processing
+    from qgis.core import QgsProject
+    from deepmapper.ui.labelling_dock import LabellingDock
+    QgsProject.instance().removeAllMapLayers()
+    opened = []
+    monkeypatch.setattr(processing, "execAlgorithmDialog", lambda alg, params: opened.append(alg))
+    panel = LabellingDock()
+    panel.show()
+    assert panel.layer is None and panel.pages.currentWidget() is not panel.list
+    assert "Suggest where to label next" in panel.hint.text() and panel.hint.isVisible()
+    panel.suggest_button.click()
+    assert opened == ["deepmapper:suggestsamples"]
+    panel.close()
+
+
+def test_panel_with_suggestions_shows_the_list_not_the_hint(dock):
+    panel = dock[0]
+    assert panel.pages.currentWidget() is panel.list and not panel.hint.isVisible()

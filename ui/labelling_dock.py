@@ -18,7 +18,8 @@ from qgis.gui import QgsCollapsibleGroupBox, QgsDockWidget, QgsFieldComboBox, Qg
 from qgis.PyQt.QtCore import QCoreApplication, QEvent, QObject, QSize, Qt, QVariant
 from qgis.PyQt.QtGui import QColor, QIcon, QPixmap
 from qgis.PyQt.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
-                                 QProgressBar, QPushButton, QSpinBox, QVBoxLayout, QWidget)
+                                 QProgressBar, QPushButton, QSpinBox, QStackedWidget, QVBoxLayout,
+                                 QWidget)
 
 from ..plugin.algorithms.labels import class_label
 from ..plugin.algorithms.model_choice import TRAINABLE_FORMATS, model_choices
@@ -80,7 +81,10 @@ class LabellingDock(QgsDockWidget):
         self.list.setIconSize(QSize(THUMBNAIL, THUMBNAIL))
         self.list.setSpacing(2)
         self.list.setWordWrap(True)
-        layout.addWidget(self.list, 1)
+        self.pages = QStackedWidget()  # the list, or a hint on how to get suggestions when there are none
+        self.pages.addWidget(self.list)
+        self.pages.addWidget(self._hint())
+        layout.addWidget(self.pages, 1)
         self.progress = QLabel()
         layout.addWidget(self.progress)
         buttons = QHBoxLayout()
@@ -111,6 +115,26 @@ class LabellingDock(QgsDockWidget):
         for widget in (self.list, body):
             widget.installEventFilter(self._keys)
         self.set_layer(self.suggestions.currentLayer())
+
+    def _hint(self) -> QWidget:
+        """Shown instead of the empty list: where the suggestions come from, and a button that starts it."""
+        page = QWidget()
+        column = QVBoxLayout(page)
+        self.hint = QLabel(tr("No suggestions to label yet. Run 'Suggest where to label next' (Raster > DeepMapper > "
+                              "Labelling) on your image, then choose its layer under Suggestions above."))
+        self.hint.setWordWrap(True)
+        self.suggest_button = QPushButton(tr("Suggest where to label next…"))
+        self.suggest_button.clicked.connect(self.open_suggest)
+        column.addWidget(self.hint)
+        column.addWidget(self.suggest_button, 0, Qt.AlignLeft)
+        column.addStretch(1)
+        return page
+
+    def open_suggest(self) -> None:
+        """Processing's 'Suggest samples' dialog, with the panel's image filled in."""
+        import processing
+        image = self.image.currentLayer()
+        processing.execAlgorithmDialog("deepmapper:suggestsamples", {"INPUT": image.id()} if image is not None else {})
 
     def _training_box(self) -> QGroupBox:
         """Collapsed until wanted, so that the list of suggestions keeps the room."""
@@ -245,6 +269,7 @@ class LabellingDock(QgsDockWidget):
         self.list.blockSignals(False)
         if self.fids:
             self.list.setCurrentRow(min(row, len(self.fids) - 1))
+        self.pages.setCurrentIndex(0 if self.fids else 1)
         self._update_progress()
 
     def _describe(self, feature) -> str:

@@ -135,7 +135,8 @@ def test_training_outputs_must_be_kept(qgis_app, tmp_path, monkeypatch):
     patches = registry.createAlgorithmById("deepmapper:extractpatches")
     assert "Choose where to save" in patches.temporary_output_problem({"OUTPUT": "TEMPORARY_OUTPUT"})
     assert train.temporary_output_problem({"OUTPUT_MODEL": str(tmp_path / "m.json")}) == ""
-    assert train.parameterDefinition("OUTPUT_MODEL").defaultValue() in (None, "")
+    from deepmapper.plugin.settings import default_model_folder  # no model folder set: the default one, never temp
+    assert train.parameterDefinition("OUTPUT_MODEL").defaultValue().startswith(default_model_folder())
     monkeypatch.setattr(Settings, "load", classmethod(lambda cls: Settings(model_folders=[str(tmp_path / "models")])))
     with_folder = train.createInstance()
     with_folder.initAlgorithm()

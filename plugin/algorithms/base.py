@@ -16,7 +16,7 @@ from ..core.engine.device import DEVICES
 from ..core.engine.errors import DeepMapperError
 from ..core.engine.messages import install_translator
 from ..core.engine.progress import Monitor, stop_on_signals
-from ..settings import Settings
+from ..settings import Settings, numbered_path
 from ...models.registry import Registry
 
 PLUGIN_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -80,10 +80,10 @@ class DeepMapperAlgorithm(QgsProcessingAlgorithm):
 
     @staticmethod
     def model_registry() -> Registry:
-        """The models: bundled, DEEPMAPPER_MODEL_PATH (fallback) and the user model folders of the settings, with
-        downloaded weights in the settings' download cache."""
+        """The models: bundled, DEEPMAPPER_MODEL_PATH (fallback), the default model folder (settings.py) and the user
+        model folders of the settings, with downloaded weights in the settings' download cache."""
         settings = Settings.load()
-        return Registry(settings.model_folders, download_dir=settings.cache)
+        return Registry(settings.search_folders, download_dir=settings.cache)
 
     def canExecute(self):  # noqa: N802
         """Refuse to start, naming exactly the missing packages, when the model used by default cannot run (unless
@@ -134,6 +134,9 @@ class DeepMapperAlgorithm(QgsProcessingAlgorithm):
     def checkParameterValues(self, parameters, context):  # noqa: N802
         """Say which packages the chosen model lacks, what is wrong with an input QGIS cannot load or an output that
         cannot be written, and what to do instead (checks.py)."""
+        problem = self.enum_problem(parameters, context)
+        if problem:
+            return False, problem
         ok, message = self.model_packages_check(parameters, context)
         if not ok:
             return False, message
@@ -147,6 +150,16 @@ class DeepMapperAlgorithm(QgsProcessingAlgorithm):
             return False, problem
         return super().checkParameterValues(parameters, context)
 
+    def enum_problem(self, parameters: dict, context) -> str:
+        """A SENSOR, DEVICE, ... value that is not an option: name the valid values (QGIS itself only says
+        "Incorrect parameter value")."""
+        for param in self.parameterDefinitions():
+            if isinstance(param, StaticEnum) and param.name() in parameters and \
+                    not param.checkValueIsAcceptable(parameters[param.name()], context):
+                return self.tr("{} must be one of {} (or their option numbers 0 to {}); '{}' is not.").format(
+                    param.name(), ", ".join(param.options()), len(param.options()) - 1, parameters[param.name()])
+        return ""
+
     def temporary_output_problem(self, parameters: dict) -> str:
         """A trained model or a dataset in a temporary folder is deleted when QGIS closes: ask for a place."""
         for name in self.KEPT_OUTPUTS:
@@ -159,11 +172,11 @@ class DeepMapperAlgorithm(QgsProcessingAlgorithm):
         return ""
 
     @staticmethod
-    def model_folder_path(file_name: str) -> str | None:
-        """`file_name` in the first model folder of the DeepMapper settings (models saved there are found by their
-        id), or None when no model folder is set."""
-        folders = Settings.load().model_folders
-        return os.path.join(folders[0], file_name) if folders else None
+    def model_folder_path(file_name: str) -> str:
+        """The default destination of a new model: `file_name` in the first model folder of the settings, else in the
+        default model folder (both searched by the registry, so the model is found by its id); numbered
+        (`_2`, `_3`, ...) when that file exists, so a default never replaces an earlier model."""
+        return numbered_path(os.path.join(Settings.load().save_folder, file_name))
 
     def addParameter(self, parameter, createOutput=True):  # noqa: N802
         """Every static-string enum (SENSOR, DEVICE, ...) also takes an option's number, as qgis_process help says,
@@ -260,6 +273,15 @@ class DeepMapperAlgorithm(QgsProcessingAlgorithm):
                 "Reading or writing a file failed: {}. Check free disk space and write permission of the output "
                 "and temporary folders, and that the inputs are intact.").format(
                 str(exc).splitlines()[0] if str(exc) else type(exc).__name__)) from exc
+
+    def warn_if_cancelled(self, feedback, cancelled: bool, epochs: int, best_epoch: int | None = None) -> bool:
+        """A cancelled training still writes a model: say so as a warning (the log and the model builder show it);
+        returns `cancelled` for the CANCELLED output."""
+        if cancelled:
+            text = self.tr("Training was cancelled after {} epochs: the model written is the best so far").format(
+                epochs)
+            feedback.pushWarning(text + (self.tr(" (epoch {}).").format(best_epoch) if best_epoch else "."))
+        return bool(cancelled)
 
     def raster_path(self, parameters: dict, name: str, context) -> str:
         layer = self.parameterAsRasterLayer(parameters, name, context)

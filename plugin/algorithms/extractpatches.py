@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 from qgis.core import (QgsProcessing, QgsProcessingOutputNumber, QgsProcessingOutputString,
                        QgsProcessingParameterEnum, QgsProcessingParameterFeatureSource, QgsProcessingParameterField,
@@ -12,6 +13,7 @@ from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from ..core.engine.bands import SENSOR_KEYS
 from ..core.training.patches import PatchRequest, extract_patches
+from ..settings import default_patches_folder, numbered_path
 from .base import DeepMapperAlgorithm, with_special_value
 
 
@@ -77,7 +79,9 @@ class ExtractPatchesAlgorithm(DeepMapperAlgorithm):
             param = QgsProcessingParameterNumber(name, label, QgsProcessingParameterNumber.Integer, 0, minValue=0)
             param.setFlags(param.flags() | param.FlagAdvanced)
             self.addParameter(with_special_value(param, special) if special else param)
-        self.addParameter(QgsProcessingParameterFolderDestination(self.OUTPUT, self.tr("Patch dataset folder")))
+        self.addParameter(QgsProcessingParameterFolderDestination(  # never a temporary folder (KEPT_OUTPUTS)
+            self.OUTPUT, self.tr("Patch dataset folder"),
+            numbered_path(os.path.join(default_patches_folder(), "dataset"))))
         self.addParameter(QgsProcessingParameterVectorDestination(
             self.OUTPUT_FOOTPRINTS, self.tr("Patch footprints"), QgsProcessing.TypeVectorPolygon, optional=True,
             createByDefault=False))

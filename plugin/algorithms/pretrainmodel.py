@@ -1,7 +1,7 @@
 """deepmapper:pretrainmodel: self-supervised pre-training on unlabelled images (masked reconstruction)."""
 from __future__ import annotations
 
-from qgis.core import (QgsProcessing, QgsProcessingException, QgsProcessingOutputNumber,
+from qgis.core import (QgsProcessing, QgsProcessingException, QgsProcessingOutputBoolean, QgsProcessingOutputNumber,
                        QgsProcessingParameterEnum, QgsProcessingParameterFileDestination,
                        QgsProcessingParameterMultipleLayers, QgsProcessingParameterNumber,
                        QgsProcessingParameterString)
@@ -72,6 +72,8 @@ class PretrainModelAlgorithm(DeepMapperAlgorithm):
             self.model_folder_path("pretrained_model.json")))
         self.addOutput(QgsProcessingOutputNumber("RECONSTRUCTION_MSE",
                                                  self.tr("Masked reconstruction error (band mean = 1)")))
+        self.addOutput(QgsProcessingOutputBoolean("CANCELLED", self.tr(
+            "Cancelled (the model written is the best so far)")))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         layers = self.parameterAsLayerList(parameters, self.INPUT, context)
@@ -94,4 +96,5 @@ class PretrainModelAlgorithm(DeepMapperAlgorithm):
             device=self.parameterAsEnumString(parameters, self.DEVICE, context) or "auto",
             seed=self.parameterAsInt(parameters, self.SEED, context))
         result = self.run_engine(lambda: pretrain(request, self.monitor(feedback)))
-        return {self.OUTPUT_MODEL: result.card, "RECONSTRUCTION_MSE": result.loss}
+        return {self.OUTPUT_MODEL: result.card, "RECONSTRUCTION_MSE": result.loss,
+                "CANCELLED": self.warn_if_cancelled(feedback, result.cancelled, result.epochs_run)}

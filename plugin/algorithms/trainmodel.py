@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import json
 
-from qgis.core import (QgsProcessingOutputNumber, QgsProcessingOutputString, QgsProcessingParameterBoolean,
+from qgis.core import (QgsProcessingOutputBoolean, QgsProcessingOutputNumber, QgsProcessingOutputString,
+                       QgsProcessingParameterBoolean,
                        QgsProcessingParameterEnum, QgsProcessingParameterFile, QgsProcessingParameterFileDestination,
                        QgsProcessingParameterNumber, QgsProcessingParameterString)
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
@@ -107,6 +108,8 @@ class TrainModelAlgorithm(DeepMapperAlgorithm):
         self.addOutput(QgsProcessingOutputNumber("BEST_EPOCH", self.tr("Best epoch")))
         self.addOutput(QgsProcessingOutputString("VALIDATION_SCORES", self.tr("Validation scores per class (JSON)")))
         self.addOutput(QgsProcessingOutputString("MODEL_ID", self.tr("Model id")))
+        self.addOutput(QgsProcessingOutputBoolean("CANCELLED", self.tr(
+            "Cancelled (the model written is the best so far)")))
 
     def init_model(self, parameters, context) -> str | None:
         """INIT_MODEL as a card path: an id is looked up in the registry with the user model folders (the QGIS-free
@@ -138,9 +141,7 @@ class TrainModelAlgorithm(DeepMapperAlgorithm):
             seed=self.parameterAsInt(parameters, self.SEED, context),
             model_id=(self.parameterAsString(parameters, self.MODEL_ID, context) or "").strip() or None)
         result = self.run_engine(lambda: train_model(request, self.monitor(feedback)))
-        if result.cancelled:
-            feedback.reportError(self.tr("Training was cancelled; the best model so far (epoch {}) was written.")
-                                 .format(result.best_epoch), False)
+        cancelled = self.warn_if_cancelled(feedback, result.cancelled, result.epochs_run, result.best_epoch)
         val = result.validation
         return {
             self.OUTPUT_MODEL: result.card,
@@ -148,5 +149,6 @@ class TrainModelAlgorithm(DeepMapperAlgorithm):
             "VALIDATION_OA": val.get("overall_accuracy"),
             "BEST_EPOCH": result.best_epoch,
             "VALIDATION_SCORES": json.dumps(val.get("classes", {})),
-                    "MODEL_ID": result.model_id,
+            "MODEL_ID": result.model_id,
+            "CANCELLED": cancelled,
         }

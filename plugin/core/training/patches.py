@@ -246,6 +246,13 @@ def _check_counts(centres: list, req: PatchRequest) -> None:
             "VALIDATION_FRACTION.").format(patch_size=req.patch_size, train=n['train'], validation=n['validation']))
 
 
+def _umask() -> int:
+    """The process's umask (read by setting it and setting it back: there is no other portable way)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def _write_dataset(req: PatchRequest, src, reader: BandReader, lab, labels: LabelSource, names: list[str],
                    centres: list, val_blocks: set, block: int, monitor: Monitor) -> PatchResult:
     size, n_bands = req.patch_size, len(names)
@@ -304,6 +311,7 @@ def _write_dataset(req: PatchRequest, src, reader: BandReader, lab, labels: Labe
             _write_footprints(req.output_footprints, src, footprints, labels.classes, size)
         if out.exists():
             shutil.rmtree(out)
+        os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes it 0700: the dataset gets the user's usual permissions
         os.replace(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

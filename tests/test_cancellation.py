@@ -127,6 +127,6 @@ def test_cancel_later_keeps_the_best_weights(inputs, segmentation_models, tmp_pa
     card = json.loads((out / f"{output}.json").read_text())
     assert card["training"]["cancelled"] is True, card["training"]
     weights = out / card["weights"]
-    assert weights.exists() and res["OUTPUT_MODEL"] == str(out / f"{output}.json")
+    assert weights.exists() and res["OUTPUT_MODEL"] == str(out / f"{output}.json") and res["CANCELLED"] is True
     assert sorted(p.name for p in out.iterdir()) == sorted([f"{output}.json", weights.name])
     assert leftovers(private_temp) == []

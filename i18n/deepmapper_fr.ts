@@ -2566,6 +2566,10 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>Scores de validation</translation>
     </message>
     <message>
+        <source>Scores measured on</source>
+        <translation>Scores mesurés sur</translation>
+    </message>
+    <message>
         <source>Card file</source>
         <translation>Fichier de la fiche</translation>
     </message>
@@ -3034,8 +3038,36 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>Indisponible</translation>
     </message>
     <message>
+        <source>reflectance (0..1)</source>
+        <translation>réflectance (0..1)</translation>
+    </message>
+    <message>
+        <source>digital numbers</source>
+        <translation>comptes numériques</translation>
+    </message>
+    <message>
         <source>any</source>
         <translation>toute</translation>
+    </message>
+    <message>
+        <source>L1C (top of atmosphere)</source>
+        <translation>L1C (sommet de l'atmosphère)</translation>
+    </message>
+    <message>
+        <source>L2A (surface reflectance)</source>
+        <translation>L2A (réflectance de surface)</translation>
+    </message>
+    <message>
+        <source>overlaps blended</source>
+        <translation>recouvrements fondus</translation>
+    </message>
+    <message>
+        <source>overlaps cropped</source>
+        <translation>recouvrements rognés</translation>
+    </message>
+    <message>
+        <source>{} MB</source>
+        <translation>{} Mo</translation>
     </message>
     <message>
         <source>Downloading the model {}</source>

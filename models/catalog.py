@@ -50,16 +50,23 @@ class ModelEntry:
 
 def scores(card: ModelCard) -> str:
     """The card's headline scores, one group per entry of `metrics` (validation, whole scene, ...), e.g.
-    'validation: OA 0.938, kappa 0.513, mean F 0.546'; '' when the card has none."""
+    'validation: OA 0.938, kappa 0.513, mean F 0.546'; a group with per-class F1 only (metrics.<group>.classes.
+    <class>.f1) lists those: 's2 cloud chip: cloud F1 0.864, cloud shadow F1 0.826'; '' when the card has none."""
     groups = []
     for group, values in card.data.get("metrics", {}).items():
         if not isinstance(values, dict):
             continue
-        parts = [f"{label} {values[key]:.3g}" for key, label in SCORE_KEYS
-                 if isinstance(values.get(key), (int, float)) and not isinstance(values.get(key), bool)]
+        parts = [f"{label} {values[key]:.3g}" for key, label in SCORE_KEYS if _is_number(values.get(key))]
+        if not parts and isinstance(values.get("classes"), dict):  # per-class scores only (the UKIS cards)
+            parts = [f"{name} F1 {cls['f1']:.3f}" for name, cls in values["classes"].items()
+                     if isinstance(cls, dict) and _is_number(cls.get("f1"))]
         if parts:
             groups.append(f"{group.replace('_', ' ')}: {', '.join(parts)}")
     return "; ".join(groups)
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def entry(registry: Registry, card: ModelCard) -> ModelEntry:

@@ -291,3 +291,71 @@ def test_listmodels_algorithm(user_folder, tmp_path):
     assert "s2_superres_guided" in table and "PSNR" in table
     everything = processing.run("deepmapper:listmodels", {})
     assert {"buildings", "ukis_csmask_6b_l1c", "s2cloudless"} <= set(everything["IDS"].split(","))
+
+
+def test_ukis_cards_have_their_sensor_and_measured_scores(user_folder):
+    """The UKIS rows show their sensor preset and the chip's per-class F1 (README), and the card says the data."""
+    from deepmapper.ui.model_manager import ModelManagerDialog
+    dialog = ModelManagerDialog()
+    rows = {e.id: e for e in dialog.entries}
+    assert {rows[f"ukis_csmask_{k}"].sensor for k in ("6b_l1c", "4b_l1c")} == {"sentinel2_l1c"}
+    assert {rows[f"ukis_csmask_{k}"].sensor for k in ("6b_l2a", "4b_l2a")} == {"sentinel2_l2a"}
+    assert rows["ukis_csmask_6b_l1c"].scores == "s2 cloud chip: cloud F1 0.864, cloud shadow F1 0.826"
+    assert rows["ukis_csmask_4b_l1c"].scores == "s2 cloud chip: cloud F1 0.900, cloud shadow F1 0.843"
+    dialog.table.selectRow([e.id for e in dialog.entries].index("ukis_csmask_6b_l1c"))
+    text = dialog.card_view.toPlainText()
+    assert "cloud F1 0.864" in text and "s2_cloud_chip.tif" in text
+    assert dialog.card_view.toHtml().count("data:image/png") == 3  # one swatch per class
+
+
+def test_white_swatch_has_a_grey_border(qgis_app):
+    from qgis.PyQt.QtCore import QByteArray
+    from qgis.PyQt.QtGui import QColor, QImage
+    from deepmapper.ui.card_editor import swatch
+    image = QImage.fromData(QByteArray.fromBase64(swatch("#ffffff").split(",", 1)[1].encode()), "PNG")
+    assert QColor(image.pixel(0, 0)).name() == "#808080" and QColor(image.pixel(9, 6)).name() == "#ffffff"
+
+
+def test_dialog_fits_the_screen_and_the_last_column_shows(user_folder):
+    """At most 90 % of the available screen; columns shrink (elided in the middle) so the scores column stays in
+    view and stretches."""
+    from qgis.PyQt.QtCore import Qt
+    from qgis.PyQt.QtGui import QGuiApplication
+    from deepmapper.ui.model_manager import MIN_COLUMN, MIN_LAST, ModelManagerDialog
+    screen = QGuiApplication.primaryScreen().availableGeometry()
+    dialog = ModelManagerDialog()
+    dialog.show()
+    assert dialog.width() <= 0.9 * screen.width() and dialog.height() <= 0.9 * screen.height()
+    table, header = dialog.table, dialog.table.horizontalHeader()
+    assert table.textElideMode() == Qt.ElideMiddle and header.stretchLastSection()
+    widths = [header.sectionSize(c) for c in range(table.columnCount())]
+    assert sum(widths[:-1]) + MIN_LAST <= table.viewport().width() or max(widths[:-1]) == MIN_COLUMN
+    dialog.resize(1200, 600)  # wider: columns grow back towards their natural widths, the last one stretches
+    wide = [header.sectionSize(c) for c in range(table.columnCount())]
+    assert sum(wide[:-1]) >= sum(widths[:-1]) and sum(wide) >= table.viewport().width() - 2
+    dialog.close()
+
+
+def test_model_details_in_french_words(user_folder):
+    """French: the table and the card say Mo and words (Masque de nuages, réflectance, L1C (sommet ...), recouvrements
+    ...), not the card's raw keys."""
+    from qgis.PyQt.QtCore import QCoreApplication, QTranslator
+    from deepmapper.ui.model_manager import COLUMNS, ModelManagerDialog, size_text
+    translator = QTranslator()
+    assert translator.load(str(ROOT / "i18n" / "deepmapper_fr.qm"))
+    QCoreApplication.installTranslator(translator)
+    try:
+        assert size_text(39_600_000).endswith(" Mo")
+        dialog = ModelManagerDialog()
+        dialog.table.selectRow([e.id for e in dialog.entries].index("ukis_csmask_6b_l1c"))
+        lines = dialog.card_view.toPlainText().splitlines()
+        value = {label: lines[i + 1] for i, label in enumerate(lines[:-1])}  # label line, then its value line
+        assert value["Tâche"] == "Masque de nuages" and value["Unités"] == "réflectance (0..1)"
+        assert value["Niveau de produit"] == "L1C (sommet de l'atmosphère)"
+        assert value["Tuilage"].endswith("recouvrements fondus") and "1 nuage" in value["Classes"]
+        row = [e.id for e in dialog.entries].index("ukis_csmask_6b_l1c")
+        assert dialog.table.item(row, COLUMNS.index("size_bytes")).text().endswith(" Mo") and \
+            dialog.table.item(row, COLUMNS.index("task")).text() == \
+            "Masque de nuages"
+    finally:
+        QCoreApplication.removeTranslator(translator)

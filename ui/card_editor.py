@@ -10,14 +10,15 @@ from pathlib import Path
 from typing import Callable
 
 from qgis.gui import QgsColorButton
-from qgis.PyQt.QtCore import QCoreApplication, Qt
-from qgis.PyQt.QtGui import QColor
+from qgis.PyQt.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, Qt
+from qgis.PyQt.QtGui import QColor, QImage, QPainter
 from qgis.PyQt.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QGridLayout,
                                  QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QSpinBox,
                                  QTableWidget, QTableWidgetItem, QVBoxLayout)
 
 from ..models.card import ACTIVATIONS, FORMATS, TASKS, UNITS, CardError
 from ..models.catalog import ModelEntry, guess_format, install_model
+from ..plugin.algorithms.labels import class_label
 from ..plugin.core.engine.errors import DeepMapperError
 
 DEFAULT_COLOURS = ("#1b7837", "#e31a1c", "#2166ac", "#ff7f00", "#6a3d9a", "#b15928", "#a6cee3", "#fb9a99")
@@ -28,29 +29,48 @@ def tr(text: str) -> str:
     return QCoreApplication.translate("DeepMapper", text)
 
 
-def card_html(card, entry: ModelEntry, tr: Callable[[str], str] = tr) -> str:
-    """The card as a short HTML page: what it does, what it needs, its classes with colours, provenance, scores."""
+def swatch(color: str, width: int = 18, height: int = 12) -> str:
+    """A class colour as a PNG data URI with a grey border, so that white (cloud) shows on a white page too (Qt's rich
+    text draws no border around a span)."""
+    image = QImage(width, height, QImage.Format_ARGB32)
+    image.fill(QColor("#808080"))
+    painter = QPainter(image)
+    painter.fillRect(1, 1, width - 2, height - 2, QColor(color))
+    painter.end()
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.WriteOnly)
+    image.save(buffer, "PNG")
+    return "data:image/png;base64," + bytes(data.toBase64()).decode("ascii")
+
+
+def card_html(card, entry: ModelEntry, tr: Callable[[str], str] = tr, word: Callable[[str], str] = str) -> str:
+    """The card as a short HTML page: what it does, what it needs, its classes with colours, provenance, scores.
+    `word` puts the card's keys (task, units, product level, blend) in words (model_manager.word)."""
     d, e = card.data, html.escape
 
     def row(label: str, value) -> str:
         return f"<tr><td style='padding-right:12px'><b>{e(label)}</b></td><td>{value}</td></tr>" if value else ""
 
     classes = "".join(
-        f"<span style='background:{e(c.get('color', '#808080'))}'>&nbsp;&nbsp;&nbsp;&nbsp;</span>&nbsp;"
-        f"{c['id']} {e(c['name'])}&nbsp;&nbsp; " for c in card.classes)
+        f"<img src='{swatch(c.get('color', '#808080'))}'>&nbsp;"
+        f"{c['id']} {e(class_label(c['name']))}&nbsp;&nbsp; " for c in card.classes)
+    measured = "; ".join(str(group["data"]) for group in d.get("metrics", {}).values()
+                         if isinstance(group, dict) and group.get("data"))
     tiling = card.tiling
     source = e(d["source_url"])
     link = f"<a href='{source}'>{source}</a>" if d["source_url"].startswith("http") else source
-    rows = [row(tr("Id"), e(card.id)), row(tr("Task"), e(card.task)),
+    rows = [row(tr("Id"), e(card.id)), row(tr("Task"), e(word(card.task))),
             row(tr("Format"), e(card.format)), row(tr("Bands"), e(", ".join(card.bands))),
-            row(tr("Units"), e(card.units)), row(tr("Product level"), e(card.product_level)),
+            row(tr("Units"), e(word(card.units))), row(tr("Product level"), e(word(card.product_level))),
             row(tr("Sensor"), e(d["input"].get("sensor", ""))),
             row(tr("Resolution"), f"{card.resolution_m:g} m" if card.resolution_m else ""),
             row(tr("Classes"), classes),
             row(tr("Tiling"), e(tr("{} px tiles, {} px margin, {}").format(
-                tiling["tile_size"], tiling["margin"], tiling["blend"]))),
+                tiling["tile_size"], tiling["margin"], word(tiling["blend"])))),
             row(tr("Licence"), e(d["license"])), row(tr("Source"), link),
             row(tr("Citation"), e(d.get("citation", ""))), row(tr("Validation scores"), e(entry.scores)),
+            row(tr("Scores measured on"), e(measured)),
             row(tr("Card file"), e(entry.card_path)), row(tr("Download from"), e(entry.weights_url)),
             row(tr("Problem"), f"<span style='color:#b42318'>{e(entry.problem)}</span>" if entry.problem else "")]
     return (f"<h3>{e(card.name)}</h3><p>{e(d.get('description', ''))}</p>"

@@ -11,7 +11,8 @@ import html
 from typing import Callable
 
 from qgis.core import QgsApplication, QgsTask
-from qgis.PyQt.QtCore import QCoreApplication, Qt
+from qgis.PyQt.QtCore import QCoreApplication, QLocale, Qt
+from qgis.PyQt.QtGui import QGuiApplication
 from qgis.PyQt.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QHeaderView,
                                  QLabel, QMessageBox, QProgressBar, QPushButton, QSplitter, QTableWidget,
                                  QTableWidgetItem, QTextBrowser, QVBoxLayout, QWidget)
@@ -28,6 +29,8 @@ from .card_editor import CardEditorDialog, card_html
 COLUMNS = ("name", "id", "task", "status", "source", "bands", "sensor", "resolution_m", "size_bytes", "license",
            "scores")  # the keys of ModelEntry shown, in order (titles: column_titles)
 WIDTHS = {"name": 250, "bands": 130, "license": 150, "scores": 420}  # at most, in pixels; the rest fit their text
+MIN_COLUMN, MIN_LAST = 64, 200  # pixels: how far columns shrink (elided in the middle) so the scores column shows
+SCREEN_SHARE = 0.9  # the dialog opens at most this share of the available screen
 
 
 def tr(text: str) -> str:
@@ -40,11 +43,27 @@ def column_titles() -> list[str]:
 
 
 def words() -> dict[str, str]:
-    """Human words for the registry's keys (tasks, sources, statuses)."""
+    """Human words for the registry's and the cards' keys (tasks, sources, statuses, input units, product levels,
+    tile blending)."""
     return {"cloudmask": tr("Cloud mask"), "segmentation": tr("Segmentation"),
             "superresolution": tr("Super-resolution"), "pretrained": tr("Pre-trained (for training)"),
             "bundled": tr("Bundled"), "package": tr("Python package"), "user": tr("Your model"),
-            "installed": tr("Installed"), "downloadable": tr("Downloadable"), "unavailable": tr("Not available")}
+            "installed": tr("Installed"), "downloadable": tr("Downloadable"), "unavailable": tr("Not available"),
+            "reflectance": tr("reflectance (0..1)"), "dn": tr("digital numbers"), "any": tr("any"),
+            "l1c": tr("L1C (top of atmosphere)"), "l2a": tr("L2A (surface reflectance)"),
+            "blend": tr("overlaps blended"), "crop": tr("overlaps cropped")}
+
+
+def word(value: str) -> str:
+    """`value` in words (see `words`), else as it is."""
+    return words().get(value, value)
+
+
+def size_text(size_bytes: int | None) -> str:
+    """'39.6 MB' ('39,6 Mo' in French): megabytes with the locale's decimal separator; '—' when unknown."""
+    if size_bytes is None:
+        return "—"
+    return tr("{} MB").format(QLocale().toString(size_bytes / 1e6, "f", 1))
 
 
 def cell_text(entry: ModelEntry, key: str) -> str:
@@ -54,9 +73,9 @@ def cell_text(entry: ModelEntry, key: str) -> str:
     if key == "resolution_m":
         return f"{value:g} m" if value else tr("any")
     if key == "size_bytes":
-        return f"{value / 1e6:.1f} MB" if value is not None else "—"
+        return size_text(value)
     if key in ("task", "source", "status"):
-        return words().get(value, value)
+        return word(value)
     return str(value or "—")
 
 
@@ -89,7 +108,9 @@ class ModelManagerDialog(QDialog):
                  ask: Callable[[str, str], bool] | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(tr("DeepMapper models"))
-        self.resize(1360, 720)
+        screen = QGuiApplication.primaryScreen().availableGeometry()
+        self.resize(min(1360, int(SCREEN_SHARE * screen.width())), min(720, int(SCREEN_SHARE * screen.height())))
+        self.natural_widths: list[int] = []
         self.registry_factory = registry_factory or DeepMapperAlgorithm.model_registry
         self.ask = ask or (lambda title, text: QMessageBox.question(self, title, text) == QMessageBox.Yes)
         self.registry: Registry | None = None
@@ -109,6 +130,7 @@ class ModelManagerDialog(QDialog):
         self.table.setSelectionMode(QAbstractItemView.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.ElideMiddle)  # ids and names keep their start and end; tooltips hold it all
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.itemSelectionChanged.connect(self._selection_changed)
@@ -170,11 +192,36 @@ class ModelManagerDialog(QDialog):
             if key in WIDTHS:
                 header.resizeSection(c, min(header.sectionSize(c), WIDTHS[key]))
         header.setSectionResizeMode(QHeaderView.Interactive)
+        self.natural_widths = [header.sectionSize(c) for c in range(len(COLUMNS))]
+        self.fit_columns()
         ids = [e.id for e in self.entries]
         self.table.selectRow(ids.index(select) if select in ids else 0)
         if self.registry.problems:
             self._say(tr("Cards that could not be read: {}").format(" ".join(self.registry.problems)), error=True)
         self._selection_changed()
+
+    def fit_columns(self) -> None:
+        """Shrink the widest columns (never below MIN_COLUMN) until all fit the table with MIN_LAST pixels left for
+        the last one, which stretches over the rest: no column is cut off at the dialog's edge."""
+        if not self.natural_widths:
+            return
+        room = self.table.viewport().width() - MIN_LAST
+        widths = self.natural_widths[:-1]
+        low, high = MIN_COLUMN, max(widths + [MIN_COLUMN])
+        while low < high:  # the largest cap whose capped widths fit the room
+            cap = (low + high + 1) // 2
+            low, high = (cap, high) if sum(min(w, cap) for w in widths) <= room else (low, cap - 1)
+        header = self.table.horizontalHeader()
+        for c, width in enumerate(widths):
+            header.resizeSection(c, min(width, low))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self.fit_columns()
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        self.fit_columns()
 
     def selected_entry(self) -> ModelEntry | None:
         rows = self.table.selectionModel().selectedRows()
@@ -192,7 +239,7 @@ class ModelManagerDialog(QDialog):
         self.stop_button.setEnabled(busy)
         self.stop_button.setVisible(busy)
         if entry is not None:
-            self.card_view.setHtml(card_html(self.registry.cards[entry.id], entry, tr))
+            self.card_view.setHtml(card_html(self.registry.cards[entry.id], entry, tr, word))
 
     def _say(self, text: str, ok: bool = False, error: bool = False) -> None:
         colour = "#1a7f37" if ok else "#b42318" if error else None

@@ -157,3 +157,23 @@ def test_dialog_screenshots(qgis_app, request, language):
         name = algorithm_id.split(":")[1]
         assert dialog.grab().save(str(SCREENSHOTS / f"dialog_{name}_{language}.png"))
         dialog.close()
+
+
+def test_optional_suffix_in_qgis_s_own_words(qgis_app, french):
+    """French QGIS: every optional parameter's label ends in QGIS's own '[optionnel]', the MODEL dropdown's too (our
+    Python wrappers used to look the suffix up under their class name and kept '[optional]')."""
+    from qgis.PyQt.QtCore import QCoreApplication, QTranslator
+    from qgis.PyQt.QtWidgets import QLabel
+    qgis_fr = QTranslator()
+    if not qgis_fr.load("/usr/share/qgis/i18n/qgis_fr.qm"):
+        pytest.skip("QGIS's French translation is not installed")
+    QCoreApplication.installTranslator(qgis_fr)
+    try:
+        dialog, _alg = _dialog("deepmapper:cloudmask")
+        texts = [label.text() for label in dialog.findChildren(QLabel) if "[option" in label.text()]
+        dialog.close()
+    finally:
+        QCoreApplication.removeTranslator(qgis_fr)
+    model = [t for t in texts if t.startswith("Identifiant du modèle")]
+    assert model and len(texts) >= 3
+    assert all(t.endswith(" [optionnel]") for t in texts), texts

@@ -6,12 +6,12 @@ parameter by model_choice.model_dropdown; Processing imports this module only wh
 """
 from __future__ import annotations
 
-from processing.gui.wrappers import DIALOG_BATCH, WidgetWrapper
-from qgis.gui import QgsGui
+from processing.gui.wrappers import DIALOG_BATCH
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QSizePolicy, QToolButton, QWidget
 
 from .model_choice import model_choices
+from .widgets import DialogOnlyWrapper
 
 
 def tr(text: str) -> str:
@@ -28,19 +28,10 @@ def empty_choice(parameter_name: str) -> tuple[str, str]:
             tr("Leave the choice to DeepMapper: the installed model that fits the image's bands best."))
 
 
-class ModelWidgetWrapper(WidgetWrapper):
+class ModelWidgetWrapper(DialogOnlyWrapper):
     """Algorithm and batch dialogs: the combo box is editable, so any id or path can be typed. The model builder
-    keeps QGIS's own widget, which can also take the value from a model input or another algorithm's output (e.g.
+    keeps QGIS's own widget (DialogOnlyWrapper), which can also take the value from a model input or another algorithm's output (e.g.
     MODEL_ID of trainmodel)."""
-
-    def __new__(cls, param, dialog, row=0, col=0, **kwargs):
-        if type(dialog).__name__ == "ModelerParametersDialog":
-            widget = QgsGui.processingGuiRegistry().createModelerParameterWidget(
-                dialog.model, dialog.childId, param, dialog.context)
-            if widget is not None:
-                widget.setDialog(dialog)
-                return widget
-        return super().__new__(cls)
 
     def createWidget(self, tasks=(), formats=(), **kwargs):  # noqa: N802
         self.tasks, self.formats = list(tasks), list(formats)

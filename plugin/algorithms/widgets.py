@@ -13,7 +13,7 @@ from __future__ import annotations
 from processing.gui.wrappers import WidgetWrapper
 from qgis.core import NULL, QgsProcessingParameterNumber
 from qgis.gui import QgsDoubleSpinBox, QgsGui, QgsSpinBox
-from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtCore import QCoreApplication, Qt
 from qgis.PyQt.QtWidgets import QComboBox
 
 
@@ -28,6 +28,11 @@ class DialogOnlyWrapper(WidgetWrapper):
                 widget.setDialog(dialog)
                 return widget
         return super().__new__(cls)
+
+    def tr(self, string, context=""):
+        """QGIS's own wrapper strings (createLabel's ' [optional]') in QGIS's context: WidgetWrapper.tr would look
+        them up under this subclass's name, which no translation has ('[optional]' among '[optionnel]')."""
+        return QCoreApplication.translate(context or "WidgetWrapper", string)
 
 
 class LabelledEnumWrapper(DialogOnlyWrapper):

@@ -303,7 +303,7 @@ Les rapports indéfinis (0/0, p. ex. la précision d'une classe jamais prédite)
     </message>
     <message>
         <source>{}: '{}' is also an input file; choose another output path (inputs are never overwritten).</source>
-        <translation type="unfinished"></translation>
+        <translation>{} : « {} » est aussi un fichier d'entrée ; choisissez un autre chemin de sortie (les entrées ne sont jamais écrasées).</translation>
     </message>
     <message>
         <source>{}: '{}' is a file, not a folder; choose a folder path.</source>
@@ -1151,7 +1151,7 @@ L'image est traitée tuile par tuile avec une mémoire constante ; les sorties n
     </message>
     <message>
         <source>Minimum distance between suggestions in pixels</source>
-        <translation type="unfinished"></translation>
+        <translation>Distance minimale entre suggestions, en pixels</translation>
     </message>
     <message>
         <source>Suggested patches</source>

@@ -75,8 +75,8 @@ def predict_tiled(reader: BandReader, model: Predictor, tile: TileSpec, batch_si
 
 
 def _predict_tiled(reader: BandReader, model: Predictor, tile: TileSpec, batch_size: int, sink: RowSink,
-                  monitor: Monitor | None = None, rows: tuple[int, int] | None = None,
-                  cols: tuple[int, int] | None = None, wanted: Callable[[int, int], bool] | None = None) -> dict:
+                   monitor: Monitor | None = None, rows: tuple[int, int] | None = None,
+                   cols: tuple[int, int] | None = None, wanted: Callable[[int, int], bool] | None = None) -> dict:
     """Run `model` over the reader's raster; hand finished rows of probabilities (NaN = nodata) to `sink`.
 
     `rows` = (row0, row1) limits the work to the tile rows that touch image rows [row0, row1) and hands only those
@@ -87,98 +87,125 @@ def _predict_tiled(reader: BandReader, model: Predictor, tile: TileSpec, batch_s
     skips a tile whose every pixel lies where no output is wanted (outside a mask). Returns counters (tiles run,
     tiles skipped).
     """
-    monitor = monitor or Monitor()
-    height, width = reader.height, reader.width
-    size = tile.size
-    weights = tile.weights()
-    row_origins = tile.origins(height)
-    want_c0, want_c1 = cols if cols is not None else (0, width)
-    col_origins = [c for c in tile.origins(width) if cols is None or (c + size > want_c0 and c < want_c1)]
-    k = model.n_outputs
-    fill = np.asarray(model.fill_values(), dtype=np.float32)[:, None, None]
-    # Accumulators span the columns of all tiles in a strip: [col_origins[0], col_origins[-1] + size).
-    span_w = col_origins[-1] + size - col_origins[0]
-    check_strip_memory(size, span_w, len(fill) + k + 2, width)
-    acc = np.zeros((k, size, span_w), dtype=np.float32)
-    wsum = np.zeros((size, span_w), dtype=np.float32)
-    stats = {"tiles": 0, "skipped": 0}
-    want0, want1 = rows if rows is not None else (0, height)
-    todo = [i for i, r0 in enumerate(row_origins) if r0 + size > want0 and r0 < want1]  # tile rows touching them
-    flushed = max(row_origins[todo[0]], 0) if todo else height  # image rows already final (handed to the sink)
-    img_c0, img_c1 = max(col_origins[0], 0), min(col_origins[-1] + size, width)  # image columns the strip holds
-    left = img_c0 - col_origins[0]  # image column img_c0 inside the strip
-    # As for rows below: a right overhang wider than the image columns held mirrors columns left of them too.
-    extra_c = min(max(col_origins[-1] + size - width - (img_c1 - img_c0), 0), img_c0)
-    read_cols = () if cols is None else (img_c0 - extra_c, img_c1)
-    strip = np.empty((len(fill), size, span_w), dtype=np.float32)  # reused: no per-strip copies of the image
-    valid = np.zeros((size, span_w), dtype=bool)
+    run = _StripRun(reader, model, tile, monitor or Monitor(), rows, cols)
+    for n, i in enumerate(run.todo):
+        r0 = run.row_origins[i]
+        run.read_strip(r0)
+        run.predict_strip(n, r0, batch_size, wanted)
+        run.flush_final_rows(i, r0, sink)
+        run.shift_accumulators(i, r0)
+        run.monitor.report((n + 1) / len(run.todo))
+    return run.stats
 
-    for n, i in enumerate(todo):
-        r0 = row_origins[i]
+
+class _StripRun:
+    """The state of one streaming pass: the tile grid of the rows and columns asked for, the weighted accumulators
+    (one strip high, as wide as the tiles of a strip) and the reused strip buffer of the image."""
+
+    def __init__(self, reader: BandReader, model: Predictor, tile: TileSpec, monitor: Monitor,
+                 rows: tuple[int, int] | None, cols: tuple[int, int] | None) -> None:
+        self.reader, self.model, self.tile, self.monitor = reader, model, tile, monitor
+        self.height, self.width = height, width = reader.height, reader.width
+        self.size = size = tile.size
+        self.weights = tile.weights()
+        self.row_origins = tile.origins(height)
+        self.want_c0, self.want_c1 = cols if cols is not None else (0, width)
+        self.col_origins = col_origins = [c for c in tile.origins(width)
+                                          if cols is None or (c + size > self.want_c0 and c < self.want_c1)]
+        k = model.n_outputs
+        self.fill = np.asarray(model.fill_values(), dtype=np.float32)[:, None, None]
+        # Accumulators span the columns of all tiles in a strip: [col_origins[0], col_origins[-1] + size).
+        span_w = col_origins[-1] + size - col_origins[0]
+        check_strip_memory(size, span_w, len(self.fill) + k + 2, width)
+        self.acc = np.zeros((k, size, span_w), dtype=np.float32)
+        self.wsum = np.zeros((size, span_w), dtype=np.float32)
+        self.stats = {"tiles": 0, "skipped": 0}
+        self.want0, self.want1 = rows if rows is not None else (0, height)
+        self.todo = [i for i, r0 in enumerate(self.row_origins)  # tile rows touching the rows asked for
+                     if r0 + size > self.want0 and r0 < self.want1]
+        # image rows already final (handed to the sink)
+        self.flushed = max(self.row_origins[self.todo[0]], 0) if self.todo else height
+        self.img_c0, self.img_c1 = max(col_origins[0], 0), min(col_origins[-1] + size, width)  # columns held
+        self.left = self.img_c0 - col_origins[0]  # image column img_c0 inside the strip
+        # As for rows below: a right overhang wider than the image columns held mirrors columns left of them too.
+        self.extra_c = min(max(col_origins[-1] + size - width - (self.img_c1 - self.img_c0), 0), self.img_c0)
+        self.read_cols = () if cols is None else (self.img_c0 - self.extra_c, self.img_c1)
+        self.strip = np.empty((len(self.fill), size, span_w), dtype=np.float32)  # reused: no per-strip copies
+        self.valid = np.zeros((size, span_w), dtype=bool)
+
+    def read_strip(self, r0: int) -> None:
+        """Read the image rows of the tile row at `r0` into the strip, mirrored outside the image as a whole-image
+        padding would be; `valid` marks the image's own valid pixels."""
+        size, height, strip = self.size, self.height, self.strip
         r1 = r0 + size
         a0, a1 = max(r0, 0), min(r1, height)
         # A last strip that holds fewer image rows than it overhangs the bottom mirrors rows above it: read them too,
         # so that every tile sees the image mirrored as a whole-image padding would (not its own rows repeated).
         extra = min(max(r1 - height - (a1 - a0), 0), a0)
-        data, valid_rows = reader.read_rows(a0 - extra, a1, *read_cols)
-        np.copyto(data, fill, where=~valid_rows[None])
-        valid_rows = valid_rows[extra:, extra_c:]
-        top, bottom = a0 - r0, a1 - r0
-        if extra or extra_c:  # numpy's 'symmetric' padding of the rows read, copied row by row: no padded copy
+        data, valid_rows = self.reader.read_rows(a0 - extra, a1, *self.read_cols)
+        np.copyto(data, self.fill, where=~valid_rows[None])
+        valid_rows = valid_rows[extra:, self.extra_c:]
+        top, bottom, left = a0 - r0, a1 - r0, self.left
+        if extra or self.extra_c:  # numpy's 'symmetric' padding of the rows read, copied row by row: no padded copy
             src_rows = np.pad(np.arange(data.shape[1]), (0, r1 - a1 if extra else 0), mode="symmetric")[extra:]
-            src_cols = np.pad(np.arange(data.shape[2]), (0, col_origins[-1] + size - img_c1 if extra_c else 0),
-                              mode="symmetric")[extra_c:]
+            src_cols = np.pad(np.arange(data.shape[2]),
+                              (0, self.col_origins[-1] + size - self.img_c1 if self.extra_c else 0),
+                              mode="symmetric")[self.extra_c:]
             for y, src in enumerate(src_rows):
-                strip[:, top + y, left:left + len(src_cols)] = data[:, src, src_cols] if extra_c else data[:, src]
+                strip[:, top + y, left:left + len(src_cols)] = data[:, src, src_cols] if self.extra_c else data[:, src]
             filled = (len(src_rows), len(src_cols))
         else:
             strip[:, top:top + data.shape[1], left:left + data.shape[2]] = data
             filled = data.shape[1:]
         mirror_outside(strip, top, top + filled[0], axis=1)
         mirror_outside(strip, left, left + filled[1], axis=2)
-        valid[:] = False  # mirrored pixels outside the image are context, never valid output
-        valid[top:bottom, left:left + img_c1 - img_c0] = valid_rows
-        del data, valid_rows  # copied into the strip: while it computes, only the prefetched next read is held
+        self.valid[:] = False  # mirrored pixels outside the image are context, never valid output
+        self.valid[top:bottom, left:left + self.img_c1 - self.img_c0] = valid_rows
 
+    def predict_strip(self, n: int, r0: int, batch_size: int, wanted: Callable[[int, int], bool] | None) -> None:
+        """Run the tiles of the strip whose useful centre holds a valid pixel (and that `wanted` keeps), in batches,
+        adding their weighted probabilities to the accumulators."""
+        size, lo, hi = self.size, *self.tile.core
         jobs = []
-        for c0 in col_origins:
-            x0 = c0 - col_origins[0]
-            lo, hi = tile.core
-            if valid[lo:hi, x0 + lo:x0 + hi].any() and (wanted is None or wanted(r0, c0)):
+        for c0 in self.col_origins:
+            x0 = c0 - self.col_origins[0]
+            if self.valid[lo:hi, x0 + lo:x0 + hi].any() and (wanted is None or wanted(r0, c0)):
                 jobs.append(x0)
             else:
-                stats["skipped"] += 1
+                self.stats["skipped"] += 1
         for b in range(0, len(jobs), batch_size):
             chunk = jobs[b:b + batch_size]
-            batch = np.stack([strip[:, :, x0:x0 + size] for x0 in chunk])
-            probs = model.predict(batch)
+            probs = self.model.predict(np.stack([self.strip[:, :, x0:x0 + size] for x0 in chunk]))
             for x0, p in zip(chunk, probs):
-                acc[:, :, x0:x0 + size] += p * weights
-                wsum[:, x0:x0 + size] += weights
-            stats["tiles"] += len(chunk)
-            monitor.check()
-            monitor.report((n + (b + len(chunk)) / len(jobs)) / len(todo))  # large tiles: progress within a strip
+                self.acc[:, :, x0:x0 + size] += p * self.weights
+                self.wsum[:, x0:x0 + size] += self.weights
+            self.stats["tiles"] += len(chunk)
+            self.monitor.check()
+            # large tiles: progress within a strip
+            self.monitor.report((n + (b + len(chunk)) / len(jobs)) / len(self.todo))
 
-        # Rows before the next strip's first row are final.
-        next_r0 = row_origins[i + 1] if i + 1 < len(row_origins) else height
-        done = min(next_r0, height)
-        if min(done, want1) > max(flushed, want0):
-            lo, hi = max(flushed, want0) - r0, min(done, want1) - r0
-            span = slice(want_c0 - col_origins[0], want_c1 - col_origins[0])
-            w = wsum[lo:hi, span]
-            out = acc[:, lo:hi, span] / np.where(w > 0, w, 1.0)
-            out[:, ~(valid[lo:hi, span] & (w > 0))] = np.nan
+    def flush_final_rows(self, i: int, r0: int, sink: RowSink) -> None:
+        """Hand the rows that no later tile can touch (those before the next strip's first row) to `sink`."""
+        row_origins = self.row_origins
+        next_r0 = row_origins[i + 1] if i + 1 < len(row_origins) else self.height
+        done = min(next_r0, self.height)
+        if min(done, self.want1) > max(self.flushed, self.want0):
+            lo, hi = max(self.flushed, self.want0) - r0, min(done, self.want1) - r0
+            span = slice(self.want_c0 - self.col_origins[0], self.want_c1 - self.col_origins[0])
+            w = self.wsum[lo:hi, span]
+            out = self.acc[:, lo:hi, span] / np.where(w > 0, w, 1.0)
+            out[:, ~(self.valid[lo:hi, span] & (w > 0))] = np.nan
             sink(lo + r0, out)
-        flushed = max(flushed, done)
-        # Shift the accumulators up by one stride for the next strip.
-        shift = (row_origins[i + 1] - r0) if i + 1 < len(row_origins) else 0
+        self.flushed = max(self.flushed, done)
+
+    def shift_accumulators(self, i: int, r0: int) -> None:
+        """Move the accumulators up by one stride for the next strip."""
+        shift = (self.row_origins[i + 1] - r0) if i + 1 < len(self.row_origins) else 0
         if shift:
-            acc[:, :-shift] = acc[:, shift:]
-            acc[:, -shift:] = 0
-            wsum[:-shift] = wsum[shift:]
-            wsum[-shift:] = 0
-        monitor.report((n + 1) / len(todo))
-    return stats
+            self.acc[:, :-shift] = self.acc[:, shift:]
+            self.acc[:, -shift:] = 0
+            self.wsum[:-shift] = self.wsum[shift:]
+            self.wsum[-shift:] = 0
 
 
 def dataset_sink(dataset: rasterio.io.DatasetWriter, dtype: str = "float32") -> RowSink:

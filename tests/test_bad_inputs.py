@@ -12,6 +12,7 @@ import subprocess
 from pathlib import Path
 from types import SimpleNamespace
 
+import numpy as np
 import pytest
 from osgeo import gdal
 
@@ -42,6 +43,8 @@ def bad(tmp_path_factory, qgis_app):
     b.empty_gpkg = d / "empty_file.gpkg"
     b.empty_gpkg.write_bytes(b"")
     b.no_crs = raster(d / "no_crs.tif", 4, epsg=None, pixel=PIX)
+    b.pan_no_crs = raster(d / "pan_no_crs.tif", 1, epsg=None, pixel=0.5)
+    b.byte_units = raster(d / "byte_units.tif", 4, dtype=gdal.GDT_Byte, fill=10, pixel=PIX)  # 10: no unit fits
     b.utm32 = raster(d / "utm32_40m.tif", 6, (32, 32), pixel=2 * PIX, epsg=UTM32)
     b.far_low = raster(d / "far_40m.tif", 6, (32, 32), pixel=2 * PIX, origin=(X0 + 1e5, Y0 - 1e5))
     b.all_nodata = raster(d / "all_nodata.tif", 4, fill=0, nodata=0, pixel=PIX)
@@ -176,6 +179,8 @@ def _cases():
     add("segment", "INPUT-two-bands", lambda b, o: {"INPUT": str(b.two_band)}, "band")
     add("superresolve", "INPUT_LOWRES-two-bands", lambda b, o: {"INPUT_LOWRES": str(b.two_band)}, "band|grid|pixel")
     add("assessaccuracy", "PREDICTION-band-5", lambda b, o: {"BAND": 5}, "band")
+    # an integer raster whose values are neither reflectance 0..1 nor reflectance x 10000 (issue 12)
+    add("cloudmask", "INPUT-byte-units", lambda b, o: {"INPUT": str(b.byte_units)}, "units.*99th percentile is 10\\b")
     # CRS and overlap between inputs
     add("superresolve", "INPUT-no-crs", lambda b, o: {"INPUT": str(b.no_crs)}, "CRS|coordinate")
     add("superresolve", "CRS-differ", lambda b, o: {"INPUT_LOWRES": str(b.utm32)}, "CRS")
@@ -317,4 +322,117 @@ def test_refused_by_qgis_process(bad, tmp_path, alg, change, problem):
     assert problem.lower() in said.lower(), said
     assert "Traceback" not in said, said
     assert os.listdir(tmp_path) == [], os.listdir(tmp_path)
+    assert digests([bad.folder]) == before
+
+
+
+# -- data types (issue 12): every GDAL integer and float type is read, its units detected, the output valid ----------
+TYPES = ["Byte", "Int16", "UInt16", "Int32", "UInt32", "Float32", "Float64"] + (
+    ["Int64", "UInt64"] if hasattr(gdal, "GDT_Int64") else [])  # GDAL >= 3.5
+CLASS_IDS = {"cloudmask": {0, 1, 2}, "segment": {0, 1}}  # of the class raster; 255 is its nodata
+
+
+def _typed_values(alg: str, kind: str, bands: int) -> np.ndarray:
+    """(bands, 64, 64) values a real image could hold in `kind`: DN 1000..3000 (reflectance x 10000) in integer
+    types, DN / 40 in Byte; in float types reflectance 0.1..0.3 for cloudmask (a reflectance model) and the same DN
+    for segment (the buildings model takes DN as they are)."""
+    dn = 1000 + 2000 * np.random.default_rng(0).random((bands, 64, 64))
+    if kind == "Byte":
+        return np.round(dn / 40.0)
+    if kind.startswith("Float"):
+        return dn / 10000.0 if alg == "cloudmask" else dn
+    return np.round(dn)
+
+
+@pytest.fixture(scope="session")
+def typed(tmp_path_factory, qgis_app):
+    """The 4-band scene, the panchromatic image and the class raster (all 1) in every data type of TYPES."""
+    d = tmp_path_factory.mktemp("typed")
+    t = SimpleNamespace(folder=d, runs=tmp_path_factory.mktemp("typed_runs"), reference={})
+    for kind in TYPES:
+        dtype = gdal.GetDataTypeByName(kind)
+        for alg, bands, pixel in (("cloudmask", 4, PIX), ("segment", 1, 0.5)):
+            path = raster(d / f"{alg}_{kind}.tif", bands, dtype=dtype, pixel=pixel, fill=0)
+            ds = gdal.Open(str(path), gdal.GA_Update)
+            for b, values in enumerate(_typed_values(alg, kind, bands), start=1):
+                ds.GetRasterBand(b).WriteArray(values)
+            ds = None
+            setattr(t, f"{alg}_{kind}", path)
+        setattr(t, f"assessaccuracy_{kind}", raster(d / f"classes_{kind}.tif", 1, dtype=dtype, fill=1, pixel=PIX))
+    return t
+
+
+def _run_typed(bad, typed, out: Path, alg: str, kind: str) -> tuple[dict, dict, str]:
+    """Run `alg` on the `kind` raster; (parameters, results, log). A refusal fails the test with its message,
+    which must name the data type (none is refused today: every type of TYPES is read)."""
+    import processing
+    from qgis.core import QgsProcessingException
+    from badinputs import feedback_with_log
+    params = base(alg, bad, out)
+    params["PREDICTION" if alg == "assessaccuracy" else "INPUT"] = str(getattr(typed, f"{alg}_{kind}"))
+    if alg != "assessaccuracy":
+        params["OUTPUT_PROBABILITY"] = str(out / "probability.tif")
+    feedback = feedback_with_log()
+    try:
+        results = processing.run(f"deepmapper:{alg}", params, feedback=feedback)
+    except QgsProcessingException as exc:
+        pytest.fail(f"{alg} refused a {kind} raster (message names the type: {kind.lower() in str(exc).lower()}): "
+                    f"{exc}\n{feedback.log.text()}")
+    log = feedback.log.text()
+    assert "Traceback" not in log and 'File "' not in log, log
+    return params, results, log
+
+
+@pytest.mark.parametrize("kind", TYPES)
+@pytest.mark.parametrize("alg", list(CLASS_IDS))
+def test_data_type_is_read(bad, typed, tmp_path, alg, kind):
+    """cloudmask and segment run on the same image stored in every data type: a valid class raster (the model's
+    ids, 255 nodata), the units detected as the type's values say, and for every type that holds the image's values
+    exactly (all but Byte) the same probabilities as UInt16 (the reader converts, it does not clip or wrap)."""
+    before = digests([typed.folder, bad.folder])
+    params, _results, log = _run_typed(bad, typed, tmp_path, alg, kind)
+    ds = gdal.Open(params["OUTPUT"])
+    assert (ds.RasterXSize, ds.RasterYSize) == (64, 64)
+    band = ds.GetRasterBand(1)
+    assert band.GetNoDataValue() == 255
+    assert set(np.unique(band.ReadAsArray()).tolist()) <= CLASS_IDS[alg] | {255}
+    if alg == "cloudmask":
+        units = "reflectance 0..1" if kind.startswith("Float") else "digital numbers"
+        assert f"Units: values are {units}" in log, log
+    if kind != "Byte":
+        if alg not in typed.reference:  # the UInt16 run, once per session (in a folder no digest covers)
+            out = typed.runs / alg
+            out.mkdir()
+            typed.reference[alg] = _run_typed(bad, typed, out, alg, "UInt16")[0]["OUTPUT_PROBABILITY"]
+        got, want = (gdal.Open(p).ReadAsArray() for p in (params["OUTPUT_PROBABILITY"], typed.reference[alg]))
+        np.testing.assert_allclose(got, want, atol=2e-4)  # float rounding: 6e-5; Byte (DN / 40): 0.02
+    assert digests([typed.folder, bad.folder]) == before
+
+
+@pytest.mark.parametrize("kind", TYPES)
+def test_data_type_prediction_is_read(bad, typed, tmp_path, kind):
+    """assessaccuracy reads a class raster of every data type: class 1 everywhere scores 1.0 over the same pixels."""
+    before = digests([typed.folder, bad.folder])
+    _params, results, _log = _run_typed(bad, typed, tmp_path, "assessaccuracy", kind)
+    assert results["OVERALL_ACCURACY"] == 1.0
+    assert results["ASSESSED_PIXELS"] == 2601  # the four label squares' pixels, as with Byte
+    assert Path(results["OUTPUT_HTML"]).exists()
+    assert digests([typed.folder, bad.folder]) == before
+
+
+@pytest.mark.parametrize("alg", list(CLASS_IDS))
+def test_raster_without_crs_is_classified_with_a_note(bad, tmp_path, alg):
+    """No CRS is no bad input for classification (the grid is arbitrary): the run goes on, the log says the
+    resolution could not be checked, and the class raster has no CRS either."""
+    import processing
+    from badinputs import feedback_with_log
+    params = base(alg, bad, tmp_path)
+    params["INPUT"] = str(bad.no_crs if alg == "cloudmask" else bad.pan_no_crs)
+    before = digests([bad.folder])
+    feedback = feedback_with_log()
+    processing.run(f"deepmapper:{alg}", params, feedback=feedback)
+    assert "has no CRS" in feedback.log.text(), feedback.log.text()
+    ds = gdal.Open(params["OUTPUT"])
+    assert not ds.GetProjection()
+    assert set(np.unique(ds.GetRasterBand(1).ReadAsArray()).tolist()) <= CLASS_IDS[alg] | {255}
     assert digests([bad.folder]) == before

@@ -3326,6 +3326,10 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>{where} : sha256 doit être le SHA-256 à 64 chiffres hexadécimaux du fichier de poids.</translation>
     </message>
     <message>
+        <source>Resolution: the raster has no CRS, so its pixel size cannot be checked against the model's {native:g} m; the output has no CRS either (assign one to the input to georeference it).</source>
+        <translation>Résolution : le raster n'a pas de SCR, sa taille de pixel ne peut donc pas être comparée aux {native:g} m du modèle ; la sortie n'aura pas de SCR non plus (attribuez-en un à l'entrée pour la géoréférencer).</translation>
+    </message>
+    <message>
         <source>Model '{model}' was made for {native:g} m pixels, but the raster's pixels are {pixel_text} in a geographic CRS (degrees), so its resolution cannot be checked and varies across the image. {fix}</source>
         <translation>Le modèle « {model} » a été conçu pour des pixels de {native:g} m, mais les pixels du raster font {pixel_text} dans un SCR géographique (degrés) : sa résolution ne peut pas être vérifiée et varie dans l'image. {fix}</translation>
     </message>

@@ -208,8 +208,9 @@ class ModelCard:
         if native is None or self.resolution_agnostic:
             return ""
         if pixel_m is None and not geographic:  # no georeference: the grid is arbitrary, nothing to check
-            return (f"Resolution: the raster has no CRS, so its pixel size cannot be checked against the model's "
-                    f"{native:g} m; the output has no CRS either (assign one to the input to georeference it).")
+            return _("Resolution: the raster has no CRS, so its pixel size cannot be checked against the model's "
+                     "{native:g} m; the output has no CRS either (assign one to the input to georeference it)."
+                     ).format(native=native)
         fix = (f"Resample the raster to about {native:g} m first (e.g. gdalwarp -t_srs <a projected CRS such as "
                f"the UTM zone> -tr {native:g} {native:g} -r average in.tif out.tif), or use a model whose card "
                f"declares another input.resolution_m (or \"resolution_agnostic\": true for a model that works at "

@@ -5,7 +5,8 @@ import os
 from typing import Any, Callable
 
 from qgis.core import (QgsProcessing, QgsProcessingAlgorithm, QgsProcessingException, QgsProcessingOutputLayerDefinition,
-                       QgsProcessingParameterEnum, QgsProcessingParameterNumber)
+                       QgsProcessingParameterEnum, QgsProcessingParameterFeatureSource, QgsProcessingParameterField,
+                       QgsProcessingParameterNumber, QgsProcessingParameterRasterLayer)
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
@@ -213,6 +214,16 @@ class DeepMapperAlgorithm(QgsProcessingAlgorithm):
                                                  minValue=0)
             param.setFlags(param.flags() | param.FlagAdvanced)
             self.addParameter(with_special_value(param, automatic))
+
+    def add_labelled_image_parameters(self) -> None:
+        """INPUT, LABELS and CLASS_FIELD: an image and its labelled polygons or points, the same in every algorithm
+        that learns from or judges labels (extractpatches, reviewlabels)."""
+        self.addParameter(QgsProcessingParameterRasterLayer("INPUT", self.tr("Image")))
+        self.addParameter(QgsProcessingParameterFeatureSource(
+            "LABELS", self.tr("Labelled polygons or points"),
+            [QgsProcessing.TypeVectorPolygon, QgsProcessing.TypeVectorPoint]))
+        self.addParameter(QgsProcessingParameterField(
+            "CLASS_FIELD", self.tr("Class field (names or ids)"), parentLayerParameterName="LABELS"))
 
     def add_scale_parameters(self, advanced: bool) -> None:
         """SCALE and OFFSET: value x SCALE + OFFSET = reflectance, for models that take reflectance."""

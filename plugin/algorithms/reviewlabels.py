@@ -2,10 +2,8 @@
 from __future__ import annotations
 
 from qgis.core import (QgsProcessing, QgsProcessingOutputNumber, QgsProcessingParameterEnum,
-                       QgsProcessingParameterFeatureSource, QgsProcessingParameterField,
                        QgsProcessingParameterFileDestination, QgsProcessingParameterNumber,
-                       QgsProcessingParameterRasterLayer, QgsProcessingParameterString,
-                       QgsProcessingParameterVectorDestination)
+                       QgsProcessingParameterString, QgsProcessingParameterVectorDestination)
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from ..core.engine.bands import SENSOR_KEYS
@@ -43,12 +41,7 @@ class ReviewLabelsAlgorithm(DeepMapperAlgorithm):
             "the number of suspects per class and pictures of the most suspicious labels.")
 
     def initAlgorithm(self, config=None):  # noqa: N802
-        self.addParameter(QgsProcessingParameterRasterLayer(self.INPUT, self.tr("Image")))
-        self.addParameter(QgsProcessingParameterFeatureSource(
-            self.LABELS, self.tr("Labelled polygons or points"),
-            [QgsProcessing.TypeVectorPolygon, QgsProcessing.TypeVectorPoint]))
-        self.addParameter(QgsProcessingParameterField(
-            self.CLASS_FIELD, self.tr("Class field (names or ids)"), parentLayerParameterName=self.LABELS))
+        self.add_labelled_image_parameters()
         self.addParameter(QgsProcessingParameterString(
             self.MODEL, self.tr("Model that judges the labels (empty: classifiers trained on the labels)"),
             optional=True))

@@ -29,7 +29,7 @@ from .card_editor import CardEditorDialog, card_html
 COLUMNS = ("name", "id", "task", "status", "source", "bands", "sensor", "resolution_m", "size_bytes", "license",
            "scores")  # the keys of ModelEntry shown, in order (titles: column_titles)
 WIDTHS = {"name": 250, "bands": 130, "license": 150, "scores": 420}  # at most, in pixels; the rest fit their text
-MIN_COLUMN, MIN_LAST = 64, 200  # pixels: how far columns shrink (elided in the middle) so the scores column shows
+MIN_COLUMN, MIN_LAST = 110, 200  # pixels: how far columns shrink (elided in the middle; below that the table scrolls)
 SCREEN_SHARE = 0.9  # the dialog opens at most this share of the available screen
 
 

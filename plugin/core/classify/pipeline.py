@@ -229,6 +229,21 @@ def _best_model(src: rasterio.DatasetReader, req: ClassifyRequest, registry: Reg
 
 
 # -- the work --------------------------------------------------------------------------------------------------------
+def inference_plan(card: ModelCard, req, say: Say, shape: tuple[int, int] | None = None):
+    """(TileSpec, device, batch size) for running `card` as `req` asks (any request with tile_size, overlap, device
+    and batch_size: ClassifyRequest, SuggestRequest; TILE_SIZE, OVERLAP, DEVICE, BATCH_SIZE;
+    `shape` = (rows, cols) lets opt-in large tiles fit the raster), said in the run's log. Every task that streams a
+    per-pixel classifier over an image plans its pass here."""
+    tile = tile_spec(card, req.tile_size, req.overlap, shape=shape)
+    device = choose_device(req.device, card.format)
+    batch = req.batch_size or auto_batch_size(device, tile.size, len(card.bands))
+    say(_("Device {device}; tiles {tile_size} px, overlap {tile_margin} px "
+        "({tile_mode}), batch {batch}.").format(
+        device=describe(device, card.format, card.half_precision), tile_size=tile.size, tile_margin=tile.margin,
+        tile_mode=tile.mode, batch=batch))
+    return tile, device, batch
+
+
 def classify_raster(src: rasterio.DatasetReader, req: ClassifyRequest, job: ClassifyJob, monitor: Monitor,
                     say: Say) -> ClassifyResult:
     """Tiled inference to a scratch probability raster, then the class raster, the probability raster and the
@@ -236,13 +251,7 @@ def classify_raster(src: rasterio.DatasetReader, req: ClassifyRequest, job: Clas
     95-100 %. While a strip runner is set (strips.strips_run_by), the strips are computed there instead and only
     written here, in row order."""
     card = job.card
-    tile = tile_spec(card, req.tile_size, req.overlap, shape=(src.height, src.width))
-    device = choose_device(req.device, card.format)
-    batch = req.batch_size or auto_batch_size(device, tile.size, len(card.bands))
-    say(_("Device {device}; tiles {tile_size} px, overlap {tile_margin} px "
-        "({tile_mode}), batch {batch}.").format(
-        device=describe(device, card.format, card.half_precision), tile_size=tile.size, tile_margin=tile.margin,
-        tile_mode=tile.mode, batch=batch))
+    tile, device, batch = inference_plan(card, req, say, shape=(src.height, src.width))
     runner = current_strip_runner()
     subset = plan_subset(src, req.extent, req.mask)
     if subset is not None:

@@ -19,14 +19,12 @@ import numpy as np
 import rasterio
 from rasterio.windows import Window
 
-from ..classify.pipeline import ChosenModel, Say, choose_model_and_bands
-from ..engine.device import auto_batch_size, choose_device, describe
+from ..classify.pipeline import ChosenModel, Say, choose_model_and_bands, inference_plan
 from ..engine.errors import DeepMapperError
 from ..engine.messages import _
 from ..engine.inference import predict_tiled
 from ..engine.progress import Monitor
 from ..engine.raster_io import BandReader, atomic_path, bounded_gdal_cache, geotiff_profile, open_raster
-from ..engine.tiling import tile_spec
 from ....models.registry import Registry
 from .areas import VectorArea
 from .diversity import check_diversity, select
@@ -197,13 +195,7 @@ def _scan(src, chosen: ChosenModel, grid: PatchGrid, req: SuggestRequest, labels
     """One streaming pass: per-patch means of the score, class probabilities and predicted-class shares; which
     patches are wholly valid, touch no label and lie wholly inside the mask; the uncertainty raster if asked."""
     card = chosen.card
-    tile = tile_spec(card, req.tile_size, req.overlap)
-    device = choose_device(req.device, card.format)
-    batch = req.batch_size or auto_batch_size(device, tile.size, len(card.bands))
-    say(_("Device {device}; tiles {tile_size} px, overlap {tile_margin} px "
-        "({tile_mode}), batch {batch}.").format(
-        device=describe(device, card.format, card.half_precision), tile_size=tile.size, tile_margin=tile.margin,
-        tile_mode=tile.mode, batch=batch))
+    tile, device, batch = inference_plan(card, req, say)
     from ....models.backends import load_model  # heavy runtimes load only now
     model = load_model(card, device, req.threads)
     k = model.n_outputs

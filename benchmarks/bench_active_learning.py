@@ -33,20 +33,12 @@ from pathlib import Path
 
 import numpy as np
 
+from cloud_chip import BANDS, CLASSES, f1  # noqa: E402 (beside this script)
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "clouds"
 sys.path.insert(0, str(ROOT / ".build" / "plugins"))
 PATCH, POOL_COLS = 32, 384
-BANDS = ["blue", "green", "red", "nir", "swir16", "swir22"]
-CLASSES = [{"id": 0, "name": "clear", "color": "#3a7d44"}, {"id": 1, "name": "cloud", "color": "#f2f2f2"},
-           {"id": 2, "name": "cloud shadow", "color": "#5c4d9a"}]
-
-
-def f1(pred: np.ndarray, ref: np.ndarray, cls: int) -> float:
-    tp = int(((pred == cls) & (ref == cls)).sum())
-    fp = int(((pred == cls) & (ref != cls)).sum())
-    fn = int(((pred != cls) & (ref == cls)).sum())
-    return 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 1.0
 
 
 def write_dataset(folder: Path, image: np.ndarray, ref: np.ndarray, cells: list[int], cols: int, stats: dict,

@@ -112,14 +112,16 @@ def test_segment_land_cover_named_and_polygons_by_class(project, tmp_path):
     assert colours == {"forest": "#1b7837", "grass": "#a6d96a", "urban": "#7f7f7f", "water": "#2166ac"}
 
 
-def test_buildings_outline_only_and_background_transparent(qgis_app):
+def test_buildings_outline_only_and_background_transparent(qgis_app, tmp_path):
     from deepmapper.plugin.algorithms.styles import PalettedStyler, polygon_symbol
     from qgis.core import QgsRasterLayer
     building = polygon_symbol({"id": 1, "name": "building", "color": "#e31a1c"})
     assert building.symbolLayer(0).brushStyle() == 0 and building.symbolLayer(0).strokeColor().name() == "#e31a1c"
     cloud = polygon_symbol({"id": 1, "name": "cloud", "color": "#f2f2f2"})
     assert cloud.symbolLayerCount() == 2  # white outline over a dark hairline: visible on bright ground
-    layer = QgsRasterLayer(str(data_file("buildings/atlanta_pan_050cm.tif")), "pan")
+    # a copy: QGIS saves a new layer's style statistics as .aux.xml beside the file, never beside shared data
+    pan = crop(data_file("buildings/atlanta_pan_050cm.tif"), tmp_path / "pan.tif", Window(0, 0, 64, 64))
+    layer = QgsRasterLayer(str(pan), "pan")
     PalettedStyler([{"id": 0, "name": "background", "color": "#000000"},
                     {"id": 1, "name": "building", "color": "#e31a1c"}]).apply(layer)
     assert palette_alpha(layer) == {"background": 0, "building": CLASS_ALPHA}

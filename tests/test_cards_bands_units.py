@@ -94,6 +94,45 @@ def test_units_detected_and_wrong_scale_refused(tmp_path):
             reflectance_scale(ds, [1, 2])
 
 
+def _tiled(path, arr, nodata=None):
+    with rasterio.open(path, "w", driver="GTiff", width=arr.shape[2], height=arr.shape[1], count=arr.shape[0],
+                       dtype=arr.dtype, crs="EPSG:32633", transform=from_origin(0, 0, 10, 10), tiled=True,
+                       blockxsize=256, blockysize=256, nodata=nodata) as ds:
+        ds.write(arr)
+    return rasterio.open(path)
+
+
+def test_large_raster_units_sampled_in_block_windows(tmp_path, monkeypatch):
+    """A large raster without overviews is sampled in block-aligned windows, not read whole (decimated reads
+    decompress every block); its percentile matches the whole raster's."""
+    from deepmapper.plugin.core.engine import units
+    rng = np.random.default_rng(1)
+    dn = rng.gamma(2.0, 900.0, (2, 2304, 2304)).clip(1, 20000).astype(np.uint16)
+    reads = []
+    with _tiled(tmp_path / "big.tif", dn) as ds:
+        real_read = type(ds).read
+        monkeypatch.setattr(type(ds), "read", lambda self, *a, **kw: reads.append(kw) or real_read(self, *a, **kw))
+        p99 = units.sample_percentile(ds, [1, 2])
+        assert reads and all("window" in kw for kw in reads)
+        assert sum(kw["window"].width * kw["window"].height for kw in reads) < 0.25 * ds.width * ds.height
+        assert p99 == pytest.approx(np.percentile(dn, 99), rel=0.03)
+        assert reflectance_scale(ds, [1, 2])[0] == pytest.approx(1e-4)
+
+
+def test_small_footprint_falls_back_to_a_whole_read(tmp_path, monkeypatch):
+    """Valid data only in one corner (a scene's footprint at a tile edge): the windows miss it, the decimated read
+    finds it, and no 'no valid pixels' error is raised."""
+    from deepmapper.plugin.core.engine.units import sample_percentile
+    data = np.zeros((1, 2304, 2304), dtype=np.uint16)
+    data[0, 150:250, 150:250] = 3000  # between the sampled windows (rows and columns 0-128 and 256-384)
+    reads = []
+    with _tiled(tmp_path / "corner.tif", data, nodata=0) as ds:
+        real_read = type(ds).read
+        monkeypatch.setattr(type(ds), "read", lambda self, *a, **kw: reads.append(kw) or real_read(self, *a, **kw))
+        assert sample_percentile(ds, [1]) == pytest.approx(3000)
+    assert "window" in reads[0] and "out_shape" in reads[-1]
+
+
 def test_french_translation_loads(qgis_app):
     from qgis.PyQt.QtCore import QCoreApplication, QTranslator
     from conftest import ROOT

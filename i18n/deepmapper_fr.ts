@@ -246,6 +246,18 @@ Les rapports indéfinis (0/0, p. ex. la précision d'une classe jamais prédite)
         <translation>Tous les cœurs</translation>
     </message>
     <message>
+        <source>Image</source>
+        <translation>Image</translation>
+    </message>
+    <message>
+        <source>Labelled polygons or points</source>
+        <translation>Polygones ou points étiquetés</translation>
+    </message>
+    <message>
+        <source>Class field (names or ids)</source>
+        <translation>Champ de classe (noms ou identifiants)</translation>
+    </message>
+    <message>
         <source>Scale to reflectance</source>
         <translation>Échelle vers la réflectance</translation>
     </message>
@@ -496,18 +508,6 @@ Classe des pixels non étiquetés : quand les étiquettes sont exhaustives (p. e
 L'échantillonnage est stratifié : chaque classe reçoit une part égale des patchs, centrés sur ses pixels. La séparation de validation est spatiale : des blocs entiers de pixels vont à la validation, environ la part choisie des pixels de chaque classe, et aucun pixel étiqueté n'est dans les deux. Les pixels nodata ne portent pas d'étiquette.
 
 Choisissez où va le dossier du jeu de données (il n'est pas gardé dans un dossier temporaire) : il contient dataset.json (classes, bandes, statistiques de normalisation, source) et des tableaux .npy ; les emprises des patchs montrent où ils sont.</translation>
-    </message>
-    <message>
-        <source>Image</source>
-        <translation>Image</translation>
-    </message>
-    <message>
-        <source>Labelled polygons or points</source>
-        <translation>Polygones ou points étiquetés</translation>
-    </message>
-    <message>
-        <source>Class field (names or ids)</source>
-        <translation>Champ de classe (noms ou identifiants)</translation>
     </message>
     <message>
         <source>Patch size (pixels)</source>
@@ -1112,7 +1112,7 @@ Spread of the suggestions: None takes the highest scores; Different kinds of pla
 
 Existing labels: patches touching them are not proposed again. Search area: only patches wholly inside these polygons are proposed. Patches never overlap and lie wholly on valid image pixels.
 
-The squares carry rank (1 = label first), score (mean uncertainty, 0 to 1), strategy, predicted_class (the class most of the patch is predicted as) and class_mix (the share of each predicted class). The uncertainty raster shows the score of every pixel. The same random seed gives the same picks.
+The squares carry rank (1 = label first), score (mean uncertainty, 0 to 1), strategy, predicted_class (the class most of the patch is predicted as), class_mix (the share of each predicted class) and model (the model that chose the patch). The uncertainty raster shows the score of every pixel. The same random seed gives the same picks.
 
 The image is processed tile by tile in flat memory; outputs appear only when complete.</source>
         <translation>Applique un modèle à l'image et propose les carrés qui valent le plus d'être étiquetés ensuite : là où le modèle est le moins sûr. Étiquetez-les, ajoutez-les à vos étiquettes d'entraînement, entraînez à nouveau (Extraire des patchs d'entraînement, puis Entraîner un modèle de segmentation avec le modèle actuel comme modèle de départ) et demandez à nouveau.
@@ -1125,7 +1125,7 @@ Répartition des suggestions : Aucune prend les scores les plus élevés ; Lieux
 
 Étiquettes existantes : les carrés qui les touchent ne sont plus proposés. Zone de recherche : seuls les carrés entièrement à l'intérieur de ces polygones sont proposés. Les carrés ne se chevauchent jamais et reposent entièrement sur des pixels valides de l'image.
 
-Les carrés portent rank (1 = à étiqueter d'abord), score (incertitude moyenne, de 0 à 1), strategy, predicted_class (la classe prédite sur la plus grande partie du carré) et class_mix (la part de chaque classe prédite). Le raster d'incertitude montre le score de chaque pixel. La même graine aléatoire donne les mêmes suggestions.
+Les carrés portent rank (1 = à étiqueter d'abord), score (incertitude moyenne, de 0 à 1), strategy, predicted_class (la classe prédite sur la plus grande partie du carré), class_mix (la part de chaque classe prédite) et model (le modèle qui a choisi le carré). Le raster d'incertitude montre le score de chaque pixel. La même graine aléatoire donne les mêmes suggestions.
 
 L'image est traitée tuile par tuile avec une mémoire constante ; les sorties n'apparaissent qu'une fois complètes.</translation>
     </message>
@@ -3430,6 +3430,34 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>Les poids du modèle « {model} » ({path}) ne correspondent pas au SHA-256 de sa fiche (attendu {sha256}..., trouvé {digest}...). Le fichier est corrompu ou appartient à un autre modèle : réinstallez-le, ou mettez la fiche à jour si vous avez modifié les poids exprès.</translation>
     </message>
     <message>
+        <source>Runs a model over the image and proposes the square patches that are most worth labelling next: where the model is least sure. Label them, add them to your training labels, train again (Extract training patches, then Train a segmentation model with the current model as the starting model) and ask again.
+
+Model: any segmentation or cloud model (an id or the path of a model card); empty picks the best installed model for the image's bands.
+
+Uncertainty: Entropy (all classes about equally likely), Margin (the two most likely classes nearly tied), Flip disagreement (the predictions of the image flipped four ways disagree; four times slower) or Random (a baseline to compare with).
+
+Spread of the suggestions: None takes the highest scores; Different kinds of places picks, among the best scores, patches whose predicted classes differ most (k-centre); Apart on the map keeps suggestions at least the minimum distance apart.
+
+Existing labels: patches touching them are not proposed again. Search area: only patches wholly inside these polygons are proposed. Patches never overlap and lie wholly on valid image pixels.
+
+The squares carry rank (1 = label first), score (mean uncertainty, 0 to 1), strategy, predicted_class (the class most of the patch is predicted as) and class_mix (the share of each predicted class). The uncertainty raster shows the score of every pixel. The same random seed gives the same picks.
+
+The image is processed tile by tile in flat memory; outputs appear only when complete.</source>
+        <translation type="obsolete">Applique un modèle à l'image et propose les carrés qui valent le plus d'être étiquetés ensuite : là où le modèle est le moins sûr. Étiquetez-les, ajoutez-les à vos étiquettes d'entraînement, entraînez à nouveau (Extraire des patchs d'entraînement, puis Entraîner un modèle de segmentation avec le modèle actuel comme modèle de départ) et demandez à nouveau.
+
+Modèle : tout modèle de segmentation ou de nuages (un identifiant ou le chemin d'une fiche de modèle) ; vide choisit le meilleur modèle installé pour les bandes de l'image.
+
+Incertitude : Entropie (toutes les classes à peu près aussi probables), Marge (les deux classes les plus probables presque à égalité), Désaccord des retournements (les prédictions de l'image retournée de quatre façons divergent ; quatre fois plus lent) ou Aléatoire (une référence de comparaison).
+
+Répartition des suggestions : Aucune prend les scores les plus élevés ; Lieux de natures différentes choisit, parmi les meilleurs scores, les carrés dont les classes prédites diffèrent le plus (k-centres) ; Éloignées sur la carte garde les suggestions à au moins la distance minimale les unes des autres.
+
+Étiquettes existantes : les carrés qui les touchent ne sont plus proposés. Zone de recherche : seuls les carrés entièrement à l'intérieur de ces polygones sont proposés. Les carrés ne se chevauchent jamais et reposent entièrement sur des pixels valides de l'image.
+
+Les carrés portent rank (1 = à étiqueter d'abord), score (incertitude moyenne, de 0 à 1), strategy, predicted_class (la classe prédite sur la plus grande partie du carré) et class_mix (la part de chaque classe prédite). Le raster d'incertitude montre le score de chaque pixel. La même graine aléatoire donne les mêmes suggestions.
+
+L'image est traitée tuile par tuile avec une mémoire constante ; les sorties n'apparaissent qu'une fois complètes.</translation>
+    </message>
+    <message>
         <source>{}: '{}' is also an input; choose another output path (inputs are never overwritten).</source>
         <translation type="obsolete">{} : « {} » est aussi une entrée ; choisissez un autre chemin de sortie (les entrées ne sont jamais écrasées).</translation>
     </message>
@@ -3846,6 +3874,34 @@ BANDS : n'entraîner que sur certaines bandes du jeu de patchs, p. ex. blue,gree
 INIT_MODEL : partir d'un modèle (identifiant ou chemin de fiche) : affinage (fine-tuning), transfert vers d'autres bandes (les bandes communes gardent leurs filtres), ou modèle pré-entraîné auto-supervisé ; FREEZE_ENCODER n'entraîne que le décodeur.
 
 L'apprentissage pondère les classes rares, augmente les données (retournements, rotations, luminosité) et s'arrête quand le F-score de validation ne s'est pas amélioré depuis PATIENCE époques. La meilleure époque est conservée — même si vous annulez. La fiche consigne les scores de validation et les données d'apprentissage.</translation>
+    </message>
+    <message>
+        <source>Runs a model over the image and proposes the square patches that are most worth labelling next: where the model is least sure. Label them, add them to your training labels, train again (Extract training patches, then Train a segmentation model with the current model as the starting model) and ask again.
+
+Model: any segmentation or cloud model (an id or the path of a model card); empty picks the best installed model for the image's bands.
+
+Uncertainty: Entropy (all classes about equally likely), Margin (the two most likely classes nearly tied), Flip disagreement (the predictions of the image flipped four ways disagree; four times slower) or Random (a baseline to compare with).
+
+Spread of the suggestions: None takes the highest scores; Different kinds of places picks, among the best scores, patches whose predicted classes differ most (k-centre); Apart on the map keeps suggestions at least the minimum distance apart.
+
+Existing labels: patches touching them are not proposed again. Search area: only patches wholly inside these polygons are proposed. Patches never overlap and lie wholly on valid image pixels.
+
+The squares carry rank (1 = label first), score (mean uncertainty, 0 to 1), strategy, predicted_class (the class most of the patch is predicted as) class_mix (the share of each predicted class) and model (the model that chose the patch). The uncertainty raster shows the score of every pixel. The same random seed gives the same picks.
+
+The image is processed tile by tile in flat memory; outputs appear only when complete.</source>
+        <translation type="obsolete">Applique un modèle à l'image et propose les carrés qui valent le plus d'être étiquetés ensuite : là où le modèle est le moins sûr. Étiquetez-les, ajoutez-les à vos étiquettes d'entraînement, entraînez à nouveau (Extraire des patchs d'entraînement, puis Entraîner un modèle de segmentation avec le modèle actuel comme modèle de départ) et demandez à nouveau.
+
+Modèle : tout modèle de segmentation ou de nuages (un identifiant ou le chemin d'une fiche de modèle) ; vide choisit le meilleur modèle installé pour les bandes de l'image.
+
+Incertitude : Entropie (toutes les classes à peu près aussi probables), Marge (les deux classes les plus probables presque à égalité), Désaccord des retournements (les prédictions de l'image retournée de quatre façons divergent ; quatre fois plus lent) ou Aléatoire (une référence de comparaison).
+
+Répartition des suggestions : Aucune prend les scores les plus élevés ; Lieux de natures différentes choisit, parmi les meilleurs scores, les carrés dont les classes prédites diffèrent le plus (k-centres) ; Éloignées sur la carte garde les suggestions à au moins la distance minimale les unes des autres.
+
+Étiquettes existantes : les carrés qui les touchent ne sont plus proposés. Zone de recherche : seuls les carrés entièrement à l'intérieur de ces polygones sont proposés. Les carrés ne se chevauchent jamais et reposent entièrement sur des pixels valides de l'image.
+
+Les carrés portent rank (1 = à étiqueter d'abord), score (incertitude moyenne, de 0 à 1), strategy, predicted_class (la classe prédite sur la plus grande partie du carré) class_mix (la part de chaque classe prédite) et model (le modèle qui a choisi le carré). Le raster d'incertitude montre le score de chaque pixel. La même graine aléatoire donne les mêmes suggestions.
+
+L'image est traitée tuile par tuile avec une mémoire constante ; les sorties n'apparaissent qu'une fois complètes.</translation>
     </message>
 </context>
 </TS>

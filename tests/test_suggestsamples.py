@@ -309,7 +309,7 @@ def test_processing_run_outputs(qgis_app, chip, tmp_path):
     assert result["COUNT_WRITTEN"] == 5 and 0 < result["MEAN_SCORE"] <= 1 and result["MODEL_ID"] == MODEL
     layer = QgsVectorLayer(result["OUTPUT"], "s", "ogr")
     assert layer.featureCount() == 5
-    assert {f.name() for f in layer.fields()} >= {"rank", "score", "strategy", "predicted_class", "class_mix"}
+    assert {f.name() for f in layer.fields()} >= {"rank", "score", "strategy", "predicted_class", "class_mix", "model"}
     assert {f["strategy"] for f in layer.getFeatures()} == {"margin"}
     assert os.path.exists(result["OUTPUT_UNCERTAINTY"])
 

@@ -51,7 +51,8 @@ class SuggestSamplesAlgorithm(DeepMapperAlgorithm):
             "Existing labels: patches touching them are not proposed again. Search area: only patches wholly "
             "inside these polygons are proposed. Patches never overlap and lie wholly on valid image pixels.\n\n"
             "The squares carry rank (1 = label first), score (mean uncertainty, 0 to 1), strategy, predicted_class "
-            "(the class most of the patch is predicted as) and class_mix (the share of each predicted class). The "
+            "(the class most of the patch is predicted as), class_mix (the share of each predicted class) and model "
+            "(the model that chose the patch). The "
             "uncertainty raster shows the score of every pixel. The same random seed gives the same picks.\n\n"
             "The image is processed tile by tile in flat memory; outputs appear only when complete.")
 

@@ -34,7 +34,7 @@ from .output import check_vector_path, write_squares
 from .uncertainty import FlipTTA, check_strategy, pixel_scores
 
 TASKS = {"segmentation": "segmentation model", "cloudmask": "cloud model"}  # registry task -> kind in messages (_())
-FIELDS = {"rank": int, "score": float, "strategy": str, "predicted_class": str, "class_mix": str}
+FIELDS = {"rank": int, "score": float, "strategy": str, "predicted_class": str, "class_mix": str, "model": str}
 
 
 @dataclass
@@ -131,7 +131,7 @@ def _run(req: SuggestRequest, monitor: Monitor, registry: Registry) -> SuggestRe
             scan = _scan(src, chosen, grid, req, labels, mask, unc_tmp, monitor.span(0.0, 0.95), say)
             suggestions = _pick(scan, grid, req, say)
             write_squares(req.output, [grid.polygon(s.cell, src.transform) for s in suggestions],
-                          [_record(s, req.strategy) for s in suggestions], FIELDS,
+                          [_record(s, req.strategy, chosen.card.id) for s in suggestions], FIELDS,
                           src.crs.to_wkt() if src.crs else None)
     result = SuggestResult(req.output, chosen.card.id, req.strategy, req.diversity, suggestions,
                            int(scan.eligible.sum()), req.output_uncertainty, log)
@@ -266,6 +266,7 @@ def _pick(scan: _Scan, grid: PatchGrid, req: SuggestRequest, say: Say) -> list[S
     return out
 
 
-def _record(s: Suggestion, strategy: str) -> dict:
+def _record(s: Suggestion, strategy: str, model_id: str) -> dict:
+    """The attributes of one suggestion; `model` names the model whose uncertainty chose it (the loop's round)."""
     return {"rank": s.rank, "score": round(s.score, 6), "strategy": strategy, "predicted_class": s.predicted_class,
-            "class_mix": json.dumps(s.class_mix)}
+            "class_mix": json.dumps(s.class_mix), "model": model_id}

@@ -730,6 +730,10 @@ Imagettes semblables : un carré par imagette, avec rank (1 = la plus semblable)
         <translation>Lieux de natures différentes</translation>
     </message>
     <message>
+        <source>One from each group of similar places</source>
+        <translation>Une de chaque groupe de lieux semblables</translation>
+    </message>
+    <message>
         <source>Apart on the map</source>
         <translation>Éloignées sur la carte</translation>
     </message>
@@ -1108,11 +1112,13 @@ Model: any segmentation or cloud model (an id or the path of a model card); empt
 
 Uncertainty: Entropy (all classes about equally likely), Margin (the two most likely classes nearly tied), Flip disagreement (the predictions of the image flipped four ways disagree; four times slower) or Random (a baseline to compare with).
 
-Spread of the suggestions: None takes the highest scores; Different kinds of places picks, among the best scores, patches whose predicted classes differ most (k-centre); Apart on the map keeps suggestions at least the minimum distance apart.
+Spread of the suggestions: None takes the highest scores; Different kinds of places picks, among the best scores, patches that differ most in their predicted classes and in how they look (k-centre); One from each group of similar places sorts the best-scoring patches into as many groups of alike patches as suggestions are asked for and takes one from each (weighted k-means), so the suggestions are not near-copies of one another when the model has seen few labels; Apart on the map keeps suggestions at least the minimum distance apart.
+
+Score from the most uncertain share of each patch: 1 scores a patch by the mean uncertainty of all its pixels; 0.1 by its 10 % most uncertain pixels, so that a small unsure area (a cloud edge) among easy pixels still counts.
 
 Existing labels: patches touching them are not proposed again. Search area: only patches wholly inside these polygons are proposed. Patches never overlap and lie wholly on valid image pixels.
 
-The squares carry rank (1 = label first), score (mean uncertainty, 0 to 1), strategy, predicted_class (the class most of the patch is predicted as), class_mix (the share of each predicted class) and model (the model that chose the patch). The uncertainty raster shows the score of every pixel. The same random seed gives the same picks.
+The squares carry rank (1 = label first), score (the patch's uncertainty, 0 to 1), strategy, predicted_class (the class most of the patch is predicted as), class_mix (the share of each predicted class) and model (the model that chose the patch). The uncertainty raster shows the score of every pixel. The same random seed gives the same picks.
 
 The image is processed tile by tile in flat memory; outputs appear only when complete.</source>
         <translation>Applique un modèle à l'image et propose les carrés qui valent le plus d'être étiquetés ensuite : là où le modèle est le moins sûr. Étiquetez-les, ajoutez-les à vos étiquettes d'entraînement, entraînez à nouveau (Extraire des patchs d'entraînement, puis Entraîner un modèle de segmentation avec le modèle actuel comme modèle de départ) et demandez à nouveau.
@@ -1121,11 +1127,13 @@ Modèle : tout modèle de segmentation ou de nuages (un identifiant ou le chemin
 
 Incertitude : Entropie (toutes les classes à peu près aussi probables), Marge (les deux classes les plus probables presque à égalité), Désaccord des retournements (les prédictions de l'image retournée de quatre façons divergent ; quatre fois plus lent) ou Aléatoire (une référence de comparaison).
 
-Répartition des suggestions : Aucune prend les scores les plus élevés ; Lieux de natures différentes choisit, parmi les meilleurs scores, les carrés dont les classes prédites diffèrent le plus (k-centres) ; Éloignées sur la carte garde les suggestions à au moins la distance minimale les unes des autres.
+Répartition des suggestions : Aucune prend les scores les plus élevés ; Lieux de natures différentes choisit, parmi les meilleurs scores, les carrés qui diffèrent le plus par leurs classes prédites et par leur aspect (k-centres) ; Une de chaque groupe de lieux semblables range les carrés aux meilleurs scores en autant de groupes de carrés semblables que de suggestions demandées et en prend un dans chaque groupe (k-moyennes pondérées), pour que les suggestions ne soient pas des quasi-copies les unes des autres quand le modèle a vu peu d'étiquettes ; Éloignées sur la carte garde les suggestions à au moins la distance minimale les unes des autres.
+
+Score d'après la part la plus incertaine de chaque carré : 1 donne à un carré l'incertitude moyenne de tous ses pixels ; 0,1 celle de ses 10 % de pixels les plus incertains, pour qu'une petite zone douteuse (un bord de nuage) parmi des pixels faciles compte quand même.
 
 Étiquettes existantes : les carrés qui les touchent ne sont plus proposés. Zone de recherche : seuls les carrés entièrement à l'intérieur de ces polygones sont proposés. Les carrés ne se chevauchent jamais et reposent entièrement sur des pixels valides de l'image.
 
-Les carrés portent rank (1 = à étiqueter d'abord), score (incertitude moyenne, de 0 à 1), strategy, predicted_class (la classe prédite sur la plus grande partie du carré), class_mix (la part de chaque classe prédite) et model (le modèle qui a choisi le carré). Le raster d'incertitude montre le score de chaque pixel. La même graine aléatoire donne les mêmes suggestions.
+Les carrés portent rank (1 = à étiqueter d'abord), score (l'incertitude du carré, de 0 à 1), strategy, predicted_class (la classe prédite sur la plus grande partie du carré), class_mix (la part de chaque classe prédite) et model (le modèle qui a choisi le carré). Le raster d'incertitude montre le score de chaque pixel. La même graine aléatoire donne les mêmes suggestions.
 
 L'image est traitée tuile par tuile avec une mémoire constante ; les sorties n'apparaissent qu'une fois complètes.</translation>
     </message>
@@ -1152,6 +1160,10 @@ L'image est traitée tuile par tuile avec une mémoire constante ; les sorties n
     <message>
         <source>Minimum distance between suggestions in pixels</source>
         <translation>Distance minimale entre suggestions, en pixels</translation>
+    </message>
+    <message>
+        <source>Score from the most uncertain share of each patch (1: all its pixels)</source>
+        <translation>Score d'après la part la plus incertaine de chaque carré (1 : tous ses pixels)</translation>
     </message>
     <message>
         <source>Suggested patches</source>
@@ -1990,6 +2002,10 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>{count} suggestions écrites (score moyen {score:.4f}).</translation>
     </message>
     <message>
+        <source>TOP_SHARE must be above 0 and at most 1 (got {top_share:g}): the share of a patch's most uncertain pixels its score is the mean of (1: all pixels).</source>
+        <translation>TOP_SHARE doit être supérieur à 0 et au plus 1 (reçu {top_share:g}) : la part des pixels les plus incertains d'un carré dont son score est la moyenne (1 : tous les pixels).</translation>
+    </message>
+    <message>
         <source>MIN_DISTANCE must be 0 or more pixels (got {min_distance:g}).</source>
         <translation>MIN_DISTANCE doit valoir 0 pixel ou plus (reçu {min_distance:g}).</translation>
     </message>
@@ -2354,6 +2370,18 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>encodeurs ResNet (unet_resnet)</translation>
     </message>
     <message>
+        <source>labelling tools: suggestions, label review, search by example</source>
+        <translation>outils d'étiquetage : suggestions, revue des étiquettes, recherche par l'exemple</translation>
+    </message>
+    <message>
+        <source>large tiles and fine-tuning of ONNX models</source>
+        <translation>grandes tuiles et affinage des modèles ONNX</translation>
+    </message>
+    <message>
+        <source>fine-tuning the UKIS cloud models (converts them to PyTorch)</source>
+        <translation>affinage des modèles de nuages UKIS (les convertit en PyTorch)</translation>
+    </message>
+    <message>
         <source>Install them in QGIS with Raster &gt; DeepMapper &gt; Install dependencies; outside QGIS: `pip install {}` into the Python that runs QGIS.</source>
         <translation>Installez-les dans QGIS avec Raster &gt; DeepMapper &gt; Installer les dépendances ; hors de QGIS : `pip install {}` dans le Python qui exécute QGIS.</translation>
     </message>
@@ -2408,6 +2436,14 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
     <message>
         <source>Raster and vector basics: rasterio, SciPy, GeoPandas, Shapely (about 100 MB)</source>
         <translation>Bases raster et vecteur : rasterio, SciPy, GeoPandas, Shapely (environ 100 Mo)</translation>
+    </message>
+    <message>
+        <source>Labelling tools: suggestions, label review, search by example (scikit-learn, about 40 MB)</source>
+        <translation>Outils d'étiquetage : suggestions, revue des étiquettes, recherche par l'exemple (scikit-learn, environ 40 Mo)</translation>
+    </message>
+    <message>
+        <source>ONNX tools: large tiles and fine-tuning of the UKIS cloud models (about 20 MB)</source>
+        <translation>Outils ONNX : grandes tuiles et affinage des modèles de nuages UKIS (environ 20 Mo)</translation>
     </message>
     <message>
         <source>pip is not installed for {}. On Debian or Ubuntu install it with `sudo apt install python3-pip`; on Windows run the OSGeo4W installer and add python3-pip; then try again.</source>
@@ -3428,6 +3464,38 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
     <message>
         <source>The weights of model '{model}' ({path}) do not match the SHA-256 in its card (expected {sha256}..., found {digest}...). The file is corrupt or belongs to another model: reinstall it, or update the card if you changed the weights on purpose.</source>
         <translation>Les poids du modèle « {model} » ({path}) ne correspondent pas au SHA-256 de sa fiche (attendu {sha256}..., trouvé {digest}...). Le fichier est corrompu ou appartient à un autre modèle : réinstallez-le, ou mettez la fiche à jour si vous avez modifié les poids exprès.</translation>
+    </message>
+    <message>
+        <source>Labelling tools: scikit-learn for suggestions, label review and search by example (about 40 MB)</source>
+        <translation type="obsolete">Outils d'étiquetage : scikit-learn pour les suggestions, la revue des étiquettes et la recherche par l'exemple (environ 40 Mo)</translation>
+    </message>
+    <message>
+        <source>Runs a model over the image and proposes the square patches that are most worth labelling next: where the model is least sure. Label them, add them to your training labels, train again (Extract training patches, then Train a segmentation model with the current model as the starting model) and ask again.
+
+Model: any segmentation or cloud model (an id or the path of a model card); empty picks the best installed model for the image's bands.
+
+Uncertainty: Entropy (all classes about equally likely), Margin (the two most likely classes nearly tied), Flip disagreement (the predictions of the image flipped four ways disagree; four times slower) or Random (a baseline to compare with).
+
+Spread of the suggestions: None takes the highest scores; Different kinds of places picks, among the best scores, patches whose predicted classes differ most (k-centre); Apart on the map keeps suggestions at least the minimum distance apart.
+
+Existing labels: patches touching them are not proposed again. Search area: only patches wholly inside these polygons are proposed. Patches never overlap and lie wholly on valid image pixels.
+
+The squares carry rank (1 = label first), score (mean uncertainty, 0 to 1), strategy, predicted_class (the class most of the patch is predicted as), class_mix (the share of each predicted class) and model (the model that chose the patch). The uncertainty raster shows the score of every pixel. The same random seed gives the same picks.
+
+The image is processed tile by tile in flat memory; outputs appear only when complete.</source>
+        <translation type="obsolete">Applique un modèle à l'image et propose les carrés qui valent le plus d'être étiquetés ensuite : là où le modèle est le moins sûr. Étiquetez-les, ajoutez-les à vos étiquettes d'entraînement, entraînez à nouveau (Extraire des patchs d'entraînement, puis Entraîner un modèle de segmentation avec le modèle actuel comme modèle de départ) et demandez à nouveau.
+
+Modèle : tout modèle de segmentation ou de nuages (un identifiant ou le chemin d'une fiche de modèle) ; vide choisit le meilleur modèle installé pour les bandes de l'image.
+
+Incertitude : Entropie (toutes les classes à peu près aussi probables), Marge (les deux classes les plus probables presque à égalité), Désaccord des retournements (les prédictions de l'image retournée de quatre façons divergent ; quatre fois plus lent) ou Aléatoire (une référence de comparaison).
+
+Répartition des suggestions : Aucune prend les scores les plus élevés ; Lieux de natures différentes choisit, parmi les meilleurs scores, les carrés dont les classes prédites diffèrent le plus (k-centres) ; Éloignées sur la carte garde les suggestions à au moins la distance minimale les unes des autres.
+
+Étiquettes existantes : les carrés qui les touchent ne sont plus proposés. Zone de recherche : seuls les carrés entièrement à l'intérieur de ces polygones sont proposés. Les carrés ne se chevauchent jamais et reposent entièrement sur des pixels valides de l'image.
+
+Les carrés portent rank (1 = à étiqueter d'abord), score (incertitude moyenne, de 0 à 1), strategy, predicted_class (la classe prédite sur la plus grande partie du carré), class_mix (la part de chaque classe prédite) et model (le modèle qui a choisi le carré). Le raster d'incertitude montre le score de chaque pixel. La même graine aléatoire donne les mêmes suggestions.
+
+L'image est traitée tuile par tuile avec une mémoire constante ; les sorties n'apparaissent qu'une fois complètes.</translation>
     </message>
     <message>
         <source>Runs a model over the image and proposes the square patches that are most worth labelling next: where the model is least sure. Label them, add them to your training labels, train again (Extract training patches, then Train a segmentation model with the current model as the starting model) and ask again.

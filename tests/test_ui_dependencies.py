@@ -47,10 +47,10 @@ if mode == "nowheel":
 names = []
 for req in reqs:
     name, _, version = req.replace("===", "==").partition("==")
-    module = name.replace("-", "_")
+    module = {"scikit-learn": "sklearn"}.get(name, name.replace("-", "_"))  # as the real wheels lay them out
     os.makedirs(os.path.join(target, module), exist_ok=True)
     open(os.path.join(target, module, "__init__.py"), "w").close()
-    os.makedirs(os.path.join(target, f"{module}-{version or '0'}.dist-info"), exist_ok=True)
+    os.makedirs(os.path.join(target, f"{name.replace('-', '_')}-{version or '0'}.dist-info"), exist_ok=True)
     names.append(f"{name}-{version}")
 if "--no-deps" not in args:  # a dependency pulled NumPy in: the installer must remove it
     os.makedirs(os.path.join(target, "numpy"), exist_ok=True)
@@ -65,8 +65,10 @@ def fake_probe(target: Path):
     def probe(module: str):
         if not (target / module).is_dir():
             return None
-        info = sorted(target.glob(f"{module}-*.dist-info"))
-        return info[0].name[len(module) + 1:-len(".dist-info")] if info else ""
+        from deepmapper.plugin.dependencies import distribution
+        dist = distribution(module).replace("-", "_")  # metadata is named after the distribution (scikit_learn)
+        info = sorted(target.glob(f"{dist}-*.dist-info"))
+        return info[0].name[len(dist) + 1:-len(".dist-info")] if info else ""
     return probe
 
 
@@ -235,13 +237,16 @@ def test_dialog_installs_into_the_target_folder(qgis_app, tmp_path, fake_pip):
     assert install_and_wait(dialog) is True, dialog.log.toPlainText()
     first, second = calls(tmp_path)
     assert first["constraints"].strip() == "numpy==1.24.2"  # QGIS's NumPy is never replaced
-    assert set(first["reqs"]) == {"onnxruntime==1.31.1", "lightgbm==4.7.0", "torch===2.13.0", "torchvision==0.28.0"}
-    assert "--no-deps" in second["args"] and second["reqs"] == ["ukis-csmask==1.0.0", "s2cloudless==1.7.3"]
+    assert set(first["reqs"]) == {"onnxruntime==1.31.1", "lightgbm==4.7.0", "torch===2.13.0", "torchvision==0.28.0",
+                                  "scikit-learn==1.6.1", "onnx==1.17.0"}
+    assert "--no-deps" in second["args"]  # model packages, and onnx2torch (PyTorch comes from its own group)
+    assert second["reqs"] == ["ukis-csmask==1.0.0", "s2cloudless==1.7.3", "onnx2torch==1.5.15"]
     assert (target / "onnxruntime").is_dir() and (target / "ukis_csmask").is_dir()
     assert not (target / "numpy").exists() and not list(target.glob("numpy-*"))  # QGIS's own copy stays the one
     table = {dialog.table.topLevelItem(i).text(0): dialog.table.topLevelItem(i).text(1)
              for i in range(dialog.table.topLevelItemCount())}
     assert table["onnxruntime"] == "1.31.1" and table["torch"] == "2.13.0" and table["s2cloudless"] == "1.7.3"
+    assert table["scikit-learn"] == "1.6.1" and table["onnx2torch"] == "1.5.15"
     assert table["rasterio"] == "missing"  # not asked for
     assert "Installed into" in dialog.status.text() and dialog.progress.value() == 100
     assert not dialog.group_boxes["ukis"].isEnabled()  # nothing left to install there

@@ -15,7 +15,7 @@ from .base import DeepMapperAlgorithm
 class FindSimilarAlgorithm(DeepMapperAlgorithm):
     INPUT, MODEL, EXAMPLES, COUNT, PATCH_SIZE = "INPUT", "MODEL", "EXAMPLES", "COUNT", "PATCH_SIZE"
     SEARCH_AREA, SENSOR, BANDS, OUTPUT, OUTPUT_PLOT = "SEARCH_AREA", "SENSOR", "BANDS", "OUTPUT", "OUTPUT_PLOT"
-    required_packages = ("rasterio", "geopandas", "shapely")
+    required_packages = ("rasterio", "geopandas", "shapely", "sklearn")
 
     ALGORITHM_ID = "findsimilar"
     DISPLAY_NAME = QT_TRANSLATE_NOOP("DeepMapper", "Find similar places")

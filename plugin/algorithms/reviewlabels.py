@@ -14,7 +14,7 @@ from .base import DeepMapperAlgorithm
 class ReviewLabelsAlgorithm(DeepMapperAlgorithm):
     INPUT, LABELS, CLASS_FIELD, MODEL, FOLDS, SEED = "INPUT", "LABELS", "CLASS_FIELD", "MODEL", "FOLDS", "SEED"
     SENSOR, BANDS, OUTPUT, OUTPUT_HTML = "SENSOR", "BANDS", "OUTPUT", "OUTPUT_HTML"
-    required_packages = ("rasterio", "geopandas", "shapely", "scipy")
+    required_packages = ("rasterio", "geopandas", "shapely", "scipy", "sklearn")
 
     ALGORITHM_ID = "reviewlabels"
     DISPLAY_NAME = QT_TRANSLATE_NOOP("DeepMapper", "Review labels")

@@ -29,9 +29,12 @@ PACKAGES = {
     "s2cloudless": QT_TRANSLATE_NOOP("DeepMapper", "the s2cloudless model's weights"),
     "torch": QT_TRANSLATE_NOOP("DeepMapper", "PyTorch models: segmentation, super-resolution, training"),
     "torchvision": QT_TRANSLATE_NOOP("DeepMapper", "ResNet encoders (unet_resnet)"),
+    "sklearn": QT_TRANSLATE_NOOP("DeepMapper", "labelling tools: suggestions, label review, search by example"),
+    "onnx": QT_TRANSLATE_NOOP("DeepMapper", "large tiles and fine-tuning of ONNX models"),
+    "onnx2torch": QT_TRANSLATE_NOOP("DeepMapper", "fine-tuning the UKIS cloud models (converts them to PyTorch)"),
 }
 BASICS = ("rasterio", "scipy", "geopandas", "shapely")  # QGIS's own Python usually has them (Debian: python3-*)
-DISTRIBUTIONS = {"ukis_csmask": "ukis-csmask"}  # module -> name on PyPI where they differ
+DISTRIBUTIONS = {"ukis_csmask": "ukis-csmask", "sklearn": "scikit-learn"}  # module -> name on PyPI where they differ
 # Model format -> the runtime that runs it.
 FORMAT_PACKAGES = {"onnx": ("onnxruntime",), "torch_state_dict": ("torch",), "torchscript": ("torch",),
                    "lightgbm": ("lightgbm",)}

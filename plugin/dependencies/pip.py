@@ -50,6 +50,11 @@ GROUPS = (
                  ("torch", "torchvision")),
     InstallGroup("basics", QT_TRANSLATE_NOOP("DeepMapper", "Raster and vector basics: rasterio, SciPy, GeoPandas, "
                                                            "Shapely (about 100 MB)"), BASICS),
+    InstallGroup("labelling", QT_TRANSLATE_NOOP("DeepMapper", "Labelling tools: suggestions, label review, search "
+                                                              "by example (scikit-learn, about 40 MB)"), ("sklearn",)),
+    # onnx2torch without its dependencies: it needs PyTorch, which the PyTorch group installs, not this one
+    InstallGroup("onnx", QT_TRANSLATE_NOOP("DeepMapper", "ONNX tools: large tiles and fine-tuning of the UKIS cloud "
+                                                         "models (about 20 MB)"), ("onnx",), ("onnx2torch",)),
 )
 
 

@@ -130,3 +130,44 @@ def test_qgis_process(flipped, tmp_path):
     assert out.returncode == 0, out.stderr[-2000:]
     result = json.loads(out.stdout)["results"]
     assert result["SUSPECT_COUNT"] >= 1 and Path(result["OUTPUT"]).exists()
+
+
+def _pixels(sizes):
+    """FeaturePixels for features of the given pixel counts (positions do not matter to the verdict)."""
+    from deepmapper.plugin.core.labelling.label_pixels import FeaturePixels
+    owner = np.repeat(np.arange(len(sizes)), sizes)
+    return FeaturePixels(owner, np.arange(len(owner)), np.zeros(len(owner), np.int64), np.ones(len(sizes), bool))
+
+
+def test_verdict_weighs_evidence_by_feature_size():
+    """The same per-pixel contradiction (90 % for the other class) flags a 50-pixel feature but not a 1-pixel one;
+    a 1-pixel feature is flagged only when its pixel contradicts the label outright."""
+    from deepmapper.plugin.core.labelling.review import judge
+    sizes = [1, 50, 1, 20]
+    pixels = _pixels(sizes)
+    per_feature = [[0.1, 0.9], [0.1, 0.9], [0.0, 1.0], [0.9, 0.1]]
+    probs = np.repeat(np.array(per_feature), sizes, axis=0)
+    verdict = judge(probs, np.ones(len(probs), bool), pixels, np.zeros(len(sizes), np.int64), 2)
+    assert verdict.suspect.tolist() == [False, True, True, False]
+    assert verdict.suggested.tolist() == [0, 1, 1, 0]  # weak evidence: its own label stays the most probable
+    assert verdict.suspicion[1] > verdict.suspicion[0] and verdict.agreement[0] == 0.0
+    assert np.allclose(verdict.posterior.sum(axis=1), 1.0)
+    assert verdict.order[:2].tolist() in ([1, 2], [2, 1])
+
+
+def test_higher_expected_share_of_wrong_labels_flags_more():
+    from deepmapper.plugin.core.labelling.review import judge
+    rng = np.random.default_rng(0)
+    sizes = rng.integers(1, 40, 200)
+    probs = rng.dirichlet([0.5, 0.5, 0.5], len(sizes))
+    probs = np.repeat(probs, sizes, axis=0)
+    labels = rng.integers(0, 3, len(sizes))
+    args = (probs, np.ones(len(probs), bool), _pixels(sizes), labels, 3)
+    few, many = judge(*args, expected_wrong=0.01).suspect, judge(*args, expected_wrong=0.2).suspect
+    assert few.sum() < many.sum() and not (few & ~many).any()
+
+
+def test_expected_share_out_of_range_is_refused(flipped, tmp_path):
+    from deepmapper.plugin.core.engine.errors import DeepMapperError
+    with pytest.raises(DeepMapperError, match="between 0 and 50 %"):
+        _review(flipped, tmp_path, expected_wrong=0.6)

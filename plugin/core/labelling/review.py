@@ -5,15 +5,21 @@ histogram gradient boosting on band values and local texture, label_pixels.py) a
 are grouped into spatial blocks, the blocks into k folds, and each fold's features are predicted by the model trained
 on the other folds. With MODEL, the model's own probabilities judge every feature.
 
-Confident learning (Northcutt et al., 2021), per feature: p = the mean class probabilities over its pixels; the
-threshold of class j is the mean p[j] over the features labelled j (its self-confidence). A feature is suspect when
-the most probable of the classes whose p reaches their threshold is not its label, and its label agreement (share
-of its pixels predicted as its label) is below one half. Steps:
+Per feature, the verdict weighs the evidence by how much of it there is (a Bayesian reading of confident learning,
+Northcutt et al., 2021, JAIR 70). Its pixels' out-of-fold log-probability ratios log p(j)/p(label), averaged and
+multiplied by an effective pixel count n / (1 + (n - 1) rho), are the log likelihood ratio of class j against the
+label; rho = PIXEL_CORRELATION says that the pixels of one feature are one object whose errors go together (a mixed
+edge, one odd surface), so a big polygon counts as at most 1 / rho independent looks and a 1-pixel polygon as one.
+With the prior share of wrong labels (ReviewRequest.expected_wrong, spread evenly over the other classes), Bayes'
+rule gives each feature the probability of every class; it is suspect when another class is the most probable and
+its own label's probability is below one half. A one-pixel polygon needs a far stronger contradiction than a large
+one, so small regions at class edges (where even a model trained on a dense reference is right about half of the
+time) are not flagged on weak evidence. Steps:
 
     read_label_features   labels + class table on the raster's grid, errors that name the fix
     feature_pixels        the pixels of each feature (label_pixels.py)
     out_of_fold / model   (n_pixels, K) probabilities no feature was trained on
-    judge                 per-feature agreement, suggested class, confidence, suspect
+    judge                 per-feature agreement, class posterior, suggested class, confidence, suspect
     write outputs         the label layer with the new fields, sorted by suspicion; the HTML summary
 """
 from __future__ import annotations
@@ -32,6 +38,8 @@ from ..training.labels import class_table
 from .label_pixels import FeaturePixels, feature_pixels, pixel_features
 
 FIELDS = ("suspect", "label_agreement", "suggested_class", "confidence")
+PROBABILITY_FLOOR = 0.01  # one pixel is at most log(1 / 0.01) = 4.6 nats of evidence (forests' votes are coarse)
+PIXEL_CORRELATION = 0.5  # rho: a feature's pixels count as at most 1 / rho = 2 independent looks
 VECTOR_DRIVERS = {".gpkg": "GPKG", ".shp": "ESRI Shapefile", ".geojson": "GeoJSON", ".json": "GeoJSON",
                   ".fgb": "FlatGeobuf", ".sqlite": "SQLite"}
 
@@ -50,6 +58,7 @@ class ReviewRequest:
     max_pixels: int = 300  # per feature
     block_size: int = 0  # pixels of a spatial block; 0: from the labels' spread
     quicklooks: int = 6
+    expected_wrong: float = 0.02  # prior share of wrong labels (0..0.5): higher flags more, on weaker evidence
     seed: int = 0
     device: str = "auto"
     threads: int = 0
@@ -62,7 +71,7 @@ class ReviewResult:
     suspect_count: int
     features: int
     classes: list[dict]
-    per_class: list[dict]  # name, features, suspects, mean_agreement, threshold
+    per_class: list[dict]  # name, features, suspects, mean_agreement, expected_wrong
     log: list[str] = field(default_factory=list)
 
 
@@ -107,8 +116,8 @@ def _review(req: ReviewRequest, monitor: Monitor, registry) -> ReviewResult:
                 "{pixels} pixels of {features} features.").format(
                 folds=len(np.unique(folds[folds >= 0])), pixels=int(valid.sum()), features=int(pixels.on_image.sum())))
             probs = out_of_fold(values, valid, labels.class_ids[pixels.owner], folds[pixels.owner],
-                                len(labels.classes), req, monitor.span(0.2, 0.8))
-        verdict = judge(probs, valid, pixels, labels.class_ids, len(labels.classes))
+                                len(labels.classes), req, monitor.span(0.2, 0.8), pixels.owner)
+        verdict = judge(probs, valid, pixels, labels.class_ids, len(labels.classes), req.expected_wrong)
         quicklooks = None
         if req.output_html:
             from .review_report import quicklook_images
@@ -138,6 +147,9 @@ def _check_request(req: ReviewRequest) -> None:
     if req.folds < 2:
         raise DeepMapperError(_("FOLDS must be at least 2 (got {folds}): each label is judged by a model trained "
                               "on the other folds.").format(folds=req.folds))
+    if not 0.0 < req.expected_wrong < 0.5:
+        raise DeepMapperError(_("The expected share of wrong labels must be between 0 and 50 % "
+                              "(got {share:g} %).").format(share=100 * req.expected_wrong))
 
 
 def read_label_features(req: ReviewRequest, src) -> LabelFeatures:
@@ -207,13 +219,24 @@ def spatial_folds(labels: LabelFeatures, pixels: FeaturePixels, width: int, heig
     return folds
 
 
+def balanced_weights(owner: np.ndarray, targets: np.ndarray, valid: np.ndarray, n_classes: int) -> np.ndarray:
+    """(n,) float64 training weight of each pixel: 1 / (valid pixels of its feature), then scaled so that every
+    class sums to the same total (0 for invalid pixels)."""
+    per_feature = np.bincount(owner[valid], minlength=int(owner.max()) + 1 if len(owner) else 0).astype(float)
+    w = np.where(valid, 1.0 / np.maximum(per_feature[owner], 1.0), 0.0)
+    per_class = np.bincount(targets, weights=w, minlength=n_classes)
+    return w / np.where(per_class > 0, per_class, 1.0)[targets] * len(w) / max(int((per_class > 0).sum()), 1)
+
+
 def out_of_fold(values: np.ndarray, valid: np.ndarray, targets: np.ndarray, folds: np.ndarray, n_classes: int,
-                req: ReviewRequest, monitor: Monitor) -> np.ndarray:
+                req: ReviewRequest, monitor: Monitor, owner: np.ndarray) -> np.ndarray:
     """(n, K) float64 probabilities of each pixel from the classifier trained without its fold (NaN rows where the
-    pixel is invalid). Each feature weighs the same in training (its pixels share one unit of weight)."""
+    pixel is invalid). Each feature weighs the same in training (its pixels share one unit of weight, so small
+    features at class edges are learnt, not drowned by big ones), and each class as much as the others."""
     require("sklearn", "the label review's out-of-fold classifiers (pip package scikit-learn)")
     from sklearn.ensemble import RandomForestClassifier
     probs = np.full((len(values), n_classes), np.nan)
+    weights = balanced_weights(owner, targets, valid, n_classes)
     fold_ids = np.unique(folds[folds >= 0])
     for i, f in enumerate(fold_ids):
         test = valid & (folds == f)
@@ -225,10 +248,10 @@ def out_of_fold(values: np.ndarray, valid: np.ndarray, targets: np.ndarray, fold
             probs[test] = 1.0 / n_classes
             continue
         # A random forest, one thread: fast and reproducible on a busy machine (gradient boosting's OpenMP threads
-        # were 30x slower there), and its vote shares are calibrated enough for per-class thresholds.
+        # were 30x slower there); its vote shares, floored at PROBABILITY_FLOOR, give the log-probability ratios.
         model = RandomForestClassifier(n_estimators=60, min_samples_leaf=2, max_features="sqrt", n_jobs=1,
-                                       class_weight="balanced", random_state=req.seed)
-        model.fit(values[train], targets[train])
+                                       random_state=req.seed)
+        model.fit(values[train], targets[train], sample_weight=weights[train])
         p = np.zeros((int(test.sum()), n_classes))
         p[:, model.classes_] = model.predict_proba(values[test])
         probs[test] = p
@@ -241,49 +264,62 @@ def out_of_fold(values: np.ndarray, valid: np.ndarray, targets: np.ndarray, fold
 class Verdict:
     """Per feature (NaN / -1 / False where it was not judged)."""
 
-    mean_probs: np.ndarray  # (features, K)
+    posterior: np.ndarray  # (features, K) probability of each class given the label, the pixels and the prior
     agreement: np.ndarray  # (features,) share of pixels predicted as the label
-    suggested: np.ndarray  # (features,) int class id
-    confidence: np.ndarray  # (features,) mean probability of the suggested class
+    suggested: np.ndarray  # (features,) int class id, the most probable class
+    confidence: np.ndarray  # (features,) posterior probability of the suggested class
     suspect: np.ndarray  # (features,) bool
-    suspicion: np.ndarray  # (features,) higher = more likely wrong (the suggested class's lead over the label)
-    thresholds: np.ndarray  # (K,) per-class self-confidence thresholds
+    suspicion: np.ndarray  # (features,) probability that the label is wrong (1 - posterior of the label)
     order: np.ndarray  # feature indices, most suspicious first
 
 
-def judge(probs: np.ndarray, valid: np.ndarray, pixels: FeaturePixels, class_ids: np.ndarray,
-          n_classes: int) -> Verdict:
-    """Confident learning on per-feature mean probabilities (see the module docstring)."""
-    n = len(class_ids)
+def feature_log_probs(probs: np.ndarray, valid: np.ndarray, owner: np.ndarray,
+                      n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """((n,) judged pixels per feature, (n, K) mean log-probability over them (floored at PROBABILITY_FLOOR and
+    renormalised), (n,) share of them whose most probable class is the label's — filled by `judge`) of n features."""
     ok = valid & np.isfinite(probs).all(axis=1)
-    owner = pixels.owner[ok]
-    p = probs[ok]
-    count = np.bincount(owner, minlength=n).astype(float)
+    o, p = owner[ok], np.clip(probs[ok], PROBABILITY_FLOOR, 1.0)
+    logp = np.log(p / p.sum(axis=1, keepdims=True))
+    count = np.bincount(o, minlength=n).astype(float)
+    mean_log = np.stack([np.bincount(o, weights=logp[:, j], minlength=n) for j in range(p.shape[1])], axis=1)
+    return count, mean_log / np.maximum(count, 1.0)[:, None], ok
+
+
+def class_posterior(mean_log: np.ndarray, count: np.ndarray, class_ids: np.ndarray,
+                    expected_wrong: float) -> np.ndarray:
+    """(n, K) P(true class | label, pixels): log prior (1 - expected_wrong for the label, expected_wrong / (K - 1)
+    for each other class) plus the log likelihood ratio against the label, the mean log-probability ratio times the
+    effective pixel count n / (1 + (n - 1) rho) (see the module docstring)."""
+    n, k = mean_log.shape
+    rows = np.arange(n)
+    looks = count / (1.0 + (np.maximum(count, 1.0) - 1.0) * PIXEL_CORRELATION)
+    log_odds = (mean_log - mean_log[rows, class_ids][:, None]) * looks[:, None] + np.log(expected_wrong / (k - 1))
+    log_odds[rows, class_ids] = np.log(1.0 - expected_wrong)
+    post = np.exp(log_odds - log_odds.max(axis=1, keepdims=True))
+    return post / post.sum(axis=1, keepdims=True)
+
+
+def judge(probs: np.ndarray, valid: np.ndarray, pixels: FeaturePixels, class_ids: np.ndarray, n_classes: int,
+          expected_wrong: float = 0.02) -> Verdict:
+    """The verdict on every feature from (n_pixels, K) out-of-fold probabilities (see the module docstring)."""
+    n = len(class_ids)
+    count, mean_log, ok = feature_log_probs(probs, valid, pixels.owner, n)
     judged = count > 0
-    mean = np.full((n, n_classes), np.nan)
-    for j in range(n_classes):
-        mean[:, j] = np.bincount(owner, weights=p[:, j], minlength=n) / np.maximum(count, 1)
-    mean[~judged] = np.nan
-    hits = (p.argmax(axis=1) == class_ids[owner]).astype(float)
-    agreement = np.where(judged, np.bincount(owner, weights=hits, minlength=n) / np.maximum(count, 1), np.nan)
-    thresholds = np.array([np.nanmean(mean[judged & (class_ids == j), j]) if (judged & (class_ids == j)).any()
-                           else 1.0 for j in range(n_classes)])
+    hits = (probs[ok].argmax(axis=1) == class_ids[pixels.owner[ok]]).astype(float)
+    agreement = np.where(judged, np.bincount(pixels.owner[ok], weights=hits, minlength=n) / np.maximum(count, 1),
+                         np.nan)
+    posterior = np.full((n, n_classes), np.nan)
     suggested = np.full(n, -1, dtype=np.int64)
-    suspect = np.zeros(n, dtype=bool)
     confidence = np.full(n, np.nan)
     suspicion = np.full(n, -np.inf)
     idx = np.flatnonzero(judged)
-    m = mean[idx]
-    above = m >= thresholds[None]
-    best_above = np.where(above, m, -1.0).argmax(axis=1)
-    best = m.argmax(axis=1)
-    suggested[idx] = np.where(above.any(axis=1), best_above, best)
-    confidence[idx] = m[np.arange(len(idx)), suggested[idx]]
-    own = m[np.arange(len(idx)), class_ids[idx]]
-    suspicion[idx] = confidence[idx] - own
-    suspect[idx] = above.any(axis=1) & (best_above != class_ids[idx]) & (agreement[idx] < 0.5)
+    posterior[idx] = class_posterior(mean_log[idx], count[idx], class_ids[idx], expected_wrong)
+    suggested[idx] = posterior[idx].argmax(axis=1)
+    confidence[idx] = posterior[idx, suggested[idx]]
+    suspicion[idx] = 1.0 - posterior[idx, class_ids[idx]]
+    suspect = judged & (suggested != class_ids) & (suspicion > 0.5)
     order = np.lexsort((-suspicion, ~suspect))
-    return Verdict(mean, agreement, suggested, confidence, suspect, suspicion, thresholds, order)
+    return Verdict(posterior, agreement, suggested, confidence, suspect, suspicion, order)
 
 
 def class_summary(labels: LabelFeatures, verdict: Verdict) -> list[dict]:
@@ -294,7 +330,8 @@ def class_summary(labels: LabelFeatures, verdict: Verdict) -> list[dict]:
                      "suspects": int((mine & verdict.suspect).sum()),
                      "mean_agreement": float(np.nanmean(verdict.agreement[mine])) if
                      np.isfinite(verdict.agreement[mine]).any() else float("nan"),
-                     "threshold": float(verdict.thresholds[c["id"]])})
+                     "expected_wrong": float(np.nansum(np.where(np.isfinite(verdict.suspicion[mine]),
+                                                               verdict.suspicion[mine], 0.0)))})
     return rows
 
 

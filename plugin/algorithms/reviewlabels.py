@@ -14,6 +14,7 @@ from .base import DeepMapperAlgorithm
 class ReviewLabelsAlgorithm(DeepMapperAlgorithm):
     INPUT, LABELS, CLASS_FIELD, MODEL, FOLDS, SEED = "INPUT", "LABELS", "CLASS_FIELD", "MODEL", "FOLDS", "SEED"
     SENSOR, BANDS, OUTPUT, OUTPUT_HTML = "SENSOR", "BANDS", "OUTPUT", "OUTPUT_HTML"
+    EXPECTED_WRONG = "EXPECTED_WRONG"
     required_packages = ("rasterio", "geopandas", "shapely", "scipy", "sklearn")
 
     ALGORITHM_ID = "reviewlabels"
@@ -33,11 +34,14 @@ class ReviewLabelsAlgorithm(DeepMapperAlgorithm):
             "trained on the labels themselves, in spatial folds: the labels of one area are judged by a classifier "
             "trained on the labels of the other areas. With a model, its class probabilities judge every label "
             "(its classes must have the label classes' names).\n\n"
-            "A label is suspect when another class is more probable than that class usually is for its own labels, "
-            "and fewer than half of the label's pixels agree with its class (confident learning).\n\n"
+            "Each label's pixels are evidence for or against its class, weighed by how much of it there is: a "
+            "label of one or two pixels needs a much stronger contradiction than a large one. With the expected "
+            "share of wrong labels, this gives the probability of every class; a label is suspect when another class "
+            "is the most probable and its own class's probability is below one half. A higher expected share of "
+            "wrong labels finds more wrong labels but also flags more right ones.\n\n"
             "The reviewed labels are your labels with four new fields, the most suspicious first: suspect (yes or "
             "no), label_agreement (share of the label's pixels predicted as its class), suggested_class and "
-            "confidence (the mean probability of the suggested class). The review summary is an HTML page with "
+            "confidence (the probability of the suggested class). The review summary is an HTML page with "
             "the number of suspects per class and pictures of the most suspicious labels.")
 
     def initAlgorithm(self, config=None):  # noqa: N802
@@ -47,6 +51,9 @@ class ReviewLabelsAlgorithm(DeepMapperAlgorithm):
             optional=True))
         folds = QgsProcessingParameterNumber(self.FOLDS, self.tr("Spatial folds"),
                                              QgsProcessingParameterNumber.Integer, 5, minValue=2, maxValue=20)
+        expected = QgsProcessingParameterNumber(
+            self.EXPECTED_WRONG, self.tr("Expected share of wrong labels (%)"), QgsProcessingParameterNumber.Double,
+            2.0, minValue=0.1, maxValue=49.9)
         seed = QgsProcessingParameterNumber(self.SEED, self.tr("Random seed"), QgsProcessingParameterNumber.Integer,
                                             0, minValue=0)
         sensor = QgsProcessingParameterEnum(
@@ -54,7 +61,7 @@ class ReviewLabelsAlgorithm(DeepMapperAlgorithm):
             defaultValue="sentinel2_l2a", usesStaticStrings=True, optional=True)
         bands = QgsProcessingParameterString(
             self.BANDS, self.tr("Band names in file order (e.g. blue,green,red,nir or pan)"), optional=True)
-        for param in (folds, seed, sensor, bands):
+        for param in (expected, folds, seed, sensor, bands):
             param.setFlags(param.flags() | param.FlagAdvanced)
             self.addParameter(param)
         self.addParameter(QgsProcessingParameterVectorDestination(
@@ -78,6 +85,7 @@ class ReviewLabelsAlgorithm(DeepMapperAlgorithm):
             sensor=(self.parameterAsEnumString(parameters, self.SENSOR, context) or None) if model else None,
             bands=self.parameterAsString(parameters, self.BANDS, context) or None,
             folds=self.parameterAsInt(parameters, self.FOLDS, context),
+            expected_wrong=self.parameterAsDouble(parameters, self.EXPECTED_WRONG, context) / 100.0,
             seed=self.parameterAsInt(parameters, self.SEED, context))
         registry = self.model_registry() if model else None
         result = self.run_engine(lambda: review_labels(request, self.monitor(feedback), registry))

@@ -20,7 +20,8 @@ pytest.importorskip("sklearn")
 from deepmapper.plugin.core.engine.errors import CancelledError, DeepMapperError  # noqa: E402
 from deepmapper.plugin.core.engine.progress import Monitor  # noqa: E402
 from deepmapper.plugin.core.labelling import diversity, uncertainty  # noqa: E402
-from deepmapper.plugin.core.labelling.features import PatchAccumulator  # noqa: E402
+from deepmapper.plugin.core.labelling.features import (PatchAccumulator, PatchHistogram, WithBands,  # noqa: E402
+                                                      band_statistics, standardised)
 from deepmapper.plugin.core.labelling.grid import PatchGrid  # noqa: E402
 from deepmapper.plugin.core.labelling.suggest import SuggestRequest, run_suggest  # noqa: E402
 
@@ -97,6 +98,76 @@ def test_kcenter_spreads_picks_over_feature_clusters():
     # one per cluster among the 15 best (POOL_FACTOR x 3); the far, low-scoring cluster is never in the pool
     assert set(spread // 5) == {0, 1, 2} and "k-centre" in note
     assert spread[0] == top[0]  # k-centre starts from the best-scoring patch
+
+
+def test_top_share_score_is_the_mean_of_each_patchs_most_uncertain_pixels_streamed_in_any_strips():
+    rng = np.random.default_rng(3)
+    grid = PatchGrid(40, 33, 8)  # 5 x 4 whole cells
+    score = (rng.random((40, 33)) ** 3).astype(np.float32)
+    valid = rng.random((40, 33)) > 0.05
+    score[~valid] = np.nan
+    hist = PatchHistogram(grid)
+    for r0, r1 in ((0, 3), (3, 17), (17, 40)):
+        hist.add(r0, score[r0:r1], valid[r0:r1])
+    plain = PatchAccumulator(grid, 1)
+    plain.add(0, score[None], valid)
+    np.testing.assert_allclose(hist.top_means(1.0), plain.means()[:, 0])  # share 1: the plain mean, exactly
+    for share in (0.1, 0.25, 0.5):
+        exact = []
+        for cell in range(grid.count):
+            r, c = divmod(cell, grid.cols)
+            block = score[r * 8:(r + 1) * 8, c * 8:(c + 1) * 8][valid[r * 8:(r + 1) * 8, c * 8:(c + 1) * 8]]
+            n = max(int(np.ceil(share * block.size)), 1)
+            exact.append(np.sort(block)[::-1][:n].mean())
+        # only the bin the cut falls in is approximated (by its mean): off by less than one bin width
+        np.testing.assert_allclose(hist.top_means(share), exact, atol=1.0 / PatchHistogram.BINS)
+    # a patch with a small, very uncertain corner ranks above an evenly, mildly uncertain one only by its top share
+    two = PatchGrid(8, 16, 8)
+    planes = np.full((8, 16), 0.3, np.float32)
+    planes[:, :8] = 0.05
+    planes[:2, :4] = 0.95  # 8 of 64 pixels
+    both = PatchHistogram(two)
+    both.add(0, planes, np.ones((8, 16), bool))
+    assert both.top_means(1.0)[0] < both.top_means(1.0)[1] and both.top_means(0.1)[0] > both.top_means(0.1)[1]
+
+
+def test_band_planes_give_each_patchs_band_mean_and_deviation():
+    class Constant:
+        n_outputs = 2
+
+        def predict(self, batch):
+            return np.full((len(batch), 2, *batch.shape[2:]), 0.5, np.float32)
+
+        def fill_values(self):
+            return np.zeros(3, np.float32)
+
+    batch = np.random.default_rng(4).random((2, 3, 8, 8)).astype(np.float32)
+    out = WithBands(Constant(), 3).predict(batch)
+    assert out.shape == (2, 2 + 6, 8, 8) and WithBands(Constant(), 3).n_outputs == 8
+    np.testing.assert_allclose(out[:, 2:5], batch)
+    means = out[:, 2:].mean(axis=(2, 3))  # what PatchAccumulator gives for one 8 px patch per image
+    np.testing.assert_allclose(band_statistics(means), np.concatenate([batch.mean(axis=(2, 3)),
+                                                                       batch.std(axis=(2, 3))], axis=1), atol=1e-5)
+    z = standardised(np.array([[1.0, 5.0, 100.0], [3.0, 5.0, 300.0]]))
+    np.testing.assert_allclose(z, [[-1, 0, -1], [1, 0, 1]])  # units do not matter; a constant column counts 0
+
+
+def test_cluster_takes_one_patch_from_each_group_of_alike_uncertain_patches():
+    rng = np.random.default_rng(5)
+    centres = np.array([[0, 0], [10, 0], [0, 10], [10, 10], [30, 30]], dtype=float)
+    features = np.concatenate([c + rng.normal(0, 0.1, (8, 2)) for c in centres])  # 5 groups of 8 near-copies
+    scores = np.repeat([0.9, 0.8, 0.7, 0.6, 0.01], 8) + rng.random(40) * 0.01
+    top, _ = diversity.select(scores, 4, "none", np.random.default_rng(0), features)
+    assert set(top // 8) == {0}  # the batch-mode cold start: four near-copies of the most uncertain situation
+    picks, note = diversity.select(scores, 4, "cluster", np.random.default_rng(0), features)
+    assert len(set(picks)) == 4 and "k-means" in note
+    # weighted by score, the centres go to the four uncertain groups, not the barely uncertain far one
+    assert sorted(picks // 8) == [0, 1, 2, 3]
+    assert list(scores[picks]) == sorted(scores[picks], reverse=True)  # rank 1 = the best score
+    again, _ = diversity.select(scores, 4, "cluster", np.random.default_rng(0), features)
+    assert list(again) == list(picks)  # the same seed, the same picks
+    few, _ = diversity.select(scores[:3], 3, "cluster", np.random.default_rng(0), features[:3])
+    assert sorted(few) == [0, 1, 2]  # as many picks as candidates: all of them
 
 
 def test_spatial_spread_keeps_picks_apart_and_fills_up_when_it_must():
@@ -192,6 +263,11 @@ def test_picks_are_whole_valid_non_overlapping_squares_with_their_fields(chip, t
     for s in result.suggestions:
         assert s.score == pytest.approx(float(values[s.row:s.row + PATCH, s.col:s.col + PATCH].mean()), abs=1e-5)
     assert 0 < result.mean_score <= 1
+    # TOP_SHARE 0.1: each score is the mean of the patch's 10 % most uncertain pixels (103 of 1024; within a bin)
+    top = suggest(chip["holes"], tmp_path / "t.gpkg", count=8, top_share=0.1)
+    for s in top.suggestions:
+        block = np.sort(values[s.row:s.row + PATCH, s.col:s.col + PATCH].ravel())[::-1]
+        assert s.score == pytest.approx(float(block[:103].mean()), abs=1.0 / 64)
 
 
 def test_streaming_in_many_strips_aggregates_each_patch_exactly(chip, tmp_path):
@@ -234,6 +310,9 @@ def test_same_seed_same_picks_and_kcenter_differs_from_plain_ranking(chip, tmp_p
     spread = suggest(chip["plain"], tmp_path / "e.gpkg", strategy="tta_disagreement", diversity="kcenter")
     assert spread.suggestions[0].cell == plain.suggestions[0].cell
     assert cells_of(spread) != cells_of(plain)
+    grouped = suggest(chip["plain"], tmp_path / "g.gpkg", strategy="entropy", diversity="cluster", top_share=0.1)
+    assert len(cells_of(grouped)) == 6 and cells_of(grouped) == cells_of(
+        suggest(chip["plain"], tmp_path / "h.gpkg", strategy="entropy", diversity="cluster", top_share=0.1))
     apart = suggest(chip["plain"], tmp_path / "f.gpkg", diversity="spatial", min_distance=80)
     pts = np.array([(s.row, s.col) for s in apart.suggestions], float)
     assert np.hypot(*(pts[:, None] - pts[None]).transpose(2, 0, 1))[np.triu_indices(len(pts), 1)].min() >= 80
@@ -246,6 +325,7 @@ def test_same_seed_same_picks_and_kcenter_differs_from_plain_ranking(chip, tmp_p
     ("outside", "lies on the image"),
     ("empty", "has no features"),
     ("superres", "suggestions need a model that gives class probabilities"),
+    ("top_share", "TOP_SHARE must be above 0 and at most 1"),
 ])
 def test_bad_input_is_refused_with_the_fix_and_leaves_nothing(chip, tmp_path, case, match):
     import geopandas as gpd
@@ -276,6 +356,8 @@ def test_bad_input_is_refused_with_the_fix_and_leaves_nothing(chip, tmp_path, ca
         kw["labels"] = str(tmp_path / "empty.gpkg")
     elif case == "superres":
         kw["model"] = "s2_superres_single"
+    elif case == "top_share":
+        kw["top_share"] = 0.0
     out = tmp_path / "out" / "s.gpkg"
     with pytest.raises(DeepMapperError, match=match):
         suggest(source, out, output_uncertainty=str(tmp_path / "out" / "u.tif"), **kw)
@@ -304,7 +386,7 @@ def test_processing_run_outputs(qgis_app, chip, tmp_path):
     labels = box_layer(tmp_path / "labels.gpkg", [(0, 64, 0, 64)], chip["plain"])
     result = processing.run("deepmapper:suggestsamples", {
         "INPUT": chip["plain"], "MODEL": MODEL, "COUNT": 5, "PATCH_SIZE": PATCH, "STRATEGY": "margin",
-        "DIVERSITY": "kcenter", "LABELS": labels, "SEED": 1, "DEVICE": "cpu",
+        "DIVERSITY": "cluster", "TOP_SHARE": 0.2, "LABELS": labels, "SEED": 1, "DEVICE": "cpu",
         "OUTPUT": str(tmp_path / "s.gpkg"), "OUTPUT_UNCERTAINTY": str(tmp_path / "u.tif")})
     assert result["COUNT_WRITTEN"] == 5 and 0 < result["MEAN_SCORE"] <= 1 and result["MODEL_ID"] == MODEL
     layer = QgsVectorLayer(result["OUTPUT"], "s", "ogr")

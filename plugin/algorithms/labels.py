@@ -34,6 +34,7 @@ SPECIAL_LABELS = {  # enum options whose meaning depends on the parameter: (para
     ("STRATEGY", "random"): QT_TRANSLATE_NOOP("DeepMapper", "Random"),
     ("DIVERSITY", "none"): QT_TRANSLATE_NOOP("DeepMapper", "None"),
     ("DIVERSITY", "kcenter"): QT_TRANSLATE_NOOP("DeepMapper", "Different kinds of places"),
+    ("DIVERSITY", "cluster"): QT_TRANSLATE_NOOP("DeepMapper", "One from each group of similar places"),
     ("DIVERSITY", "spatial"): QT_TRANSLATE_NOOP("DeepMapper", "Apart on the map"),
 }
 CLASS_NAMES = (  # class names of cloudmask and the bundled models, translated in styles and legends

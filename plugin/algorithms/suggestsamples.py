@@ -21,6 +21,7 @@ class SuggestSamplesAlgorithm(DeepMapperAlgorithm):
     INPUT, MODEL, COUNT, PATCH_SIZE, STRATEGY, DIVERSITY = "INPUT", "MODEL", "COUNT", "PATCH_SIZE", "STRATEGY", \
         "DIVERSITY"
     LABELS, MASK, SEED, MIN_DISTANCE, SENSOR, BANDS = "LABELS", "MASK", "SEED", "MIN_DISTANCE", "SENSOR", "BANDS"
+    TOP_SHARE = "TOP_SHARE"
     OUTPUT, OUTPUT_UNCERTAINTY = "OUTPUT", "OUTPUT_UNCERTAINTY"
     required_packages = ("rasterio", "scipy", "geopandas", "sklearn")
 
@@ -46,13 +47,19 @@ class SuggestSamplesAlgorithm(DeepMapperAlgorithm):
             "tied), Flip disagreement (the predictions of the image flipped four ways disagree; four times slower) "
             "or Random (a baseline to compare with).\n\n"
             "Spread of the suggestions: None takes the highest scores; Different kinds of places picks, among the "
-            "best scores, patches whose predicted classes differ most (k-centre); Apart on the map keeps "
+            "best scores, patches that differ most in their predicted classes and in how they look (k-centre); One "
+            "from each group of similar places sorts the best-scoring patches into as many groups of alike "
+            "patches as suggestions are asked for and takes one from each (weighted k-means), so the suggestions "
+            "are not near-copies of one another when the model has seen few labels; Apart on the map keeps "
             "suggestions at least the minimum distance apart.\n\n"
+            "Score from the most uncertain share of each patch: 1 scores a patch by the mean uncertainty of all its "
+            "pixels; 0.1 by its 10 % most uncertain pixels, so that a small unsure area (a cloud edge) among easy "
+            "pixels still counts.\n\n"
             "Existing labels: patches touching them are not proposed again. Search area: only patches wholly "
             "inside these polygons are proposed. Patches never overlap and lie wholly on valid image pixels.\n\n"
-            "The squares carry rank (1 = label first), score (mean uncertainty, 0 to 1), strategy, predicted_class "
-            "(the class most of the patch is predicted as), class_mix (the share of each predicted class) and model "
-            "(the model that chose the patch). The "
+            "The squares carry rank (1 = label first), score (the patch's uncertainty, 0 to 1), strategy, "
+            "predicted_class (the class most of the patch is predicted as), class_mix (the share of each predicted "
+            "class) and model (the model that chose the patch). The "
             "uncertainty raster shows the score of every pixel. The same random seed gives the same picks.\n\n"
             "The image is processed tile by tile in flat memory; outputs appear only when complete.")
 
@@ -88,7 +95,10 @@ class SuggestSamplesAlgorithm(DeepMapperAlgorithm):
             defaultValue=SENSOR_AUTO, usesStaticStrings=True)
         bands = QgsProcessingParameterString(
             self.BANDS, self.tr("Band mapping (e.g. B2,B3,B4,B8)"), optional=True)
-        for param in (distance, sensor, bands):
+        top_share = QgsProcessingParameterNumber(
+            self.TOP_SHARE, self.tr("Score from the most uncertain share of each patch (1: all its pixels)"),
+            QgsProcessingParameterNumber.Double, 1.0, minValue=0.01, maxValue=1.0)
+        for param in (top_share, distance, sensor, bands):
             param.setFlags(param.flags() | param.FlagAdvanced)
             self.addParameter(param)
         self.add_scale_parameters(advanced=True)
@@ -111,6 +121,7 @@ class SuggestSamplesAlgorithm(DeepMapperAlgorithm):
             patch_size=self.parameterAsInt(parameters, self.PATCH_SIZE, context),
             strategy=self.parameterAsEnumString(parameters, self.STRATEGY, context) or "entropy",
             diversity=self.parameterAsEnumString(parameters, self.DIVERSITY, context) or "none",
+            top_share=self.parameterAsDouble(parameters, self.TOP_SHARE, context),
             labels=self._layer_source(parameters, self.LABELS, context, feedback),
             mask=self._layer_source(parameters, self.MASK, context, feedback),
             seed=self.parameterAsInt(parameters, self.SEED, context),

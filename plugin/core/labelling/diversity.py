@@ -4,9 +4,14 @@
 - kcenter: k-centre greedy (core-set selection, Sener & Savarese 2018) in the model's feature space among the
   POOL_FACTOR x COUNT highest-scoring candidates: start from the best one, then repeatedly add the candidate
   farthest from every pick so far;
+- cluster: uncertainty then diversity (Zhdanov 2019, "Diverse mini-batch active learning", arXiv:1901.05954):
+  k-means with COUNT clusters, each candidate weighted by its score, over the CLUSTER_FACTOR x COUNT
+  highest-scoring candidates; from each cluster the candidate nearest its centre, so one batch covers COUNT
+  different situations instead of COUNT near-copies of the most uncertain one (the batch-mode cold start);
 - spatial: the highest scores whose centres lie at least `min_distance` pixels from every earlier pick.
 
-Distances come from scikit-learn (pairwise_distances, NearestNeighbors), imported only when needed.
+Distances and k-means come from scikit-learn (pairwise_distances, NearestNeighbors, KMeans), imported only when
+needed.
 """
 from __future__ import annotations
 
@@ -15,8 +20,9 @@ import numpy as np
 from ..engine.errors import DeepMapperError, require
 from ..engine.messages import _
 
-DIVERSITY = ("none", "kcenter", "spatial")
+DIVERSITY = ("none", "kcenter", "cluster", "spatial")
 POOL_FACTOR = 5  # kcenter looks among this many times COUNT of the best-scoring candidates
+CLUSTER_FACTOR = 10  # cluster: among this many times COUNT (Zhdanov 2019's beta)
 
 
 def check_diversity(method: str) -> str:
@@ -43,6 +49,21 @@ def kcenter_greedy(features: np.ndarray, count: int, first: int = 0) -> np.ndarr
         picks.append(nxt)
         nearest = np.minimum(nearest, metrics.pairwise_distances(x, x[[nxt]]).ravel())
     return np.asarray(picks, dtype=np.int64)
+
+
+def weighted_kmeans_picks(features: np.ndarray, scores: np.ndarray, count: int, seed: int) -> np.ndarray:
+    """(count,) distinct indices into `features` ((n, d) float, n >= count): k-means with `count` clusters, each row
+    weighted by its score ((n,) >= 0), then the row nearest each centre, best score first."""
+    cluster = require("sklearn.cluster", "spreading suggestions by clustering (DIVERSITY cluster)")
+    x = np.asarray(features, dtype=np.float64)
+    weight = np.maximum(np.asarray(scores, dtype=np.float64), 0.0) + 1e-6  # all-zero scores: plain k-means
+    km = cluster.KMeans(n_clusters=count, n_init=3, random_state=seed).fit(x, sample_weight=weight)
+    picks: list[int] = []
+    for centre in km.cluster_centers_:
+        dist = ((x - centre) ** 2).sum(axis=1)
+        dist[picks] = np.inf  # two centres on one row (duplicates): the next nearest
+        picks.append(int(np.argmin(dist)))
+    return np.asarray(sorted(picks, key=lambda i: -weight[i]), dtype=np.int64)
 
 
 def spatial_spread(order: np.ndarray, centres: np.ndarray, count: int, min_distance: float) -> tuple[np.ndarray, int]:
@@ -79,8 +100,13 @@ def select(scores: np.ndarray, count: int, method: str, rng: np.random.Generator
     coordinates for spatial."""
     check_diversity(method)
     order = ranked(scores, rng)
-    if method == "none" or count >= len(order) and method == "kcenter":
+    if method == "none" or count >= len(order) and method in ("kcenter", "cluster"):
         return order[:count], ""
+    if method == "cluster":
+        pool = order[:max(count, CLUSTER_FACTOR * count)]
+        seed = int(rng.integers(2 ** 31))
+        picks = weighted_kmeans_picks(np.asarray(features)[pool], np.asarray(scores)[pool], count, seed)
+        return pool[picks], f"Weighted k-means: {count} clusters of the {len(pool)} best-scoring patches."
     if method == "kcenter":
         pool = order[:max(count, POOL_FACTOR * count)]
         return pool[kcenter_greedy(np.asarray(features)[pool], count)], (

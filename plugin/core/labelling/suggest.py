@@ -4,9 +4,13 @@ A segmentation or cloud model runs over the image tile by tile (engine.inference
 band and units choice as classify/pipeline.py). Each finished strip of class probabilities becomes per-pixel
 uncertainty (uncertainty.py) and is summed at once into the cells of a PATCH_SIZE grid (features.py): only per-patch
 numbers are kept, never the probabilities of the whole image. Patches that are not wholly valid image, that touch an
-existing label (LABELS) or are not wholly inside MASK are left out; the rest are ranked by their mean uncertainty and
-spread (diversity.py). The squares of the COUNT picks are written with their rank, score, predicted class and class
-mix; the per-pixel uncertainty raster optionally. Outputs appear only when the whole run succeeded.
+existing label (LABELS) or are not wholly inside MASK are left out; the rest are ranked by their score (the mean
+uncertainty of all their pixels, or with TOP_SHARE below 1 of their most uncertain share, from a per-patch histogram:
+a patch with a small uncertain cloud edge among clear pixels is not drowned by its easy pixels) and spread
+(diversity.py) in a feature space of the patch's mean class probabilities, predicted-class shares and band means and
+standard deviations, each standardised over the candidates. The squares of the COUNT picks are written with their
+rank, score, predicted class and class mix; the per-pixel uncertainty raster optionally. Outputs appear only when
+the whole run succeeded.
 """
 from __future__ import annotations
 
@@ -22,13 +26,13 @@ from rasterio.windows import Window
 from ..classify.pipeline import ChosenModel, Say, choose_model_and_bands, inference_plan
 from ..engine.errors import DeepMapperError
 from ..engine.messages import _
-from ..engine.inference import predict_tiled
+from ..engine.inference import predict_tiled, tiles_note
 from ..engine.progress import Monitor
 from ..engine.raster_io import BandReader, atomic_path, bounded_gdal_cache, geotiff_profile, open_raster
 from ....models.registry import Registry
 from .areas import VectorArea
 from .diversity import check_diversity, select
-from .features import PatchAccumulator
+from .features import PatchAccumulator, PatchHistogram, WithBands, band_statistics, standardised
 from .grid import PatchGrid
 from .output import check_vector_path, write_squares
 from .uncertainty import FlipTTA, check_strategy, pixel_scores
@@ -46,6 +50,7 @@ class SuggestRequest:
     patch_size: int = 64  # pixels
     strategy: str = "entropy"  # uncertainty.STRATEGIES
     diversity: str = "none"  # diversity.DIVERSITY
+    top_share: float = 1.0  # a patch's score: the mean uncertainty of this share of its most uncertain pixels
     labels: str | None = None  # existing labels: patches touching them are not proposed
     mask: str | None = None  # polygons: only patches wholly inside are proposed
     seed: int = 0
@@ -68,7 +73,7 @@ class Suggestion:
     cell: int  # index in the PatchGrid
     row: int  # top-left pixel
     col: int
-    score: float  # mean per-pixel uncertainty of the patch, 0..1
+    score: float  # mean per-pixel uncertainty of the patch (of its TOP_SHARE most uncertain pixels), 0..1
     predicted_class: str  # the class most pixels of the patch are predicted as
     class_mix: dict[str, float]  # class name -> share of the patch's pixels predicted as it
 
@@ -97,7 +102,8 @@ class SuggestResult:
 class _Scan:
     """Per-patch numbers of one pass over the image."""
 
-    means: np.ndarray  # (cells, 1 + 2K): mean score, mean class probabilities, shares of predicted classes
+    means: np.ndarray  # (cells, 1 + 2K): the patch score, mean class probabilities, shares of predicted classes
+    looks: np.ndarray  # (cells, 2C): means and standard deviations of the model's input bands
     eligible: np.ndarray  # (cells,) bool
     classes: list[dict]
 
@@ -147,6 +153,10 @@ def _check_request(req: SuggestRequest) -> None:
     check_diversity(req.diversity)
     if req.count < 1:
         raise DeepMapperError(_("COUNT must be at least 1 (got {count}).").format(count=req.count))
+    if not 0 < req.top_share <= 1:
+        raise DeepMapperError(_("TOP_SHARE must be above 0 and at most 1 (got {top_share:g}): the share of a "
+                              "patch's most uncertain pixels its score is the mean of (1: all pixels).").format(
+            top_share=req.top_share))
     if req.min_distance < 0:
         raise DeepMapperError(_("MIN_DISTANCE must be 0 or more pixels (got {min_distance:g}).").format(
             min_distance=req.min_distance))
@@ -202,8 +212,11 @@ def _scan(src, chosen: ChosenModel, grid: PatchGrid, req: SuggestRequest, labels
     plane = "entropy" if req.strategy == "random" else req.strategy
     if req.strategy == "random":
         say(_("STRATEGY random: patches are drawn at random; their score is the mean entropy, for comparison."))
-    predictor = FlipTTA(model) if plane == "tta_disagreement" else model
-    stats = PatchAccumulator(grid, 1 + 2 * k)
+    scorer = FlipTTA(model) if plane == "tta_disagreement" else model
+    c = len(chosen.indexes)
+    predictor = WithBands(scorer, c)
+    stats = PatchAccumulator(grid, 1 + 2 * k + 2 * c)
+    top = PatchHistogram(grid) if req.top_share < 1 else None
     cover = PatchAccumulator(grid, 2)  # labelled pixels, pixels inside the mask
     unc_ds = rasterio.open(unc_path, "w", **geotiff_profile(src, 1, "float32", float("nan"))) if unc_path else None
     if unc_ds is not None:
@@ -212,10 +225,13 @@ def _scan(src, chosen: ChosenModel, grid: PatchGrid, req: SuggestRequest, labels
     def sink(row0: int, rows: np.ndarray) -> None:
         probs = rows[:k]
         valid = np.isfinite(probs).all(axis=0)
-        score = pixel_scores(plane, probs, rows[k] if predictor is not model else None)
+        score = pixel_scores(plane, probs, rows[k] if scorer is not model else None)
         dominant = np.argmax(np.where(valid[None], probs, 0.0), axis=0)
         onehot = dominant[None] == np.arange(k)[:, None, None]
-        stats.add(row0, np.concatenate([score[None], probs, onehot]), valid)
+        bands = rows[scorer.n_outputs:]
+        stats.add(row0, np.concatenate([score[None], probs, onehot, bands]), valid)
+        if top is not None:
+            top.add(row0, score, valid)
         h, w = valid.shape
         cover.add(row0, np.stack([labels.strip(row0, row0 + h) if labels else np.zeros((h, w), bool),
                                   mask.strip(row0, row0 + h) if mask else np.ones((h, w), bool)]))
@@ -228,8 +244,7 @@ def _scan(src, chosen: ChosenModel, grid: PatchGrid, req: SuggestRequest, labels
     finally:
         if unc_ds is not None:
             unc_ds.close()
-    say(f"Inference: {done['tiles']} tiles run, {done['skipped']} all-nodata tiles skipped"
-        + (" (four flips each)." if predictor is not model else "."))
+    say(tiles_note(done) + (" " + _("Each tile ran four times, flipped.") if scorer is not model else ""))
     covered = cover.totals()
     eligible = stats.full() & (covered[:, 0] == 0) & (covered[:, 1] == grid.size ** 2)
     say(f"Patches of {grid.size} px: {grid.count} in the grid, {int(stats.full().sum())} wholly valid"
@@ -239,7 +254,12 @@ def _scan(src, chosen: ChosenModel, grid: PatchGrid, req: SuggestRequest, labels
     where = " (whole patches of valid image" + (", inside MASK" if mask else "") + \
         (", not touching LABELS" if labels else "") + ")"
     _check_count(req, int(eligible.sum()), where)
-    return _Scan(stats.means(), eligible, [dict(c) for c in card.classes])
+    means = stats.means()
+    if top is not None:
+        means[:, 0] = top.top_means(req.top_share)
+        say(f"Patch score: the mean of the {req.top_share:.0%} most uncertain pixels of each patch.")
+    looks = band_statistics(means[:, 1 + 2 * k:])
+    return _Scan(means[:, :1 + 2 * k], looks, eligible, [dict(c) for c in card.classes])
 
 
 # -- the picks ------------------------------------------------------------------------------------------------------
@@ -250,7 +270,8 @@ def _pick(scan: _Scan, grid: PatchGrid, req: SuggestRequest, say: Say) -> list[S
     cells = np.flatnonzero(scan.eligible)
     scores = scan.means[cells, 0]
     ranking = rng.random(grid.count)[cells] if req.strategy == "random" else scores
-    features = scan.means[cells, 1:]  # mean class probabilities and predicted-class shares
+    # what the model thinks of the patch (mean class probabilities, predicted-class shares) and what it looks like
+    features = standardised(np.concatenate([scan.means[cells, 1:], scan.looks[cells]], axis=1))
     min_distance = req.min_distance or 2.0 * grid.size
     order, note = select(ranking, req.count, req.diversity, rng, features, grid.centres()[cells], min_distance)
     if note:

@@ -7,18 +7,25 @@ gets its reference pixels. Pool: the left three quarters (columns 0..383) cut in
 test area: the right quarter (columns 384..511), never labelled, never proposed.
 
 Loop, per seed and strategy: 4 random patches (the same 4 for every strategy of a seed); train a light U-Net on
-the labelled patches with the training engine (plugin/core/training, train_model: cross-entropy + Dice,
-augmentation): from scratch for --first-epochs in the first round, then each round FINE-TUNES THE PREVIOUS ROUND'S
-MODEL (INIT_MODEL) for --epochs on all patches labelled so far (CPU-cheap; with a few patches there is no separate
-validation split, so the validation arrays are the training patches). Score the test quarter (F1 of cloud and of
-shadow of run_segment's class raster against the reference); then ask run_suggest for 4 more patches with the
-strategy on the pool (the left three quarters, as a raster of its own) with LABELS = the patches labelled so far;
-repeat up to 48 patches. `random` is run_suggest's random strategy (the baseline); `x+kcenter` adds DIVERSITY.
+the labelled patches with the training engine (plugin/core/training, train_model: cross-entropy with square-root
+class weights + Dice, augmentation) FROM SCRATCH EVERY ROUND for about --steps optimiser steps in batches of 8
+(epochs = steps / batches per epoch, so 4 patches get as many updates as 48, one-cycle schedule peaking at
+--learning-rate); with a few patches there is no separate validation split, so the validation arrays are the
+training patches. Retraining from scratch with a fixed number of steps (rather than fine-tuning the previous
+round's model) means no round inherits a bad start: the earlier protocol (15 epochs = 15 steps on the 4 start
+patches, then 5-epoch fine-tunes) left seed 4 at cloud F1 0.000 up to 48 patches although its start patches hold
+526 cloud pixels: the first model was under-trained and the short fine-tunes never recovered. Score the test
+quarter (F1 of cloud and of shadow of run_segment's class raster against the reference); then ask run_suggest for
+4 more patches with the strategy on the pool (the left three quarters, as a raster of its own) with LABELS = the
+patches labelled so far; repeat up to 48 patches. A strategy is written name[@top_share][+diversity]: `random`
+is run_suggest's random strategy (the baseline); `entropy@0.1` scores a patch by its 10 % most uncertain pixels
+(TOP_SHARE); `+kcenter`, `+cluster` add DIVERSITY.
 
-    .venv/bin/python benchmarks/bench_active_learning.py [--seeds 5] [--first-epochs 15] [--epochs 5]
-        [--strategies random,entropy,margin,tta_disagreement,entropy+kcenter] [--out a.json]
+    .venv/bin/python benchmarks/bench_active_learning.py [--seeds 5] [--steps 200] [--learning-rate 0.005]
+        [--strategies random,entropy,margin,tta_disagreement,entropy+kcenter,entropy@0.1+cluster] [--out a.json]
     .venv/bin/python benchmarks/bench_active_learning.py --merge a.json,b.json   # table + plot of several runs
 
+Two processes with --threads 1 and different --strategies run side by side on two cores; --merge joins their JSONs.
 Writes benchmarks/results/active_learning.json, docs/active_learning.png (curves) and prints the markdown table of
 docs/benchmarks.md. Exits with a message when ../shared/data is absent.
 """
@@ -26,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 import tempfile
 import time
@@ -38,7 +46,7 @@ from cloud_chip import BANDS, CLASSES, f1  # noqa: E402 (beside this script)
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "clouds"
 sys.path.insert(0, str(ROOT / ".build" / "plugins"))
-PATCH, POOL_COLS = 32, 384
+PATCH, POOL_COLS, BATCH = 32, 384, 8
 
 
 def write_dataset(folder: Path, image: np.ndarray, ref: np.ndarray, cells: list[int], cols: int, stats: dict,
@@ -63,6 +71,12 @@ def write_dataset(folder: Path, image: np.ndarray, ref: np.ndarray, cells: list[
     (folder / "dataset.json").write_text(json.dumps(meta))
 
 
+def round_epochs(patches: int, steps: int, batch: int) -> int:
+    """Epochs that give about `steps` optimiser steps on `patches` patches in batches of `batch` (at least 1): every
+    round's model gets the same training effort whatever its patch count, so 4 patches are not under-trained."""
+    return max(1, math.ceil(steps / math.ceil(patches / batch)))
+
+
 def cell_ring(transform, r: int, c: int, rows: int = 1, cols: int = 1) -> list[tuple[float, float]]:
     pts = [(c, r), (c + cols, r), (c + cols, r + rows), (c, r + rows), (c, r)]
     return [tuple(map(float, transform * (pc * PATCH, pr * PATCH))) for pc, pr in pts]
@@ -75,7 +89,8 @@ def run_curve(strategy: str, seed: int, args, chip: Path, image, ref, stats, tra
     from deepmapper.plugin.core.labelling.suggest import SuggestRequest, run_suggest
     from deepmapper.plugin.core.training.trainer import TrainRequest, train_model
 
-    name, _, diversity = strategy.partition("+")
+    head, _, diversity = strategy.partition("+")
+    name, _, share = head.partition("@")
     rows, cols = ref.shape[0] // PATCH, POOL_COLS // PATCH
     grid_cols = ref.shape[1] // PATCH
     pool_raster = tmp / "pool.tif"
@@ -95,9 +110,9 @@ def run_curve(strategy: str, seed: int, args, chip: Path, image, ref, stats, tra
         t0 = time.time()
         train_model(TrainRequest(str(work / "ds"), str(work / "model.json"),
                                  architecture_params={"width": args.width, "depth": args.depth},
-                                 epochs=args.epochs if previous else args.first_epochs, batch_size=8,
-                                 patience=100, seed=seed, threads=args.threads, device="cpu", tile_size=256,
-                                 init_model=previous))
+                                 epochs=round_epochs(len(labelled), args.steps, BATCH), batch_size=BATCH,
+                                 learning_rate=args.learning_rate,
+                                 patience=10 ** 6, seed=seed, threads=args.threads, device="cpu", tile_size=256))
         previous = str(work / "model.json")
         seg = run_segment(SegmentRequest(input=str(chip), output=str(work / "classes.tif"),
                                          model=str(work / "model.json"), device="cpu", threads=args.threads))
@@ -117,7 +132,8 @@ def run_curve(strategy: str, seed: int, args, chip: Path, image, ref, stats, tra
                       [{"cell": i} for i in labelled], {"cell": int}, crs)
         picks = run_suggest(SuggestRequest(
             input=str(pool_raster), output=str(work / "suggest.gpkg"), model=previous, count=args.step,
-            patch_size=PATCH, strategy=name, diversity=diversity or "none", labels=str(squares),
+            patch_size=PATCH, strategy=name, diversity=diversity or "none", top_share=float(share or 1.0),
+            labels=str(squares),
             seed=seed * 100 + len(labelled), device="cpu", threads=args.threads))
         new = [(s.row // PATCH) * grid_cols + s.col // PATCH for s in picks.suggestions]  # pool grid -> chip grid
         assert not set(new) & set(labelled) and all(c % grid_cols < cols for c in new), "picks outside the pool"
@@ -138,14 +154,18 @@ def summarise(results: dict, budgets: list[int]) -> tuple[str, list[str]]:
     verdict = []
     if "random" in mean:
         target = mean["random"][-1]
+        per_seed = {s: np.array([[p["f1_mean"] for p in curve] for curve in results[s]]) for s in strategies}
         for s in strategies:
             if s == "random":
                 continue
             reach = next((b for b, v in zip(budgets, mean[s]) if v >= target), None)
-            above = int((mean[s] > mean["random"]).sum())
+            lead = (mean[s] - mean["random"])[1:]  # the first budget is the shared start: equal by construction
+            seeds = (per_seed[s] > per_seed["random"]).sum(axis=0)[1:]
             verdict.append(f"{s}: reaches random's {budgets[-1]}-patch F1 ({target:.3f}) with "
                            f"{reach if reach is not None else 'more than ' + str(budgets[-1])} patches; above random "
-                           f"at {above} of {len(budgets)} budgets.")
+                           f"at {int((lead > 0).sum())} of {len(lead)} budgets after the start (lead "
+                           f"{lead.min():+.3f} to {lead.max():+.3f}); seeds above random per budget: "
+                           f"{' '.join(str(int(n)) for n in seeds)} of {len(per_seed[s])}.")
     return "\n".join(table), verdict
 
 
@@ -176,15 +196,16 @@ def plot(results: dict, budgets: list[int], path: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seeds", type=int, default=5)
-    parser.add_argument("--first-epochs", type=int, default=15)
-    parser.add_argument("--epochs", type=int, default=5)
+    parser.add_argument("--steps", type=int, default=200, help="optimiser steps per round (batches of 8)")
+    parser.add_argument("--learning-rate", type=float, default=5e-3, help="peak of the one-cycle schedule")
     parser.add_argument("--width", type=int, default=8)
     parser.add_argument("--depth", type=int, default=2)
     parser.add_argument("--start", type=int, default=4)
     parser.add_argument("--step", type=int, default=4)
     parser.add_argument("--budget", type=int, default=48)
     parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--strategies", default="random,entropy,margin,tta_disagreement,entropy+kcenter")
+    parser.add_argument("--strategies", default="random,entropy,margin,tta_disagreement,entropy+kcenter,"
+                        "entropy@0.1+cluster,margin@0.1+cluster")
     parser.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "active_learning.json"))
     parser.add_argument("--plot", default=str(ROOT / "docs" / "active_learning.png"))
     parser.add_argument("--merge", default="", help="comma-separated result JSONs of runs with other --strategies: "

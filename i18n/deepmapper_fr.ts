@@ -1690,16 +1690,8 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>Appareil {device} ; tuiles de {tile_size} px, recouvrement {tile_margin} px ({tile_mode}), lot de {batch}.</translation>
     </message>
     <message>
-        <source>Inference in strips: {tiles} tiles run, {skipped} all-nodata tiles skipped.</source>
-        <translation>Inférence par bandes de lignes : {tiles} tuiles calculées, {skipped} tuiles entièrement nodata ignorées.</translation>
-    </message>
-    <message>
         <source>Polygons: {polygons} written.</source>
         <translation>Polygones : {polygons} écrits.</translation>
-    </message>
-    <message>
-        <source>Inference: {tiles} tiles run, {skipped} all-nodata tiles skipped.</source>
-        <translation>Inférence : {tiles} tuiles calculées, {skipped} tuiles entièrement nodata ignorées.</translation>
     </message>
     <message>
         <source>The input raster holds no valid pixel in the bands the model reads: every pixel is nodata. Check the file and its nodata value (or BANDS, if other bands were meant); no output was written.</source>
@@ -1780,6 +1772,14 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
     <message>
         <source>The raster is too large to process here: it is {width} pixels wide, and tiled inference holds a strip of {rows} rows across the whole width ({need:.1f} GB), more than half of the free memory ({free:.1f} GB). Clip it into narrower pieces first (e.g. gdal_translate -srcwin), or lower TILE_SIZE.</source>
         <translation>Le raster est trop grand pour être traité ici : il fait {width} pixels de large, et l'inférence par tuiles garde une bande de {rows} lignes sur toute la largeur ({need:.1f} Go), plus de la moitié de la mémoire libre ({free:.1f} Go). Découpez-le d'abord en morceaux plus étroits (par ex. gdal_translate -srcwin) ou réduisez TILE_SIZE.</translation>
+    </message>
+    <message>
+        <source>Inference in strips: {tiles} tiles run, {skipped} all-nodata tiles skipped.</source>
+        <translation>Inférence par bandes de lignes : {tiles} tuiles calculées, {skipped} tuiles entièrement nodata ignorées.</translation>
+    </message>
+    <message>
+        <source>Inference: {tiles} tiles run, {skipped} all-nodata tiles skipped.</source>
+        <translation>Inférence : {tiles} tuiles calculées, {skipped} tuiles entièrement nodata ignorées.</translation>
     </message>
     <message>
         <source>The input raster '{path}' does not exist; check the path.</source>
@@ -2036,6 +2036,10 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
     <message>
         <source>STRATEGY random: patches are drawn at random; their score is the mean entropy, for comparison.</source>
         <translation>STRATEGY random : les imagettes sont tirées au hasard ; leur score est l'entropie moyenne, pour comparaison.</translation>
+    </message>
+    <message>
+        <source>Each tile ran four times, flipped.</source>
+        <translation>Chaque tuile a été traitée quatre fois, retournée.</translation>
     </message>
     <message>
         <source>Unknown STRATEGY '{strategy}'; use one of {strategies}.</source>

@@ -28,7 +28,7 @@ from ..engine.bands import COMMON_NAMES, SensorPreset, preset, raster_band_names
 from ..engine.device import auto_batch_size, choose_device, describe
 from ..engine.errors import DeepMapperError
 from ..engine.messages import _
-from ..engine.inference import dataset_sink, predict_tiled
+from ..engine.inference import dataset_sink, predict_tiled, tiles_note
 from .postprocess import NODATA_CLASS, ClassRules, StripWriter, classify_strips
 from .strips import StripJob, current_strip_runner
 from ..engine.progress import Monitor
@@ -268,8 +268,7 @@ def classify_raster(src: rasterio.DatasetReader, req: ClassifyRequest, job: Clas
                 stats["skipped"] += strip.skipped
 
         counts, polygons = _write_outputs(src, fill, req, job, monitor)
-        say(_("Inference in strips: {tiles} tiles run, {skipped} all-nodata tiles skipped.").format(
-            tiles=stats['tiles'], skipped=stats['skipped']))
+        say(tiles_note(stats, strips=True))
         if req.output_vector:
             say(_("Polygons: {polygons} written.").format(polygons=polygons))
         return ClassifyResult(counts, polygons, tiles=stats["tiles"], skipped_tiles=stats["skipped"])
@@ -290,8 +289,7 @@ def classify_raster(src: rasterio.DatasetReader, req: ClassifyRequest, job: Clas
             sink = dataset_sink(dst) if area is None else (
                 lambda row0, rows: dst.write(rows, window=Window(0, row0 - area.row0, rows.shape[2], rows.shape[1])))
             stats = predict_tiled(reader, model, tile, batch, sink, monitor.span(0.0, 0.85), **window_kw)
-        say(_("Inference: {tiles} tiles run, {skipped} all-nodata tiles skipped.").format(
-            tiles=stats['tiles'], skipped=stats['skipped']))
+        say(tiles_note(stats))
         if not stats["tiles"]:
             raise DeepMapperError(_("The input raster holds no valid pixel in the bands the model reads: every pixel "
                                   "is nodata. Check the file and its nodata value (or BANDS, if other bands were "

@@ -208,6 +208,14 @@ class _StripRun:
             self.wsum[-shift:] = 0
 
 
+def tiles_note(stats: dict, strips: bool = False) -> str:
+    """The log sentence of predict_tiled's counters ({'tiles': run, 'skipped': all-nodata}); benchmarks read the
+    number of tiles run from it. `strips`: counters summed over strips run as separate jobs (Dask)."""
+    text = (_("Inference in strips: {tiles} tiles run, {skipped} all-nodata tiles skipped.") if strips else
+            _("Inference: {tiles} tiles run, {skipped} all-nodata tiles skipped."))
+    return text.format(tiles=stats["tiles"], skipped=stats["skipped"])
+
+
 def dataset_sink(dataset: rasterio.io.DatasetWriter, dtype: str = "float32") -> RowSink:
     """A RowSink that writes rows into an open dataset."""
 

@@ -1,10 +1,14 @@
 #!/usr/bin/env python3
-"""Benchmark: segmentation and s2cloudless through qgis_process, in one run, with the pipeline efficiency.
+"""Benchmark: segmentation, super-resolution and s2cloudless through qgis_process, in one run, with the pipeline
+efficiency.
 
 * ``segment``: ``deepmapper:segment`` with the bundled ``landcover_s2`` on the Aberystwyth scene
   (``../shared/data/landcover/aberystwyth_s2_10m.tif``, 947 x 930, 10 bands) through qgis_process; pipeline
   efficiency = the model's bare forward-pass time for the tiles the run needed (same card, backend and threads,
   measured afterwards in the same case process) / the qgis_process wall time (QGIS start-up included).
+* ``superresolve``: ``deepmapper:superresolve`` in SCALE mode (every band x2 with ``s2_superres_single``) on the
+  Betsiboka 13-band scene below through qgis_process; the forward pass is the one-band model on the run's
+  band-tiles per pass (sr_forward_seconds).
 * ``s2cloudless``: ``deepmapper:cloudmask MODEL=s2cloudless`` on the Betsiboka 13-band L1C scene
   (``../shared/data/clouds/s2_betsiboka_l1c_13band.tif``, 856 x 512) through qgis_process and in-process
   (``run_cloudmask``: no QGIS start-up), against s2cloudless's own code for
@@ -45,6 +49,44 @@ def case_qgis(algorithm: str, model_id: str, scene: Path, workdir: Path) -> dict
     out = bc.run_qgis_process(algorithm, {"INPUT": scene, "MODEL": model_id, "OUTPUT": workdir / f"{model_id}.tif"})
     log = "\n".join(ln for ln in out.pop("log").splitlines() if "tiles" in ln)
     out.update(bc.forward_pass_seconds(log, model_id=model_id))  # after qgis_process: its memory is not counted
+    out["pipeline_efficiency"] = out["forward_seconds"] / out["seconds"]
+    out["pipeline_efficiency_cpu"] = out["forward_cpu_seconds"] / out["cpu_seconds"]
+    return out
+
+
+def sr_forward_seconds(log: str, model_id: str = "s2_superres_single", repeat: int = 3) -> dict:
+    """The single-image super-resolution model's bare forward-pass time for the tiles a SCALE-mode run needed: one
+    pass of the run's band-tiles per pass (from its log), best of `repeat`, per band-tile, times tiles x bands. The
+    same card, backend, device and torch threads as the run."""
+    import re
+    import numpy as np
+    from deepmapper.models.backends import load_model
+    from deepmapper.models.backends.torch_backend import set_torch_threads
+    from deepmapper.models.registry import Registry
+    from deepmapper.plugin.core.engine.device import choose_device
+    size = int(re.search(r"tiles (\d+) px", log).group(1))
+    items = int(re.search(r"(\d+) band-tiles per pass", log).group(1))
+    bands = int(re.search(r"(\d+) bands \(", log).group(1))
+    tiles = int(re.search(r"(\d+) tiles run", log).group(1))
+    card = Registry().get(model_id)
+    set_torch_threads(0)
+    model = load_model(card, choose_device("auto", card.format))
+    x = np.random.default_rng(0).random((items, 1, size, size), dtype=np.float32)
+    model.predict(x)  # warm-up, as the run's first pass was
+    best = best_cpu = float("inf")
+    for _ in range(repeat):
+        t0, c0 = time.perf_counter(), bc._cpu_seconds()
+        model.predict(x)
+        best, best_cpu = min(best, time.perf_counter() - t0), min(best_cpu, bc._cpu_seconds() - c0)
+    return {"tile_size": size, "tiles": tiles, "batch": items, "bands": bands,
+            "forward_seconds": best / items * bands * tiles, "forward_cpu_seconds": best_cpu / items * bands * tiles}
+
+
+def case_superresolve_qgis(workdir: Path) -> dict:
+    """deepmapper:superresolve in SCALE mode (every band x2 by the single-image model) on the 13-band Betsiboka
+    scene, as `make demo` runs it without ../shared."""
+    out = bc.run_qgis_process("deepmapper:superresolve", {"INPUT": BETSIBOKA, "OUTPUT": workdir / "sr.tif"})
+    out.update(sr_forward_seconds(out.pop("log")))
     out["pipeline_efficiency"] = out["forward_seconds"] / out["seconds"]
     out["pipeline_efficiency_cpu"] = out["forward_cpu_seconds"] / out["cpu_seconds"]
     return out
@@ -95,6 +137,8 @@ def run_case(name: str, workdir: Path) -> None:
     elif name == "s2cloudless-qgis":
         result = case_qgis("deepmapper:cloudmask", "s2cloudless", BETSIBOKA, workdir)
         scene = BETSIBOKA
+    elif name == "superresolve-qgis":
+        result, scene = case_superresolve_qgis(workdir), BETSIBOKA
     elif name == "s2cloudless-engine":
         result, scene = case_engine_s2cloudless(workdir), BETSIBOKA
     elif name == "s2cloudless-peer":
@@ -146,7 +190,8 @@ def main() -> int:
     load_before, started = bc._loadavg(), time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="deepmapper-bench-") as workdir:
         cases = [(name, ["--workdir", workdir]) for name in
-                 ("segment-qgis", "s2cloudless-peer", "s2cloudless-qgis", "s2cloudless-engine")]
+                 ("segment-qgis", "superresolve-qgis", "s2cloudless-peer", "s2cloudless-qgis",
+                  "s2cloudless-engine")]
         # spawn_case runs this script's own --case (bench_cloudmask's, by default): point it here.
         results = _spawn_here(cases, args)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")

@@ -10,7 +10,16 @@ from . import register
 
 
 def _blocks():
-    """Torch building blocks, defined lazily so that importing this module never imports torch."""
+    """Torch building blocks, defined lazily so that importing this module never imports torch: returns the
+    classes (LightEncoder, ResNetEncoder, UNet) the registered constructors assemble."""
+    conv_block, up = _layers()
+    light_encoder, resnet_encoder = _encoders(conv_block)
+    return light_encoder, resnet_encoder, _unet(up)
+
+
+def _layers():
+    """(conv_block, Up): the two-convolution block and the decoder's upsampling step, shared by encoders and
+    decoder."""
     import torch
     from torch import nn
     from torch.nn import functional as F
@@ -29,6 +38,15 @@ def _blocks():
         def forward(self, x, skip):
             x = F.interpolate(x, size=skip.shape[-2:], mode="bilinear", align_corners=False)
             return self.conv(torch.cat([x, skip], dim=1))
+
+    return conv_block, Up
+
+
+def _encoders(conv_block):
+    """(LightEncoder, ResNetEncoder): the two encoders; each lists its feature maps' channel counts in `widths`
+    (input first) so that one decoder fits both."""
+    from torch import nn
+    from torch.nn import functional as F
 
     class LightEncoder(nn.Module):
         def __init__(self, in_channels: int, widths: list[int]) -> None:
@@ -63,20 +81,28 @@ def _blocks():
             f5 = self.layer4(f4)  # 1/32
             return [f0, f1, f2, f3, f4, f5]
 
+    return LightEncoder, ResNetEncoder
+
+
+def _unet(up):
+    """UNet: any encoder above, a decoder of `up` steps back through its skip connections, a 1x1 head; the parts
+    are named encoder, decoder and head for transfer learning."""
+    from torch import nn
+
     class Decoder(nn.Module):
         def __init__(self, enc_widths: list[int], dec_widths: list[int]) -> None:
             super().__init__()
             ups, cin = [], enc_widths[-1]
             for skip, cout in zip(reversed(enc_widths[:-1]), dec_widths):
-                ups.append(Up(cin, skip, cout))
+                ups.append(up(cin, skip, cout))
                 cin = cout
             self.ups = nn.ModuleList(ups)
             self.out_channels = cin
 
         def forward(self, feats):
             x = feats[-1]
-            for up, skip in zip(self.ups, reversed(feats[:-1])):
-                x = up(x, skip)
+            for step, skip in zip(self.ups, reversed(feats[:-1])):
+                x = step(x, skip)
             return x
 
     class UNet(nn.Module):
@@ -89,7 +115,7 @@ def _blocks():
         def forward(self, x):
             return self.head(self.decoder(self.encoder(x)))
 
-    return LightEncoder, ResNetEncoder, UNet
+    return UNet
 
 
 @register("unet_light")

@@ -149,68 +149,96 @@ def match_classes(values: Sequence[object], integer_field: bool, classes: Sequen
     when that picks a single class ("shadow" -> "cloud shadow"). Raises when nothing matches.
     """
     mapping = mapping or {}
-    by_id = {int(c["id"]): str(c["name"]) for c in classes}
-    by_name = {normalize_name(n): i for i, n in by_id.items()}
-    by_tokens: dict[frozenset, list[int]] = {}
-    for i, n in by_id.items():
-        by_tokens.setdefault(_tokens(n), []).append(i)
+    index = _ClassIndex.of(classes)
+    counts = _count_values(values, integer_field)
+    matches = [_match_value(value, n, integer_field, mapping, index) for value, n in counts.items()]
+    matched = [m for m in matches if m.class_id is not None]
+    if index.by_id and integer_field and not mapping and not any(m.class_id in index.by_id for m in matched):
+        matched = []
+    if not matched:
+        raise _nothing_matched(counts, index.by_id, field_name)
+    return matches
 
-    def raster_side(target: str) -> int | None:
+
+@dataclass
+class _ClassIndex:
+    """The prediction's class names by id, by normalised name and by words: what reference values are compared to."""
+
+    by_id: dict[int, str]
+    by_name: dict[str, int]
+    by_tokens: dict[frozenset, list[int]]
+
+    @classmethod
+    def of(cls, classes: Sequence[dict]) -> _ClassIndex:
+        by_id = {int(c["id"]): str(c["name"]) for c in classes}
+        by_tokens: dict[frozenset, list[int]] = {}
+        for i, n in by_id.items():
+            by_tokens.setdefault(_tokens(n), []).append(i)
+        return cls(by_id, {normalize_name(n): i for i, n in by_id.items()}, by_tokens)
+
+    def raster_side(self, target: str) -> int | None:
+        """A MAPPING target as a class id: a whole number as it is, else a class name's id (None: neither)."""
         as_int = _as_int(target)
         if as_int is not None:
             return as_int
-        return by_name.get(normalize_name(target))
+        return self.by_name.get(normalize_name(target))
 
+
+def _count_values(values: Sequence[object], integer_field: bool) -> dict[str, int]:
+    """Features per distinct reference value, as text (integer fields as whole numbers): each is matched once."""
     counts: dict[str, int] = {}
     for v in values:
         key = str(int(v)) if integer_field else str(v)
         counts[key] = counts.get(key, 0) + 1
-    matches: list[ClassMatch] = []
-    for value, n in counts.items():
-        norm = normalize_name(value)
-        if norm in mapping:
-            target = raster_side(mapping[norm])
-            if target is None:
-                raise DeepMapperError(
-                    _("MAPPING sends '{value}' to '{target}', which is neither a class id nor a class name of "
-                    "PREDICTION ({describe}); use a class id, e.g. '{value}=1'.").format(
-                        value=value, target=mapping[norm], describe=_describe(by_id)))
-            matches.append(ClassMatch(value, target, "MAPPING", n))
-        elif integer_field:
-            matches.append(ClassMatch(value, int(value), "value", n))
-        elif norm in by_name:
-            matches.append(ClassMatch(value, by_name[norm], "name", n))
-        elif len(by_tokens.get(_tokens(value), [])) == 1:
-            matches.append(ClassMatch(value, by_tokens[_tokens(value)][0], "name", n))
-        else:
-            tokens = _tokens(value)
-            partial = [i for i, n_ in by_id.items() if tokens and (tokens <= _tokens(n_) or _tokens(n_) <= tokens)
-                       and _tokens(n_)]
-            if len(partial) == 1:
-                matches.append(ClassMatch(value, partial[0], "partial name", n))
-            elif _as_int(value) is not None:
-                matches.append(ClassMatch(value, _as_int(value), "value", n))
-            else:
-                matches.append(ClassMatch(value, None, "no match", n))
-    matched = [m for m in matches if m.class_id is not None]
-    if by_id and integer_field and not mapping and not any(m.class_id in by_id for m in matched):
-        matched = []
-    if not matched:
-        example = ",".join(f"{v}={i}" for i, v in enumerate(sorted(counts)[:3]))
-        shown = ", ".join(sorted(counts)[:12]) + (", ..." if len(counts) > 12 else "")
-        if by_id:
+    return counts
+
+
+def _match_value(value: str, n: int, integer_field: bool, mapping: dict[str, str], index: _ClassIndex) -> ClassMatch:
+    """One distinct reference value's class, trying match_classes' rules in their order (raises for a MAPPING
+    target that is no class)."""
+    norm = normalize_name(value)
+    if norm in mapping:
+        target = index.raster_side(mapping[norm])
+        if target is None:
             raise DeepMapperError(
-                _("The classes in {field_name} ({shown}) match no class of PREDICTION ({describe}). Give MAPPING "
-                "(reference=raster pairs, e.g. '{reference_example}={raster_example}'), or choose the field "
-                "that holds the class.").format(
-                    field_name=field_name, shown=shown, describe=_describe(by_id),
-                    reference_example=next(iter(sorted(counts))), raster_example=next(iter(sorted(by_id)))))
-        raise DeepMapperError(
-            _("The classes in {field_name} ({shown}) are names, but PREDICTION carries no class names (no "
-            "DEEPMAPPER_CLASSES tag, category names or .qml style). Give MAPPING from reference names to raster "
-            "values (e.g. '{example}'), or use an integer class field.").format(
-                field_name=field_name, shown=shown, example=example))
-    return matches
+                _("MAPPING sends '{value}' to '{target}', which is neither a class id nor a class name of "
+                "PREDICTION ({describe}); use a class id, e.g. '{value}=1'.").format(
+                    value=value, target=mapping[norm], describe=_describe(index.by_id)))
+        return ClassMatch(value, target, "MAPPING", n)
+    if integer_field:
+        return ClassMatch(value, int(value), "value", n)
+    if norm in index.by_name:
+        return ClassMatch(value, index.by_name[norm], "name", n)
+    same_words = index.by_tokens.get(_tokens(value), [])
+    if len(same_words) == 1:
+        return ClassMatch(value, same_words[0], "name", n)
+    tokens = _tokens(value)
+    partial = [i for i, n_ in index.by_id.items() if tokens and (tokens <= _tokens(n_) or _tokens(n_) <= tokens)
+               and _tokens(n_)]
+    if len(partial) == 1:
+        return ClassMatch(value, partial[0], "partial name", n)
+    if _as_int(value) is not None:
+        return ClassMatch(value, _as_int(value), "value", n)
+    return ClassMatch(value, None, "no match", n)
+
+
+def _nothing_matched(counts: dict[str, int], by_id: dict[int, str], field_name: str) -> DeepMapperError:
+    """The error when no reference value found a class: what to give instead depends on whether PREDICTION has
+    class names."""
+    example = ",".join(f"{v}={i}" for i, v in enumerate(sorted(counts)[:3]))
+    shown = ", ".join(sorted(counts)[:12]) + (", ..." if len(counts) > 12 else "")
+    if by_id:
+        return DeepMapperError(
+            _("The classes in {field_name} ({shown}) match no class of PREDICTION ({describe}). Give MAPPING "
+            "(reference=raster pairs, e.g. '{reference_example}={raster_example}'), or choose the field "
+            "that holds the class.").format(
+                field_name=field_name, shown=shown, describe=_describe(by_id),
+                reference_example=next(iter(sorted(counts))), raster_example=next(iter(sorted(by_id)))))
+    return DeepMapperError(
+        _("The classes in {field_name} ({shown}) are names, but PREDICTION carries no class names (no "
+        "DEEPMAPPER_CLASSES tag, category names or .qml style). Give MAPPING from reference names to raster "
+        "values (e.g. '{example}'), or use an integer class field.").format(
+            field_name=field_name, shown=shown, example=example))
 
 
 def _describe(by_id: dict[int, str]) -> str:

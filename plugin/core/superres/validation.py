@@ -61,72 +61,110 @@ def degrade(path: str, out_path: str, row_start: int = 0, col_start: int = 0, ro
 def validate_superres(req: ValidateRequest, monitor: Monitor | None = None, registry=None) -> ValidateResult:
     """Wald protocol on the user's scene: degrade both inputs by 2, super-resolve the degraded low-resolution bands back
     to their own resolution, and score the result (and bicubic interpolation) against the original bands."""
-    from .metrics import score
-
     monitor = monitor or Monitor()
     scale_mode = req.scale_mode or not req.input_lowres
     reference = req.input if scale_mode else req.input_lowres
-    for path in (req.output_html, req.output_csv):
-        if path and os.path.abspath(path) in (os.path.abspath(req.input), os.path.abspath(reference)):
-            raise DeepMapperError(_("An output is an input file; choose another path (inputs are never overwritten)."))
+    _check_outputs(req, reference)
     paths = {k: scratch_path(f"wald-{k}") for k in ("high", "low", "out")}
     try:
-        with open_raster(req.input) as high, open_raster(reference) as low:
-            grid = GridPair(0, 0) if scale_mode else check_grids(high, low)
-            # the degraded copies (float32, 4 bytes, at a quarter of the pixels) and the model's output over them
-            need = sum(ds.count * ds.width * ds.height for ds in {id(high): high, id(low): low}.values())
-            require_free_space(paths["low"], 3 * need, "the Wald protocol's degraded copies of the inputs")
-        monitor.log(_("Wald protocol: degrading the inputs by 2 x 2 block means."))
-        if scale_mode:
-            degrade(reference, paths["low"])
-        else:
-            degrade(req.input, paths["high"], grid.row_offset % 2, grid.col_offset % 2)
-            degrade(reference, paths["low"])
+        _degrade_inputs(req, reference, scale_mode, paths, monitor)
         sr = run_superres(SuperResRequest(
             input=paths["low"] if scale_mode else paths["high"], output=paths["out"],
             input_lowres=None if scale_mode else paths["low"], scale_mode=scale_mode, model=req.model,
             bands=req.bands, bands_lowres=req.bands_lowres, device=req.device, tile_size=req.tile_size,
             overlap=req.overlap, batch_size=req.batch_size), monitor.span(0.05, 0.9), registry)
-        with rasterio.open(reference) as ref_ds, rasterio.open(paths["out"]) as out_ds, \
-                rasterio.open(paths["low"]) as deg_ds:
-            dr = int(round((ref_ds.transform.f - out_ds.transform.f) / ref_ds.res[1]))
-            dc = int(round((out_ds.transform.c - ref_ds.transform.c) / ref_ds.res[0]))
-            r0, c0 = max(0, dr), max(0, dc)
-            r1 = min(ref_ds.height, dr + out_ds.height, 2 * deg_ds.height)
-            c1 = min(ref_ds.width, dc + out_ds.width, 2 * deg_ds.width)
-            names = list(sr.band_names)
-            if scale_mode:
-                ref_idx = list(range(1, ref_ds.count + 1))
-            else:  # the output holds INPUT_LOWRES's model bands in file order: read the same ones
-                ref_idx = [i for i, d in enumerate(ref_ds.descriptions, start=1) if d in names] \
-                    if all(d in ref_ds.descriptions for d in names) else list(range(1, len(names) + 1))
-            ref, valid = BandReader(ref_ds, ref_idx).read_rows(r0, r1, c0, c1)
-            ref[:, ~valid] = np.nan
-            pred = out_ds.read(window=rasterio.windows.Window(c0 - dc, r0 - dr, c1 - c0, r1 - r0)).astype(np.float32)
-            if out_ds.nodata is not None and not math.isnan(out_ds.nodata):
-                pred[pred == out_ds.nodata] = np.nan
-            deg = deg_ds.read(ref_idx).astype(np.float32)  # degraded from the reference: same band order
-            bic = bicubic_upsample2(deg)[:, r0:r1, c0:c1]
-            pixel = ref_ds.res[0]
-        mask = np.isfinite(ref).all(0) & np.isfinite(pred).all(0) & np.isfinite(bic).all(0)
-        model_scores = score(pred, ref, 0.5, mask)
-        bic_scores = score(bic, ref, 0.5, mask)
-        info = {"input": req.input, "input_lowres": req.input_lowres or "", "mode": "SCALE (single image)" if scale_mode
-                else "guided (INPUT guides INPUT_LOWRES)", "model": sr.model_id, "pixel_size": pixel,
-                "scored": f"{c1 - c0} x {r1 - r0} pixels at {pixel:g} (window {c0},{r0} of the reference)",
-                "consistency": sr.consistency_error_percent,
-                "consistency_before": sr.consistency_error_before_percent}
-        result = ValidateResult(model_scores, bic_scores, names, sr.model_id, int(mask.sum()),
-                                sr.consistency_error_percent, info, req.output_html, req.output_csv, sr.log)
+        compared = _compared(reference, paths, list(sr.band_names), scale_mode)
+        result = _scored(req, sr, compared, scale_mode)
         monitor.log(_("Model RMSE {model_rmse:.4g} vs bicubic {bicubic_rmse:.4g} "
                     "(ratio {ratio:.3f}).").format(
-            model_rmse=model_scores.overall['rmse'], bicubic_rmse=bic_scores.overall['rmse'], ratio=result.rmse_ratio))
+            model_rmse=result.model.overall['rmse'], bicubic_rmse=result.bicubic.overall['rmse'],
+            ratio=result.rmse_ratio))
         _write_reports(result)
         monitor.progress(1.0)
         return result
     finally:
         for p in paths.values():
             remove_quietly(p)
+
+
+def _check_outputs(req: ValidateRequest, reference: str) -> None:
+    """Refuse reports written over an input before any work: inputs are never overwritten."""
+    for path in (req.output_html, req.output_csv):
+        if path and os.path.abspath(path) in (os.path.abspath(req.input), os.path.abspath(reference)):
+            raise DeepMapperError(_("An output is an input file; choose another path (inputs are never overwritten)."))
+
+
+def _degrade_inputs(req: ValidateRequest, reference: str, scale_mode: bool, paths: dict[str, str],
+                    monitor: Monitor) -> None:
+    """The degraded copies into paths['low'] (and paths['high'] in guided mode, its 2 x 2 blocks aligned with the
+    low-resolution pixels), after checking the grids and the free space they and the model's output need."""
+    with open_raster(req.input) as high, open_raster(reference) as low:
+        grid = GridPair(0, 0) if scale_mode else check_grids(high, low)
+        # the degraded copies (float32, 4 bytes, at a quarter of the pixels) and the model's output over them
+        need = sum(ds.count * ds.width * ds.height for ds in {id(high): high, id(low): low}.values())
+        require_free_space(paths["low"], 3 * need, "the Wald protocol's degraded copies of the inputs")
+    monitor.log(_("Wald protocol: degrading the inputs by 2 x 2 block means."))
+    if scale_mode:
+        degrade(reference, paths["low"])
+    else:
+        degrade(req.input, paths["high"], grid.row_offset % 2, grid.col_offset % 2)
+        degrade(reference, paths["low"])
+
+
+@dataclass
+class _Compared:
+    """The reference bands, the model's output and bicubic interpolation of the degraded bands over the window all
+    three cover, float32 (bands, rows, cols) with NaN where invalid; `window` = (r0, r1, c0, c1) in the reference."""
+
+    ref: np.ndarray
+    pred: np.ndarray
+    bicubic: np.ndarray
+    names: list[str]
+    window: tuple[int, int, int, int]
+    pixel: float
+
+
+def _compared(reference: str, paths: dict[str, str], names: list[str], scale_mode: bool) -> _Compared:
+    """Read what is scored on one grid: the output may start off the reference's origin and cover less of it."""
+    with rasterio.open(reference) as ref_ds, rasterio.open(paths["out"]) as out_ds, \
+            rasterio.open(paths["low"]) as deg_ds:
+        dr = int(round((ref_ds.transform.f - out_ds.transform.f) / ref_ds.res[1]))
+        dc = int(round((out_ds.transform.c - ref_ds.transform.c) / ref_ds.res[0]))
+        r0, c0 = max(0, dr), max(0, dc)
+        r1 = min(ref_ds.height, dr + out_ds.height, 2 * deg_ds.height)
+        c1 = min(ref_ds.width, dc + out_ds.width, 2 * deg_ds.width)
+        if scale_mode:
+            ref_idx = list(range(1, ref_ds.count + 1))
+        else:  # the output holds INPUT_LOWRES's model bands in file order: read the same ones
+            ref_idx = [i for i, d in enumerate(ref_ds.descriptions, start=1) if d in names] \
+                if all(d in ref_ds.descriptions for d in names) else list(range(1, len(names) + 1))
+        ref, valid = BandReader(ref_ds, ref_idx).read_rows(r0, r1, c0, c1)
+        ref[:, ~valid] = np.nan
+        pred = out_ds.read(window=rasterio.windows.Window(c0 - dc, r0 - dr, c1 - c0, r1 - r0)).astype(np.float32)
+        if out_ds.nodata is not None and not math.isnan(out_ds.nodata):
+            pred[pred == out_ds.nodata] = np.nan
+        deg = deg_ds.read(ref_idx).astype(np.float32)  # degraded from the reference: same band order
+        bic = bicubic_upsample2(deg)[:, r0:r1, c0:c1]
+        return _Compared(ref, pred, bic, names, (r0, r1, c0, c1), ref_ds.res[0])
+
+
+def _scored(req: ValidateRequest, sr, compared: _Compared, scale_mode: bool) -> ValidateResult:
+    """Model and bicubic scores over the pixels where reference, output and interpolation are all valid, with what
+    the report says about the run."""
+    from .metrics import score
+
+    ref, pred, bic, pixel = compared.ref, compared.pred, compared.bicubic, compared.pixel
+    r0, r1, c0, c1 = compared.window
+    mask = np.isfinite(ref).all(0) & np.isfinite(pred).all(0) & np.isfinite(bic).all(0)
+    model_scores = score(pred, ref, 0.5, mask)
+    bic_scores = score(bic, ref, 0.5, mask)
+    info = {"input": req.input, "input_lowres": req.input_lowres or "", "mode": "SCALE (single image)" if scale_mode
+            else "guided (INPUT guides INPUT_LOWRES)", "model": sr.model_id, "pixel_size": pixel,
+            "scored": f"{c1 - c0} x {r1 - r0} pixels at {pixel:g} (window {c0},{r0} of the reference)",
+            "consistency": sr.consistency_error_percent,
+            "consistency_before": sr.consistency_error_before_percent}
+    return ValidateResult(model_scores, bic_scores, compared.names, sr.model_id, int(mask.sum()),
+                          sr.consistency_error_percent, info, req.output_html, req.output_csv, sr.log)
 
 
 def _write_reports(result: ValidateResult) -> None:

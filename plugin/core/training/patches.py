@@ -255,70 +255,116 @@ def _umask() -> int:
 
 def _write_dataset(req: PatchRequest, src, reader: BandReader, lab, labels: LabelSource, names: list[str],
                    centres: list, val_blocks: set, block: int, monitor: Monitor) -> PatchResult:
-    size, n_bands = req.patch_size, len(names)
+    """The dataset folder, built in a hidden folder beside the output and renamed into place only when complete."""
     out = Path(req.output)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(leave_no_trace(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent)))  # beside: renamed into place
     k = max(c["id"] for c in labels.classes) + 1
-    val_grid = np.zeros(((src.height + block - 1) // block, (src.width + block - 1) // block), dtype=bool)
-    for b in val_blocks:
-        val_grid[b] = True
+    val_grid = _validation_grid(val_blocks, block, src.height, src.width)
     try:
-        counts, class_pixels, stats = {}, {}, _Moments(n_bands)
-        footprints = []
-        done = 0
+        writer = _SplitWriter(tmp, reader, lab, val_grid, block, req.patch_size, len(names), k, len(centres), monitor)
+        counts, class_pixels = {}, {}
         for split in SPLITS:
             mine = [c for c in centres if c[2] == split]
             counts[split] = len(mine)
-            images = np.lib.format.open_memmap(tmp / f"{split}_images.npy", "w+", np.float32,
-                                               (len(mine), n_bands, size, size))
-            targets = np.lib.format.open_memmap(tmp / f"{split}_labels.npy", "w+", np.uint8, (len(mine), size, size))
-            pixels = np.zeros(k, np.int64)
-            for i, (r0, c0, _, cid) in enumerate(mine):
-                data, valid = reader.read_rows(r0, r0 + size, c0, c0 + size)
-                y = lab.read(1, window=Window(c0, r0, size, size))
-                in_val = val_grid[np.arange(r0, r0 + size)[:, None] // block, np.arange(c0, c0 + size)[None] // block]
-                y[in_val != (split == "validation")] = IGNORE  # labels of the other split are never seen
-                data[:, ~valid] = np.nan
-                images[i] = data
-                targets[i] = y
-                pixels += np.bincount(y[y != IGNORE], minlength=k)[:k]
-                if split == "train":
-                    stats.add(data)
-                footprints.append((r0, c0, split, cid, int((y != IGNORE).sum())))
-                done += 1
-                monitor.report(done / max(1, len(centres)))
-            images.flush()
-            targets.flush()
-            del images, targets
+            pixels = writer.write(split, mine)
             class_pixels[split] = [int(pixels[c["id"]]) for c in labels.classes]
-        meta = {
-            "format": FORMAT, "version": 1,
-            "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
-            "source": {"raster": os.path.abspath(req.input), "labels": os.path.abspath(req.labels),
-                       "class_field": req.class_field, "background": req.background},
-            "crs": src.crs.to_wkt() if src.crs else None, "resolution_m": pixel_size(src.transform),
-            "sensor": req.sensor, "bands": names,
-            "dtype": src.dtypes[0], "patch_size": size, "block_size": block,
-            "validation_fraction": req.validation_fraction, "seed": req.seed,
-            "classes": labels.classes, "ignore_label": IGNORE, "counts": counts, "class_pixels": class_pixels,
-            "windows": {split: [[r0, c0] for r0, c0, s, _ in centres if s == split] for split in SPLITS},
-            "validation_blocks": sorted([int(r), int(c)] for r, c in val_blocks),
-            "statistics": stats.result(names),
-        }
+        meta = _dataset_meta(req, src, labels, names, centres, val_blocks, block, counts, class_pixels, writer.stats)
         (tmp / DATASET_FILE).write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
         if req.output_footprints:
-            _write_footprints(req.output_footprints, src, footprints, labels.classes, size)
-        if out.exists():
-            shutil.rmtree(out)
-        os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes it 0700: the dataset gets the user's usual permissions
-        os.replace(tmp, out)
+            _write_footprints(req.output_footprints, src, writer.footprints, labels.classes, req.patch_size)
+        _move_into_place(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     finally:
         forget(tmp)
     return PatchResult(str(out), counts, class_pixels, labels.classes, names)
+
+
+def _validation_grid(val_blocks: set, block: int, height: int, width: int) -> np.ndarray:
+    """bool (block rows, block cols): True for validation blocks, so a patch can tell each of its pixels' split."""
+    val_grid = np.zeros(((height + block - 1) // block, (width + block - 1) // block), dtype=bool)
+    for b in val_blocks:
+        val_grid[b] = True
+    return val_grid
+
+
+class _SplitWriter:
+    """Writes each split's patches into memory-mapped .npy files (so memory stays flat whatever max_patches), hiding
+    the other split's labels, and gathers what dataset.json and the footprints record (training-band statistics,
+    one footprint per patch) with progress over all patches."""
+
+    def __init__(self, folder: Path, reader: BandReader, lab, val_grid: np.ndarray, block: int, size: int,
+                 n_bands: int, k: int, total: int, monitor: Monitor) -> None:
+        self.folder, self.reader, self.lab, self.val_grid, self.block = folder, reader, lab, val_grid, block
+        self.size, self.n_bands, self.k, self.total, self.monitor = size, n_bands, k, total, monitor
+        self.stats = _Moments(n_bands)
+        self.footprints: list[tuple[int, int, str, int, int]] = []
+        self.done = 0
+
+    def write(self, split: str, mine: list) -> np.ndarray:
+        """{split}_images.npy (float32, n x bands x size x size) and {split}_labels.npy (uint8, n x size x size) for
+        the windows `mine`; returns the labelled pixels per class id (int64, length k)."""
+        size = self.size
+        images = np.lib.format.open_memmap(self.folder / f"{split}_images.npy", "w+", np.float32,
+                                           (len(mine), self.n_bands, size, size))
+        targets = np.lib.format.open_memmap(self.folder / f"{split}_labels.npy", "w+", np.uint8,
+                                            (len(mine), size, size))
+        pixels = np.zeros(self.k, np.int64)
+        for i, (r0, c0, _split, cid) in enumerate(mine):
+            data, y = self._patch(split, r0, c0)
+            images[i] = data
+            targets[i] = y
+            pixels += np.bincount(y[y != IGNORE], minlength=self.k)[:self.k]
+            if split == "train":
+                self.stats.add(data)
+            self.footprints.append((r0, c0, split, cid, int((y != IGNORE).sum())))
+            self.done += 1
+            self.monitor.report(self.done / max(1, self.total))
+        images.flush()
+        targets.flush()
+        del images, targets
+        return pixels
+
+    def _patch(self, split: str, r0: int, c0: int) -> tuple[np.ndarray, np.ndarray]:
+        """One window's bands (float32, NaN where invalid) and labels (uint8), the labels that lie in the other
+        split's blocks set to IGNORE: labels of the other split are never seen."""
+        size, block = self.size, self.block
+        data, valid = self.reader.read_rows(r0, r0 + size, c0, c0 + size)
+        y = self.lab.read(1, window=Window(c0, r0, size, size))
+        in_val = self.val_grid[np.arange(r0, r0 + size)[:, None] // block, np.arange(c0, c0 + size)[None] // block]
+        y[in_val != (split == "validation")] = IGNORE
+        data[:, ~valid] = np.nan
+        return data, y
+
+
+def _dataset_meta(req: PatchRequest, src, labels: LabelSource, names: list[str], centres: list, val_blocks: set,
+                  block: int, counts: dict, class_pixels: dict, stats: _Moments) -> dict:
+    """dataset.json's content: where the patches come from and how they were cut, so training can check a raster
+    against them and the split can be reproduced."""
+    return {
+        "format": FORMAT, "version": 1,
+        "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "source": {"raster": os.path.abspath(req.input), "labels": os.path.abspath(req.labels),
+                   "class_field": req.class_field, "background": req.background},
+        "crs": src.crs.to_wkt() if src.crs else None, "resolution_m": pixel_size(src.transform),
+        "sensor": req.sensor, "bands": names,
+        "dtype": src.dtypes[0], "patch_size": req.patch_size, "block_size": block,
+        "validation_fraction": req.validation_fraction, "seed": req.seed,
+        "classes": labels.classes, "ignore_label": IGNORE, "counts": counts, "class_pixels": class_pixels,
+        "windows": {split: [[r0, c0] for r0, c0, s, _ in centres if s == split] for split in SPLITS},
+        "validation_blocks": sorted([int(r), int(c)] for r, c in val_blocks),
+        "statistics": stats.result(names),
+    }
+
+
+def _move_into_place(tmp: Path, out: Path) -> None:
+    """Replace `out` by the finished folder `tmp` (same file system: a rename)."""
+    if out.exists():
+        shutil.rmtree(out)
+    os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes it 0700: the dataset gets the user's usual permissions
+    os.replace(tmp, out)
 
 
 class _Moments:

@@ -30,12 +30,12 @@ from ..engine.errors import DeepMapperError
 from ..engine.messages import _
 from ..engine.inference import dataset_sink, predict_tiled, tiles_note
 from .postprocess import NODATA_CLASS, ClassRules, StripWriter, classify_strips
-from .strips import StripJob, current_strip_runner
+from .strips import StripJob, StripRunner, current_strip_runner
 from ..engine.progress import Monitor
 from ..engine.subset import PixelWindow, Subset, plan_subset
 from ..engine.raster_io import (BandReader, atomic_path, geotiff_profile, pixel_size_m, remove_quietly, scratch_path,
                                 scratch_profile, write_class_metadata)
-from ..engine.tiling import tile_spec
+from ..engine.tiling import TileSpec, tile_spec
 from ..engine.units import own_units_note, reflectance_scale
 from ..engine.vectorize import polygonize
 from ....models.card import ModelCard
@@ -250,8 +250,7 @@ def classify_raster(src: rasterio.DatasetReader, req: ClassifyRequest, job: Clas
     polygons, which appear together only when all succeeded. Progress: inference 0-85 %, classes 85-95 %, polygons
     95-100 %. While a strip runner is set (strips.strips_run_by), the strips are computed there instead and only
     written here, in row order."""
-    card = job.card
-    tile, device, batch = inference_plan(card, req, say, shape=(src.height, src.width))
+    tile, device, batch = inference_plan(job.card, req, say, shape=(src.height, src.width))
     runner = current_strip_runner()
     subset = plan_subset(src, req.extent, req.mask)
     if subset is not None:
@@ -259,21 +258,37 @@ def classify_raster(src: rasterio.DatasetReader, req: ClassifyRequest, job: Clas
         say(f"Processing rows {win.row0}-{win.row1}, columns {win.col0}-{win.col1} ({win.width} x {win.height} "
             f"pixels of {src.width} x {src.height})" + (", nodata outside the mask polygons." if req.mask else "."))
     if runner is not None and subset is None:
-        stats = {"tiles": 0, "skipped": 0}
+        counts, polygons, stats = _classify_in_strips(src, req, job, tile, batch, runner, monitor, say)
+    else:
+        counts, polygons, stats = _classify_here(src, req, job, tile, device, batch, subset, monitor, say)
+    if req.output_vector:
+        say(_("Polygons: {polygons} written.").format(polygons=polygons))
+    return ClassifyResult(counts, polygons, tiles=stats["tiles"], skipped_tiles=stats["skipped"])
 
-        def fill(write: StripWriter) -> None:
-            for strip in runner(StripJob(req, job, tile, batch, src.height), monitor.span(0.0, 0.95)):
-                write(strip.row0, strip.probabilities, strip.classes)
-                stats["tiles"] += strip.tiles
-                stats["skipped"] += strip.skipped
 
-        counts, polygons = _write_outputs(src, fill, req, job, monitor)
-        say(tiles_note(stats, strips=True))
-        if req.output_vector:
-            say(_("Polygons: {polygons} written.").format(polygons=polygons))
-        return ClassifyResult(counts, polygons, tiles=stats["tiles"], skipped_tiles=stats["skipped"])
+def _classify_in_strips(src: rasterio.DatasetReader, req: ClassifyRequest, job: ClassifyJob, tile: TileSpec,
+                        batch: int, runner: StripRunner, monitor: Monitor, say: Say) -> tuple[np.ndarray, int, dict]:
+    """(class counts, polygons, tile stats) with the strips computed by `runner` (e.g. on a Dask cluster) and only
+    written here, in row order: this process never loads the model."""
+    stats = {"tiles": 0, "skipped": 0}
+
+    def fill(write: StripWriter) -> None:
+        for strip in runner(StripJob(req, job, tile, batch, src.height), monitor.span(0.0, 0.95)):
+            write(strip.row0, strip.probabilities, strip.classes)
+            stats["tiles"] += strip.tiles
+            stats["skipped"] += strip.skipped
+
+    counts, polygons = _write_outputs(src, fill, req, job, monitor)
+    say(tiles_note(stats, strips=True))
+    return counts, polygons, stats
+
+
+def _classify_here(src: rasterio.DatasetReader, req: ClassifyRequest, job: ClassifyJob, tile: TileSpec, device,
+                   batch: int, subset: Subset | None, monitor: Monitor, say: Say) -> tuple[np.ndarray, int, dict]:
+    """(class counts, polygons, tile stats) with the model run in this process into a scratch probability raster
+    (the subset's window and halo only, when EXTENT or MASK give one), then classified and written."""
     from ....models.backends import load_model  # heavy runtimes load only now
-    model = load_model(card, device, req.threads)
+    model = load_model(job.card, device, req.threads)
 
     probs_path = scratch_path("probabilities")
     reader = BandReader(src, list(job.indexes), job.scale, job.offset)
@@ -300,9 +315,7 @@ def classify_raster(src: rasterio.DatasetReader, req: ClassifyRequest, job: Clas
         counts, polygons = _write_outputs(src, fill, req, job, monitor, subset.window if subset else None)
     finally:
         remove_quietly(probs_path)
-    if req.output_vector:
-        say(_("Polygons: {polygons} written.").format(polygons=polygons))
-    return ClassifyResult(counts, polygons, tiles=stats["tiles"], skipped_tiles=stats["skipped"])
+    return counts, polygons, stats
 
 
 def class_lookup(classes: Sequence[dict]) -> np.ndarray | None:

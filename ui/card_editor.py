@@ -92,10 +92,20 @@ class CardEditorDialog(QDialog):
                           "The weights and this card are copied into {}.").format(self.folder))
         intro.setWordWrap(True)
         layout.addWidget(intro)
-
         columns = QHBoxLayout()
-        about, inputs = QGroupBox(tr("Model")), QGroupBox(tr("Input and tiling"))
-        form_a, form_b = QFormLayout(about), QFormLayout(inputs)
+        columns.addWidget(self._model_group(), 3)
+        columns.addWidget(self._input_group(), 2)
+        layout.addLayout(columns)
+        layout.addWidget(self._classes_group())
+        for name in (tr("background"), tr("object")):
+            self.add_class(name)
+        self._add_footer(layout)
+
+    # -- the form's parts --------------------------------------------------------------------------------------------
+    def _model_group(self) -> QGroupBox:
+        """What the model is and where it comes from (id, name, task, format, architecture, activation, licence)."""
+        about = QGroupBox(tr("Model"))
+        form_a = QFormLayout(about)
         stem = "".join(ch if ch.isalnum() else "_" for ch in self.weights.stem.lower())
         self.id = QLineEdit(stem)
         self.name = QLineEdit(self.weights.stem.replace("_", " "))
@@ -120,7 +130,12 @@ class CardEditorDialog(QDialog):
         form_a.addRow(tr("Output activation:"), self.activation)
         form_a.addRow(tr("Licence:"), self.license)
         form_a.addRow(tr("Source:"), self.source)
+        return about
 
+    def _input_group(self) -> QGroupBox:
+        """What the model reads (bands, units, pixel size, normalisation) and how it is tiled."""
+        inputs = QGroupBox(tr("Input and tiling"))
+        form_b = QFormLayout(inputs)
         self.bands = QLineEdit()
         self.bands.setPlaceholderText(tr("in the model's order, e.g. blue,green,red,nir"))
         self.units = self._combo(UNITS, "reflectance")
@@ -145,10 +160,10 @@ class CardEditorDialog(QDialog):
         form_b.addRow(tr("Margin:"), self.margin)
         form_b.addRow(tr("Size multiple:"), self.size_multiple)
         form_b.addRow(tr("Tile edges:"), self.blend)
-        columns.addWidget(about, 3)
-        columns.addWidget(inputs, 2)
-        layout.addLayout(columns)
+        return inputs
 
+    def _classes_group(self) -> QGroupBox:
+        """The output classes table (value, name, colour) with its add and remove buttons."""
         classes = QGroupBox(tr("Output classes"))
         grid = QGridLayout(classes)
         self.classes = QTableWidget(0, 3)
@@ -162,10 +177,10 @@ class CardEditorDialog(QDialog):
         remove.clicked.connect(lambda: self.classes.removeRow(max(0, self.classes.currentRow())))
         grid.addWidget(add, 0, 1)
         grid.addWidget(remove, 1, 1)
-        layout.addWidget(classes)
-        for name in (tr("background"), tr("object")):
-            self.add_class(name)
+        return classes
 
+    def _add_footer(self, layout: QVBoxLayout) -> None:
+        """The check's error text (selectable, so it can be copied) above Import and Cancel."""
         self.error = QLabel()
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #b42318")

@@ -123,6 +123,14 @@ class ModelManagerDialog(QDialog):
                           "imported with a model card."))
         intro.setWordWrap(True)
         layout.addWidget(intro)
+        layout.addWidget(self._models_view(), 1)
+        self._add_status(layout)
+        layout.addWidget(self._button_row())
+        self.refresh()
+
+    # -- the dialog's parts ------------------------------------------------------------------------------------------
+    def _models_view(self) -> QSplitter:
+        """The models table above the selected model's card, in a splitter the user can move."""
         splitter = QSplitter(Qt.Vertical)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(column_titles())
@@ -140,8 +148,10 @@ class ModelManagerDialog(QDialog):
         self.card_view.setPlaceholderText(tr("Select a model to see its card."))
         splitter.addWidget(self.card_view)
         splitter.setSizes([380, 240])
-        layout.addWidget(splitter, 1)
+        return splitter
 
+    def _add_status(self, layout: QVBoxLayout) -> None:
+        """A download's progress bar (hidden until one runs) and the status line (selectable, to copy errors)."""
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
         self.progress.setVisible(False)
@@ -151,6 +161,8 @@ class ModelManagerDialog(QDialog):
         self.status.setTextInteractionFlags(Qt.TextSelectableByMouse)
         layout.addWidget(self.status)
 
+    def _button_row(self) -> QWidget:
+        """Import, Download, Stop and Remove on the left, Close on the right."""
         row = QWidget()
         buttons = QHBoxLayout(row)
         buttons.setContentsMargins(0, 0, 0, 0)
@@ -172,8 +184,7 @@ class ModelManagerDialog(QDialog):
         close.button(QDialogButtonBox.Close).setText(tr("Close"))
         close.rejected.connect(self.reject)
         buttons.addWidget(close)
-        layout.addWidget(row)
-        self.refresh()
+        return row
 
     # -- listing -----------------------------------------------------------------------------------------------------
     def refresh(self, select: str | None = None) -> None:

@@ -31,7 +31,19 @@ class SettingsDialog(QDialog):
         self.setWindowTitle(tr("DeepMapper settings"))
         self.setMinimumWidth(720)
         layout = QVBoxLayout(self)
+        layout.addWidget(self._defaults_group())
+        layout.addWidget(self._folders_group())
+        layout.addWidget(self._cache_group())
+        box = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel | QDialogButtonBox.RestoreDefaults)
+        box.accepted.connect(self.accept)
+        box.rejected.connect(self.reject)
+        box.button(QDialogButtonBox.RestoreDefaults).clicked.connect(lambda: self.show_settings(Settings()))
+        layout.addWidget(box)
+        self.show_settings(settings or Settings.load())
 
+    # -- the dialog's parts ------------------------------------------------------------------------------------------
+    def _defaults_group(self) -> QGroupBox:
+        """Device, threads, tile size and batch size that every algorithm dialog starts from."""
         runs = QGroupBox(tr("Algorithm defaults"))
         column = QVBoxLayout(runs)
         hint = QLabel(tr("Every algorithm dialog starts from these values; each run can still change them."))
@@ -49,8 +61,10 @@ class SettingsDialog(QDialog):
         form.addRow(tr("CPU threads:"), self.threads)
         form.addRow(tr("Tile size:"), self.tile_size)
         form.addRow(tr("Tiles per batch:"), self.batch_size)
-        layout.addWidget(runs)
+        return runs
 
+    def _folders_group(self) -> QGroupBox:
+        """The user's model folders, with Add and Remove, and where else cards are searched."""
         models = QGroupBox(tr("Your model folders"))
         inner = QVBoxLayout(models)
         row = QHBoxLayout()
@@ -74,22 +88,17 @@ class SettingsDialog(QDialog):
                       (" " + tr("Also searched ({}): {}").format(MODEL_PATH_ENV, env) if env else ""))
         note.setWordWrap(True)
         inner.addWidget(note)
-        layout.addWidget(models)
+        return models
 
+    def _cache_group(self) -> QGroupBox:
+        """Where downloaded weights go (empty: the default folder, shown as the placeholder)."""
         cache = QGroupBox(tr("Downloaded model weights"))
         cache_form = QFormLayout(cache)
         self.cache = QgsFileWidget()
         self.cache.setStorageMode(QgsFileWidget.GetDirectory)
         self.cache.lineEdit().setPlaceholderText(default_cache_folder())
         cache_form.addRow(tr("Folder:"), self.cache)
-        layout.addWidget(cache)
-
-        box = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel | QDialogButtonBox.RestoreDefaults)
-        box.accepted.connect(self.accept)
-        box.rejected.connect(self.reject)
-        box.button(QDialogButtonBox.RestoreDefaults).clicked.connect(lambda: self.show_settings(Settings()))
-        layout.addWidget(box)
-        self.show_settings(settings or Settings.load())
+        return cache
 
     @staticmethod
     def _spin(low: int, high: int, step: int, special: str, suffix: str) -> QSpinBox:

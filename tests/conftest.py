@@ -46,6 +46,12 @@ def qgis_app():
     app = QgsApplication([], False)
     QgsApplication.setPrefixPath("/usr", True)
     app.initQgis()
+    # QGIS saves the statistics and histograms behind a raster layer's default contrast stretch as a GDAL .aux.xml
+    # beside the file when the layer goes (layers Processing loads for a path, dialogs, the model builder). Tests
+    # read ../shared/data, which must stay untouched, so GDAL's PAM is off in the test process; test_bad_inputs turns
+    # it back on over its own copies to check that the plugin itself writes no sidecars.
+    from osgeo import gdal
+    gdal.SetConfigOption("GDAL_PAM_ENABLED", "NO")
     sys.path.insert(0, "/usr/share/qgis/python/plugins")
     from processing.core.Processing import Processing
     Processing.initialize()

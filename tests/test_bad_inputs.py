@@ -26,6 +26,15 @@ INSIDE2 = box(X0 + 680, Y0 - 1200, X0 + 1200, Y0 - 680)
 FAR = box(X0 + 1e5, Y0 - 1e5 + 200, X0 + 1e5 + 200, Y0 - 1e5)
 
 
+@pytest.fixture(autouse=True, scope="module")
+def pam_on(qgis_app):
+    """GDAL's PAM as in desktop QGIS (conftest turns it off to protect ../shared/data): the matrix checks that no
+    .aux.xml appears beside its own inputs, so the plugin's own guard (checks.no_sidecars) is what keeps them away."""
+    gdal.SetConfigOption("GDAL_PAM_ENABLED", "YES")
+    yield
+    gdal.SetConfigOption("GDAL_PAM_ENABLED", "NO")
+
+
 @pytest.fixture(scope="session")
 def bad(tmp_path_factory, qgis_app):
     """Every input of the matrix, in one folder whose files are hashed before and after each case."""

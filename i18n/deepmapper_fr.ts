@@ -206,6 +206,30 @@ Les rapports indéfinis (0/0, p. ex. la précision d'une classe jamais prédite)
         <translation>{} doit être l'une des valeurs {} (ou leur numéro d'option, de 0 à {}) ; « {} » n'en est pas une.</translation>
     </message>
     <message>
+        <source>a whole number</source>
+        <translation>un nombre entier</translation>
+    </message>
+    <message>
+        <source>a number</source>
+        <translation>un nombre</translation>
+    </message>
+    <message>
+        <source>{} from {} to {}</source>
+        <translation>{} de {} à {}</translation>
+    </message>
+    <message>
+        <source>{} of at least {}</source>
+        <translation>{} d'au moins {}</translation>
+    </message>
+    <message>
+        <source>{} of at most {}</source>
+        <translation>{} d'au plus {}</translation>
+    </message>
+    <message>
+        <source>{} "{}" must be {}; '{}' is not.</source>
+        <translation>{} « {} » doit être {} ; « {} » ne l'est pas.</translation>
+    </message>
+    <message>
         <source>Choose where to save '{}': a temporary file or folder is deleted when QGIS closes and the result would be lost.</source>
         <translation>Choisissez où enregistrer « {} » : un fichier ou dossier temporaire est effacé à la fermeture de QGIS et le résultat serait perdu.</translation>
     </message>
@@ -2122,12 +2146,12 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>« {path} » est trop petit pour être dégradé d'un facteur 2 ({width} x {height} pixels).</translation>
     </message>
     <message>
-        <source>Wald protocol: degrading the inputs by 2 x 2 block means.</source>
-        <translation>Protocole de Wald : dégradation des entrées par moyennes de blocs 2 x 2.</translation>
-    </message>
-    <message>
         <source>Model RMSE {model_rmse:.4g} vs bicubic {bicubic_rmse:.4g} (ratio {ratio:.3f}).</source>
         <translation>RMSE du modèle {model_rmse:.4g} contre bicubique {bicubic_rmse:.4g} (rapport {ratio:.3f}).</translation>
+    </message>
+    <message>
+        <source>Wald protocol: degrading the inputs by 2 x 2 block means.</source>
+        <translation>Protocole de Wald : dégradation des entrées par moyennes de blocs 2 x 2.</translation>
     </message>
     <message>
         <source>'{folder}' is not a patch dataset (no {dataset_file} inside); create one with deepmapper:extractpatches and give its folder as DATASET.</source>
@@ -2638,12 +2662,12 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>Décrivez le modèle pour que DeepMapper lui fournisse les bonnes bandes et affiche ses classes. Les poids et cette fiche sont copiés dans {}.</translation>
     </message>
     <message>
-        <source>Model</source>
-        <translation>Modèle</translation>
+        <source>object</source>
+        <translation>objet</translation>
     </message>
     <message>
-        <source>Input and tiling</source>
-        <translation>Entrée et tuilage</translation>
+        <source>Model</source>
+        <translation>Modèle</translation>
     </message>
     <message>
         <source>For PyTorch state dicts: the architecture that reads them, as JSON</source>
@@ -2688,6 +2712,10 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
     <message>
         <source>Source:</source>
         <translation>Source :</translation>
+    </message>
+    <message>
+        <source>Input and tiling</source>
+        <translation>Entrée et tuilage</translation>
     </message>
     <message>
         <source>in the model's order, e.g. blue,green,red,nir</source>
@@ -2760,10 +2788,6 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
     <message>
         <source>Remove class</source>
         <translation>Retirer la classe</translation>
-    </message>
-    <message>
-        <source>object</source>
-        <translation>objet</translation>
     </message>
     <message>
         <source>Import</source>

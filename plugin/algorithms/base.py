@@ -135,7 +135,7 @@ class DeepMapperAlgorithm(QgsProcessingAlgorithm):
     def checkParameterValues(self, parameters, context):  # noqa: N802
         """Say which packages the chosen model lacks, what is wrong with an input QGIS cannot load or an output that
         cannot be written, and what to do instead (checks.py)."""
-        problem = self.enum_problem(parameters, context)
+        problem = self.enum_problem(parameters, context) or self.number_problem(parameters, context)
         if problem:
             return False, problem
         ok, message = self.model_packages_check(parameters, context)
@@ -159,6 +159,27 @@ class DeepMapperAlgorithm(QgsProcessingAlgorithm):
                     not param.checkValueIsAcceptable(parameters[param.name()], context):
                 return self.tr("{} must be one of {} (or their option numbers 0 to {}); '{}' is not.").format(
                     param.name(), ", ".join(param.options()), len(param.options()) - 1, parameters[param.name()])
+        return ""
+
+    def number_problem(self, parameters: dict, context) -> str:
+        """A number outside its parameter's range, or no number at all: name the range and the dialog's words (QGIS
+        itself only says "Incorrect parameter value")."""
+        for param in self.parameterDefinitions():
+            if isinstance(param, QgsProcessingParameterNumber) and param.name() in parameters and \
+                    not param.checkValueIsAcceptable(parameters[param.name()], context):
+                low, high = param.minimum(), param.maximum()
+                whole = param.dataType() == QgsProcessingParameterNumber.Integer
+                kind = self.tr("a whole number") if whole else self.tr("a number")
+                if low > -1e300 and high < 1e300:
+                    span = self.tr("{} from {} to {}").format(kind, _number(low), _number(high))
+                elif low > -1e300:
+                    span = self.tr("{} of at least {}").format(kind, _number(low))
+                elif high < 1e300:
+                    span = self.tr("{} of at most {}").format(kind, _number(high))
+                else:
+                    span = kind
+                return self.tr("{} \"{}\" must be {}; '{}' is not.").format(
+                    param.name(), param.description(), span, parameters[param.name()])
         return ""
 
     def temporary_output_problem(self, parameters: dict) -> str:
@@ -365,3 +386,8 @@ class StaticEnum(QgsProcessingParameterEnum):
 
     def clone(self):
         return StaticEnum.from_enum(self)
+
+
+def _number(value: float) -> str:
+    """A range bound as people write it: 1 rather than 1.0, 0.01 rather than 0.010000."""
+    return f"{value:g}"

@@ -2050,6 +2050,10 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>Une sortie est le fichier d'entrée ou les deux sorties ont le même chemin ; donnez à chaque sortie son propre fichier (les entrées ne sont jamais écrasées).</translation>
     </message>
     <message>
+        <source>No patch of {patch_size} x {patch_size} pixels is left to suggest{where}. Lower PATCH_SIZE, or search where your labels do not reach yet (a MASK over unlabelled parts, or another image).</source>
+        <translation>Aucun carré de {patch_size} x {patch_size} pixels ne reste à suggérer{where}. Réduisez PATCH_SIZE, ou cherchez là où vos étiquettes ne vont pas encore (un MASK sur des parties non étiquetées, ou une autre image).</translation>
+    </message>
+    <message>
         <source>COUNT {count} is more than the {available} patches of {patch_size} x {patch_size} pixels available{where}. Lower COUNT, or lower PATCH_SIZE to cut the image into more patches.</source>
         <translation>COUNT {count} dépasse les {available} imagettes de {patch_size} x {patch_size} pixels disponibles{where}. Réduisez COUNT, ou réduisez PATCH_SIZE pour découper l'image en plus d'imagettes.</translation>
     </message>
@@ -2064,6 +2068,18 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
     <message>
         <source>Each tile ran four times, flipped.</source>
         <translation>Chaque tuile a été traitée quatre fois, retournée.</translation>
+    </message>
+    <message>
+        <source>whole patches of valid image</source>
+        <translation>carrés entiers de pixels valides de l'image</translation>
+    </message>
+    <message>
+        <source>inside MASK</source>
+        <translation>à l'intérieur de MASK</translation>
+    </message>
+    <message>
+        <source>not touching LABELS</source>
+        <translation>ne touchant pas LABELS</translation>
     </message>
     <message>
         <source>Unknown STRATEGY '{strategy}'; use one of {strategies}.</source>

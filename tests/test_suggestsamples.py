@@ -322,6 +322,7 @@ def test_same_seed_same_picks_and_kcenter_differs_from_plain_ranking(chip, tmp_p
     ("bands", "needs the bands"),
     ("count", "COUNT 65 is more than the 64 patches"),
     ("count_after_labels", "not touching LABELS"),
+    ("nothing_left", "No patch of 32 x 32 pixels is left to suggest .*Lower PATCH_SIZE, or search where"),
     ("outside", "lies on the image"),
     ("empty", "has no features"),
     ("superres", "suggestions need a model that gives class probabilities"),
@@ -345,6 +346,8 @@ def test_bad_input_is_refused_with_the_fix_and_leaves_nothing(chip, tmp_path, ca
     elif case == "count_after_labels":
         kw["count"] = 60
         kw["labels"] = box_layer(tmp_path / "l.gpkg", [(0, 256, 0, 64)], source)  # 16 patches labelled
+    elif case == "nothing_left":  # labels over the whole image: lowering COUNT cannot help, the message says so
+        kw["labels"] = box_layer(tmp_path / "all.gpkg", [(0, 256, 0, 256)], source)
     elif case == "outside":
         with __import__("rasterio").open(source) as src:
             crs, (x0, y0) = src.crs, src.transform * (0, 0)

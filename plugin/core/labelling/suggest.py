@@ -171,6 +171,12 @@ def _check_request(req: SuggestRequest) -> None:
 
 
 def _check_count(req: SuggestRequest, available: int, where: str) -> None:
+    """COUNT must not exceed the patches available; with none at all, lowering COUNT cannot help: say what can."""
+    if not available:
+        raise DeepMapperError(
+            _("No patch of {patch_size} x {patch_size} pixels is left to suggest{where}. Lower PATCH_SIZE, or search "
+              "where your labels do not reach yet (a MASK over unlabelled parts, or another image).").format(
+                patch_size=req.patch_size, where=where))
     if req.count > available:
         raise DeepMapperError(
             _("COUNT {count} is more than the {available} patches of {patch_size} x {patch_size} pixels "
@@ -251,9 +257,9 @@ def _scan(src, chosen: ChosenModel, grid: PatchGrid, req: SuggestRequest, labels
         + (f", {int((covered[:, 0] > 0).sum())} touch LABELS" if labels else "")
         + (f", {int((covered[:, 1] == grid.size ** 2).sum())} wholly inside MASK" if mask else "")
         + f": {int(eligible.sum())} candidates.")
-    where = " (whole patches of valid image" + (", inside MASK" if mask else "") + \
-        (", not touching LABELS" if labels else "") + ")"
-    _check_count(req, int(eligible.sum()), where)
+    where = [_("whole patches of valid image")] + ([_("inside MASK")] if mask else []) + \
+        ([_("not touching LABELS")] if labels else [])
+    _check_count(req, int(eligible.sum()), " (" + ", ".join(where) + ")")
     means = stats.means()
     if top is not None:
         means[:, 0] = top.top_means(req.top_share)

@@ -984,14 +984,14 @@ Each label is judged by a model that never saw it. Without a model, quick pixel 
 
 Each label's pixels are evidence for or against its class, weighed by how much of it there is: a label of one or two pixels needs a much stronger contradiction than a large one. With the expected share of wrong labels, this gives the probability of every class; a label is suspect when another class is the most probable and its own class's probability is below one half. A higher expected share of wrong labels finds more wrong labels but also flags more right ones.
 
-The reviewed labels are your labels with four new fields, the most suspicious first: suspect (yes or no), label_agreement (share of the label's pixels predicted as its class), suggested_class and confidence (the probability of the suggested class). The review summary is an HTML page with the number of suspects per class and pictures of the most suspicious labels.</source>
+The reviewed labels are your labels with four new fields, the most suspicious first: suspect (true or false), label_agreement (share of the label's pixels predicted as its class), suggested_class and confidence (the probability of the suggested class). A label whose pixels are mostly predicted as another class keeps its own class when the classifiers are not sure enough to outweigh the expected share of wrong labels. The review summary is an HTML page with the number of suspects per class and pictures of the most suspicious labels.</source>
         <translation>Trouve les polygones ou points étiquetés dont la classe est probablement fausse, pour que vous les vérifiiez d'abord.
 
 Chaque étiquette est jugée par un modèle qui ne l'a jamais vue. Sans modèle, des classificateurs de pixels rapides sont entraînés sur les étiquettes elles-mêmes, par plis spatiaux : les étiquettes d'une zone sont jugées par un classificateur entraîné sur les étiquettes des autres zones. Avec un modèle, ses probabilités de classe jugent chaque étiquette (ses classes doivent porter les noms des classes des étiquettes).
 
 Les pixels de chaque étiquette sont des indices pour ou contre sa classe, pesés selon leur quantité : une étiquette d'un ou deux pixels demande une contradiction bien plus forte qu'une grande. Avec la part attendue d'étiquettes fausses, cela donne la probabilité de chaque classe ; une étiquette est suspecte quand une autre classe est la plus probable et que la probabilité de sa propre classe est inférieure à la moitié. Une part attendue d'étiquettes fausses plus élevée trouve plus d'étiquettes fausses mais signale aussi plus d'étiquettes justes.
 
-Les étiquettes révisées sont vos étiquettes avec quatre nouveaux champs, les plus suspectes en premier : suspect (oui ou non), label_agreement (part des pixels de l'étiquette prédits dans sa classe), suggested_class et confidence (probabilité de la classe suggérée). Le résumé de la révision est une page HTML avec le nombre de suspects par classe et des images des étiquettes les plus suspectes.</translation>
+Les étiquettes révisées sont vos étiquettes avec quatre nouveaux champs, les plus suspectes en premier : suspect (true ou false), label_agreement (part des pixels de l'étiquette prédits dans sa classe), suggested_class et confidence (probabilité de la classe suggérée). Une étiquette dont les pixels sont surtout prédits dans une autre classe garde sa classe quand les classifieurs ne sont pas assez sûrs pour l'emporter sur la part attendue d'étiquettes fausses. Le résumé de la révision est une page HTML avec le nombre de suspects par classe et des images des étiquettes les plus suspectes.</translation>
     </message>
     <message>
         <source>Model that judges the labels (empty: classifiers trained on the labels)</source>
@@ -1016,6 +1016,18 @@ Les étiquettes révisées sont vos étiquettes avec quatre nouveaux champs, les
     <message>
         <source>Suspect labels</source>
         <translation>Étiquettes suspectes</translation>
+    </message>
+    <message>
+        <source>Suspect</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not suspect</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reviewed labels: {}</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Segment image</source>
@@ -1208,6 +1220,14 @@ L'image est traitée tuile par tuile avec une mémoire constante ; les sorties n
     <message>
         <source>Mean score of the suggestions</source>
         <translation>Score moyen des suggestions</translation>
+    </message>
+    <message>
+        <source>Suggested patches: {}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Uncertainty per pixel: {}</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>High-resolution bands (e.g. B2, B3, B4, B8 at 10 m) or a Sentinel-2 product</source>
@@ -3516,6 +3536,22 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
     <message>
         <source>The weights of model '{model}' ({path}) do not match the SHA-256 in its card (expected {sha256}..., found {digest}...). The file is corrupt or belongs to another model: reinstall it, or update the card if you changed the weights on purpose.</source>
         <translation>Les poids du modèle « {model} » ({path}) ne correspondent pas au SHA-256 de sa fiche (attendu {sha256}..., trouvé {digest}...). Le fichier est corrompu ou appartient à un autre modèle : réinstallez-le, ou mettez la fiche à jour si vous avez modifié les poids exprès.</translation>
+    </message>
+    <message>
+        <source>Finds labelled polygons or points whose class is probably wrong, so you can check them first.
+
+Each label is judged by a model that never saw it. Without a model, quick pixel classifiers are trained on the labels themselves, in spatial folds: the labels of one area are judged by a classifier trained on the labels of the other areas. With a model, its class probabilities judge every label (its classes must have the label classes' names).
+
+Each label's pixels are evidence for or against its class, weighed by how much of it there is: a label of one or two pixels needs a much stronger contradiction than a large one. With the expected share of wrong labels, this gives the probability of every class; a label is suspect when another class is the most probable and its own class's probability is below one half. A higher expected share of wrong labels finds more wrong labels but also flags more right ones.
+
+The reviewed labels are your labels with four new fields, the most suspicious first: suspect (yes or no), label_agreement (share of the label's pixels predicted as its class), suggested_class and confidence (the probability of the suggested class). The review summary is an HTML page with the number of suspects per class and pictures of the most suspicious labels.</source>
+        <translation type="obsolete">Trouve les polygones ou points étiquetés dont la classe est probablement fausse, pour que vous les vérifiiez d'abord.
+
+Chaque étiquette est jugée par un modèle qui ne l'a jamais vue. Sans modèle, des classificateurs de pixels rapides sont entraînés sur les étiquettes elles-mêmes, par plis spatiaux : les étiquettes d'une zone sont jugées par un classificateur entraîné sur les étiquettes des autres zones. Avec un modèle, ses probabilités de classe jugent chaque étiquette (ses classes doivent porter les noms des classes des étiquettes).
+
+Les pixels de chaque étiquette sont des indices pour ou contre sa classe, pesés selon leur quantité : une étiquette d'un ou deux pixels demande une contradiction bien plus forte qu'une grande. Avec la part attendue d'étiquettes fausses, cela donne la probabilité de chaque classe ; une étiquette est suspecte quand une autre classe est la plus probable et que la probabilité de sa propre classe est inférieure à la moitié. Une part attendue d'étiquettes fausses plus élevée trouve plus d'étiquettes fausses mais signale aussi plus d'étiquettes justes.
+
+Les étiquettes révisées sont vos étiquettes avec quatre nouveaux champs, les plus suspectes en premier : suspect (oui ou non), label_agreement (part des pixels de l'étiquette prédits dans sa classe), suggested_class et confidence (probabilité de la classe suggérée). Le résumé de la révision est une page HTML avec le nombre de suspects par classe et des images des étiquettes les plus suspectes.</translation>
     </message>
     <message>
         <source>Finds labelled polygons or points whose class is probably wrong, so you can check them first.

@@ -39,9 +39,11 @@ class ReviewLabelsAlgorithm(DeepMapperAlgorithm):
             "share of wrong labels, this gives the probability of every class; a label is suspect when another class "
             "is the most probable and its own class's probability is below one half. A higher expected share of "
             "wrong labels finds more wrong labels but also flags more right ones.\n\n"
-            "The reviewed labels are your labels with four new fields, the most suspicious first: suspect (yes or "
-            "no), label_agreement (share of the label's pixels predicted as its class), suggested_class and "
-            "confidence (the probability of the suggested class). The review summary is an HTML page with "
+            "The reviewed labels are your labels with four new fields, the most suspicious first: suspect (true or "
+            "false), label_agreement (share of the label's pixels predicted as its class), suggested_class and "
+            "confidence (the probability of the suggested class). A label whose pixels are mostly predicted as "
+            "another class keeps its own class when the classifiers are not sure enough to outweigh the expected "
+            "share of wrong labels. The review summary is an HTML page with "
             "the number of suspects per class and pictures of the most suspicious labels.")
 
     def initAlgorithm(self, config=None):  # noqa: N802

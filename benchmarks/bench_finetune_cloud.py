@@ -59,6 +59,7 @@ def choose_cells(args, chip: Path, tmp: Path, transform, rows: int, cols: int) -
             dst.descriptions = src.descriptions
     picks = run_suggest(SuggestRequest(input=str(pool), output=str(tmp / "suggest.gpkg"), model=PARENT, count=BUDGET,
                                        patch_size=PATCH, strategy=args.strategy, diversity=args.diversity,
+                                       top_share=1.0,  # the documented protocol: all of a patch's pixels
                                        seed=args.seed, device="cpu", threads=args.threads, sensor="sentinel2_l1c"))
     return [(s.row // PATCH, s.col // PATCH) for s in picks.suggestions]
 

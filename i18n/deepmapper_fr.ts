@@ -1019,15 +1019,15 @@ Les étiquettes révisées sont vos étiquettes avec quatre nouveaux champs, les
     </message>
     <message>
         <source>Suspect</source>
-        <translation type="unfinished"></translation>
+        <translation>Suspecte</translation>
     </message>
     <message>
         <source>Not suspect</source>
-        <translation type="unfinished"></translation>
+        <translation>Non suspecte</translation>
     </message>
     <message>
         <source>Reviewed labels: {}</source>
-        <translation type="unfinished"></translation>
+        <translation>Étiquettes révisées : {}</translation>
     </message>
     <message>
         <source>Segment image</source>
@@ -1156,6 +1156,8 @@ Spread of the suggestions: None takes the highest scores; Different kinds of pla
 
 Score from the most uncertain share of each patch: 1 scores a patch by the mean uncertainty of all its pixels; 0.1 by its 10 % most uncertain pixels, so that a small unsure area (a cloud edge) among easy pixels still counts.
 
+The defaults (Margin, one from each group of similar places, share 0.1) needed the fewest labels in DeepMapper's active-learning benchmark; plain Entropy without a spread can pick near-copies at first.
+
 Existing labels: patches touching them are not proposed again. Search area: only patches wholly inside these polygons are proposed. Patches never overlap and lie wholly on valid image pixels.
 
 The squares carry rank (1 = label first), score (the patch's uncertainty, 0 to 1), strategy, predicted_class (the class most of the patch is predicted as), class_mix (the share of each predicted class) and model (the model that chose the patch). The uncertainty raster shows the score of every pixel. The same random seed gives the same picks.
@@ -1170,6 +1172,8 @@ Incertitude : Entropie (toutes les classes à peu près aussi probables), Marge 
 Répartition des suggestions : Aucune prend les scores les plus élevés ; Lieux de natures différentes choisit, parmi les meilleurs scores, les carrés qui diffèrent le plus par leurs classes prédites et par leur aspect (k-centres) ; Une de chaque groupe de lieux semblables range les carrés aux meilleurs scores en autant de groupes de carrés semblables que de suggestions demandées et en prend un dans chaque groupe (k-moyennes pondérées), pour que les suggestions ne soient pas des quasi-copies les unes des autres quand le modèle a vu peu d'étiquettes ; Éloignées sur la carte garde les suggestions à au moins la distance minimale les unes des autres.
 
 Score d'après la part la plus incertaine de chaque carré : 1 donne à un carré l'incertitude moyenne de tous ses pixels ; 0,1 celle de ses 10 % de pixels les plus incertains, pour qu'une petite zone douteuse (un bord de nuage) parmi des pixels faciles compte quand même.
+
+Les valeurs par défaut (Marge, un par groupe de lieux semblables, part 0,1) ont demandé le moins d'étiquettes dans le banc d'essai d'apprentissage actif de DeepMapper ; l'Entropie seule, sans répartition, peut d'abord choisir des quasi-copies.
 
 Étiquettes existantes : les carrés qui les touchent ne sont plus proposés. Zone de recherche : seuls les carrés entièrement à l'intérieur de ces polygones sont proposés. Les carrés ne se chevauchent jamais et reposent entièrement sur des pixels valides de l'image.
 
@@ -1223,11 +1227,11 @@ L'image est traitée tuile par tuile avec une mémoire constante ; les sorties n
     </message>
     <message>
         <source>Suggested patches: {}</source>
-        <translation type="unfinished"></translation>
+        <translation>Carrés suggérés : {}</translation>
     </message>
     <message>
         <source>Uncertainty per pixel: {}</source>
-        <translation type="unfinished"></translation>
+        <translation>Incertitude par pixel : {}</translation>
     </message>
     <message>
         <source>High-resolution bands (e.g. B2, B3, B4, B8 at 10 m) or a Sentinel-2 product</source>
@@ -3536,6 +3540,38 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
     <message>
         <source>The weights of model '{model}' ({path}) do not match the SHA-256 in its card (expected {sha256}..., found {digest}...). The file is corrupt or belongs to another model: reinstall it, or update the card if you changed the weights on purpose.</source>
         <translation>Les poids du modèle « {model} » ({path}) ne correspondent pas au SHA-256 de sa fiche (attendu {sha256}..., trouvé {digest}...). Le fichier est corrompu ou appartient à un autre modèle : réinstallez-le, ou mettez la fiche à jour si vous avez modifié les poids exprès.</translation>
+    </message>
+    <message>
+        <source>Runs a model over the image and proposes the square patches that are most worth labelling next: where the model is least sure. Label them, add them to your training labels, train again (Extract training patches, then Train a segmentation model with the current model as the starting model) and ask again.
+
+Model: any segmentation or cloud model (an id or the path of a model card); empty picks the best installed model for the image's bands.
+
+Uncertainty: Entropy (all classes about equally likely), Margin (the two most likely classes nearly tied), Flip disagreement (the predictions of the image flipped four ways disagree; four times slower) or Random (a baseline to compare with).
+
+Spread of the suggestions: None takes the highest scores; Different kinds of places picks, among the best scores, patches that differ most in their predicted classes and in how they look (k-centre); One from each group of similar places sorts the best-scoring patches into as many groups of alike patches as suggestions are asked for and takes one from each (weighted k-means), so the suggestions are not near-copies of one another when the model has seen few labels; Apart on the map keeps suggestions at least the minimum distance apart.
+
+Score from the most uncertain share of each patch: 1 scores a patch by the mean uncertainty of all its pixels; 0.1 by its 10 % most uncertain pixels, so that a small unsure area (a cloud edge) among easy pixels still counts.
+
+Existing labels: patches touching them are not proposed again. Search area: only patches wholly inside these polygons are proposed. Patches never overlap and lie wholly on valid image pixels.
+
+The squares carry rank (1 = label first), score (the patch's uncertainty, 0 to 1), strategy, predicted_class (the class most of the patch is predicted as), class_mix (the share of each predicted class) and model (the model that chose the patch). The uncertainty raster shows the score of every pixel. The same random seed gives the same picks.
+
+The image is processed tile by tile in flat memory; outputs appear only when complete.</source>
+        <translation type="obsolete">Applique un modèle à l'image et propose les carrés qui valent le plus d'être étiquetés ensuite : là où le modèle est le moins sûr. Étiquetez-les, ajoutez-les à vos étiquettes d'entraînement, entraînez à nouveau (Extraire des patchs d'entraînement, puis Entraîner un modèle de segmentation avec le modèle actuel comme modèle de départ) et demandez à nouveau.
+
+Modèle : tout modèle de segmentation ou de nuages (un identifiant ou le chemin d'une fiche de modèle) ; vide choisit le meilleur modèle installé pour les bandes de l'image.
+
+Incertitude : Entropie (toutes les classes à peu près aussi probables), Marge (les deux classes les plus probables presque à égalité), Désaccord des retournements (les prédictions de l'image retournée de quatre façons divergent ; quatre fois plus lent) ou Aléatoire (une référence de comparaison).
+
+Répartition des suggestions : Aucune prend les scores les plus élevés ; Lieux de natures différentes choisit, parmi les meilleurs scores, les carrés qui diffèrent le plus par leurs classes prédites et par leur aspect (k-centres) ; Une de chaque groupe de lieux semblables range les carrés aux meilleurs scores en autant de groupes de carrés semblables que de suggestions demandées et en prend un dans chaque groupe (k-moyennes pondérées), pour que les suggestions ne soient pas des quasi-copies les unes des autres quand le modèle a vu peu d'étiquettes ; Éloignées sur la carte garde les suggestions à au moins la distance minimale les unes des autres.
+
+Score d'après la part la plus incertaine de chaque carré : 1 donne à un carré l'incertitude moyenne de tous ses pixels ; 0,1 celle de ses 10 % de pixels les plus incertains, pour qu'une petite zone douteuse (un bord de nuage) parmi des pixels faciles compte quand même.
+
+Étiquettes existantes : les carrés qui les touchent ne sont plus proposés. Zone de recherche : seuls les carrés entièrement à l'intérieur de ces polygones sont proposés. Les carrés ne se chevauchent jamais et reposent entièrement sur des pixels valides de l'image.
+
+Les carrés portent rank (1 = à étiqueter d'abord), score (l'incertitude du carré, de 0 à 1), strategy, predicted_class (la classe prédite sur la plus grande partie du carré), class_mix (la part de chaque classe prédite) et model (le modèle qui a choisi le carré). Le raster d'incertitude montre le score de chaque pixel. La même graine aléatoire donne les mêmes suggestions.
+
+L'image est traitée tuile par tuile avec une mémoire constante ; les sorties n'apparaissent qu'une fois complètes.</translation>
     </message>
     <message>
         <source>Finds labelled polygons or points whose class is probably wrong, so you can check them first.

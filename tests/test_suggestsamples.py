@@ -231,7 +231,9 @@ def chip(tmp_path_factory):
 
 
 def suggest(chip_path: str, out: Path, **kw):
-    kw = {"model": MODEL, "count": 6, "patch_size": PATCH, "device": "cpu", "threads": 1, **kw}
+    # the tests below were written for plain ranking: entropy of all of a patch's pixels, no spread
+    kw = {"model": MODEL, "count": 6, "patch_size": PATCH, "device": "cpu", "threads": 1, "strategy": "entropy",
+          "diversity": "none", "top_share": 1.0, **kw}
     return run_suggest(SuggestRequest(input=chip_path, output=str(out), **kw))
 
 
@@ -276,7 +278,8 @@ def test_streaming_in_many_strips_aggregates_each_patch_exactly(chip, tmp_path):
     import rasterio
     reports = []
     many = run_suggest(SuggestRequest(input=chip["plain"], output=str(tmp_path / "b.gpkg"), model=MODEL, count=20,
-                                      patch_size=48, strategy="margin", device="cpu", threads=1, tile_size=128,
+                                      patch_size=48, strategy="margin", diversity="none", top_share=1.0,
+                                      device="cpu", threads=1, tile_size=128,
                                       output_uncertainty=str(tmp_path / "u.tif")),
                        Monitor(progress=reports.append))
     assert len(reports) >= 4  # progress after every strip of tiles: the raster took several strips
@@ -427,3 +430,14 @@ def test_qgis_process_subprocess_json(chip, tmp_path):
     assert result["COUNT_WRITTEN"] == 3
     gdf = squares(result["OUTPUT"])
     assert len(gdf) == 3 and set(gdf["strategy"]) == {"margin"}  # option number 1 = margin
+
+
+def test_defaults_are_the_benchmark_s_best(qgis_app):
+    """Margin on the 10 % most uncertain pixels, one patch per cluster: above random at every budget of the
+    active-learning benchmark (docs/benchmarks.md), where plain entropy fell below it after its first batch."""
+    from qgis.core import QgsApplication
+    req = SuggestRequest(input="x.tif", output="s.gpkg")
+    assert (req.strategy, req.diversity, req.top_share) == ("margin", "cluster", 0.1)
+    alg = QgsApplication.processingRegistry().createAlgorithmById("deepmapper:suggestsamples")
+    assert [alg.parameterDefinition(n).defaultValue() for n in ("STRATEGY", "DIVERSITY", "TOP_SHARE")] == \
+        ["margin", "cluster", 0.1]

@@ -48,9 +48,9 @@ class SuggestRequest:
     model: str | None = None  # id or card path; None: the best installed segmentation, else cloud, model
     count: int = 10
     patch_size: int = 64  # pixels
-    strategy: str = "entropy"  # uncertainty.STRATEGIES
-    diversity: str = "none"  # diversity.DIVERSITY
-    top_share: float = 1.0  # a patch's score: the mean uncertainty of this share of its most uncertain pixels
+    strategy: str = "margin"  # uncertainty.STRATEGIES; defaults: the best of docs/benchmarks.md's active learning
+    diversity: str = "cluster"  # diversity.DIVERSITY
+    top_share: float = 0.1  # a patch's score: the mean uncertainty of this share of its most uncertain pixels
     labels: str | None = None  # existing labels: patches touching them are not proposed
     mask: str | None = None  # polygons: only patches wholly inside are proposed
     seed: int = 0

@@ -166,12 +166,121 @@ def assert_loaded_hidden_and_see_through(project, layer) -> None:
     assert layer.renderer().opacity() == pytest.approx(PROBABILITY_OPACITY) and 0.4 <= PROBABILITY_OPACITY <= 0.7
 
 
-def assert_probability_ramp(layer, band: int, cls: str) -> None:
-    """`layer` shows `band` (described '<cls> probability') as the 0..1 ramp, transparent at 0, opaque at 1."""
+def assert_probability_ramp(layer, band: int, cls: str, suffix: str = " probability") -> None:
+    """`layer` shows `band` (described '<cls><suffix>') as the 0..1 ramp, transparent at 0, opaque at 1."""
     from qgis.core import QgsSingleBandPseudoColorRenderer
     renderer = layer.renderer()
     assert isinstance(renderer, QgsSingleBandPseudoColorRenderer)
-    assert renderer.band() == band and layer.bandName(band).endswith(f"{cls} probability")
+    assert renderer.band() == band and layer.bandName(band).endswith(f"{cls}{suffix}")
     assert (renderer.classificationMin(), renderer.classificationMax()) == (0.0, 1.0)
     items = renderer.shader().rasterShaderFunction().colorRampItemList()
     assert items[0].color.alpha() == 0 and items[-1].color.alpha() == 255
+
+
+def test_suggested_patches_outlined_labelled_and_above_the_uncertainty(project, tmp_path):
+    """The squares to label: no fill (the image shows through), a haloed magenta outline, labelled with their rank,
+    and above the uncertainty ramp in the layer tree whichever order Processing loads them in."""
+    pytest.importorskip("onnxruntime")
+    from qgis.core import QgsSingleSymbolRenderer, QgsVectorLayer
+    from deepmapper.plugin.algorithms.styles import ATTENTION_COLOR
+    chip = crop(data_file("clouds/s2_cloud_chip.tif"), tmp_path / "chip_s.tif", Window(128, 128, 128, 128))
+    # Processing loads a run's outputs in the order of their paths: here the raster last, on top unless moved
+    out = {"OUTPUT": str(tmp_path / "s.gpkg"), "OUTPUT_UNCERTAINTY": str(tmp_path / "u.tif")}
+    layers = run_and_load("deepmapper:suggestsamples", {"INPUT": str(chip), "MODEL": "ukis_csmask_6b_l1c", "COUNT": 3,
+                                                        "STRATEGY": "entropy", "PATCH_SIZE": 32, "THREADS": 1, **out})
+    label = "chip_s (ukis_csmask_6b_l1c)"
+    squares, ramp = layers[f"Suggested patches: {label}"], layers[f"Uncertainty per pixel: {label}"]
+    assert_outlined_and_ranked(squares)
+    assert_probability_ramp(ramp, 1, "entropy (0..1)", suffix="")  # transparent at 0: certain places show the image
+    order = [node.layerId() for node in project.layerTreeRoot().findLayers()]  # first = drawn on top
+    assert order.index(squares.id()) < order.index(ramp.id())
+    assert project.layerTreeRoot().findLayer(ramp.id()).itemVisibilityChecked()  # asked for: shown, under the squares
+    again = QgsVectorLayer(out["OUTPUT"], "again")  # the style is inside the GeoPackage
+    assert isinstance(again.renderer(), QgsSingleSymbolRenderer) and again.labelsEnabled()
+    assert again.renderer().symbol().symbolLayer(1).strokeColor().name() == ATTENTION_COLOR
+    assert Path(out["OUTPUT_UNCERTAINTY"][:-4] + ".qml").exists()
+
+
+def assert_outlined_and_ranked(layer) -> None:
+    from qgis.core import QgsSingleSymbolRenderer
+    from deepmapper.plugin.algorithms.styles import ATTENTION_COLOR
+    renderer = layer.renderer()
+    assert isinstance(renderer, QgsSingleSymbolRenderer)
+    halo, outline = (renderer.symbol().symbolLayer(i) for i in range(2))
+    assert outline.brushStyle() == 0 and halo.brushStyle() == 0  # Qt.NoBrush: outline only
+    assert outline.strokeColor().name() == ATTENTION_COLOR and outline.strokeWidth() >= 0.5
+    assert halo.strokeWidth() > outline.strokeWidth() and halo.strokeColor().lightness() < 80
+    assert layer.labelsEnabled() and layer.labeling().settings().fieldName == '"rank"'
+    assert layer.labeling().settings().format().buffer().enabled()
+
+
+def test_stacking_moves_a_layer_only_when_it_is_on_the_wrong_side(project, tmp_path):
+    from qgis.core import QgsVectorLayer
+    from deepmapper.plugin.algorithms.styles import keep_stacked
+    paths = {}
+    for name in ("a", "b", "c"):
+        paths[name] = str(tmp_path / f"{name}.geojson")
+        Path(paths[name]).write_text('{"type": "FeatureCollection", "features": []}')
+        project.addMapLayer(QgsVectorLayer(paths[name], name, "ogr"))  # each new layer goes on top: c, b, a
+    root = project.layerTreeRoot()
+    names = lambda: [node.layer().name() for node in root.findLayers()]  # noqa: E731
+    ids = {layer.name(): layer.id() for layer in project.mapLayers().values()}
+    assert names() == ["c", "b", "a"]
+    keep_stacked(root, ids["a"], paths["c"], above=True)
+    assert names() == ["a", "c", "b"]
+    keep_stacked(root, ids["a"], paths["b"], above=True)  # already above: stays
+    assert names() == ["a", "c", "b"]
+    keep_stacked(root, ids["a"], paths["b"], above=False)
+    assert names() == ["c", "b", "a"]
+    keep_stacked(root, ids["c"], str(tmp_path / "not_loaded.gpkg"), above=False)
+    assert names() == ["c", "b", "a"]
+
+
+def test_reviewed_labels_suspects_stand_out_and_are_labelled_with_the_suggestion(project, tmp_path):
+    """Suspects: magenta outline over a light fill, labelled 'class → suggested class'; the others a thin quiet
+    outline and no label; categories on `suspect`, which reads as true/false from a GeoPackage boolean."""
+    pytest.importorskip("sklearn")
+    import geopandas as gpd
+    import numpy as np
+    from qgis.core import (QgsCategorizedSymbolRenderer, QgsCentroidFillSymbolLayer, QgsExpression,
+                           QgsExpressionContext, QgsExpressionContextUtils, QgsRenderContext, QgsVectorLayer)
+    from deepmapper.plugin.algorithms.styles import ATTENTION_COLOR, QUIET_COLOR
+    gdf = gpd.read_file(data_file("landcover/aberystwyth_training_polygons.gpkg"))
+    gdf.loc[int(np.flatnonzero(gdf["class"] == "water")[0]), "class"] = "forest"
+    labels = tmp_path / "my_labels.gpkg"
+    gdf.to_file(labels)
+    image = tmp_path / "aberystwyth_s2_10m.tif"  # a copy: no sidecar beside ../shared
+    image.write_bytes(data_file("landcover/aberystwyth_s2_10m.tif").read_bytes())
+    out = str(tmp_path / "reviewed.gpkg")
+    layers = run_and_load("deepmapper:reviewlabels", {"INPUT": str(image), "LABELS": str(labels),
+                                                      "CLASS_FIELD": "class", "OUTPUT": out})
+    layer = layers["Reviewed labels: my_labels"]
+    renderer = layer.renderer()
+    assert isinstance(renderer, QgsCategorizedSymbolRenderer) and "suspect" in renderer.classAttribute()
+    cats = {c.label(): c for c in renderer.categories()}  # the categories own their symbols: keep them
+    assert set(cats) == {"Suspect", "Not suspect"}
+    strong, quiet = cats["Suspect"].symbol().symbolLayer(1), cats["Not suspect"].symbol().symbolLayer(0)
+    assert strong.strokeColor().name() == ATTENTION_COLOR and 0 < strong.fillColor().alpha() < 100
+    assert quiet.strokeColor().name() == QUIET_COLOR and quiet.brushStyle() == 0
+    assert strong.strokeWidth() > 2 * quiet.strokeWidth()
+    ring = cats["Suspect"].symbol().symbolLayer(2)  # a small suspect still shows zoomed out
+    assert isinstance(ring, QgsCentroidFillSymbolLayer) and ring.subSymbol().symbolLayer(1).strokeColor().name() == (
+        ATTENTION_COLOR)
+    # each feature gets the category of its own flag, and only suspects get a label
+    assert layer.labelsEnabled()
+    label = QgsExpression(layer.labeling().settings().fieldName)
+    render = QgsRenderContext()
+    render.setExpressionContext(QgsExpressionContext(QgsExpressionContextUtils.globalProjectLayerScopes(layer)))
+    renderer.startRender(render, layer.fields())
+    seen = set()
+    for feature in layer.getFeatures():
+        render.expressionContext().setFeature(feature)
+        symbol = renderer.symbolForFeature(feature, render)
+        flag = bool(feature["suspect"])
+        assert symbol.symbolLayer(1 if flag else 0).strokeColor().name() == (ATTENTION_COLOR if flag else QUIET_COLOR)
+        text = label.evaluate(render.expressionContext())
+        assert text == (f"{feature['class']} \u2192 {feature['suggested_class']}" if flag else None)
+        seen.add(flag)
+    renderer.stopRender(render)
+    assert seen == {True, False}
+    assert isinstance(QgsVectorLayer(out, "again").renderer(), QgsCategorizedSymbolRenderer)

@@ -8,6 +8,7 @@ from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from ..core.engine.bands import SENSOR_KEYS
 from ..core.labelling.review import ReviewRequest, review_labels
+from . import styles
 from .base import DeepMapperAlgorithm
 
 
@@ -91,5 +92,8 @@ class ReviewLabelsAlgorithm(DeepMapperAlgorithm):
             seed=self.parameterAsInt(parameters, self.SEED, context))
         registry = self.model_registry() if model else None
         result = self.run_engine(lambda: review_labels(request, self.monitor(feedback), registry))
+        name = styles.input_name(self.parameterAsVectorLayer(parameters, self.LABELS, context), labels)
+        styles.style_output(result.output, styles.SuspectStyler(request.class_field, (
+            self.tr("Suspect"), self.tr("Not suspect"))), context, self.tr("Reviewed labels: {}").format(name))
         return {self.OUTPUT: result.output, self.OUTPUT_HTML: result.output_html,
                 "SUSPECT_COUNT": result.suspect_count}

@@ -5,7 +5,10 @@ CLOUD_ALPHA, cloud shadows at SHADOW_ALPHA and every other class (land cover, bu
 stays readable under the mask. Class polygons: a categorised renderer on class_id
 with the same colours, half-transparent fills (outline only for small objects such as buildings). Probabilities: a
 pseudocolour ramp over 0..1 on one band (the first, or the class that matters most, e.g. buildings), transparent
-near 0, at PROBABILITY_OPACITY, loaded unchecked (not drawn until the user turns it on). Each style is applied to the layer loaded into the
+near 0, at PROBABILITY_OPACITY, loaded unchecked (not drawn until the user turns it on). Places to look at
+(suggested patches, suspect labels): no fill or a light one, an ATTENTION_COLOR outline over a dark halo and haloed
+labels, so they read on any image; they stay above a raster output of the same run in the layer tree (Styler.stacked).
+Each style is applied to the layer loaded into the
 project on completion (a Processing post-processor) and saved beside the file (.qml, or inside a GeoPackage), so the
 output opens styled in later sessions and after qgis_process.
 """
@@ -14,11 +17,13 @@ from __future__ import annotations
 import os
 from typing import Sequence
 
-from qgis.core import (QgsCategorizedSymbolRenderer, QgsColorRampShader, QgsFillSymbol,
-                       QgsPalettedRasterRenderer, QgsProcessingLayerPostProcessorInterface, QgsProject,
-                       QgsRasterLayer, QgsRasterShader, QgsRendererCategory, QgsSingleBandPseudoColorRenderer,
-                       QgsVectorLayer)
-from qgis.PyQt.QtGui import QColor
+from qgis.core import (QgsCategorizedSymbolRenderer, QgsCentroidFillSymbolLayer, QgsColorRampShader, QgsExpression,
+                       QgsFillSymbol, QgsLayerTreeLayer, QgsMarkerSymbol, QgsPalettedRasterRenderer,
+                       QgsPalLayerSettings, QgsProcessingLayerPostProcessorInterface, QgsProject, QgsRasterLayer,
+                       QgsRasterShader, QgsRendererCategory, QgsSingleBandPseudoColorRenderer, QgsSingleSymbolRenderer,
+                       QgsTextBufferSettings, QgsTextFormat, QgsUnitTypes, QgsVectorLayer,
+                       QgsVectorLayerSimpleLabeling, QgsWkbTypes)
+from qgis.PyQt.QtGui import QColor, QFont
 
 from .labels import class_label
 
@@ -36,6 +41,14 @@ PROBABILITY_STOPS = ((0.0, "#440154", 0), (0.25, "#3b528b", 90), (0.5, "#21918c"
 # A probability layer is a diagnostic: it loads unchecked (it would hide the mask and the image above them) and, once
 # turned on, at 60 % so the image still shows under certain places.
 PROBABILITY_OPACITY = 0.6
+# Places to look at (suggested patches, suspect labels): magenta is told apart from the image's greens, browns and
+# whites, from the viridis ramp and by red-green colour-blind readers; a dark halo under it keeps it on bright clouds.
+ATTENTION_COLOR = "#ff00ff"
+ATTENTION_WIDTH = 0.6  # mm
+QUIET_COLOR = "#f0f0f0"  # labels that look right: a thin light outline, there but not competing with the suspects
+QUIET_WIDTH = 0.26  # mm
+HALO_COLOR = "40,40,40,170"
+SUSPECT_FILL_ALPHA = 60  # about 24 %: marks the suspect's area, the image stays readable under it
 
 _keep_alive: list = []  # QGIS holds post-processors by a raw pointer: they must outlive the run's context
 
@@ -70,14 +83,26 @@ class Styler(QgsProcessingLayerPostProcessorInterface):
     """Applies a style to a layer; as a post-processor, to the layer Processing loads into the project."""
 
     layer_type: type = QgsRasterLayer
+    above: str | None = None  # path of an output of the same run this layer is drawn above, whichever loads first
+    below: str | None = None  # path of an output of the same run this layer is drawn below
 
     def apply(self, layer) -> None:
         raise NotImplementedError
+
+    def stacked(self, above: str | None = None, below: str | None = None) -> "Styler":
+        """Keep the loaded layer above (or below) the output at that path in the layer tree: Processing loads a
+        run's outputs in the order of their paths, so a raster could otherwise hide the polygons to look at."""
+        self.above, self.below = above, below
+        return self
 
     def postProcessLayer(self, layer, context, feedback):  # noqa: N802
         if isinstance(layer, self.layer_type):
             self.apply(layer)
             layer.triggerRepaint()
+            root = QgsProject.instance().layerTreeRoot()
+            for path, above in ((self.above, True), (self.below, False)):
+                if path:
+                    keep_stacked(root, layer.id(), path, above)
 
 
 class PalettedStyler(Styler):
@@ -97,9 +122,10 @@ class ProbabilityStyler(Styler):
     """Probability raster (float 0..1, NaN nodata, bands described '<class> probability'): a pseudocolour ramp on
     the band of the first of `prefer` (class names, e.g. ['building']) the raster holds, else on band 1."""
 
-    def __init__(self, prefer: Sequence[str] = ()) -> None:
+    def __init__(self, prefer: Sequence[str] = (), hidden: bool = True) -> None:
         super().__init__()
         self.prefer = [str(name).strip().lower() for name in prefer]
+        self.hidden = hidden  # False for a layer the user asked for to look at (the uncertainty of suggestsamples)
 
     def band(self, layer) -> int:
         """The band to show: the first preferred class's, found by its description (QGIS names the band 'Band 2:
@@ -132,7 +158,7 @@ class ProbabilityStyler(Styler):
         """Styled, then unchecked in the layer tree: Processing has already added it to the project here."""
         super().postProcessLayer(layer, context, feedback)
         node = QgsProject.instance().layerTreeRoot().findLayer(layer.id())
-        if node is not None:
+        if node is not None and self.hidden:
             node.setItemVisibilityChecked(False)
 
 
@@ -163,10 +189,151 @@ def polygon_symbol(cls: dict) -> QgsFillSymbol:
         "color": ",".join(map(str, fill.getRgb())), "outline_color": ",".join(map(str, color.getRgb())),
         "outline_width": width, "outline_width_unit": "MM", "style": "solid" if fill.alpha() else "no"})
     if color.lightness() > 200:  # white on white clouds: a dark hairline under the outline keeps the edge visible
-        halo = QgsFillSymbol.createSimple({"style": "no", "outline_color": "60,60,60,160", "outline_width": "0.8",
-                                           "outline_width_unit": "MM"})
-        symbol.insertSymbolLayer(0, halo.symbolLayer(0).clone())
+        with_halo(symbol, 0.8, "60,60,60,160")
     return symbol
+
+
+def with_halo(symbol: QgsFillSymbol, width: float, color: str = HALO_COLOR) -> QgsFillSymbol:
+    """`symbol` over a dark outline `width` mm wide (wider than its own): its edge reads on bright ground too."""
+    halo = QgsFillSymbol.createSimple({"style": "no", "outline_color": color, "outline_width": f"{width:g}",
+                                       "outline_width_unit": "MM"})
+    symbol.insertSymbolLayer(0, halo.symbolLayer(0).clone())
+    return symbol
+
+
+def outline_symbol(color: str, width: float, fill_alpha: int = 0, halo: bool = True) -> QgsFillSymbol:
+    """An outline `width` mm wide in `color`, filled with the same colour at `fill_alpha` (0: no fill, the image
+    shows through), over a dark halo twice as wide when `halo`."""
+    fill = QColor(color)
+    fill.setAlpha(fill_alpha)
+    symbol = QgsFillSymbol.createSimple({
+        "color": ",".join(map(str, fill.getRgb())), "style": "solid" if fill_alpha else "no",
+        "outline_color": color, "outline_width": f"{width:g}", "outline_width_unit": "MM"})
+    return with_halo(symbol, 2 * width) if halo else symbol
+
+
+def with_ring(symbol: QgsFillSymbol, size: float = 5.0) -> QgsFillSymbol:
+    """`symbol` with a hollow ATTENTION_COLOR ring (over a dark halo), `size` mm wide, on a point inside the
+    polygon: a polygon a few pixels wide still shows when the map is zoomed out."""
+    ring = QgsMarkerSymbol.createSimple({"name": "circle", "color": "0,0,0,0", "size": f"{size:g}",
+                                        "outline_color": HALO_COLOR, "outline_width": "1.0"})
+    bright = QgsMarkerSymbol.createSimple({"name": "circle", "color": "0,0,0,0", "size": f"{size:g}",
+                                          "outline_color": ATTENTION_COLOR, "outline_width": "0.5"})
+    ring.appendSymbolLayer(bright.symbolLayer(0).clone())  # `bright` named: it owns the layer until cloned
+    centroid = QgsCentroidFillSymbolLayer()
+    centroid.setPointOnSurface(True)
+    centroid.setSubSymbol(ring)
+    symbol.appendSymbolLayer(centroid)
+    return symbol
+
+
+def text_labels(expression: str, size: float = 10.0, distance: float = 0.0) -> QgsVectorLayerSimpleLabeling:
+    """Bold white labels from `expression` (NULL: no label) with a dark buffer, so they read on any image: over the
+    polygon's centre (inside it), or `distance` mm around that point, so that the label leaves the feature visible."""
+    settings = QgsPalLayerSettings()
+    settings.fieldName = expression
+    settings.isExpression = True
+    settings.placement = QgsPalLayerSettings.AroundPoint if distance else QgsPalLayerSettings.OverPoint
+    settings.dist = distance
+    settings.distUnits = QgsUnitTypes.RenderMillimeters
+    settings.centroidInside = True
+    text = QgsTextFormat()
+    font = QFont()
+    font.setBold(True)
+    text.setFont(font)
+    text.setSize(size)
+    text.setSizeUnit(QgsUnitTypes.RenderPoints)
+    text.setColor(QColor("#ffffff"))
+    buffer = QgsTextBufferSettings()
+    buffer.setEnabled(True)
+    buffer.setSize(1.0)
+    buffer.setSizeUnit(QgsUnitTypes.RenderMillimeters)
+    buffer.setColor(QColor(ATTENTION_COLOR).darker(250))
+    text.setBuffer(buffer)
+    settings.setFormat(text)
+    return QgsVectorLayerSimpleLabeling(settings)
+
+
+class SuggestionStyler(Styler):
+    """Suggested patches (suggestsamples: squares with a `rank` field, 1 = label first): outline only, so the image
+    to label shows through, each labelled with its rank."""
+
+    layer_type = QgsVectorLayer
+
+    def apply(self, layer) -> None:
+        layer.setRenderer(QgsSingleSymbolRenderer(outline_symbol(ATTENTION_COLOR, ATTENTION_WIDTH)))
+        layer.setLabeling(text_labels(QgsExpression.quotedColumnRef("rank"), 14.0))
+        layer.setLabelsEnabled(True)
+
+
+class SuspectStyler(Styler):
+    """Reviewed labels (reviewlabels: the labels plus `suspect` and `suggested_class`): suspects in a strong outline
+    with a light fill and a ring (seen zoomed out), labelled '<class> → <suggested class>' beside the ring; the other
+    labels in a quiet thin outline.
+    `legend` gives the legend's words for (suspect, not suspect), translated by the caller."""
+
+    layer_type = QgsVectorLayer
+    FIELD = "suspect"
+
+    def __init__(self, class_field: str, legend: tuple[str, str]) -> None:
+        super().__init__()
+        self.class_field = class_field
+        self.legend = legend
+
+    def apply(self, layer) -> None:
+        # An expression, not the field: a GeoPackage holds a boolean, a shapefile 0/1; both read as true/false here.
+        flag = f"if({QgsExpression.quotedColumnRef(self.FIELD)}, 1, 0)"
+        suspect, other = self.symbols(layer.geometryType() == QgsWkbTypes.PointGeometry)
+        categories = [QgsRendererCategory(1, suspect, self.legend[0]), QgsRendererCategory(0, other, self.legend[1])]
+        layer.setRenderer(QgsCategorizedSymbolRenderer(flag, categories))
+        label = "{} || ' \u2192 ' || {}".format(QgsExpression.quotedColumnRef(self.class_field),
+                                                QgsExpression.quotedColumnRef("suggested_class"))
+        layer.setLabeling(text_labels(f"if({QgsExpression.quotedColumnRef(self.FIELD)}, {label}, NULL)",
+                                      distance=2.5))
+        layer.setLabelsEnabled(True)
+
+
+    @staticmethod
+    def symbols(points: bool) -> tuple:
+        """(suspect, not suspect) symbols: polygons outlined, points as large magenta and small light dots."""
+        if not points:
+            return (with_ring(outline_symbol(ATTENTION_COLOR, ATTENTION_WIDTH, SUSPECT_FILL_ALPHA)),
+                    outline_symbol(QUIET_COLOR, QUIET_WIDTH, halo=False))
+        return (QgsMarkerSymbol.createSimple({"name": "circle", "color": ATTENTION_COLOR, "size": "3.2",
+                                              "outline_color": HALO_COLOR, "outline_width": "0.4"}),
+                QgsMarkerSymbol.createSimple({"name": "circle", "color": QUIET_COLOR, "size": "1.6",
+                                              "outline_color": HALO_COLOR, "outline_width": "0.2"}))
+
+
+def keep_stacked(root, layer_id: str, other_path: str, above: bool) -> None:
+    """Move the layer `layer_id` just above (`above`) or just below the loaded layer of `other_path` when it lies on
+    the other side of it in the same group (the layer tree draws its first child on top)."""
+    node, other = root.findLayer(layer_id), loaded_node(root, other_path)
+    if node is None or other is None:
+        return
+    parent = node.parent()
+    i, j = tree_index(parent, node.layerId()), tree_index(parent, other.layerId())
+    if j is not None and ((i > j) if above else (i < j)):
+        parent.insertChildNode(j if above else j + 1, node.clone())
+        parent.removeChildNode(node)
+
+
+def tree_index(parent, layer_id: str) -> int | None:
+    """The position of the layer `layer_id` among `parent`'s children, None when it is not one of them (another
+    group)."""
+    return next((i for i, child in enumerate(parent.children())
+                 if isinstance(child, QgsLayerTreeLayer) and child.layerId() == layer_id), None)
+
+
+def loaded_node(root, path: str):
+    """The layer tree node of the layer loaded from `path` (a file; a GeoPackage layer's '|layername=' ignored),
+    None when none is loaded (yet)."""
+    wanted = os.path.normcase(os.path.abspath(path))
+    for node in root.findLayers():
+        layer = node.layer()
+        if layer is not None and os.path.normcase(os.path.abspath(layer.source().split("|")[0])) == wanted:
+            return node
+    return None
 
 
 def style_output(path: str | None, styler: Styler, context, name: str | None = None) -> None:

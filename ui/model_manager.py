@@ -11,7 +11,7 @@ import html
 from typing import Callable
 
 from qgis.core import QgsApplication, QgsTask
-from qgis.PyQt.QtCore import QCoreApplication, QLocale, Qt
+from qgis.PyQt.QtCore import QCoreApplication, QEventLoop, QLocale, Qt
 from qgis.PyQt.QtGui import QGuiApplication
 from qgis.PyQt.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QHeaderView,
                                  QLabel, QMessageBox, QProgressBar, QPushButton, QSplitter, QTableWidget,
@@ -296,10 +296,16 @@ class ModelManagerDialog(QDialog):
         self.task.taskCompleted.connect(lambda: self._downloaded(card.id, True))
         self.task.taskTerminated.connect(lambda: self._downloaded(card.id, False))
         task = self.task
+        # `wait` (scripts, tests): a blocking event loop that the task's end quits, not a processEvents() busy loop,
+        # which starved the download thread and crashed QGIS now and then (QGIS developers advise against it)
+        loop = QEventLoop() if wait else None
+        if loop is not None:
+            task.taskCompleted.connect(loop.quit)
+            task.taskTerminated.connect(loop.quit)
         QgsApplication.taskManager().addTask(task)
         self._selection_changed()
-        while wait and self.task is task:
-            QCoreApplication.processEvents()
+        if loop is not None and self.task is task:
+            loop.exec_()
         return task
 
     def _downloaded(self, model_id: str, ok: bool) -> None:

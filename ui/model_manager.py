@@ -11,7 +11,7 @@ import html
 from typing import Callable
 
 from qgis.core import QgsApplication, QgsTask
-from qgis.PyQt.QtCore import QCoreApplication, QEventLoop, QLocale, Qt
+from qgis.PyQt.QtCore import QCoreApplication, QLocale, Qt
 from qgis.PyQt.QtGui import QGuiApplication
 from qgis.PyQt.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QHeaderView,
                                  QLabel, QMessageBox, QProgressBar, QPushButton, QSplitter, QTableWidget,
@@ -88,7 +88,12 @@ class DownloadTask(QgsTask):
         self.error = ""
 
     def run(self) -> bool:
-        monitor = Monitor(progress=lambda f: self.setProgress(100.0 * f), is_cancelled=self.isCanceled)
+        return self.fetch(self.setProgress)
+
+    def fetch(self, progress: Callable[[float], None]) -> bool:
+        """The download itself, reporting percent done to `progress`: run() in the task manager's thread, or
+        directly in the caller's (ModelManagerDialog.download_selected(wait=True))."""
+        monitor = Monitor(progress=lambda f: progress(100.0 * f), is_cancelled=self.isCanceled)
         try:
             download(self.url, self.target, self.sha256, monitor)
         except CancelledError as exc:
@@ -292,21 +297,16 @@ class ModelManagerDialog(QDialog):
         self.progress.setValue(0)
         self.progress.setVisible(True)
         self._say(tr("Downloading {} to {}…").format(entry.weights_url, target))
+        if wait:  # scripts and tests: the same download and messages in this thread, no task manager and no event
+            # loop (waiting on a background task here by spinning an event loop crashed QGIS now and then)
+            self._downloaded(card.id, self.task.fetch(lambda value: self.progress.setValue(int(value))))
+            return None
         self.task.progressChanged.connect(lambda value: self.progress.setValue(int(value)))
         self.task.taskCompleted.connect(lambda: self._downloaded(card.id, True))
         self.task.taskTerminated.connect(lambda: self._downloaded(card.id, False))
-        task = self.task
-        # `wait` (scripts, tests): a blocking event loop that the task's end quits, not a processEvents() busy loop,
-        # which starved the download thread and crashed QGIS now and then (QGIS developers advise against it)
-        loop = QEventLoop() if wait else None
-        if loop is not None:
-            task.taskCompleted.connect(loop.quit)
-            task.taskTerminated.connect(loop.quit)
-        QgsApplication.taskManager().addTask(task)
+        QgsApplication.taskManager().addTask(self.task)
         self._selection_changed()
-        if loop is not None and self.task is task:
-            loop.exec_()
-        return task
+        return self.task
 
     def _downloaded(self, model_id: str, ok: bool) -> None:
         task, self.task = self.task, None

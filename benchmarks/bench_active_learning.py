@@ -41,7 +41,7 @@ from pathlib import Path
 
 import numpy as np
 
-from cloud_chip import BANDS, CLASSES, f1  # noqa: E402 (beside this script)
+from cloud_chip import f1, write_oracle_dataset  # noqa: E402 (beside this script)
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "clouds"
@@ -51,24 +51,11 @@ PATCH, POOL_COLS, BATCH = 32, 384, 8
 
 def write_dataset(folder: Path, image: np.ndarray, ref: np.ndarray, cells: list[int], cols: int, stats: dict,
                   chip: Path) -> None:
-    """A training-engine patch dataset (training/dataset.py) of the labelled cells; validation = the same patches."""
-    folder.mkdir(parents=True, exist_ok=True)
+    """A training-engine patch dataset of the labelled cells, each PATCH x PATCH pixels labelled whole."""
     windows = [divmod(c, cols) for c in cells]
     x = np.stack([image[:, r * PATCH:(r + 1) * PATCH, c * PATCH:(c + 1) * PATCH] for r, c in windows])
     y = np.stack([ref[r * PATCH:(r + 1) * PATCH, c * PATCH:(c + 1) * PATCH] for r, c in windows]).astype(np.uint8)
-    pixels = [int((y == k["id"]).sum()) for k in CLASSES]
-    for split in ("train", "validation"):
-        np.save(folder / f"{split}_images.npy", x.astype(np.float32))
-        np.save(folder / f"{split}_labels.npy", y)
-    meta = {"format": "deepmapper-patches", "version": 1,
-            "source": {"raster": str(chip), "labels": "oracle: s2_cloud_chip_reference.tif", "class_field": "class",
-                       "background": None},
-            "crs": None, "resolution_m": 30.0, "sensor": "sentinel2_l1c", "bands": BANDS, "patch_size": PATCH,
-            "classes": CLASSES, "ignore_label": 255, "counts": {"train": len(cells), "validation": len(cells)},
-            "class_pixels": {"train": pixels, "validation": pixels},
-            "windows": {s: [[r * PATCH, c * PATCH] for r, c in windows] for s in ("train", "validation")},
-            "statistics": stats}
-    (folder / "dataset.json").write_text(json.dumps(meta))
+    write_oracle_dataset(folder, x.astype(np.float32), y, [[r * PATCH, c * PATCH] for r, c in windows], stats, chip)
 
 
 def round_epochs(patches: int, steps: int, batch: int) -> int:

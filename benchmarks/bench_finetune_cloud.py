@@ -34,7 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
-from cloud_chip import BANDS, CLASSES, f1  # noqa: E402 (beside this script)
+from cloud_chip import BANDS, f1, write_oracle_dataset  # noqa: E402 (beside this script)
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "clouds"
@@ -67,7 +67,6 @@ def choose_cells(args, chip: Path, tmp: Path, transform, rows: int, cols: int) -
 def write_dataset(folder: Path, image: np.ndarray, ref: np.ndarray, cells: list[tuple[int, int]], chip: Path) -> None:
     """The training engine's patch dataset (training/dataset.py): a WINDOW px image window around each cell, inside the
     pool; labels only on the cell's own PATCH x PATCH pixels; validation = the training patches."""
-    folder.mkdir(parents=True, exist_ok=True)
     xs, ys, windows = [], [], []
     pad = (WINDOW - PATCH) // 2
     for r, c in cells:
@@ -80,21 +79,10 @@ def write_dataset(folder: Path, image: np.ndarray, ref: np.ndarray, cells: list[
         ys.append(y)
         windows.append([r0, c0])
     x, y = np.stack(xs).astype(np.float32), np.stack(ys)
-    pixels = [int((y == k["id"]).sum()) for k in CLASSES]
-    for split in ("train", "validation"):
-        np.save(folder / f"{split}_images.npy", x)
-        np.save(folder / f"{split}_labels.npy", y)
     flat = x.transpose(1, 0, 2, 3).reshape(len(BANDS), -1)
     stats = {"mean": flat.mean(axis=1).tolist(), "std": flat.std(axis=1).tolist(), "min": flat.min(axis=1).tolist(),
              "max": flat.max(axis=1).tolist()}
-    meta = {"format": "deepmapper-patches", "version": 1,
-            "source": {"raster": str(chip), "labels": "oracle: s2_cloud_chip_reference.tif", "class_field": "class",
-                       "background": None},
-            "crs": None, "resolution_m": 30.0, "sensor": "sentinel2_l1c", "bands": BANDS, "patch_size": WINDOW,
-            "classes": CLASSES, "ignore_label": 255, "counts": {"train": len(cells), "validation": len(cells)},
-            "class_pixels": {"train": pixels, "validation": pixels},
-            "windows": {s: windows for s in ("train", "validation")}, "statistics": stats}
-    (folder / "dataset.json").write_text(json.dumps(meta))
+    write_oracle_dataset(folder, x, y, windows, stats, chip)
 
 
 def score(model: str, chip: Path, ref: np.ndarray, out: Path, threads: int) -> dict:

@@ -261,16 +261,23 @@ def forward_pass_seconds(log: str, repeat: int = 3, model_id: str = MODEL_ID) ->
     card = Registry().get(model_id)
     model = load_model(card, choose_device("auto", card.format))
     x = np.random.default_rng(0).random((batch, len(card.bands), size, size), dtype=np.float32)
-    model.predict(x)  # warm-up, as the run's first tile was
+    best, best_cpu = best_forward(model, x, repeat)
+    per_tile = best / batch
+    # CPU seconds are what other processes on a shared machine disturb least: see pipeline_efficiency_cpu.
+    return {"tile_size": size, "tiles": tiles, "batch": batch, "forward_seconds_per_tile": per_tile,
+            "forward_seconds": per_tile * tiles, "forward_cpu_seconds": best_cpu / batch * tiles}
+
+
+def best_forward(model, x: np.ndarray, repeat: int) -> tuple[float, float]:
+    """(wall, CPU) seconds of the fastest of `repeat` model.predict(x) calls, after one warm-up call (as a run's first
+    tile was)."""
+    model.predict(x)
     best = best_cpu = float("inf")
     for _ in range(repeat):
         t0, c0 = time.perf_counter(), _cpu_seconds()
         model.predict(x)
         best, best_cpu = min(best, time.perf_counter() - t0), min(best_cpu, _cpu_seconds() - c0)
-    per_tile = best / batch
-    # CPU seconds are what other processes on a shared machine disturb least: see pipeline_efficiency_cpu.
-    return {"tile_size": size, "tiles": tiles, "batch": batch, "forward_seconds_per_tile": per_tile,
-            "forward_seconds": per_tile * tiles, "forward_cpu_seconds": best_cpu / batch * tiles}
+    return best, best_cpu
 
 
 def run_qgis_process(algorithm: str, params: dict) -> dict:

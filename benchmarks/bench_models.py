@@ -72,12 +72,7 @@ def sr_forward_seconds(log: str, model_id: str = "s2_superres_single", repeat: i
     set_torch_threads(0)
     model = load_model(card, choose_device("auto", card.format))
     x = np.random.default_rng(0).random((items, 1, size, size), dtype=np.float32)
-    model.predict(x)  # warm-up, as the run's first pass was
-    best = best_cpu = float("inf")
-    for _ in range(repeat):
-        t0, c0 = time.perf_counter(), bc._cpu_seconds()
-        model.predict(x)
-        best, best_cpu = min(best, time.perf_counter() - t0), min(best_cpu, bc._cpu_seconds() - c0)
+    best, best_cpu = bc.best_forward(model, x, repeat)
     return {"tile_size": size, "tiles": tiles, "batch": items, "bands": bands,
             "forward_seconds": best / items * bands * tiles, "forward_cpu_seconds": best_cpu / items * bands * tiles}
 

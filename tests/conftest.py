@@ -31,6 +31,14 @@ def data_file(relative: str) -> Path:
     return path
 
 
+def data_copy(relative: str, folder: Path) -> Path:
+    """A copy of a file of ../shared/data in `folder`, for tests that hand a raster to QGIS's own layer loading (the
+    model builder's inputs), which saves the histograms of its default contrast stretch as .aux.xml beside the file:
+    the shared data must stay untouched."""
+    import shutil
+    return Path(shutil.copy(data_file(relative), folder))
+
+
 @pytest.fixture(scope="session")
 def qgis_app():
     """A headless QgsApplication with Processing and the DeepMapper provider registered."""

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import rasterio
 
-from conftest import ROOT, cloudmask_model, data_file, f1, run_without_runtimes
+from conftest import ROOT, cloudmask_model, data_copy, data_file, f1, run_without_runtimes
 
 QGIS_PROCESS = ROOT / "scripts" / "qgis_process"
 
@@ -100,7 +100,7 @@ def test_model_builder_chain(qgis_app, tmp_path):
     """cloudmask -> native:rasterlayeruniquevaluesreport in a QgsProcessingModelAlgorithm."""
     from qgis.core import (QgsProcessingContext, QgsProcessingFeedback, QgsProcessingModelChildAlgorithm,
                            QgsProcessingModelChildParameterSource, QgsProcessingModelOutput)
-    chip = data_file("clouds/s2_cloud_chip.tif")
+    chip = data_copy("clouds/s2_cloud_chip.tif", tmp_path)
     model = cloudmask_model("cloud report")
     report = QgsProcessingModelChildAlgorithm("native:rasterlayeruniquevaluesreport")
     report.setChildId("report")

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import rasterio
 
-from conftest import ROOT, data_file
+from conftest import ROOT, data_copy, data_file
 
 QGIS_PROCESS = ROOT / "scripts" / "qgis_process"
 SCENE = "landcover/aberystwyth_s2_10m.tif"
@@ -148,7 +148,7 @@ def test_model_builder_chain(trained, tmp_path):
                                          "REFERENCE": Src.fromModelParameter("labels"),
                                          "CLASS_FIELD": static("class")}, {"report": "OUTPUT_HTML"})
     context, feedback = QgsProcessingContext(), QgsProcessingFeedback()
-    results, ok = model.run({"scene": str(data_file(SCENE)), "labels": str(data_file(POLYGONS)),
+    results, ok = model.run({"scene": str(data_copy(SCENE, tmp_path)), "labels": str(data_file(POLYGONS)),
                              "train:model": str(tmp_path / "model.json"), "segment:classes": str(tmp_path / "c.tif"),
                              "accuracy:report": str(tmp_path / "report.html")}, context, feedback)
     assert ok

@@ -143,8 +143,16 @@ def feedback_with_log(cancel_after_progress: bool = False):
         def __init__(self) -> None:
             super().__init__()
             self.log = Log()
+            self.cancel_after_progress = cancel_after_progress
             if cancel_after_progress:
                 self.progressChanged.connect(lambda p: self.cancel() if p > 0 else None)
+
+        def setProgress(self, progress):  # noqa: N802
+            # The plugin reports from Python, so its first report cancels even below QGIS's own 0.1 % step (QgsFeedback
+            # drops smaller changes): a 200000 x 200000 raster can take minutes to reach 0.1 %.
+            super().setProgress(progress)
+            if self.cancel_after_progress and progress > 0:
+                self.cancel()
 
         def reportError(self, error, fatalError=False):  # noqa: N802
             self.log.lines.append(f"ERROR: {error}")

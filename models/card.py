@@ -79,6 +79,11 @@ SCHEMA: dict[str, Any] = {
         "dilation_radius": (int, False, None),
     }),
     "half_precision": (bool, False, None),
+    # PRECISION=int8 (ONNX, CPU): the activation ranges to quantise with (models/quantization.py) and their source
+    "quantization": (dict, False, {
+        "int8_calibration": (str, True, None),  # path relative to the card
+        "calibration_data": (str, False, None),
+    }),
     "test_time_augmentation": (bool, False, None),  # average the predictions of the 4 flips of each tile
     "metrics": (dict, False, None),
     "training": (dict, False, None),

@@ -124,16 +124,20 @@ def test_settings_dialog_saves_and_refreshes_the_algorithms(settings_store, tmp_
 
 
 def test_log_states_device_precision_and_why():
-    from deepmapper.plugin.core.engine.device import Device, choose_device, describe
-    assert describe(choose_device("cpu", "onnx"), "onnx", True) == \
+    from deepmapper.plugin.core.engine.device import Device, choose_device, choose_precision, describe
+
+    def said(device, model_format, half_allowed):
+        return describe(device, choose_precision("auto", device, model_format, half_allowed, False))
+
+    assert said(choose_device("cpu", "onnx"), "onnx", True) == \
         "cpu (DEVICE=cpu asked for), float32 (half precision is for CUDA only)"
     auto = choose_device("auto", "lightgbm")
     assert auto.reason == "DEVICE=auto and lightgbm models run on the CPU only"
     gpu = Device("cuda", reason="DEVICE=auto and torch sees a CUDA GPU")
-    assert describe(gpu, "torch_state_dict", True) == \
-        "cuda:0 (DEVICE=auto and torch sees a CUDA GPU), float16 half precision (CUDA, and the model card allows it)"
-    assert describe(gpu, "torch_state_dict", False).endswith("float32 (the model card does not allow half precision)")
-    assert "PyTorch models only" in describe(gpu, "onnx", True)
+    assert said(gpu, "torch_state_dict", True) == \
+        "cuda:0 (DEVICE=auto and torch sees a CUDA GPU), float16 (half precision: CUDA, and the model card allows it)"
+    assert said(gpu, "torch_state_dict", False).endswith("float32 (the model card does not allow half precision)")
+    assert "PyTorch models only" in said(gpu, "onnx", True)
     assert choose_device("cpu") == Device("cpu")  # the reason is not part of a device's identity
 
 

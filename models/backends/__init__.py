@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...plugin.core.engine.device import Device
+from ...plugin.core.engine.device import Device, Precision, choose_precision
 from ...plugin.core.engine.errors import DeepMapperError
 from ...plugin.core.engine.messages import _
 from ..card import ModelCard
+from ..quantization import int8_allowed, int8_weights
 from ..registry import verified_weights
 
 
@@ -44,9 +45,13 @@ class LoadedModel:
         crop = self.card.output_crop
         return np.pad(out, ((0, 0), (0, 0), (crop, crop), (crop, crop)), mode="edge") if crop else out
 
-    def predict(self, batch: np.ndarray) -> np.ndarray:
+    def normalise(self, batch: np.ndarray) -> np.ndarray:
+        """(N, C, H, W) values in the card's units -> float32 as the network takes them (card normalisation)."""
         x = (batch - self._offset[None, :, None, None]) * self._scale[None, :, None, None]
-        x = x.astype(np.float32, copy=False)
+        return x.astype(np.float32, copy=False)
+
+    def predict(self, batch: np.ndarray) -> np.ndarray:
+        x = self.normalise(batch)
         if not self.card.test_time_augmentation:
             return activate(self._run(x), self.card.activation)
         # Test-time augmentation: the mean over the four flips (each undone), a cheap ensemble for small models.
@@ -70,15 +75,22 @@ def activate(raw: np.ndarray, activation: str) -> np.ndarray:
     return raw
 
 
-def load_model(card: ModelCard, device: Device, threads: int = 0) -> LoadedModel:
-    """Load the card's weights on `device` (weights are checked against the card's SHA-256 first)."""
-    weights = verified_weights(card)
+def precision_for(card: ModelCard, device: Device, requested: str = "auto") -> Precision:
+    """The precision the card's model runs in on `device` when PRECISION=`requested` (see choose_precision)."""
+    return choose_precision(requested, device, card.format, card.half_precision, int8_allowed(card), card.id)
+
+
+def load_model(card: ModelCard, device: Device, threads: int = 0, precision: str = "auto") -> LoadedModel:
+    """Load the card's weights on `device` (weights are checked against the card's SHA-256 first), in the
+    precision PRECISION=`precision` gives (int8: the quantised graph, built and cached at the first use)."""
+    kind = precision_for(card, device, precision).kind
+    weights = int8_weights(card) if kind == "int8" else verified_weights(card)
     if card.format == "onnx":
         from .onnx_backend import onnx_runner
         runner = onnx_runner(weights, device, threads, free_size=card.free_input_size)
     elif card.format in ("torch_state_dict", "torchscript"):
         from .torch_backend import torch_runner
-        runner = torch_runner(card, weights, device)
+        runner = torch_runner(card, weights, device, half=kind == "float16")
     elif card.format == "lightgbm":
         from .pixel_backend import lightgbm_runner
         runner = lightgbm_runner(weights, threads)

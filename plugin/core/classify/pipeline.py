@@ -57,6 +57,7 @@ class ClassifyRequest:
     scale: float | None = None  # reflectance models: None/0 detects reflectance vs DN
     offset: float = 0.0
     device: str = "auto"
+    precision: str = "auto"  # PRECISION: auto, float32, int8 (engine.device.choose_precision)
     tile_size: int | None = None
     overlap: int | None = None
     batch_size: int = 0  # 0: from free memory
@@ -237,9 +238,11 @@ def inference_plan(card: ModelCard, req, say: Say, shape: tuple[int, int] | None
     tile = tile_spec(card, req.tile_size, req.overlap, shape=shape)
     device = choose_device(req.device, card.format)
     batch = req.batch_size or auto_batch_size(device, tile.size, len(card.bands))
+    from ....models.backends import precision_for
+    precision = precision_for(card, device, getattr(req, "precision", "auto"))  # refused here, before any output
     say(_("Device {device}; tiles {tile_size} px, overlap {tile_margin} px "
         "({tile_mode}), batch {batch}.").format(
-        device=describe(device, card.format, card.half_precision), tile_size=tile.size, tile_margin=tile.margin,
+        device=describe(device, precision), tile_size=tile.size, tile_margin=tile.margin,
         tile_mode=tile.mode, batch=batch))
     return tile, device, batch
 
@@ -288,7 +291,7 @@ def _classify_here(src: rasterio.DatasetReader, req: ClassifyRequest, job: Class
     """(class counts, polygons, tile stats) with the model run in this process into a scratch probability raster
     (the subset's window and halo only, when EXTENT or MASK give one), then classified and written."""
     from ....models.backends import load_model  # heavy runtimes load only now
-    model = load_model(job.card, device, req.threads)
+    model = load_model(job.card, device, req.threads, req.precision)
 
     probs_path = scratch_path("probabilities")
     reader = BandReader(src, list(job.indexes), job.scale, job.offset)

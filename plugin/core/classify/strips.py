@@ -76,7 +76,7 @@ def classify_strip(spec: StripJob, row0: int, row1: int, threads: int | None = N
     req, job, tile = spec.request, spec.job, spec.tile
     halo = job.rules.halo
     p0, p1 = max(0, row0 - halo), min(spec.height, row1 + halo)
-    model = _model(job.card, req.device, req.threads if threads is None else threads)
+    model = _model(job.card, req.device, req.threads if threads is None else threads, req.precision)
     with open_raster(req.input) as src:
         reader = BandReader(src, list(job.indexes), job.scale, job.offset)
         probs = np.full((model.n_outputs, p1 - p0, src.width), np.nan, dtype=np.float32)
@@ -90,10 +90,10 @@ def classify_strip(spec: StripJob, row0: int, row1: int, threads: int | None = N
     return Strip(row0, classes, kept, stats["tiles"], stats["skipped"])
 
 
-def _model(card: Any, device: str, threads: int) -> Any:
-    key = (str(card.path), card.id, device, threads)
+def _model(card: Any, device: str, threads: int, precision: str) -> Any:
+    key = (str(card.path), card.id, device, threads, precision)
     if key not in _models:
         from ....models.backends import load_model  # heavy runtimes load only now
         _models.clear()  # one model at a time per process: memory stays that of one run
-        _models[key] = load_model(card, choose_device(device, card.format), threads)
+        _models[key] = load_model(card, choose_device(device, card.format), threads, precision)
     return _models[key]

@@ -57,18 +57,51 @@ def choose_device(requested: str = "auto", model_format: str = "onnx") -> Device
     return Device("cpu", reason=f"DEVICE=auto and {why}")
 
 
-def describe(device: Device, model_format: str, half_allowed: bool) -> str:
+PRECISIONS = ("auto", "float32", "int8")
+
+
+@dataclass(frozen=True)
+class Precision:
+    """The numbers a model computes in: 'float32', 'float16' (half, CUDA) or 'int8' (quantised graph, CPU)."""
+
+    kind: str
+    reason: str = field(default="", compare=False)  # why, for the run's log
+
+
+def choose_precision(requested: str, device: Device, model_format: str, half_allowed: bool,
+                     int8_allowed: bool, model_id: str = "") -> Precision:
+    """PRECISION (auto / float32 / int8) for a model on `device`. auto: float16 on CUDA for PyTorch models whose
+    card allows it, float32 otherwise. int8 runs on the CPU only: on CUDA it falls back to auto, with the reason.
+
+    Raises DeepMapperError for an unknown value, or int8 for a model without an 8-bit version (int8_allowed: an
+    ONNX model whose card names an int8 calibration table)."""
+    requested = (requested or "auto").lower()
+    if requested not in PRECISIONS:
+        raise DeepMapperError(_("Unknown PRECISION '{requested}'; use one of {precisions}.").format(
+            requested=requested, precisions=", ".join(PRECISIONS)))
+    if requested == "int8" and not int8_allowed:
+        raise DeepMapperError(_(
+            "Model '{model}' has no 8-bit version: PRECISION=int8 needs an ONNX model whose card names an int8 "
+            "calibration table (quantization.int8_calibration), such as the UKIS L1C cloud models. Use "
+            "PRECISION=auto, or make a table with scripts/calibrate_int8.py.").format(model=model_id))
+    if requested == "int8" and device.kind != "cuda":
+        return Precision("int8", "8-bit quantised graph, PRECISION=int8 asked for")
+    if requested == "float32":
+        return Precision("float32", "PRECISION=float32 asked for")
+    prefix = "PRECISION=int8 is for the CPU, so as auto: " if requested == "int8" else ""
+    if device.kind != "cuda":
+        return Precision("float32", prefix + "half precision is for CUDA only")
+    if RUNTIMES.get(model_format) != "torch":
+        return Precision("float32", prefix + f"half precision is used for PyTorch models only, this is {model_format}")
+    if half_allowed:
+        return Precision("float16", prefix + "half precision: CUDA, and the model card allows it")
+    return Precision("float32", prefix + "the model card does not allow half precision")
+
+
+def describe(device: Device, precision: Precision) -> str:
     """The device and numeric precision of a run, with the reasons, for its log: e.g. 'cpu (DEVICE=auto and
     onnxruntime sees no CUDA GPU), float32 (half precision is for CUDA only)'."""
-    if device.kind != "cuda":
-        precision = "float32 (half precision is for CUDA only)"
-    elif RUNTIMES.get(model_format) != "torch":
-        precision = f"float32 (half precision is used for PyTorch models only, this is {model_format})"
-    elif half_allowed:
-        precision = "float16 half precision (CUDA, and the model card allows it)"
-    else:
-        precision = "float32 (the model card does not allow half precision)"
-    return f"{device.torch_name} ({device.reason or 'as asked'}), {precision}"
+    return f"{device.torch_name} ({device.reason or 'as asked'}), {precision.kind} ({precision.reason})"
 
 
 def auto_batch_size(device: Device, tile_size: int, channels: int, bytes_per_pixel_per_channel: int = 4 * 64) -> int:

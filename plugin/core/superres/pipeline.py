@@ -478,7 +478,7 @@ def _predictor(req: SuperResRequest, card, plan: _Plan, scale_mode: bool, say: C
     else:
         batch = req.batch_size or auto_batch_size(device, tile.size, len(card.bands))
         what = f"batch {batch}"
-    from ....models.backends import load_model  # torch loads only now
+    from ....models.backends import load_model, precision_for  # torch loads only now
     threads = ""
     if card.format in ("torch_state_dict", "torchscript"):
         from ....models.backends.torch_backend import set_torch_threads
@@ -486,7 +486,7 @@ def _predictor(req: SuperResRequest, card, plan: _Plan, scale_mode: bool, say: C
     say(_("Device {device}{threads}; tiles {tile_size} px, overlap "
         "{tile_margin} px, {what}; output {width} x {height} pixels, {bands} bands "
         "({names}).").format(
-        device=describe(device, card.format, card.half_precision), threads=threads, tile_size=tile.size,
+        device=describe(device, precision_for(card, device)), threads=threads, tile_size=tile.size,
         tile_margin=tile.margin, what=what, width=plan.width, height=plan.height, bands=bands,
         names=', '.join(plan.names)))
     model = load_model(card, device, req.threads)

@@ -1,0 +1,160 @@
+"""8-bit (int8) versions of ONNX models for the CPU: static QDQ quantisation from a calibration table.
+
+Why: on the CPU the UKIS cloud U-Net spends 70 % of a run in its forward pass; its int8 graph runs a 256 px tile in
+32-38 ms instead of 55 ms (AVX-512 VNNI, 2 threads, docs/benchmarks.md). Static quantisation needs the range of
+every activation; those ranges (the calibration table) are measured once on a public scene by
+scripts/calibrate_int8.py and shipped beside the card (`quantization.int8_calibration`), about 100 kB instead of the
+20 MB int8 graph. At the first int8 run the graph is built from the verified float weights and that table
+(10-15 s, deterministic: the same bytes on every machine with the same onnx/onnxruntime) and cached.
+
+Method: onnxruntime's quantize_static (QDQ format, per-channel int8 weights, uint8 activations, ranges at the
+0.01/99.99 percentiles of the calibration activations), after its quant_pre_process (shape inference and graph
+optimisation). Graphs stored in float16 (the UKIS models) are first converted to float32, which onnxruntime's CPU
+kernels compute in anyway. Reference: onnxruntime documentation, "Quantize ONNX models" (MIT licence).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Iterable
+
+import numpy as np
+
+from ..plugin.core.engine.errors import DeepMapperError, require
+from ..plugin.core.engine.messages import _
+from .card import ModelCard
+from .registry import sha256_of, verified_weights
+
+RECIPE = {"format": "QDQ", "per_channel": True, "activations": "uint8", "weights": "int8",
+          "method": "Percentile", "percentile": 99.99, "version": 1}
+PURPOSE = "8-bit (PRECISION=int8) models"
+
+
+def calibration_table(card: ModelCard) -> Path | None:
+    """The card's int8 calibration table (path relative to the card), or None when it has none."""
+    ref = (card.data.get("quantization") or {}).get("int8_calibration")
+    if not ref:
+        return None
+    path = Path(ref)
+    return card.path.parent / path if not path.is_absolute() and card.path is not None else path
+
+
+def int8_allowed(card: ModelCard) -> bool:
+    """True when the card is an ONNX model with an int8 calibration table."""
+    return card.format == "onnx" and calibration_table(card) is not None
+
+
+def cache_folder(card: ModelCard) -> Path:
+    """Where built int8 graphs are kept: $DEEPMAPPER_CACHE/int8 when set (one cache for QGIS, qgis_process and the
+    command line), else <download folder of the settings>/int8, else ~/.cache/deepmapper/int8."""
+    base = os.environ.get("DEEPMAPPER_CACHE") or card.extra.get("download_dir") or (
+        Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "deepmapper")
+    return Path(base) / "int8"
+
+
+def int8_weights(card: ModelCard) -> Path:
+    """The int8 graph of the card's ONNX model: built at the first call from the verified float weights and the
+    card's calibration table, then reused from the cache (the file name holds the SHA-256 of both and the recipe
+    version, so a changed model or table builds a new one).
+
+    Raises DeepMapperError when the table is missing, a package is missing (onnx, ml_dtypes) or the table does not
+    fit the graph; ValueError for a card without a table (see int8_allowed)."""
+    table = calibration_table(card)
+    if not int8_allowed(card):  # callers check with engine.device.choose_precision, which says it to the user
+        raise ValueError(f"model {card.id!r} has no int8 calibration table")
+    if not table.is_file():
+        raise DeepMapperError(_("The int8 calibration table of model '{model}' is missing: '{path}' does not exist. "
+                              "Reinstall the plugin, or use PRECISION=auto.").format(model=card.id, path=table))
+    weights = verified_weights(card)
+    key = hashlib.sha256(f"{card.sha256}:{sha256_of(table)}:{json.dumps(RECIPE, sort_keys=True)}".encode())
+    target = cache_folder(card) / f"{card.id}-{key.hexdigest()[:16]}.onnx"
+    if target.is_file():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=target.parent, prefix=".int8-") as tmp:
+        built = Path(tmp) / target.name
+        _quantize(weights, table, built, card.id)
+        os.replace(built, target)  # atomic: a concurrent run (a Dask worker) finds a whole file or none
+    return target
+
+
+def _quantize(weights: Path, table: Path, out: Path, model_id: str) -> None:
+    onnx = require("onnx", PURPOSE)
+    require("ml_dtypes", PURPOSE)  # onnxruntime.quantization imports it
+    quantization = require("onnxruntime.quantization", PURPOSE)
+    from onnxruntime.quantization.shape_inference import quant_pre_process
+    model = onnx.load(str(weights))
+    float32_graph(model)
+    plain = out.with_suffix(".float32.onnx")
+    onnx.save(model, str(plain))
+    prepared = out.with_suffix(".prepared.onnx")
+    quant_pre_process(str(plain), str(prepared))
+    try:
+        quantization.quantize_static(str(prepared), str(out), None, calibration_cache_path=str(table),
+                                     **_recipe_arguments(quantization))
+    except Exception as exc:  # onnxruntime raises ValueError/KeyError/its own types for a table that does not fit
+        raise DeepMapperError(_(
+            "Model '{model}': its int8 calibration table '{table}' does not fit its graph with this onnxruntime "
+            "({exc}). Make the table again with scripts/calibrate_int8.py, or use PRECISION=auto.").format(
+            model=model_id, table=table, exc=exc)) from exc
+
+
+def _recipe_arguments(quantization) -> dict:
+    return {"quant_format": quantization.QuantFormat.QDQ, "per_channel": RECIPE["per_channel"],
+            "activation_type": quantization.QuantType.QUInt8, "weight_type": quantization.QuantType.QInt8,
+            "calibrate_method": quantization.CalibrationMethod.Percentile,
+            "extra_options": {"CalibPercentile": RECIPE["percentile"]}}
+
+
+def calibrate(card: ModelCard, tiles: Iterable[np.ndarray], table: Path) -> Path:
+    """Measure the activation ranges of the card's ONNX model on `tiles` ((1, C, H, W) float32, already normalised
+    as the model takes them) and write them as a calibration table (JSON) to `table`. Used by
+    scripts/calibrate_int8.py; the tiles should look like the scenes the model will see (same sensor and level)."""
+    onnx = require("onnx", PURPOSE)
+    require("ml_dtypes", PURPOSE)
+    quantization = require("onnxruntime.quantization", PURPOSE)
+    from onnxruntime.quantization.shape_inference import quant_pre_process
+    tiles = iter(tiles)
+    with tempfile.TemporaryDirectory() as tmp:
+        model = onnx.load(str(verified_weights(card)))
+        name = model.graph.input[0].name
+        float32_graph(model)
+        plain, prepared = Path(tmp) / "float32.onnx", Path(tmp) / "prepared.onnx"
+        onnx.save(model, str(plain))
+        quant_pre_process(str(plain), str(prepared))
+
+        class Reader(quantization.CalibrationDataReader):
+            def get_next(self):
+                tile = next(tiles, None)
+                return None if tile is None else {name: np.ascontiguousarray(tile, np.float32)}
+
+        table.unlink(missing_ok=True)
+        quantization.quantize_static(str(prepared), str(Path(tmp) / "int8.onnx"), Reader(),
+                                     calibration_cache_path=str(table), **_recipe_arguments(quantization))
+    return table
+
+
+def float32_graph(model) -> None:
+    """Turn a float16 ONNX graph (weights, constants, casts) into float32 in place; a float32 graph is unchanged.
+    onnxruntime's CPU kernels compute float16 convolutions in float32 anyway, and its quantiser takes float32 only."""
+    from onnx import AttributeProto, TensorProto, numpy_helper
+    half = TensorProto.FLOAT16
+
+    def widen(tensor) -> None:
+        if tensor.data_type == half:
+            tensor.CopyFrom(numpy_helper.from_array(numpy_helper.to_array(tensor).astype(np.float32), tensor.name))
+
+    for tensor in model.graph.initializer:
+        widen(tensor)
+    for node in model.graph.node:
+        for attr in node.attribute:
+            if node.op_type == "Cast" and attr.name == "to" and attr.i == half:
+                attr.i = TensorProto.FLOAT
+            elif attr.type == AttributeProto.TENSOR:
+                widen(attr.t)
+    for value in (*model.graph.input, *model.graph.output, *model.graph.value_info):
+        if value.type.tensor_type.elem_type == half:
+            value.type.tensor_type.elem_type = TensorProto.FLOAT

@@ -1,0 +1,173 @@
+"""PRECISION (auto / float32 / int8): the choice and its reasons, float16 ONNX graphs widened to float32, int8
+graphs built from a calibration table and cached, and cloudmask PRECISION=int8 on the real chip through
+processing.run and qgis_process."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+import rasterio
+
+from conftest import ROOT, data_file, f1
+from deepmapper.plugin.core.engine.device import Device, Precision, choose_precision, describe
+from deepmapper.plugin.core.engine.errors import DeepMapperError
+
+QGIS_PROCESS = ROOT / "scripts" / "qgis_process"
+CPU, GPU = Device("cpu", reason="DEVICE=cpu asked for"), Device("cuda", reason="DEVICE=auto and torch sees a CUDA GPU")
+
+
+def test_precision_choice_and_its_reason():
+    assert choose_precision("auto", CPU, "onnx", True, True) == Precision("float32")
+    assert choose_precision("int8", CPU, "onnx", False, True) == Precision("int8")
+    assert choose_precision("auto", GPU, "torch_state_dict", True, False) == Precision("float16")
+    assert choose_precision("float32", GPU, "torch_state_dict", True, False) == Precision("float32")
+    fallback = choose_precision("int8", GPU, "onnx", False, True)  # int8 is for the CPU: as auto, saying why
+    assert fallback.kind == "float32" and fallback.reason.startswith("PRECISION=int8 is for the CPU")
+    assert describe(CPU, choose_precision("int8", CPU, "onnx", False, True)) == \
+        "cpu (DEVICE=cpu asked for), int8 (8-bit quantised graph, PRECISION=int8 asked for)"
+    with pytest.raises(DeepMapperError, match="Unknown PRECISION 'int4'; use one of auto, float32, int8"):
+        choose_precision("int4", CPU, "onnx", False, True)
+    with pytest.raises(DeepMapperError, match="'buildings' has no 8-bit version.*PRECISION=auto.*calibrate_int8"):
+        choose_precision("int8", CPU, "torch_state_dict", True, False, "buildings")
+
+
+def _conv_graph(path: Path, half: bool) -> None:
+    """A two-layer convolutional ONNX graph (4 -> 8 -> 3 channels, 3 x 3, padded); float16 weights behind a Cast
+    when `half` (as the UKIS graphs are stored)."""
+    onnx = pytest.importorskip("onnx")
+    from onnx import TensorProto, helper, numpy_helper
+    rng = np.random.default_rng(0)
+    dtype, elem = (np.float16, TensorProto.FLOAT16) if half else (np.float32, TensorProto.FLOAT)
+    inits = [numpy_helper.from_array(rng.normal(0, 0.3, s).astype(dtype), n) for n, s in
+             (("w1", (8, 4, 3, 3)), ("b1", (8,)), ("w2", (3, 8, 3, 3)), ("b2", (3,)))]
+    nodes = [helper.make_node("Cast", ["input"], ["x"], to=elem),
+             helper.make_node("Conv", ["x", "w1", "b1"], ["h"], pads=[1, 1, 1, 1]),
+             helper.make_node("Relu", ["h"], ["r"]),
+             helper.make_node("Conv", ["r", "w2", "b2"], ["y"], pads=[1, 1, 1, 1]),
+             helper.make_node("Cast", ["y"], ["output"], to=TensorProto.FLOAT)]
+    graph = helper.make_graph(nodes, "g", [helper.make_tensor_value_info("input", TensorProto.FLOAT, [1, 4, 32, 32])],
+                              [helper.make_tensor_value_info("output", TensorProto.FLOAT, [1, 3, 32, 32])], inits)
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), str(path))
+
+
+def _run(path: Path | bytes, x: np.ndarray) -> np.ndarray:
+    ort = pytest.importorskip("onnxruntime")
+    return ort.InferenceSession(path if isinstance(path, bytes) else str(path)).run(None, {"input": x})[0]
+
+
+def test_float16_graph_widened_to_float32_computes_the_same():
+    onnx = pytest.importorskip("onnx")
+    from deepmapper.models.quantization import float32_graph
+    import tempfile
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "half.onnx"
+        _conv_graph(path, half=True)
+        model = onnx.load(str(path))
+        float32_graph(model)
+        assert all(t.data_type == onnx.TensorProto.FLOAT for t in model.graph.initializer)
+        x = np.random.default_rng(1).normal(size=(1, 4, 32, 32)).astype(np.float32)
+        np.testing.assert_allclose(_run(model.SerializeToString(), x), _run(path, x), atol=2e-2)
+
+
+def _card_with_table(tmp_path: Path):
+    """A cloud-mask card for the small graph, calibrated on 8 random tiles (the way scripts/calibrate_int8.py does
+    for the UKIS models)."""
+    pytest.importorskip("ml_dtypes")
+    from deepmapper.models.quantization import calibrate
+    from deepmapper.models.registry import Registry, sha256_of
+    weights = tmp_path / "small.onnx"
+    _conv_graph(weights, half=True)
+    card = json.loads((ROOT / "models" / "cards" / "ukis_csmask_4b_l1c.json").read_text())
+    card.update(id="small", weights="small.onnx", sha256=sha256_of(weights),
+                quantization={"int8_calibration": "small.int8.json"})
+    card["tiling"] = {"tile_size": 32, "margin": 4, "blend": "crop"}
+    (tmp_path / "small.json").write_text(json.dumps(card))
+    loaded = Registry().get(str(tmp_path / "small.json"))
+    rng = np.random.default_rng(2)
+    calibrate(loaded, (rng.normal(size=(1, 4, 32, 32)).astype(np.float32) for _ in range(8)),
+              tmp_path / "small.int8.json")
+    return loaded, weights
+
+
+def test_int8_graph_is_built_from_the_table_once_and_close_to_float(tmp_path, monkeypatch):
+    from deepmapper.models.backends import load_model
+    from deepmapper.models.quantization import int8_weights
+    monkeypatch.setenv("DEEPMAPPER_CACHE", str(tmp_path / "cache"))
+    card, weights = _card_with_table(tmp_path)
+    built = int8_weights(card)
+    assert built.parent == tmp_path / "cache" / "int8" and built.is_file()
+    stamp = built.stat().st_mtime_ns
+    assert int8_weights(card) == built and built.stat().st_mtime_ns == stamp  # cached, not built again
+    assert [p.name for p in built.parent.iterdir()] == [built.name]  # no temporary file left
+    x = np.random.default_rng(3).normal(size=(1, 4, 32, 32)).astype(np.float32)
+    reference, quantised = _run(weights, x), _run(built, x)
+    assert np.abs(quantised - reference).max() < 0.05 * np.abs(reference).max()
+    int8 = load_model(card, CPU, threads=1, precision="int8")
+    plain = load_model(card, CPU, threads=1)
+    p8, p32 = int8.predict(x * 0.1 + 0.3), plain.predict(x * 0.1 + 0.3)
+    assert p8.shape == p32.shape == (1, 3, 32, 32) and (p8.argmax(1) == p32.argmax(1)).mean() > 0.95
+
+
+def test_int8_table_of_another_graph_is_refused_with_the_fix(tmp_path, monkeypatch):
+    from deepmapper.models.quantization import int8_weights
+    monkeypatch.setenv("DEEPMAPPER_CACHE", str(tmp_path / "cache"))
+    card, _weights = _card_with_table(tmp_path)
+    (tmp_path / "small.int8.json").write_text('{"calibration_method": "Percentile", "data": {}}')
+    with pytest.raises(DeepMapperError, match="does not fit its graph.*calibrate_int8.py"):
+        int8_weights(card)
+    (tmp_path / "small.int8.json").unlink()
+    with pytest.raises(DeepMapperError, match="calibration table of model 'small' is missing"):
+        int8_weights(card)
+    assert not list((tmp_path / "cache" / "int8").iterdir())  # nothing half-built left
+
+
+@pytest.fixture(scope="module")
+def int8_cache(tmp_path_factory):
+    """One int8 build of the UKIS 6-band model for the tests below (about 15 s)."""
+    folder = tmp_path_factory.mktemp("int8cache")
+    old = os.environ.get("DEEPMAPPER_CACHE")
+    os.environ["DEEPMAPPER_CACHE"] = str(folder)
+    yield folder
+    if old is None:
+        os.environ.pop("DEEPMAPPER_CACHE", None)
+    else:
+        os.environ["DEEPMAPPER_CACHE"] = old
+
+
+def test_cloudmask_int8_on_the_chip_keeps_the_scores(qgis_app, tmp_path, int8_cache):
+    """PRECISION=int8 through processing.run: the table was made on another scene (Betsiboka), the scores here are
+    those of docs/benchmarks.md (float32: cloud 0.864, shadow 0.826)."""
+    pytest.importorskip("ml_dtypes")
+    import processing
+    chip = data_file("clouds/s2_cloud_chip.tif")
+    ref = rasterio.open(data_file("clouds/s2_cloud_chip_reference.tif")).read(1)
+    base = processing.run("deepmapper:cloudmask", {"INPUT": str(chip), "OUTPUT": str(tmp_path / "f.tif")})
+    fast = processing.run("deepmapper:cloudmask", {"INPUT": str(chip), "PRECISION": "int8",
+                                                   "OUTPUT": str(tmp_path / "q.tif")})
+    pred, plain = rasterio.open(fast["OUTPUT"]).read(1), rasterio.open(base["OUTPUT"]).read(1)
+    assert f1(pred, ref, 1) >= 0.864 and f1(pred, ref, 2) >= 0.826
+    assert 0.97 < (pred == plain).mean() < 1.0  # a different graph, nearly the same mask
+    assert len(list((int8_cache / "int8").glob("ukis_csmask_6b_l1c-*.onnx"))) == 1
+
+
+def test_qgis_process_int8_option_number_and_refusal_for_a_model_without_table(tmp_path, int8_cache):
+    if not QGIS_PROCESS.exists() or not Path("/usr/bin/qgis_process.bin").exists():
+        pytest.skip("qgis_process.bin not installed (run `make setup`)")
+    pytest.importorskip("ml_dtypes")
+    chip = data_file("clouds/s2_cloud_chip.tif")
+    env = {**os.environ, "DEEPMAPPER_CACHE": str(int8_cache)}
+    ok = subprocess.run([str(QGIS_PROCESS), "--json", "run", "deepmapper:cloudmask", "--", f"INPUT={chip}",
+                         "PRECISION=2", f"OUTPUT={tmp_path / 'q.tif'}"], capture_output=True, text=True,
+                        timeout=600, env=env)  # option 2 = int8, as qgis_process help lists them
+    assert ok.returncode == 0, ok.stderr[-2000:]
+    assert "int8 (8-bit quantised graph" in ok.stdout
+    refused = subprocess.run([str(QGIS_PROCESS), "run", "deepmapper:cloudmask", "--", f"INPUT={chip}",
+                              "MODEL=ukis_csmask_6b_l2a", "PRECISION=int8",
+                              f"OUTPUT={tmp_path / 'r.tif'}"], capture_output=True, text=True, timeout=600, env=env)
+    assert refused.returncode != 0
+    assert "'ukis_csmask_6b_l2a' has no 8-bit version" in refused.stdout + refused.stderr
+    assert not (tmp_path / "r.tif").exists()

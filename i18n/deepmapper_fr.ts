@@ -238,6 +238,10 @@ Les rapports indéfinis (0/0, p. ex. la précision d'une classe jamais prédite)
         <translation>Processeur</translation>
     </message>
     <message>
+        <source>Numeric precision</source>
+        <translation>Précision numérique</translation>
+    </message>
+    <message>
         <source>Tile size in pixels</source>
         <translation>Taille des tuiles en pixels</translation>
     </message>
@@ -268,6 +272,10 @@ Les rapports indéfinis (0/0, p. ex. la précision d'une classe jamais prédite)
     <message>
         <source>All cores</source>
         <translation>Tous les cœurs</translation>
+    </message>
+    <message>
+        <source>Numeric precision (advanced): 'Automatic' computes in float32, or in float16 on a GPU where the model allows it; 'float32 everywhere' turns half precision off. 'int8 on the CPU' runs an 8-bit version of the model, for models that ship one (the UKIS L1C cloud models): about 1.4 to 1.7 times as fast on CPUs with 8-bit instructions (AVX-512 VNNI, AVX-VNNI), with masks that differ from float32 in a few per cent of pixels (scores in the documentation). The 8-bit model is built once, at its first use (about 15 s). On a GPU, int8 runs as 'Automatic'.</source>
+        <translation>Précision numérique (avancé) : « Automatique » calcule en float32, ou en float16 sur un GPU quand le modèle le permet ; « float32 partout » désactive la demi-précision. « int8 sur le CPU » exécute une version 8 bits du modèle, pour les modèles qui en fournissent une (les modèles de nuages UKIS L1C) : environ 1,4 à 1,7 fois plus rapide sur les CPU dotés d'instructions 8 bits (AVX-512 VNNI, AVX-VNNI), avec des masques qui diffèrent du float32 sur quelques pour cent des pixels (scores dans la documentation). Le modèle 8 bits est construit une fois, à sa première utilisation (environ 15 s). Sur un GPU, int8 s'exécute comme « Automatique ».</translation>
     </message>
     <message>
         <source>Image</source>
@@ -728,6 +736,18 @@ Imagettes semblables : un carré par imagette, avec rank (1 = la plus semblable)
     <message>
         <source>Automatic (the model's own)</source>
         <translation>Automatique (celui du modèle)</translation>
+    </message>
+    <message>
+        <source>Automatic (float32; float16 on a GPU where allowed)</source>
+        <translation>Automatique (float32 ; float16 sur un GPU là où c'est permis)</translation>
+    </message>
+    <message>
+        <source>float32 everywhere</source>
+        <translation>float32 partout</translation>
+    </message>
+    <message>
+        <source>int8 on the CPU (faster, slightly different results)</source>
+        <translation>int8 sur le CPU (plus rapide, résultats légèrement différents)</translation>
     </message>
     <message>
         <source>Entropy</source>
@@ -1810,6 +1830,14 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>DEVICE=cuda a été demandé, mais le moteur d'exécution de {runtime} ne peut pas utiliser de GPU CUDA ici (pas de GPU, ou une version sans CUDA). Utilisez DEVICE=auto ou cpu.</translation>
     </message>
     <message>
+        <source>Unknown PRECISION '{requested}'; use one of {precisions}.</source>
+        <translation>PRECISION « {requested} » inconnue ; utilisez l'une de : {precisions}.</translation>
+    </message>
+    <message>
+        <source>Model '{model}' has no 8-bit version: PRECISION=int8 needs an ONNX model whose card names an int8 calibration table (quantization.int8_calibration), such as the UKIS L1C cloud models. Use PRECISION=auto, or make a table with scripts/calibrate_int8.py.</source>
+        <translation>Le modèle « {model} » n'a pas de version 8 bits : PRECISION=int8 demande un modèle ONNX dont la fiche nomme une table de calibration int8 (quantization.int8_calibration), comme les modèles de nuages UKIS L1C. Utilisez PRECISION=auto, ou créez une table avec scripts/calibrate_int8.py.</translation>
+    </message>
+    <message>
         <source>Cancelled by the user; no output was written.</source>
         <translation>Annulé par l'utilisateur ; aucune sortie n'a été écrite.</translation>
     </message>
@@ -2458,6 +2486,10 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>affinage des modèles de nuages UKIS (les convertit en PyTorch)</translation>
     </message>
     <message>
+        <source>8-bit models on the CPU (PRECISION=int8; onnxruntime's quantiser)</source>
+        <translation>modèles 8 bits sur le CPU (PRECISION=int8 ; quantificateur d'onnxruntime)</translation>
+    </message>
+    <message>
         <source>Install them in QGIS with Raster &gt; DeepMapper &gt; Install dependencies; outside QGIS: `pip install {}` into the Python that runs QGIS.</source>
         <translation>Installez-les dans QGIS avec Raster &gt; DeepMapper &gt; Installer les dépendances ; hors de QGIS : `pip install {}` dans le Python qui exécute QGIS.</translation>
     </message>
@@ -2518,8 +2550,8 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>Outils d'étiquetage : suggestions, revue des étiquettes, recherche par l'exemple (scikit-learn, environ 40 Mo)</translation>
     </message>
     <message>
-        <source>ONNX tools: large tiles and fine-tuning of the UKIS cloud models (about 20 MB)</source>
-        <translation>Outils ONNX : grandes tuiles et affinage des modèles de nuages UKIS (environ 20 Mo)</translation>
+        <source>ONNX tools: large tiles, 8-bit models and fine-tuning of the UKIS cloud models (about 25 MB)</source>
+        <translation>Outils ONNX : grandes tuiles, modèles 8 bits et affinage des modèles de nuages UKIS (environ 25 Mo)</translation>
     </message>
     <message>
         <source>pip is not installed for {}. On Debian or Ubuntu install it with `sudo apt install python3-pip`; on Windows run the OSGeo4W installer and add python3-pip; then try again.</source>
@@ -3510,6 +3542,14 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>Impossible de joindre {host} pour télécharger le modèle ({reason}). L'ordinateur semble hors ligne, ou un proxy ou pare-feu le bloque : connectez-vous à Internet (proxy de QGIS : Préférences &gt; Options &gt; Réseau) et réessayez ; un téléchargement partiel est conservé et reprend.</translation>
     </message>
     <message>
+        <source>The int8 calibration table of model '{model}' is missing: '{path}' does not exist. Reinstall the plugin, or use PRECISION=auto.</source>
+        <translation>La table de calibration int8 du modèle « {model} » manque : « {path} » n'existe pas. Réinstallez l'extension, ou utilisez PRECISION=auto.</translation>
+    </message>
+    <message>
+        <source>Model '{model}': its int8 calibration table '{table}' does not fit its graph with this onnxruntime ({exc}). Make the table again with scripts/calibrate_int8.py, or use PRECISION=auto.</source>
+        <translation>Modèle « {model} » : sa table de calibration int8 « {table} » ne correspond pas à son graphe avec cette version d'onnxruntime ({exc}). Refaites la table avec scripts/calibrate_int8.py, ou utilisez PRECISION=auto.</translation>
+    </message>
+    <message>
         <source>Unknown model '{text}'. Known {task} models: {known}. Give one of these ids or the path of a model card (.json).</source>
         <translation>Modèle « {text} » inconnu. Modèles {task} connus : {known}. Donnez l'un de ces identifiants ou le chemin d'une fiche de modèle (.json).</translation>
     </message>
@@ -3540,6 +3580,10 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
     <message>
         <source>The weights of model '{model}' ({path}) do not match the SHA-256 in its card (expected {sha256}..., found {digest}...). The file is corrupt or belongs to another model: reinstall it, or update the card if you changed the weights on purpose.</source>
         <translation>Les poids du modèle « {model} » ({path}) ne correspondent pas au SHA-256 de sa fiche (attendu {sha256}..., trouvé {digest}...). Le fichier est corrompu ou appartient à un autre modèle : réinstallez-le, ou mettez la fiche à jour si vous avez modifié les poids exprès.</translation>
+    </message>
+    <message>
+        <source>ONNX tools: large tiles and fine-tuning of the UKIS cloud models (about 20 MB)</source>
+        <translation type="obsolete">Outils ONNX : grandes tuiles et affinage des modèles de nuages UKIS (environ 20 Mo)</translation>
     </message>
     <message>
         <source>Runs a model over the image and proposes the square patches that are most worth labelling next: where the model is least sure. Label them, add them to your training labels, train again (Extract training patches, then Train a segmentation model with the current model as the starting model) and ask again.

@@ -239,8 +239,8 @@ def test_dialog_installs_into_the_target_folder(qgis_app, tmp_path, fake_pip):
     assert first["constraints"].strip() == "numpy==1.24.2"  # QGIS's NumPy is never replaced
     assert set(first["reqs"]) == {"onnxruntime==1.31.1", "lightgbm==4.7.0", "torch===2.13.0", "torchvision==0.28.0",
                                   "scikit-learn==1.6.1", "onnx==1.17.0"}
-    assert "--no-deps" in second["args"]  # model packages, and onnx2torch (PyTorch comes from its own group)
-    assert second["reqs"] == ["ukis-csmask==1.0.0", "s2cloudless==1.7.3", "onnx2torch==1.5.15"]
+    assert "--no-deps" in second["args"]  # model packages, onnx2torch (PyTorch has its group) and ml_dtypes
+    assert second["reqs"] == ["ukis-csmask==1.0.0", "s2cloudless==1.7.3", "onnx2torch==1.5.15", "ml_dtypes==0.4.1"]
     assert (target / "onnxruntime").is_dir() and (target / "ukis_csmask").is_dir()
     assert not (target / "numpy").exists() and not list(target.glob("numpy-*"))  # QGIS's own copy stays the one
     table = {dialog.table.topLevelItem(i).text(0): dialog.table.topLevelItem(i).text(1)

@@ -42,7 +42,7 @@ class CloudMaskAlgorithm(DeepMapperAlgorithm):
             "(reflectance x 10000); a wrong scale is refused. 'The model's default' dilation grows clouds as the "
             "model's card recommends.\n\n"
             "The image is processed tile by tile with overlap, so any size works in flat memory; outputs appear "
-            "only when complete.")
+            "only when complete.") + self.precision_help()
 
     def initAlgorithm(self, config=None):  # noqa: N802
         self.addParameter(QgsProcessingParameterRasterLayer(self.INPUT, self.tr("Input image")))
@@ -57,7 +57,7 @@ class CloudMaskAlgorithm(DeepMapperAlgorithm):
             self.MODEL, self.tr("Model id or model card path (empty: best for the bands)"), optional=True))
         model_dropdown(self.parameterDefinition(self.MODEL), "cloudmask")
         self.add_scale_parameters(advanced=False)
-        self.add_inference_parameters()
+        self.add_inference_parameters(precision=True)
         self.addParameter(with_special_value(QgsProcessingParameterNumber(
             self.DILATE_CLOUD, self.tr("Dilate clouds by pixels"),
             QgsProcessingParameterNumber.Integer, -1, minValue=-1, maxValue=100), self.tr("The model's default")))

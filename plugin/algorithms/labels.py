@@ -28,6 +28,9 @@ OPTION_LABELS = {  # static enum option -> label in the dialog
 }
 SPECIAL_LABELS = {  # enum options whose meaning depends on the parameter: (parameter name, option) -> label
     ("SENSOR", "auto"): QT_TRANSLATE_NOOP("DeepMapper", "Automatic (the model's own)"),
+    ("PRECISION", "auto"): QT_TRANSLATE_NOOP("DeepMapper", "Automatic (float32; float16 on a GPU where allowed)"),
+    ("PRECISION", "float32"): QT_TRANSLATE_NOOP("DeepMapper", "float32 everywhere"),
+    ("PRECISION", "int8"): QT_TRANSLATE_NOOP("DeepMapper", "int8 on the CPU (faster, slightly different results)"),
     ("STRATEGY", "entropy"): QT_TRANSLATE_NOOP("DeepMapper", "Entropy"),
     ("STRATEGY", "margin"): QT_TRANSLATE_NOOP("DeepMapper", "Margin"),
     ("STRATEGY", "tta_disagreement"): QT_TRANSLATE_NOOP("DeepMapper", "Flip disagreement"),

@@ -53,7 +53,8 @@ class SegmentAlgorithm(DeepMapperAlgorithm):
             "polygon area are dropped. Fields: class_id, class, area.\n\n"
             "For the model builder: the model used, the number of polygons and the class shares (JSON: class name "
             "-> % of valid pixels).\n\nThe image is processed tile by tile with overlap (no seams), in flat "
-            "memory; outputs appear only when complete.").format(option_labels("SENSOR", [DEFAULT_SENSOR], self.tr)[0])
+            "memory; outputs appear only when complete.").format(option_labels("SENSOR", [DEFAULT_SENSOR], self.tr)[0]) + \
+            self.precision_help()
 
     def initAlgorithm(self, config=None):  # noqa: N802
         self.addParameter(QgsProcessingParameterRasterLayer(self.INPUT, self.tr("Input image")))
@@ -67,7 +68,7 @@ class SegmentAlgorithm(DeepMapperAlgorithm):
         self.addParameter(QgsProcessingParameterString(
             self.BANDS, self.tr("Band mapping (e.g. B2,B3,B4,B8)"), optional=True))
         self.add_scale_parameters(advanced=True)
-        self.add_inference_parameters()
+        self.add_inference_parameters(precision=True)
         self.addParameter(QgsProcessingParameterString(
             self.VECTOR_CLASSES, self.tr("Classes to polygonise (e.g. building; empty: all but "
                                          "background)"), optional=True))

@@ -32,6 +32,7 @@ PACKAGES = {
     "sklearn": QT_TRANSLATE_NOOP("DeepMapper", "labelling tools: suggestions, label review, search by example"),
     "onnx": QT_TRANSLATE_NOOP("DeepMapper", "large tiles and fine-tuning of ONNX models"),
     "onnx2torch": QT_TRANSLATE_NOOP("DeepMapper", "fine-tuning the UKIS cloud models (converts them to PyTorch)"),
+    "ml_dtypes": QT_TRANSLATE_NOOP("DeepMapper", "8-bit models on the CPU (PRECISION=int8; onnxruntime's quantiser)"),
 }
 BASICS = ("rasterio", "scipy", "geopandas", "shapely")  # QGIS's own Python usually has them (Debian: python3-*)
 DISTRIBUTIONS = {"ukis_csmask": "ukis-csmask", "sklearn": "scikit-learn"}  # module -> name on PyPI where they differ

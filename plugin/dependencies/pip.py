@@ -52,9 +52,11 @@ GROUPS = (
                                                            "Shapely (about 100 MB)"), BASICS),
     InstallGroup("labelling", QT_TRANSLATE_NOOP("DeepMapper", "Labelling tools: suggestions, label review, search "
                                                               "by example (scikit-learn, about 40 MB)"), ("sklearn",)),
-    # onnx2torch without its dependencies: it needs PyTorch, which the PyTorch group installs, not this one
-    InstallGroup("onnx", QT_TRANSLATE_NOOP("DeepMapper", "ONNX tools: large tiles and fine-tuning of the UKIS cloud "
-                                                         "models (about 20 MB)"), ("onnx",), ("onnx2torch",)),
+    # onnx2torch without its dependencies: it needs PyTorch, which the PyTorch group installs, not this one;
+    # ml_dtypes without them too: its only one is NumPy, which QGIS's Python has (a second copy would shadow it)
+    InstallGroup("onnx", QT_TRANSLATE_NOOP("DeepMapper", "ONNX tools: large tiles, 8-bit models and fine-tuning of "
+                                                         "the UKIS cloud models (about 25 MB)"), ("onnx",),
+                 ("onnx2torch", "ml_dtypes")),
 )
 
 
@@ -66,7 +68,7 @@ def distribution_module(requirement_text: str) -> str:
 def requirement(module: str, pinned: dict[str, str] | None = None) -> str:
     """The pinned requirement for a module ('onnxruntime==1.31.1'), or its bare name when it has no pin."""
     name = distribution(module)
-    return (pins() if pinned is None else pinned).get(name.lower(), name)
+    return (pins() if pinned is None else pinned).get(name.lower().replace("_", "-"), name)  # keys as read_pins
 
 
 @dataclass

@@ -28,6 +28,7 @@ Run from the repository root::
     .venv/bin/python benchmarks/bench_cloudmask.py                 # plugin 4096^2 and 8192^2, ukis 4096^2
     .venv/bin/python benchmarks/bench_cloudmask.py --repeat 3      # as in docs/benchmarks.md (~10 min, 2 cores)
     .venv/bin/python benchmarks/bench_cloudmask.py --sizes 2048 --skip-ukis
+    .venv/bin/python benchmarks/bench_cloudmask.py --sizes 4096 --precision auto int8 --repeat 2  # + PRECISION=int8
 
 Results go to ``benchmarks/results/cloudmask-<timestamp>.json`` and ``.md`` (``--out``). Skips (exit 0) with a message
 when ``../shared/data`` is absent.
@@ -52,6 +53,7 @@ if str(_PKGS) not in sys.path:
 # -------------------------------------------------------------------------------------------------------------------
 
 import argparse  # noqa: E402
+import itertools  # noqa: E402
 import json  # noqa: E402
 import platform  # noqa: E402
 import resource  # noqa: E402
@@ -219,7 +221,7 @@ def _heavy_modules() -> list[str]:
     return [m for m in ("torch", "lightgbm") if m in sys.modules]
 
 
-def case_plugin(size: int, mosaic: Path, workdir: Path, tile_size: int | None = None) -> dict:
+def case_plugin(size: int, mosaic: Path, workdir: Path, tile_size: int | None = None, precision: str = "auto") -> dict:
     _CSmask, CloudMaskRequest, run_cloudmask, Monitor = _common_imports()
     baseline, baseline_now = peak_rss_mb(), current_rss_mb()
     trace: list[tuple[float, float]] = []  # (progress, current RSS MB): is memory flat along the raster?
@@ -231,7 +233,7 @@ def case_plugin(size: int, mosaic: Path, workdir: Path, tile_size: int | None = 
     output = workdir / f"mask-{size}.tif"
     t0, c0 = time.perf_counter(), _cpu_seconds()
     result = run_cloudmask(CloudMaskRequest(input=str(mosaic), output=str(output), model=MODEL_ID,
-                                            tile_size=tile_size),
+                                            tile_size=tile_size, precision=precision),
                            monitor=Monitor(progress=progress))
     seconds, cpu = time.perf_counter() - t0, _cpu_seconds() - c0
     out = {"seconds": seconds, "cpu_seconds": cpu, "baseline_rss_mb": baseline,
@@ -241,16 +243,16 @@ def case_plugin(size: int, mosaic: Path, workdir: Path, tile_size: int | None = 
            "rss_trace": trace, "modules_loaded_by_call": _heavy_modules(),
            "cloud_percent": result.cloud_percent, "shadow_percent": result.shadow_percent,
            "clear_percent": result.clear_percent, "log": result.log}
-    out.update(forward_pass_seconds("\n".join(result.log)))  # after the peaks above: its memory is not counted
+    out.update(forward_pass_seconds("\n".join(result.log), precision=precision))  # after the peaks: not counted
     out["pipeline_efficiency"] = out["forward_seconds"] / seconds
     out["pipeline_efficiency_cpu"] = out["forward_cpu_seconds"] / cpu
     return out
 
 
-def forward_pass_seconds(log: str, repeat: int = 3, model_id: str = MODEL_ID) -> dict:
-    """The model's bare forward-pass time for the tiles a run needed: the same card, backend, device and threads,
-    on one batch of tiles of the run's size and batch size (read from its log), best of `repeat`, times the number
-    of batches run."""
+def forward_pass_seconds(log: str, repeat: int = 3, model_id: str = MODEL_ID, precision: str = "auto") -> dict:
+    """The model's bare forward-pass time for the tiles a run needed: the same card, backend, device, threads and
+    precision, on one batch of tiles of the run's size and batch size (read from its log), best of `repeat`, times
+    the number of batches run."""
     import re
     from deepmapper.models.backends import load_model
     from deepmapper.models.registry import Registry
@@ -259,7 +261,7 @@ def forward_pass_seconds(log: str, repeat: int = 3, model_id: str = MODEL_ID) ->
     tiles = int(re.search(r"(\d+) tiles run", log).group(1))
     batch = int(re.search(r"batch (\d+)", log).group(1))
     card = Registry().get(model_id)
-    model = load_model(card, choose_device("auto", card.format))
+    model = load_model(card, choose_device("auto", card.format), precision=precision)
     x = np.random.default_rng(0).random((batch, len(card.bands), size, size), dtype=np.float32)
     best, best_cpu = best_forward(model, x, repeat)
     per_tile = best / batch
@@ -296,14 +298,16 @@ def run_qgis_process(algorithm: str, params: dict) -> dict:
             "vm_hwm_mb": peak, "baseline_rss_mb": float("nan"), "log": proc.stdout}
 
 
-def case_qgis(size: int, mosaic: Path, workdir: Path, tile_size: int | None) -> dict:
+def case_qgis(size: int, mosaic: Path, workdir: Path, tile_size: int | None, precision: str = "auto") -> dict:
     """The plugin through qgis_process, file to file: the figure the goals name."""
     params = {"INPUT": mosaic, "MODEL": MODEL_ID, "OUTPUT": workdir / f"mask-{size}.tif"}
     if tile_size:
         params["TILE_SIZE"] = tile_size
+    if precision != "auto":
+        params["PRECISION"] = precision
     out = run_qgis_process("deepmapper:cloudmask", params)
     out["log"] = [ln for ln in out["log"].splitlines() if "tiles" in ln or "Cloud" in ln]
-    out.update(forward_pass_seconds("\n".join(out["log"])))  # after qgis_process: its memory is not counted
+    out.update(forward_pass_seconds("\n".join(out["log"]), precision=precision))  # after qgis_process: not counted
     out["pipeline_efficiency"] = out["forward_seconds"] / out["seconds"]
     out["pipeline_efficiency_cpu"] = out["forward_cpu_seconds"] / out["cpu_seconds"]
     return out
@@ -331,15 +335,23 @@ def run_case(args: argparse.Namespace) -> None:
     kind, _, size = args.case.partition("-")
     size = int(size)
     tile_size = (args.tile_size or [0])[0] or None
+    precision = (args.precision or ["auto"])[0]
+    if kind == "int8":  # the int8 graph, built once before the timed cases (DEEPMAPPER_CACHE is the run's cache)
+        from deepmapper.models.quantization import int8_weights
+        from deepmapper.models.registry import Registry
+        t0 = time.perf_counter()
+        int8_weights(Registry().get(MODEL_ID))
+        print("BENCH-RESULT " + json.dumps({"seconds": time.perf_counter() - t0, "peak_rss_mb": peak_rss_mb()}))
+        return
     if kind == "build":  # the mosaic file, in its own process so its memory (GDAL's cache) never reaches a case
         t0 = time.perf_counter()
         (write_mosaic_vrt if args.mosaic.endswith(".vrt") else write_mosaic)(Path(args.mosaic), size)
         print("BENCH-RESULT " + json.dumps({"seconds": time.perf_counter() - t0, "peak_rss_mb": peak_rss_mb()}))
         return
-    if kind == "plugin":
-        result = case_plugin(size, Path(args.mosaic), Path(args.workdir), tile_size)
-    elif kind.startswith("qgis"):  # qgis, or qgisT: TILE_SIZE=T
-        result = case_qgis(size, Path(args.mosaic), Path(args.workdir), tile_size)
+    if kind.startswith("plugin"):
+        result = case_plugin(size, Path(args.mosaic), Path(args.workdir), tile_size, precision)
+    elif kind.startswith("qgis"):  # qgis, or qgisT: TILE_SIZE=T (a suffix 'int8': PRECISION=int8)
+        result = case_qgis(size, Path(args.mosaic), Path(args.workdir), tile_size, precision)
     elif kind == "ukis":
         result = case_ukis(size)
     else:
@@ -523,6 +535,9 @@ def main() -> int:
     parser.add_argument("--tile-size", type=int, nargs="+", default=[0],
                         help="TILE_SIZE values for the plugin, each its own case in the same run (0, the default: "
                              "the card's native grid; above 256: large free tiles), e.g. --tile-size 0 1024")
+    parser.add_argument("--precision", nargs="+", default=["auto"], choices=("auto", "float32", "int8"),
+                        help="PRECISION values for the plugin, each its own case in the same run (int8: the graph "
+                             "is built once before the timed cases, into the run's own DEEPMAPPER_CACHE)")
     parser.add_argument("--vrt-above", type=int, default=4096, metavar="N",
                         help="sides above N are VRT mosaics of the mirrored chip (no gigabytes written; default "
                              "4096), smaller ones deflate GeoTIFFs")
@@ -563,6 +578,13 @@ def main() -> int:
     started = time.perf_counter()
     load_before = _loadavg()
     env = {"GDAL_CACHEMAX": str(args.gdal_cachemax)} if args.gdal_cachemax else {}
+    if "int8" in args.precision:
+        env["DEEPMAPPER_CACHE"] = str(workdir / "cache")
+        built = spawn_case("int8-0", [], args.timeout, env)
+        if "error" in built:
+            print(f"building the int8 graph failed:\n{built['stderr_tail']}")
+            return 1
+        print(f"int8 graph built in {built['seconds']:.1f} s", flush=True)
     try:
         for size in sizes:
             mosaic = workdir / f"mosaic-{size}.{'vrt' if size > args.vrt_above else 'tif'}"
@@ -573,11 +595,13 @@ def main() -> int:
             print(f"mosaic {size}x{size}: {mosaic.stat().st_size / 2 ** 20:.0f} MB on disk, "
                   f"built in {built['seconds']:.1f} s", flush=True)
             cases = [(f"ukis-{size}", [])] if not args.skip_ukis and size <= args.ukis_max else []
-            for tile_size in args.tile_size:
-                extra = ["--mosaic", str(mosaic), "--workdir", str(workdir), "--tile-size", str(tile_size)]
+            for tile_size, precision in itertools.product(args.tile_size, args.precision):
+                extra = ["--mosaic", str(mosaic), "--workdir", str(workdir), "--tile-size", str(tile_size),
+                         "--precision", precision]
+                suffix = "" if precision == "auto" else precision
                 for kind in (("qgis", "plugin") if args.via == "both" else ("plugin",) if args.via == "engine"
                              else ("qgis",)):
-                    cases.append((f"{kind}{tile_size or ''}-{size}", extra))
+                    cases.append((f"{kind}{tile_size or ''}{suffix}-{size}", extra))
             results.extend(spawn_interleaved(cases, args, env))
             for path in [*workdir.glob(f"*-{size}.tif"), *workdir.glob(f"*-{size}.vrt")]:
                 path.unlink()
@@ -593,7 +617,7 @@ def main() -> int:
     md_path = json_path.with_suffix(".md")
     json_path.parent.mkdir(parents=True, exist_ok=True)
     meta = {"date": datetime.now().isoformat(timespec="seconds"), "model": MODEL_ID, "chip": str(CHIP),
-            "sizes": sizes, "repeat": args.repeat, "via": args.via, "tile_sizes": [t or "native" for t in args.tile_size], "load_average_before": load_before,
+            "sizes": sizes, "repeat": args.repeat, "via": args.via, "tile_sizes": [t or "native" for t in args.tile_size], "precisions": args.precision, "load_average_before": load_before,
             "load_average_after": _loadavg(), "gdal_cachemax": args.gdal_cachemax or "GDAL default (5% of RAM)",
             "total_seconds": time.perf_counter() - started, "machine": machine_info()}
     json_path.write_text(json.dumps({"meta": meta, "results": results}, indent=2))
@@ -601,7 +625,8 @@ def main() -> int:
         f"# Cloud masking benchmark ({meta['date']})\n\nModel `{MODEL_ID}`, mosaic of `{CHIP.name}`; "
         f"{meta['machine'].get('cpus')} CPUs, {meta['machine'].get('mem_total_gb')} GB RAM, "
         f"onnxruntime {meta['machine'].get('onnxruntime')} (CPUExecutionProvider), GDAL_CACHEMAX: "
-        f"{meta['gdal_cachemax']}; plugin via {args.via}, TILE_SIZE {meta['tile_sizes']} (qgisT-N: TILE_SIZE=T); load average before "
+        f"{meta['gdal_cachemax']}; plugin via {args.via}, TILE_SIZE {meta['tile_sizes']} (qgisT-N: TILE_SIZE=T), "
+        f"PRECISION {meta['precisions']} (a suffix int8: PRECISION=int8); load average before "
         f"{load_before}, after {meta['load_average_after']}.\n\n{table}\n")
     print()
     print(table)

@@ -149,7 +149,7 @@ def main() -> None:
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(result, indent=1) + "\n")
     gain = {k: 100 * (tuned[f"test_f1_{k}"] - base[f"test_f1_{k}"]) for k in ("cloud", "shadow")}
-    print(f"\n| model | test quarter F1 cloud | test quarter F1 shadow | whole chip F1 cloud | whole chip F1 shadow |")
+    print("\n| model | test quarter F1 cloud | test quarter F1 shadow | whole chip F1 cloud | whole chip F1 shadow |")
     print("|---|---|---|---|---|")
     for name, s in ((f"{PARENT} (base)", base), (f"fine-tuned on 48 patches ({args.strategy}"
                                                   f"{'+' + args.diversity if args.strategy != 'random' else ''})",

@@ -2122,6 +2122,22 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>Chaque tuile a été traitée quatre fois, retournée.</translation>
     </message>
     <message>
+        <source>{count} wholly valid</source>
+        <translation>{count} entièrement valides</translation>
+    </message>
+    <message>
+        <source>{count} touch LABELS</source>
+        <translation>{count} touchent LABELS</translation>
+    </message>
+    <message>
+        <source>{count} wholly inside MASK</source>
+        <translation>{count} entièrement dans MASK</translation>
+    </message>
+    <message>
+        <source>Patches of {size} px: {total} in the grid, {parts}: {candidates} candidates.</source>
+        <translation>Carrés de {size} px : {total} dans la grille, {parts} : {candidates} candidats.</translation>
+    </message>
+    <message>
         <source>whole patches of valid image</source>
         <translation>carrés entiers de pixels valides de l'image</translation>
     </message>
@@ -2132,6 +2148,10 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
     <message>
         <source>not touching LABELS</source>
         <translation>ne touchant pas LABELS</translation>
+    </message>
+    <message>
+        <source>Patch score: the mean of the {share:.0%} most uncertain pixels of each patch.</source>
+        <translation>Score d'un carré : la moyenne des {share:.0%} pixels les plus incertains du carré.</translation>
     </message>
     <message>
         <source>Unknown STRATEGY '{strategy}'; use one of {strategies}.</source>

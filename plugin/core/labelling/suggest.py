@@ -253,17 +253,21 @@ def _scan(src, chosen: ChosenModel, grid: PatchGrid, req: SuggestRequest, labels
     say(tiles_note(done) + (" " + _("Each tile ran four times, flipped.") if scorer is not model else ""))
     covered = cover.totals()
     eligible = stats.full() & (covered[:, 0] == 0) & (covered[:, 1] == grid.size ** 2)
-    say(f"Patches of {grid.size} px: {grid.count} in the grid, {int(stats.full().sum())} wholly valid"
-        + (f", {int((covered[:, 0] > 0).sum())} touch LABELS" if labels else "")
-        + (f", {int((covered[:, 1] == grid.size ** 2).sum())} wholly inside MASK" if mask else "")
-        + f": {int(eligible.sum())} candidates.")
+    parts = [_("{count} wholly valid").format(count=int(stats.full().sum()))]
+    if labels:
+        parts.append(_("{count} touch LABELS").format(count=int((covered[:, 0] > 0).sum())))
+    if mask:
+        parts.append(_("{count} wholly inside MASK").format(count=int((covered[:, 1] == grid.size ** 2).sum())))
+    say(_("Patches of {size} px: {total} in the grid, {parts}: {candidates} candidates.").format(
+        size=grid.size, total=grid.count, parts=", ".join(parts), candidates=int(eligible.sum())))
     where = [_("whole patches of valid image")] + ([_("inside MASK")] if mask else []) + \
         ([_("not touching LABELS")] if labels else [])
     _check_count(req, int(eligible.sum()), " (" + ", ".join(where) + ")")
     means = stats.means()
     if top is not None:
         means[:, 0] = top.top_means(req.top_share)
-        say(f"Patch score: the mean of the {req.top_share:.0%} most uncertain pixels of each patch.")
+        say(_("Patch score: the mean of the {share:.0%} most uncertain pixels of each patch.").format(
+            share=req.top_share))
     looks = band_statistics(means[:, 1 + 2 * k:])
     return _Scan(means[:, :1 + 2 * k], looks, eligible, [dict(c) for c in card.classes])
 

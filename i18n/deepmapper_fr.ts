@@ -1826,8 +1826,24 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>Appareil (DEVICE) « {requested} » inconnu ; utilisez l'un de {devices}.</translation>
     </message>
     <message>
+        <source>DEVICE=cpu asked for</source>
+        <translation>DEVICE=cpu demandé</translation>
+    </message>
+    <message>
+        <source>DEVICE={requested} and {runtime} sees a CUDA GPU</source>
+        <translation>DEVICE={requested} et {runtime} voit un GPU CUDA</translation>
+    </message>
+    <message>
         <source>DEVICE=cuda was asked for, but {runtime}'s runtime cannot use a CUDA GPU here (no GPU, or a build without CUDA). Use DEVICE=auto or cpu.</source>
         <translation>DEVICE=cuda a été demandé, mais le moteur d'exécution de {runtime} ne peut pas utiliser de GPU CUDA ici (pas de GPU, ou une version sans CUDA). Utilisez DEVICE=auto ou cpu.</translation>
+    </message>
+    <message>
+        <source>DEVICE=auto and {runtime} sees no CUDA GPU</source>
+        <translation>DEVICE=auto et {runtime} ne voit aucun GPU CUDA</translation>
+    </message>
+    <message>
+        <source>DEVICE=auto and {format} models run on the CPU only</source>
+        <translation>DEVICE=auto et les modèles {format} ne s'exécutent que sur le CPU</translation>
     </message>
     <message>
         <source>Unknown PRECISION '{requested}'; use one of {precisions}.</source>
@@ -1836,6 +1852,38 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
     <message>
         <source>Model '{model}' has no 8-bit version: PRECISION=int8 needs an ONNX model whose card names an int8 calibration table (quantization.int8_calibration), such as the UKIS L1C cloud models. Use PRECISION=auto, or make a table with scripts/calibrate_int8.py.</source>
         <translation>Le modèle « {model} » n'a pas de version 8 bits : PRECISION=int8 demande un modèle ONNX dont la fiche nomme une table de calibration int8 (quantization.int8_calibration), comme les modèles de nuages UKIS L1C. Utilisez PRECISION=auto, ou créez une table avec scripts/calibrate_int8.py.</translation>
+    </message>
+    <message>
+        <source>8-bit quantised graph, PRECISION=int8 asked for</source>
+        <translation>graphe quantifié en 8 bits, PRECISION=int8 demandé</translation>
+    </message>
+    <message>
+        <source>PRECISION=float32 asked for</source>
+        <translation>PRECISION=float32 demandé</translation>
+    </message>
+    <message>
+        <source>PRECISION=int8 is for the CPU, so as auto: {reason}</source>
+        <translation>PRECISION=int8 est réservé au CPU, donc comme auto : {reason}</translation>
+    </message>
+    <message>
+        <source>half precision is for CUDA only</source>
+        <translation>la demi-précision est réservée à CUDA</translation>
+    </message>
+    <message>
+        <source>half precision is used for PyTorch models only, this is {format}</source>
+        <translation>la demi-précision ne sert qu'aux modèles PyTorch, celui-ci est en {format}</translation>
+    </message>
+    <message>
+        <source>half precision: CUDA, and the model card allows it</source>
+        <translation>demi-précision : CUDA, et la fiche du modèle le permet</translation>
+    </message>
+    <message>
+        <source>the model card does not allow half precision</source>
+        <translation>la fiche du modèle ne permet pas la demi-précision</translation>
+    </message>
+    <message>
+        <source>as asked</source>
+        <translation>comme demandé</translation>
     </message>
     <message>
         <source>Cancelled by the user; no output was written.</source>
@@ -3562,8 +3610,20 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>Impossible de joindre {host} pour télécharger le modèle ({reason}). L'ordinateur semble hors ligne, ou un proxy ou pare-feu le bloque : connectez-vous à Internet (proxy de QGIS : Préférences &gt; Options &gt; Réseau) et réessayez ; un téléchargement partiel est conservé et reprend.</translation>
     </message>
     <message>
+        <source>Building the 8-bit version of model '{model}' (first use of PRECISION=int8, about 15 s); it is kept in '{folder}' for later runs.</source>
+        <translation>Construction de la version 8 bits du modèle « {model} » (première utilisation de PRECISION=int8, environ 15 s) ; elle est conservée dans « {folder} » pour les exécutions suivantes.</translation>
+    </message>
+    <message>
+        <source>The 8-bit version of model '{model}' cannot be written to the folder '{folder}' ({exc}). Make that folder writable or choose another: the environment variable DEEPMAPPER_CACHE or, without it, 'Downloaded model weights' in the DeepMapper settings; or use PRECISION=auto.</source>
+        <translation>La version 8 bits du modèle « {model} » ne peut pas être écrite dans le dossier « {folder} » ({exc}). Rendez ce dossier accessible en écriture ou choisissez-en un autre : la variable d'environnement DEEPMAPPER_CACHE ou, sans elle, « Poids de modèles téléchargés » dans les paramètres de DeepMapper ; ou utilisez PRECISION=auto.</translation>
+    </message>
+    <message>
         <source>The int8 calibration table of model '{model}' is missing: '{path}' does not exist. Reinstall the plugin, or use PRECISION=auto.</source>
         <translation>La table de calibration int8 du modèle « {model} » manque : « {path} » n'existe pas. Réinstallez l'extension, ou utilisez PRECISION=auto.</translation>
+    </message>
+    <message>
+        <source>The int8 calibration table of model '{model}' is damaged: '{path}' is not a calibration table ({exc}). Reinstall the plugin (or make the table again with scripts/calibrate_int8.py), or use PRECISION=auto.</source>
+        <translation>La table de calibration int8 du modèle « {model} » est endommagée : « {path} » n'est pas une table de calibration ({exc}). Réinstallez l'extension (ou refaites la table avec scripts/calibrate_int8.py), ou utilisez PRECISION=auto.</translation>
     </message>
     <message>
         <source>Model '{model}': its int8 calibration table '{table}' does not fit its graph with this onnxruntime ({exc}). Make the table again with scripts/calibrate_int8.py, or use PRECISION=auto.</source>

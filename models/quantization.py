@@ -17,9 +17,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import tempfile
+import time
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 import numpy as np
 
@@ -31,6 +33,7 @@ from .registry import sha256_of, verified_weights
 RECIPE = {"format": "QDQ", "per_channel": True, "activations": "uint8", "weights": "int8",
           "method": "Percentile", "percentile": 99.99, "version": 1}
 PURPOSE = "8-bit (PRECISION=int8) models"
+STALE_BUILD_S = 3600  # a build takes 10-15 s: a '.int8-*' folder untouched this long was left by a killed run
 
 
 def calibration_table(card: ModelCard) -> Path | None:
@@ -55,30 +58,85 @@ def cache_folder(card: ModelCard) -> Path:
     return Path(base) / "int8"
 
 
-def int8_weights(card: ModelCard) -> Path:
+def int8_weights(card: ModelCard, say: Callable[[str], None] | None = None) -> Path:
     """The int8 graph of the card's ONNX model: built at the first call from the verified float weights and the
     card's calibration table, then reused from the cache (the file name holds the SHA-256 of both and the recipe
-    version, so a changed model or table builds a new one).
+    version, so a changed model or table builds a new one). A cached graph is reused only when it matches the
+    SHA-256 written beside it (`<name>.onnx.sha256`) when it was built, so a truncated or damaged file is built
+    again instead of failing every run. `say` gets one log line before a build (10-15 s, silent otherwise).
 
-    Raises DeepMapperError when the table is missing, a package is missing (onnx, ml_dtypes) or the table does not
-    fit the graph; ValueError for a card without a table (see int8_allowed)."""
+    Raises DeepMapperError when the table is missing or damaged, a package is missing (onnx, ml_dtypes), the table
+    does not fit the graph or the cache folder cannot be written; ValueError for a card without a table (see
+    int8_allowed)."""
     table = calibration_table(card)
     if not int8_allowed(card):  # callers check with engine.device.choose_precision, which says it to the user
         raise ValueError(f"model {card.id!r} has no int8 calibration table")
-    if not table.is_file():
-        raise DeepMapperError(_("The int8 calibration table of model '{model}' is missing: '{path}' does not exist. "
-                              "Reinstall the plugin, or use PRECISION=auto.").format(model=card.id, path=table))
+    _check_table(card.id, table)
     weights = verified_weights(card)
     key = hashlib.sha256(f"{card.sha256}:{sha256_of(table)}:{json.dumps(RECIPE, sort_keys=True)}".encode())
     target = cache_folder(card) / f"{card.id}-{key.hexdigest()[:16]}.onnx"
-    if target.is_file():
+    if _intact(target):
         return target
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=target.parent, prefix=".int8-") as tmp:
-        built = Path(tmp) / target.name
-        _quantize(weights, table, built, card.id)
-        os.replace(built, target)  # atomic: a concurrent run (a Dask worker) finds a whole file or none
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale_builds(target.parent)
+        if say is not None:
+            say(_("Building the 8-bit version of model '{model}' (first use of PRECISION=int8, about 15 s); it is "
+                  "kept in '{folder}' for later runs.").format(model=card.id, folder=target.parent))
+        with tempfile.TemporaryDirectory(dir=target.parent, prefix=".int8-") as tmp:
+            built = Path(tmp) / target.name
+            _quantize(weights, table, built, card.id)
+            digest = Path(tmp) / _digest_path(target).name
+            digest.write_text(sha256_of(built))
+            os.replace(digest, _digest_path(target))
+            os.replace(built, target)  # atomic: a concurrent run (a Dask worker) finds a whole file or none
+    except OSError as exc:  # read-only or full disk, a file where the folder should be, no permission
+        raise DeepMapperError(_(
+            "The 8-bit version of model '{model}' cannot be written to the folder '{folder}' ({exc}). Make that "
+            "folder writable or choose another: the environment variable DEEPMAPPER_CACHE or, without it, "
+            "'Downloaded model weights' in the DeepMapper settings; or use PRECISION=auto.").format(
+            model=card.id, folder=target.parent, exc=exc)) from exc
     return target
+
+
+def _digest_path(graph: Path) -> Path:
+    return graph.with_name(graph.name + ".sha256")
+
+
+def _intact(graph: Path) -> bool:
+    """True when the cached int8 graph exists and matches the SHA-256 recorded when it was built."""
+    try:
+        return graph.is_file() and _digest_path(graph).read_text().strip() == sha256_of(graph)
+    except OSError:  # no digest (or unreadable): build again
+        return False
+
+
+def _check_table(model_id: str, table: Path) -> None:
+    """Refuse a missing or unreadable calibration table before the 10 s of graph preparation."""
+    if not table.is_file():
+        raise DeepMapperError(_("The int8 calibration table of model '{model}' is missing: '{path}' does not exist. "
+                              "Reinstall the plugin, or use PRECISION=auto.").format(model=model_id, path=table))
+    try:
+        ranges = json.loads(table.read_text(encoding="utf-8")).get("data")
+        if not isinstance(ranges, dict):
+            raise ValueError("no 'data' object of activation ranges")
+    except (OSError, ValueError, AttributeError) as exc:  # JSONDecodeError is a ValueError; a list has no .get
+        raise DeepMapperError(_(
+            "The int8 calibration table of model '{model}' is damaged: '{path}' is not a calibration table ({exc}). "
+            "Reinstall the plugin (or make the table again with scripts/calibrate_int8.py), or use "
+            "PRECISION=auto.").format(model=model_id, path=table, exc=exc)) from exc
+
+
+def _remove_stale_builds(folder: Path) -> None:
+    """Delete the '.int8-*' build folders that runs killed mid-build left (a crash, an out-of-memory kill: about
+    150 MB each); a build still running writes into its folder well within the hour."""
+    limit = time.time() - STALE_BUILD_S
+    for old in folder.glob(".int8-*"):
+        try:
+            if old.is_dir() and old.stat().st_mtime < limit:
+                shutil.rmtree(old, ignore_errors=True)
+        except OSError:  # removed meanwhile by another run
+            pass
 
 
 def _quantize(weights: Path, table: Path, out: Path, model_id: str) -> None:

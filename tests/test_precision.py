@@ -35,6 +35,23 @@ def test_precision_choice_and_its_reason():
         choose_precision("int8", CPU, "torch_state_dict", True, False, "buildings")
 
 
+def test_device_and_precision_reasons_are_translated(qgis_app):
+    """The run's 'Device ...' log line in French QGIS: the reasons were English inside a French sentence."""
+    from qgis.PyQt.QtCore import QCoreApplication, QTranslator
+    from deepmapper.plugin.core.engine.device import choose_device
+    translator = QTranslator()
+    assert translator.load(str(ROOT / "i18n" / "deepmapper_fr.qm"))
+    QCoreApplication.installTranslator(translator)
+    try:
+        int8 = describe(choose_device("cpu", "onnx"), choose_precision("int8", CPU, "onnx", False, True))
+        fallback = choose_precision("int8", GPU, "onnx", False, True).reason
+    finally:
+        QCoreApplication.removeTranslator(translator)
+    assert int8 == "cpu (DEVICE=cpu demandé), int8 (graphe quantifié en 8 bits, PRECISION=int8 demandé)"
+    assert fallback == ("PRECISION=int8 est réservé au CPU, donc comme auto : la demi-précision ne sert qu'aux "
+                        "modèles PyTorch, celui-ci est en onnx")
+
+
 def _conv_graph(path: Path, half: bool) -> None:
     """A two-layer convolutional ONNX graph (4 -> 8 -> 3 channels, 3 x 3, padded); float16 weights behind a Cast
     when `half` (as the UKIS graphs are stored)."""
@@ -102,7 +119,7 @@ def test_int8_graph_is_built_from_the_table_once_and_close_to_float(tmp_path, mo
     assert built.parent == tmp_path / "cache" / "int8" and built.is_file()
     stamp = built.stat().st_mtime_ns
     assert int8_weights(card) == built and built.stat().st_mtime_ns == stamp  # cached, not built again
-    assert [p.name for p in built.parent.iterdir()] == [built.name]  # no temporary file left
+    assert sorted(p.name for p in built.parent.iterdir()) == [built.name, built.name + ".sha256"]  # no temporary
     x = np.random.default_rng(3).normal(size=(1, 4, 32, 32)).astype(np.float32)
     reference, quantised = _run(weights, x), _run(built, x)
     assert np.abs(quantised - reference).max() < 0.05 * np.abs(reference).max()
@@ -119,10 +136,55 @@ def test_int8_table_of_another_graph_is_refused_with_the_fix(tmp_path, monkeypat
     (tmp_path / "small.int8.json").write_text('{"calibration_method": "Percentile", "data": {}}')
     with pytest.raises(DeepMapperError, match="does not fit its graph.*calibrate_int8.py"):
         int8_weights(card)
+    (tmp_path / "small.int8.json").write_text('{"CLS": "TensorsData", "data": {"x": {"lowest"')  # cut short
+    with pytest.raises(DeepMapperError, match="table of model 'small' is damaged.*not a calibration table"):
+        int8_weights(card)
     (tmp_path / "small.int8.json").unlink()
     with pytest.raises(DeepMapperError, match="calibration table of model 'small' is missing"):
         int8_weights(card)
     assert not list((tmp_path / "cache" / "int8").iterdir())  # nothing half-built left
+
+
+def test_damaged_cached_int8_graph_is_built_again_and_the_build_is_announced(tmp_path, monkeypatch):
+    """A cached graph cut short (a full disk, a copy interrupted) used to fail every later run with 'reinstall the
+    model'; it is now checked against the SHA-256 written when it was built, and built again."""
+    from deepmapper.models.quantization import int8_weights
+    monkeypatch.setenv("DEEPMAPPER_CACHE", str(tmp_path / "cache"))
+    card, _weights = _card_with_table(tmp_path)
+    said: list[str] = []
+    built = int8_weights(card, said.append)
+    assert len(said) == 1 and "Building the 8-bit version of model 'small'" in said[0] and str(built.parent) in said[0]
+    whole = built.read_bytes()
+    assert int8_weights(card, said.append) == built and len(said) == 1  # cached: nothing to announce
+    built.write_bytes(whole[: len(whole) // 2])
+    assert int8_weights(card, said.append) == built and len(said) == 2
+    assert built.read_bytes() == whole  # the same bytes again: the build is deterministic
+
+
+def test_unwritable_int8_cache_folder_names_the_fix(tmp_path, monkeypatch):
+    from deepmapper.models.quantization import int8_weights
+    card, _weights = _card_with_table(tmp_path)
+    (tmp_path / "not_a_folder").write_text("a file where the cache folder should be")
+    monkeypatch.setenv("DEEPMAPPER_CACHE", str(tmp_path / "not_a_folder"))
+    with pytest.raises(DeepMapperError, match="cannot be written to the folder .*not_a_folder/int8.*"
+                                              "DEEPMAPPER_CACHE.*DeepMapper settings.*PRECISION=auto"):
+        int8_weights(card)
+
+
+def test_build_folders_left_by_killed_runs_are_removed(tmp_path, monkeypatch):
+    """A run killed mid-build leaves its '.int8-*' folder (about 150 MB for the UKIS model); the next build removes
+    those older than an hour and leaves a recent one (another run may be building there)."""
+    from deepmapper.models.quantization import STALE_BUILD_S, int8_weights
+    monkeypatch.setenv("DEEPMAPPER_CACHE", str(tmp_path / "cache"))
+    card, _weights = _card_with_table(tmp_path)
+    old, recent = tmp_path / "cache" / "int8" / ".int8-killed", tmp_path / "cache" / "int8" / ".int8-running"
+    for folder in (old, recent):
+        folder.mkdir(parents=True)
+        (folder / "x.float32.onnx").write_bytes(b"0" * 1000)
+    past = old.stat().st_mtime - STALE_BUILD_S - 60
+    os.utime(old, (past, past))
+    int8_weights(card)
+    assert not old.exists() and (recent / "x.float32.onnx").is_file()
 
 
 @pytest.fixture(scope="module")

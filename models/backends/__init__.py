@@ -5,6 +5,8 @@ plugin loads, and tells the user what is missing, even when they are not install
 """
 from __future__ import annotations
 
+from typing import Callable
+
 import numpy as np
 
 from ...plugin.core.engine.device import Device, Precision, choose_precision
@@ -80,11 +82,13 @@ def precision_for(card: ModelCard, device: Device, requested: str = "auto") -> P
     return choose_precision(requested, device, card.format, card.half_precision, int8_allowed(card), card.id)
 
 
-def load_model(card: ModelCard, device: Device, threads: int = 0, precision: str = "auto") -> LoadedModel:
+def load_model(card: ModelCard, device: Device, threads: int = 0, precision: str = "auto",
+               say: Callable[[str], None] | None = None) -> LoadedModel:
     """Load the card's weights on `device` (weights are checked against the card's SHA-256 first), in the
-    precision PRECISION=`precision` gives (int8: the quantised graph, built and cached at the first use)."""
+    precision PRECISION=`precision` gives (int8: the quantised graph, built and cached at the first use, which
+    `say` announces in the run's log)."""
     kind = precision_for(card, device, precision).kind
-    weights = int8_weights(card) if kind == "int8" else verified_weights(card)
+    weights = int8_weights(card, say) if kind == "int8" else verified_weights(card)
     if card.format == "onnx":
         from .onnx_backend import onnx_runner
         runner = onnx_runner(weights, device, threads, free_size=card.free_input_size)

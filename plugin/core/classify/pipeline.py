@@ -291,7 +291,7 @@ def _classify_here(src: rasterio.DatasetReader, req: ClassifyRequest, job: Class
     """(class counts, polygons, tile stats) with the model run in this process into a scratch probability raster
     (the subset's window and halo only, when EXTENT or MASK give one), then classified and written."""
     from ....models.backends import load_model  # heavy runtimes load only now
-    model = load_model(job.card, device, req.threads, req.precision)
+    model = load_model(job.card, device, req.threads, req.precision, say)
 
     probs_path = scratch_path("probabilities")
     reader = BandReader(src, list(job.indexes), job.scale, job.offset)

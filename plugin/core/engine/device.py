@@ -45,16 +45,18 @@ def choose_device(requested: str = "auto", model_format: str = "onnx") -> Device
         raise DeepMapperError(_("Unknown DEVICE '{requested}'; use one of {devices}.").format(
             requested=requested, devices=', '.join(DEVICES)))
     if requested == "cpu":
-        return Device("cpu", reason="DEVICE=cpu asked for")
+        return Device("cpu", reason=_("DEVICE=cpu asked for"))
     runtime = RUNTIMES.get(model_format)
     if cuda_available(runtime):
-        return Device("cuda", reason=f"DEVICE={requested} and {runtime} sees a CUDA GPU")
+        return Device("cuda", reason=_("DEVICE={requested} and {runtime} sees a CUDA GPU").format(
+            requested=requested, runtime=runtime))
     if requested == "cuda":
         raise DeepMapperError(_("DEVICE=cuda was asked for, but {runtime}'s runtime cannot use a CUDA "
                               "GPU here (no GPU, or a build without CUDA). Use DEVICE=auto or cpu.").format(
             runtime=runtime or 'this model'))
-    why = f"{runtime} sees no CUDA GPU" if runtime else f"{model_format} models run on the CPU only"
-    return Device("cpu", reason=f"DEVICE=auto and {why}")
+    if runtime:
+        return Device("cpu", reason=_("DEVICE=auto and {runtime} sees no CUDA GPU").format(runtime=runtime))
+    return Device("cpu", reason=_("DEVICE=auto and {format} models run on the CPU only").format(format=model_format))
 
 
 PRECISIONS = ("auto", "float32", "int8")
@@ -85,23 +87,28 @@ def choose_precision(requested: str, device: Device, model_format: str, half_all
             "calibration table (quantization.int8_calibration), such as the UKIS L1C cloud models. Use "
             "PRECISION=auto, or make a table with scripts/calibrate_int8.py.").format(model=model_id))
     if requested == "int8" and device.kind != "cuda":
-        return Precision("int8", "8-bit quantised graph, PRECISION=int8 asked for")
+        return Precision("int8", _("8-bit quantised graph, PRECISION=int8 asked for"))
     if requested == "float32":
-        return Precision("float32", "PRECISION=float32 asked for")
-    prefix = "PRECISION=int8 is for the CPU, so as auto: " if requested == "int8" else ""
+        return Precision("float32", _("PRECISION=float32 asked for"))
+
+    def as_auto(reason: str) -> str:
+        return _("PRECISION=int8 is for the CPU, so as auto: {reason}").format(reason=reason) \
+            if requested == "int8" else reason
+
     if device.kind != "cuda":
-        return Precision("float32", prefix + "half precision is for CUDA only")
+        return Precision("float32", as_auto(_("half precision is for CUDA only")))
     if RUNTIMES.get(model_format) != "torch":
-        return Precision("float32", prefix + f"half precision is used for PyTorch models only, this is {model_format}")
+        why = _("half precision is used for PyTorch models only, this is {format}").format(format=model_format)
+        return Precision("float32", as_auto(why))
     if half_allowed:
-        return Precision("float16", prefix + "half precision: CUDA, and the model card allows it")
-    return Precision("float32", prefix + "the model card does not allow half precision")
+        return Precision("float16", as_auto(_("half precision: CUDA, and the model card allows it")))
+    return Precision("float32", as_auto(_("the model card does not allow half precision")))
 
 
 def describe(device: Device, precision: Precision) -> str:
     """The device and numeric precision of a run, with the reasons, for its log: e.g. 'cpu (DEVICE=auto and
     onnxruntime sees no CUDA GPU), float32 (half precision is for CUDA only)'."""
-    return f"{device.torch_name} ({device.reason or 'as asked'}), {precision.kind} ({precision.reason})"
+    return f"{device.torch_name} ({device.reason or _('as asked')}), {precision.kind} ({precision.reason})"
 
 
 def auto_batch_size(device: Device, tile_size: int, channels: int, bytes_per_pixel_per_channel: int = 4 * 64) -> int:

@@ -274,8 +274,8 @@ Les rapports indéfinis (0/0, p. ex. la précision d'une classe jamais prédite)
         <translation>Tous les cœurs</translation>
     </message>
     <message>
-        <source>Numeric precision (advanced): 'Automatic' computes in float32, or in float16 on a GPU where the model allows it; 'float32 everywhere' turns half precision off. 'int8 on the CPU' runs an 8-bit version of the model, for models that ship one (the UKIS L1C cloud models): about 1.4 to 1.7 times as fast on CPUs with 8-bit instructions (AVX-512 VNNI, AVX-VNNI), with masks that differ from float32 in a few per cent of pixels (scores in the documentation). The 8-bit model is built once, at its first use (about 15 s). On a GPU, int8 runs as 'Automatic'.</source>
-        <translation>Précision numérique (avancé) : « Automatique » calcule en float32, ou en float16 sur un GPU quand le modèle le permet ; « float32 partout » désactive la demi-précision. « int8 sur le CPU » exécute une version 8 bits du modèle, pour les modèles qui en fournissent une (les modèles de nuages UKIS L1C) : environ 1,4 à 1,7 fois plus rapide sur les CPU dotés d'instructions 8 bits (AVX-512 VNNI, AVX-VNNI), avec des masques qui diffèrent du float32 sur quelques pour cent des pixels (scores dans la documentation). Le modèle 8 bits est construit une fois, à sa première utilisation (environ 15 s). Sur un GPU, int8 s'exécute comme « Automatique ».</translation>
+        <source>Numeric precision (advanced): 'Automatic' computes in float32, or in float16 on a GPU where the model allows it; 'float32 everywhere' turns half precision off. 'int8 on the CPU' runs an 8-bit version of the model, for models that ship one ({}): about 1.4 to 1.7 times as fast on CPUs with 8-bit instructions (AVX-512 VNNI, AVX-VNNI), with results that differ from float32 in a few per cent of pixels (scores in the documentation). The 8-bit model is built once, at its first use (about 15 s). On a GPU, int8 runs as 'Automatic'.</source>
+        <translation>Précision numérique (avancé) : « Automatique » calcule en float32, ou en float16 sur un GPU quand le modèle le permet ; « float32 partout » désactive la demi-précision. « int8 sur le CPU » exécute une version 8 bits du modèle, pour les modèles qui en fournissent une ({}) : environ 1,4 à 1,7 fois plus rapide sur les CPU dotés d'instructions 8 bits (AVX-512 VNNI, AVX-VNNI), avec des résultats qui diffèrent du float32 sur quelques pour cent des pixels (scores dans la documentation). Le modèle 8 bits est construit une fois, à sa première utilisation (environ 15 s). Sur un GPU, int8 s'exécute comme « Automatique ».</translation>
     </message>
     <message>
         <source>Image</source>
@@ -420,6 +420,10 @@ Modèle : sans choix, le meilleur modèle installé pour les bandes données est
 Échelle vers la réflectance : « Détecter d'après les valeurs » distingue la réflectance (0..1) des comptes numériques (réflectance x 10000) ; une échelle fausse est refusée. La dilatation « Valeur du modèle » agrandit les nuages comme la fiche du modèle le recommande.
 
 L'image est traitée tuile par tuile avec recouvrement : toute taille passe en mémoire constante ; les sorties n'apparaissent qu'une fois complètes.</translation>
+    </message>
+    <message>
+        <source>the UKIS L1C cloud models</source>
+        <translation>les modèles de nuages UKIS L1C</translation>
     </message>
     <message>
         <source>Input image</source>
@@ -1096,6 +1100,10 @@ Classes à vectoriser : noms ou identifiants séparés par des virgules ; vide :
 Pour le modeleur : le modèle utilisé, le nombre de polygones et les parts des classes (JSON : nom de classe -&gt; % des pixels valides).
 
 L'image est traitée tuile par tuile avec recouvrement (sans raccords visibles), en mémoire constante ; les sorties n'apparaissent qu'une fois complètes.</translation>
+    </message>
+    <message>
+        <source>ONNX models of your own whose card names a calibration table; the bundled segmentation models are PyTorch models and have none</source>
+        <translation>vos propres modèles ONNX dont la fiche nomme une table de calibration ; les modèles de segmentation fournis sont des modèles PyTorch et n'en ont pas</translation>
     </message>
     <message>
         <source>Classes to polygonise (e.g. building; empty: all but background)</source>
@@ -1850,8 +1858,8 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>PRECISION « {requested} » inconnue ; utilisez l'une de : {precisions}.</translation>
     </message>
     <message>
-        <source>Model '{model}' has no 8-bit version: PRECISION=int8 needs an ONNX model whose card names an int8 calibration table (quantization.int8_calibration), such as the UKIS L1C cloud models. Use PRECISION=auto, or make a table with scripts/calibrate_int8.py.</source>
-        <translation>Le modèle « {model} » n'a pas de version 8 bits : PRECISION=int8 demande un modèle ONNX dont la fiche nomme une table de calibration int8 (quantization.int8_calibration), comme les modèles de nuages UKIS L1C. Utilisez PRECISION=auto, ou créez une table avec scripts/calibrate_int8.py.</translation>
+        <source>Model '{model}' has no 8-bit version: PRECISION=int8 needs an ONNX model whose card names an int8 calibration table (quantization.int8_calibration); of the bundled models, the UKIS L1C cloud models have one. Use PRECISION=auto. For an ONNX model of your own, the README's section 'PRECISION=int8' says how to make a table.</source>
+        <translation>Le modèle « {model} » n'a pas de version 8 bits : PRECISION=int8 demande un modèle ONNX dont la fiche nomme une table de calibration int8 (quantization.int8_calibration) ; parmi les modèles fournis, les modèles de nuages UKIS L1C en ont une. Utilisez PRECISION=auto. Pour un modèle ONNX à vous, la section « PRECISION=int8 » du README explique comment créer une table.</translation>
     </message>
     <message>
         <source>8-bit quantised graph, PRECISION=int8 asked for</source>
@@ -3622,12 +3630,12 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>La table de calibration int8 du modèle « {model} » manque : « {path} » n'existe pas. Réinstallez l'extension, ou utilisez PRECISION=auto.</translation>
     </message>
     <message>
-        <source>The int8 calibration table of model '{model}' is damaged: '{path}' is not a calibration table ({exc}). Reinstall the plugin (or make the table again with scripts/calibrate_int8.py), or use PRECISION=auto.</source>
-        <translation>La table de calibration int8 du modèle « {model} » est endommagée : « {path} » n'est pas une table de calibration ({exc}). Réinstallez l'extension (ou refaites la table avec scripts/calibrate_int8.py), ou utilisez PRECISION=auto.</translation>
+        <source>The int8 calibration table of model '{model}' is damaged: '{path}' is not a calibration table ({exc}). Reinstall the plugin (for a model of your own, make the table again: the README's section 'PRECISION=int8'), or use PRECISION=auto.</source>
+        <translation>La table de calibration int8 du modèle « {model} » est endommagée : « {path} » n'est pas une table de calibration ({exc}). Réinstallez l'extension (pour un modèle à vous, refaites la table : section « PRECISION=int8 » du README), ou utilisez PRECISION=auto.</translation>
     </message>
     <message>
-        <source>Model '{model}': its int8 calibration table '{table}' does not fit its graph with this onnxruntime ({exc}). Make the table again with scripts/calibrate_int8.py, or use PRECISION=auto.</source>
-        <translation>Modèle « {model} » : sa table de calibration int8 « {table} » ne correspond pas à son graphe avec cette version d'onnxruntime ({exc}). Refaites la table avec scripts/calibrate_int8.py, ou utilisez PRECISION=auto.</translation>
+        <source>Model '{model}': its int8 calibration table '{table}' does not fit its graph with this onnxruntime ({exc}). Make the table again (the README's section 'PRECISION=int8'), or use PRECISION=auto.</source>
+        <translation>Modèle « {model} » : sa table de calibration int8 « {table} » ne correspond pas à son graphe avec cette version d'onnxruntime ({exc}). Refaites la table (section « PRECISION=int8 » du README), ou utilisez PRECISION=auto.</translation>
     </message>
     <message>
         <source>Unknown model '{text}'. Known {task} models: {known}. Give one of these ids or the path of a model card (.json).</source>
@@ -3660,6 +3668,22 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
     <message>
         <source>The weights of model '{model}' ({path}) do not match the SHA-256 in its card (expected {sha256}..., found {digest}...). The file is corrupt or belongs to another model: reinstall it, or update the card if you changed the weights on purpose.</source>
         <translation>Les poids du modèle « {model} » ({path}) ne correspondent pas au SHA-256 de sa fiche (attendu {sha256}..., trouvé {digest}...). Le fichier est corrompu ou appartient à un autre modèle : réinstallez-le, ou mettez la fiche à jour si vous avez modifié les poids exprès.</translation>
+    </message>
+    <message>
+        <source>Numeric precision (advanced): 'Automatic' computes in float32, or in float16 on a GPU where the model allows it; 'float32 everywhere' turns half precision off. 'int8 on the CPU' runs an 8-bit version of the model, for models that ship one (the UKIS L1C cloud models): about 1.4 to 1.7 times as fast on CPUs with 8-bit instructions (AVX-512 VNNI, AVX-VNNI), with masks that differ from float32 in a few per cent of pixels (scores in the documentation). The 8-bit model is built once, at its first use (about 15 s). On a GPU, int8 runs as 'Automatic'.</source>
+        <translation type="obsolete">Précision numérique (avancé) : « Automatique » calcule en float32, ou en float16 sur un GPU quand le modèle le permet ; « float32 partout » désactive la demi-précision. « int8 sur le CPU » exécute une version 8 bits du modèle, pour les modèles qui en fournissent une (les modèles de nuages UKIS L1C) : environ 1,4 à 1,7 fois plus rapide sur les CPU dotés d'instructions 8 bits (AVX-512 VNNI, AVX-VNNI), avec des masques qui diffèrent du float32 sur quelques pour cent des pixels (scores dans la documentation). Le modèle 8 bits est construit une fois, à sa première utilisation (environ 15 s). Sur un GPU, int8 s'exécute comme « Automatique ».</translation>
+    </message>
+    <message>
+        <source>Model '{model}' has no 8-bit version: PRECISION=int8 needs an ONNX model whose card names an int8 calibration table (quantization.int8_calibration), such as the UKIS L1C cloud models. Use PRECISION=auto, or make a table with scripts/calibrate_int8.py.</source>
+        <translation type="obsolete">Le modèle « {model} » n'a pas de version 8 bits : PRECISION=int8 demande un modèle ONNX dont la fiche nomme une table de calibration int8 (quantization.int8_calibration), comme les modèles de nuages UKIS L1C. Utilisez PRECISION=auto, ou créez une table avec scripts/calibrate_int8.py.</translation>
+    </message>
+    <message>
+        <source>The int8 calibration table of model '{model}' is damaged: '{path}' is not a calibration table ({exc}). Reinstall the plugin (or make the table again with scripts/calibrate_int8.py), or use PRECISION=auto.</source>
+        <translation type="obsolete">La table de calibration int8 du modèle « {model} » est endommagée : « {path} » n'est pas une table de calibration ({exc}). Réinstallez l'extension (ou refaites la table avec scripts/calibrate_int8.py), ou utilisez PRECISION=auto.</translation>
+    </message>
+    <message>
+        <source>Model '{model}': its int8 calibration table '{table}' does not fit its graph with this onnxruntime ({exc}). Make the table again with scripts/calibrate_int8.py, or use PRECISION=auto.</source>
+        <translation type="obsolete">Modèle « {model} » : sa table de calibration int8 « {table} » ne correspond pas à son graphe avec cette version d'onnxruntime ({exc}). Refaites la table avec scripts/calibrate_int8.py, ou utilisez PRECISION=auto.</translation>
     </message>
     <message>
         <source>ONNX tools: large tiles and fine-tuning of the UKIS cloud models (about 20 MB)</source>

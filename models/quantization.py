@@ -123,8 +123,8 @@ def _check_table(model_id: str, table: Path) -> None:
     except (OSError, ValueError, AttributeError) as exc:  # JSONDecodeError is a ValueError; a list has no .get
         raise DeepMapperError(_(
             "The int8 calibration table of model '{model}' is damaged: '{path}' is not a calibration table ({exc}). "
-            "Reinstall the plugin (or make the table again with scripts/calibrate_int8.py), or use "
-            "PRECISION=auto.").format(model=model_id, path=table, exc=exc)) from exc
+            "Reinstall the plugin (for a model of your own, make the table again: the README's section "
+            "'PRECISION=int8'), or use PRECISION=auto.").format(model=model_id, path=table, exc=exc)) from exc
 
 
 def _remove_stale_builds(folder: Path) -> None:
@@ -156,7 +156,7 @@ def _quantize(weights: Path, table: Path, out: Path, model_id: str) -> None:
     except Exception as exc:  # onnxruntime raises ValueError/KeyError/its own types for a table that does not fit
         raise DeepMapperError(_(
             "Model '{model}': its int8 calibration table '{table}' does not fit its graph with this onnxruntime "
-            "({exc}). Make the table again with scripts/calibrate_int8.py, or use PRECISION=auto.").format(
+            "({exc}). Make the table again (the README's section 'PRECISION=int8'), or use PRECISION=auto.").format(
             model=model_id, table=table, exc=exc)) from exc
 
 
@@ -192,6 +192,8 @@ def calibrate(card: ModelCard, tiles: Iterable[np.ndarray], table: Path) -> Path
         table.unlink(missing_ok=True)
         quantization.quantize_static(str(prepared), str(Path(tmp) / "int8.onnx"), Reader(),
                                      calibration_cache_path=str(table), **_recipe_arguments(quantization))
+    # onnxruntime writes the tensors in set order: sorted, the same ranges give the same bytes (and cache key)
+    table.write_text(json.dumps(json.loads(table.read_text()), sort_keys=True))
     return table
 
 

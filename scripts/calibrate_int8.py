@@ -1,17 +1,19 @@
 """Make the int8 calibration table of an ONNX cloud model (models/quantization.py) from a public scene.
 
-    .venv/bin/python scripts/calibrate_int8.py [MODEL_ID ...] [--raster PATH] [--sensor sentinel2_l1c]
+    .venv/bin/python scripts/calibrate_int8.py [MODEL_ID or CARD.json ...] [--raster PATH] [--sensor sentinel2_l1c]
 
 Without --raster the public Sentinel-2 L1C sample (Betsiboka estuary, the s2cloudless 1.2.0 sdist's test scene,
 CC-BY-SA-4.0, fetched by scripts/fetch_sample.py; ../shared's copy when present) is used: 15 tiles of the model's
 size on a regular grid (overlapping, covering the scene), read, scaled to reflectance and normalised exactly as
-cloudmask does. The table is written to models/calibration/<id>.int8.json and its provenance to the card. The
-cloud chip the benchmarks score on is not used, so the int8 scores there are not tuned to it.
+cloudmask does. The table is written beside the card (models/calibration/<id>.int8.json for the bundled cards),
+and its path and provenance into the card. The cloud chip the benchmarks score on is not used, so the int8 scores
+there are not tuned to it.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -36,7 +38,7 @@ def tiles(raster: Path, model_id: str, sensor: str, count: int = 15):
     """(1, C, T, T) normalised float32 tiles of the model's tile size T on a grid over the raster."""
     with rasterio.open(raster) as src:
         req = ClassifyRequest(input=str(raster), output="unused.tif", model=model_id, sensor=sensor)
-        chosen = choose_model_and_bands(src, req, Registry(), "cloudmask", print)
+        chosen = choose_model_and_bands(src, req, Registry(), Registry().get(model_id).task, print)
         size = int(chosen.card.tiling["tile_size"])
         model = LoadedModel(chosen.card, runner=None, device=Device("cpu"))
         reader = BandReader(src, list(chosen.indexes), chosen.scale, 0.0)
@@ -68,20 +70,21 @@ def main() -> None:
             from fetch_sample import fetch
             raster = fetch(ROOT / ".build" / "samples" / SHARED_SAMPLE.name)
     for model_id in args.models:
-        card_path = ROOT / "models" / "cards" / f"{model_id}.json"
-        table = ROOT / "models" / "calibration" / f"{model_id}.int8.json"
-        table.parent.mkdir(exist_ok=True)
         card = Registry().get(model_id)
+        card_path = card.path.resolve()
+        bundled = card_path.parent == (ROOT / "models" / "cards").resolve()
+        table = (ROOT / "models" / "calibration" if bundled else card_path.parent).resolve() / f"{card.id}.int8.json"
+        table.parent.mkdir(exist_ok=True)
         calibrate(card, tiles(raster, model_id, args.sensor), table)
         table.chmod(0o644)  # written through a private temporary file
         data = json.loads(card_path.read_text())
         data["quantization"] = {
-            "int8_calibration": f"../calibration/{table.name}",
+            "int8_calibration": os.path.relpath(table, card_path.parent),
             "calibration_data": "15 tiles of the Sentinel-2 L1C Betsiboka scene (s2cloudless 1.2.0 sdist test "
                                 "input, CC-BY-SA-4.0) made by scripts/calibrate_int8.py" if args.raster is None
-                                else f"tiles of {raster.name} made by scripts/calibrate_int8.py"}
+                                else f"15 tiles of {raster.name} made by scripts/calibrate_int8.py"}
         card_path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-        print(f"{model_id}: {table.relative_to(ROOT)} ({table.stat().st_size // 1024} kB)")
+        print(f"{card.id}: {table} ({table.stat().st_size // 1024} kB), card {card_path}")
 
 
 if __name__ == "__main__":

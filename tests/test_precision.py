@@ -31,7 +31,7 @@ def test_precision_choice_and_its_reason():
         "cpu (DEVICE=cpu asked for), int8 (8-bit quantised graph, PRECISION=int8 asked for)"
     with pytest.raises(DeepMapperError, match="Unknown PRECISION 'int4'; use one of auto, float32, int8"):
         choose_precision("int4", CPU, "onnx", False, True)
-    with pytest.raises(DeepMapperError, match="'buildings' has no 8-bit version.*PRECISION=auto.*calibrate_int8"):
+    with pytest.raises(DeepMapperError, match="'buildings' has no 8-bit version.*PRECISION=auto.*README's section 'PRECISION=int8'"):
         choose_precision("int8", CPU, "torch_state_dict", True, False, "buildings")
 
 
@@ -134,7 +134,7 @@ def test_int8_table_of_another_graph_is_refused_with_the_fix(tmp_path, monkeypat
     monkeypatch.setenv("DEEPMAPPER_CACHE", str(tmp_path / "cache"))
     card, _weights = _card_with_table(tmp_path)
     (tmp_path / "small.int8.json").write_text('{"calibration_method": "Percentile", "data": {}}')
-    with pytest.raises(DeepMapperError, match="does not fit its graph.*calibrate_int8.py"):
+    with pytest.raises(DeepMapperError, match="does not fit its graph.*README's section 'PRECISION=int8'"):
         int8_weights(card)
     (tmp_path / "small.int8.json").write_text('{"CLS": "TensorsData", "data": {"x": {"lowest"')  # cut short
     with pytest.raises(DeepMapperError, match="table of model 'small' is damaged.*not a calibration table"):

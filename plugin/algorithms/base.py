@@ -242,15 +242,16 @@ class DeepMapperAlgorithm(QgsProcessingAlgorithm):
             param.setFlags(param.flags() | param.FlagAdvanced)
             self.addParameter(with_special_value(param, automatic))
 
-    def precision_help(self) -> str:
-        """The help paragraph on 'Numeric precision', shared by the algorithms that offer it."""
+    def precision_help(self, which: str) -> str:
+        """The help paragraph on 'Numeric precision', shared by the algorithms that offer it; `which` names the
+        models that have an 8-bit version, in the algorithm's own terms."""
         return "\n\n" + self.tr(
             "Numeric precision (advanced): 'Automatic' computes in float32, or in float16 on a GPU where the model "
             "allows it; 'float32 everywhere' turns half precision off. 'int8 on the CPU' runs an 8-bit version of "
-            "the model, for models that ship one (the UKIS L1C cloud models): about 1.4 to 1.7 times as fast on "
-            "CPUs with 8-bit instructions (AVX-512 VNNI, AVX-VNNI), with masks that differ from float32 in a few "
-            "per cent of pixels (scores in the documentation). The 8-bit model is built once, at its first use "
-            "(about 15 s). On a GPU, int8 runs as 'Automatic'.")
+            "the model, for models that ship one ({}): about 1.4 to 1.7 times as fast on CPUs with 8-bit "
+            "instructions (AVX-512 VNNI, AVX-VNNI), with results that differ from float32 in a few per cent of "
+            "pixels (scores in the documentation). The 8-bit model is built once, at its first use (about 15 s). "
+            "On a GPU, int8 runs as 'Automatic'.").format(which)
 
     def add_labelled_image_parameters(self) -> None:
         """INPUT, LABELS and CLASS_FIELD: an image and its labelled polygons or points, the same in every algorithm

@@ -42,7 +42,7 @@ class CloudMaskAlgorithm(DeepMapperAlgorithm):
             "(reflectance x 10000); a wrong scale is refused. 'The model's default' dilation grows clouds as the "
             "model's card recommends.\n\n"
             "The image is processed tile by tile with overlap, so any size works in flat memory; outputs appear "
-            "only when complete.") + self.precision_help()
+            "only when complete.") + self.precision_help(self.tr("the UKIS L1C cloud models"))
 
     def initAlgorithm(self, config=None):  # noqa: N802
         self.addParameter(QgsProcessingParameterRasterLayer(self.INPUT, self.tr("Input image")))

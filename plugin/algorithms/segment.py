@@ -54,7 +54,8 @@ class SegmentAlgorithm(DeepMapperAlgorithm):
             "For the model builder: the model used, the number of polygons and the class shares (JSON: class name "
             "-> % of valid pixels).\n\nThe image is processed tile by tile with overlap (no seams), in flat "
             "memory; outputs appear only when complete.").format(option_labels("SENSOR", [DEFAULT_SENSOR], self.tr)[0]) + \
-            self.precision_help()
+            self.precision_help(self.tr("ONNX models of your own whose card names a calibration table; the bundled "
+                                        "segmentation models are PyTorch models and have none"))
 
     def initAlgorithm(self, config=None):  # noqa: N802
         self.addParameter(QgsProcessingParameterRasterLayer(self.INPUT, self.tr("Input image")))

@@ -84,8 +84,9 @@ def choose_precision(requested: str, device: Device, model_format: str, half_all
     if requested == "int8" and not int8_allowed:
         raise DeepMapperError(_(
             "Model '{model}' has no 8-bit version: PRECISION=int8 needs an ONNX model whose card names an int8 "
-            "calibration table (quantization.int8_calibration), such as the UKIS L1C cloud models. Use "
-            "PRECISION=auto, or make a table with scripts/calibrate_int8.py.").format(model=model_id))
+            "calibration table (quantization.int8_calibration); of the bundled models, the UKIS L1C cloud models "
+            "have one. Use PRECISION=auto. For an ONNX model of your own, the README's section 'PRECISION=int8' "
+            "says how to make a table.").format(model=model_id))
     if requested == "int8" and device.kind != "cuda":
         return Precision("int8", _("8-bit quantised graph, PRECISION=int8 asked for"))
     if requested == "float32":

@@ -786,34 +786,6 @@ Imagettes semblables : un carré par imagette, avec rank (1 = la plus semblable)
         <translation>Éloignées sur la carte</translation>
     </message>
     <message>
-        <source>clear</source>
-        <translation>dégagé</translation>
-    </message>
-    <message>
-        <source>background</source>
-        <translation>fond</translation>
-    </message>
-    <message>
-        <source>building</source>
-        <translation>bâtiment</translation>
-    </message>
-    <message>
-        <source>forest</source>
-        <translation>forêt</translation>
-    </message>
-    <message>
-        <source>grass</source>
-        <translation>prairie</translation>
-    </message>
-    <message>
-        <source>urban</source>
-        <translation>urbain</translation>
-    </message>
-    <message>
-        <source>water</source>
-        <translation>eau</translation>
-    </message>
-    <message>
         <source>List models</source>
         <translation>Lister les modèles</translation>
     </message>
@@ -1726,6 +1698,10 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>Le modèle « {model} » a besoin des bandes {bands}, que ce raster à {count} bandes n'a pas ou ne nomme pas. {exc}</translation>
     </message>
     <message>
+        <source>the model's own band order ({bands}): the raster has exactly the model's {count} band(s) and no descriptions naming them; set BANDS if that is wrong</source>
+        <translation>l'ordre de bandes du modèle lui-même ({bands}) : le raster a exactement les {count} bande(s) du modèle et aucune description qui les nomme ; renseignez BANDS si c'est faux</translation>
+    </message>
+    <message>
         <source>Bands matched by {how}.</source>
         <translation>Bandes associées d'après {how}.</translation>
     </message>
@@ -1736,6 +1712,10 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
     <message>
         <source>Model: {summary}</source>
         <translation>Modèle : {summary}</translation>
+    </message>
+    <message>
+        <source>model takes values as they are</source>
+        <translation>le modèle prend les valeurs telles quelles</translation>
     </message>
     <message>
         <source>Units: {why}.</source>
@@ -1782,6 +1762,18 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>modèle de segmentation</translation>
     </message>
     <message>
+        <source>Polygons for: {classes}</source>
+        <translation>Polygones pour : {classes}</translation>
+    </message>
+    <message>
+        <source>no class</source>
+        <translation>aucune classe</translation>
+    </message>
+    <message>
+        <source>Classes (% of valid pixels): {classes}.</source>
+        <translation>Classes (% des pixels valides) : {classes}.</translation>
+    </message>
+    <message>
         <source>VECTOR_CLASSES entry '{item}' is not a class of this model; its classes are {known}. Give names or ids separated by commas.</source>
         <translation>L'entrée VECTOR_CLASSES « {item} » n'est pas une classe de ce modèle ; ses classes sont {known}. Donnez des noms ou des identifiants séparés par des virgules.</translation>
     </message>
@@ -1806,6 +1798,26 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>Aucun ordonnanceur Dask ne répond à {scheduler} ({exc}) ; démarrez-en un (`dask scheduler`) ou donnez --workers N pour une grappe locale.</translation>
     </message>
     <message>
+        <source>Sentinel-2 L1C (top of atmosphere)</source>
+        <translation>Sentinel-2 L1C (haut de l'atmosphère)</translation>
+    </message>
+    <message>
+        <source>Sentinel-2 L2A (surface reflectance)</source>
+        <translation>Sentinel-2 L2A (réflectance de surface)</translation>
+    </message>
+    <message>
+        <source>SPOT 6/7 or Pleiades, 4 bands (blue, green, red, NIR)</source>
+        <translation>SPOT 6/7 ou Pléiades, 4 bandes (bleu, vert, rouge, PIR)</translation>
+    </message>
+    <message>
+        <source>Panchromatic, 1 band (e.g. WorldView, Pleiades, SPOT pan)</source>
+        <translation>Panchromatique, 1 bande (par ex. WorldView, Pléiades, SPOT pan)</translation>
+    </message>
+    <message>
+        <source>Generic (band descriptions, or blue, green, red, NIR[, SWIR1, SWIR2] order)</source>
+        <translation>Générique (descriptions des bandes, ou ordre bleu, vert, rouge, PIR[, SWIR1, SWIR2])</translation>
+    </message>
+    <message>
         <source>Unknown SENSOR '{key}'; use one of {sensor_keys}.</source>
         <translation>Capteur (SENSOR) « {key} » inconnu ; utilisez l'un de {sensor_keys}.</translation>
     </message>
@@ -1822,8 +1834,24 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>L'entrée BANDS « {name} » n'est pas un nom de bande connu pour {sensor_label} ; utilisez des identifiants de bande comme {sensor_names} ou des noms usuels comme {common_names}.</translation>
     </message>
     <message>
+        <source>the BANDS parameter</source>
+        <translation>le paramètre BANDS</translation>
+    </message>
+    <message>
+        <source>the band descriptions</source>
+        <translation>les descriptions des bandes</translation>
+    </message>
+    <message>
+        <source>the standard {sensor_label} order for {count} bands ({order})</source>
+        <translation>l'ordre standard de {sensor_label} pour {count} bandes ({order})</translation>
+    </message>
+    <message>
         <source>Cannot tell which of the raster's {count} bands is which: they have no usable descriptions and {sensor_label} has no standard order for {count} bands (known: {known}). Set BANDS, e.g. 'blue=1,green=2,red=3,nir=4'.</source>
         <translation>Impossible de savoir quelle bande est laquelle parmi les {count} bandes du raster : elles n'ont pas de description exploitable et {sensor_label} n'a pas d'ordre standard pour {count} bandes (connus : {known}). Renseignez BANDS, par ex. « blue=1,green=2,red=3,nir=4 ».</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>aucune</translation>
     </message>
     <message>
         <source>Model '{model_id}' needs the bands {wanted}; the raster lacks {missing} (bands found from {how}: {have}). Choose a model that uses fewer bands (e.g. a 4-band model), give a raster with these bands, or map them with BANDS.</source>
@@ -1922,8 +1950,24 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>« {path} » n'a pas pu être lu comme raster ({exc}) ; donnez un GeoTIFF ou une autre image lisible par GDAL.</translation>
     </message>
     <message>
+        <source>{size:g} (no CRS)</source>
+        <translation>{size:g} (sans SCR)</translation>
+    </message>
+    <message>
+        <source>{size:.3g} degrees</source>
+        <translation>{size:.3g} degrés</translation>
+    </message>
+    <message>
         <source>The raster is too large for the free disk space: {what} need about {nbytes:.1f} GB in '{folder}', which has {free:.1f} GB free. Process a smaller extent (clip the raster first), or set TMPDIR to a folder on a larger disk.</source>
         <translation>Le raster est trop grand pour l'espace disque libre : {what} demandent environ {nbytes:.1f} Go dans « {folder} », qui a {free:.1f} Go libres. Traitez une emprise plus petite (découpez d'abord le raster) ou faites pointer TMPDIR vers un dossier sur un disque plus grand.</translation>
+    </message>
+    <message>
+        <source>Processing rows {row0}-{row1}, columns {col0}-{col1} ({width} x {height} pixels of {all_width} x {all_height}), nodata outside the mask polygons.</source>
+        <translation>Traitement des lignes {row0}-{row1}, colonnes {col0}-{col1} ({width} x {height} pixels sur {all_width} x {all_height}), nodata hors des polygones du masque.</translation>
+    </message>
+    <message>
+        <source>Processing rows {row0}-{row1}, columns {col0}-{col1} ({width} x {height} pixels of {all_width} x {all_height}).</source>
+        <translation>Traitement des lignes {row0}-{row1}, colonnes {col0}-{col1} ({width} x {height} pixels sur {all_width} x {all_height}).</translation>
     </message>
     <message>
         <source>The extent to process ({xmin:.6g}, {ymin:.6g}, {xmax:.6g}, {ymax:.6g}) does not overlap the raster ({left:.6g}, {bottom:.6g}, {right:.6g}, {top:.6g}, in its CRS). Zoom to the image or draw the extent over it, or leave the extent empty to process the whole raster.</source>
@@ -1958,12 +2002,40 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>Le raster d'entrée n'a aucun pixel valide dans les bandes dont le modèle a besoin (tout est nodata ou zéro) ; vérifiez le fichier et sa valeur nodata.</translation>
     </message>
     <message>
+        <source>the raster's own band scale {scales} and offset {offsets} (GDAL metadata) applied first; then {then}</source>
+        <translation>échelle {scales} et décalage {offsets} propres aux bandes du raster (métadonnées GDAL) appliqués d'abord ; puis {then}</translation>
+    </message>
+    <message>
         <source>With SCALE={scale:g} and OFFSET={offset:g} the input's bright pixels (99th percentile {p99:g}) become reflectance {value:g}, which is not plausible (expected {low}..{high}). {hint}</source>
         <translation>Avec SCALE={scale:g} et OFFSET={offset:g}, les pixels clairs de l'entrée (99e centile {p99:g}) donnent une réflectance de {value:g}, ce qui n'est pas plausible (attendu : {low}..{high}). {hint}</translation>
     </message>
     <message>
+        <source>SCALE={scale:g}, OFFSET={offset:g} as given</source>
+        <translation>SCALE={scale:g}, OFFSET={offset:g} tels que donnés</translation>
+    </message>
+    <message>
+        <source>values are reflectance 0..1 (99th percentile {p99:.3g})</source>
+        <translation>les valeurs sont des réflectances 0..1 (99e centile {p99:.3g})</translation>
+    </message>
+    <message>
+        <source>values are digital numbers, reflectance x 10000 (99th percentile {p99:.4g}); scaled by 0.0001</source>
+        <translation>les valeurs sont des comptes numériques, réflectance x 10000 (99e centile {p99:.4g}) ; multipliées par 0.0001</translation>
+    </message>
+    <message>
         <source>Cannot tell the input's units: its 99th percentile is {p99:g}, neither reflectance (0..1) nor reflectance x 10000. {suggest}</source>
         <translation>Impossible de déterminer les unités de l'entrée : son 99e centile vaut {p99:g}, ni une réflectance (0..1) ni une réflectance x 10000. {suggest}</translation>
+    </message>
+    <message>
+        <source>The values look like digital numbers: set SCALE=0.0001 (or leave SCALE at 0 to detect it).</source>
+        <translation>Les valeurs ressemblent à des comptes numériques : mettez SCALE=0.0001 (ou laissez SCALE à 0 pour le détecter).</translation>
+    </message>
+    <message>
+        <source>The values already look like reflectance 0..1: set SCALE=1 (or leave SCALE at 0 to detect it).</source>
+        <translation>Les valeurs ressemblent déjà à des réflectances 0..1 : mettez SCALE=1 (ou laissez SCALE à 0 pour le détecter).</translation>
+    </message>
+    <message>
+        <source>Set SCALE (and OFFSET) so that value x SCALE + OFFSET gives reflectance 0..1.</source>
+        <translation>Réglez SCALE (et OFFSET) pour que valeur x SCALE + OFFSET donne une réflectance 0..1.</translation>
     </message>
     <message>
         <source>MAPPING '{text}' is not understood at '{part}': give reference=raster pairs separated by commas, e.g. 'clear=0,cloud=1,shadow=2' (raster side: class ids or the prediction's class names).</source>
@@ -2006,8 +2078,20 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>Le champ « {class_field} » (CLASS_FIELD) est absent de {layer} ; ses champs sont : {fields}. Choisissez le champ qui contient la classe.</translation>
     </message>
     <message>
+        <source>PREDICTION has no CRS: the reference coordinates are taken as the raster's.</source>
+        <translation>PREDICTION n'a pas de SCR : les coordonnées de la référence sont prises comme celles du raster.</translation>
+    </message>
+    <message>
+        <source>The reference layer has no CRS: its coordinates are taken to be in the prediction's CRS.</source>
+        <translation>La couche de référence n'a pas de SCR : ses coordonnées sont supposées être dans le SCR de la prédiction.</translation>
+    </message>
+    <message>
         <source>The reference's coordinates cannot be in its declared CRS {declared}: its extent {extent} in that CRS lies outside the CRS's valid area, so it cannot be reprojected to the raster's CRS {target}. The layer's CRS is probably set wrong: if its coordinates are in {target}, assign that CRS to the layer (QGIS: Assign projection; GDAL: ogr2ogr -a_srs) and run again.</source>
         <translation>Les coordonnées de la référence ne peuvent pas être dans le SCR déclaré {declared} : son emprise {extent} dans ce SCR sort de la zone de validité du SCR, elle ne peut donc pas être reprojetée dans le SCR du raster {target}. Le SCR de la couche est probablement mal défini : si ses coordonnées sont en {target}, attribuez ce SCR à la couche (QGIS : Définir la projection ; GDAL : ogr2ogr -a_srs) et relancez.</translation>
+    </message>
+    <message>
+        <source>Reference reprojected from {declared} (extent {extent} there) to the prediction's CRS {target}.</source>
+        <translation>Référence reprojetée de {declared} (emprise {extent} dans ce SCR) vers le SCR de la prédiction {target}.</translation>
     </message>
     <message>
         <source>Cannot write polygons to '{out_path}': use one of {drivers}.</source>
@@ -2024,6 +2108,22 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
     <message>
         <source>Unknown DIVERSITY '{method}'; use one of {diversity}.</source>
         <translation>DIVERSITY « {method} » inconnu ; utilisez l'un de {diversity}.</translation>
+    </message>
+    <message>
+        <source>Weighted k-means: {count} clusters of the {pool} best-scoring patches.</source>
+        <translation>k-moyennes pondérées : {count} groupes parmi les {pool} carrés aux meilleurs scores.</translation>
+    </message>
+    <message>
+        <source>k-centre greedy among the {pool} best-scoring patches.</source>
+        <translation>k-centres glouton parmi les {pool} carrés aux meilleurs scores.</translation>
+    </message>
+    <message>
+        <source>Picks at least {min_distance:g} pixels apart.</source>
+        <translation>Choix espacés d'au moins {min_distance:g} pixels.</translation>
+    </message>
+    <message>
+        <source>Only {apart} patches could be that far apart; the {filled} next best fill up (lower MIN_DISTANCE to keep them all apart).</source>
+        <translation>Seuls {apart} carrés ont pu être aussi espacés ; les {filled} suivants les mieux classés complètent (baissez MIN_DISTANCE pour les garder tous espacés).</translation>
     </message>
     <message>
         <source>The weights of '{model}' do not fit its architecture ({splitlines}).</source>
@@ -2044,6 +2144,10 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
     <message>
         <source>Out-of-fold pixel classifiers: {folds} spatial folds, {pixels} pixels of {features} features.</source>
         <translation>Classifieurs de pixels hors pli : {folds} plis spatiaux, {pixels} pixels de {features} entités.</translation>
+    </message>
+    <message>
+        <source>{suspects} of {features} features are suspect: {per_class}.</source>
+        <translation>{suspects} entités sur {features} sont suspectes : {per_class}.</translation>
     </message>
     <message>
         <source>OUTPUT '{output}' must be a vector file: {formats}.</source>
@@ -2118,6 +2222,14 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>les probabilités de classe</translation>
     </message>
     <message>
+        <source>Mark at least one example polygon or point.</source>
+        <translation>Marquez au moins un polygone ou un point d'exemple.</translation>
+    </message>
+    <message>
+        <source>Draw the area to search, or leave it empty.</source>
+        <translation>Dessinez la zone où chercher, ou laissez-la vide.</translation>
+    </message>
+    <message>
         <source>{n_cells} most similar of {candidates} candidate patches; distances {nearest:.3f} to {farthest:.3f}.</source>
         <translation>Les {n_cells} plus semblables parmi {candidates} imagettes candidates ; distances de {nearest:.3f} à {farthest:.3f}.</translation>
     </message>
@@ -2136,6 +2248,14 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
     <message>
         <source>{n_queries} examples, {n_cand} candidate patches.</source>
         <translation>{n_queries} exemples, {n_cand} imagettes candidates.</translation>
+    </message>
+    <message>
+        <source>Leave LABELS empty when nothing is labelled yet, or give the layer that holds your labels.</source>
+        <translation>Laissez LABELS vide quand rien n'est encore étiqueté, ou donnez la couche qui contient vos étiquettes.</translation>
+    </message>
+    <message>
+        <source>Draw the polygons to search within, or leave MASK empty to search the whole image.</source>
+        <translation>Dessinez les polygones où chercher, ou laissez MASK vide pour chercher dans toute l'image.</translation>
     </message>
     <message>
         <source>{count} suggestions written (mean score {score:.4f}).</source>
@@ -2166,8 +2286,16 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>COUNT {count} dépasse les {available} imagettes de {patch_size} x {patch_size} pixels disponibles{where}. Réduisez COUNT, ou réduisez PATCH_SIZE pour découper l'image en plus d'imagettes.</translation>
     </message>
     <message>
+        <source>none is installed</source>
+        <translation>aucun n'est installé</translation>
+    </message>
+    <message>
         <source>Model '{model}' is a {task} model; suggestions need a model that gives class probabilities per pixel (a segmentation or cloud model): {known}.</source>
         <translation>Le modèle « {model} » est un modèle {task} ; les suggestions demandent un modèle qui donne des probabilités de classe par pixel (un modèle de segmentation ou de nuages) : {known}.</translation>
+    </message>
+    <message>
+        <source>Give a model id or card path as MODEL.</source>
+        <translation>Donnez comme MODEL l'identifiant d'un modèle ou le chemin d'une fiche.</translation>
     </message>
     <message>
         <source>STRATEGY random: patches are drawn at random; their score is the mean entropy, for comparison.</source>
@@ -2234,6 +2362,10 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>Les emprises de {high_name} et {low_name} ne se recouvrent pas ; donnez deux rasters du même endroit.</translation>
     </message>
     <message>
+        <source>no CRS</source>
+        <translation>aucun SCR</translation>
+    </message>
+    <message>
         <source>Consistency (2 x 2 block means against INPUT_LOWRES): {after:.2g} % after the projection, {before:.2g} % from the network alone.</source>
         <translation>Cohérence (moyennes par blocs 2 x 2 comparées à INPUT_LOWRES) : {after:.2g} % après la projection, {before:.2g} % avec le réseau seul.</translation>
     </message>
@@ -2250,6 +2382,10 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>Le modèle « {model} » est un modèle à image unique ; utilisez-le en mode SCALE (sans INPUT_LOWRES), ou un modèle guidé comme {default_guided}.</translation>
     </message>
     <message>
+        <source>INPUT's {how}</source>
+        <translation>{how} d'INPUT</translation>
+    </message>
+    <message>
         <source>INPUT and INPUT_LOWRES are in different units (INPUT: {why}; INPUT_LOWRES scaled by {low_scale:g}); give both as digital numbers or both as reflectance.</source>
         <translation>INPUT et INPUT_LOWRES sont dans des unités différentes (INPUT : {why} ; INPUT_LOWRES mis à l'échelle par {low_scale:g}) ; donnez les deux en comptes numériques ou les deux en réflectance.</translation>
     </message>
@@ -2258,12 +2394,48 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>Unités : {why}. INPUT_LOWRES s'emboîte dans la grille d'INPUT au décalage {col_offset}, {row_offset} pixels.</translation>
     </message>
     <message>
+        <source>{items} band-tiles per pass</source>
+        <translation>{items} tuiles-bandes par passe</translation>
+    </message>
+    <message>
+        <source>batch {batch}</source>
+        <translation>lot de {batch}</translation>
+    </message>
+    <message>
+        <source>{threads} torch threads</source>
+        <translation>{threads} threads torch</translation>
+    </message>
+    <message>
         <source>Device {device}{threads}; tiles {tile_size} px, overlap {tile_margin} px, {what}; output {width} x {height} pixels, {bands} bands ({names}).</source>
         <translation>Appareil {device}{threads} ; tuiles de {tile_size} px, recouvrement {tile_margin} px, {what} ; sortie de {width} x {height} pixels, {bands} bandes ({names}).</translation>
     </message>
     <message>
+        <source>values are not reflectance (99th percentile {p99:g}); scaled by {scale:.3g} so that they look like it (the model was trained on reflectance)</source>
+        <translation>les valeurs ne sont pas des réflectances (99e centile {p99:g}) ; multipliées par {scale:.3g} pour leur ressembler (le modèle a été entraîné sur des réflectances)</translation>
+    </message>
+    <message>
+        <source>its band descriptions</source>
+        <translation>ses descriptions de bandes</translation>
+    </message>
+    <message>
+        <source>the model's order ({bands})</source>
+        <translation>l'ordre du modèle ({bands})</translation>
+    </message>
+    <message>
         <source>INPUT_LOWRES has {low_count} bands without descriptions naming them, but model '{model_id}' sharpens {n_sharpen} bands ({sharpen}). Give a raster with exactly these bands, name them with BANDS_LOWRES, or set band descriptions.</source>
         <translation>INPUT_LOWRES a {low_count} bandes sans description qui les nomme, mais le modèle « {model_id} » affine {n_sharpen} bandes ({sharpen}). Donnez un raster avec exactement ces bandes, nommez-les avec BANDS_LOWRES, ou renseignez les descriptions des bandes.</translation>
+    </message>
+    <message>
+        <source>band {index} ({name})</source>
+        <translation>bande {index} ({name})</translation>
+    </message>
+    <message>
+        <source>lacks {bands}</source>
+        <translation>n'a pas {bands}</translation>
+    </message>
+    <message>
+        <source>also holds {bands}, which it does not sharpen</source>
+        <translation>contient aussi {bands}, que le modèle n'affine pas</translation>
     </message>
     <message>
         <source>Model '{model_id}' sharpens {sharpen}; INPUT_LOWRES (bands from {how}) {problem}. Give a raster with exactly these bands (e.g. `gdal_translate -b ...`).</source>
@@ -2808,6 +2980,10 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
     <message>
         <source>Describe the model so that DeepMapper can feed it the right bands and show its classes. The weights and this card are copied into {}.</source>
         <translation>Décrivez le modèle pour que DeepMapper lui fournisse les bonnes bandes et affiche ses classes. Les poids et cette fiche sont copiés dans {}.</translation>
+    </message>
+    <message>
+        <source>background</source>
+        <translation>fond</translation>
     </message>
     <message>
         <source>object</source>
@@ -3482,6 +3658,34 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>Les poids « {weights} » du modèle « {model_id} » ne peuvent pas être lus comme poids PyTorch ({reason}) : le fichier est tronqué ou corrompu. Réinstallez ou réexportez le modèle, et mettez à jour le SHA-256 de sa fiche.</translation>
     </message>
     <message>
+        <source>{name} [{id}]: {task}, {format}, bands {bands}, licence {licence}</source>
+        <translation>{name} [{id}] : {task}, {format}, bandes {bands}, licence {licence}</translation>
+    </message>
+    <message>
+        <source>clear</source>
+        <translation>dégagé</translation>
+    </message>
+    <message>
+        <source>building</source>
+        <translation>bâtiment</translation>
+    </message>
+    <message>
+        <source>forest</source>
+        <translation>forêt</translation>
+    </message>
+    <message>
+        <source>grass</source>
+        <translation>prairie</translation>
+    </message>
+    <message>
+        <source>urban</source>
+        <translation>urbain</translation>
+    </message>
+    <message>
+        <source>water</source>
+        <translation>eau</translation>
+    </message>
+    <message>
         <source>{where}: unknown field '{key}' (allowed: {schema}).</source>
         <translation>{where} : champ « {key} » inconnu (autorisés : {schema}).</translation>
     </message>
@@ -3550,6 +3754,10 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>Résolution : le raster n'a pas de SCR, sa taille de pixel ne peut donc pas être comparée aux {native:g} m du modèle ; la sortie n'aura pas de SCR non plus (attribuez-en un à l'entrée pour la géoréférencer).</translation>
     </message>
     <message>
+        <source>Resample the raster to about {native:g} m first (e.g. gdalwarp -t_srs &lt;a projected CRS such as the UTM zone&gt; -tr {native:g} {native:g} -r average in.tif out.tif), or use a model whose card declares another input.resolution_m (or "resolution_agnostic": true for a model that works at any pixel size).</source>
+        <translation>Rééchantillonnez d'abord le raster à environ {native:g} m (par ex. gdalwarp -t_srs &lt;un SCR projeté comme la zone UTM&gt; -tr {native:g} {native:g} -r average in.tif out.tif), ou utilisez un modèle dont la fiche déclare un autre input.resolution_m (ou "resolution_agnostic": true pour un modèle qui fonctionne à toute taille de pixel).</translation>
+    </message>
+    <message>
         <source>Model '{model}' was made for {native:g} m pixels, but the raster's pixels are {pixel_text} in a geographic CRS (degrees), so its resolution cannot be checked and varies across the image. {fix}</source>
         <translation>Le modèle « {model} » a été conçu pour des pixels de {native:g} m, mais les pixels du raster font {pixel_text} dans un SCR géographique (degrés) : sa résolution ne peut pas être vérifiée et varie dans l'image. {fix}</translation>
     </message>
@@ -3564,6 +3772,10 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
     <message>
         <source>finer</source>
         <translation>plus fins</translation>
+    </message>
+    <message>
+        <source>Resolution: raster {pixel_m:.4g} m, model {native:g} m.</source>
+        <translation>Résolution : raster {pixel_m:.4g} m, modèle {native:g} m.</translation>
     </message>
     <message>
         <source>'{name}' is not a model file DeepMapper can run: give an ONNX model (.onnx), a TorchScript or PyTorch state-dict file (.pt, .pth) or a LightGBM model.</source>
@@ -3646,10 +3858,6 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>Le modèle « {model} » est un modèle {task}, pas un modèle {wanted} ; choisissez parmi : {ids}.</translation>
     </message>
     <message>
-        <source>none is installed</source>
-        <translation>aucun n'est installé</translation>
-    </message>
-    <message>
         <source>Model '{model}' comes with DeepMapper and cannot be removed; a model of your own with the same id in a user model folder replaces it.</source>
         <translation>Le modèle « {model} » est livré avec DeepMapper et ne peut pas être supprimé ; un modèle à vous de même identifiant dans un dossier de modèles utilisateur le remplace.</translation>
     </message>
@@ -3668,6 +3876,42 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
     <message>
         <source>The weights of model '{model}' ({path}) do not match the SHA-256 in its card (expected {sha256}..., found {digest}...). The file is corrupt or belongs to another model: reinstall it, or update the card if you changed the weights on purpose.</source>
         <translation>Les poids du modèle « {model} » ({path}) ne correspondent pas au SHA-256 de sa fiche (attendu {sha256}..., trouvé {digest}...). Le fichier est corrompu ou appartient à un autre modèle : réinstallez-le, ou mettez la fiche à jour si vous avez modifié les poids exprès.</translation>
+    </message>
+    <message>
+        <source>Buildings, 0.5 m panchromatic (light U-Net)</source>
+        <translation>Bâtiments, panchromatique 0,5 m (U-Net léger)</translation>
+    </message>
+    <message>
+        <source>Land cover, Sentinel-2 10 bands (forest, grass, urban, water)</source>
+        <translation>Occupation du sol, Sentinel-2 10 bandes (forêt, prairie, urbain, eau)</translation>
+    </message>
+    <message>
+        <source>Sentinel-2 20 m -&gt; 10 m guided super-resolution (DSen2-style)</source>
+        <translation>Super-résolution guidée Sentinel-2 20 m -&gt; 10 m (façon DSen2)</translation>
+    </message>
+    <message>
+        <source>Sentinel-2 single-image x2 super-resolution (any band)</source>
+        <translation>Super-résolution x2 à image unique Sentinel-2 (toute bande)</translation>
+    </message>
+    <message>
+        <source>s2cloudless LightGBM cloud detector (Sentinel Hub)</source>
+        <translation>Détecteur de nuages s2cloudless LightGBM (Sentinel Hub)</translation>
+    </message>
+    <message>
+        <source>UKIS cloud and shadow U-Net, 4 bands, L1C</source>
+        <translation>U-Net nuages et ombres UKIS, 4 bandes, L1C</translation>
+    </message>
+    <message>
+        <source>UKIS cloud and shadow U-Net, 4 bands, L2A</source>
+        <translation>U-Net nuages et ombres UKIS, 4 bandes, L2A</translation>
+    </message>
+    <message>
+        <source>UKIS cloud and shadow U-Net, 6 bands, L1C</source>
+        <translation>U-Net nuages et ombres UKIS, 6 bandes, L1C</translation>
+    </message>
+    <message>
+        <source>UKIS cloud and shadow U-Net, 6 bands, L2A</source>
+        <translation>U-Net nuages et ombres UKIS, 6 bandes, L2A</translation>
     </message>
     <message>
         <source>Numeric precision (advanced): 'Automatic' computes in float32, or in float16 on a GPU where the model allows it; 'float32 everywhere' turns half precision off. 'int8 on the CPU' runs an 8-bit version of the model, for models that ship one (the UKIS L1C cloud models): about 1.4 to 1.7 times as fast on CPUs with 8-bit instructions (AVX-512 VNNI, AVX-VNNI), with masks that differ from float32 in a few per cent of pixels (scores in the documentation). The 8-bit model is built once, at its first use (about 15 s). On a GPU, int8 runs as 'Automatic'.</source>

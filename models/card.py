@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..plugin.core.engine.errors import DeepMapperError
-from ..plugin.core.engine.messages import _
+from ..plugin.core.engine.messages import N_, _
 
 TASKS = ("cloudmask", "segmentation", "superresolution", "pretrained")  # pretrained: self-supervised weights to fine-tune
 FORMATS = ("onnx", "torch_state_dict", "torchscript", "lightgbm")
@@ -19,6 +19,10 @@ UNITS = ("reflectance", "dn", "any")
 NORMALIZATIONS = ("none", "standard", "minmax")
 ACTIVATIONS = ("softmax", "sigmoid", "none", "binary")
 
+SUMMARY = N_("{name} [{id}]: {task}, {format}, bands {bands}, licence {licence}")  # ModelCard.summary
+CLASS_NAMES = (  # class names of cloudmask and the bundled models: translated in run logs, styles and legends
+    N_("clear"), N_("cloud"), N_("cloud shadow"), N_("background"), N_("building"), N_("forest"), N_("grass"),
+    N_("urban"), N_("water"))
 RESOLUTION_FACTOR = 2.5  # a raster's pixel size may differ from the card's resolution_m by up to this factor
 
 # field: (type(s), required, allowed values or None)
@@ -216,10 +220,10 @@ class ModelCard:
             return _("Resolution: the raster has no CRS, so its pixel size cannot be checked against the model's "
                      "{native:g} m; the output has no CRS either (assign one to the input to georeference it)."
                      ).format(native=native)
-        fix = (f"Resample the raster to about {native:g} m first (e.g. gdalwarp -t_srs <a projected CRS such as "
-               f"the UTM zone> -tr {native:g} {native:g} -r average in.tif out.tif), or use a model whose card "
-               f"declares another input.resolution_m (or \"resolution_agnostic\": true for a model that works at "
-               f"any pixel size).")
+        fix = _("Resample the raster to about {native:g} m first (e.g. gdalwarp -t_srs <a projected CRS such as the "
+                "UTM zone> -tr {native:g} {native:g} -r average in.tif out.tif), or use a model whose card declares "
+                "another input.resolution_m (or \"resolution_agnostic\": true for a model that works at any pixel "
+                "size).").format(native=native)
         if geographic:
             raise CardError(_("Model '{model}' was made for {native:g} m pixels, but the raster's pixels are "
                             "{pixel_text} in a geographic CRS (degrees), so its resolution cannot be checked and "
@@ -232,11 +236,22 @@ class ModelCard:
                             "); objects would not look as the model learnt them. {fix}").format(
                 model=self.id, native=native, pixel_m=pixel_m, ratio=max(ratio, 1 / ratio),
                 coarser_or_finer=_("coarser") if ratio > 1 else _("finer"), fix=fix))
-        return f"Resolution: raster {pixel_m:.4g} m, model {native:g} m."
+        return _("Resolution: raster {pixel_m:.4g} m, model {native:g} m.").format(pixel_m=pixel_m, native=native)
 
-    def summary(self) -> str:
-        return (f"{self.name} [{self.id}]: {self.task}, {self.format}, bands {', '.join(self.bands)}, "
-                f"licence {self.data['license']}")
+    def summary(self, translated: bool = False) -> str:
+        """Name, id, task, format, bands and licence in one line. English by default: outputs keep it in their
+        DEEPMAPPER_MODEL tag; `translated` for the log: the name too where the translation knows it (the bundled
+        cards' names, which scripts/update_translations.py collects); the licence text (attribution notices such as
+        Copernicus's) always stays as written."""
+        return (_(SUMMARY) if translated else SUMMARY).format(
+            name=_(self.name) if translated else self.name, id=self.id, task=self.task, format=self.format,
+            bands=", ".join(self.bands), licence=self.data["license"])
+
+
+def class_label(name: str) -> str:
+    """A class name as the user reads it: translated when it is one of CLASS_NAMES, else as the model says (the
+    names of a user's own model are never looked up in the translation)."""
+    return _(name) if name in CLASS_NAMES else name
 
 
 def write_schema(path: str | Path) -> None:

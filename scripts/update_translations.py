@@ -3,7 +3,8 @@
 Collects, with `ast`, the literal first argument of every `tr(...)` / `self.tr(...)` call, and the literal text of
 `QCoreApplication.translate("DeepMapper", ...)`, `QT_TRANSLATE_NOOP("DeepMapper", ...)` and `QT_TR_NOOP(...)` in
 plugin/ and ui/ (calls whose argument is not a literal are skipped: mark such strings with QT_TRANSLATE_NOOP), and of
-the engine's `_("template")` calls in plugin/core and models (plugin/core/engine/messages.py; same context). A
+the engine's `_("template")` and `N_("constant")` calls in plugin/core and models (plugin/core/engine/messages.py;
+same context), and the `name` of each bundled model card (models/cards/*.json). A
 translation must keep the {fields} of its source: --check fails when they differ, since `.format` would then fail.
 Only the DeepMapper context is written. Existing translations are kept. A translated message whose source left
 the code is kept as `type="obsolete"` (lrelease leaves it out of the .qm; it revives if the string comes back); an
@@ -32,6 +33,7 @@ CONTEXT = "DeepMapper"
 SOURCE_DIRS = ("plugin", "ui", "models")
 ENGINE_DIRS = ("plugin/core", "models")  # where `_()` is the engine's translation hook
 TS_FILE = ROOT / "i18n" / "deepmapper_fr.ts"
+CARDS_DIR = "models/cards"  # the bundled model cards, whose names are translated too
 
 # (text, type) with type "" (finished), "unfinished" or "obsolete"
 Message = tuple[str, str]
@@ -43,11 +45,12 @@ def _literal(node: ast.expr) -> str | None:
 
 def _call_text(call: ast.Call, engine: bool = False) -> str | None:
     """The translatable text of a call, or None when it is not a (literal) translation call. `engine`: the module
-    is in plugin/core or models, where `_(...)` marks a message."""
+    is in plugin/core or models, where `_(...)` and `N_(...)` mark a message."""
     func = call.func
     name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
     args = call.args
-    if name in ("tr", "QT_TR_NOOP") and args or (engine and name == "_" and isinstance(func, ast.Name) and args):
+    if name in ("tr", "QT_TR_NOOP") and args or (
+            engine and name in ("_", "N_") and isinstance(func, ast.Name) and args):
         return _literal(args[0])
     if name in ("translate", "QT_TRANSLATE_NOOP") and len(args) >= 2 and _literal(args[0]) == CONTEXT:
         return _literal(args[1])
@@ -55,7 +58,8 @@ def _call_text(call: ast.Call, engine: bool = False) -> str | None:
 
 
 def collect_strings(root: Path = ROOT) -> list[str]:
-    """Every translatable string of the code, in file and line order, without duplicates."""
+    """Every translatable string of the code, in file and line order, then the names of the bundled model cards
+    (the run logs translate them, `_(card.name)`), without duplicates."""
     found: dict[str, None] = {}
     for folder in SOURCE_DIRS:
         for path in sorted((root / folder).rglob("*.py")):
@@ -66,6 +70,10 @@ def collect_strings(root: Path = ROOT) -> list[str]:
                 text = _call_text(call, engine)
                 if text:
                     found.setdefault(text, None)
+    for path in sorted((root / CARDS_DIR).glob("*.json")):
+        name = json.loads(path.read_text(encoding="utf-8")).get("name")
+        if isinstance(name, str) and name:
+            found.setdefault(name, None)
     return list(found)
 
 

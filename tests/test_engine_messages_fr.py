@@ -2,18 +2,36 @@
 
 The plugin installs Qt's translator into the engine's `_()` hook; with the French .qm loaded, an engine error (a
 missing class field) and a log line (the accuracy summary) of deepmapper:assessaccuracy come out in French, fields
-filled in. The engine used as a plain Python library, without QGIS, keeps its English messages.
+filled in, and so does every line of a cloud mask's log, down to the pieces set into the templates (how the bands
+were matched, the units, the resolution, the model's name). A translator that upper-cases every template shows
+what no translation could reach: English left in lower case. The engine used as a plain Python library, without
+QGIS, keeps its English messages.
 """
 from __future__ import annotations
 
+import re
+import string
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 from osgeo import gdal
 
 import badinputs as bi
-from conftest import PLUGINS, ROOT
+from conftest import PLUGINS, ROOT, data_file
+
+sys.path.insert(0, str(ROOT / "scripts"))
+import update_translations  # noqa: E402
+
+CHIP = "clouds/s2_cloud_chip.tif"
+# English a French cloud mask log once showed (the templates translated, the pieces set into them not)
+ENGLISH = ("the band descriptions", "Bands matched", "Resolution:", "raster 30 m, model 30 m", "values are",
+           "reflectance 0..1", "percentile", "as they are", "cloud and shadow", "6 bands", "Model:", "Units:",
+           "Device ", "as asked", "sees no", "half precision", "tiles run", "batch", "Inference", "of valid pixels")
+# Lower-case words a log may keep in any language: model ids and tasks, runtimes, band names, devices, tile modes
+VALUES = {"cloudmask", "segmentation", "superresolution", "onnx", "onnxruntime", "blue", "green", "red", "nir", "cpu",
+          "cuda", "blend", "crop"}
 
 
 @pytest.fixture
@@ -34,6 +52,107 @@ def accuracy_inputs(tmp_path):
         (bi.box(500400, 4999500, 500500, 4999600), {"class": 2})])
     return {"PREDICTION": str(classes), "REFERENCE": str(reference), "CLASS_FIELD": "class",
             "OUTPUT_HTML": str(tmp_path / "report.html")}
+
+
+def shout(text: str) -> str:
+    """A stand-in translation: the template's own words upper-cased, its {fields} kept as they are."""
+    parts = []
+    for literal, name, spec, conversion in string.Formatter().parse(text):
+        parts.append(literal.upper().replace("{", "{{").replace("}", "}}"))
+        if name is not None:
+            parts.append("{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}")
+    return "".join(parts)
+
+
+def english_words(line: str) -> list[str]:
+    """The lower-case words of a line that are not VALUES (ids such as ukis_csmask_6b_l1c or swir16 do not count)."""
+    return [w for w in re.findall(r"\b[a-z]{3,}\b", line) if w not in VALUES]
+
+
+def french_templates() -> list[re.Pattern]:
+    """Each French translation of the .ts with words of its own, as a pattern its lines match (fields: any text)."""
+    patterns = []
+    for _source, (text, kind) in update_translations.read_ts(update_translations.TS_FILE).items():
+        literal = "".join(lit for lit, *_rest in string.Formatter().parse(text)) if text else ""
+        if kind == "obsolete" or not re.search(r"[^\W\d_]{4}", literal):
+            continue
+        patterns.append(re.compile("".join(re.escape(lit) + ("(.+?)" if name is not None else "")
+                                           for lit, name, _spec, _conv in string.Formatter().parse(text)), re.S))
+    return patterns
+
+
+def cloudmask_log(tmp_path) -> list[str]:
+    """The log lines deepmapper:cloudmask writes for the cloud chip (the model chosen as a user's run would), without
+    QGIS's own 'Results: ...' line (context Processing, which QGIS's own translation covers)."""
+    import processing
+    feedback = bi.feedback_with_log()
+    processing.run("deepmapper:cloudmask", {"INPUT": str(data_file(CHIP)), "OUTPUT": str(tmp_path / "mask.tif")},
+                   feedback=feedback)
+    lines = [line for line in feedback.log.lines if not line.startswith("Results: ")]
+    assert len(lines) >= 6, lines
+    return lines
+
+
+def test_cloudmask_log_in_french(french, tmp_path):
+    """Every line of a French cloud mask log is a French template and no piece set into one is English."""
+    lines = cloudmask_log(tmp_path)
+    text = "\n".join(lines)
+    assert "Bandes associées d'après les descriptions des bandes." in lines, text
+    assert "Unités : les valeurs sont des réflectances 0..1 (99e centile " in text, text
+    assert "Modèle : U-Net nuages et ombres UKIS, 6 bandes, L1C [ukis_csmask_6b_l1c] : cloudmask" in text, text
+    assert [f for f in ENGLISH if f in text] == [], text
+    templates = french_templates()
+    assert [line for line in lines if not any(t.fullmatch(line) for t in templates)] == [], text
+
+
+def test_every_piece_of_the_cloudmask_log_is_translatable(qgis_app, tmp_path):
+    """With every DeepMapper template upper-cased, a lower-case word left in the log came from a plain string or
+    an f-string that no translation can reach."""
+    from qgis.PyQt.QtCore import QCoreApplication, QTranslator
+
+    class Shouting(QTranslator):
+        def translate(self, context, source, disambiguation=None, n=-1):  # noqa: ARG002
+            return shout(source) if context == "DeepMapper" and source else ""
+
+    translator = Shouting()
+    QCoreApplication.installTranslator(translator)
+    try:
+        lines = cloudmask_log(tmp_path)
+    finally:
+        QCoreApplication.removeTranslator(translator)
+    assert {line: english_words(line) for line in lines if english_words(line)} == {}, lines
+
+
+def test_log_pieces_off_the_chip_are_translatable():
+    """The pieces a run on the chip does not reach (other ways of matching bands and of reading units, a resolution,
+    a window, the suggestions' spreading, the classes), through the upper-casing translator."""
+    from deepmapper.models.card import ModelCard, class_label
+    from deepmapper.models.registry import BUNDLED_CARDS
+    from deepmapper.plugin.core.engine import messages
+    from deepmapper.plugin.core.engine.bands import preset, raster_band_names
+    from deepmapper.plugin.core.engine.subset import PixelWindow
+    from deepmapper.plugin.core.engine.units import _reflectance_scale, _suggest
+    from deepmapper.plugin.core.labelling.diversity import select
+    card = ModelCard.load(BUNDLED_CARDS / "landcover_s2.json")
+    s2, rng = preset("sentinel2_l2a"), np.random.default_rng(0)
+    scores, features = rng.random(40), rng.random((40, 3))
+    centres = np.stack([np.arange(40) % 8, np.arange(40) // 8], axis=1) * 10.0
+    before = messages._translator
+    messages.install_translator(shout)
+    try:
+        pieces = [raster_band_names([None] * 12, s2)[1], raster_band_names(["x"] * 4, s2, "blue=1")[1],
+                  raster_band_names(["B2", "B3"], s2)[1], card.check_resolution(12.0, False, "12 m"),
+                  card.summary(translated=True).replace(card.data["license"], ""),
+                  *(_reflectance_scale(p99, scale, 0.0)[1] for p99, scale in ((0.4, None), (4000, None), (4000, 1e-4))),
+                  *(_suggest(p99) for p99 in (4000, 0.4, 9.0)),
+                  PixelWindow(0, 10, 0, 20).note(100, 100, True), PixelWindow(0, 10, 0, 20).note(100, 100, False),
+                  *(select(scores, 4, method, rng, features, centres, 60.0)[1] for method in
+                    ("cluster", "kcenter", "spatial")),
+                  class_label("forest"), class_label("cloud shadow")]
+    finally:
+        messages.install_translator(before)
+    assert {p: english_words(p) for p in pieces if english_words(p)} == {}, pieces
+    assert class_label("my own class") == "my own class"  # a user's model's class names are never looked up
 
 
 def test_engine_error_in_french(french, accuracy_inputs):
@@ -115,13 +234,17 @@ def test_translator_hook():
 
 
 def test_update_translations_collects_engine_templates(tmp_path):
-    """`_("literal")` is collected in plugin/core and models only; a translation must keep the template's fields."""
-    sys.path.insert(0, str(ROOT / "scripts"))
-    import update_translations
+    """`_("literal")` and `N_("literal")` are collected in plugin/core and models only, and the names of the bundled
+    model cards; a translation must keep the template's fields."""
     for folder in ("plugin/core/engine", "models", "ui"):
         (tmp_path / folder).mkdir(parents=True)
-        (tmp_path / folder / "m.py").write_text(f'x = _("In {folder}: {{name}}").format(name=1)\ny = _(text)\n')
-    assert update_translations.collect_strings(tmp_path) == ["In plugin/core/engine: {name}", "In models: {name}"]
+        (tmp_path / folder / "m.py").write_text(f'x = _("In {folder}: {{name}}").format(name=1)\ny = _(text)\n'
+                                                f'z = N_("Marked in {folder}")\n')
+    (tmp_path / "models" / "cards").mkdir()
+    (tmp_path / "models" / "cards" / "c.json").write_text('{"id": "c", "name": "A bundled model"}')
+    assert update_translations.collect_strings(tmp_path) == [
+        "In plugin/core/engine: {name}", "Marked in plugin/core/engine", "In models: {name}", "Marked in models",
+        "A bundled model"]
     assert update_translations.mismatched_fields({
         "{a} and {b:.2f}": ("{b:.2f} et {a}", ""), "{a} or {b}": ("{a} ou {c}", ""), "No fields": ("Aucun", ""),
         "{x}": ("{y}", "obsolete")}) == ["{a} or {b}"]

@@ -1,11 +1,14 @@
 """Words the dialogs show for keys the engine uses: enum options (sensor presets, devices, architectures, class
-weighting), the class names of the bundled models and of cloudmask, search tags, help links. The keys stay the
-qgis_process values; only what a person reads is translated here (the engine stays QGIS-free and English)."""
+weighting), search tags, help links; the class names of the bundled models and of cloudmask come from
+models/card.py, since the run logs show them too. The keys stay the qgis_process values; only what a person reads
+is translated here (the engine stays QGIS-free; its own messages go through plugin/core/engine/messages.py)."""
 from __future__ import annotations
 
 from typing import Callable, Iterable
 
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+
+from ...models.card import class_label  # noqa: F401 (used from here by styles, the labelling dock, the card editor)
 
 REPOSITORY_URL = "https://github.com/deepmapper/deepmapper"  # metadata.txt's homepage; help links go to its README
 
@@ -40,13 +43,6 @@ SPECIAL_LABELS = {  # enum options whose meaning depends on the parameter: (para
     ("DIVERSITY", "cluster"): QT_TRANSLATE_NOOP("DeepMapper", "One from each group of similar places"),
     ("DIVERSITY", "spatial"): QT_TRANSLATE_NOOP("DeepMapper", "Apart on the map"),
 }
-CLASS_NAMES = (  # class names of cloudmask and the bundled models, translated in styles and legends
-    QT_TRANSLATE_NOOP("DeepMapper", "clear"), QT_TRANSLATE_NOOP("DeepMapper", "cloud"),
-    QT_TRANSLATE_NOOP("DeepMapper", "cloud shadow"), QT_TRANSLATE_NOOP("DeepMapper", "background"),
-    QT_TRANSLATE_NOOP("DeepMapper", "building"), QT_TRANSLATE_NOOP("DeepMapper", "forest"),
-    QT_TRANSLATE_NOOP("DeepMapper", "grass"), QT_TRANSLATE_NOOP("DeepMapper", "urban"),
-    QT_TRANSLATE_NOOP("DeepMapper", "water"),
-)
 
 
 def translate(text: str) -> str:
@@ -62,11 +58,6 @@ def option_labels(name: str, options: Iterable[str], tr: Callable[[str], str] = 
             return None
         labels.append(tr(text))
     return labels
-
-
-def class_label(name: str) -> str:
-    """A class name as the user reads it: translated when it is one of the known names, else as the model says."""
-    return translate(name) if name in CLASS_NAMES else name
 
 
 def help_url(anchor: str) -> str:

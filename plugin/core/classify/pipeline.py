@@ -159,8 +159,9 @@ def match_bands(src: rasterio.DatasetReader, sensor: SensorPreset, explicit: str
                                   "{count}-band raster lacks or does not name. {exc}").format(
                 model=card.id, bands=', '.join(card.bands), count=src.count, exc=exc)) from exc
     return ({b: i for i, b in enumerate(card.bands, start=1)},
-            f"the model's own band order ({', '.join(card.bands)}): the raster has exactly the model's "
-            f"{len(card.bands)} band(s) and no descriptions naming them; set BANDS if that is wrong")
+            _("the model's own band order ({bands}): the raster has exactly the model's {count} band(s) and no "
+              "descriptions naming them; set BANDS if that is wrong").format(
+                bands=", ".join(card.bands), count=len(card.bands)))
 
 
 def choose_model_and_bands(src: rasterio.DatasetReader, req: ClassifyRequest, registry: Registry, task: str,
@@ -176,7 +177,7 @@ def choose_model_and_bands(src: rasterio.DatasetReader, req: ClassifyRequest, re
     else:
         card, sensor, mapping, how = _best_model(src, req, registry, task, noun or _("{task} model").format(task=task), hint)
         say(_("Bands matched by {how}.").format(how=how))
-    say(_("Model: {summary}").format(summary=card.summary()))
+    say(_("Model: {summary}").format(summary=card.summary(translated=True)))
     indexes = select_bands(mapping, card.bands, card.id, how)  # missing bands first: the bigger problem
     note = card.check_resolution(*pixel_size_m(src))
     if note:
@@ -184,7 +185,7 @@ def choose_model_and_bands(src: rasterio.DatasetReader, req: ClassifyRequest, re
     if card.units == "reflectance":
         scale, why = reflectance_scale(src, indexes, req.scale, req.offset)
     else:
-        scale, why = req.scale or 1.0, own_units_note(src, indexes) + "model takes values as they are"
+        scale, why = req.scale or 1.0, own_units_note(src, indexes, _("model takes values as they are"))
     say(_("Units: {why}.").format(why=why))
     if card.product_level not in ("any", sensor.product_level):
         say(_("Note: model '{model}' was trained on {model_level} data; the SENSOR preset says "
@@ -257,9 +258,7 @@ def classify_raster(src: rasterio.DatasetReader, req: ClassifyRequest, job: Clas
     runner = current_strip_runner()
     subset = plan_subset(src, req.extent, req.mask)
     if subset is not None:
-        win = subset.window
-        say(f"Processing rows {win.row0}-{win.row1}, columns {win.col0}-{win.col1} ({win.width} x {win.height} "
-            f"pixels of {src.width} x {src.height})" + (", nodata outside the mask polygons." if req.mask else "."))
+        say(subset.window.note(src.height, src.width, bool(req.mask)))
     if runner is not None and subset is None:
         counts, polygons, stats = _classify_in_strips(src, req, job, tile, batch, runner, monitor, say)
     else:

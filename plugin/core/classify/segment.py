@@ -14,7 +14,7 @@ from ..engine.messages import _
 from .postprocess import NODATA_CLASS, ClassRules
 from ..engine.progress import Monitor
 from ..engine.raster_io import bounded_gdal_cache, open_raster
-from ....models.card import ModelCard
+from ....models.card import ModelCard, class_label
 from ....models.registry import Registry
 
 TASK = "segmentation"
@@ -67,7 +67,8 @@ def _run_segment(req: SegmentRequest, monitor: Monitor, registry: Registry) -> S
         keep = vector_class_ids(classes, req.vector_classes)
         names = {c["id"]: c["name"] for c in classes}
         if req.output_vector:
-            say("Polygons for: " + (", ".join(names[i] for i in keep) or "no class"))
+            say(_("Polygons for: {classes}").format(
+                classes=", ".join(class_label(names[i]) for i in keep) or _("no class")))
         foreground = [i for i, c in enumerate(classes) if c["name"].lower() != BACKGROUND] or list(range(len(classes)))
         job = ClassifyJob(
             card, chosen.indexes, chosen.scale, req.offset, class_rules(card, classes), classes,
@@ -79,7 +80,8 @@ def _run_segment(req: SegmentRequest, monitor: Monitor, registry: Registry) -> S
         done = classify_raster(src, req, job, monitor, say)
 
     percentages = done.percentages(classes)
-    say("Classes (% of valid pixels): " + ", ".join(f"{n} {p:.2f}" for n, p in percentages.items()) + ".")
+    say(_("Classes (% of valid pixels): {classes}.").format(
+        classes=", ".join(f"{class_label(n)} {p:.2f}" for n, p in percentages.items())))
     monitor.progress(1.0)
     return SegmentResult(req.output, card.id, classes, percentages, done.valid_pixels, done.nodata_pixels,
                          req.output_probability, req.output_vector, done.polygons, log)

@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from .errors import DeepMapperError
-from .messages import _
+from .messages import N_, _
 
 
 @dataclass(frozen=True)
 class SensorPreset:
     key: str
-    label: str
+    label: str  # English, marked with N_: messages show `_(label)`
     names: dict[str, str]  # sensor band id (B2, B8A...) -> common name
     standard_orders: dict[int, tuple[str, ...]]  # band count -> sensor band ids in file order
     product_level: str  # l1c (top of atmosphere) or l2a (surface reflectance)
@@ -41,8 +41,8 @@ _FOUR = {"B1": "blue", "B2": "green", "B3": "red", "B4": "nir"}
 _SIX = {**_FOUR, "B5": "swir16", "B6": "swir22"}
 
 PRESETS: dict[str, SensorPreset] = {p.key: p for p in (
-    SensorPreset("sentinel2_l1c", "Sentinel-2 L1C (top of atmosphere)", _S2, _S2_ORDERS, "l1c"),
-    SensorPreset("sentinel2_l2a", "Sentinel-2 L2A (surface reflectance)", _S2,
+    SensorPreset("sentinel2_l1c", N_("Sentinel-2 L1C (top of atmosphere)"), _S2, _S2_ORDERS, "l1c"),
+    SensorPreset("sentinel2_l2a", N_("Sentinel-2 L2A (surface reflectance)"), _S2,
                  {k: tuple(b for b in v if b != "B10") for k, v in _S2_ORDERS.items() if k != 13}, "l2a"),
     SensorPreset("landsat8", "Landsat 8/9 OLI", _L8,
                  {4: ("B2", "B3", "B4", "B5"), 6: ("B2", "B3", "B4", "B5", "B6", "B7"),
@@ -50,11 +50,11 @@ PRESETS: dict[str, SensorPreset] = {p.key: p for p in (
     SensorPreset("landsat7", "Landsat 7 ETM+", _L7,
                  {4: ("B1", "B2", "B3", "B4"), 6: ("B1", "B2", "B3", "B4", "B5", "B7"),
                   7: tuple(f"B{i}" for i in range(1, 8)), 8: tuple(f"B{i}" for i in range(1, 9))}, "l1c"),
-    SensorPreset("spot_pleiades_4band", "SPOT 6/7 or Pleiades, 4 bands (blue, green, red, NIR)", _FOUR,
+    SensorPreset("spot_pleiades_4band", N_("SPOT 6/7 or Pleiades, 4 bands (blue, green, red, NIR)"), _FOUR,
                  {4: ("B1", "B2", "B3", "B4")}, "l1c"),
-    SensorPreset("panchromatic", "Panchromatic, 1 band (e.g. WorldView, Pleiades, SPOT pan)", {"B1": "pan"},
+    SensorPreset("panchromatic", N_("Panchromatic, 1 band (e.g. WorldView, Pleiades, SPOT pan)"), {"B1": "pan"},
                  {1: ("B1",)}, "l1c"),
-    SensorPreset("generic", "Generic (band descriptions, or blue, green, red, NIR[, SWIR1, SWIR2] order)", _SIX,
+    SensorPreset("generic", N_("Generic (band descriptions, or blue, green, red, NIR[, SWIR1, SWIR2] order)"), _SIX,
                  {4: ("B1", "B2", "B3", "B4"), 6: ("B1", "B2", "B3", "B4", "B5", "B6")}, "l1c"),
 )}
 SENSOR_KEYS = tuple(PRESETS)
@@ -112,7 +112,7 @@ def parse_band_mapping(text: str, band_count: int, sensor: SensorPreset) -> dict
             raise DeepMapperError(_("BANDS entry '{name}' is not a band name known for {sensor_label}; use band ids "
                                   "such as {sensor_names} or common names such as "
                                   "{common_names}.").format(
-                name=name, sensor_label=sensor.label, sensor_names=', '.join(list(sensor.names)[:4]),
+                name=name, sensor_label=_(sensor.label), sensor_names=', '.join(list(sensor.names)[:4]),
                 common_names=', '.join(COMMON_NAMES[:6])))
         mapping[cname] = index
     return mapping
@@ -120,35 +120,37 @@ def parse_band_mapping(text: str, band_count: int, sensor: SensorPreset) -> dict
 
 def raster_band_names(descriptions: Sequence[str | None], sensor: SensorPreset,
                       explicit: str | None = None) -> tuple[dict[str, int], str]:
-    """Common name -> 1-based band index for a raster, and how it was decided (for the log)."""
+    """Common name -> 1-based band index for a raster, and how it was decided: the end of the log's "Bands matched
+    by ..." (translated)."""
     count = len(descriptions)
     if explicit and explicit.strip():
-        return parse_band_mapping(explicit, count, sensor), "the BANDS parameter"
+        return parse_band_mapping(explicit, count, sensor), _("the BANDS parameter")
     by_description: dict[str, int] = {}
     for i, desc in enumerate(descriptions, start=1):
         cname = common_name(desc, sensor) if desc else None
         if cname and cname not in by_description:
             by_description[cname] = i
     if by_description and len(by_description) == sum(1 for d in descriptions if d):
-        return by_description, "the band descriptions"
+        return by_description, _("the band descriptions")
     if count in sensor.standard_orders:
         order = sensor.standard_orders[count]
         return {sensor.names[b]: i for i, b in enumerate(order, start=1)}, \
-            f"the standard {sensor.label} order for {count} bands ({', '.join(order)})"
+            _("the standard {sensor_label} order for {count} bands ({order})").format(
+                sensor_label=_(sensor.label), count=count, order=", ".join(order))
     if by_description:
-        return by_description, "the band descriptions"
+        return by_description, _("the band descriptions")
     known = ", ".join(f"{n}: {', '.join(o)}" for n, o in sensor.standard_orders.items())
     raise DeepMapperError(
         _("Cannot tell which of the raster's {count} bands is which: they have no usable descriptions and "
         "{sensor_label} has no standard order for {count} bands (known: {known}). Set BANDS, e.g. "
-        "'blue=1,green=2,red=3,nir=4'.").format(count=count, sensor_label=sensor.label, known=known))
+        "'blue=1,green=2,red=3,nir=4'.").format(count=count, sensor_label=_(sensor.label), known=known))
 
 
 def select_bands(available: dict[str, int], wanted: Sequence[str], model_id: str, how: str) -> list[int]:
     """1-based indexes of `wanted` bands, or an error naming every missing one."""
     missing = [b for b in wanted if b not in available]
     if missing:
-        have = ", ".join(sorted(available, key=COMMON_NAMES.index)) or "none"
+        have = ", ".join(sorted(available, key=COMMON_NAMES.index)) or _("none")
         raise DeepMapperError(
             _("Model '{model_id}' needs the bands {wanted}; the raster lacks {missing} "
             "(bands found from {how}: {have}). Choose a model that uses fewer bands (e.g. a 4-band model), "

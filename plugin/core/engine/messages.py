@@ -4,7 +4,9 @@ The engine never imports qgis, so it cannot call QCoreApplication.translate itse
 templates with named fields, `_("Model '{model}' needs {bands}.").format(model=..., bands=...)`, so that a
 translation can reorder the fields and keep number formats ("{p:.2f}"). By default `_` returns the text unchanged
 (plain Python, the CLI, Dask workers speak English); the plugin layer installs Qt's translator once, with the
-"DeepMapper" context that scripts/update_translations.py collects these strings into.
+"DeepMapper" context that scripts/update_translations.py collects these strings into. Text defined before any
+translator is installed (module constants such as a sensor preset's label) is marked with `N_("...")`, which only
+marks it for collection, and translated where it is used, `_(label)`.
 """
 from __future__ import annotations
 
@@ -34,3 +36,9 @@ def _(text: str) -> str:  # noqa: N802 (gettext's name, so that the templates re
     except Exception:  # a broken translator must never hide the message it was asked for
         return text
     return translated or text
+
+
+def N_(text: str) -> str:  # noqa: N802 (gettext's name)
+    """Mark `text` for translation without translating it now (gettext's N_): for module-level constants, which exist
+    before the plugin installs its translator. Translate them where they are shown: `_(CONSTANT)`."""
+    return text

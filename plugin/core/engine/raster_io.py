@@ -150,9 +150,9 @@ def pixel_size_m(dataset: rasterio.DatasetReader) -> tuple[float | None, bool, s
     size = pixel_size(dataset.transform)
     crs = dataset.crs
     if crs is None:
-        return None, False, f"{size:g} (no CRS)"
+        return None, False, _("{size:g} (no CRS)").format(size=size)
     if crs.is_geographic:
-        return None, True, f"{size:.3g} degrees"
+        return None, True, _("{size:.3g} degrees").format(size=size)
     try:
         factor = float(crs.linear_units_factor[1])
     except Exception:  # a CRS without linear units: take metres

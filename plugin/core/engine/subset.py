@@ -49,6 +49,16 @@ class PixelWindow:
     def is_whole(self, height: int, width: int) -> bool:
         return (self.row0, self.row1, self.col0, self.col1) == (0, height, 0, width)
 
+    def note(self, height: int, width: int, masked: bool) -> str:
+        """The log sentence of a run limited to this window of a `height` x `width` raster (`masked`: MASK polygons
+        set the pixels outside them to nodata), translated."""
+        text = (_("Processing rows {row0}-{row1}, columns {col0}-{col1} ({width} x {height} pixels of {all_width} x "
+                  "{all_height}), nodata outside the mask polygons.") if masked else
+                _("Processing rows {row0}-{row1}, columns {col0}-{col1} ({width} x {height} pixels of {all_width} x "
+                  "{all_height})."))
+        return text.format(row0=self.row0, row1=self.row1, col0=self.col0, col1=self.col1, width=self.width,
+                           height=self.height, all_width=width, all_height=height)
+
     def aligned(self, step: int, row_offset: int, col_offset: int, height: int, width: int) -> "PixelWindow":
         """This window grown outward until its edges lie on a coarser grid whose cells are `step` x `step` pixels
         starting at (row_offset, col_offset) (e.g. the 20 m pixels over a 10 m grid, step 2), then clipped to a

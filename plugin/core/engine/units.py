@@ -78,13 +78,15 @@ def _valid_values(dataset: rasterio.DatasetReader, indexes: Sequence[int], reads
     return np.concatenate(kept)
 
 
-def own_units_note(dataset: rasterio.DatasetReader, indexes: Sequence[int]) -> str:
-    """'' or a sentence for the log naming the bands' own GDAL scale and offset, which every reader applies."""
+def own_units_note(dataset: rasterio.DatasetReader, indexes: Sequence[int], then: str) -> str:
+    """`then` (how the values are taken, for the log's "Units: ..."), preceded by the bands' own GDAL scale and
+    offset when they have one (every reader applies it first); translated as one template."""
     own = own_scale_offset(dataset, indexes)
     if own is None:
-        return ""
+        return then
     scales, offsets = (", ".join(sorted({f"{v:g}" for v in vals})) for vals in own)
-    return f"the raster's own band scale {scales} and offset {offsets} (GDAL metadata) applied first; then "
+    return _("the raster's own band scale {scales} and offset {offsets} (GDAL metadata) applied first; then "
+             "{then}").format(scales=scales, offsets=offsets, then=then)
 
 
 def reflectance_scale(dataset: rasterio.DatasetReader, indexes: Sequence[int], scale: float | None = None,
@@ -95,9 +97,8 @@ def reflectance_scale(dataset: rasterio.DatasetReader, indexes: Sequence[int], s
     refused with the value to use instead.
     """
     p99 = sample_percentile(dataset, indexes)
-    note = own_units_note(dataset, indexes)
     scale_, why = _reflectance_scale(p99, scale, offset)
-    return scale_, note + why
+    return scale_, own_units_note(dataset, indexes, why)
 
 
 def _reflectance_scale(p99: float, scale: float | None, offset: float) -> tuple[float, str]:
@@ -110,18 +111,19 @@ def _reflectance_scale(p99: float, scale: float | None, offset: float) -> tuple[
                 "become reflectance {value:g}, which is not plausible (expected {low}..{high}). "
                 "{hint}").format(
                     scale=scale, offset=offset, p99=p99, value=value, low=_PLAUSIBLE[0], high=_PLAUSIBLE[1], hint=hint))
-        return scale, f"SCALE={scale:g}, OFFSET={offset:g} as given"
+        return scale, _("SCALE={scale:g}, OFFSET={offset:g} as given").format(scale=scale, offset=offset)
     if _PLAUSIBLE[0] <= p99 <= _PLAUSIBLE[1]:
-        return 1.0, f"values are reflectance 0..1 (99th percentile {p99:.3g})"
+        return 1.0, _("values are reflectance 0..1 (99th percentile {p99:.3g})").format(p99=p99)
     if 20 <= p99 <= 30000:
-        return DN_SCALE, f"values are digital numbers, reflectance x 10000 (99th percentile {p99:.4g}); scaled by 0.0001"
+        return DN_SCALE, _("values are digital numbers, reflectance x 10000 (99th percentile {p99:.4g}); scaled by "
+                           "0.0001").format(p99=p99)
     raise DeepMapperError(_("Cannot tell the input's units: its 99th percentile is {p99:g}, neither reflectance "
                           "(0..1) nor reflectance x 10000. {suggest}").format(p99=p99, suggest=_suggest(p99)))
 
 
 def _suggest(p99: float) -> str:
     if p99 > 20:
-        return "The values look like digital numbers: set SCALE=0.0001 (or leave SCALE at 0 to detect it)."
+        return _("The values look like digital numbers: set SCALE=0.0001 (or leave SCALE at 0 to detect it).")
     if p99 <= _PLAUSIBLE[1]:
-        return "The values already look like reflectance 0..1: set SCALE=1 (or leave SCALE at 0 to detect it)."
-    return "Set SCALE (and OFFSET) so that value x SCALE + OFFSET gives reflectance 0..1."
+        return _("The values already look like reflectance 0..1: set SCALE=1 (or leave SCALE at 0 to detect it).")
+    return _("Set SCALE (and OFFSET) so that value x SCALE + OFFSET gives reflectance 0..1.")

@@ -350,11 +350,11 @@ def to_raster_crs(gdf, raster_crs_wkt: str | None, pixel_size: float, notes: lis
     """Reproject onto the raster's CRS (densified to about a pixel first, so long edges stay in place)."""
     from pyproj import CRS
     if not raster_crs_wkt:
-        notes.append("PREDICTION has no CRS: the reference coordinates are taken as the raster's.")
+        notes.append(_("PREDICTION has no CRS: the reference coordinates are taken as the raster's."))
         return gdf, False
     target = CRS.from_wkt(raster_crs_wkt)
     if gdf.crs is None:
-        notes.append("The reference layer has no CRS: its coordinates are taken to be in the prediction's CRS.")
+        notes.append(_("The reference layer has no CRS: its coordinates are taken to be in the prediction's CRS."))
         return gdf.set_crs(target, allow_override=True), False
     if CRS(gdf.crs).equals(target, ignore_axis_order=True):
         return gdf, False
@@ -376,8 +376,8 @@ def to_raster_crs(gdf, raster_crs_wkt: str | None, pixel_size: float, notes: lis
     if src_diag > 0 and dst_diag > 0:
         step = pixel_size * src_diag / dst_diag
         gdf = gdf.set_geometry(gdf.geometry.apply(lambda g: densify(g, step)), crs=gdf.crs)
-    notes.append(f"Reference reprojected from {declared.to_string()} (extent {extent} there) to the "
-                 f"prediction's CRS {target.to_string()}.")
+    notes.append(_("Reference reprojected from {declared} (extent {extent} there) to the prediction's CRS "
+                   "{target}.").format(declared=declared.to_string(), extent=extent, target=target.to_string()))
     return gdf.to_crs(target), True
 
 

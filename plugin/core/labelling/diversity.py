@@ -106,14 +106,15 @@ def select(scores: np.ndarray, count: int, method: str, rng: np.random.Generator
         pool = order[:max(count, CLUSTER_FACTOR * count)]
         seed = int(rng.integers(2 ** 31))
         picks = weighted_kmeans_picks(np.asarray(features)[pool], np.asarray(scores)[pool], count, seed)
-        return pool[picks], f"Weighted k-means: {count} clusters of the {len(pool)} best-scoring patches."
+        return pool[picks], _("Weighted k-means: {count} clusters of the {pool} best-scoring patches.").format(
+            count=count, pool=len(pool))
     if method == "kcenter":
         pool = order[:max(count, POOL_FACTOR * count)]
         return pool[kcenter_greedy(np.asarray(features)[pool], count)], (
-            f"k-centre greedy among the {len(pool)} best-scoring patches.")
+            _("k-centre greedy among the {pool} best-scoring patches.").format(pool=len(pool)))
     picks, filled = spatial_spread(order, centres, count, min_distance)
-    note = f"Picks at least {min_distance:g} pixels apart."
+    note = _("Picks at least {min_distance:g} pixels apart.").format(min_distance=min_distance)
     if filled:
-        note += (f" Only {count - filled} patches could be that far apart; the {filled} next best fill up "
-                 f"(lower MIN_DISTANCE to keep them all apart).")
+        note += " " + _("Only {apart} patches could be that far apart; the {filled} next best fill up (lower "
+                        "MIN_DISTANCE to keep them all apart).").format(apart=count - filled, filled=filled)
     return picks, note

@@ -129,8 +129,9 @@ def _review(req: ReviewRequest, monitor: Monitor, registry) -> ReviewResult:
         from .review_report import write_report
         write_report(req, labels, verdict, per_class, quicklooks, log)
     suspects = int(verdict.suspect.sum())
-    say(f"{suspects} of {len(labels.class_ids)} features are suspect: " +
-        ", ".join(f"{c['name']} {c['suspects']}" for c in per_class) + ".")
+    say(_("{suspects} of {features} features are suspect: {per_class}.").format(
+        suspects=suspects, features=len(labels.class_ids),
+        per_class=", ".join(f"{c['name']} {c['suspects']}" for c in per_class)))
     monitor.report(1.0)
     return ReviewResult(req.output, req.output_html, suspects, len(labels.class_ids), labels.classes, per_class, log)
 

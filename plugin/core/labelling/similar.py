@@ -108,9 +108,9 @@ def _find(req: SimilarRequest, monitor: Monitor, registry: Registry) -> SimilarR
             patch_size=req.patch_size))
         reader = BandReader(src, chosen.indexes, chosen.scale)
         grid = PatchGrid(src.height, src.width, req.patch_size)
-        examples = VectorArea.read(req.examples, "EXAMPLES", src, "Mark at least one example polygon or point.")
-        area = VectorArea.read(req.search_area, "SEARCH_AREA", src, "Draw the area to search, or leave it empty.") \
-            if req.search_area else None
+        examples = VectorArea.read(req.examples, "EXAMPLES", src, _("Mark at least one example polygon or point."))
+        area = VectorArea.read(req.search_area, "SEARCH_AREA", src,
+                               _("Draw the area to search, or leave it empty.")) if req.search_area else None
         emb = embed_grid(reader, grid, embedder, examples, area, monitor.span(0.0, 0.9))
         queries = embed_examples(reader, grid, embedder, examples)
         cells, dist = nearest(emb, queries, req.count, say)

@@ -127,10 +127,10 @@ def _run(req: SuggestRequest, monitor: Monitor, registry: Registry) -> SuggestRe
         grid = PatchGrid(src.height, src.width, req.patch_size)
         _check_count(req, grid.count, "")
         chosen = choose_model(src, req, registry, say)
-        labels = VectorArea.read(req.labels, "LABELS", src, "Leave LABELS empty when nothing is labelled yet, or "
-                                 "give the layer that holds your labels.") if req.labels else None
-        mask = VectorArea.read(req.mask, "MASK", src, "Draw the polygons to search within, or leave MASK empty to "
-                               "search the whole image.") if req.mask else None
+        labels = VectorArea.read(req.labels, "LABELS", src, _("Leave LABELS empty when nothing is labelled yet, or "
+                                 "give the layer that holds your labels.")) if req.labels else None
+        mask = VectorArea.read(req.mask, "MASK", src, _("Draw the polygons to search within, or leave MASK empty to "
+                               "search the whole image.")) if req.mask else None
         for note in (labels.notes if labels else []) + (mask.notes if mask else []):
             say(note)
         with atomic_path(req.output_uncertainty) if req.output_uncertainty else nullcontext() as unc_tmp:
@@ -191,7 +191,7 @@ def choose_model(src, req: SuggestRequest, registry: Registry, say: Say) -> Chos
     if req.model:
         card = registry.get(req.model)
         if card.task not in TASKS:
-            known = ", ".join(cid for task in TASKS for cid in registry.ids(task)) or "none is installed"
+            known = ", ".join(cid for task in TASKS for cid in registry.ids(task)) or _("none is installed")
             raise DeepMapperError(_("Model '{model}' is a {task} model; suggestions need a model that gives "
                                   "class probabilities per pixel (a segmentation or cloud model): {known}.").format(
                 model=card.id, task=card.task, known=known))
@@ -202,7 +202,7 @@ def choose_model(src, req: SuggestRequest, registry: Registry, say: Say) -> Chos
             return choose_model_and_bands(src, req, registry, task, say, noun=_(noun))
         except DeepMapperError as exc:
             errors.append(str(exc))
-    raise DeepMapperError(" ".join(errors) + " Give a model id or card path as MODEL.")
+    raise DeepMapperError(" ".join([*errors, _("Give a model id or card path as MODEL.")]))
 
 
 # -- the pass over the image ----------------------------------------------------------------------------------------

@@ -87,7 +87,7 @@ def check_grids(high: rasterio.DatasetReader, low: rasterio.DatasetReader, high_
 
 def _crs_name(crs) -> str:
     if crs is None:
-        return "no CRS"
+        return _("no CRS")
     epsg = crs.to_epsg()
     return f"EPSG:{epsg}" if epsg else crs.to_string()
 
@@ -384,7 +384,7 @@ def _model_card(req: SuperResRequest, registry, scale_mode: bool, say: Callable[
         raise DeepMapperError(_("Model '{model}' is a single-image model; use it with SCALE mode (no INPUT_LOWRES), "
                               "or a guided model such as {default_guided}.").format(
             model=card.id, default_guided=DEFAULT_GUIDED))
-    say(_("Model: {summary}").format(summary=card.summary()))
+    say(_("Model: {summary}").format(summary=card.summary(translated=True)))
     return card
 
 
@@ -449,7 +449,7 @@ def _guided_plan(req: SuperResRequest, card, sensor: SensorPreset, high: rasteri
     guides = _guide_bands(card)
     grid = check_grids(high, low)
     hmap, how = raster_band_names(high.descriptions, sensor, req.bands)
-    high_idx = select_bands(hmap, guides, card.id, f"INPUT's {how}")
+    high_idx = select_bands(hmap, guides, card.id, _("INPUT's {how}").format(how=how))
     sharpen = [b for b in card.bands if b not in guides]
     low_idx, names, order = _low_bands(low, sensor, sharpen, req.bands_lowres, card.id, strict=not from_product)
     scale, why = reflectance_scale(high, high_idx)
@@ -474,15 +474,15 @@ def _predictor(req: SuperResRequest, card, plan: _Plan, scale_mode: bool, say: C
     bands = len(plan.low_idx)
     if scale_mode:  # BATCH_SIZE counts band-tiles: each band is one item of the one-band model's batch
         items = req.batch_size or band_batch(device, tile.size, card.data.get("architecture"))
-        batch, what = max(1, items // bands), f"{items} band-tiles per pass"
+        batch, what = max(1, items // bands), _("{items} band-tiles per pass").format(items=items)
     else:
         batch = req.batch_size or auto_batch_size(device, tile.size, len(card.bands))
-        what = f"batch {batch}"
+        what = _("batch {batch}").format(batch=batch)  # 'batch N': benchmarks read it from the English log
     from ....models.backends import load_model, precision_for  # torch loads only now
     threads = ""
     if card.format in ("torch_state_dict", "torchscript"):
         from ....models.backends.torch_backend import set_torch_threads
-        threads = f", {set_torch_threads(req.threads)} torch threads"
+        threads = ", " + _("{threads} torch threads").format(threads=set_torch_threads(req.threads))
     say(_("Device {device}{threads}; tiles {tile_size} px, overlap "
         "{tile_margin} px, {what}; output {width} x {height} pixels, {bands} bands "
         "({names}).").format(
@@ -510,8 +510,7 @@ def _subset(req: SuperResRequest, plan: _Plan, say: Callable[[str], None]) -> Su
     win = subset.window.aligned(2, plan.grid.row_offset, plan.grid.col_offset, plan.height, plan.width)
     if win.is_whole(plan.height, plan.width) and subset.polygons is None:
         return None
-    say(f"Processing rows {win.row0}-{win.row1}, columns {win.col0}-{win.col1} ({win.width} x {win.height} pixels "
-        f"of {plan.width} x {plan.height})" + (", nodata outside the mask polygons." if req.mask else "."))
+    say(win.note(plan.height, plan.width, bool(req.mask)))
     return replace(subset, window=win)
 
 
@@ -559,8 +558,8 @@ def _scale_any(ds: rasterio.DatasetReader, indexes: list[int], say: Callable[[st
     except DeepMapperError:
         p99 = sample_percentile(ds, indexes)
         scale = _PLAUSIBLE_FALLBACK / p99
-        why = (f"values are not reflectance (99th percentile {p99:g}); scaled by {scale:.3g} so that they look like "
-               f"it (the model was trained on reflectance)")
+        why = _("values are not reflectance (99th percentile {p99:g}); scaled by {scale:.3g} so that they look "
+                "like it (the model was trained on reflectance)").format(p99=p99, scale=scale)
     say(_("Units: {why}.").format(why=why))
     return scale
 
@@ -579,9 +578,10 @@ def _low_bands(low: rasterio.DatasetReader, sensor: SensorPreset, sharpen: list[
         mapping, how = raster_band_names(low.descriptions, sensor, explicit)
         by_index = {i: n for n, i in mapping.items()}
     elif described and len(described) == low.count:
-        by_index, how = described, "its band descriptions"
+        by_index, how = described, _("its band descriptions")
     elif low.count == len(sharpen):
-        by_index, how = dict(enumerate(sharpen, start=1)), f"the model's order ({', '.join(ids[b] for b in sharpen)})"
+        by_index, how = dict(enumerate(sharpen, start=1)), _("the model's order ({bands})").format(
+            bands=", ".join(ids[b] for b in sharpen))
     else:
         raise DeepMapperError(
             _("INPUT_LOWRES has {low_count} bands without descriptions naming them, but model '{model_id}' sharpens "
@@ -590,10 +590,11 @@ def _low_bands(low: rasterio.DatasetReader, sensor: SensorPreset, sharpen: list[
                 low_count=low.count, model_id=model_id, n_sharpen=len(sharpen),
                 sharpen=', '.join(ids.get(b, b) for b in sharpen)))
     missing = [b for b in sharpen if b not in by_index.values()]
-    extra = [f"band {i} ({ids.get(n, n)})" for i, n in by_index.items() if n not in sharpen]
+    extra = [_("band {index} ({name})").format(index=i, name=ids.get(n, n)) for i, n in by_index.items()
+             if n not in sharpen]
     if missing or (strict and extra):
-        problem = (f"lacks {', '.join(ids.get(b, b) for b in missing)}" if missing else
-                   f"also holds {', '.join(extra)}, which it does not sharpen")
+        problem = (_("lacks {bands}").format(bands=", ".join(ids.get(b, b) for b in missing)) if missing else
+                   _("also holds {bands}, which it does not sharpen").format(bands=", ".join(extra)))
         raise DeepMapperError(
             _("Model '{model_id}' sharpens {sharpen}; INPUT_LOWRES (bands from {how}) "
             "{problem}. Give a raster with exactly these bands (e.g. `gdal_translate -b ...`).").format(

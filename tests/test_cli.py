@@ -112,6 +112,8 @@ def test_batch_run_equals_engine_and_reports_the_failed_scene(tmp_path):
     assert by_name["a.tif"]["outputs"]["OUTPUT"] == str(out / "a_cloudmask.tif") and "planned_outputs" not in \
         by_name["a.tif"]
     assert "Traceback" not in run.stderr
+    assert [line.split(": failed: ")[0] for line in run.stderr.splitlines() if ": failed: " in line] == [
+        "[3/3] broken.tif"], run.stderr  # --quiet: still why a scene failed
     assert sorted(p.name for p in out.iterdir()) == ["a_cloudmask.tif", "a_clouds.gpkg", "b_cloudmask.tif",
                                                      "b_clouds.gpkg", "cloudmask_summary.json"]
     direct = run_cloudmask(CloudMaskRequest(a, str(tmp_path / "direct.tif"), sensor="sentinel2_l1c"))
@@ -150,6 +152,21 @@ def test_usage_errors_exit_2_without_traceback(tmp_path):
     run = cli("cloudmask", "INPUT=/nowhere/*.tif", f"OUTPUT={tmp_path}/")
     assert run.returncode == 2 and "No file matches" in run.stderr and "Traceback" not in run.stderr
     assert "TILE_SIZE" in cli("segment", "--help").stdout
+
+
+def test_quiet_still_prints_why_a_scene_failed(tmp_path):
+    """--quiet hides the progress bar and the closing summary line, never the error of a failed scene (stderr)."""
+    broken = tmp_path / "broken.tif"
+    broken.write_text("not a raster")
+    args = ["cloudmask", f"INPUT={broken}", f"OUTPUT={tmp_path}/mask.tif"]
+    quiet, loud = cli(*args, "--quiet"), cli(*args)
+    for run in (quiet, loud):
+        assert run.returncode == 1 and run.stdout == "", run.stderr
+        assert "[1/1] broken.tif: failed: " in run.stderr and "could not be read as a raster" in run.stderr, run.stderr
+        assert "Traceback" not in run.stderr
+    assert "scene(s) done, 1 failed" in loud.stderr and "%|" in loud.stderr  # the summary line, the progress bar
+    assert "scene(s) done" not in quiet.stderr and "%|" not in quiet.stderr, quiet.stderr
+    assert json.loads((tmp_path / "cloudmask_summary.json").read_text())["failed"] == 1
 
 
 def test_sigterm_stops_the_run_and_leaves_no_output(tmp_path):

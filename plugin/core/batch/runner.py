@@ -47,6 +47,14 @@ def run_scene(task: Task, values: dict[str, str], scene: str, batch: bool, monit
     return record
 
 
+def problem_line(record: dict[str, Any], label: str, quiet: bool = False) -> str | None:
+    """The line a terminal shows (on stderr) for a scene that did not finish, or None. A failure is always shown:
+    --quiet hides progress and information only; a cancelled scene (Ctrl+C, SIGTERM) is information."""
+    if record["status"] == "done" or (quiet and record["status"] != "failed"):
+        return None
+    return f"{label}: {record['status']}: {record['error']}"
+
+
 def _remove_new_files(paths, existed: set[str]) -> None:
     """A failed scene leaves no output: remove any file the run created at an output path (the engine writes
     atomically, so this only catches a writer that does not); files that were there before stay."""

@@ -11,6 +11,7 @@ import argparse
 import sys
 from typing import Any, Callable
 
+from ..batch.runner import problem_line
 from ..batch.tasks import Task
 from ..engine.errors import DeepMapperError
 from ..engine.messages import _
@@ -70,8 +71,9 @@ def run_on_dask(args: argparse.Namespace, task: Task, values: dict[str, str], sc
         def progress(record: dict[str, Any]) -> None:
             if bar is not None:
                 bar.update(1)
-                if record["status"] != "done":
-                    bar.write(f"{record['scene']}: {record['status']}: {record['error']}")
+            problem = problem_line(record, record["scene"], args.quiet)  # errors even with --quiet
+            if problem:
+                (bar.write if bar is not None else print)(problem, file=sys.stderr)
 
         try:
             return run_scenes(client, task, values, scenes, batch, progress, lambda: interrupt.requested)

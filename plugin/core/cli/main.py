@@ -19,7 +19,7 @@ from ..engine.errors import DeepMapperError
 from ..engine.messages import _
 from ..engine.progress import Monitor
 from ..batch.params import describe, parse_assignments
-from ..batch.runner import run_scene
+from ..batch.runner import problem_line, run_scene
 from ..batch.scenes import expand_scenes, scene_outputs
 from ..batch.tasks import TASKS, Task
 from .dask_run import add_dask_options, run_on_dask
@@ -55,7 +55,8 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("-h", "--help", action="store_true", help="list the parameters and exit")
         p.add_argument("--summary", metavar="FILE.json",
                        help="where the JSON summary goes (default: <OUTPUT folder>/<task>_summary.json)")
-        p.add_argument("--quiet", action="store_true", help="no progress bar and no log on the terminal")
+        p.add_argument("--quiet", action="store_true",
+                       help="no progress bar and no log on the terminal (a failed scene's error is still printed)")
         add_dask_options(p)
         p.add_argument("params", nargs="*", metavar="NAME=value")
     return parser
@@ -68,7 +69,8 @@ def _task_help(task: Task) -> str:
              f"output ({', '.join(task.outputs)}) is a folder or a pattern with {{name}}.", "",
              f"{'parameter':<26}{'type':<8}default"]
     lines += [f"{p:<26}{t:<8}{d}" for p, t, d in describe(request_type, task.aliases)]
-    lines += ["", "--summary FILE.json   where the JSON summary goes", "--quiet               no progress bar",
+    lines += ["", "--summary FILE.json   where the JSON summary goes",
+              "--quiet               no progress bar and no log (errors are still printed)",
               "--scheduler ADDRESS   run on a Dask cluster (tcp://host:8786, or 'local'); --workers N: a local one",
               "                      (see docs/distributed.md; --split, --strip-rows, --worker-threads)"]
     return "\n".join(lines)
@@ -158,8 +160,9 @@ def _run_here(args: argparse.Namespace, task: Task, values: dict[str, str], scen
         if bar is not None:
             bar.close()
         records.append(record)
-        if record["status"] != "done" and not args.quiet:
-            print(f"{label}: {record['status']}: {record['error']}", file=sys.stderr)
+        problem = problem_line(record, label, args.quiet)
+        if problem:
+            print(problem, file=sys.stderr)
         if interrupt.requested:
             break
     return records

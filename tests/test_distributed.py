@@ -94,6 +94,35 @@ def test_one_scene_in_strips_equals_the_single_process_run(client, tmp_path):
     assert sorted(p.name for p in (tmp_path / "dask").iterdir()) == sorted(p.name for p in (tmp_path / "one").iterdir())
 
 
+def _set_env(name: str, value: str | None) -> None:
+    if value is None:
+        os.environ.pop(name, None)
+    else:
+        os.environ[name] = value
+
+
+def test_int8_strips_equal_the_single_process_int8_run(client, tmp_path, monkeypatch):
+    """PRECISION=int8: each worker loads the int8 graph from the shared cache (built once, by the first run here)
+    and the strips give the single-process int8 mask bit for bit."""
+    pytest.importorskip("ml_dtypes")
+    cache = str(tmp_path / "cache")
+    monkeypatch.setenv("DEEPMAPPER_CACHE", cache)
+    client.run(_set_env, "DEEPMAPPER_CACHE", cache)
+    try:
+        chip = str(data_file("clouds/s2_cloud_chip.tif"))
+        values = {"SENSOR": "sentinel2_l1c", "PRECISION": "int8"}
+        ref = run_scene(CLOUDMASK, {**values, "OUTPUT": f"{tmp_path}/one/"}, chip, True)
+        assert ref["status"] == "done", ref.get("traceback") or ref["error"]
+        got = run_scene_in_strips(client, CLOUDMASK, {**values, "OUTPUT": f"{tmp_path}/dask/"}, chip, True,
+                                  rows_per_strip=96)
+        assert got["status"] == "done", got.get("traceback") or got["error"]
+        same_rasters(ref["outputs"]["OUTPUT"], got["outputs"]["OUTPUT"])
+        assert got["results"] == ref["results"]
+        assert len(list((tmp_path / "cache" / "int8").glob("*.onnx"))) == 1  # built once, reused by the workers
+    finally:
+        client.run(_set_env, "DEEPMAPPER_CACHE", None)
+
+
 class DieOnce(distributed.WorkerPlugin):
     """Kills its worker process (no clean-up: as a crash or an OOM kill) when the first task starts executing."""
 

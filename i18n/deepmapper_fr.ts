@@ -1554,12 +1554,24 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>PREDICTION a {bands} bande(s) ; la bande BAND {band} n'existe pas. Choisissez une BAND de 1 à {bands}.</translation>
     </message>
     <message>
+        <source>Prediction classes ({source}): {classes}</source>
+        <translation>Classes de la prédiction ({source}) : {classes}</translation>
+    </message>
+    <message>
         <source>The reference layer '{layer}' has no features; give a layer with polygons or points labelled in CLASS_FIELD.</source>
         <translation>La couche de référence « {layer} » n'a aucune entité ; donnez une couche de polygones ou de points étiquetés dans CLASS_FIELD.</translation>
     </message>
     <message>
         <source>The reference layer '{layer}' has no feature with both a geometry and a value in '{class_field}'; fill in the class field.</source>
         <translation>La couche de référence « {layer} » n'a aucune entité ayant à la fois une géométrie et une valeur dans « {class_field} » ; renseignez le champ de classe.</translation>
+    </message>
+    <message>
+        <source>Reference classes matching no prediction class, ignored: {values}. Add them to MAPPING to count them.</source>
+        <translation>Classes de référence sans classe correspondante dans la prédiction, ignorées : {values}. Ajoutez-les à MAPPING pour les compter.</translation>
+    </message>
+    <message>
+        <source>'{value}' ({features} features)</source>
+        <translation>« {value} » ({features} entités)</translation>
     </message>
     <message>
         <source>Reference class '{value}' matched to {class_id} '{class_name}' by a partial name; give MAPPING if that is wrong.</source>
@@ -2038,6 +2050,22 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>Réglez SCALE (et OFFSET) pour que valeur x SCALE + OFFSET donne une réflectance 0..1.</translation>
     </message>
     <message>
+        <source>DEEPMAPPER_CLASSES tag</source>
+        <translation>étiquette DEEPMAPPER_CLASSES</translation>
+    </message>
+    <message>
+        <source>GDAL category names</source>
+        <translation>noms de catégories GDAL</translation>
+    </message>
+    <message>
+        <source>GDAL raster attribute table</source>
+        <translation>table attributaire raster GDAL</translation>
+    </message>
+    <message>
+        <source>QGIS style {name}</source>
+        <translation>style QGIS {name}</translation>
+    </message>
+    <message>
         <source>MAPPING '{text}' is not understood at '{part}': give reference=raster pairs separated by commas, e.g. 'clear=0,cloud=1,shadow=2' (raster side: class ids or the prediction's class names).</source>
         <translation>MAPPING « {text} » n'est pas compris à « {part} » : donnez des paires référence=raster séparées par des virgules, par ex. « clear=0,cloud=1,shadow=2 » (côté raster : identifiants de classe ou noms de classe de la prédiction).</translation>
     </message>
@@ -2108,6 +2136,18 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
     <message>
         <source>Unknown DIVERSITY '{method}'; use one of {diversity}.</source>
         <translation>DIVERSITY « {method} » inconnu ; utilisez l'un de {diversity}.</translation>
+    </message>
+    <message>
+        <source>spreading suggestions in feature space (DIVERSITY kcenter)</source>
+        <translation>répartir les suggestions dans l'espace des descripteurs (DIVERSITY kcenter)</translation>
+    </message>
+    <message>
+        <source>spreading suggestions by clustering (DIVERSITY cluster)</source>
+        <translation>répartir les suggestions par regroupement (DIVERSITY cluster)</translation>
+    </message>
+    <message>
+        <source>spreading suggestions in space (DIVERSITY spatial)</source>
+        <translation>répartir les suggestions dans l'espace géographique (DIVERSITY spatial)</translation>
     </message>
     <message>
         <source>Weighted k-means: {count} clusters of the {pool} best-scoring patches.</source>
@@ -2194,6 +2234,10 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>Une seule classe de LABELS se trouve sur l'image ; une vérification compare des classes, donnez des étiquettes d'au moins deux classes sur cette image.</translation>
     </message>
     <message>
+        <source>the label review's out-of-fold classifiers (pip package scikit-learn)</source>
+        <translation>les classifieurs hors pli de la revue des étiquettes (paquet pip scikit-learn)</translation>
+    </message>
+    <message>
         <source>Model '{model_id}' has no class {missing} of LABELS (its classes: {known}). Name the label classes as the model does, or leave MODEL empty to review with classifiers trained on the labels themselves.</source>
         <translation>Le modèle « {model_id} » n'a pas la classe {missing} de LABELS (ses classes : {known}). Nommez les classes des étiquettes comme le modèle, ou laissez MODEL vide pour vérifier avec des classifieurs entraînés sur les étiquettes elles-mêmes.</translation>
     </message>
@@ -2208,6 +2252,10 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
     <message>
         <source>An output is an input or another output; give each output its own new file.</source>
         <translation>Une sortie est une entrée ou une autre sortie ; donnez à chaque sortie son propre nouveau fichier.</translation>
+    </message>
+    <message>
+        <source>the nearest-neighbour search (pip package scikit-learn)</source>
+        <translation>la recherche des plus proches voisins (paquet pip scikit-learn)</translation>
     </message>
     <message>
         <source>Embeddings: {features} plus band statistics, per {patch_size}-pixel patch.</source>
@@ -2248,6 +2296,10 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
     <message>
         <source>{n_queries} examples, {n_cand} candidate patches.</source>
         <translation>{n_queries} exemples, {n_cand} imagettes candidates.</translation>
+    </message>
+    <message>
+        <source>the plot of the patch embeddings (OUTPUT_PLOT)</source>
+        <translation>le graphique des plongements des patchs (OUTPUT_PLOT)</translation>
     </message>
     <message>
         <source>Leave LABELS empty when nothing is labelled yet, or give the layer that holds your labels.</source>
@@ -2470,6 +2522,10 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>Protocole de Wald : dégradation des entrées par moyennes de blocs 2 x 2.</translation>
     </message>
     <message>
+        <source>train</source>
+        <translation>entraînement</translation>
+    </message>
+    <message>
         <source>'{folder}' is not a patch dataset (no {dataset_file} inside); create one with deepmapper:extractpatches and give its folder as DATASET.</source>
         <translation>« {folder} » n'est pas un jeu d'imagettes (pas de {dataset_file} dedans) ; créez-en un avec deepmapper:extractpatches et donnez son dossier comme DATASET.</translation>
     </message>
@@ -2514,6 +2570,14 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>Toutes les entités de « {path} » ont un champ « {class_field} » vide ; renseignez les classes.</translation>
     </message>
     <message>
+        <source>Class ids {ids} renumbered to the model's channels 0..K-1 (dataset.json keeps each class's own id as 'value'; a model trained on it writes those ids back).</source>
+        <translation>Identifiants de classe {ids} renumérotés selon les canaux 0..K-1 du modèle (dataset.json garde l'identifiant propre de chaque classe dans « value » ; un modèle entraîné dessus réécrit ces identifiants).</translation>
+    </message>
+    <message>
+        <source>{skipped} empty or unsupported geometries skipped.</source>
+        <translation>{skipped} géométries vides ou non prises en charge ignorées.</translation>
+    </message>
+    <message>
         <source>INIT_MODEL '{model}' predicts the classes {parent_classes}; the dataset's classes {named} are not among them. Label with the parent's class ids (the class field's values) and extract the patches again, or train a new model without INIT_MODEL.</source>
         <translation>INIT_MODEL « {model} » prédit les classes {parent_classes} ; les classes {named} du jeu de données n'en font pas partie. Étiquetez avec les identifiants de classe du modèle parent (les valeurs du champ de classe) et extrayez à nouveau les imagettes, ou entraînez un nouveau modèle sans INIT_MODEL.</translation>
     </message>
@@ -2542,6 +2606,10 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>Découpage spatial : blocs de {block} px, {n_val_blocks} des {n_blocks} blocs étiquetés pour la validation.</translation>
     </message>
     <message>
+        <source>{split}: {patches} patches; labelled pixels per class: {pixels}</source>
+        <translation>{split} : {patches} patchs ; pixels étiquetés par classe : {pixels}</translation>
+    </message>
+    <message>
         <source>PATCH_SIZE {patch_size} is too small; use at least 8 pixels (64-256 is usual).</source>
         <translation>PATCH_SIZE {patch_size} est trop petite ; utilisez au moins 8 pixels (64 à 256 est courant).</translation>
     </message>
@@ -2560,6 +2628,10 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
     <message>
         <source>OUTPUT is the input raster; choose a folder for the dataset.</source>
         <translation>OUTPUT est le raster d'entrée ; choisissez un dossier pour le jeu de données.</translation>
+    </message>
+    <message>
+        <source>{outside} labelled points lie outside the raster and are ignored.</source>
+        <translation>{outside} points étiquetés sont hors du raster et sont ignorés.</translation>
     </message>
     <message>
         <source>None of the labels in '{labels}' covers a valid pixel of the raster: they lie outside it (check that both layers show the same place: CRS and extent), or only over its nodata.</source>
@@ -2582,6 +2654,10 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>Impossible de trouver {count} imagettes de {size} px avec au moins 90 % de pixels valides ; donnez des rasters avec plus de données valides ou réduisez PATCH_SIZE.</translation>
     </message>
     <message>
+        <source>self-supervised pre-training</source>
+        <translation>le pré-entraînement auto-supervisé</translation>
+    </message>
+    <message>
         <source>{n_patches} patches of {patch_size} px from {n_inputs} raster(s), bands {bands}.</source>
         <translation>{n_patches} imagettes de {patch_size} px depuis {n_inputs} raster(s), bandes {bands}.</translation>
     </message>
@@ -2602,6 +2678,10 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>Annulé à l'époque {epoch} : écriture des poids en l'état.</translation>
     </message>
     <message>
+        <source>training models</source>
+        <translation>l'entraînement de modèles</translation>
+    </message>
+    <message>
         <source>Model {name} {params}: {total:,} parameters ({trainable:,} trained), bands {bands}, {n_classes} classes, device {kind}.</source>
         <translation>Modèle {name} {params} : {total:,} paramètres ({trainable:,} entraînés), bandes {bands}, {n_classes} classes, appareil {kind}.</translation>
     </message>
@@ -2612,6 +2692,10 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
     <message>
         <source>Using {keep} of {n_train} training patches (TRAIN_FRACTION {train_fraction:g}).</source>
         <translation>Utilisation de {keep} des {n_train} imagettes d'entraînement (TRAIN_FRACTION {train_fraction:g}).</translation>
+    </message>
+    <message>
+        <source>Class weights: {weights}.</source>
+        <translation>Poids des classes : {weights}.</translation>
     </message>
     <message>
         <source>Cancelled during epoch {epochs_run}: keeping the best model so far (epoch {epoch}).</source>
@@ -2636,6 +2720,18 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
     <message>
         <source>Best epoch {best_epoch}: validation F {best_f:.4f}, OA {oa:.4f}. Model card: {path}</source>
         <translation>Meilleure époque {best_epoch} : F de validation {best_f:.4f}, EG {oa:.4f}. Fiche du modèle : {path}</translation>
+    </message>
+    <message>
+        <source>Started from '{model}': {copied} tensors copied, {new} new.</source>
+        <translation>Parti de « {model} » : {copied} tenseurs copiés, {new} nouveaux.</translation>
+    </message>
+    <message>
+        <source>{band} {how}</source>
+        <translation>{band} {how}</translation>
+    </message>
+    <message>
+        <source>Started from '{model}': {copied} tensors copied, {new} new; bands: {bands}.</source>
+        <translation>Parti de « {model} » : {copied} tenseurs copiés, {new} nouveaux ; bandes : {bands}.</translation>
     </message>
     <message>
         <source>Architecture from INIT_MODEL '{model}': its ONNX graph converted to a torch module (onnx2torch).</source>
@@ -2668,6 +2764,14 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
     <message>
         <source>LEARNING_RATE must be positive.</source>
         <translation>LEARNING_RATE doit être positif.</translation>
+    </message>
+    <message>
+        <source>copied</source>
+        <translation>copiée</translation>
+    </message>
+    <message>
+        <source>mean of the old bands</source>
+        <translation>moyenne des anciennes bandes</translation>
     </message>
     <message>
         <source>INIT_MODEL '{model}' is a {format} model; only torch models (format torch_state_dict) and ONNX graphs can be fine-tuned.</source>
@@ -3618,6 +3722,10 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>Architecture « {name} » inconnue dans une fiche de modèle ; connues : {architectures}.</translation>
     </message>
     <message>
+        <source>fine-tuning ONNX models</source>
+        <translation>l'affinage des modèles ONNX</translation>
+    </message>
+    <message>
         <source>The ONNX graph '{path}' could not be converted to a trainable torch module ({value}); only graphs made of standard operators (Conv, BatchNormalization, Resize, ...) can be fine-tuned.</source>
         <translation>Le graphe ONNX « {path} » n'a pas pu être converti en module torch entraînable ({value}) ; seuls les graphes faits d'opérateurs standard (Conv, BatchNormalization, Resize, ...) peuvent être affinés.</translation>
     </message>
@@ -3634,6 +3742,10 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>Modèle « {model} » : sa taille de sortie diffère de son entrée : une tuile de {size} x {size} pixels donne {got} pixels{value}. DeepMapper écrit une prédiction par pixel d'entrée ; {fix}.</translation>
     </message>
     <message>
+        <source>ONNX models whose card sets tiling.free_input_size</source>
+        <translation>les modèles ONNX dont la fiche définit tiling.free_input_size</translation>
+    </message>
+    <message>
         <source>'{weights}' could not be read as an ONNX graph ({exc}): the file is corrupt or not ONNX. Reinstall or re-export the model.</source>
         <translation>« {weights} » n'a pas pu être lu comme graphe ONNX ({exc}) : le fichier est corrompu ou n'est pas de l'ONNX. Réinstallez ou réexportez le modèle.</translation>
     </message>
@@ -3642,12 +3754,24 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>« {weights} » : le graphe {value_name!r} a {n_dims} dimensions, pas (N, C, H, W) ; retirez tiling.free_input_size de la fiche du modèle.</translation>
     </message>
     <message>
+        <source>ONNX models</source>
+        <translation>les modèles ONNX</translation>
+    </message>
+    <message>
         <source>DEVICE=cuda was asked for, but this onnxruntime has no CUDA support; install onnxruntime-gpu, or use DEVICE=auto or cpu.</source>
         <translation>DEVICE=cuda a été demandé, mais cet onnxruntime n'a pas de prise en charge CUDA ; installez onnxruntime-gpu, ou utilisez DEVICE=auto ou cpu.</translation>
     </message>
     <message>
         <source>'{weights}' could not be loaded as an ONNX model ({exc}): the file is corrupt or not ONNX. Reinstall or re-export the model, and update the SHA-256 in its card.</source>
         <translation>« {weights} » n'a pas pu être chargé comme modèle ONNX ({exc}) : le fichier est corrompu ou n'est pas de l'ONNX. Réinstallez ou réexportez le modèle, et mettez à jour le SHA-256 de sa fiche.</translation>
+    </message>
+    <message>
+        <source>pixel-classifier models such as s2cloudless</source>
+        <translation>les modèles de classification par pixel tels que s2cloudless</translation>
+    </message>
+    <message>
+        <source>PyTorch models</source>
+        <translation>les modèles PyTorch</translation>
     </message>
     <message>
         <source>The weights '{weights}' do not fit the architecture in the card of '{model}' ({splitlines}).</source>
@@ -3828,6 +3952,10 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
     <message>
         <source>Cannot reach {host} to download the model ({reason}). The computer seems offline, or a proxy or firewall blocks it: connect to the internet (QGIS proxy settings: Settings &gt; Options &gt; Network) and try again; a partial download is kept and resumes.</source>
         <translation>Impossible de joindre {host} pour télécharger le modèle ({reason}). L'ordinateur semble hors ligne, ou un proxy ou pare-feu le bloque : connectez-vous à Internet (proxy de QGIS : Préférences &gt; Options &gt; Réseau) et réessayez ; un téléchargement partiel est conservé et reprend.</translation>
+    </message>
+    <message>
+        <source>8-bit (PRECISION=int8) models</source>
+        <translation>les modèles 8 bits (PRECISION=int8)</translation>
     </message>
     <message>
         <source>Building the 8-bit version of model '{model}' (first use of PRECISION=int8, about 15 s); it is kept in '{folder}' for later runs.</source>

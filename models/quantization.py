@@ -26,13 +26,13 @@ from typing import Callable, Iterable
 import numpy as np
 
 from ..plugin.core.engine.errors import DeepMapperError, require
-from ..plugin.core.engine.messages import _
+from ..plugin.core.engine.messages import N_, _
 from .card import ModelCard
 from .registry import sha256_of, verified_weights
 
 RECIPE = {"format": "QDQ", "per_channel": True, "activations": "uint8", "weights": "int8",
           "method": "Percentile", "percentile": 99.99, "version": 1}
-PURPOSE = "8-bit (PRECISION=int8) models"
+PURPOSE = N_("8-bit (PRECISION=int8) models")
 STALE_BUILD_S = 3600  # a build takes 10-15 s: a '.int8-*' folder untouched this long was left by a killed run
 
 

@@ -155,6 +155,136 @@ def test_log_pieces_off_the_chip_are_translatable():
     assert class_label("my own class") == "my own class"  # a user's model's class names are never looked up
 
 
+def require_purposes() -> list[str]:
+    """The `purpose` of every `require(package, purpose)` call in plugin and models: N_("literal") or a name bound
+    to N_("literal") in the same module (models/quantization.PURPOSE); a plain string fails the test."""
+    import ast
+    purposes = []
+    for path in sorted([*(ROOT / "plugin").rglob("*.py"), *(ROOT / "models").rglob("*.py")]):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        marked = {t.id: n.value.args[0].value for n in ast.walk(tree) if isinstance(n, ast.Assign)
+                  for t in n.targets if isinstance(t, ast.Name) and isinstance(n.value, ast.Call)
+                  and getattr(n.value.func, "id", "") == "N_"}
+        for call in ast.walk(tree):
+            if isinstance(call, ast.Call) and getattr(call.func, "id", "") == "require":
+                purpose = call.args[1]
+                if isinstance(purpose, ast.Call) and getattr(purpose.func, "id", "") == "N_":
+                    purposes.append(purpose.args[0].value)
+                else:
+                    assert isinstance(purpose, ast.Name) and purpose.id in marked, \
+                        f"{path}:{call.lineno}: mark require()'s purpose with N_()"
+                    purposes.append(marked[purpose.id])
+    assert len(purposes) >= 20, purposes
+    return purposes
+
+
+def test_missing_dependency_message_in_french(french):
+    """The message QGIS shows for a missing package: the purpose set into it is French too."""
+    from deepmapper.plugin.core.engine.errors import require
+    with pytest.raises(Exception) as info:
+        require("deepmapper_no_such_package", "PyTorch models")
+    message = str(info.value)
+    assert "Le paquet Python « deepmapper_no_such_package » est nécessaire pour les modèles PyTorch" in message
+    assert "PyTorch models" not in message and "is needed" not in message, message
+
+
+def test_every_dependency_purpose_is_translatable():
+    """Each purpose, set into MissingDependencyError, through the upper-casing translator: no lower-case English
+    (the package named in capitals, so that only the message's own words count)."""
+    from deepmapper.plugin.core.engine import messages
+    from deepmapper.plugin.core.engine.errors import MissingDependencyError
+    before = messages._translator
+    messages.install_translator(shout)
+    try:
+        errors = [str(MissingDependencyError("PKG", purpose)) for purpose in require_purposes()]
+    finally:
+        messages.install_translator(before)
+    assert {e: english_words(e) for e in errors if english_words(e)} == {}, errors
+
+
+def test_accuracy_log_is_translatable(qgis_app, accuracy_inputs, tmp_path):
+    """The class names' source and the unmatched reference classes in deepmapper:assessaccuracy's log, through the
+    upper-casing translator (classes named by a QGIS style beside the prediction)."""
+    import processing
+    from deepmapper.plugin.core.engine import messages
+    from deepmapper.plugin.core.engine.vector_labels import class_source_text
+    (tmp_path / "classes.qml").write_text(
+        '<qgis><pipe><rasterrenderer type="paletted"><colorPalette>'
+        '<paletteEntry value="1" label="forest" color="#00aa00"/><paletteEntry value="2" label="water" color="#0000ff"/>'
+        '</colorPalette></rasterrenderer></pipe></qgis>')
+    reference = bi.vector(tmp_path / "reference3.gpkg", [
+        (bi.box(500100, 4999500, 500300, 4999700), {"class": "forest"}),
+        (bi.box(500400, 4999500, 500500, 4999600), {"class": "marsh"})])
+    before = messages._translator
+    messages.install_translator(shout)
+    try:
+        feedback = bi.feedback_with_log()
+        processing.run("deepmapper:assessaccuracy", {**accuracy_inputs, "REFERENCE": str(reference)},
+                       feedback=feedback)
+        sources = [class_source_text(s) for s in ("DEEPMAPPER_CLASSES tag", "GDAL category names",
+                                                  "GDAL raster attribute table", "QGIS style classes.qml")]
+    finally:
+        messages.install_translator(before)
+    lines = [line for line in feedback.log.lines if not line.startswith("Results: ")]
+    text = "\n".join(lines)
+    assert "PREDICTION CLASSES (QGIS STYLE classes.qml): 1 forest, 2 water" in text, text
+    assert "'marsh' (1 FEATURES)" in text, text
+    allowed = {"forest", "water", "marsh", "classes", "qml"}
+    assert {line: english_words(line) for line in [*lines, *sources]
+            if set(english_words(line)) - allowed} == {}, (lines, sources)
+
+
+def test_training_logs_are_translatable(tmp_path):
+    """Patch extraction, training and a transfer between models with other bands on the real Aberystwyth scene
+    (tiny settings), through the upper-casing translator: every line the training dialog shows."""
+    from deepmapper.plugin.core.engine import messages
+    from deepmapper.plugin.core.training.patches import PatchRequest, extract_patches
+    from deepmapper.plugin.core.training.trainer import TrainRequest, train_model
+    scene, polygons = data_file("landcover/aberystwyth_s2_10m.tif"), data_file(
+        "landcover/aberystwyth_training_polygons.gpkg")
+    tiny = dict(epochs=1, batch_size=16, architecture_params={"width": 8, "depth": 2}, threads=1, patience=5)
+    before = messages._translator
+    messages.install_translator(shout)
+    try:
+        ds = extract_patches(PatchRequest(str(scene), str(polygons), "class", str(tmp_path / "ds"), patch_size=32,
+                                          max_patches=40, seed=1, output_footprints=None))
+        four = train_model(TrainRequest(ds.output, str(tmp_path / "four.json"), bands="B2,B3,B4,B8", **tiny))
+        ten = train_model(TrainRequest(ds.output, str(tmp_path / "ten.json"), init_model=four.card, **tiny))
+    finally:
+        messages.install_translator(before)
+    lines = [line.replace(str(tmp_path), "") for line in [*ds.log, *four.log, *ten.log]]
+    text = "\n".join(lines)
+    assert "STARTED FROM 'four':" in text and "rededge1 MEAN OF THE OLD BANDS" in text, text
+    assert "TRAIN: " in text and "VALIDATION: " in text and "CLASS WEIGHTS: " in text, text
+    # class names, band names, the architecture's name and parameters, file names are values, not English
+    allowed = {"forest", "grass", "urban", "water", "four", "ten", "unet", "width", "depth", "json", "class"}
+    assert {line: english_words(line) for line in lines if set(english_words(line)) - allowed} == {}, lines
+
+
+def test_points_outside_the_raster_are_said(tmp_path):
+    """Labelled points, one of them 50 km off the scene: the note on it reaches the log (it is found while
+    rasterising, after the labels' other notes were said), through the upper-casing translator."""
+    import geopandas as gpd
+    import pandas as pd
+    from shapely.geometry import Point
+    from deepmapper.plugin.core.engine import messages
+    from deepmapper.plugin.core.training.patches import PatchRequest, extract_patches
+    polygons = gpd.read_file(data_file("landcover/aberystwyth_training_polygons.gpkg"))
+    points = polygons.set_geometry(polygons.geometry.representative_point())
+    outside = points.iloc[[0]].set_geometry([Point(points.geometry.iloc[0].x + 50_000, points.geometry.iloc[0].y)],
+                                            crs=points.crs)
+    gpd.GeoDataFrame(pd.concat([points, outside]), crs=points.crs).to_file(tmp_path / "points.gpkg")
+    before = messages._translator
+    messages.install_translator(shout)
+    try:
+        ds = extract_patches(PatchRequest(str(data_file("landcover/aberystwyth_s2_10m.tif")),
+                                          str(tmp_path / "points.gpkg"), "class", str(tmp_path / "ds"), patch_size=16,
+                                          max_patches=40, seed=1, point_radius=3, output_footprints=None))
+    finally:
+        messages.install_translator(before)
+    assert "1 LABELLED POINTS LIE OUTSIDE THE RASTER AND ARE IGNORED." in ds.log, ds.log
+
+
 def test_engine_error_in_french(french, accuracy_inputs):
     import processing
     from qgis.core import QgsProcessingException

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ...plugin.core.engine.errors import DeepMapperError, require
-from ...plugin.core.engine.messages import _
+from ...plugin.core.engine.messages import N_, _
 from . import register
 
 NAME = "onnx2torch"
@@ -20,7 +20,7 @@ NAME = "onnx2torch"
 def float32_graph(model):
     """The onnx ModelProto `model` with float16 initialisers, constants and casts turned into float32 (in place;
     also returned). Inferred intermediate types (value_info) are dropped: they still say float16."""
-    onnx = require("onnx", "fine-tuning ONNX models")
+    onnx = require("onnx", N_("fine-tuning ONNX models"))
     from onnx import TensorProto, numpy_helper
 
     def widen(t) -> None:
@@ -47,8 +47,8 @@ def convert_graph(path: str | Path):
     float32, H and W multiples of the network's size multiple; output the graph's first output (logits).
 
     Raises DeepMapperError when onnx/onnx2torch are missing or the graph uses an operator onnx2torch cannot convert."""
-    onnx = require("onnx", "fine-tuning ONNX models")
-    convert = require("onnx2torch", "fine-tuning ONNX models").convert
+    onnx = require("onnx", N_("fine-tuning ONNX models"))
+    convert = require("onnx2torch", N_("fine-tuning ONNX models")).convert
     import warnings
     try:
         model = float32_graph(onnx.load(str(path)))

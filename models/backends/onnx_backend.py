@@ -5,7 +5,7 @@ from pathlib import Path
 
 from ...plugin.core.engine.device import Device
 from ...plugin.core.engine.errors import DeepMapperError, require
-from ...plugin.core.engine.messages import _
+from ...plugin.core.engine.messages import N_, _
 
 
 def free_spatial_size(weights: Path) -> bytes:
@@ -14,7 +14,7 @@ def free_spatial_size(weights: Path) -> bytes:
     convolutional network, padding and upsampling that do not depend on the size): large tiles then waste fewer
     pixels on overlap. The file itself is never changed. Inferred intermediate shapes (value_info) are dropped, as
     they carry the old size; onnxruntime infers them again."""
-    onnx = require("onnx", "ONNX models whose card sets tiling.free_input_size")
+    onnx = require("onnx", N_("ONNX models whose card sets tiling.free_input_size"))
     try:
         model = onnx.load(str(weights))
     except Exception as exc:  # protobuf's own exception types
@@ -39,7 +39,7 @@ def onnx_runner(weights: Path, device: Device, threads: int = 0, free_size: bool
     tiles of the graph's declared size run on the graph as exported, bit for bit as the authors' own code runs it;
     the first tile of another size builds, once, a second session on the free-size graph (needs `onnx`), which
     then serves every size."""
-    ort = require("onnxruntime", "ONNX models")
+    ort = require("onnxruntime", N_("ONNX models"))
     providers = ["CPUExecutionProvider"]
     if device.kind == "cuda":
         if "CUDAExecutionProvider" not in ort.get_available_providers():

@@ -6,10 +6,11 @@ from pathlib import Path
 import numpy as np
 
 from ...plugin.core.engine.errors import require
+from ...plugin.core.engine.messages import N_
 
 
 def lightgbm_runner(weights: Path, threads: int = 0):
-    lightgbm = require("lightgbm", "pixel-classifier models such as s2cloudless")
+    lightgbm = require("lightgbm", N_("pixel-classifier models such as s2cloudless"))
     booster = lightgbm.Booster(model_file=str(weights))
     params = {"num_threads": threads} if threads else {}
 

@@ -10,14 +10,14 @@ import numpy as np
 
 from ...plugin.core.engine.device import Device
 from ...plugin.core.engine.errors import DeepMapperError, require
-from ...plugin.core.engine.messages import _
+from ...plugin.core.engine.messages import N_, _
 from ..card import ModelCard
 
 
 def torch_runner(card: ModelCard, weights: Path, device: Device, half: bool | None = None):
     """A callable (N, C, H, W) float32 -> raw outputs; `half` (default: the card's half_precision) runs in float16
     on CUDA."""
-    torch = require("torch", "PyTorch models")
+    torch = require("torch", N_("PyTorch models"))
     if card.format == "torchscript":
         module = torch.jit.load(str(weights), map_location="cpu")
     else:
@@ -40,7 +40,7 @@ def set_torch_threads(threads: int = 0) -> int:
     inter-op thread, so that torch's pools never run more threads than cores (oversubscribed OpenMP threads spin and
     yield: system time, not work). The inter-op pool can be sized only before its first use; later calls keep it.
     Returns the intra-op thread count now in force."""
-    torch = require("torch", "PyTorch models")
+    torch = require("torch", N_("PyTorch models"))
     if not _DEFAULT_THREADS:
         _DEFAULT_THREADS.append(torch.get_num_threads())
         try:
@@ -56,7 +56,7 @@ def set_torch_threads(threads: int = 0) -> int:
 def load_state_dict(weights: Path, model_id: str) -> dict:
     """The tensors of a torch state dict file; a file torch cannot read (truncated, corrupt, not torch) is refused
     with what to do, not a pickle or zip traceback."""
-    torch = require("torch", "PyTorch models")
+    torch = require("torch", N_("PyTorch models"))
     try:
         return torch.load(str(weights), map_location="cpu", weights_only=True)
     except Exception as exc:  # noqa: BLE001 (torch raises RuntimeError, EOFError, UnpicklingError, zip errors...)

@@ -130,7 +130,9 @@ def _open_prediction(req: AccuracyRequest, ds, say: Say) -> _Prediction:
         "bounds": tuple(ds.bounds),
     }
     if class_source:
-        say(f"Prediction classes ({class_source}): " + ", ".join(f"{i} {n}" for i, n in sorted(names.items())))
+        say(_("Prediction classes ({source}): {classes}").format(
+            source=refmod.class_source_text(class_source),
+            classes=", ".join(f"{i} {n}" for i, n in sorted(names.items()))))
     return _Prediction(info, classes, names, colors)
 
 
@@ -162,8 +164,9 @@ def _read_reference(req: AccuracyRequest, prediction: _Prediction, say: Say) -> 
     gdf = gdf.assign(_class_id=keys.map(lookup))
     unmatched = {m.value: m.features for m in matches if m.class_id is None}
     if unmatched:
-        say("Reference classes matching no prediction class, ignored: " +
-            ", ".join(f"'{v}' ({n} features)" for v, n in unmatched.items()) + ". Add them to MAPPING to count them.")
+        say(_("Reference classes matching no prediction class, ignored: {values}. Add them to MAPPING to count "
+              "them.").format(values=", ".join(_("'{value}' ({features} features)").format(value=v, features=n)
+                                               for v, n in unmatched.items())))
     for m in matches:
         if m.class_id is not None and m.how == "partial name":
             say(_("Reference class '{value}' matched to {class_id} '{class_name}' by a partial name; "

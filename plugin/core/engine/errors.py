@@ -19,18 +19,23 @@ class CancelledError(DeepMapperError):
 
 
 class MissingDependencyError(DeepMapperError):
-    """A Python package the chosen model needs is not installed."""
+    """A Python package the chosen model needs is not installed.
+
+    `purpose` is English marked with `N_()` where `require` is called ("PyTorch models"); it is translated here,
+    when the message is built, so that the whole message is in the user's language."""
 
     def __init__(self, package: str, purpose: str) -> None:
         super().__init__(_(
             "The Python package '{package}' is needed for {purpose} but is not installed. "
             "In QGIS: Raster > DeepMapper > Install dependencies; elsewhere: `pip install {package}` into the "
-            "Python that runs DeepMapper.").format(package=package, purpose=purpose))
+            "Python that runs DeepMapper.").format(package=package, purpose=_(purpose)))
         self.package = package
 
 
 def require(package: str, purpose: str) -> ModuleType:
-    """Import an optional heavy package when it is first needed, or say how to install it."""
+    """Import an optional heavy package when it is first needed, or say how to install it.
+
+    `purpose` completes "is needed for ...": mark it with `N_("...")` at the call (translated in the error)."""
     try:
         return importlib.import_module(package)
     except ImportError as exc:

@@ -20,7 +20,7 @@ from typing import Iterator, Sequence
 import numpy as np
 
 from .errors import DeepMapperError
-from .messages import _
+from .messages import N_, _
 from .raster_io import grid_bounds, read_class_metadata
 
 POLYGONAL = ("Polygon", "MultiPolygon")
@@ -29,6 +29,13 @@ PUNCTUAL = ("Point", "MultiPoint")
 
 
 # -- the prediction's class names ---------------------------------------------------------------------------------
+# Where prediction_classes found them, in English (the report's words); class_source_text translates them for a log
+TAG_SOURCE = N_("DEEPMAPPER_CLASSES tag")
+CATEGORY_SOURCE = N_("GDAL category names")
+RAT_SOURCE = N_("GDAL raster attribute table")
+QML_SOURCE = N_("QGIS style {name}")
+
+
 def prediction_classes(path: str | os.PathLike, band: int = 1) -> tuple[list[dict], str]:
     """Class ids and names the prediction raster carries, and where they were found ("" when none).
 
@@ -40,7 +47,7 @@ def prediction_classes(path: str | os.PathLike, band: int = 1) -> tuple[list[dic
     except Exception:  # noqa: BLE001 - unreadable rasters are reported by the caller
         classes = None
     if classes:
-        return [dict(c, id=int(c["id"]), name=str(c.get("name", c["id"]))) for c in classes], "DEEPMAPPER_CLASSES tag"
+        return [dict(c, id=int(c["id"]), name=str(c.get("name", c["id"]))) for c in classes], TAG_SOURCE
     found = _gdal_classes(str(path), band)
     if found:
         return found
@@ -53,8 +60,16 @@ def prediction_classes(path: str | os.PathLike, band: int = 1) -> tuple[list[dic
         except (ET.ParseError, ValueError):
             classes = []
         if classes:
-            return classes, f"QGIS style {qml.name}"
+            return classes, QML_SOURCE.format(name=qml.name)
     return [], ""
+
+
+def class_source_text(source: str) -> str:
+    """`source` from prediction_classes in the user's language (the English text is kept for the report)."""
+    prefix = QML_SOURCE.split("{", 1)[0]
+    if source.startswith(prefix):
+        return _(QML_SOURCE).format(name=source[len(prefix):])
+    return _(source) if source else source
 
 
 def _gdal_classes(path: str, band: int) -> tuple[list[dict], str] | None:
@@ -70,7 +85,7 @@ def _gdal_classes(path: str, band: int) -> tuple[list[dict], str] | None:
     names = b.GetCategoryNames() or []
     classes = [{"id": i, "name": n} for i, n in enumerate(names) if n]
     if classes:
-        return classes, "GDAL category names"
+        return classes, CATEGORY_SOURCE
     rat = b.GetDefaultRAT()
     if rat is not None and rat.GetRowCount():
         usages = [rat.GetUsageOfCol(i) for i in range(rat.GetColumnCount())]
@@ -86,7 +101,7 @@ def _gdal_classes(path: str, band: int) -> tuple[list[dict], str] | None:
             for row in range(rat.GetRowCount()):
                 value = rat.GetValueAsInt(row, value_col) if value_col is not None else row
                 classes.append({"id": int(value), "name": rat.GetValueAsString(row, name_col)})
-            return classes, "GDAL raster attribute table"
+            return classes, RAT_SOURCE
     return None
 
 

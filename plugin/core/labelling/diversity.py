@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..engine.errors import DeepMapperError, require
-from ..engine.messages import _
+from ..engine.messages import N_, _
 
 DIVERSITY = ("none", "kcenter", "cluster", "spatial")
 POOL_FACTOR = 5  # kcenter looks among this many times COUNT of the best-scoring candidates
@@ -40,7 +40,7 @@ def ranked(scores: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 def kcenter_greedy(features: np.ndarray, count: int, first: int = 0) -> np.ndarray:
     """(count,) indices into `features` ((n, d) float) chosen by k-centre greedy from `first`; ties go to the lower
     index (callers sort candidates best first)."""
-    metrics = require("sklearn.metrics", "spreading suggestions in feature space (DIVERSITY kcenter)")
+    metrics = require("sklearn.metrics", N_("spreading suggestions in feature space (DIVERSITY kcenter)"))
     x = np.asarray(features, dtype=np.float64)
     picks = [first]
     nearest = metrics.pairwise_distances(x, x[[first]]).ravel()
@@ -54,7 +54,7 @@ def kcenter_greedy(features: np.ndarray, count: int, first: int = 0) -> np.ndarr
 def weighted_kmeans_picks(features: np.ndarray, scores: np.ndarray, count: int, seed: int) -> np.ndarray:
     """(count,) distinct indices into `features` ((n, d) float, n >= count): k-means with `count` clusters, each row
     weighted by its score ((n,) >= 0), then the row nearest each centre, best score first."""
-    cluster = require("sklearn.cluster", "spreading suggestions by clustering (DIVERSITY cluster)")
+    cluster = require("sklearn.cluster", N_("spreading suggestions by clustering (DIVERSITY cluster)"))
     x = np.asarray(features, dtype=np.float64)
     weight = np.maximum(np.asarray(scores, dtype=np.float64), 0.0) + 1e-6  # all-zero scores: plain k-means
     km = cluster.KMeans(n_clusters=count, n_init=3, random_state=seed).fit(x, sample_weight=weight)
@@ -69,7 +69,7 @@ def weighted_kmeans_picks(features: np.ndarray, scores: np.ndarray, count: int, 
 def spatial_spread(order: np.ndarray, centres: np.ndarray, count: int, min_distance: float) -> tuple[np.ndarray, int]:
     """Walk `order` (candidate indices, best first) and keep those at least `min_distance` (pixels) from every kept
     one; when that leaves fewer than `count`, the best of the rest fill up. Returns (picks, how many filled up)."""
-    neighbors = require("sklearn.neighbors", "spreading suggestions in space (DIVERSITY spatial)")
+    neighbors = require("sklearn.neighbors", N_("spreading suggestions in space (DIVERSITY spatial)"))
     pts = np.asarray(centres, dtype=np.float64)[order]
     # strictly closer than min_distance blocks: radius_neighbors includes the radius itself, so shrink it a hair
     near = neighbors.NearestNeighbors(radius=max(min_distance * (1 - 1e-9), 0.0)).fit(pts).radius_neighbors(

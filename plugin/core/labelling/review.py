@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..engine.errors import DeepMapperError, require
-from ..engine.messages import _
+from ..engine.messages import N_, _
 from ..engine.progress import Monitor
 from ..engine.raster_io import BandReader, atomic_path, bounded_gdal_cache, open_raster, pixel_size
 from ..engine.vector_labels import check_class_field, is_integer_field, read_reference, to_raster_crs
@@ -234,7 +234,7 @@ def out_of_fold(values: np.ndarray, valid: np.ndarray, targets: np.ndarray, fold
     """(n, K) float64 probabilities of each pixel from the classifier trained without its fold (NaN rows where the
     pixel is invalid). Each feature weighs the same in training (its pixels share one unit of weight, so small
     features at class edges are learnt, not drowned by big ones), and each class as much as the others."""
-    require("sklearn", "the label review's out-of-fold classifiers (pip package scikit-learn)")
+    require("sklearn", N_("the label review's out-of-fold classifiers (pip package scikit-learn)"))
     from sklearn.ensemble import RandomForestClassifier
     probs = np.full((len(values), n_classes), np.nan)
     weights = balanced_weights(owner, targets, valid, n_classes)

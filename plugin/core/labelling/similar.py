@@ -22,7 +22,7 @@ import numpy as np
 from ..classify.pipeline import ClassifyRequest, choose_model_and_bands
 from ..engine.device import choose_device
 from ..engine.errors import DeepMapperError, require
-from ..engine.messages import _
+from ..engine.messages import N_, _
 from ..engine.progress import Monitor
 from ..engine.raster_io import BandReader, bounded_gdal_cache, open_raster
 from ....models.registry import Registry
@@ -96,7 +96,7 @@ def _find(req: SimilarRequest, monitor: Monitor, registry: Registry) -> SimilarR
     log: list[str] = []
     say = monitor.recorder(log)
     _check(req)
-    require("sklearn", "the nearest-neighbour search (pip package scikit-learn)")
+    require("sklearn", N_("the nearest-neighbour search (pip package scikit-learn)"))
     with open_raster(req.input) as src:
         creq = ClassifyRequest(input=req.input, output="", model=req.model, sensor=req.sensor, bands=req.bands,
                                device=req.device, threads=req.threads)

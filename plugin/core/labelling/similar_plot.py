@@ -9,11 +9,12 @@ from datetime import datetime
 import numpy as np
 
 from ..engine.errors import require
+from ..engine.messages import N_
 from ..engine.raster_io import atomic_path
 
 
 def _figure(emb, queries: np.ndarray, hits: np.ndarray, title: str):
-    require("matplotlib", "the plot of the patch embeddings (OUTPUT_PLOT)")
+    require("matplotlib", N_("the plot of the patch embeddings (OUTPUT_PLOT)"))
     from matplotlib.figure import Figure
     from sklearn.decomposition import PCA
     from sklearn.preprocessing import StandardScaler

@@ -20,11 +20,12 @@ import numpy as np
 
 from ..engine.bands import COMMON_NAMES, common_name, preset
 from ..engine.errors import DeepMapperError
-from ..engine.messages import _
+from ..engine.messages import N_, _
 
 DATASET_FILE = "dataset.json"
 FORMAT = "deepmapper-patches"
 SPLITS = ("train", "validation")
+SPLIT_NAMES = {"train": N_("train"), "validation": N_("validation")}  # for logs: _(SPLIT_NAMES[split])
 
 
 @dataclass

@@ -109,12 +109,12 @@ def read_labels(path: str, class_field: str, raster_crs_wkt: str | None, pixel_s
     classes, ids = class_table(values, integer, background)
     gdf = gdf.assign(_class_id=[ids[v] for v in values])
     if any("value" in c for c in classes):
-        notes.append("Class ids " + ", ".join(f"{c['value']} -> {c['id']}" for c in classes) + " renumbered to the "
-                     "model's channels 0..K-1 (dataset.json keeps each class's own id as 'value'; a model trained on "
-                     "it writes those ids back).")
+        notes.append(_("Class ids {ids} renumbered to the model's channels 0..K-1 (dataset.json keeps each class's "
+                       "own id as 'value'; a model trained on it writes those ids back).").format(
+            ids=", ".join(f"{c['value']} -> {c['id']}" for c in classes)))
     shapes, shape_ids, points, point_ids, skipped = refmod.split_geometries(gdf, "_class_id")
     if skipped:
-        notes.append(f"{skipped} empty or unsupported geometries skipped.")
+        notes.append(_("{skipped} empty or unsupported geometries skipped.").format(skipped=skipped))
     return LabelSource(classes, shapes, shape_ids, points, point_ids, 0 if background else None, notes)
 
 

@@ -27,7 +27,7 @@ from ..engine.messages import _
 from ..engine.progress import Monitor, forget, leave_no_trace
 from ..engine.raster_io import (BandReader, bounded_gdal_cache, open_raster, pixel_size, remove_quietly, scratch_path,
                                 scratch_profile)
-from .dataset import DATASET_FILE, FORMAT, SPLITS
+from .dataset import DATASET_FILE, FORMAT, SPLIT_NAMES, SPLITS
 from .labels import IGNORE, LabelSource, label_strip, read_labels
 
 RESERVOIR = 20000  # candidate centre pixels kept per class (a random sample of all of its pixels)
@@ -91,8 +91,11 @@ def _extract(req: PatchRequest, monitor: Monitor) -> PatchResult:
         label_path = scratch_path("labels")
         try:
             with rasterio.open(label_path, "w", **scratch_profile(src, 1, "uint8")) as lab:
+                said = len(labels.notes)  # said above; rasterising may add one (points outside the raster)
                 pools, blocks = _rasterise(src, reader, labels, lab, block, req.point_radius, rng,
                                            monitor.span(0.0, 0.4))
+            for note in labels.notes[said:]:
+                say(note)
             _check_coverage(labels, pools, req)
             val_blocks = _validation_blocks(blocks, req.validation_fraction, rng)
             centres = _draw_centres(pools, val_blocks, block, src.height, src.width, size, req.max_patches, rng)
@@ -104,10 +107,11 @@ def _extract(req: PatchRequest, monitor: Monitor) -> PatchResult:
                                         monitor.span(0.4, 1.0))
         finally:
             remove_quietly(label_path)
-    result.log = log + result.log
     for split in SPLITS:
-        say(f"{split}: {result.counts[split]} patches; labelled pixels per class: " + ", ".join(
-            f"{c['name']} {n}" for c, n in zip(result.classes, result.class_pixels[split])))
+        say(_("{split}: {patches} patches; labelled pixels per class: {pixels}").format(
+            split=_(SPLIT_NAMES[split]), patches=result.counts[split],
+            pixels=", ".join(f"{c['name']} {n}" for c, n in zip(result.classes, result.class_pixels[split]))))
+    result.log = log + result.log  # after the last say(): the split counts are in the result's log too
     return result
 
 
@@ -137,13 +141,14 @@ def _rasterise(src, reader: BandReader, labels: LabelSource, lab, block: int, ra
         if labels.shapes else None
     pts = refmod.point_samples(labels.points, labels.point_ids, src.transform, src.width, src.height)
     if pts.outside:
-        labels.notes.append(f"{pts.outside} labelled points lie outside the raster and are ignored.")
+        labels.notes.append(_("{outside} labelled points lie outside the raster and are ignored.").format(
+            outside=pts.outside))
     keys = {c["id"]: np.zeros(0) for c in labels.classes}
     pix = {c["id"]: np.zeros((0, 2), dtype=np.int64) for c in labels.classes}
     blocks: dict[tuple[int, int], np.ndarray] = {}
     nbc = (src.width + block - 1) // block  # blocks per row
     for row0, row1 in refmod.iter_strips(src.height, src.width, 2_000_000):
-        _, valid = reader.read_rows(row0, row1)
+        _pixels, valid = reader.read_rows(row0, row1)
         strip = label_strip(labels, labeller, row0, row1, src.width, valid, pts.rows, pts.cols, pts.class_ids, radius)
         lab.write(strip[None], window=Window(0, row0, src.width, row1 - row0))
         rows, cols = np.nonzero(strip != IGNORE)

@@ -20,7 +20,7 @@ import numpy as np
 from ..engine.bands import common_name, preset, raster_band_names, select_bands
 from ..engine.device import choose_device
 from ..engine.errors import CancelledError, DeepMapperError, require
-from ..engine.messages import _
+from ..engine.messages import N_, _
 from ..engine.progress import Monitor
 from ..engine.raster_io import BandReader, open_raster
 from .augment import augment_batch
@@ -106,7 +106,7 @@ def pretrain(req: PretrainRequest, monitor: Monitor | None = None) -> PretrainRe
     Raises DeepMapperError for a bad request or rasters, CancelledError when the user cancels in the first epoch
     (later, the weights as they are are written and the result says `cancelled`)."""
     monitor = monitor or Monitor()
-    torch = require("torch", "pre-training")
+    torch = require("torch", N_("self-supervised pre-training"))
     log: list[str] = []
     say = monitor.recorder(log)
     _check(req)

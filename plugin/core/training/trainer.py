@@ -19,7 +19,7 @@ import numpy as np
 from ..accuracy.metrics import score
 from ..engine.device import choose_device
 from ..engine.errors import CancelledError, DeepMapperError, require
-from ..engine.messages import _
+from ..engine.messages import N_, _
 from ..engine.progress import Monitor
 from .augment import augment_batch
 from .dataset import PatchDataset
@@ -83,7 +83,7 @@ def train_model(req: TrainRequest, monitor: Monitor | None = None) -> TrainResul
     Raises DeepMapperError for a bad request, dataset or INIT_MODEL (or when the loss diverges), CancelledError when
     the user cancels before the first epoch is validated; a later cancel returns the best model so far (`cancelled`)."""
     monitor = monitor or Monitor()
-    require("torch", "training models")
+    require("torch", N_("training models"))
     log: list[str] = []
     say = monitor.recorder(log)
     _check(req)
@@ -158,9 +158,7 @@ class _Trainer:
             [c["id"] for c in init.classes] == [c["id"] for c in self.classes] and len(init.classes) == self.n_classes
         model, rep = self._new_model()
         if rep is not None:
-            self.say(f"Started from '{init.id}': {rep.copied} tensors copied, {len(rep.reinitialised)} new"
-                     + (f"; bands: {', '.join(f'{b} {how}' for b, how in rep.band_map.items())}"
-                        if rep.band_map else "") + ".")
+            self.say(_transfer_line(init.id, rep))
         total, trainable = count_parameters(model)
         self.say(_("Model {name} {params}: {total:,} parameters ({trainable:,} trained), "
                  "bands {bands}, {n_classes} classes, device {kind}.").format(
@@ -203,7 +201,8 @@ class _Trainer:
         import torch
         classes = self.classes
         weights = _class_weights(self.ds.class_pixels("train"), classes, self.n_classes, self.req.class_weighting)
-        self.say("Class weights: " + ", ".join(f"{c['name']} {weights[c['id']]:.2f}" for c in classes) + ".")
+        self.say(_("Class weights: {weights}.").format(
+            weights=", ".join(f"{c['name']} {weights[c['id']]:.2f}" for c in classes)))
         self.ce = torch.nn.CrossEntropyLoss(weight=torch.tensor(weights, dtype=torch.float32, device=self.dev),
                                             ignore_index=IGNORE)
         self.dice_ids = [c["id"] for c in classes if c["name"].lower() != "background"] if self.req.dice else []
@@ -313,6 +312,15 @@ class _Trainer:
             best_epoch=best.epoch, best_f=best.f, oa=validation['overall_accuracy'], path=path))
         return TrainResult(str(path), str(req.weights or path.with_suffix(".pt")), card["id"], best.epoch,
                            self.epochs_run, validation, self.cancelled, self.stopped, seconds, log)
+
+
+def _transfer_line(model: str, rep) -> str:
+    """The log line on what INIT_MODEL `model` gave the new network (`rep`: transfer.adapt_state's report)."""
+    fields = {"model": model, "copied": rep.copied, "new": len(rep.reinitialised)}
+    if not rep.band_map:
+        return _("Started from '{model}': {copied} tensors copied, {new} new.").format(**fields)
+    bands = ", ".join(_("{band} {how}").format(band=b, how=_(how)) for b, how in rep.band_map.items())
+    return _("Started from '{model}': {copied} tensors copied, {new} new; bands: {bands}.").format(**fields, bands=bands)
 
 
 def architecture_spec(name: str, params: dict | None) -> dict:

@@ -11,14 +11,17 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..engine.errors import DeepMapperError
-from ..engine.messages import _
+from ..engine.messages import N_, _
+
+COPIED = N_("copied")  # how a new model's first-layer band was filled: from the same band of the old model
+MEAN_OF_OLD = N_("mean of the old bands")  # ... or, the old model lacking it, the mean of its bands
 
 
 @dataclass
 class InitReport:
     copied: int = 0
     reinitialised: list[str] = field(default_factory=list)
-    band_map: dict[str, str] = field(default_factory=dict)  # new band -> "copied" or "mean of old bands"
+    band_map: dict[str, str] = field(default_factory=dict)  # new band -> COPIED or MEAN_OF_OLD (English; _() them)
 
 
 def load_init(model: str):
@@ -66,10 +69,10 @@ def adapt_state(module, init_state: dict, old_bands: list[str], new_bands: list[
             for i, band in enumerate(new_bands):
                 if band in old_bands:
                     new[:, i] = src[:, old_bands.index(band)]
-                    report.band_map[band] = "copied"
+                    report.band_map[band] = COPIED
                 else:
                     new[:, i] = mean
-                    report.band_map[band] = "mean of the old bands"
+                    report.band_map[band] = MEAN_OF_OLD
             target[key] = new
             report.copied += 1
         elif tuple(src.shape) == tuple(value.shape):

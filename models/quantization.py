@@ -68,9 +68,9 @@ def int8_weights(card: ModelCard, say: Callable[[str], None] | None = None) -> P
     Raises DeepMapperError when the table is missing or damaged, a package is missing (onnx, ml_dtypes), the table
     does not fit the graph or the cache folder cannot be written; ValueError for a card without a table (see
     int8_allowed)."""
-    table = calibration_table(card)
     if not int8_allowed(card):  # callers check with engine.device.choose_precision, which says it to the user
         raise ValueError(f"model {card.id!r} has no int8 calibration table")
+    table = calibration_table(card)
     _check_table(card.id, table)
     weights = verified_weights(card)
     key = hashlib.sha256(f"{card.sha256}:{sha256_of(table)}:{json.dumps(RECIPE, sort_keys=True)}".encode())
@@ -140,16 +140,7 @@ def _remove_stale_builds(folder: Path) -> None:
 
 
 def _quantize(weights: Path, table: Path, out: Path, model_id: str) -> None:
-    onnx = require("onnx", PURPOSE)
-    require("ml_dtypes", PURPOSE)  # onnxruntime.quantization imports it
-    quantization = require("onnxruntime.quantization", PURPOSE)
-    from onnxruntime.quantization.shape_inference import quant_pre_process
-    model = onnx.load(str(weights))
-    float32_graph(model)
-    plain = out.with_suffix(".float32.onnx")
-    onnx.save(model, str(plain))
-    prepared = out.with_suffix(".prepared.onnx")
-    quant_pre_process(str(plain), str(prepared))
+    quantization, prepared, _name = _prepared_graph(weights, out.parent)
     try:
         quantization.quantize_static(str(prepared), str(out), None, calibration_cache_path=str(table),
                                      **_recipe_arguments(quantization))
@@ -158,6 +149,21 @@ def _quantize(weights: Path, table: Path, out: Path, model_id: str) -> None:
             "Model '{model}': its int8 calibration table '{table}' does not fit its graph with this onnxruntime "
             "({exc}). Make the table again (the README's section 'PRECISION=int8'), or use PRECISION=auto.").format(
             model=model_id, table=table, exc=exc)) from exc
+
+
+def _prepared_graph(weights: Path, folder: Path):
+    """(onnxruntime.quantization, path of the graph ready to quantise, graph input name): the float weights widened
+    to float32 and run through quant_pre_process, written into `folder` (a temporary one)."""
+    onnx = require("onnx", PURPOSE)
+    require("ml_dtypes", PURPOSE)  # onnxruntime.quantization imports it
+    quantization = require("onnxruntime.quantization", PURPOSE)
+    from onnxruntime.quantization.shape_inference import quant_pre_process
+    model = onnx.load(str(weights))
+    float32_graph(model)
+    plain, prepared = folder / "float32.onnx", folder / "prepared.onnx"
+    onnx.save(model, str(plain))
+    quant_pre_process(str(plain), str(prepared))
+    return quantization, prepared, model.graph.input[0].name
 
 
 def _recipe_arguments(quantization) -> dict:
@@ -171,18 +177,9 @@ def calibrate(card: ModelCard, tiles: Iterable[np.ndarray], table: Path) -> Path
     """Measure the activation ranges of the card's ONNX model on `tiles` ((1, C, H, W) float32, already normalised
     as the model takes them) and write them as a calibration table (JSON) to `table`. Used by
     scripts/calibrate_int8.py; the tiles should look like the scenes the model will see (same sensor and level)."""
-    onnx = require("onnx", PURPOSE)
-    require("ml_dtypes", PURPOSE)
-    quantization = require("onnxruntime.quantization", PURPOSE)
-    from onnxruntime.quantization.shape_inference import quant_pre_process
     tiles = iter(tiles)
     with tempfile.TemporaryDirectory() as tmp:
-        model = onnx.load(str(verified_weights(card)))
-        name = model.graph.input[0].name
-        float32_graph(model)
-        plain, prepared = Path(tmp) / "float32.onnx", Path(tmp) / "prepared.onnx"
-        onnx.save(model, str(plain))
-        quant_pre_process(str(plain), str(prepared))
+        quantization, prepared, name = _prepared_graph(verified_weights(card), Path(tmp))
 
         class Reader(quantization.CalibrationDataReader):
             def get_next(self):

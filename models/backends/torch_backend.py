@@ -14,9 +14,9 @@ from ...plugin.core.engine.messages import N_, _
 from ..card import ModelCard
 
 
-def torch_runner(card: ModelCard, weights: Path, device: Device, half: bool | None = None):
-    """A callable (N, C, H, W) float32 -> raw outputs; `half` (default: the card's half_precision) runs in float16
-    on CUDA."""
+def torch_runner(card: ModelCard, weights: Path, device: Device, half: bool):
+    """A callable (N, C, H, W) float32 -> raw outputs; `half` runs it in float16 on CUDA (load_model decides, from
+    PRECISION and the card's half_precision)."""
     torch = require("torch", N_("PyTorch models"))
     if card.format == "torchscript":
         module = torch.jit.load(str(weights), map_location="cpu")
@@ -29,7 +29,7 @@ def torch_runner(card: ModelCard, weights: Path, device: Device, half: bool | No
             raise DeepMapperError(_("The weights '{weights}' do not fit the architecture in the card of "
                                   "'{model}' ({splitlines}).").format(
                 weights=weights, model=card.id, splitlines=str(exc).splitlines()[0])) from exc
-    return module_runner(module, device, half=card.half_precision if half is None else half)
+    return module_runner(module, device, half=half)
 
 
 _DEFAULT_THREADS: list[int] = []  # torch's own choice (one per physical core, or OMP_NUM_THREADS), read once

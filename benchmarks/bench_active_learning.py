@@ -41,7 +41,7 @@ from pathlib import Path
 
 import numpy as np
 
-from cloud_chip import f1, write_oracle_dataset  # noqa: E402 (beside this script)
+from cloud_chip import band_statistics, f1, write_oracle_dataset  # noqa: E402 (beside this script)
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "clouds"
@@ -225,8 +225,7 @@ def main() -> None:
         image, ref = src.read().astype(np.float32), rsrc.read(1)
         transform, crs = src.transform, src.crs.to_wkt() if src.crs else None
     # normalisation from every pixel of the chip (unlabelled data, as extractpatches' statistics would be)
-    stats = {"mean": [float(b.mean()) for b in image], "std": [float(b.std()) for b in image],
-             "min": [float(b.min()) for b in image], "max": [float(b.max()) for b in image]}
+    stats = band_statistics(image)
     budgets = list(range(args.start, args.budget + 1, args.step))
     results: dict[str, list] = {}
     started = time.time()

@@ -34,7 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
-from cloud_chip import BANDS, f1, write_oracle_dataset  # noqa: E402 (beside this script)
+from cloud_chip import band_statistics, f1, write_oracle_dataset  # noqa: E402 (beside this script)
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "clouds"
@@ -79,9 +79,7 @@ def write_dataset(folder: Path, image: np.ndarray, ref: np.ndarray, cells: list[
         ys.append(y)
         windows.append([r0, c0])
     x, y = np.stack(xs).astype(np.float32), np.stack(ys)
-    flat = x.transpose(1, 0, 2, 3).reshape(len(BANDS), -1)
-    stats = {"mean": flat.mean(axis=1).tolist(), "std": flat.std(axis=1).tolist(), "min": flat.min(axis=1).tolist(),
-             "max": flat.max(axis=1).tolist()}
+    stats = band_statistics(x.transpose(1, 0, 2, 3))
     write_oracle_dataset(folder, x, y, windows, stats, chip)
 
 

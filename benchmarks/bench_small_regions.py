@@ -23,6 +23,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_active_learning import BATCH, DATA, PATCH, POOL_COLS, round_epochs, write_dataset  # noqa: E402
+from cloud_chip import band_statistics  # noqa: E402
 
 BINS = ((1, 3), (4, 20), (21, None))
 
@@ -52,8 +53,7 @@ def main() -> None:
     from deepmapper.plugin.core.training.trainer import TrainRequest, train_model
     with rasterio.open(chip) as src, rasterio.open(reference) as rsrc:
         image, ref = src.read().astype(np.float32), rsrc.read(1)
-    stats = {k: [float(f(b)) for b in image] for k, f in (("mean", np.mean), ("std", np.std), ("min", np.min),
-                                                           ("max", np.max))}
+    stats = band_statistics(image)
     grid_cols = ref.shape[1] // PATCH
     pool = [r * grid_cols + c for r in range(ref.shape[0] // PATCH) for c in range(POOL_COLS // PATCH)]
     with tempfile.TemporaryDirectory() as tmp:

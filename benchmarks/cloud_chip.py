@@ -21,6 +21,14 @@ def f1(pred: np.ndarray, ref: np.ndarray, cls: int) -> float:
     return 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 1.0
 
 
+def band_statistics(values: np.ndarray) -> dict:
+    """Per-band mean, standard deviation, minimum and maximum of `values` (C, ...) float32 (reflectance): the
+    normalisation statistics of an oracle patch dataset, as extractpatches' dataset.json holds them."""
+    flat = values.reshape(values.shape[0], -1)
+    return {"mean": flat.mean(axis=1).tolist(), "std": flat.std(axis=1).tolist(), "min": flat.min(axis=1).tolist(),
+            "max": flat.max(axis=1).tolist()}
+
+
 def write_oracle_dataset(folder: Path, x: np.ndarray, y: np.ndarray, windows: list[list[int]], stats: dict,
                          chip: Path) -> None:
     """The training engine's patch dataset (training/dataset.py) of patches labelled by the reference raster (the

@@ -284,3 +284,55 @@ def test_reviewed_labels_suspects_stand_out_and_are_labelled_with_the_suggestion
     renderer.stopRender(render)
     assert seen == {True, False}
     assert isinstance(QgsVectorLayer(out, "again").renderer(), QgsCategorizedSymbolRenderer)
+
+
+def test_styling_in_parallel_tasks_never_meets_a_freed_object(qgis_app, tmp_path):
+    """Two tasks style fresh layers at the same time, as two algorithms finishing together do. Building the raster
+    renderer on `layer.dataProvider()` failed here within a second ('wrapped C/C++ object of type
+    QgsRasterDataProvider has been deleted': SIP handed back the other thread's wrapper of a provider freed at the same
+    address; seen in CI in test_concurrency). Renderers are now built without an input and symbol layers are created,
+    never taken from a symbol. Every styler runs here: raster class and probability, polygons with a halo (white
+    class), suggestions and suspects (rings and labels)."""
+    import time
+
+    import geopandas as gpd
+    import numpy as np
+    from deepmapper.plugin.algorithms.styles import (PalettedStyler, PolygonStyler, ProbabilityStyler,
+                                                     SuggestionStyler, SuspectStyler)
+    from qgis.core import QgsApplication, QgsRasterLayer, QgsTask, QgsVectorLayer
+    from shapely.geometry import box
+    rasters, vectors = [], []
+    for k in range(2):
+        rasters.append(str(tmp_path / f"p{k}.tif"))
+        with rasterio.open(rasters[-1], "w", driver="GTiff", width=8, height=8, count=1, dtype="float32",
+                           crs="EPSG:32630", transform=rasterio.transform.from_origin(500000, 5000000, 10, 10)) as ds:
+            ds.write(np.random.default_rng(k).random((1, 8, 8), dtype=np.float32))
+        vectors.append(str(tmp_path / f"v{k}.gpkg"))
+        gpd.GeoDataFrame({"class_id": [1], "suspect": [True], "label": ["cloud"], "suggested_class": ["clear"]},
+                         geometry=[box(500000, 4999920, 500080, 5000000)], crs="EPSG:32630").to_file(vectors[-1])
+    cloud = {"id": 1, "name": "cloud", "color": "#ffffff"}
+    stylers = [(PalettedStyler([cloud]), rasters), (ProbabilityStyler(), rasters), (PolygonStyler([cloud]), vectors),
+               (SuggestionStyler(), vectors), (SuspectStyler("label", ("suspect", "looks right")), vectors)]
+    errors, finished = [], []
+
+    def style_many(task, k):
+        try:
+            for i in range(1500):
+                styler, paths = stylers[i % len(stylers)]
+                layer = (QgsRasterLayer(paths[k], "p", "gdal") if paths is rasters else
+                         QgsVectorLayer(paths[k], "v", "ogr"))
+                styler.apply(layer)
+                del layer
+        except Exception as exc:  # noqa: BLE001 - any failure in the thread is the finding
+            errors.append(repr(exc))
+        finished.append(k)
+
+    tasks = [QgsTask.fromFunction(f"style {k}", style_many, k) for k in range(2)]
+    for task in tasks:
+        QgsApplication.taskManager().addTask(task)
+    deadline = time.monotonic() + 120
+    while len(finished) < 2 and time.monotonic() < deadline:
+        QgsApplication.processEvents()
+        time.sleep(0.01)
+    assert len(finished) == 2, "the styling tasks did not finish"
+    assert not errors, errors[:3]

@@ -20,9 +20,9 @@ from typing import Sequence
 from qgis.core import (QgsCategorizedSymbolRenderer, QgsCentroidFillSymbolLayer, QgsColorRampShader, QgsExpression,
                        QgsFillSymbol, QgsLayerTreeLayer, QgsMarkerSymbol, QgsPalettedRasterRenderer,
                        QgsPalLayerSettings, QgsProcessingLayerPostProcessorInterface, QgsProject, QgsRasterLayer,
-                       QgsRasterShader, QgsRendererCategory, QgsSingleBandPseudoColorRenderer, QgsSingleSymbolRenderer,
-                       QgsTextBufferSettings, QgsTextFormat, QgsUnitTypes, QgsVectorLayer,
-                       QgsVectorLayerSimpleLabeling, QgsWkbTypes)
+                       QgsRasterShader, QgsRendererCategory, QgsSimpleFillSymbolLayer, QgsSimpleMarkerSymbolLayer,
+                       QgsSingleBandPseudoColorRenderer, QgsSingleSymbolRenderer, QgsTextBufferSettings,
+                       QgsTextFormat, QgsUnitTypes, QgsVectorLayer, QgsVectorLayerSimpleLabeling, QgsWkbTypes)
 from qgis.PyQt.QtGui import QColor, QFont
 
 from .labels import class_label
@@ -50,6 +50,12 @@ QUIET_WIDTH = 0.26  # mm
 HALO_COLOR = "40,40,40,170"
 SUSPECT_FILL_ALPHA = 60  # about 24 %: marks the suspect's area, the image stays readable under it
 
+# Styling runs in the algorithm's task thread, often two at once. Python must then never hold a wrapper of an object that
+# the layer or a symbol owns (layer.dataProvider(), symbol.symbolLayer(i)): SIP may hand back the other task's wrapper
+# of an object freed at the same address ('wrapped C/C++ object of type QgsRasterDataProvider has been deleted', seen in
+# CI in tests/test_concurrency.py; a crash for other types). Raster renderers are therefore built without an input
+# (QgsRasterLayer.setRenderer() connects them to the provider) and symbol layers are created, never taken from a symbol.
+_NO_INPUT = None
 _keep_alive: list = []  # QGIS holds post-processors by a raw pointer: they must outlive the run's context
 
 
@@ -115,7 +121,8 @@ class PalettedStyler(Styler):
     def apply(self, layer) -> None:
         entries = [QgsPalettedRasterRenderer.Class(int(c["id"]), class_color(c), class_label(c["name"]))
                    for c in self.classes]
-        layer.setRenderer(QgsPalettedRasterRenderer(layer.dataProvider(), 1, entries))
+        # No input: setRenderer() connects the renderer to the layer's provider (see _NO_INPUT).
+        layer.setRenderer(QgsPalettedRasterRenderer(_NO_INPUT, 1, entries))
 
 
 class ProbabilityStyler(Styler):
@@ -148,7 +155,7 @@ class ProbabilityStyler(Styler):
         ramp.setColorRampItemList(items)
         shader = QgsRasterShader(0.0, 1.0)
         shader.setRasterShaderFunction(ramp)
-        renderer = QgsSingleBandPseudoColorRenderer(layer.dataProvider(), self.band(layer), shader)
+        renderer = QgsSingleBandPseudoColorRenderer(_NO_INPUT, self.band(layer), shader)
         renderer.setClassificationMin(0.0)
         renderer.setClassificationMax(1.0)
         renderer.setOpacity(PROBABILITY_OPACITY)
@@ -195,9 +202,9 @@ def polygon_symbol(cls: dict) -> QgsFillSymbol:
 
 def with_halo(symbol: QgsFillSymbol, width: float, color: str = HALO_COLOR) -> QgsFillSymbol:
     """`symbol` over a dark outline `width` mm wide (wider than its own): its edge reads on bright ground too."""
-    halo = QgsFillSymbol.createSimple({"style": "no", "outline_color": color, "outline_width": f"{width:g}",
-                                       "outline_width_unit": "MM"})
-    symbol.insertSymbolLayer(0, halo.symbolLayer(0).clone())
+    halo = QgsSimpleFillSymbolLayer.create({"style": "no", "outline_color": color, "outline_width": f"{width:g}",
+                                            "outline_width_unit": "MM"})
+    symbol.insertSymbolLayer(0, halo)
     return symbol
 
 
@@ -217,9 +224,9 @@ def with_ring(symbol: QgsFillSymbol, size: float = 5.0) -> QgsFillSymbol:
     polygon: a polygon a few pixels wide still shows when the map is zoomed out."""
     ring = QgsMarkerSymbol.createSimple({"name": "circle", "color": "0,0,0,0", "size": f"{size:g}",
                                         "outline_color": HALO_COLOR, "outline_width": "1.0"})
-    bright = QgsMarkerSymbol.createSimple({"name": "circle", "color": "0,0,0,0", "size": f"{size:g}",
-                                          "outline_color": ATTENTION_COLOR, "outline_width": "0.5"})
-    ring.appendSymbolLayer(bright.symbolLayer(0).clone())  # `bright` named: it owns the layer until cloned
+    ring.appendSymbolLayer(QgsSimpleMarkerSymbolLayer.create({"name": "circle", "color": "0,0,0,0",
+                                                              "size": f"{size:g}", "outline_color": ATTENTION_COLOR,
+                                                              "outline_width": "0.5"}))
     centroid = QgsCentroidFillSymbolLayer()
     centroid.setPointOnSurface(True)
     centroid.setSubSymbol(ring)

@@ -248,6 +248,45 @@ def test_superresolution_scale_2_equals_the_whole_image(low_h, low_w, spec, batc
     np.testing.assert_allclose(out, project_consistent(bicubic_upsample2(low), low), rtol=1e-4, atol=1e-5)
 
 
+@SETTINGS
+@given(st.integers(1, 120), st.integers(1, 40), st.integers(0, 3), st.integers(0, 4), st.booleans(),
+       st.lists(st.integers(1, 50), min_size=1, max_size=40), st.integers(1, 70), st.integers(0, 2 ** 32 - 1))
+def test_streaming_classes_equal_the_whole_image(height, width, smoothing, dilation, threshold, chunks, block, seed):
+    """StreamingClassifier, fed probability rows in chunks of any sizes (as predict_tiled's strips leave the model)
+    and classifying them in blocks of any height, writes every row once, in order, with the classes ClassRules.apply
+    gives over the whole image (smoothing, threshold, dilation of class 1 and nodata included)."""
+    from deepmapper.plugin.core.classify.postprocess import ClassRules, StreamingClassifier
+    rng = np.random.default_rng(seed)
+    k = 2 if threshold else 3
+    probs = rng.random((k, height, width)).astype(np.float32)
+    probs[:, rng.random((height, width)) < 0.1] = np.nan
+    rules = ClassRules(smoothing_radius=smoothing, threshold=0.4 if threshold else None, dilation={1: dilation})
+    written: list[tuple[int, np.ndarray, np.ndarray]] = []
+    classifier = StreamingClassifier(rules, height, lambda r0, p, c: written.append((r0, p.copy(), c.copy())),
+                                     origin=7)
+    classifier.rows_per_block = block
+    row = 0
+    for size in chunks * (height // sum(chunks) + 1):
+        if row >= height:
+            break
+        classifier(7 + row, probs[:, row:row + size])
+        row += size
+    classifier.close()
+    assert [r0 for r0, _, _ in written] == list(np.cumsum([0] + [c.shape[0] for _, _, c in written[:-1]]))
+    np.testing.assert_array_equal(np.concatenate([c for _, _, c in written]), rules.apply(probs))
+    np.testing.assert_array_equal(np.concatenate([p for _, p, _ in written], axis=1), probs)
+
+
+def test_streaming_classifier_refuses_rows_out_of_order_or_missing():
+    from deepmapper.plugin.core.classify.postprocess import ClassRules, StreamingClassifier
+    classifier = StreamingClassifier(ClassRules(dilation={1: 2}), 10, lambda *a: None)
+    classifier(0, np.zeros((2, 4, 3), np.float32))
+    with pytest.raises(RuntimeError, match="in order"):
+        classifier(5, np.zeros((2, 4, 3), np.float32))
+    with pytest.raises(RuntimeError, match="only 2 of 10 rows"):
+        classifier.close()
+
+
 # -- accuracy metrics --------------------------------------------------------------------------------------------
 @st.composite
 def label_pairs(draw, max_classes=6):

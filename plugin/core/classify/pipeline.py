@@ -28,13 +28,12 @@ from ..engine.bands import COMMON_NAMES, SensorPreset, preset, raster_band_names
 from ..engine.device import auto_batch_size, choose_device, describe
 from ..engine.errors import DeepMapperError
 from ..engine.messages import _
-from ..engine.inference import dataset_sink, predict_tiled, tiles_note
-from .postprocess import NODATA_CLASS, ClassRules, StripWriter, classify_strips
+from ..engine.inference import predict_tiled, tiles_note
+from .postprocess import NODATA_CLASS, ClassRules, StreamingClassifier, StripWriter
 from .strips import StripJob, StripRunner, current_strip_runner
 from ..engine.progress import Monitor
 from ..engine.subset import PixelWindow, Subset, plan_subset
-from ..engine.raster_io import (BandReader, atomic_path, geotiff_profile, pixel_size_m, remove_quietly, scratch_path,
-                                scratch_profile, write_class_metadata)
+from ..engine.raster_io import BandReader, atomic_path, geotiff_profile, pixel_size_m, write_class_metadata
 from ..engine.tiling import TileSpec, tile_spec
 from ..engine.units import own_units_note, reflectance_scale
 from ..engine.vectorize import polygonize
@@ -250,8 +249,8 @@ def inference_plan(card: ModelCard, req, say: Say, shape: tuple[int, int] | None
 
 def classify_raster(src: rasterio.DatasetReader, req: ClassifyRequest, job: ClassifyJob, monitor: Monitor,
                     say: Say) -> ClassifyResult:
-    """Tiled inference to a scratch probability raster, then the class raster, the probability raster and the
-    polygons, which appear together only when all succeeded. Progress: inference 0-85 %, classes 85-95 %, polygons
+    """Tiled inference, classified as the rows leave the model, into the class raster and the probability raster,
+    then the polygons; all appear together only when all succeeded. Progress: inference and classes 0-95 %, polygons
     95-100 %. While a strip runner is set (strips.strips_run_by), the strips are computed there instead and only
     written here, in row order."""
     tile, device, batch = inference_plan(job.card, req, say, shape=(src.height, src.width))
@@ -287,36 +286,32 @@ def _classify_in_strips(src: rasterio.DatasetReader, req: ClassifyRequest, job: 
 
 def _classify_here(src: rasterio.DatasetReader, req: ClassifyRequest, job: ClassifyJob, tile: TileSpec, device,
                    batch: int, subset: Subset | None, monitor: Monitor, say: Say) -> tuple[np.ndarray, int, dict]:
-    """(class counts, polygons, tile stats) with the model run in this process into a scratch probability raster
-    (the subset's window and halo only, when EXTENT or MASK give one), then classified and written."""
+    """(class counts, polygons, tile stats) with the model run in this process and its probability rows classified
+    as they leave it (StreamingClassifier, in the writer thread): no intermediate raster, no second pass. With
+    EXTENT or MASK only the subset's window and halo are run."""
     from ....models.backends import load_model  # heavy runtimes load only now
     model = load_model(job.card, device, req.threads, req.precision, say)
-
-    probs_path = scratch_path("probabilities")
     reader = BandReader(src, list(job.indexes), job.scale, job.offset)
     # A subset reads around its window what the post-processing needs (its halo), on the whole image's tile grid.
     area = subset.window.grown(job.rules.halo, src.height, src.width) if subset else None
     window_kw = {} if area is None else {"rows": (area.row0, area.row1), "cols": (area.col0, area.col1),
                                          "wanted": subset.tile_wanted(src.transform, tile.size, job.rules.halo)}
-    try:
-        profile = scratch_profile(src, model.n_outputs, "float32")
-        if area is not None:
-            profile.update(width=area.width, height=area.height, transform=area.transform(src.transform))
-        with rasterio.open(probs_path, "w", **profile) as dst:
-            sink = dataset_sink(dst) if area is None else (
-                lambda row0, rows: dst.write(rows, window=Window(0, row0 - area.row0, rows.shape[2], rows.shape[1])))
-            stats = predict_tiled(reader, model, tile, batch, sink, monitor.span(0.0, 0.85), **window_kw)
+    stats: dict = {}
+
+    def fill(write: StripWriter) -> None:
+        classifier = StreamingClassifier(job.rules, src.height if area is None else area.height, write,
+                                         origin=0 if area is None else area.row0)
+        stats.update(predict_tiled(reader, model, tile, batch, classifier, monitor.span(0.0, 0.95), **window_kw))
         say(tiles_note(stats))
-        if not stats["tiles"]:
+        if not stats["tiles"]:  # raised inside the outputs' block: none of them is moved into place
             raise DeepMapperError(_("The input raster holds no valid pixel in the bands the model reads: every pixel "
                                   "is nodata. Check the file and its nodata value (or BANDS, if other bands were "
                                   "meant); no output was written."))
-        fill = _classified(probs_path, job.rules, monitor)
-        if subset is not None:
-            fill = _cropped(fill, subset, area, src.transform)
-        counts, polygons = _write_outputs(src, fill, req, job, monitor, subset.window if subset else None)
-    finally:
-        remove_quietly(probs_path)
+        classifier.close()
+
+    if subset is not None:
+        fill = _cropped(fill, subset, area, src.transform)
+    counts, polygons = _write_outputs(src, fill, req, job, monitor, subset.window if subset else None)
     return counts, polygons, stats
 
 
@@ -332,17 +327,6 @@ def class_lookup(classes: Sequence[dict]) -> np.ndarray | None:
     lut = np.arange(256, dtype=np.uint8)
     lut[:len(ids)] = ids
     return lut
-
-
-def _classified(probs_path: str, rules: ClassRules, monitor: Monitor) -> Callable[[StripWriter], None]:
-    """What fills the outputs in one process: the rules over the scratch probabilities, strip by strip."""
-    def fill(write: StripWriter) -> None:
-        with rasterio.open(probs_path) as probs:
-            def read(r0: int, r1: int) -> np.ndarray:
-                return probs.read(window=Window(0, r0, probs.width, r1 - r0))
-
-            classify_strips(read, probs.height, rules, write, monitor=monitor.span(0.85, 0.95))
-    return fill
 
 
 def _cropped(fill: Callable[[StripWriter], None], subset: Subset, area: PixelWindow,

@@ -1,7 +1,8 @@
 """Per-pixel decisions after inference, strip by strip with a halo: smoothing, thresholds, dilation, nodata.
 
-Neighbourhood operations (smoothing, dilation) need `halo` rows from the strips above and below; reading each
-strip with that halo keeps memory flat and the result identical to whole-image processing.
+Neighbourhood operations (smoothing, dilation) need `halo` rows from the strips above and below; classifying each
+strip with that halo (StreamingClassifier, as rows leave the model; classify_strip for a strip run on its own) keeps
+memory flat and the result identical to whole-image processing.
 """
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from typing import Callable
 import numpy as np
 from scipy import ndimage
 
-from ..engine.progress import Monitor
 
 NODATA_CLASS = 255
 
@@ -54,22 +54,59 @@ class ClassRules:
         return classes
 
 
-StripReader = Callable[[int, int], np.ndarray]  # (row0, row1) -> (K, rows, W)
 StripWriter = Callable[[int, np.ndarray, np.ndarray], None]  # (row0, probs, classes) for rows [row0, row0+h)
 
 
-def classify_strips(read: StripReader, height: int, rules: ClassRules, write: StripWriter,
-                    rows_per_strip: int = 512, monitor: Monitor | None = None) -> np.ndarray:
-    """Apply `rules` over a probability raster in strips; returns the pixel count of every class value (0..255)."""
-    monitor = monitor or Monitor()
-    halo = rules.halo
-    counts = np.zeros(256, dtype=np.int64)
-    for row0 in range(0, height, rows_per_strip):
-        row1 = min(height, row0 + rows_per_strip)
-        h0, h1 = max(0, row0 - halo), min(height, row1 + halo)
-        probs = read(h0, h1)
-        classes = rules.apply(probs)[row0 - h0:row1 - h0]
-        write(row0, probs[:, row0 - h0:row1 - h0], classes)
-        counts += np.bincount(classes.ravel(), minlength=256)
-        monitor.report(row1 / height)
-    return counts
+class StreamingClassifier:
+    """A row sink for predict_tiled that applies `rules` to the probability rows as soon as they are final, and
+    hands (row0, probabilities, classes) to `write` in row order: no intermediate probability raster on disk, and no
+    second pass over the image after inference (it runs in predict_tiled's writer thread, beside the model).
+
+    Rows must arrive in order, without gaps, from image row `origin` (row 0 of the output) on. Rows are classified
+    once the `rules.halo` rows below them have arrived (all of them at the last row), with `halo` rows of context
+    above: every pixel then sees the same neighbourhood as ClassRules.apply over the whole image, so the classes are
+    bit for bit the whole image's, whatever the chunks. Memory: one chunk of rows plus twice the halo, (K, rows, W)
+    float32, held only when the rules have a halo, and the rules' temporaries for `rows_per_block` rows. Call close() once the last row was sent; it raises RuntimeError when rows are missing.
+    """
+
+    background_ok = True  # only writes through `write`: predict_tiled may run it in its writer thread
+    rows_per_block = 64  # rows classified at once
+
+    def __init__(self, rules: ClassRules, height: int, write: StripWriter, origin: int = 0) -> None:
+        self.rules, self.height, self.write, self.origin = rules, height, write, origin
+        self.received = 0  # output rows [0, received) arrived
+        self.done = 0  # output rows [0, done) classified and written
+        self.held: np.ndarray | None = None  # (K, n, W): output rows [received - n, received)
+
+    def __call__(self, row0: int, rows: np.ndarray) -> None:
+        row0 -= self.origin
+        if row0 != self.received:
+            raise RuntimeError(f"rows {row0}.. arrived after rows ..{self.received}: they must come in order")
+        self.held = rows if self.held is None else np.concatenate([self.held, rows], axis=1)
+        self.received += rows.shape[1]
+        final = self.received if self.received >= self.height else self.received - self.rules.halo
+        if final > self.done:
+            top = self.received - self.held.shape[1]  # output row of held[:, 0]
+            self.write(self.done, self.held[:, self.done - top:final - top], self._classes(top, final))
+            self.done = final
+        keep_from = max(0, self.done - self.rules.halo) - (self.received - self.held.shape[1])
+        if keep_from >= self.held.shape[1]:
+            self.held = None  # no halo (most models): nothing is held or copied between chunks
+        elif keep_from > 0:
+            self.held = self.held[:, keep_from:].copy()  # a copy: the rows dropped are freed
+
+    def _classes(self, top: int, final: int) -> np.ndarray:
+        """(final - done, W) uint8 classes of output rows [done, final), `rows_per_block` rows at a time, each block
+        with its halo of context (clipped only at the image's edges): the rules' temporaries stay a few rows high."""
+        halo, held = self.rules.halo, self.held
+        classes = np.empty((final - self.done, held.shape[2]), dtype=np.uint8)
+        for r in range(self.done, final, self.rows_per_block):
+            r1 = min(final, r + self.rows_per_block)
+            c0, c1 = max(top, r - halo), min(self.received, r1 + halo)
+            classes[r - self.done:r1 - self.done] = self.rules.apply(held[:, c0 - top:c1 - top])[r - c0:r1 - c0]
+        return classes
+
+    def close(self) -> None:
+        """Check that every row arrived and was written."""
+        if self.done != self.height:
+            raise RuntimeError(f"only {self.done} of {self.height} rows were classified")

@@ -249,18 +249,21 @@ def test_superresolution_scale_2_equals_the_whole_image(low_h, low_w, spec, batc
 
 
 @SETTINGS
-@given(st.integers(1, 120), st.integers(1, 40), st.integers(0, 3), st.integers(0, 4), st.booleans(),
+@given(st.integers(1, 120), st.integers(1, 40), st.integers(0, 3), st.integers(0, 4), st.integers(0, 4), st.booleans(),
        st.lists(st.integers(1, 50), min_size=1, max_size=40), st.integers(1, 70), st.integers(0, 2 ** 32 - 1))
-def test_streaming_classes_equal_the_whole_image(height, width, smoothing, dilation, threshold, chunks, block, seed):
+def test_streaming_classes_equal_the_whole_image(height, width, smoothing, grow_1, grow_2, threshold, chunks, block,
+                                                 seed):
     """StreamingClassifier, fed probability rows in chunks of any sizes (as predict_tiled's strips leave the model)
     and classifying them in blocks of any height, writes every row once, in order, with the classes ClassRules.apply
-    gives over the whole image (smoothing, threshold, dilation of class 1 and nodata included)."""
+    gives over the whole image (smoothing, threshold, dilation of two classes one after the other, nodata)."""
     from deepmapper.plugin.core.classify.postprocess import ClassRules, StreamingClassifier
     rng = np.random.default_rng(seed)
     k = 2 if threshold else 3
     probs = rng.random((k, height, width)).astype(np.float32)
     probs[:, rng.random((height, width)) < 0.1] = np.nan
-    rules = ClassRules(smoothing_radius=smoothing, threshold=0.4 if threshold else None, dilation={1: dilation})
+    # Two dilations, class 2 first, as cloudmask grows shadows then clouds: their reaches add up (ClassRules.halo).
+    rules = ClassRules(smoothing_radius=smoothing, threshold=0.4 if threshold else None,
+                       dilation={2: 0 if threshold else grow_2, 1: grow_1})
     written: list[tuple[int, np.ndarray, np.ndarray]] = []
     classifier = StreamingClassifier(rules, height, lambda r0, p, c: written.append((r0, p.copy(), c.copy())),
                                      origin=7)

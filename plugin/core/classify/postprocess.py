@@ -32,7 +32,10 @@ class ClassRules:
 
     @property
     def halo(self) -> int:
-        return self.smoothing_radius + max(self.dilation.values(), default=0)
+        """Rows (and columns) of context a pixel's class depends on. The dilations run one after the other, each on
+        the classes the previous one left (a shadow grown over a cloud pixel no longer grows the cloud), so their
+        radii add up: a pixel's class can depend on probabilities smoothing + r1 + r2 + ... pixels away."""
+        return self.smoothing_radius + sum(max(r, 0) for r in self.dilation.values())
 
     def apply(self, probs: np.ndarray) -> np.ndarray:
         """(K, h, w) probabilities, NaN = nodata -> (h, w) uint8 classes, NODATA_CLASS where nodata."""

@@ -1974,6 +1974,10 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>Le raster est trop grand pour l'espace disque libre : {what} demandent environ {nbytes:.1f} Go dans « {folder} », qui a {free:.1f} Go libres. Traitez une emprise plus petite (découpez d'abord le raster) ou faites pointer TMPDIR vers un dossier sur un disque plus grand.</translation>
     </message>
     <message>
+        <source>Writing '{path}' failed: the file came out incomplete ({error}). The disk is probably full: free space on it or choose another folder. No output was written.</source>
+        <translation>L'écriture de '{path}' a échoué : le fichier est incomplet ({error}). Le disque est probablement plein : libérez de la place ou choisissez un autre dossier. Aucune sortie n'a été écrite.</translation>
+    </message>
+    <message>
         <source>Processing rows {row0}-{row1}, columns {col0}-{col1} ({width} x {height} pixels of {all_width} x {all_height}), nodata outside the mask polygons.</source>
         <translation>Traitement des lignes {row0}-{row1}, colonnes {col0}-{col1} ({width} x {height} pixels sur {all_width} x {all_height}), nodata hors des polygones du masque.</translation>
     </message>

@@ -117,3 +117,38 @@ def test_unknown_model_and_not_a_raster(tmp_path):
     with pytest.raises(DeepMapperError, match="could not be read as a raster"):
         run_cloudmask(CloudMaskRequest(str(text), str(tmp_path / "o.tif")))
     assert not (tmp_path / "o.tif").exists()
+
+
+def test_incomplete_output_is_refused_and_leaves_the_old_result(tmp_path):
+    """A raster that GDAL could not finish writing (a full disk: GDAL only logs the failed flush) is not moved into
+    place as if the run had succeeded: atomic_path reads its last row of blocks back first."""
+    from deepmapper.plugin.core.engine.raster_io import atomic_path
+    out = tmp_path / "mask.tif"
+    out.write_bytes(b"previous result")
+    with pytest.raises(DeepMapperError, match="incomplete .*disk is probably full"):
+        with atomic_path(out) as tmp:
+            with rasterio.open(tmp, "w", driver="GTiff", width=512, height=512, count=1, dtype="uint8",
+                               tiled=True, blockxsize=256, blockysize=256) as ds:
+                ds.write(np.random.default_rng(0).integers(0, 4, (1, 512, 512), dtype=np.uint8))
+            with open(tmp, "r+b") as f:  # what a full disk leaves: the file cut short
+                f.truncate(2 * 65536)
+    assert out.read_bytes() == b"previous result"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mask.tif"]
+
+
+def test_full_disk_fails_the_run_with_the_reason(tmp_path):
+    """The whole run on a real full disk (a 64 KiB tmpfs, when this machine lets the tests mount one)."""
+    import shutil
+    import subprocess
+    disk = tmp_path / "small"
+    disk.mkdir()
+    if not shutil.which("mount") or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(disk)],
+                                                   capture_output=True).returncode != 0:
+        pytest.skip("cannot mount a small tmpfs here (needs root): the truncation test above covers the check")
+    try:
+        with pytest.raises(DeepMapperError, match="disk is probably full"):
+            run_cloudmask(CloudMaskRequest(str(data_file("clouds/s2_cloud_chip.tif")), str(disk / "m.tif"),
+                                           output_probability=str(disk / "p.tif")))
+        assert list(disk.iterdir()) == []
+    finally:
+        subprocess.run(["umount", str(disk)], capture_output=True)

@@ -13,6 +13,7 @@ from typing import Iterator, Sequence
 
 import numpy as np
 import rasterio
+import rasterio.errors
 from rasterio.enums import MaskFlags
 from rasterio.windows import Window
 
@@ -272,6 +273,8 @@ def atomic_path(final_path: str | os.PathLike, suffix: str | None = None) -> Ite
     leave_no_trace(tmp)
     try:
         yield tmp
+        if final.suffix.lower() in _CHECKED_RASTERS and Path(tmp).exists():
+            check_written_raster(tmp, final)
     except BaseException:
         remove_quietly(tmp)
         raise
@@ -280,6 +283,26 @@ def atomic_path(final_path: str | os.PathLike, suffix: str | None = None) -> Ite
     forget(tmp)
     if Path(tmp + ".aux.xml").exists():
         os.replace(tmp + ".aux.xml", str(final) + ".aux.xml")
+
+
+_CHECKED_RASTERS = (".tif", ".tiff")
+
+
+def check_written_raster(path: str | os.PathLike, final: str | os.PathLike) -> None:
+    """Raise DeepMapperError unless the raster just written at `path` opens and its last row of blocks reads back.
+
+    GDAL reports a write that fails while flushing its cache or closing the file (a full disk) only as a logged error:
+    the run would end 'successfully' with a truncated, unreadable output. The last blocks and the file's directory are
+    written last, so reading them back catches it, at the cost of one row of blocks."""
+    try:
+        with rasterio.open(path) as ds:
+            rows = ds.block_shapes[0][0] if ds.block_shapes else 1
+            ds.read(window=Window(0, max(0, ds.height - rows), ds.width, min(rows, ds.height)))
+    except (rasterio.errors.RasterioError, rasterio.errors.RasterioIOError) as exc:
+        raise DeepMapperError(_("Writing '{path}' failed: the file came out incomplete ({error}). The disk is "
+                              "probably full: free space on it or choose another folder. No output was "
+                              "written.").format(path=final, error=str(exc).splitlines()[0] if str(exc) else
+                                                 type(exc).__name__)) from exc
 
 
 def scratch_path(stem: str, suffix: str = ".tif", directory: str | os.PathLike | None = None) -> str:

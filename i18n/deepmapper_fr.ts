@@ -1974,6 +1974,10 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>Le raster est trop grand pour l'espace disque libre : {what} demandent environ {nbytes:.1f} Go dans « {folder} », qui a {free:.1f} Go libres. Traitez une emprise plus petite (découpez d'abord le raster) ou faites pointer TMPDIR vers un dossier sur un disque plus grand.</translation>
     </message>
     <message>
+        <source>The output '{path}' is an existing folder; give a file name in it (e.g. '{example}') or another path. No output was written.</source>
+        <translation>La sortie '{path}' est un dossier existant ; donnez un nom de fichier dans ce dossier (par ex. '{example}') ou un autre chemin. Aucune sortie n'a été écrite.</translation>
+    </message>
+    <message>
         <source>Writing '{path}' failed: the file came out incomplete ({error}). The disk is probably full: free space on it or choose another folder. No output was written.</source>
         <translation>L'écriture de '{path}' a échoué : le fichier est incomplet ({error}). Le disque est probablement plein : libérez de la place ou choisissez un autre dossier. Aucune sortie n'a été écrite.</translation>
     </message>

@@ -152,3 +152,31 @@ def test_full_disk_fails_the_run_with_the_reason(tmp_path):
         assert list(disk.iterdir()) == []
     finally:
         subprocess.run(["umount", str(disk)], capture_output=True)
+
+
+def test_cancel_at_the_very_end_publishes_no_polygons(tmp_path):
+    """A cancel that arrives with the polygons' last progress report (100 %) leaves every earlier result as it was:
+    the last check comes before the polygons are moved into place (they were published, then cancelled, before)."""
+    chip = data_file("clouds/s2_cloud_chip.tif")
+    (tmp_path / "v.gpkg").write_bytes(b"previous polygons")
+    seen = []
+    monitor = Monitor(is_cancelled=lambda: bool(seen) and seen[-1] >= 0.999, progress=seen.append)
+    with pytest.raises(CancelledError):
+        run_cloudmask(CloudMaskRequest(str(chip), str(tmp_path / "m.tif"), output_vector=str(tmp_path / "v.gpkg"),
+                                       output_probability=str(tmp_path / "p.tif")), monitor)
+    assert (tmp_path / "v.gpkg").read_bytes() == b"previous polygons"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["v.gpkg"]
+
+
+@pytest.mark.parametrize("which", ["output", "output_probability", "output_vector"])
+def test_an_output_that_is_a_folder_is_refused_before_any_work(tmp_path, which):
+    chip = data_file("clouds/s2_cloud_chip.tif")
+    paths = {"output": tmp_path / "m.tif", "output_probability": tmp_path / "p.tif",
+             "output_vector": tmp_path / "v.gpkg"}
+    paths[which].mkdir()
+    seen = []
+    with pytest.raises(DeepMapperError, match="is an existing folder; give a file name in it"):
+        run_cloudmask(CloudMaskRequest(str(chip), **{k: str(v) for k, v in paths.items()}),
+                      Monitor(progress=seen.append))
+    assert not [f for f in seen if f > 0], "refused only after work had started"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [paths[which].name]

@@ -33,7 +33,8 @@ from .postprocess import NODATA_CLASS, ClassRules, StreamingClassifier, StripWri
 from .strips import StripJob, StripRunner, current_strip_runner
 from ..engine.progress import Monitor
 from ..engine.subset import PixelWindow, Subset, plan_subset
-from ..engine.raster_io import BandReader, atomic_path, geotiff_profile, pixel_size_m, write_class_metadata
+from ..engine.raster_io import (BandReader, atomic_path, geotiff_profile, pixel_size_m, refuse_folder,
+                                write_class_metadata)
 from ..engine.tiling import TileSpec, tile_spec
 from ..engine.units import own_units_note, reflectance_scale
 from ..engine.vectorize import polygonize
@@ -132,6 +133,8 @@ def check_outputs(req: ClassifyRequest) -> None:
     paths = [os.path.abspath(p) for p in (req.output, req.output_probability, req.output_vector) if p]
     if len(set(paths)) != len(paths):
         raise DeepMapperError(_("Two outputs have the same path; give each output its own file."))
+    for path in paths:
+        refuse_folder(path)
 
 
 def sensor_for(req: ClassifyRequest, card: ModelCard | None = None) -> SensorPreset:

@@ -256,6 +256,16 @@ def remove_quietly(path: str | os.PathLike) -> None:
             pass
 
 
+def refuse_folder(path: str | os.PathLike) -> None:
+    """Raise DeepMapperError when the output `path` is an existing folder: it could never be replaced by the result,
+    and finding out only after the work would waste the run."""
+    path = Path(path)
+    if path.is_dir():
+        raise DeepMapperError(_("The output '{path}' is an existing folder; give a file name in it (e.g. "
+                              "'{example}') or another path. No output was written.").format(
+            path=path, example=path / f"result{path.suffix or '.tif'}"))
+
+
 @contextmanager
 def atomic_path(final_path: str | os.PathLike, suffix: str | None = None) -> Iterator[str]:
     """Yield a temporary path beside `final_path`; move it into place only if the block succeeds.
@@ -266,6 +276,7 @@ def atomic_path(final_path: str | os.PathLike, suffix: str | None = None) -> Ite
     exit or a second SIGINT/SIGTERM removes it too.
     """
     final = Path(final_path)
+    refuse_folder(final)
     final.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{final.stem}.", suffix=suffix or final.suffix or ".tmp", dir=final.parent)
     os.close(fd)
@@ -278,8 +289,12 @@ def atomic_path(final_path: str | os.PathLike, suffix: str | None = None) -> Ite
     except BaseException:
         remove_quietly(tmp)
         raise
-    remove_quietly(final)
-    os.replace(tmp, final)
+    try:
+        remove_quietly(final)
+        os.replace(tmp, final)
+    except BaseException:
+        remove_quietly(tmp)
+        raise
     forget(tmp)
     if Path(tmp + ".aux.xml").exists():
         os.replace(tmp + ".aux.xml", str(final) + ".aux.xml")

@@ -15,7 +15,7 @@ from osgeo import gdal, ogr, osr
 from .errors import CancelledError, DeepMapperError
 from .messages import _
 from .progress import Monitor, forget, leave_no_trace
-from .raster_io import remove_quietly, scratch_path
+from .raster_io import refuse_folder, remove_quietly, scratch_path
 
 gdal.UseExceptions()
 ogr.UseExceptions()
@@ -72,12 +72,12 @@ def polygonize(class_raster: str, out_path: str, classes: Sequence[dict], keep: 
         with _atomic_vector(out_path) as tmp:
             written = _write_polygons(raw, tmp, _DRIVERS[ext], os.path.splitext(os.path.basename(out_path))[0], srs,
                                       names, min_area, simplify, monitor.span(0.8, 1.0), raw.GetFeatureCount())
+            monitor.report(1.0)  # the last cancel check comes before the polygons are moved into place, not after
     finally:
         raw = raw_ds = mask = mem = band = src = None  # close before deleting
         remove_quietly(mask_path)
         for suffix in ("", "-journal", "-wal", "-shm"):
             remove_quietly(raw_path + suffix)
-    monitor.report(1.0)
     return written
 
 
@@ -146,6 +146,7 @@ def _atomic_vector(final_path: str) -> Iterator[str]:
     folder is deleted and an existing result is left as it was.
     """
     final = Path(final_path)
+    refuse_folder(final)
     final.parent.mkdir(parents=True, exist_ok=True)
     work = Path(leave_no_trace(tempfile.mkdtemp(prefix=f".{final.stem}.", dir=final.parent)))
     try:

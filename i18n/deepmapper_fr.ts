@@ -1762,6 +1762,10 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>Polygones : {polygons} écrits.</translation>
     </message>
     <message>
+        <source>EXTENT or MASK covers no valid pixel of the input in the bands the model reads: there, every pixel is nodata. Choose an extent or mask polygons over the image's valid area; no output was written.</source>
+        <translation>EXTENT ou MASK ne couvre aucun pixel valide de l'entrée dans les bandes que lit le modèle : tous les pixels y sont nodata. Choisissez une emprise ou des polygones de masque sur la zone valide de l'image ; aucune sortie n'a été écrite.</translation>
+    </message>
+    <message>
         <source>The input raster holds no valid pixel in the bands the model reads: every pixel is nodata. Check the file and its nodata value (or BANDS, if other bands were meant); no output was written.</source>
         <translation>Le raster d'entrée n'a aucun pixel valide dans les bandes que lit le modèle : tous les pixels sont nodata. Vérifiez le fichier et sa valeur nodata (ou BANDS, si d'autres bandes étaient visées) ; aucune sortie n'a été écrite.</translation>
     </message>

@@ -157,3 +157,19 @@ def test_onnx_model_on_cpu_does_not_import_torch(tmp_path):
             "print('TORCH' if 'torch' in sys.modules else 'NO-TORCH')\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert out.stdout.strip().endswith("NO-TORCH"), out.stderr[-1500:]
+
+
+def test_a_few_valid_pixels_between_the_samples_are_still_found(tmp_path):
+    """A large raster (no overviews) whose only valid pixels fall between the sample windows and the decimated read's
+    pixels: units detection reads every pixel before refusing the raster as all nodata."""
+    from deepmapper.plugin.core.engine.units import sample_percentile
+    data = np.zeros((1, 1500, 1500), dtype=np.uint16)
+    data[0, 1001, 777] = 2500  # off the decimation grid (step 3) and outside the 8 x 8 sample windows' rows
+    path = tmp_path / "one_pixel.tif"
+    with rasterio.open(path, "w", driver="GTiff", width=1500, height=1500, count=1, dtype="uint16", nodata=0,
+                       crs="EPSG:32630", transform=from_origin(500000, 5000000, 10, 10)) as ds:
+        ds.write(data)
+    with rasterio.open(path) as ds:
+        assert sample_percentile(ds, [1]) == pytest.approx(2500)
+        factor, _ = reflectance_scale(ds, [1])
+    assert factor == pytest.approx(1e-4)

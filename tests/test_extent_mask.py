@@ -279,3 +279,23 @@ def test_superresolve_scale_mode_extent_and_mask(qgis_app, tmp_path):
         out = ds.read()
     np.testing.assert_array_equal(out, full[:, 10:40, 30:82])
     assert np.isfinite(out).all()
+
+
+def test_extent_over_nodata_only_says_so(tmp_path):
+    """An EXTENT whose pixels are all nodata (the input itself has valid pixels): the refusal names EXTENT/MASK, not
+    the input raster, and no output is written."""
+    from rasterio.windows import bounds
+    from deepmapper.plugin.core.classify.cloudmask import CloudMaskRequest, run_cloudmask as run
+    from deepmapper.plugin.core.engine.errors import DeepMapperError
+    src = tmp_path / "top_nodata.tif"
+    with rasterio.open(data_file("clouds/s2_cloud_chip.tif")) as ds:
+        data, profile, descriptions = ds.read(), ds.profile, ds.descriptions
+    data[:, :300] = 0
+    with rasterio.open(src, "w", **{**profile, "nodata": 0}) as out:
+        out.write(data)
+        out.descriptions = descriptions
+        extent = bounds(Window(0, 0, data.shape[2], 60), out.transform)
+    with pytest.raises(DeepMapperError, match="EXTENT or MASK covers no valid pixel"):
+        run(CloudMaskRequest(str(src), str(tmp_path / "m.tif"), extent=extent,
+                             output_probability=str(tmp_path / "p.tif")))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["top_nodata.tif"]

@@ -22,7 +22,8 @@ def sample_percentile(dataset: rasterio.DatasetReader, indexes: Sequence[int], q
     A raster with overviews, or one no larger than a few `max_side` squares, is read decimated (GDAL reads the
     overviews). A larger one without overviews is sampled in `SAMPLE_WINDOWS` windows aligned to its blocks: a
     decimated read would decompress every block (4.6 s of a 4096² cloud mask's 33 s, measured). When those windows
-    hold too few valid pixels (a scene with a small footprint), the decimated read is used after all. Values are taken
+    hold too few valid pixels (a scene with a small footprint), the decimated read is used after all, and when even
+    that finds none (a few valid pixels between the samples) every pixel is read, strip by strip. Values are taken
     after the bands' own GDAL scale/offset, as BandReader gives them; nodata, masked (GDAL mask band) and zero raw
     values are left out.
 
@@ -37,6 +38,9 @@ def sample_percentile(dataset: rasterio.DatasetReader, indexes: Sequence[int], q
         step = max(1, int(np.ceil(max(dataset.height, dataset.width) / max_side)))
         shape = (len(indexes), max(1, dataset.height // step), max(1, dataset.width // step))
         values = _valid_values(dataset, indexes, [dict(out_shape=shape)])
+        if not values.size and step > 1:  # a few valid pixels that decimation missed: look at every pixel
+            strips = [Window(0, r, dataset.width, min(512, dataset.height - r)) for r in range(0, dataset.height, 512)]
+            values = _valid_values(dataset, indexes, [dict(window=w) for w in strips])
     if not values.size:
         raise DeepMapperError(_("The input raster holds no valid pixels in the bands the model needs (all nodata or "
                               "zero); check the file and its nodata value."))

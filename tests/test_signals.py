@@ -62,7 +62,7 @@ def test_signal_stops_qgis_process_promptly_and_leaves_nothing(tmp_path, sig):
                             env=env)
     try:
         deadline = time.monotonic() + 120
-        while not list(tmp.glob("deepmapper-*")):  # inference has started: its scratch raster exists
+        while not list(out.glob(".mask.*")):  # inference has started: the outputs' hidden temporary files exist
             assert proc.poll() is None, (tmp_path / "log.txt").read_text()
             assert time.monotonic() < deadline, "the run never reached inference"
             time.sleep(0.2)

@@ -306,14 +306,13 @@ def _classify_here(src: rasterio.DatasetReader, req: ClassifyRequest, job: Class
                                          origin=0 if area is None else area.row0)
         stats.update(predict_tiled(reader, model, tile, batch, classifier, monitor.span(0.0, 0.95), **window_kw))
         say(tiles_note(stats))
-        if not stats["tiles"] and subset is not None:  # raised inside the outputs' block: none is moved into place
-            raise DeepMapperError(_("EXTENT or MASK covers no valid pixel of the input in the bands the model reads: "
-                                  "there, every pixel is nodata. Choose an extent or mask polygons over the image's "
-                                  "valid area; no output was written."))
-        if not stats["tiles"]:
-            raise DeepMapperError(_("The input raster holds no valid pixel in the bands the model reads: every pixel "
-                                  "is nodata. Check the file and its nodata value (or BANDS, if other bands were "
-                                  "meant); no output was written."))
+        if not stats["tiles"]:  # raised inside the outputs' block: none of them is moved into place
+            raise DeepMapperError(
+                _("EXTENT or MASK covers no valid pixel of the input in the bands the model reads: there, every "
+                  "pixel is nodata. Choose an extent or mask polygons over the image's valid area; no output was "
+                  "written.") if subset is not None else
+                _("The input raster holds no valid pixel in the bands the model reads: every pixel is nodata. Check "
+                  "the file and its nodata value (or BANDS, if other bands were meant); no output was written."))
         classifier.close()
 
     if subset is not None:

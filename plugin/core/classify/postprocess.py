@@ -87,12 +87,12 @@ class StreamingClassifier:
             raise RuntimeError(f"rows {row0}.. arrived after rows ..{self.received}: they must come in order")
         self.held = rows if self.held is None else np.concatenate([self.held, rows], axis=1)
         self.received += rows.shape[1]
+        top = self.received - self.held.shape[1]  # output row of held[:, 0]
         final = self.received if self.received >= self.height else self.received - self.rules.halo
         if final > self.done:
-            top = self.received - self.held.shape[1]  # output row of held[:, 0]
             self.write(self.done, self.held[:, self.done - top:final - top], self._classes(top, final))
             self.done = final
-        keep_from = max(0, self.done - self.rules.halo) - (self.received - self.held.shape[1])
+        keep_from = max(0, self.done - self.rules.halo) - top
         if keep_from >= self.held.shape[1]:
             self.held = None  # no halo (most models): nothing is held or copied between chunks
         elif keep_from > 0:

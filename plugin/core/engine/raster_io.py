@@ -286,10 +286,6 @@ def atomic_path(final_path: str | os.PathLike, suffix: str | None = None) -> Ite
         yield tmp
         if final.suffix.lower() in _CHECKED_RASTERS and Path(tmp).exists():
             check_written_raster(tmp, final)
-    except BaseException:
-        remove_quietly(tmp)
-        raise
-    try:
         remove_quietly(final)
         os.replace(tmp, final)
     except BaseException:

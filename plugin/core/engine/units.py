@@ -9,7 +9,7 @@ from rasterio.windows import Window
 
 from .errors import DeepMapperError
 from .messages import _
-from .raster_io import own_scale_offset, valid_pixels
+from .raster_io import own_scale_offset, row_strips, valid_pixels
 
 DN_SCALE = 1e-4  # Sentinel-2 and most Level-1/2 products store reflectance x 10000
 _PLAUSIBLE = (0.02, 3.0)  # the 99th percentile of TOA/BOA reflectance in any real scene lies in here
@@ -39,8 +39,8 @@ def sample_percentile(dataset: rasterio.DatasetReader, indexes: Sequence[int], q
         shape = (len(indexes), max(1, dataset.height // step), max(1, dataset.width // step))
         values = _valid_values(dataset, indexes, [dict(out_shape=shape)])
         if not values.size and step > 1:  # a few valid pixels that decimation missed: look at every pixel
-            strips = [Window(0, r, dataset.width, min(512, dataset.height - r)) for r in range(0, dataset.height, 512)]
-            values = _valid_values(dataset, indexes, [dict(window=w) for w in strips])
+            values = _valid_values(dataset, indexes, [dict(window=Window(0, r0, dataset.width, r1 - r0))
+                                                      for r0, r1 in row_strips(dataset.height, 512)])
     if not values.size:
         raise DeepMapperError(_("The input raster holds no valid pixels in the bands the model needs (all nodata or "
                               "zero); check the file and its nodata value."))

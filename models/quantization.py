@@ -18,7 +18,9 @@ import hashlib
 import json
 import os
 import shutil
+import socket
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Callable, Iterable
@@ -58,16 +60,22 @@ def cache_folder(card: ModelCard) -> Path:
     return Path(base) / "int8"
 
 
-def int8_weights(card: ModelCard, say: Callable[[str], None] | None = None) -> Path:
+def int8_weights(card: ModelCard, say: Callable[[str], None] | None = None,
+                 check: Callable[[], None] | None = None) -> Path:
     """The int8 graph of the card's ONNX model: built at the first call from the verified float weights and the
     card's calibration table, then reused from the cache (the file name holds the SHA-256 of both and the recipe
     version, so a changed model or table builds a new one). A cached graph is reused only when it matches the
     SHA-256 written beside it (`<name>.onnx.sha256`) when it was built, so a truncated or damaged file is built
     again instead of failing every run. `say` gets one log line before a build (10-15 s, silent otherwise).
 
+    `check` (a Monitor's check: raises CancelledError once the user cancelled) is called every BUILD_POLL_S while
+    a build runs: onnxruntime's quantiser cannot be interrupted, so the build runs in a thread of its own and a
+    cancel returns at once, leaving the build to finish in the background (its graph is then cached for the next
+    run; a process that exits first leaves its '.int8-*' build folder, which the next int8 run removes).
+
     Raises DeepMapperError when the table is missing or damaged, a package is missing (onnx, ml_dtypes), the table
-    does not fit the graph or the cache folder cannot be written; ValueError for a card without a table (see
-    int8_allowed)."""
+    does not fit the graph or the cache folder cannot be written; CancelledError from `check`; ValueError for a
+    card without a table (see int8_allowed)."""
     if not int8_allowed(card):  # callers check with engine.device.choose_precision, which says it to the user
         raise ValueError(f"model {card.id!r} has no int8 calibration table")
     table = calibration_table(card)
@@ -75,17 +83,49 @@ def int8_weights(card: ModelCard, say: Callable[[str], None] | None = None) -> P
     weights = verified_weights(card)
     key = hashlib.sha256(f"{card.sha256}:{sha256_of(table)}:{json.dumps(RECIPE, sort_keys=True)}".encode())
     target = cache_folder(card) / f"{card.id}-{key.hexdigest()[:16]}.onnx"
+    _remove_stale_builds(target.parent)
     if _intact(target):
         return target
+    if say is not None:
+        say(_("Building the 8-bit version of model '{model}' (first use of PRECISION=int8, about 15 s); it is "
+              "kept in '{folder}' for later runs.").format(model=card.id, folder=target.parent))
+    if check is None:
+        _build(card.id, weights, table, target)
+    else:
+        _build_while_checking(card.id, weights, table, target, check)
+    return target
+
+
+BUILD_POLL_S = 0.2  # seconds between cancel checks while an int8 build runs
+
+
+def _build_while_checking(model_id: str, weights: Path, table: Path, target: Path,
+                          check: Callable[[], None]) -> None:
+    """_build in a daemon thread, calling `check` until it ends; its error, if any, is raised here."""
+    failure: list[BaseException] = []
+
+    def build() -> None:
+        try:
+            _build(model_id, weights, table, target)
+        except BaseException as exc:  # handed to the waiting thread, which raises it
+            failure.append(exc)
+
+    worker = threading.Thread(target=build, name=f"int8 build of {model_id}", daemon=True)
+    worker.start()
+    while worker.is_alive():
+        check()
+        worker.join(BUILD_POLL_S)
+    if failure:
+        raise failure[0]
+
+
+def _build(model_id: str, weights: Path, table: Path, target: Path) -> None:
+    """Quantise into a temporary folder beside `target`, then move the graph and its digest into place."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        _remove_stale_builds(target.parent)
-        if say is not None:
-            say(_("Building the 8-bit version of model '{model}' (first use of PRECISION=int8, about 15 s); it is "
-                  "kept in '{folder}' for later runs.").format(model=card.id, folder=target.parent))
-        with tempfile.TemporaryDirectory(dir=target.parent, prefix=".int8-") as tmp:
+        with tempfile.TemporaryDirectory(dir=target.parent, prefix=_build_prefix()) as tmp:
             built = Path(tmp) / target.name
-            _quantize(weights, table, built, card.id)
+            _quantize(weights, table, built, model_id)
             digest = Path(tmp) / _digest_path(target).name
             digest.write_text(sha256_of(built))
             os.replace(digest, _digest_path(target))
@@ -95,8 +135,7 @@ def int8_weights(card: ModelCard, say: Callable[[str], None] | None = None) -> P
             "The 8-bit version of model '{model}' cannot be written to the folder '{folder}' ({exc}). Make that "
             "folder writable or choose another: the environment variable DEEPMAPPER_CACHE or, without it, "
             "'Downloaded model weights' in the DeepMapper settings; or use PRECISION=auto.").format(
-            model=card.id, folder=target.parent, exc=exc)) from exc
-    return target
+            model=model_id, folder=target.parent, exc=exc)) from exc
 
 
 def _digest_path(graph: Path) -> Path:
@@ -127,16 +166,41 @@ def _check_table(model_id: str, table: Path) -> None:
             "'PRECISION=int8'), or use PRECISION=auto.").format(model=model_id, path=table, exc=exc)) from exc
 
 
+def _build_prefix() -> str:
+    """'.int8-<pid>@<host>-': whose build a folder is, so that a later run can tell one whose process is gone."""
+    return f".int8-{os.getpid()}@{socket.gethostname()}-"
+
+
 def _remove_stale_builds(folder: Path) -> None:
-    """Delete the '.int8-*' build folders that runs killed mid-build left (a crash, an out-of-memory kill: about
-    150 MB each); a build still running writes into its folder well within the hour."""
+    """Delete the '.int8-*' build folders (about 150 MB each) that ended processes left: a cancelled qgis_process
+    exits before its background build ends, a crash or an out-of-memory kill stops one mid-build. A folder of a
+    process of this host that no longer runs goes at once; any other one (a folder of another machine sharing the
+    cache, or of an older naming) once untouched for STALE_BUILD_S, as a build still running writes into its
+    folder well within that time."""
+    if not folder.is_dir():
+        return
     limit = time.time() - STALE_BUILD_S
     for old in folder.glob(".int8-*"):
         try:
-            if old.is_dir() and old.stat().st_mtime < limit:
+            if old.is_dir() and (_builder_gone(old.name) or old.stat().st_mtime < limit):
                 shutil.rmtree(old, ignore_errors=True)
         except OSError:  # removed meanwhile by another run
             pass
+
+
+def _builder_gone(name: str) -> bool:
+    """True when the build folder `name` ('.int8-<pid>@<host>-<random>') belongs to a process of this host that has
+    ended."""
+    pid, at, rest = name[len(".int8-"):].partition("@")
+    if not at or not pid.isdigit() or rest.rsplit("-", 1)[0] != socket.gethostname():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # alive, owned by another user
+        return False
+    return False
 
 
 def _quantize(weights: Path, table: Path, out: Path, model_id: str) -> None:

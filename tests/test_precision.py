@@ -161,6 +161,54 @@ def test_damaged_cached_int8_graph_is_built_again_and_the_build_is_announced(tmp
     assert built.read_bytes() == whole  # the same bytes again: the build is deterministic
 
 
+def test_cancel_during_an_int8_build_returns_at_once_and_the_build_still_lands(tmp_path, monkeypatch):
+    """onnxruntime's quantiser cannot be interrupted: a cancel during the first int8 build (10-15 s for the UKIS
+    model) used to wait for it. The wait now returns at the next check; the build finishes in the background and
+    its graph is cached, whole, for the next run."""
+    import threading
+    import time
+    from deepmapper.models import quantization
+    from deepmapper.models.backends import load_model
+    from deepmapper.plugin.core.engine.errors import CancelledError
+    monkeypatch.setenv("DEEPMAPPER_CACHE", str(tmp_path / "cache"))
+    card, _weights = _card_with_table(tmp_path)
+    started, release = threading.Event(), threading.Event()
+    real = quantization._quantize
+
+    def slow_quantize(*args):  # the real build, held until the test lets it go
+        started.set()
+        assert release.wait(60)
+        real(*args)
+
+    def check():  # the user cancels once the build is under way
+        if started.is_set():
+            raise CancelledError()
+
+    monkeypatch.setattr(quantization, "_quantize", slow_quantize)
+    t0 = time.monotonic()
+    with pytest.raises(CancelledError):
+        load_model(card, CPU, threads=1, precision="int8", check=check)
+    assert time.monotonic() - t0 < 10  # the build itself is held for up to 60 s
+    folder = tmp_path / "cache" / "int8"
+    assert not list(folder.glob("*.onnx"))  # nothing published while the build runs
+    release.set()
+    deadline = time.monotonic() + 60
+    while not list(folder.glob("*.onnx.sha256")) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    while list(folder.glob(".int8-*")) and time.monotonic() < deadline:  # the build folder goes with the build
+        time.sleep(0.1)
+    monkeypatch.setattr(quantization, "_quantize", real)
+    said: list[str] = []
+    built = quantization.int8_weights(card, said.append)
+    assert not said  # cached by the cancelled run's build: nothing to build again
+    assert sorted(p.name for p in folder.iterdir()) == [built.name, built.name + ".sha256"]
+    failed = quantization.int8_weights  # an error inside the build thread reaches the caller
+    (tmp_path / "cache2").write_text("a file where the cache folder should be")
+    monkeypatch.setenv("DEEPMAPPER_CACHE", str(tmp_path / "cache2"))
+    with pytest.raises(DeepMapperError, match="cannot be written to the folder"):
+        failed(card, check=lambda: None)
+
+
 def test_unwritable_int8_cache_folder_names_the_fix(tmp_path, monkeypatch):
     from deepmapper.models.quantization import int8_weights
     card, _weights = _card_with_table(tmp_path)
@@ -172,19 +220,32 @@ def test_unwritable_int8_cache_folder_names_the_fix(tmp_path, monkeypatch):
 
 
 def test_build_folders_left_by_killed_runs_are_removed(tmp_path, monkeypatch):
-    """A run killed mid-build leaves its '.int8-*' folder (about 150 MB for the UKIS model); the next build removes
-    those older than an hour and leaves a recent one (another run may be building there)."""
+    """A run killed mid-build leaves its '.int8-*' folder (about 150 MB for the UKIS model), and so does a
+    qgis_process cancelled during its first build (it exits before the background build ends). Every int8 run
+    removes the folders of ended processes of this host at once, and any other folder once older than an hour; it
+    keeps a recent one of an unknown or live process (another run may be building there)."""
+    import socket
+    import sys
     from deepmapper.models.quantization import STALE_BUILD_S, int8_weights
     monkeypatch.setenv("DEEPMAPPER_CACHE", str(tmp_path / "cache"))
     card, _weights = _card_with_table(tmp_path)
-    old, recent = tmp_path / "cache" / "int8" / ".int8-killed", tmp_path / "cache" / "int8" / ".int8-running"
-    for folder in (old, recent):
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+                           check=True).stdout.strip()
+    host = socket.gethostname()
+    cache = tmp_path / "cache" / "int8"
+    old, recent = cache / ".int8-killed", cache / ".int8-running"
+    dead, alive = cache / f".int8-{ended}@{host}-abc123", cache / f".int8-{os.getpid()}@{host}-def456"
+    elsewhere = cache / f".int8-{ended}@another-{host}-ghi789"
+    for folder in (old, recent, dead, alive, elsewhere):
         folder.mkdir(parents=True)
         (folder / "x.float32.onnx").write_bytes(b"0" * 1000)
     past = old.stat().st_mtime - STALE_BUILD_S - 60
     os.utime(old, (past, past))
-    int8_weights(card)
-    assert not old.exists() and (recent / "x.float32.onnx").is_file()
+    built = int8_weights(card)
+    assert not old.exists() and not dead.exists()
+    assert all((f / "x.float32.onnx").is_file() for f in (recent, alive, elsewhere))
+    dead.mkdir()  # left by a cancelled qgis_process after the graph was cached: a cached run removes it too
+    assert int8_weights(card) == built and not dead.exists()
 
 
 @pytest.fixture(scope="module")

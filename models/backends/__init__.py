@@ -83,12 +83,12 @@ def precision_for(card: ModelCard, device: Device, requested: str = "auto") -> P
 
 
 def load_model(card: ModelCard, device: Device, threads: int = 0, precision: str = "auto",
-               say: Callable[[str], None] | None = None) -> LoadedModel:
+               say: Callable[[str], None] | None = None, check: Callable[[], None] | None = None) -> LoadedModel:
     """Load the card's weights on `device` (weights are checked against the card's SHA-256 first), in the
     precision PRECISION=`precision` gives (int8: the quantised graph, built and cached at the first use, which
-    `say` announces in the run's log)."""
+    `say` announces in the run's log; `check`, a Monitor's check, lets a cancel stop the wait for that build)."""
     kind = precision_for(card, device, precision).kind
-    weights = int8_weights(card, say) if kind == "int8" else verified_weights(card)
+    weights = int8_weights(card, say, check) if kind == "int8" else verified_weights(card)
     if card.format == "onnx":
         from .onnx_backend import onnx_runner
         runner = onnx_runner(weights, device, threads, free_size=card.free_input_size)

@@ -293,7 +293,7 @@ def _classify_here(src: rasterio.DatasetReader, req: ClassifyRequest, job: Class
     as they leave it (StreamingClassifier, in the writer thread): no intermediate raster, no second pass. With
     EXTENT or MASK only the subset's window and halo are run."""
     from ....models.backends import load_model  # heavy runtimes load only now
-    model = load_model(job.card, device, req.threads, req.precision, say)
+    model = load_model(job.card, device, req.threads, req.precision, say, monitor.check)
     reader = BandReader(src, list(job.indexes), job.scale, job.offset)
     # A subset reads around its window what the post-processing needs (its halo), on the whole image's tile grid.
     area = subset.window.grown(job.rules.halo, src.height, src.width) if subset else None

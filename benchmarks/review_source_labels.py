@@ -89,6 +89,8 @@ def draw(image: Path, gdf, ids: list[int], flagged: set[int], context: float, ou
                 ax.set_yticks([])
     fig.tight_layout()
     fig.savefig(out, dpi=80)
+    from PIL import Image  # 256 colours: a third of the size, for a figure kept in the repository
+    Image.open(out).convert("RGB").quantize(256, method=Image.Quantize.MEDIANCUT).save(out, optimize=True)
 
 
 if __name__ == "__main__":

@@ -46,6 +46,29 @@ def test_free_graph_equals_the_fixed_graph_at_its_own_size_and_runs_larger():
     assert out.shape == (2, 3, 320, 384)
 
 
+def test_sessions_do_not_spin_unless_asked_and_give_the_same_output(monkeypatch):
+    """onnxruntime's worker threads spin between forward calls by default, taking the cores the reader, writer and
+    QGIS need; the plugin turns that off (DEEPMAPPER_ORT_SPINNING=1 restores it). Same numbers either way."""
+    import onnxruntime as ort
+    from deepmapper.models.backends.onnx_backend import onnx_runner
+    weights = verified_weights(_card())
+    seen: list[str] = []
+    real = ort.InferenceSession
+
+    def recording(*args, sess_options=None, **kwargs):
+        seen.append(sess_options.get_session_config_entry("session.intra_op.allow_spinning"))
+        return real(*args, sess_options=sess_options, **kwargs)
+
+    monkeypatch.setattr(ort, "InferenceSession", recording)
+    x = np.random.default_rng(1).normal(size=(1, 6, 256, 256)).astype(np.float32)
+    monkeypatch.delenv("DEEPMAPPER_ORT_SPINNING", raising=False)
+    quiet = onnx_runner(weights, Device("cpu"), threads=2)(x)
+    monkeypatch.setenv("DEEPMAPPER_ORT_SPINNING", "1")
+    spinning = onnx_runner(weights, Device("cpu"), threads=2)(x)
+    assert seen == ["0", "1"]
+    np.testing.assert_array_equal(quiet, spinning)
+
+
 @pytest.mark.parametrize("length", [64, 512, 1000, 4096, 10980])
 @pytest.mark.parametrize("mode", ["blend", "crop"])
 def test_fitted_tile_needs_no_more_tiles_than_the_largest_and_is_never_larger(length, mode):

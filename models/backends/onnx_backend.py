@@ -1,6 +1,7 @@
 """ONNX Runtime backend: CUDA execution provider where present, CPU otherwise."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from ...plugin.core.engine.device import Device
@@ -62,10 +63,26 @@ def onnx_runner(weights: Path, device: Device, threads: int = 0, free_size: bool
     return run
 
 
+SPINNING_VARIABLE = "DEEPMAPPER_ORT_SPINNING"  # "1": onnxruntime's own default (worker threads spin between runs)
+
+
+def spinning() -> str:
+    """The value of onnxruntime's session.intra_op.allow_spinning: "0" (the plugin's default) or "1".
+
+    Why off: spinning worker threads keep every core busy between forward calls, while the engine's reader and
+    writer threads, QGIS's map rendering and other programs need them. On the 2-core test machine, shared with other
+    work, a 4096² cloud mask through qgis_process took 0.90x the CPU time of the spinning default at the same wall
+    time (paired median of 5, 0.996x), in-process 0.79-0.87x the CPU and 0.86-0.92x the wall time; outputs are
+    identical and times scatter less. On an idle machine the bare forward pass is about 10 % slower without
+    spinning: DEEPMAPPER_ORT_SPINNING=1 restores it for dedicated batch machines. Figures: docs/benchmarks.md."""
+    return "1" if os.environ.get(SPINNING_VARIABLE, "").strip() == "1" else "0"
+
+
 def _session(ort, graph, weights: Path, providers: list[str], threads: int, arena: bool):
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1  # one graph at a time: no second pool competing for the same cores
+    options.add_session_config_entry("session.intra_op.allow_spinning", spinning())
     options.log_severity_level = 3
     options.enable_cpu_mem_arena = arena
     try:

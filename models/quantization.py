@@ -14,6 +14,7 @@ kernels compute in anyway. Reference: onnxruntime documentation, "Quantize ONNX 
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -27,8 +28,9 @@ from typing import Callable, Iterable
 
 import numpy as np
 
-from ..plugin.core.engine.errors import DeepMapperError, require
+from ..plugin.core.engine.errors import CancelledError, DeepMapperError, require
 from ..plugin.core.engine.messages import N_, _
+from ..plugin.core.engine.progress import process_stopping
 from .card import ModelCard
 from .registry import sha256_of, verified_weights
 
@@ -44,7 +46,8 @@ def calibration_table(card: ModelCard) -> Path | None:
     if not ref:
         return None
     path = Path(ref)
-    return card.path.parent / path if not path.is_absolute() and card.path is not None else path
+    path = card.path.parent / path if not path.is_absolute() and card.path is not None else path
+    return Path(os.path.normpath(path))  # a card's '../calibration/x.json' shown as the folder it names
 
 
 def int8_allowed(card: ModelCard) -> bool:
@@ -70,8 +73,10 @@ def int8_weights(card: ModelCard, say: Callable[[str], None] | None = None,
 
     `check` (a Monitor's check: raises CancelledError once the user cancelled) is called every BUILD_POLL_S while
     a build runs: onnxruntime's quantiser cannot be interrupted, so the build runs in a thread of its own and a
-    cancel returns at once, leaving the build to finish in the background (its graph is then cached for the next
-    run; a process that exits first leaves its '.int8-*' build folder, which the next int8 run removes).
+    cancel from the user returns at once, leaving the build to finish in the background (its graph is then cached
+    for the next run, and a run of the same model in this process joins it instead of building again). A cancel by
+    SIGINT/SIGTERM waits for the build, as that process exits next (see _build_while_checking); a killed process
+    leaves its '.int8-*' build folder, which the next int8 run removes.
 
     Raises DeepMapperError when the table is missing or damaged, a package is missing (onnx, ml_dtypes), the table
     does not fit the graph or the cache folder cannot be written; CancelledError from `check`; ValueError for a
@@ -97,23 +102,37 @@ def int8_weights(card: ModelCard, say: Callable[[str], None] | None = None,
 
 
 BUILD_POLL_S = 0.2  # seconds between cancel checks while an int8 build runs
+_builds: dict[str, tuple[threading.Thread, list[BaseException]]] = {}  # target -> its build in this process
+_builds_lock = threading.Lock()
 
 
 def _build_while_checking(model_id: str, weights: Path, table: Path, target: Path,
                           check: Callable[[], None]) -> None:
-    """_build in a daemon thread, calling `check` until it ends; its error, if any, is raised here."""
-    failure: list[BaseException] = []
+    """_build in a daemon thread (or the one this process already runs for `target`, e.g. left by a cancelled
+    run), calling `check` until it ends; its error, if any, is raised here. A cancel by signal (qgis_process,
+    the command line) waits for the build: the process exits next, and a thread still inside onnx or onnxruntime
+    then crashes it (qgis_process ends without finalising Python)."""
+    with _builds_lock:
+        worker, failure = _builds.get(str(target), (None, []))
+        if worker is None or not worker.is_alive():
+            failure = []
 
-    def build() -> None:
-        try:
-            _build(model_id, weights, table, target)
-        except BaseException as exc:  # handed to the waiting thread, which raises it
-            failure.append(exc)
+            def build() -> None:
+                try:
+                    _build(model_id, weights, table, target)
+                except BaseException as exc:  # handed to the waiting thread, which raises it
+                    failure.append(exc)
 
-    worker = threading.Thread(target=build, name=f"int8 build of {model_id}", daemon=True)
-    worker.start()
+            worker = threading.Thread(target=build, name=f"int8 build of {model_id}", daemon=True)
+            _builds[str(target)] = (worker, failure)
+            worker.start()
     while worker.is_alive():
-        check()
+        try:
+            check()
+        except CancelledError:
+            if process_stopping():
+                worker.join()
+            raise
         worker.join(BUILD_POLL_S)
     if failure:
         raise failure[0]
@@ -192,27 +211,48 @@ def _builder_gone(name: str) -> bool:
     """True when the build folder `name` ('.int8-<pid>@<host>-<random>') belongs to a process of this host that has
     ended."""
     pid, at, rest = name[len(".int8-"):].partition("@")
-    if not at or not pid.isdigit() or rest.rsplit("-", 1)[0] != socket.gethostname():
+    if not at or not (pid.isascii() and pid.isdigit()) or rest.rsplit("-", 1)[0] != socket.gethostname():
         return False
     try:
         os.kill(int(pid), 0)
     except ProcessLookupError:
         return True
-    except OSError:  # alive, owned by another user
+    except (OSError, OverflowError):  # alive and another user's, or no possible process id: not ours to judge
         return False
     return False
 
 
 def _quantize(weights: Path, table: Path, out: Path, model_id: str) -> None:
-    quantization, prepared, _name = _prepared_graph(weights, out.parent)
+    try:
+        quantization, prepared, _name = _prepared_graph(weights, out.parent)
+    except (DeepMapperError, OSError):
+        raise
+    except Exception as exc:  # e.g. protobuf's DecodeError reading back a graph that a full disk cut short
+        _refuse_if_disk_full(out.parent, weights, exc)
+        raise
     try:
         quantization.quantize_static(str(prepared), str(out), None, calibration_cache_path=str(table),
                                      **_recipe_arguments(quantization))
+    except OSError:
+        raise
     except Exception as exc:  # onnxruntime raises ValueError/KeyError/its own types for a table that does not fit
+        _refuse_if_disk_full(out.parent, weights, exc)
         raise DeepMapperError(_(
             "Model '{model}': its int8 calibration table '{table}' does not fit its graph with this onnxruntime "
             "({exc}). Make the table again (the README's section 'PRECISION=int8'), or use PRECISION=auto.").format(
             model=model_id, table=table, exc=exc)) from exc
+
+
+def _refuse_if_disk_full(folder: Path, weights: Path, exc: Exception) -> None:
+    """Raise OSError(ENOSPC) when a failed build left less free space in `folder` than twice the float weights: onnx
+    writes a truncated graph on a full disk without an error, and the next step fails as if the graph or the table
+    were corrupt ('Wire format was corrupt'), which would blame the calibration table."""
+    try:
+        full = shutil.disk_usage(folder).free < 2 * weights.stat().st_size
+    except OSError:
+        return
+    if full:
+        raise OSError(errno.ENOSPC, f"{os.strerror(errno.ENOSPC)} ({exc})") from exc
 
 
 def _prepared_graph(weights: Path, folder: Path):

@@ -209,6 +209,70 @@ def test_cancel_during_an_int8_build_returns_at_once_and_the_build_still_lands(t
         failed(card, check=lambda: None)
 
 
+def test_cancel_by_signal_waits_for_the_build_and_a_rerun_joins_a_running_build(tmp_path, monkeypatch):
+    """qgis_process exits right after a cancel, and ends without finalising Python: a build thread still inside
+    onnx/onnxruntime then crashed it (rc 139). A cancel by SIGINT/SIGTERM therefore waits for the build. And a run
+    of the same model while a cancelled run's build still goes on in this process joins it instead of building a
+    second copy."""
+    import threading
+    from deepmapper.models import quantization
+    from deepmapper.plugin.core.engine import progress
+    from deepmapper.plugin.core.engine.errors import CancelledError
+    monkeypatch.setenv("DEEPMAPPER_CACHE", str(tmp_path / "cache"))
+    card, _weights = _card_with_table(tmp_path)
+    started, release, calls = threading.Event(), threading.Event(), []
+    real = quantization._quantize
+
+    def slow_quantize(*args):
+        calls.append(1)
+        started.set()
+        assert release.wait(60)
+        real(*args)
+
+    def cancelled():
+        if started.is_set():
+            raise CancelledError()
+
+    monkeypatch.setattr(quantization, "_quantize", slow_quantize)
+    with pytest.raises(CancelledError):  # a user's cancel: returns while the build is held
+        quantization.int8_weights(card, check=cancelled)
+    joined: list = []
+    rerun = threading.Thread(target=lambda: joined.append(quantization.int8_weights(card, check=lambda: None)))
+    rerun.start()
+    rerun.join(1.0)
+    assert rerun.is_alive() and len(calls) == 1  # waiting on the first build, not building again
+    monkeypatch.setattr(progress, "_signalled", threading.Event())
+    progress._signalled.set()  # as after a SIGINT under stop_on_signals
+    threading.Timer(0.5, release.set).start()
+    with pytest.raises(CancelledError):
+        quantization.int8_weights(card, check=cancelled)
+    assert quantization._intact(joined[0] if joined else next((tmp_path / "cache" / "int8").glob("*.onnx")))
+    rerun.join(30)
+    assert joined and quantization._intact(joined[0]) and len(calls) == 1
+
+
+def test_a_full_disk_during_the_build_is_named_not_blamed_on_the_table(tmp_path, monkeypatch):
+    """On a full disk onnx writes a truncated graph without an error, and reading it back fails with 'Wire format
+    was corrupt': that used to be reported as a calibration table that does not fit."""
+    import shutil
+    from collections import namedtuple
+    from deepmapper.models import quantization
+    monkeypatch.setenv("DEEPMAPPER_CACHE", str(tmp_path / "cache"))
+    card, _weights = _card_with_table(tmp_path)
+
+    def truncated(weights, folder):
+        raise RuntimeError("Error parsing message with type 'onnx.ModelProto': Wire format was corrupt")
+
+    monkeypatch.setattr(quantization, "_prepared_graph", truncated)
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(shutil, "disk_usage", lambda path: usage(10**9, 10**9 - 1000, 1000))
+    with pytest.raises(DeepMapperError, match="cannot be written to the folder .*No space left on device"):
+        quantization.int8_weights(card)
+    monkeypatch.setattr(shutil, "disk_usage", lambda path: usage(10**12, 0, 10**12))  # space left: another fault
+    with pytest.raises(RuntimeError, match="Wire format was corrupt"):
+        quantization.int8_weights(card)
+
+
 def test_unwritable_int8_cache_folder_names_the_fix(tmp_path, monkeypatch):
     from deepmapper.models.quantization import int8_weights
     card, _weights = _card_with_table(tmp_path)
@@ -236,14 +300,15 @@ def test_build_folders_left_by_killed_runs_are_removed(tmp_path, monkeypatch):
     old, recent = cache / ".int8-killed", cache / ".int8-running"
     dead, alive = cache / f".int8-{ended}@{host}-abc123", cache / f".int8-{os.getpid()}@{host}-def456"
     elsewhere = cache / f".int8-{ended}@another-{host}-ghi789"
-    for folder in (old, recent, dead, alive, elsewhere):
+    odd = [cache / f".int8-{pid}@{host}-x" for pid in ("2147483648", "9" * 20, "\u00b2", "", "-1")]
+    for folder in (old, recent, dead, alive, elsewhere, *odd):
         folder.mkdir(parents=True)
         (folder / "x.float32.onnx").write_bytes(b"0" * 1000)
     past = old.stat().st_mtime - STALE_BUILD_S - 60
     os.utime(old, (past, past))
     built = int8_weights(card)
     assert not old.exists() and not dead.exists()
-    assert all((f / "x.float32.onnx").is_file() for f in (recent, alive, elsewhere))
+    assert all((f / "x.float32.onnx").is_file() for f in (recent, alive, elsewhere, *odd))  # odd names: by age only
     dead.mkdir()  # left by a cancelled qgis_process after the graph was cached: a cached run removes it too
     assert int8_weights(card) == built and not dead.exists()
 

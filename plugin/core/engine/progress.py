@@ -101,6 +101,12 @@ def remove_leftovers() -> None:
 atexit.register(remove_leftovers)
 
 
+def process_stopping() -> bool:
+    """True once a SIGINT or SIGTERM under stop_on_signals asked this process to stop: it exits after the run (work
+    left running in background threads then dies with it, mid-step)."""
+    return _signalled.is_set()
+
+
 @contextmanager
 def stop_on_signals() -> Iterator[None]:
     """While the block runs, SIGINT and SIGTERM cancel it instead of killing the process mid-write: the first signal

@@ -71,6 +71,8 @@ def run(name: str, seed: int, work: Path, model: str | None = None, source_error
     suspects = set(out.loc[out["suspect"].astype(bool), "fid0"])
     tp = len(suspects & set(flipped.tolist()))
     big = [int(i) for i in flipped if pixels[i] >= 4]
+    if outside := sorted(i for i in source_errors if i >= len(gdf)):
+        sys.exit(f"--source-errors: {name} has {len(gdf)} features (0..{len(gdf) - 1}); no feature {outside}")
     wrong = set(flipped.tolist()) | set(source_errors)
     return {"dataset": name, "model": model or "out-of-fold forests", "seed": seed, "expected_wrong": expected_wrong, "features": len(gdf), "flipped": len(flipped), "suspects": len(suspects),
             "precision": tp / len(suspects) if suspects else float("nan"), "recall": tp / len(flipped),
@@ -93,6 +95,7 @@ def main() -> None:
     parser.add_argument("--source-errors", action="append", default=[], metavar="DATASET=I,J",
                         help="features (0-based) wrong in the source labels, scored as errors too, e.g. landcover=12")
     args = parser.parse_args()
+    check_arguments(parser, args)
     if not DATA.exists():
         sys.exit(f"{DATA} is absent: the benchmark needs the shared real data.")
     models = dict(m.split("=", 1) for m in args.model)
@@ -118,8 +121,27 @@ def main() -> None:
               f"{pooled(r, 'found', 'flipped')} | {np.nanmean([x['recall_4px'] for x in r]):.2f} | "
               f"{np.mean([x['seconds'] for x in r]):.0f} |")
         if r[0]["source_errors"]:
-            print(f"| {name}, features {', '.join(map(str, r[0]['source_errors']))} counted as source errors | | | | | | "
+            print(f"| {name}, feature(s) {', '.join(map(str, r[0]['source_errors']))} counted as source errors | | | | | | "
                   f"| {pooled(r, 'found_with_source_errors', 'wrong_with_source_errors')} | | |")
+
+
+def check_arguments(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Refuse unknown datasets, malformed DATASET=... options, seeds < 1 and priors outside (0, 0.5) before any
+    work (argparse's own message and exit status 2)."""
+    names = args.datasets.split(",")
+    if unknown := [n for n in names if n not in DATASETS]:
+        parser.error(f"unknown dataset(s) {', '.join(unknown)}; choose from {', '.join(DATASETS)}")
+    if args.seeds < 1:
+        parser.error("--seeds must be at least 1")
+    if not 0 < args.expected_wrong < 0.5:
+        parser.error("--expected-wrong is a share between 0 and 0.5, e.g. 0.1 for 10 %")
+    for option, values in (("--model", args.model), ("--source-errors", args.source_errors)):
+        for value in values:
+            name, eq, rest = value.partition("=")
+            if not eq or name not in DATASETS or not rest:
+                parser.error(f"{option} {value!r}: write DATASET=VALUE with DATASET one of {', '.join(DATASETS)}")
+            if option == "--source-errors" and not all(i.strip().isdigit() for i in rest.split(",")):
+                parser.error(f"--source-errors {value!r}: give 0-based feature indices, e.g. landcover=12 or =3,7")
 
 
 def pooled(rows: list[dict], found: str, wrong: str) -> str:

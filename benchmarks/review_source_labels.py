@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
-"""Review a dataset's own (unflipped) labels and draw quicklooks of the suspects beside labels of the classes in
-question, so that a person can judge whether the source labels hold errors of their own. bench_label_review.py scores
+"""Review a dataset's own (unflipped) labels and draw quicklooks of the suspects, to judge them by eye.
+
+The suspects are drawn beside labels of the classes in question, so that a person can judge whether the source
+labels hold errors of their own. bench_label_review.py scores
 features named here with --source-errors as wrong labels; this script is the evidence for naming them.
 
     .venv/bin/python benchmarks/review_source_labels.py [--dataset landcover] [--out docs/label_review_source.png]
@@ -28,6 +30,8 @@ def main() -> None:
     parser.add_argument("--out", default=str(bench.ROOT / "docs" / "label_review_source.png"))
     parser.add_argument("--context", type=float, default=300.0, help="metres shown around each polygon")
     args = parser.parse_args()
+    if args.context <= 0:
+        parser.error("--context is the margin in metres around each polygon, above 0")
     if not bench.DATA.exists():
         sys.exit(f"{bench.DATA} is absent: the script needs the shared real data.")
     import importlib

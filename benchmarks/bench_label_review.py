@@ -74,7 +74,8 @@ def run(name: str, seed: int, work: Path, model: str | None = None, source_error
     if outside := sorted(i for i in source_errors if i >= len(gdf)):
         sys.exit(f"--source-errors: {name} has {len(gdf)} features (0..{len(gdf) - 1}); no feature {outside}")
     wrong = set(flipped.tolist()) | set(source_errors)
-    return {"dataset": name, "model": model or "out-of-fold forests", "seed": seed, "expected_wrong": expected_wrong, "features": len(gdf), "flipped": len(flipped), "suspects": len(suspects),
+    return {"dataset": name, "model": model or "out-of-fold forests", "seed": seed, "expected_wrong": expected_wrong,
+            "features": len(gdf), "flipped": len(flipped), "suspects": len(suspects),
             "precision": tp / len(suspects) if suspects else float("nan"), "recall": tp / len(flipped),
             "recall_4px": len(suspects & set(big)) / len(big) if big else float("nan"), "flipped_4px": len(big),
             "seconds": round(seconds, 1), "found": tp, "found_with_source_errors": len(suspects & wrong),

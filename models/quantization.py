@@ -191,10 +191,10 @@ def _build_prefix() -> str:
 
 
 def _remove_stale_builds(folder: Path) -> None:
-    """Delete the '.int8-*' build folders (about 150 MB each) that ended processes left: a cancelled qgis_process
-    exits before its background build ends, a crash or an out-of-memory kill stops one mid-build. A folder of a
-    process of this host that no longer runs goes at once; any other one (a folder of another machine sharing the
-    cache, or of an older naming) once untouched for STALE_BUILD_S, as a build still running writes into its
+    """Delete the '.int8-*' build folders (about 150 MB each) that ended processes left: a crash, a SIGKILL or an
+    out-of-memory kill stops one mid-build, and so does QGIS closed during a cancelled run's background build. A
+    folder of a process of this host that no longer runs goes at once; any other one (of another machine sharing
+    the cache, or of an older naming) once untouched for STALE_BUILD_S, as a build still running writes into its
     folder well within that time."""
     if not folder.is_dir():
         return

@@ -66,7 +66,9 @@ def main() -> None:
 
 
 def draw(image: Path, gdf, ids: list[int], flagged: set[int], context: float, out: Path) -> None:
-    """True- and false-colour crops (reflectance x 1000 stretched 0-200 and 0-700) around each feature."""
+    """True- and false-colour crops (reflectance x 1000 stretched 0-200 and 0-700) around each feature. One fixed
+    stretch for every crop, unlike the reports' labelling.quicklook (2-98 % per crop): the point is to compare the
+    suspect's brightness with the other polygons'."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt

@@ -69,7 +69,8 @@ class StreamingClassifier:
     once the `rules.halo` rows below them have arrived (all of them at the last row), with `halo` rows of context
     above: every pixel then sees the same neighbourhood as ClassRules.apply over the whole image, so the classes are
     bit for bit the whole image's, whatever the chunks. Memory: one chunk of rows plus twice the halo, (K, rows, W)
-    float32, held only when the rules have a halo, and the rules' temporaries for `rows_per_block` rows. Call close() once the last row was sent; it raises RuntimeError when rows are missing.
+    float32, held only when the rules have a halo, and the rules' temporaries for `rows_per_block` rows. Call
+    close() once the last row was sent; it raises RuntimeError when rows are missing.
     """
 
     background_ok = True  # only writes through `write`: predict_tiled may run it in its writer thread

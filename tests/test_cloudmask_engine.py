@@ -180,3 +180,72 @@ def test_an_output_that_is_a_folder_is_refused_before_any_work(tmp_path, which):
                       Monitor(progress=seen.append))
     assert not [f for f in seen if f > 0], "refused only after work had started"
     assert sorted(p.name for p in tmp_path.iterdir()) == [paths[which].name]
+
+
+def test_model_loads_while_the_units_are_detected(tmp_path, monkeypatch):
+    """The model is loaded in a thread of its own while the units are detected (both take about half a second on a
+    large raster): the units detection here waits until the load has begun, which it could not if they ran one
+    after the other; the run then uses the model loaded there, once."""
+    import threading
+
+    import deepmapper.models.backends as backends
+    import deepmapper.plugin.core.classify.pipeline as pipeline
+    started, loads = threading.Event(), []
+    real_load, real_units = backends.load_model, pipeline.reflectance_scale
+
+    def load(*args, **kwargs):
+        loads.append(threading.current_thread().name)
+        started.set()
+        return real_load(*args, **kwargs)
+
+    def units(*args, **kwargs):
+        assert started.wait(30), "the model did not start loading while the units were detected"
+        return real_units(*args, **kwargs)
+
+    monkeypatch.setattr(backends, "load_model", load)
+    monkeypatch.setattr(pipeline, "reflectance_scale", units)
+    chip = data_file("clouds/s2_cloud_chip.tif")
+    res = run_cloudmask(CloudMaskRequest(str(chip), str(tmp_path / "m.tif")))
+    assert len(loads) == 1 and loads[0] != threading.current_thread().name
+    assert res.cloud_percent > 0 and (tmp_path / "m.tif").exists()
+
+
+@pytest.mark.parametrize("fault", ["units", "cancel"])
+def test_a_failed_or_cancelled_run_leaves_no_loading_thread(tmp_path, monkeypatch, fault):
+    """When the units are refused while the model loads, the load is told to stop and waited for (a thread left
+    inside onnxruntime crashes qgis_process on exit), and the units' error is the one raised; a cancel during the
+    load raises CancelledError. No output either way."""
+    import threading
+
+    import deepmapper.models.backends as backends
+    import deepmapper.plugin.core.classify.pipeline as pipeline
+    stopped = []
+
+    def load(card, device, threads, precision, say, check):  # a long load that checks for a stop, as int8 builds do
+        for _ in range(300):
+            try:
+                check()
+            except CancelledError:
+                stopped.append(True)
+                raise
+            threading.Event().wait(0.01)
+        raise AssertionError("the load was never told to stop")
+
+    def units(*args, **kwargs):
+        raise DeepMapperError("units refused")
+
+    monkeypatch.setattr(backends, "load_model", load)
+    if fault == "units":
+        monkeypatch.setattr(pipeline, "reflectance_scale", units)
+        monitor, expected = Monitor(), DeepMapperError
+    else:
+        cancelled = threading.Event()
+        monitor, expected = Monitor(is_cancelled=cancelled.is_set), CancelledError
+        threading.Timer(0.3, cancelled.set).start()
+    chip = data_file("clouds/s2_cloud_chip.tif")
+    with pytest.raises(expected) as raised:
+        run_cloudmask(CloudMaskRequest(str(chip), str(tmp_path / "m.tif")), monitor)
+    assert stopped == [True]
+    assert (fault != "units") or "units refused" in str(raised.value)
+    assert not [t for t in threading.enumerate() if t.name.startswith("load ")]
+    assert list(tmp_path.iterdir()) == []

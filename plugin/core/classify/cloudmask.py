@@ -59,7 +59,7 @@ def _run_cloudmask(req: CloudMaskRequest, monitor: Monitor, registry: Registry) 
             src, req, registry, "cloudmask", say, noun=_("cloud model"),
             hint=_("Every cloud model needs at least blue, green, red and NIR; the UKIS models need onnxruntime and "
                    "ukis-csmask installed, s2cloudless needs lightgbm and s2cloudless (in QGIS: Raster > DeepMapper > "
-                   "Install dependencies)."))
+                   "Install dependencies)."), preload=monitor)
         card = chosen.card
         rules = ClassRules(
             smoothing_radius=card.postprocess.get("smoothing_radius", 0),
@@ -73,7 +73,7 @@ def _run_cloudmask(req: CloudMaskRequest, monitor: Monitor, registry: Registry) 
             tags={"DEEPMAPPER_MODEL": card.summary(), "DEEPMAPPER_INPUT": os.path.basename(req.input),
                   "DEEPMAPPER_SENSOR": chosen.sensor.key},
             description="cloud mask: 0 clear, 1 cloud, 2 cloud shadow, 255 nodata",
-            probability_bands=range(1, len(classes)), vector_classes=[CLOUD, SHADOW])
+            probability_bands=range(1, len(classes)), vector_classes=[CLOUD, SHADOW], model=chosen.model)
         done = classify_raster(src, req, job, monitor, say)
 
     result = CloudMaskResult(req.output, card.id, done.percent(CLOUD), done.percent(SHADOW), done.percent(CLEAR),

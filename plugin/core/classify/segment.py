@@ -61,7 +61,7 @@ def _run_segment(req: SegmentRequest, monitor: Monitor, registry: Registry) -> S
     say = monitor.recorder(log)
     check_outputs(req)
     with open_raster(req.input) as src:
-        chosen = choose_model_and_bands(src, req, registry, TASK, say, noun=_("segmentation model"))
+        chosen = choose_model_and_bands(src, req, registry, TASK, say, noun=_("segmentation model"), preload=monitor)
         card = chosen.card
         classes = styled_classes(card)
         keep = vector_class_ids(classes, req.vector_classes)
@@ -76,7 +76,7 @@ def _run_segment(req: SegmentRequest, monitor: Monitor, registry: Registry) -> S
                   "DEEPMAPPER_SENSOR": chosen.sensor.key, "DEEPMAPPER_TASK": TASK},
             description=f"{card.name}: " + ", ".join(f"{c['id']} {c['name']}" for c in classes)
                         + f", {NODATA_CLASS} nodata",
-            probability_bands=foreground, vector_classes=keep)
+            probability_bands=foreground, vector_classes=keep, model=chosen.model)
         done = classify_raster(src, req, job, monitor, say)
 
     percentages = done.percentages(classes)

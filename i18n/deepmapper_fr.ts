@@ -978,14 +978,14 @@ Utilisez la même architecture, les mêmes canaux et sous-échantillonnages que 
 
 Each label is judged by a model that never saw it. Without a model, quick pixel classifiers are trained on the labels themselves, in spatial folds: the labels of one area are judged by a classifier trained on the labels of the other areas. With a model, its class probabilities judge every label (its classes must have the label classes' names).
 
-Each label's pixels are evidence for or against its class, weighed by how much of it there is: a label of one or two pixels needs a much stronger contradiction than a large one. With the expected share of wrong labels, this gives the probability of every class; a label is suspect when another class is the most probable and its own class's probability is below one half. A higher expected share of wrong labels finds more wrong labels but also flags more right ones.
+Each label's pixels are evidence for or against its class, weighed by how much of it there is: a label of one or two pixels needs a much stronger contradiction than a large one. With the share of wrong labels to expect, this gives the probability of every class; a label is suspect when another class is the most probable and its own class's probability is below one half. By default (0) that share is estimated from the labels' own evidence, and the log says what it came to; give a share to override it: a higher one finds more wrong labels but also flags more right ones.
 
 The reviewed labels are your labels with four new fields, the most suspicious first: suspect (true or false), label_agreement (share of the label's pixels predicted as its class), suggested_class and confidence (the probability of the suggested class). A label whose pixels are mostly predicted as another class keeps its own class when the classifiers are not sure enough to outweigh the expected share of wrong labels. The review summary is an HTML page with the number of suspects per class and pictures of the most suspicious labels.</source>
         <translation>Trouve les polygones ou points étiquetés dont la classe est probablement fausse, pour que vous les vérifiiez d'abord.
 
 Chaque étiquette est jugée par un modèle qui ne l'a jamais vue. Sans modèle, des classificateurs de pixels rapides sont entraînés sur les étiquettes elles-mêmes, par plis spatiaux : les étiquettes d'une zone sont jugées par un classificateur entraîné sur les étiquettes des autres zones. Avec un modèle, ses probabilités de classe jugent chaque étiquette (ses classes doivent porter les noms des classes des étiquettes).
 
-Les pixels de chaque étiquette sont des indices pour ou contre sa classe, pesés selon leur quantité : une étiquette d'un ou deux pixels demande une contradiction bien plus forte qu'une grande. Avec la part attendue d'étiquettes fausses, cela donne la probabilité de chaque classe ; une étiquette est suspecte quand une autre classe est la plus probable et que la probabilité de sa propre classe est inférieure à la moitié. Une part attendue d'étiquettes fausses plus élevée trouve plus d'étiquettes fausses mais signale aussi plus d'étiquettes justes.
+Les pixels de chaque étiquette sont des indices pour ou contre sa classe, pesés selon leur quantité : une étiquette d'un ou deux pixels demande une contradiction bien plus forte qu'une grande. Avec la part d'étiquettes fausses à attendre, cela donne la probabilité de chaque classe ; une étiquette est suspecte quand une autre classe est la plus probable et que la probabilité de sa propre classe est inférieure à la moitié. Par défaut (0), cette part est estimée d'après les indices des étiquettes elles-mêmes, et le journal indique sa valeur ; donnez une part pour l'imposer : une part plus élevée trouve plus d'étiquettes fausses mais signale aussi plus d'étiquettes justes.
 
 Les étiquettes révisées sont vos étiquettes avec quatre nouveaux champs, les plus suspectes en premier : suspect (true ou false), label_agreement (part des pixels de l'étiquette prédits dans sa classe), suggested_class et confidence (probabilité de la classe suggérée). Une étiquette dont les pixels sont surtout prédits dans une autre classe garde sa classe quand les classifieurs ne sont pas assez sûrs pour l'emporter sur la part attendue d'étiquettes fausses. Le résumé de la révision est une page HTML avec le nombre de suspects par classe et des images des étiquettes les plus suspectes.</translation>
     </message>
@@ -998,8 +998,8 @@ Les étiquettes révisées sont vos étiquettes avec quatre nouveaux champs, les
         <translation>Plis spatiaux</translation>
     </message>
     <message>
-        <source>Expected share of wrong labels (%)</source>
-        <translation>Part attendue d'étiquettes fausses (%)</translation>
+        <source>Expected share of wrong labels (%; 0: estimated from the labels)</source>
+        <translation>Part attendue d'étiquettes fausses (% ; 0 : estimée d'après les étiquettes)</translation>
     </message>
     <message>
         <source>Reviewed labels</source>
@@ -2196,6 +2196,10 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
     <message>
         <source>Out-of-fold pixel classifiers: {folds} spatial folds, {pixels} pixels of {features} features.</source>
         <translation>Classifieurs de pixels hors pli : {folds} plis spatiaux, {pixels} pixels de {features} entités.</translation>
+    </message>
+    <message>
+        <source>Share of wrong labels estimated from the evidence: {share:.1f} %.</source>
+        <translation>Part d'étiquettes fausses estimée d'après les indices : {share:.1f} %.</translation>
     </message>
     <message>
         <source>{suspects} of {features} features are suspect: {per_class}.</source>
@@ -4052,6 +4056,26 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
     <message>
         <source>UKIS cloud and shadow U-Net, 6 bands, L2A</source>
         <translation>U-Net nuages et ombres UKIS, 6 bandes, L2A</translation>
+    </message>
+    <message>
+        <source>Finds labelled polygons or points whose class is probably wrong, so you can check them first.
+
+Each label is judged by a model that never saw it. Without a model, quick pixel classifiers are trained on the labels themselves, in spatial folds: the labels of one area are judged by a classifier trained on the labels of the other areas. With a model, its class probabilities judge every label (its classes must have the label classes' names).
+
+Each label's pixels are evidence for or against its class, weighed by how much of it there is: a label of one or two pixels needs a much stronger contradiction than a large one. With the expected share of wrong labels, this gives the probability of every class; a label is suspect when another class is the most probable and its own class's probability is below one half. A higher expected share of wrong labels finds more wrong labels but also flags more right ones.
+
+The reviewed labels are your labels with four new fields, the most suspicious first: suspect (true or false), label_agreement (share of the label's pixels predicted as its class), suggested_class and confidence (the probability of the suggested class). A label whose pixels are mostly predicted as another class keeps its own class when the classifiers are not sure enough to outweigh the expected share of wrong labels. The review summary is an HTML page with the number of suspects per class and pictures of the most suspicious labels.</source>
+        <translation type="obsolete">Trouve les polygones ou points étiquetés dont la classe est probablement fausse, pour que vous les vérifiiez d'abord.
+
+Chaque étiquette est jugée par un modèle qui ne l'a jamais vue. Sans modèle, des classificateurs de pixels rapides sont entraînés sur les étiquettes elles-mêmes, par plis spatiaux : les étiquettes d'une zone sont jugées par un classificateur entraîné sur les étiquettes des autres zones. Avec un modèle, ses probabilités de classe jugent chaque étiquette (ses classes doivent porter les noms des classes des étiquettes).
+
+Les pixels de chaque étiquette sont des indices pour ou contre sa classe, pesés selon leur quantité : une étiquette d'un ou deux pixels demande une contradiction bien plus forte qu'une grande. Avec la part attendue d'étiquettes fausses, cela donne la probabilité de chaque classe ; une étiquette est suspecte quand une autre classe est la plus probable et que la probabilité de sa propre classe est inférieure à la moitié. Une part attendue d'étiquettes fausses plus élevée trouve plus d'étiquettes fausses mais signale aussi plus d'étiquettes justes.
+
+Les étiquettes révisées sont vos étiquettes avec quatre nouveaux champs, les plus suspectes en premier : suspect (true ou false), label_agreement (part des pixels de l'étiquette prédits dans sa classe), suggested_class et confidence (probabilité de la classe suggérée). Une étiquette dont les pixels sont surtout prédits dans une autre classe garde sa classe quand les classifieurs ne sont pas assez sûrs pour l'emporter sur la part attendue d'étiquettes fausses. Le résumé de la révision est une page HTML avec le nombre de suspects par classe et des images des étiquettes les plus suspectes.</translation>
+    </message>
+    <message>
+        <source>Expected share of wrong labels (%)</source>
+        <translation type="obsolete">Part attendue d'étiquettes fausses (%)</translation>
     </message>
     <message>
         <source>Numeric precision (advanced): 'Automatic' computes in float32, or in float16 on a GPU where the model allows it; 'float32 everywhere' turns half precision off. 'int8 on the CPU' runs an 8-bit version of the model, for models that ship one (the UKIS L1C cloud models): about 1.4 to 1.7 times as fast on CPUs with 8-bit instructions (AVX-512 VNNI, AVX-VNNI), with masks that differ from float32 in a few per cent of pixels (scores in the documentation). The 8-bit model is built once, at its first use (about 15 s). On a GPU, int8 runs as 'Automatic'.</source>

@@ -40,7 +40,7 @@ def test_a_number_out_of_range_names_the_range(qgis_app, tmp_path):
               "(1: all its pixels)\" must be a number from 0.01 to 1; '0' is not."),
              ("suggestsamples", {"TOP_SHARE": "abc"}, "must be a number from 0.01 to 1; 'abc' is not."),
              ("suggestsamples", {"COUNT": 0}, "must be a whole number of at least 1; '0' is not."),
-             ("reviewlabels", {"EXPECTED_WRONG": 80}, "must be a number from 0.1 to 49.9; '80' is not.")]
+             ("reviewlabels", {"EXPECTED_WRONG": 80}, "must be a number from 0 to 49.9; '80' is not.")]
     for alg, params, expected in cases:
         ok, message = _check(alg, INPUT=chip, OUTPUT=str(tmp_path / "o.gpkg"), **params)
         assert not ok and expected in message, (params, message)

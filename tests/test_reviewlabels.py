@@ -63,6 +63,9 @@ def test_html_summary_has_per_class_counts_and_quicklooks(reviewed):
     result, _, _ = reviewed
     html = Path(result.output_html).read_text()
     assert "Label review" in html and "data:image/png;base64," in html
+    assert "estimated from the labels' own evidence" in html  # the default: the share is estimated, and said
+    assert any(line.startswith("Share of wrong labels estimated from the evidence:") for line in result.log)
+    assert 0.001 <= result.expected_wrong <= 0.45
     for c in result.per_class:
         assert c["name"] in html
     assert sum(c["suspects"] for c in result.per_class) == result.suspect_count
@@ -171,3 +174,39 @@ def test_expected_share_out_of_range_is_refused(flipped, tmp_path):
     from deepmapper.plugin.core.engine.errors import DeepMapperError
     with pytest.raises(DeepMapperError, match="between 0 and 50 %"):
         _review(flipped, tmp_path, expected_wrong=0.6)
+
+
+def _mixture(share: float, n: int = 3000, k: int = 3, seed: int = 0):
+    """Calibrated evidence of n one-pixel features (k classes) of which about `share` carry a wrong label: each
+    pixel's class probabilities p come from a Dirichlet(0.3) and its true class is drawn from p, so that p is
+    exactly the likelihood the review assumes; a wrong label is another class than the true one."""
+    rng = np.random.default_rng(seed)
+    probs = rng.dirichlet([0.3] * k, n)
+    truth = np.array([rng.choice(k, p=p) for p in probs])
+    labels = truth.copy()
+    wrong = rng.random(n) < share
+    labels[wrong] = (truth[wrong] + rng.integers(1, k, int(wrong.sum()))) % k
+    return probs, _pixels([1] * n), labels, wrong
+
+
+@pytest.mark.parametrize("share", [0.03, 0.1, 0.25])
+def test_share_of_wrong_labels_is_estimated_from_the_evidence(share):
+    """EXPECTED_WRONG left to the review: the estimate follows the true share of wrong labels, and the flags then
+    match the wrong labels about as well as with the true share given."""
+    from deepmapper.plugin.core.labelling.review import judge
+    probs, pixels, labels, wrong = _mixture(share)
+    valid = np.ones(len(probs), bool)
+    estimated = judge(probs, valid, pixels, labels, 3, expected_wrong=None)
+    assert abs(estimated.expected_wrong - wrong.mean()) < 0.03, (estimated.expected_wrong, wrong.mean())
+    told = judge(probs, valid, pixels, labels, 3, expected_wrong=float(wrong.mean()))
+    assert (estimated.suspect == told.suspect).mean() > 0.98
+
+
+def test_without_evidence_the_estimate_is_the_prior_share():
+    """Pixels that say nothing (every class equally probable) leave the estimate at the prior share, not at 0 or
+    at half of the labels; nothing is flagged."""
+    from deepmapper.plugin.core.labelling.review import PRIOR_SHARE, judge
+    sizes = [3, 10, 30]
+    probs = np.full((sum(sizes), 2), 0.5)
+    verdict = judge(probs, np.ones(len(probs), bool), _pixels(sizes), np.array([0, 1, 0]), 2, expected_wrong=None)
+    assert verdict.expected_wrong == pytest.approx(PRIOR_SHARE, abs=1e-4) and not verdict.suspect.any()

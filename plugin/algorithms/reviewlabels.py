@@ -36,10 +36,11 @@ class ReviewLabelsAlgorithm(DeepMapperAlgorithm):
             "trained on the labels of the other areas. With a model, its class probabilities judge every label "
             "(its classes must have the label classes' names).\n\n"
             "Each label's pixels are evidence for or against its class, weighed by how much of it there is: a "
-            "label of one or two pixels needs a much stronger contradiction than a large one. With the expected "
-            "share of wrong labels, this gives the probability of every class; a label is suspect when another class "
-            "is the most probable and its own class's probability is below one half. A higher expected share of "
-            "wrong labels finds more wrong labels but also flags more right ones.\n\n"
+            "label of one or two pixels needs a much stronger contradiction than a large one. With the share of "
+            "wrong labels to expect, this gives the probability of every class; a label is suspect when another "
+            "class is the most probable and its own class's probability is below one half. By default (0) that "
+            "share is estimated from the labels' own evidence, and the log says what it came to; give a share to "
+            "override it: a higher one finds more wrong labels but also flags more right ones.\n\n"
             "The reviewed labels are your labels with four new fields, the most suspicious first: suspect (true or "
             "false), label_agreement (share of the label's pixels predicted as its class), suggested_class and "
             "confidence (the probability of the suggested class). A label whose pixels are mostly predicted as "
@@ -55,8 +56,8 @@ class ReviewLabelsAlgorithm(DeepMapperAlgorithm):
         folds = QgsProcessingParameterNumber(self.FOLDS, self.tr("Spatial folds"),
                                              QgsProcessingParameterNumber.Integer, 5, minValue=2, maxValue=20)
         expected = QgsProcessingParameterNumber(
-            self.EXPECTED_WRONG, self.tr("Expected share of wrong labels (%)"), QgsProcessingParameterNumber.Double,
-            2.0, minValue=0.1, maxValue=49.9)
+            self.EXPECTED_WRONG, self.tr("Expected share of wrong labels (%; 0: estimated from the labels)"),
+            QgsProcessingParameterNumber.Double, 0.0, minValue=0.0, maxValue=49.9)
         seed = QgsProcessingParameterNumber(self.SEED, self.tr("Random seed"), QgsProcessingParameterNumber.Integer,
                                             0, minValue=0)
         sensor = QgsProcessingParameterEnum(
@@ -88,7 +89,7 @@ class ReviewLabelsAlgorithm(DeepMapperAlgorithm):
             sensor=(self.parameterAsEnumString(parameters, self.SENSOR, context) or None) if model else None,
             bands=self.parameterAsString(parameters, self.BANDS, context) or None,
             folds=self.parameterAsInt(parameters, self.FOLDS, context),
-            expected_wrong=self.parameterAsDouble(parameters, self.EXPECTED_WRONG, context) / 100.0,
+            expected_wrong=self.parameterAsDouble(parameters, self.EXPECTED_WRONG, context) / 100.0 or None,
             seed=self.parameterAsInt(parameters, self.SEED, context))
         registry = self.model_registry() if model else None
         result = self.run_engine(lambda: review_labels(request, self.monitor(feedback), registry))

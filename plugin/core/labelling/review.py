@@ -1,7 +1,7 @@
 """deepmapper:reviewlabels's engine: find wrong labels by confident learning.
 
 Every label feature is judged by a model that never saw it. Without MODEL, quick pixel classifiers (scikit-learn's
-histogram gradient boosting on band values and local texture, label_pixels.py) are trained out of fold: the features
+random forests on band values and local texture, label_pixels.py) are trained out of fold: the features
 are grouped into spatial blocks, the blocks into k folds, and each fold's features are predicted by the model trained
 on the other folds. With MODEL, the model's own probabilities judge every feature.
 
@@ -10,11 +10,11 @@ Northcutt et al., 2021, JAIR 70). Its pixels' out-of-fold log-probability ratios
 multiplied by an effective pixel count n / (1 + (n - 1) rho), are the log likelihood ratio of class j against the
 label; rho = PIXEL_CORRELATION says that the pixels of one feature are one object whose errors go together (a mixed
 edge, one odd surface), so a big polygon counts as at most 1 / rho independent looks and a 1-pixel polygon as one.
-With the prior share of wrong labels (ReviewRequest.expected_wrong, spread evenly over the other classes), Bayes'
-rule gives each feature the probability of every class; it is suspect when another class is the most probable and
-its own label's probability is below one half. A one-pixel polygon needs a far stronger contradiction than a large
-one, so small regions at class edges (where even a model trained on a dense reference is right about half of the
-time) are not flagged on weak evidence. Steps:
+With the prior share of wrong labels (ReviewRequest.expected_wrong, spread evenly over the other classes; by default
+estimated from all features' evidence, estimate_wrong_share), Bayes' rule gives each feature the probability of every
+class; it is suspect when another class is the most probable and its own label's probability is below one half. A
+one-pixel polygon needs a far stronger contradiction than a large one, so small regions at class edges (where even a
+model trained on a dense reference is right about half of the time) are not flagged on weak evidence. Steps:
 
     read_label_features   labels + class table on the raster's grid, errors that name the fix
     feature_pixels        the pixels of each feature (label_pixels.py)
@@ -40,6 +40,8 @@ from .label_pixels import FeaturePixels, feature_pixels, pixel_features
 FIELDS = ("suspect", "label_agreement", "suggested_class", "confidence")
 PROBABILITY_FLOOR = 0.01  # one pixel is at most log(1 / 0.01) = 4.6 nats of evidence (forests' votes are coarse)
 PIXEL_CORRELATION = 0.5  # rho: a feature's pixels count as at most 1 / rho = 2 independent looks
+PRIOR_SHARE, PRIOR_WEIGHT = 0.02, 10.0  # estimate_wrong_share's Beta prior: as if 10 more features, 2 % wrong
+MIN_SHARE, MAX_SHARE = 0.001, 0.45  # an estimated share stays inside class_posterior's (0, 0.5)
 VECTOR_DRIVERS = {".gpkg": "GPKG", ".shp": "ESRI Shapefile", ".geojson": "GeoJSON", ".json": "GeoJSON",
                   ".fgb": "FlatGeobuf", ".sqlite": "SQLite"}
 
@@ -58,7 +60,8 @@ class ReviewRequest:
     max_pixels: int = 300  # per feature
     block_size: int = 0  # pixels of a spatial block; 0: from the labels' spread
     quicklooks: int = 6
-    expected_wrong: float = 0.02  # prior share of wrong labels (0..0.5): higher flags more, on weaker evidence
+    expected_wrong: float | None = None  # prior share of wrong labels (0..0.5): higher flags more, on weaker evidence;
+    # None: estimated from the labels' evidence (estimate_wrong_share)
     seed: int = 0
     device: str = "auto"
     threads: int = 0
@@ -73,6 +76,7 @@ class ReviewResult:
     classes: list[dict]
     per_class: list[dict]  # name, features, suspects, mean_agreement, expected_wrong
     log: list[str] = field(default_factory=list)
+    expected_wrong: float = PRIOR_SHARE  # the prior share of wrong labels used: as asked, or estimated
 
 
 @dataclass
@@ -118,6 +122,9 @@ def _review(req: ReviewRequest, monitor: Monitor, registry) -> ReviewResult:
             probs = out_of_fold(values, valid, labels.class_ids[pixels.owner], folds[pixels.owner],
                                 len(labels.classes), req, monitor.span(0.2, 0.8), pixels.owner)
         verdict = judge(probs, valid, pixels, labels.class_ids, len(labels.classes), req.expected_wrong)
+        if req.expected_wrong is None:
+            say(_("Share of wrong labels estimated from the evidence: {share:.1f} %.").format(
+                share=100 * verdict.expected_wrong))
         quicklooks = None
         if req.output_html:
             from .review_report import quicklook_images
@@ -133,7 +140,8 @@ def _review(req: ReviewRequest, monitor: Monitor, registry) -> ReviewResult:
         suspects=suspects, features=len(labels.class_ids),
         per_class=", ".join(f"{c['name']} {c['suspects']}" for c in per_class)))
     monitor.report(1.0)
-    return ReviewResult(req.output, req.output_html, suspects, len(labels.class_ids), labels.classes, per_class, log)
+    return ReviewResult(req.output, req.output_html, suspects, len(labels.class_ids), labels.classes, per_class, log,
+                        verdict.expected_wrong)
 
 
 # -- inputs ------------------------------------------------------------------------------------------------------
@@ -148,7 +156,7 @@ def _check_request(req: ReviewRequest) -> None:
     if req.folds < 2:
         raise DeepMapperError(_("FOLDS must be at least 2 (got {folds}): each label is judged by a model trained "
                               "on the other folds.").format(folds=req.folds))
-    if not 0.0 < req.expected_wrong < 0.5:
+    if req.expected_wrong is not None and not 0.0 < req.expected_wrong < 0.5:
         raise DeepMapperError(_("The expected share of wrong labels must be between 0 and 50 % "
                               "(got {share:g} %).").format(share=100 * req.expected_wrong))
 
@@ -272,6 +280,7 @@ class Verdict:
     suspect: np.ndarray  # (features,) bool
     suspicion: np.ndarray  # (features,) probability that the label is wrong (1 - posterior of the label)
     order: np.ndarray  # feature indices, most suspicious first
+    expected_wrong: float = PRIOR_SHARE  # the prior share of wrong labels used (given, or estimated)
 
 
 def feature_log_probs(probs: np.ndarray, valid: np.ndarray, owner: np.ndarray,
@@ -300,9 +309,37 @@ def class_posterior(mean_log: np.ndarray, count: np.ndarray, class_ids: np.ndarr
     return post / post.sum(axis=1, keepdims=True)
 
 
+def estimate_wrong_share(mean_log: np.ndarray, count: np.ndarray, class_ids: np.ndarray,
+                         prior_share: float = PRIOR_SHARE, prior_weight: float = PRIOR_WEIGHT) -> float:
+    """The share of wrong labels that best explains the features' evidence: the maximum a posteriori mixing
+    proportion of "label wrong" in the two-component mixture of class_posterior, by expectation-maximisation
+    (Dempster, Laird & Rubin, 1977, JRSS B 39). Each step sets the share to the mean probability of being wrong over
+    the judged features, shrunk towards `prior_share` as if `prior_weight` more features had been seen at that rate
+    (a Beta prior), so that a handful of features cannot claim that half the labels are wrong. Arguments as
+    class_posterior's, for judged features only. Returns a share in [MIN_SHARE, MAX_SHARE]."""
+    n, k = mean_log.shape
+    rows = np.arange(n)
+    looks = count / (1.0 + (np.maximum(count, 1.0) - 1.0) * PIXEL_CORRELATION)
+    llr = (mean_log - mean_log[rows, class_ids][:, None]) * looks[:, None]
+    llr[rows, class_ids] = -np.inf
+    top = llr.max(axis=1)  # log sum_j exp(llr_j) over the other classes, computed stably
+    other = top + np.log(np.exp(llr - top[:, None]).sum(axis=1)) - np.log(k - 1)
+    share = prior_share
+    for _step in range(200):
+        # P(wrong | evidence, share) = share * L / (share * L + 1 - share), L = mean likelihood ratio of the others
+        wrong = 1.0 / (1.0 + np.exp(np.log1p(-share) - np.log(share) - other))
+        new = float(np.clip((wrong.sum() + prior_weight * prior_share) / (n + prior_weight), MIN_SHARE, MAX_SHARE))
+        if abs(new - share) < 1e-6:
+            return new
+        share = new
+    return share
+
+
 def judge(probs: np.ndarray, valid: np.ndarray, pixels: FeaturePixels, class_ids: np.ndarray, n_classes: int,
-          expected_wrong: float = 0.02) -> Verdict:
-    """The verdict on every feature from (n_pixels, K) out-of-fold probabilities (see the module docstring)."""
+          expected_wrong: float | None = 0.02) -> Verdict:
+    """The verdict on every feature from (n_pixels, K) out-of-fold probabilities (see the module docstring);
+    `expected_wrong` None: the share of wrong labels is estimated from the evidence (estimate_wrong_share) and
+    returned in Verdict.expected_wrong."""
     n = len(class_ids)
     count, mean_log, ok = feature_log_probs(probs, valid, pixels.owner, n)
     judged = count > 0
@@ -314,13 +351,15 @@ def judge(probs: np.ndarray, valid: np.ndarray, pixels: FeaturePixels, class_ids
     confidence = np.full(n, np.nan)
     suspicion = np.full(n, -np.inf)
     idx = np.flatnonzero(judged)
+    if expected_wrong is None:
+        expected_wrong = estimate_wrong_share(mean_log[idx], count[idx], class_ids[idx]) if len(idx) else PRIOR_SHARE
     posterior[idx] = class_posterior(mean_log[idx], count[idx], class_ids[idx], expected_wrong)
     suggested[idx] = posterior[idx].argmax(axis=1)
     confidence[idx] = posterior[idx, suggested[idx]]
     suspicion[idx] = 1.0 - posterior[idx, class_ids[idx]]
     suspect = judged & (suggested != class_ids) & (suspicion > 0.5)
     order = np.lexsort((-suspicion, ~suspect))
-    return Verdict(posterior, agreement, suggested, confidence, suspect, suspicion, order)
+    return Verdict(posterior, agreement, suggested, confidence, suspect, suspicion, order, expected_wrong)
 
 
 def class_summary(labels: LabelFeatures, verdict: Verdict) -> list[dict]:

@@ -38,7 +38,7 @@ def write_report(req, labels, verdict, per_class: list[dict], quicklooks: list[d
         class_field=req.class_field, judge=(f"model {req.model}" if req.model else
                                             f"out-of-fold pixel classifiers ({req.folds} spatial folds)"),
         features=len(labels.class_ids), suspects=int(verdict.suspect.sum()), per_class=per_class,
-        expected_wrong=req.expected_wrong,
+        expected_wrong=verdict.expected_wrong, estimated=req.expected_wrong is None,
         moves=[{"label": a, "suggested": b, "count": n} for (a, b), n in sorted(moves.items(), key=lambda x: -x[1])],
         quicklooks=quicklooks or [], notes=log)
     with atomic_path(req.output_html) as tmp:

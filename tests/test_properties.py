@@ -280,6 +280,24 @@ def test_streaming_classes_equal_the_whole_image(height, width, smoothing, grow_
     np.testing.assert_array_equal(np.concatenate([p for _, p, _ in written], axis=1), probs)
 
 
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(["softmax", "sigmoid", "binary", "none"]), st.integers(1, 3), st.integers(1, 4),
+       st.integers(1, 9), st.floats(0.1, 60.0), st.integers(0, 2**31 - 1))
+def test_activation_in_place_is_bit_for_bit_the_copying_one(activation, n, k, side, spread, seed):
+    """The engine's forward pass activates the network's outputs in place (no new array per tile): the result must be
+    the copying computation's, bit for bit, large logits included; the copying path leaves its input untouched."""
+    from deepmapper.models.backends import activate
+    raw = (np.random.default_rng(seed).standard_normal((n, 1 if activation == "binary" else k, side, side))
+           * spread).astype(np.float32)
+    if activation == "binary":
+        raw = 1.0 / (1.0 + np.exp(-raw))
+    kept = raw.copy()
+    copied = activate(raw, activation)
+    assert np.array_equal(raw, kept)
+    in_place = activate(raw.copy(), activation, inplace=True)
+    assert in_place.dtype == copied.dtype and np.array_equal(in_place, copied, equal_nan=True)
+
+
 def test_streaming_classifier_refuses_rows_out_of_order_or_missing():
     from deepmapper.plugin.core.classify.postprocess import ClassRules, StreamingClassifier
     classifier = StreamingClassifier(ClassRules(dilation={1: 2}), 10, lambda *a: None)

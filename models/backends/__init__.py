@@ -48,30 +48,45 @@ class LoadedModel:
         return np.pad(out, ((0, 0), (0, 0), (crop, crop), (crop, crop)), mode="edge") if crop else out
 
     def normalise(self, batch: np.ndarray) -> np.ndarray:
-        """(N, C, H, W) values in the card's units -> float32 as the network takes them (card normalisation)."""
-        x = (batch - self._offset[None, :, None, None]) * self._scale[None, :, None, None]
+        """(N, C, H, W) values in the card's units -> float32 as the network takes them (card normalisation); a new
+        array, `batch` is left as it is. One allocation: the scaling is done in place on the difference."""
+        x = np.subtract(batch, self._offset[None, :, None, None])
+        np.multiply(x, self._scale[None, :, None, None], out=x)
         return x.astype(np.float32, copy=False)
 
     def predict(self, batch: np.ndarray) -> np.ndarray:
         x = self.normalise(batch)
         if not self.card.test_time_augmentation:
-            return activate(self._run(x), self.card.activation)
+            return activate(self._run(x), self.card.activation, inplace=True)
         # Test-time augmentation: the mean over the four flips (each undone), a cheap ensemble for small models.
         out = None
         for axes in ((), (-1,), (-2,), (-2, -1)):
             xi = np.ascontiguousarray(np.flip(x, axes)) if axes else x
-            p = activate(self._run(xi), self.card.activation)
+            p = activate(self._run(xi), self.card.activation, inplace=True)
             p = np.flip(p, axes) if axes else p
             out = p if out is None else out + p
         return out / 4.0
 
 
-def activate(raw: np.ndarray, activation: str) -> np.ndarray:
+def activate(raw: np.ndarray, activation: str, inplace: bool = False) -> np.ndarray:
+    """(N, K, H, W) raw network outputs -> probabilities by the card's activation (softmax over K, sigmoid, 'binary':
+    one positive-class probability -> two planes; anything else: as they are). `inplace`: `raw` (float, owned by
+    the caller) is overwritten instead of copied, with the same arithmetic, so the result is bit for bit the same."""
     if activation == "softmax":
-        e = np.exp(raw - raw.max(axis=1, keepdims=True))
-        return e / e.sum(axis=1, keepdims=True)
+        if not inplace:
+            e = np.exp(raw - raw.max(axis=1, keepdims=True))
+            return e / e.sum(axis=1, keepdims=True)
+        np.subtract(raw, raw.max(axis=1, keepdims=True), out=raw)
+        np.exp(raw, out=raw)
+        raw /= raw.sum(axis=1, keepdims=True)
+        return raw
     if activation == "sigmoid":
-        return 1.0 / (1.0 + np.exp(-raw))
+        if not inplace:
+            return 1.0 / (1.0 + np.exp(-raw))
+        np.negative(raw, out=raw)
+        np.exp(raw, out=raw)
+        raw += 1.0
+        return np.divide(1.0, raw, out=raw)
     if activation == "binary":  # a single probability of the positive class -> [P(neg), P(pos)]
         return np.concatenate([1.0 - raw, raw], axis=1)
     return raw

@@ -132,6 +132,8 @@ class _StripRun:
         self.read_cols = () if cols is None else (self.img_c0 - self.extra_c, self.img_c1)
         self.strip = np.empty((len(self.fill), size, span_w), dtype=np.float32)  # reused: no per-strip copies
         self.valid = np.zeros((size, span_w), dtype=bool)
+        self._batch: np.ndarray | None = None  # see batch_buffer
+        self.weighted = np.empty((k, size, size), dtype=np.float32)  # one tile's weighted probabilities
 
     def read_strip(self, r0: int) -> None:
         """Read the image rows of the tile row at `r0` into the strip, mirrored outside the image as a whole-image
@@ -175,14 +177,22 @@ class _StripRun:
                 self.stats["skipped"] += 1
         for b in range(0, len(jobs), batch_size):
             chunk = jobs[b:b + batch_size]
-            probs = self.model.predict(np.stack([self.strip[:, :, x0:x0 + size] for x0 in chunk]))
+            batch = self.batch_buffer(len(chunk))
+            probs = self.model.predict(np.stack([self.strip[:, :, x0:x0 + size] for x0 in chunk], out=batch))
             for x0, p in zip(chunk, probs):
-                self.acc[:, :, x0:x0 + size] += p * self.weights
+                self.acc[:, :, x0:x0 + size] += np.multiply(p, self.weights, out=self.weighted)
                 self.wsum[:, x0:x0 + size] += self.weights
             self.stats["tiles"] += len(chunk)
             self.monitor.check()
             # large tiles: progress within a strip
             self.monitor.report((n + (b + len(chunk)) / len(jobs)) / len(self.todo))
+
+    def batch_buffer(self, n: int) -> np.ndarray:
+        """(n, C, T, T) float32: the first n tiles of one buffer kept for the whole pass, the largest batch's size
+        (a fresh 1.5 MB array per tile costs page faults on every call)."""
+        if self._batch is None or len(self._batch) < n:
+            self._batch = np.empty((n, *self.strip.shape[:2], self.size), dtype=np.float32)
+        return self._batch[:n]
 
     def flush_final_rows(self, i: int, r0: int, sink: RowSink) -> None:
         """Hand the rows that no later tile can touch (those before the next strip's first row) to `sink`."""

@@ -103,8 +103,8 @@ def _tiled(path, arr, nodata=None):
 
 
 def test_large_raster_units_sampled_in_block_windows(tmp_path, monkeypatch):
-    """A large raster without overviews is sampled in block-aligned windows, not read whole (decimated reads
-    decompress every block); its percentile matches the whole raster's."""
+    """A large raster without overviews is sampled in whole blocks, not read whole (decimated reads decompress every
+    block); its percentile matches the whole raster's."""
     from deepmapper.plugin.core.engine import units
     rng = np.random.default_rng(1)
     dn = rng.gamma(2.0, 900.0, (2, 2304, 2304)).clip(1, 20000).astype(np.uint16)
@@ -115,6 +115,9 @@ def test_large_raster_units_sampled_in_block_windows(tmp_path, monkeypatch):
         p99 = units.sample_percentile(ds, [1, 2])
         assert reads and all("window" in kw for kw in reads)
         assert sum(kw["window"].width * kw["window"].height for kw in reads) < 0.25 * ds.width * ds.height
+        # each window is one whole block: no block is decompressed for a part of it
+        assert all((w.col_off % 256, w.row_off % 256, w.width, w.height) == (0, 0, 256, 256)
+                   for w in (kw["window"] for kw in reads))
         assert p99 == pytest.approx(np.percentile(dn, 99), rel=0.03)
         assert reflectance_scale(ds, [1, 2])[0] == pytest.approx(1e-4)
 
@@ -124,7 +127,7 @@ def test_small_footprint_falls_back_to_a_whole_read(tmp_path, monkeypatch):
     finds it, and no 'no valid pixels' error is raised."""
     from deepmapper.plugin.core.engine.units import sample_percentile
     data = np.zeros((1, 2304, 2304), dtype=np.uint16)
-    data[0, 150:250, 150:250] = 3000  # between the sampled windows (rows and columns 0-128 and 256-384)
+    data[0, 300:400, 300:400] = 3000  # between the sampled blocks (rows and columns 0-256 and 512-768)
     reads = []
     with _tiled(tmp_path / "corner.tif", data, nodata=0) as ds:
         real_read = type(ds).read

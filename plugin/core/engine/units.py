@@ -20,7 +20,7 @@ def sample_percentile(dataset: rasterio.DatasetReader, indexes: Sequence[int], q
     """Percentile of valid values over a sample of the raster, cheap at any size.
 
     A raster with overviews, or one no larger than a few `max_side` squares, is read decimated (GDAL reads the
-    overviews). A larger one without overviews is sampled in `SAMPLE_WINDOWS` windows aligned to its blocks: a
+    overviews). A larger one without overviews is sampled in windows aligned to its blocks (_sample_windows): a
     decimated read would decompress every block (4.6 s of a 4096² cloud mask's 33 s, measured). When those windows
     hold too few valid pixels (a scene with a small footprint), the decimated read is used after all, and when even
     that finds none (a few valid pixels between the samples) every pixel is read, strip by strip. Values are taken
@@ -47,19 +47,25 @@ def sample_percentile(dataset: rasterio.DatasetReader, indexes: Sequence[int], q
     return float(np.percentile(values, q))
 
 
-SAMPLE_WINDOWS, _WINDOW_SIDE, _MIN_SAMPLE = 8, 128, 4096  # 8 x 8 windows of 128 px: about 1 M pixels per band
+SAMPLE_PIXELS, _WINDOW_SIDE, _MIN_SAMPLE = 1 << 20, 128, 4096  # about 1 M pixels per band, in 4 x 4 to 8 x 8 windows
 
 
 def _sample_windows(dataset: rasterio.DatasetReader) -> list[Window]:
-    """SAMPLE_WINDOWS² windows of about _WINDOW_SIDE pixels spread evenly over the raster, each starting on a block
-    boundary, so that only the blocks they touch are decompressed."""
+    """Windows spread evenly over the raster, about SAMPLE_PIXELS in all, each starting on a block boundary so that
+    only the blocks they touch are decompressed. In a tiled raster each window is one whole block (up to 512 px a
+    side; 4 x 4 of them for 256-px blocks): a 128-px window in a 256-px block paid for the whole block, 4 times the
+    pixels it used (0.36 s of 64 reads at 4096², against 0.09 s now). A strip-organised raster decompresses whole
+    rows anyway: its windows are _WINDOW_SIDE squares, 8 x 8 of them."""
     block_h, block_w = dataset.block_shapes[0]
-    side_h, side_w = min(_WINDOW_SIDE, dataset.height), min(_WINDOW_SIDE, dataset.width)
+    tiled = block_h < dataset.height and block_w < dataset.width and max(block_h, block_w) <= 512
+    want_h, want_w = (block_h, block_w) if tiled else (_WINDOW_SIDE, _WINDOW_SIDE)
+    side_h, side_w = min(want_h, dataset.height), min(want_w, dataset.width)
+    count = int(np.clip(np.ceil(np.sqrt(SAMPLE_PIXELS / (side_h * side_w))), 4, 8))
 
     def starts(size: int, side: int, block: int) -> list[int]:
-        centres = (np.arange(SAMPLE_WINDOWS) + 0.5) * size / SAMPLE_WINDOWS
+        centres = (np.arange(count) + 0.5) * size / count
         first = [int(c - side / 2) for c in centres]
-        if block < size:  # a strip-organised raster decompresses whole rows anyway: any column will do
+        if block < size:
             first = [f // block * block for f in first]
         return sorted({min(max(f, 0), size - side) for f in first})
 

@@ -275,10 +275,15 @@ def timed_runners():
     return stop
 
 
+BARE_BUDGET_S = 30.0  # seconds of back-to-back forward calls timed for a bare pass (all of a run's, when fewer)
+
+
 def forward_pass_seconds(log: str, repeat: int = 3, model_id: str = MODEL_ID, precision: str = "auto") -> dict:
     """The model's bare forward-pass time for the tiles a run needed: the same card, backend, device, threads and
-    precision, on one batch of tiles of the run's size and batch size (read from its log), best of `repeat`, times
-    the number of batches run."""
+    precision, on batches of tiles of the run's size and batch size (read from its log). `forward_seconds`: the run's
+    number of batches times the mean of back-to-back calls (mean_forward), which is what the pipeline efficiency's
+    numerator means; `forward_seconds_best`: the fastest of `repeat` calls times the batches, a lower bound (one
+    lucky call), which the tables used until 2026-11-30."""
     import re
     from deepmapper.models.backends import load_model
     from deepmapper.models.registry import Registry
@@ -290,10 +295,24 @@ def forward_pass_seconds(log: str, repeat: int = 3, model_id: str = MODEL_ID, pr
     model = load_model(card, choose_device("auto", card.format), precision=precision)
     x = np.random.default_rng(0).random((batch, len(card.bands), size, size), dtype=np.float32)
     best, best_cpu = best_forward(model, x, repeat)
-    per_tile = best / batch
+    batches = -(-tiles // batch)
+    per_call, per_call_cpu, calls = mean_forward(model, x, batches)
     # CPU seconds are what other processes on a shared machine disturb least: see pipeline_efficiency_cpu.
-    return {"tile_size": size, "tiles": tiles, "batch": batch, "forward_seconds_per_tile": per_tile,
-            "forward_seconds": per_tile * tiles, "forward_cpu_seconds": best_cpu / batch * tiles}
+    return {"tile_size": size, "tiles": tiles, "batch": batch, "forward_seconds_per_tile": per_call / batch,
+            "forward_seconds": per_call * batches, "forward_cpu_seconds": per_call_cpu * batches,
+            "forward_calls_timed": calls, "forward_seconds_best": best / batch * tiles,
+            "forward_cpu_seconds_best": best_cpu / batch * tiles}
+
+
+def mean_forward(model, x: np.ndarray, calls: int, budget_s: float = BARE_BUDGET_S) -> tuple[float, float, int]:
+    """(wall, CPU) seconds per model.predict(x) call, the mean of `calls` back-to-back calls after one warm-up, or of
+    as many as fit in `budget_s` (at least 3), and the number of calls timed."""
+    model.predict(x)
+    n, t0, c0 = 0, time.perf_counter(), _cpu_seconds()
+    while n < calls and (n < 3 or time.perf_counter() - t0 < budget_s):
+        model.predict(x)
+        n += 1
+    return (time.perf_counter() - t0) / n, (_cpu_seconds() - c0) / n, n
 
 
 def best_forward(model, x: np.ndarray, repeat: int) -> tuple[float, float]:
@@ -440,7 +459,10 @@ def _system_cpu() -> tuple[float, float] | None:
 
 def spawn_interleaved(cases: list[tuple[str, list[str]]], args: argparse.Namespace, env: dict) -> list[dict]:
     """`--repeat` fresh runs of each case, interleaved (A B A B ...) so that load from other processes, which
-    comes and goes, hits every case alike. Per case: the fastest run's record, every run's time, the highest peak."""
+    comes and goes, hits every case alike. Per case: the fastest run's record, every run's time, the highest peak,
+    and the pipeline efficiency as the median of the runs' own ratios (each run against the bare pass measured right
+    after it: this host's speed drifts by more than the pipeline's overhead between runs, so the fastest run's wall
+    time against its own bare pass can land on either side of the truth)."""
     runs: dict[str, list[dict]] = {name: [] for name, _extra in cases}
     failed: dict[str, dict] = {}
     for i in range(args.repeat):
@@ -468,6 +490,10 @@ def spawn_interleaved(cases: list[tuple[str, list[str]]], args: argparse.Namespa
                     other_cpu_seconds_all=[r.get("other_cpu_seconds") for r in done],
                     peak_rss_all=[round(r["peak_rss_mb"], 1) for r in done],
                     peak_rss_mb=max(r["peak_rss_mb"] for r in done), vm_hwm_mb=max(r["vm_hwm_mb"] for r in done))
+        for key in ("pipeline_efficiency", "pipeline_efficiency_cpu"):
+            if all(key in r for r in done):
+                best[key + "_all"] = [round(r[key], 3) for r in done]
+                best[key] = float(np.median([r[key] for r in done]))
         out.append(best)
     return out
 

@@ -324,10 +324,11 @@ def estimate_wrong_share(mean_log: np.ndarray, count: np.ndarray, class_ids: np.
     llr[rows, class_ids] = -np.inf
     top = llr.max(axis=1)  # log sum_j exp(llr_j) over the other classes, computed stably
     other = top + np.log(np.exp(llr - top[:, None]).sum(axis=1)) - np.log(k - 1)
+    from scipy.special import expit
     share = prior_share
     for _step in range(200):
         # P(wrong | evidence, share) = share * L / (share * L + 1 - share), L = mean likelihood ratio of the others
-        wrong = 1.0 / (1.0 + np.exp(np.log1p(-share) - np.log(share) - other))
+        wrong = expit(other + np.log(share) - np.log1p(-share))
         new = float(np.clip((wrong.sum() + prior_weight * prior_share) / (n + prior_weight), MIN_SHARE, MAX_SHARE))
         if abs(new - share) < 1e-6:
             return new

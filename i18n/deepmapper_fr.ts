@@ -987,7 +987,7 @@ Chaque étiquette est jugée par un modèle qui ne l'a jamais vue. Sans modèle,
 
 Les pixels de chaque étiquette sont des indices pour ou contre sa classe, pesés selon leur quantité : une étiquette d'un ou deux pixels demande une contradiction bien plus forte qu'une grande. Avec la part d'étiquettes fausses à attendre, cela donne la probabilité de chaque classe ; une étiquette est suspecte quand une autre classe est la plus probable et que la probabilité de sa propre classe est inférieure à la moitié. Par défaut (0), cette part est estimée d'après les indices des étiquettes elles-mêmes, et le journal indique sa valeur ; donnez une part pour l'imposer : une part plus élevée trouve plus d'étiquettes fausses mais signale aussi plus d'étiquettes justes.
 
-Les étiquettes révisées sont vos étiquettes avec quatre nouveaux champs, les plus suspectes en premier : suspect (true ou false), label_agreement (part des pixels de l'étiquette prédits dans sa classe), suggested_class et confidence (probabilité de la classe suggérée). Une étiquette dont les pixels sont surtout prédits dans une autre classe garde sa classe quand les classifieurs ne sont pas assez sûrs pour l'emporter sur la part attendue d'étiquettes fausses. Le résumé de la révision est une page HTML avec le nombre de suspects par classe et des images des étiquettes les plus suspectes.</translation>
+Les étiquettes révisées sont vos étiquettes avec quatre nouveaux champs, les plus suspectes en premier : suspect (true ou false), label_agreement (part des pixels de l'étiquette prédits dans sa classe), suggested_class et confidence (probabilité de la classe suggérée). Une étiquette dont les pixels sont surtout prédits dans une autre classe garde sa classe quand les classificateurs ne sont pas assez sûrs pour l'emporter sur la part attendue d'étiquettes fausses. Le résumé de la révision est une page HTML avec le nombre de suspects par classe et des images des étiquettes les plus suspectes.</translation>
     </message>
     <message>
         <source>Model that judges the labels (empty: classifiers trained on the labels)</source>
@@ -1000,6 +1000,10 @@ Les étiquettes révisées sont vos étiquettes avec quatre nouveaux champs, les
     <message>
         <source>Expected share of wrong labels (%; 0: estimated from the labels)</source>
         <translation>Part attendue d'étiquettes fausses (% ; 0 : estimée d'après les étiquettes)</translation>
+    </message>
+    <message>
+        <source>Estimated from the labels</source>
+        <translation>Estimée d'après les étiquettes</translation>
     </message>
     <message>
         <source>Reviewed labels</source>
@@ -1726,6 +1730,10 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>Modèle : {summary}</translation>
     </message>
     <message>
+        <source>model takes values as they are; SCALE and OFFSET convert to reflectance, which this model does not take, so they were not applied</source>
+        <translation>le modèle prend les valeurs telles quelles ; SCALE et OFFSET convertissent en réflectance, que ce modèle ne prend pas, ils n'ont donc pas été appliqués</translation>
+    </message>
+    <message>
         <source>model takes values as they are</source>
         <translation>le modèle prend les valeurs telles quelles</translation>
     </message>
@@ -2200,6 +2208,10 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
     <message>
         <source>Share of wrong labels estimated from the evidence: {share:.1f} %.</source>
         <translation>Part d'étiquettes fausses estimée d'après les indices : {share:.1f} %.</translation>
+    </message>
+    <message>
+        <source>Warning: that is the estimate's upper limit: the classifiers disagree with most labels, so the review cannot tell which are wrong. Check that the class field is the right one and that the labels were drawn on this image, or give the expected share of wrong labels.</source>
+        <translation>Attention : c'est la limite haute de l'estimation : les classificateurs contredisent la plupart des étiquettes, la révision ne peut donc pas dire lesquelles sont fausses. Vérifiez que le champ de classe est le bon et que les étiquettes ont été dessinées sur cette image, ou indiquez la part attendue d'étiquettes fausses.</translation>
     </message>
     <message>
         <source>{suspects} of {features} features are suspect: {per_class}.</source>
@@ -3976,6 +3988,10 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
     <message>
         <source>Building the 8-bit version of model '{model}' (first use of PRECISION=int8, about 15 s); it is kept in '{folder}' for later runs.</source>
         <translation>Construction de la version 8 bits du modèle « {model} » (première utilisation de PRECISION=int8, environ 15 s) ; elle est conservée dans « {folder} » pour les exécutions suivantes.</translation>
+    </message>
+    <message>
+        <source>Stopping: waiting for the 8-bit build of model '{model}' to finish first (a few seconds); it cannot be interrupted, and it is kept for the next run.</source>
+        <translation>Arrêt : attente de la fin de la construction de la version 8 bits du modèle « {model} » (quelques secondes) ; elle ne peut pas être interrompue et elle est gardée pour la prochaine exécution.</translation>
     </message>
     <message>
         <source>The 8-bit version of model '{model}' cannot be written to the folder '{folder}' ({exc}). Make that folder writable or choose another: the environment variable DEEPMAPPER_CACHE or, without it, 'Downloaded model weights' in the DeepMapper settings; or use PRECISION=auto.</source>

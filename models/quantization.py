@@ -97,7 +97,7 @@ def int8_weights(card: ModelCard, say: Callable[[str], None] | None = None,
     if check is None:
         _build(card.id, weights, table, target)
     else:
-        _build_while_checking(card.id, weights, table, target, check)
+        _build_while_checking(card.id, weights, table, target, check, say)
     return target
 
 
@@ -107,7 +107,7 @@ _builds_lock = threading.Lock()
 
 
 def _build_while_checking(model_id: str, weights: Path, table: Path, target: Path,
-                          check: Callable[[], None]) -> None:
+                          check: Callable[[], None], say: Callable[[str], None] | None = None) -> None:
     """_build in a daemon thread (or the one this process already runs for `target`, e.g. left by a cancelled
     run), calling `check` until it ends; its error, if any, is raised here. A cancel by signal (qgis_process,
     the command line) waits for the build: the process exits next, and a thread still inside onnx or onnxruntime
@@ -131,6 +131,9 @@ def _build_while_checking(model_id: str, weights: Path, table: Path, target: Pat
             check()
         except CancelledError:
             if process_stopping():
+                if say is not None:  # otherwise the seconds until the process ends look like a hang
+                    say(_("Stopping: waiting for the 8-bit build of model '{model}' to finish first (a few seconds); "
+                          "it cannot be interrupted, and it is kept for the next run.").format(model=model_id))
                 worker.join()
             raise
         worker.join(BUILD_POLL_S)

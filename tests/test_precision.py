@@ -244,9 +244,11 @@ def test_cancel_by_signal_waits_for_the_build_and_a_rerun_joins_a_running_build(
     monkeypatch.setattr(progress, "_signalled", threading.Event())
     progress._signalled.set()  # as after a SIGINT under stop_on_signals
     threading.Timer(0.5, release.set).start()
+    said: list = []
     with pytest.raises(CancelledError):
-        quantization.int8_weights(card, check=cancelled)
+        quantization.int8_weights(card, say=said.append, check=cancelled)
     assert quantization._intact(joined[0] if joined else next((tmp_path / "cache" / "int8").glob("*.onnx")))
+    assert any("waiting for the 8-bit build" in line for line in said), said  # the wait is said, not a silent hang
     rerun.join(30)
     assert joined and quantization._intact(joined[0]) and len(calls) == 1
 

@@ -51,6 +51,9 @@ def test_flipped_polygon_is_flagged_and_clean_labels_mostly_not(flipped, reviewe
     assert len(gdf) == flipped["n"] and {"suspect", "label_agreement", "suggested_class", "confidence"} <= set(gdf)
     row = gdf[gdf["fid0"] == flipped["wrong"]].iloc[0]
     assert bool(row["suspect"]) and row["suggested_class"] == "water" and row["label_agreement"] < 0.5
+    # the output is sorted and written with new fids: source_fid traces each row to the labels given (GeoPackage
+    # fids 1..n in file order)
+    assert (gdf["source_fid"] == gdf["fid0"] + 1).all()
     false_alarms = int(gdf["suspect"].sum()) - 1
     assert false_alarms <= 3, gdf[gdf["suspect"]][["fid0", "class", "suggested_class", "label_agreement"]]
     assert result.suspect_count == int(gdf["suspect"].sum())
@@ -64,6 +67,7 @@ def test_html_summary_has_per_class_counts_and_quicklooks(reviewed):
     html = Path(result.output_html).read_text()
     assert "Label review" in html and "data:image/png;base64," in html
     assert "estimated from the labels' own evidence" in html  # the default: the share is estimated, and said
+    assert "<b>fid " in html  # each picture names the feature as the user's layer does
     assert any(line.startswith("Share of wrong labels estimated from the evidence:") for line in result.log)
     assert 0.001 <= result.expected_wrong <= 0.45
     for c in result.per_class:

@@ -198,3 +198,16 @@ def test_polygonize_shapefile_moves_every_part(models, tmp_path):
     assert sorted(p.suffix for p in (tmp_path / "out").iterdir()) == [".dbf", ".prj", ".shp", ".shx"]
     shp = gpd.read_file(tmp_path / "out" / "b.shp")
     assert len(shp) == n > 0 and set(shp["class"]) == {"building"} and shp["area"].min() >= 2.0
+
+
+def test_scale_and_offset_leave_a_raw_value_model_alone(models, tmp_path):
+    """SCALE and OFFSET convert to reflectance: a model that takes the raster's values as they are (units 'dn') gets
+    them unchanged, as the dialog's help says, and the log says that they were not applied (they used to rescale its
+    input silently)."""
+    plain = run_segment(SegmentRequest(str(models["scene"]), str(tmp_path / "a.tif"), model="test_landcover"))
+    scaled = run_segment(SegmentRequest(str(models["scene"]), str(tmp_path / "b.tif"), model="test_landcover",
+                                        scale=100.0, offset=5.0))
+    np.testing.assert_array_equal(read(tmp_path / "a.tif"), read(tmp_path / "b.tif"))
+    assert scaled.class_percentages == plain.class_percentages
+    assert any("were not applied" in line for line in scaled.log)
+    assert not any("were not applied" in line for line in plain.log)

@@ -9,7 +9,7 @@ from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 from ..core.engine.bands import SENSOR_KEYS
 from ..core.labelling.review import ReviewRequest, review_labels
 from . import styles
-from .base import DeepMapperAlgorithm
+from .base import DeepMapperAlgorithm, with_special_value
 
 
 class ReviewLabelsAlgorithm(DeepMapperAlgorithm):
@@ -55,9 +55,10 @@ class ReviewLabelsAlgorithm(DeepMapperAlgorithm):
             optional=True))
         folds = QgsProcessingParameterNumber(self.FOLDS, self.tr("Spatial folds"),
                                              QgsProcessingParameterNumber.Integer, 5, minValue=2, maxValue=20)
-        expected = QgsProcessingParameterNumber(
+        expected = with_special_value(QgsProcessingParameterNumber(
             self.EXPECTED_WRONG, self.tr("Expected share of wrong labels (%; 0: estimated from the labels)"),
-            QgsProcessingParameterNumber.Double, 0.0, minValue=0.0, maxValue=49.9)
+            QgsProcessingParameterNumber.Double, 0.0, minValue=0.0, maxValue=49.9),
+            self.tr("Estimated from the labels"), decimals=1)
         seed = QgsProcessingParameterNumber(self.SEED, self.tr("Random seed"), QgsProcessingParameterNumber.Integer,
                                             0, minValue=0)
         sensor = QgsProcessingParameterEnum(

@@ -69,7 +69,7 @@ def _run_cloudmask(req: CloudMaskRequest, monitor: Monitor, registry: Registry) 
                       else card.postprocess.get("dilation_radius", 0)})
         classes = [c for c in CLOUDMASK_CLASSES if c["id"] < len(card.classes)]
         job = ClassifyJob(
-            card, chosen.indexes, chosen.scale, req.offset, rules, classes,
+            card, chosen.indexes, chosen.scale, chosen.offset, rules, classes,
             tags={"DEEPMAPPER_MODEL": card.summary(), "DEEPMAPPER_INPUT": os.path.basename(req.input),
                   "DEEPMAPPER_SENSOR": chosen.sensor.key},
             description="cloud mask: 0 clear, 1 cloud, 2 cloud shadow, 255 nodata",

@@ -81,6 +81,7 @@ class ChosenModel:
     indexes: list[int]  # 1-based raster bands, in the model's band order
     scale: float  # raw value x scale + offset = model units
     model: object | None = None  # the LoadedModel, when choose_model_and_bands loaded it (see its `preload`)
+    offset: float = 0.0  # OFFSET for reflectance models; 0 for models that take the values as they are
 
 
 @dataclass
@@ -195,7 +196,11 @@ def choose_model_and_bands(src: rasterio.DatasetReader, req: ClassifyRequest, re
     def units() -> tuple[float, str]:
         if card.units == "reflectance":
             return reflectance_scale(src, indexes, req.scale, req.offset)
-        return req.scale or 1.0, own_units_note(src, indexes, _("model takes values as they are"))
+        if (req.scale or 1.0) != 1.0 or req.offset:  # documented as reflectance-only: say so rather than apply them
+            return 1.0, own_units_note(src, indexes, _(
+                "model takes values as they are; SCALE and OFFSET convert to reflectance, which this model does not "
+                "take, so they were not applied"))
+        return 1.0, own_units_note(src, indexes, _("model takes values as they are"))
 
     model = None
     if preload is not None and current_strip_runner() is None:  # strips run elsewhere: no model here
@@ -207,7 +212,7 @@ def choose_model_and_bands(src: rasterio.DatasetReader, req: ClassifyRequest, re
         say(_("Note: model '{model}' was trained on {model_level} data; the SENSOR preset says "
             "{sensor_level}.").format(
             model=card.id, model_level=card.product_level.upper(), sensor_level=sensor.product_level.upper()))
-    return ChosenModel(card, sensor, indexes, scale, model)
+    return ChosenModel(card, sensor, indexes, scale, model, req.offset if card.units == "reflectance" else 0.0)
 
 
 def _while_loading(card: ModelCard, req: ClassifyRequest, monitor: Monitor, say: Say, work: Callable[[], T]

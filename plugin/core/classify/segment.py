@@ -71,7 +71,7 @@ def _run_segment(req: SegmentRequest, monitor: Monitor, registry: Registry) -> S
                 classes=", ".join(class_label(names[i]) for i in keep) or _("no class")))
         foreground = [i for i, c in enumerate(classes) if c["name"].lower() != BACKGROUND] or list(range(len(classes)))
         job = ClassifyJob(
-            card, chosen.indexes, chosen.scale, req.offset, class_rules(card, classes), classes,
+            card, chosen.indexes, chosen.scale, chosen.offset, class_rules(card, classes), classes,
             tags={"DEEPMAPPER_MODEL": card.summary(), "DEEPMAPPER_INPUT": os.path.basename(req.input),
                   "DEEPMAPPER_SENSOR": chosen.sensor.key, "DEEPMAPPER_TASK": TASK},
             description=f"{card.name}: " + ", ".join(f"{c['id']} {c['name']}" for c in classes)

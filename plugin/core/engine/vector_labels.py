@@ -285,8 +285,10 @@ def resolve_class_list(text: str | Sequence | None, names: dict[int, str], match
 
 
 # -- reading and reprojecting the reference ----------------------------------------------------------------------
-def read_reference(path: str | os.PathLike, layer: str | None = None):
-    """The reference layer as a GeoDataFrame, with errors that say what is wrong with it."""
+def read_reference(path: str | os.PathLike, layer: str | None = None, fid_column: str | None = None):
+    """The reference layer as a GeoDataFrame, with errors that say what is wrong with it. `fid_column`: also the
+    features' own ids (OGR FIDs: what QGIS shows as fid) in a column of that name, so that rows can be traced back
+    to the layer after filtering or sorting; left out when the driver cannot give them."""
     import geopandas as gpd
     path = str(path)
     if "|" in path and layer is None:  # a QGIS-style 'file.gpkg|layername=x' source
@@ -302,6 +304,15 @@ def read_reference(path: str | os.PathLike, layer: str | None = None):
     except Exception as exc:  # noqa: BLE001 - fiona/pyogrio raise many types
         raise DeepMapperError(_("'{path}' could not be read as a vector layer ({exc}); give a GeoPackage, shapefile "
                               "or GeoJSON with polygons or points.").format(path=path, exc=exc)) from exc
+    if fid_column:
+        try:
+            import fiona
+            with fiona.open(path, layer=layer) as features:  # geopandas' fiona engine reads in this order
+                fids = [int(k) for k in features.keys()]
+        except Exception:  # noqa: BLE001 - a driver without ids: the rows stay untraced
+            fids = []
+        if len(fids) == len(gdf):
+            gdf[fid_column] = fids
     return gdf
 
 

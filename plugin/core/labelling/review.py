@@ -38,6 +38,7 @@ from ..training.labels import class_table
 from .label_pixels import FeaturePixels, feature_pixels, pixel_features
 
 FIELDS = ("suspect", "label_agreement", "suggested_class", "confidence")
+SOURCE_FID = "source_fid"  # the feature's fid in the reviewed layer: the output is sorted, and written with new fids
 PROBABILITY_FLOOR = 0.01  # one pixel is at most log(1 / 0.01) = 4.6 nats of evidence (forests' votes are coarse)
 PIXEL_CORRELATION = 0.5  # rho: a feature's pixels count as at most 1 / rho = 2 independent looks
 PRIOR_SHARE, PRIOR_WEIGHT = 0.02, 10.0  # estimate_wrong_share's Beta prior: as if 10 more features, 2 % wrong
@@ -125,6 +126,10 @@ def _review(req: ReviewRequest, monitor: Monitor, registry) -> ReviewResult:
         if req.expected_wrong is None:
             say(_("Share of wrong labels estimated from the evidence: {share:.1f} %.").format(
                 share=100 * verdict.expected_wrong))
+            if verdict.expected_wrong >= MAX_SHARE:
+                say(_("Warning: that is the estimate's upper limit: the classifiers disagree with most labels, so "
+                      "the review cannot tell which are wrong. Check that the class field is the right one and "
+                      "that the labels were drawn on this image, or give the expected share of wrong labels."))
         quicklooks = None
         if req.output_html:
             from .review_report import quicklook_images
@@ -163,7 +168,7 @@ def _check_request(req: ReviewRequest) -> None:
 
 def read_label_features(req: ReviewRequest, src) -> LabelFeatures:
     """The labels with their class ids, reprojected onto the raster's grid. Errors name the fix."""
-    gdf = read_reference(req.labels)
+    gdf = read_reference(req.labels, fid_column=SOURCE_FID)  # a reviewed layer's own source_fid is replaced
     if gdf.empty:
         raise DeepMapperError(_("The LABELS layer '{labels}' has no features; give the labelled polygons or "
                               "points to review.").format(labels=req.labels))

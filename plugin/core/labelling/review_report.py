@@ -10,11 +10,13 @@ import numpy as np
 from ..engine.raster_io import atomic_path
 from ..reporting import render
 from .quicklook import quicklook
+from .review import SOURCE_FID
 
 
 def quicklook_images(src, labels, verdict, count: int) -> list[dict]:
     """Up to `count` of the most suspicious features (suspects first) as inline PNGs with what they are."""
     names = {c["id"]: c["name"] for c in labels.classes}
+    fids = labels.original[SOURCE_FID].tolist() if SOURCE_FID in labels.original else None
     out = []
     for i in verdict.order[:count]:
         if verdict.suggested[i] < 0:
@@ -22,7 +24,7 @@ def quicklook_images(src, labels, verdict, count: int) -> list[dict]:
         out.append({"png": quicklook(src, labels.geometries[i]), "label": names[int(labels.class_ids[i])],
                     "suggested": names[int(verdict.suggested[i])], "suspect": bool(verdict.suspect[i]),
                     "agreement": float(verdict.agreement[i]), "confidence": float(verdict.confidence[i]),
-                    "feature": int(i) + 1})
+                    "feature": int(fids[i]) if fids else int(i) + 1, "fid": fids is not None})
     return out
 
 

@@ -245,7 +245,7 @@ def _scan(src, chosen: ChosenModel, grid: PatchGrid, req: SuggestRequest, labels
             unc_ds.write(np.where(valid, score, np.nan).astype(np.float32)[None], window=Window(0, row0, w, h))
 
     try:
-        reader = BandReader(src, chosen.indexes, chosen.scale, req.offset)
+        reader = BandReader(src, chosen.indexes, chosen.scale, chosen.offset)
         done = predict_tiled(reader, predictor, tile, batch, sink, monitor)
     finally:
         if unc_ds is not None:

@@ -53,7 +53,7 @@ def model_probabilities(src, req, label_classes: list[dict], pixels: FeaturePixe
     columns = class_columns(card.classes, label_classes, card.id)
     device = choose_device(req.device, card.format)
     model = load_model(card, device, req.threads)
-    reader = BandReader(src, chosen.indexes, chosen.scale)
+    reader = BandReader(src, chosen.indexes, chosen.scale, chosen.offset)
     tile = tile_spec(card, shape=(src.height, src.width))
     batch = auto_batch_size(device, tile.size, len(card.bands))
     n = len(pixels.rows)

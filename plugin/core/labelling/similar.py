@@ -106,7 +106,7 @@ def _find(req: SimilarRequest, monitor: Monitor, registry: Registry) -> SimilarR
             "plus band statistics, per {patch_size}-pixel patch.").format(
             features=_("the encoder bottleneck") if embedder.kind == 'encoder' else _("class probabilities"),
             patch_size=req.patch_size))
-        reader = BandReader(src, chosen.indexes, chosen.scale)
+        reader = BandReader(src, chosen.indexes, chosen.scale, chosen.offset)
         grid = PatchGrid(src.height, src.width, req.patch_size)
         examples = VectorArea.read(req.examples, "EXAMPLES", src, _("Mark at least one example polygon or point."))
         area = VectorArea.read(req.search_area, "SEARCH_AREA", src,

@@ -40,10 +40,12 @@ def data_copy(relative: str, folder: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def qgis_app():
-    """A headless QgsApplication with Processing and the DeepMapper provider registered."""
+def qgis_app(tmp_path_factory):
+    """A headless QgsApplication with Processing and the DeepMapper provider registered, in a profile of its own: the
+    user's QGIS settings (a French locale, which the plugin's translator follows) neither reach the tests nor get
+    the tests' settings written into them."""
     from qgis.core import QgsApplication
-    app = QgsApplication([], False)
+    app = QgsApplication([], False, str(tmp_path_factory.mktemp("qgis-profile")))
     QgsApplication.setPrefixPath("/usr", True)
     app.initQgis()
     # QGIS saves the statistics and histograms behind a raster layer's default contrast stretch as a GDAL .aux.xml

@@ -89,6 +89,10 @@ class LabelFeatures:
     class_ids: np.ndarray  # (features,) int64 channel 0..K-1
     classes: list[dict]  # id, name, color (training.labels.class_table)
 
+    def fids(self) -> list[int] | None:
+        """The features' fids in the layer given (SOURCE_FID), or None when its driver has none."""
+        return self.original[SOURCE_FID].tolist() if SOURCE_FID in self.original else None
+
 
 def review_labels(req: ReviewRequest, monitor: Monitor | None = None, registry=None) -> ReviewResult:
     """Review req.labels against req.input; writes req.output (and req.output_html) only when all succeeded.

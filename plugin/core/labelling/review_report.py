@@ -10,13 +10,12 @@ import numpy as np
 from ..engine.raster_io import atomic_path
 from ..reporting import render
 from .quicklook import quicklook
-from .review import SOURCE_FID
 
 
 def quicklook_images(src, labels, verdict, count: int) -> list[dict]:
     """Up to `count` of the most suspicious features (suspects first) as inline PNGs with what they are."""
     names = {c["id"]: c["name"] for c in labels.classes}
-    fids = labels.original[SOURCE_FID].tolist() if SOURCE_FID in labels.original else None
+    fids = labels.fids()
     out = []
     for i in verdict.order[:count]:
         if verdict.suggested[i] < 0:

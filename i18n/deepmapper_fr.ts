@@ -2210,8 +2210,8 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>Part d'étiquettes fausses estimée d'après les indices : {share:.1f} %.</translation>
     </message>
     <message>
-        <source>Warning: that is the estimate's upper limit: the classifiers disagree with most labels, so the review cannot tell which are wrong. Check that the class field is the right one and that the labels were drawn on this image, or give the expected share of wrong labels.</source>
-        <translation>Attention : c'est la limite haute de l'estimation : les classificateurs contredisent la plupart des étiquettes, la révision ne peut donc pas dire lesquelles sont fausses. Vérifiez que le champ de classe est le bon et que les étiquettes ont été dessinées sur cette image, ou indiquez la part attendue d'étiquettes fausses.</translation>
+        <source>Warning: that is at or near the estimate's upper limit ({limit:.0f} %): the classifiers disagree with most labels, so the review cannot tell which are wrong. Check that the class field is the right one and that the labels were drawn on this image, or give the expected share of wrong labels.</source>
+        <translation>Attention : c'est à la limite haute de l'estimation ({limit:.0f} %) ou presque : les classificateurs contredisent la plupart des étiquettes, la révision ne peut donc pas dire lesquelles sont fausses. Vérifiez que le champ de classe est le bon et que les étiquettes ont été dessinées sur cette image, ou indiquez la part attendue d'étiquettes fausses.</translation>
     </message>
     <message>
         <source>{suspects} of {features} features are suspect: {per_class}.</source>
@@ -4072,6 +4072,10 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
     <message>
         <source>UKIS cloud and shadow U-Net, 6 bands, L2A</source>
         <translation>U-Net nuages et ombres UKIS, 6 bandes, L2A</translation>
+    </message>
+    <message>
+        <source>Warning: that is the estimate's upper limit: the classifiers disagree with most labels, so the review cannot tell which are wrong. Check that the class field is the right one and that the labels were drawn on this image, or give the expected share of wrong labels.</source>
+        <translation type="obsolete">Attention : c'est la limite haute de l'estimation : les classificateurs contredisent la plupart des étiquettes, la révision ne peut donc pas dire lesquelles sont fausses. Vérifiez que le champ de classe est le bon et que les étiquettes ont été dessinées sur cette image, ou indiquez la part attendue d'étiquettes fausses.</translation>
     </message>
     <message>
         <source>Finds labelled polygons or points whose class is probably wrong, so you can check them first.

@@ -214,3 +214,17 @@ def test_without_evidence_the_estimate_is_the_prior_share():
     probs = np.full((sum(sizes), 2), 0.5)
     verdict = judge(probs, np.ones(len(probs), bool), _pixels(sizes), np.array([0, 1, 0]), 2, expected_wrong=None)
     assert verdict.expected_wrong == pytest.approx(PRIOR_SHARE, abs=1e-4) and not verdict.suspect.any()
+
+
+def test_labels_that_say_nothing_are_warned_about(tmp_path):
+    """Classes shuffled at random over the polygons: the estimated share of wrong labels runs into its upper limit,
+    and the log says that the review cannot judge these labels instead of presenting the suspects as findings."""
+    import geopandas as gpd
+    from deepmapper.plugin.core.labelling.review import WARN_SHARE, ReviewRequest, review_labels
+    gdf = gpd.read_file(data_file(LABELS))
+    gdf["class"] = np.random.default_rng(0).permutation(gdf["class"].to_numpy())
+    gdf.to_file(tmp_path / "shuffled.gpkg")
+    result = review_labels(ReviewRequest(str(data_file(IMAGE)), str(tmp_path / "shuffled.gpkg"), "class",
+                                         str(tmp_path / "r.gpkg"), threads=1))
+    assert result.expected_wrong >= WARN_SHARE
+    assert any(line.startswith("Warning: that is at or near the estimate's upper limit (45 %)") for line in result.log)

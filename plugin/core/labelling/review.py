@@ -43,6 +43,7 @@ PROBABILITY_FLOOR = 0.01  # one pixel is at most log(1 / 0.01) = 4.6 nats of evi
 PIXEL_CORRELATION = 0.5  # rho: a feature's pixels count as at most 1 / rho = 2 independent looks
 PRIOR_SHARE, PRIOR_WEIGHT = 0.02, 10.0  # estimate_wrong_share's Beta prior: as if 10 more features, 2 % wrong
 MIN_SHARE, MAX_SHARE = 0.001, 0.45  # an estimated share stays inside class_posterior's (0, 0.5)
+WARN_SHARE = 0.4  # an estimate this high says the labels and the classifiers disagree too much to judge
 VECTOR_DRIVERS = {".gpkg": "GPKG", ".shp": "ESRI Shapefile", ".geojson": "GeoJSON", ".json": "GeoJSON",
                   ".fgb": "FlatGeobuf", ".sqlite": "SQLite"}
 
@@ -130,10 +131,11 @@ def _review(req: ReviewRequest, monitor: Monitor, registry) -> ReviewResult:
         if req.expected_wrong is None:
             say(_("Share of wrong labels estimated from the evidence: {share:.1f} %.").format(
                 share=100 * verdict.expected_wrong))
-            if verdict.expected_wrong >= MAX_SHARE:
-                say(_("Warning: that is the estimate's upper limit: the classifiers disagree with most labels, so "
-                      "the review cannot tell which are wrong. Check that the class field is the right one and "
-                      "that the labels were drawn on this image, or give the expected share of wrong labels."))
+            if verdict.expected_wrong >= WARN_SHARE:
+                say(_("Warning: that is at or near the estimate's upper limit ({limit:.0f} %): the classifiers "
+                      "disagree with most labels, so the review cannot tell which are wrong. Check that the class "
+                      "field is the right one and that the labels were drawn on this image, or give the expected "
+                      "share of wrong labels.").format(limit=100 * MAX_SHARE))
         quicklooks = None
         if req.output_html:
             from .review_report import quicklook_images

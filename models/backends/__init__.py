@@ -71,18 +71,15 @@ class LoadedModel:
 def activate(raw: np.ndarray, activation: str, inplace: bool = False) -> np.ndarray:
     """(N, K, H, W) raw network outputs -> probabilities by the card's activation (softmax over K, sigmoid, 'binary':
     one positive-class probability -> two planes; anything else: as they are). `inplace`: `raw` (float, owned by
-    the caller) is overwritten instead of copied, with the same arithmetic, so the result is bit for bit the same."""
+    the caller) is overwritten instead of copied; the arithmetic is the same either way."""
+    if activation in ("softmax", "sigmoid") and not inplace:
+        raw = np.array(raw, dtype=np.result_type(raw, np.float16))  # a float copy: the caller's array stays as it is
     if activation == "softmax":
-        if not inplace:
-            e = np.exp(raw - raw.max(axis=1, keepdims=True))
-            return e / e.sum(axis=1, keepdims=True)
         np.subtract(raw, raw.max(axis=1, keepdims=True), out=raw)
         np.exp(raw, out=raw)
         raw /= raw.sum(axis=1, keepdims=True)
         return raw
     if activation == "sigmoid":
-        if not inplace:
-            return 1.0 / (1.0 + np.exp(-raw))
         np.negative(raw, out=raw)
         np.exp(raw, out=raw)
         raw += 1.0

@@ -42,10 +42,10 @@ class ReviewLabelsAlgorithm(DeepMapperAlgorithm):
             "share is estimated from the labels' own evidence, and the log says what it came to; give a share to "
             "override it: a higher one finds more wrong labels but also flags more right ones.\n\n"
             "The reviewed labels are your labels with five new fields, the most suspicious first: source_fid (the "
-            "label's fid in your layer), suspect (true or false), label_agreement (share of the label's pixels predicted as its class), suggested_class and "
-            "confidence (the probability of the suggested class). A label whose pixels are mostly predicted as "
-            "another class keeps its own class when the classifiers are not sure enough to outweigh the expected "
-            "share of wrong labels. The review summary is an HTML page with "
+            "label's fid in your layer), suspect (true or false), label_agreement (share of the label's pixels "
+            "predicted as its class), suggested_class and confidence (the probability of the suggested class). A "
+            "label whose pixels are mostly predicted as another class keeps its own class when the classifiers are "
+            "not sure enough to outweigh the expected share of wrong labels. The review summary is an HTML page with "
             "the number of suspects per class and pictures of the most suspicious labels.")
 
     def initAlgorithm(self, config=None):  # noqa: N802

@@ -306,16 +306,21 @@ def feature_log_probs(probs: np.ndarray, valid: np.ndarray, owner: np.ndarray,
     return count, mean_log / np.maximum(count, 1.0)[:, None], ok
 
 
+def log_likelihood_ratios(mean_log: np.ndarray, count: np.ndarray, class_ids: np.ndarray) -> np.ndarray:
+    """(n, K) log likelihood ratio of each class against the label (0 for the label itself): the mean
+    log-probability ratio times the effective pixel count n / (1 + (n - 1) rho) (see the module docstring)."""
+    rows = np.arange(len(mean_log))
+    looks = count / (1.0 + (np.maximum(count, 1.0) - 1.0) * PIXEL_CORRELATION)
+    return (mean_log - mean_log[rows, class_ids][:, None]) * looks[:, None]
+
+
 def class_posterior(mean_log: np.ndarray, count: np.ndarray, class_ids: np.ndarray,
                     expected_wrong: float) -> np.ndarray:
     """(n, K) P(true class | label, pixels): log prior (1 - expected_wrong for the label, expected_wrong / (K - 1)
-    for each other class) plus the log likelihood ratio against the label, the mean log-probability ratio times the
-    effective pixel count n / (1 + (n - 1) rho) (see the module docstring)."""
+    for each other class) plus the log likelihood ratio against the label (log_likelihood_ratios)."""
     n, k = mean_log.shape
-    rows = np.arange(n)
-    looks = count / (1.0 + (np.maximum(count, 1.0) - 1.0) * PIXEL_CORRELATION)
-    log_odds = (mean_log - mean_log[rows, class_ids][:, None]) * looks[:, None] + np.log(expected_wrong / (k - 1))
-    log_odds[rows, class_ids] = np.log(1.0 - expected_wrong)
+    log_odds = log_likelihood_ratios(mean_log, count, class_ids) + np.log(expected_wrong / (k - 1))
+    log_odds[np.arange(n), class_ids] = np.log(1.0 - expected_wrong)
     post = np.exp(log_odds - log_odds.max(axis=1, keepdims=True))
     return post / post.sum(axis=1, keepdims=True)
 
@@ -328,14 +333,11 @@ def estimate_wrong_share(mean_log: np.ndarray, count: np.ndarray, class_ids: np.
     the judged features, shrunk towards `prior_share` as if `prior_weight` more features had been seen at that rate
     (a Beta prior), so that a handful of features cannot claim that half the labels are wrong. Arguments as
     class_posterior's, for judged features only. Returns a share in [MIN_SHARE, MAX_SHARE]."""
+    from scipy.special import expit, logsumexp
     n, k = mean_log.shape
-    rows = np.arange(n)
-    looks = count / (1.0 + (np.maximum(count, 1.0) - 1.0) * PIXEL_CORRELATION)
-    llr = (mean_log - mean_log[rows, class_ids][:, None]) * looks[:, None]
-    llr[rows, class_ids] = -np.inf
-    top = llr.max(axis=1)  # log sum_j exp(llr_j) over the other classes, computed stably
-    other = top + np.log(np.exp(llr - top[:, None]).sum(axis=1)) - np.log(k - 1)
-    from scipy.special import expit
+    llr = log_likelihood_ratios(mean_log, count, class_ids)
+    llr[np.arange(n), class_ids] = -np.inf  # the other classes only
+    other = logsumexp(llr, axis=1) - np.log(k - 1)  # log of their mean likelihood ratio
     share = prior_share
     for _step in range(200):
         # P(wrong | evidence, share) = share * L / (share * L + 1 - share), L = mean likelihood ratio of the others

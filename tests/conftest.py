@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,6 +30,18 @@ def data_file(relative: str) -> Path:
         pytest.skip(f"real sample data not available: {path} is absent (the shared data folder sits beside the "
                     f"project in development and CI)")
     return path
+
+
+class ArrayReader:
+    """BandReader-like over an in-memory (C, H, W) float array, for engine tests without files; NaN is nodata."""
+
+    def __init__(self, data: np.ndarray) -> None:
+        self.data = data
+        self.height, self.width = data.shape[1:]
+
+    def read_rows(self, row0, row1, col0=0, col1=None):
+        block = self.data[:, row0:row1, col0:self.width if col1 is None else col1].copy()
+        return block, np.isfinite(block).all(axis=0)
 
 
 def data_copy(relative: str, folder: Path) -> Path:
@@ -150,7 +163,6 @@ def segmentation_models(tmp_path_factory):
     """
     pytest.importorskip("torch")
     import geopandas as gpd
-    import numpy as np
     import rasterio
     from rasterio.features import rasterize
     from scipy import ndimage

@@ -9,19 +9,7 @@ import rasterio
 from rasterio.windows import Window
 from scipy import ndimage
 
-from conftest import data_file
-
-
-class ArrayReader:
-    """BandReader-like over an in-memory (C, H, W) array; NaN is nodata."""
-
-    def __init__(self, data: np.ndarray) -> None:
-        self.data = data
-        self.height, self.width = data.shape[1:]
-
-    def read_rows(self, row0, row1, col0=0, col1=None):
-        block = self.data[:, row0:row1, col0:self.width if col1 is None else col1].copy()
-        return block, np.isfinite(block).all(axis=0)
+from conftest import ArrayReader, data_file
 
 
 class BlurModel:

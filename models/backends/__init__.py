@@ -40,6 +40,16 @@ class LoadedModel:
     def fill_values(self) -> np.ndarray:
         return self._offset.copy()
 
+    def calls_at_once(self, tile_size: int) -> int:
+        """How many predict calls on tiles of `tile_size` pixels the runtime serves at once (the engine's
+        ForwardCalls sends that many): 2 for ONNX graphs and torch models on a CPU with 2 cores or more (device.cpu_calls), else 1."""
+        return int(getattr(self.runner, "calls_at_once", lambda size: 1)(tile_size))
+
+    def prepare_worker(self) -> None:
+        """Run once in each of ForwardCalls' threads before its first call: torch takes that thread's share of the
+        CPU threads there (torch_backend.torch_runner); nothing for the other runtimes."""
+        getattr(self.runner, "prepare_worker", lambda: None)()
+
     def _run(self, x: np.ndarray) -> np.ndarray:
         """Raw outputs on the input's grid: a model that loses card.output_crop pixels per side is padded back by
         repeating its edge (the tiling margin, at least the crop, keeps those pixels out of the result)."""
@@ -103,7 +113,8 @@ def load_model(card: ModelCard, device: Device, threads: int = 0, precision: str
     weights = int8_weights(card, say, check) if kind == "int8" else verified_weights(card)
     if card.format == "onnx":
         from .onnx_backend import onnx_runner
-        runner = onnx_runner(weights, device, threads, free_size=card.free_input_size)
+        runner = onnx_runner(weights, device, threads, free_size=card.free_input_size,
+                             tile_size=int(card.tiling["tile_size"]))
     elif card.format in ("torch_state_dict", "torchscript"):
         from .torch_backend import torch_runner
         runner = torch_runner(card, weights, device, half=kind == "float16")

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
-from ...plugin.core.engine.device import Device
+from ...plugin.core.engine.device import Device, cpu_calls
 from ...plugin.core.engine.errors import DeepMapperError, require
 from ...plugin.core.engine.messages import N_, _
 
@@ -34,12 +35,15 @@ def free_spatial_size(weights: Path) -> bytes:
     return model.SerializeToString()
 
 
-def onnx_runner(weights: Path, device: Device, threads: int = 0, free_size: bool = False):
-    """A callable (N, C, H, W) float32 -> first graph output, on a session with `threads` intra-op threads
-    (0: onnxruntime's default, one per physical core) and one inter-op thread. `free_size` (see free_spatial_size):
-    tiles of the graph's declared size run on the graph as exported, bit for bit as the authors' own code runs it;
-    the first tile of another size builds, once, a second session on the free-size graph (needs `onnx`), which
-    then serves every size."""
+def onnx_runner(weights: Path, device: Device, threads: int = 0, free_size: bool = False, tile_size: int = 256):
+    """A callable (N, C, H, W) float32 -> first graph output. On the CPU the session takes several calls at once
+    on the card's `tile_size` (device.cpu_calls: `threads` in all, 0 for one per physical core, shared between
+    the calls) and says how many through the callable's `calls_at_once(tile_size)`; on CUDA, one call of `threads`
+    at a time. `free_size` (see
+    free_spatial_size): tiles of the graph's declared size run on the graph as exported, bit for bit as the authors'
+    own code runs it; the first tile of another size builds, once, a second session on the free-size graph (needs
+    `onnx`), which then serves every size, one call at a time with every thread (two large tiles at once would
+    hold twice the activations)."""
     ort = require("onnxruntime", N_("ONNX models"))
     providers = ["CPUExecutionProvider"]
     if device.kind == "cuda":
@@ -47,19 +51,29 @@ def onnx_runner(weights: Path, device: Device, threads: int = 0, free_size: bool
             raise DeepMapperError(_("DEVICE=cuda was asked for, but this onnxruntime has no CUDA support; install "
                                   "onnxruntime-gpu, or use DEVICE=auto or cpu."))
         providers.insert(0, "CUDAExecutionProvider")
-    fixed = _session(ort, str(weights), weights, providers, threads, arena=True)
+        calls, each = 1, threads
+    else:
+        calls, each = cpu_calls(threads, tile_size)
+    fixed = _session(ort, str(weights), weights, providers, each, arena=True)
     name = fixed.get_inputs()[0].name
     declared = tuple(fixed.get_inputs()[0].shape[2:])
     sessions = {"fixed": fixed}
+    lock = threading.Lock()
 
     def run(x):
         if not free_size or x.shape[2:] == declared:
             return sessions.get("fixed", sessions.get("free")).run(None, {name: x})[0]
-        if "free" not in sessions:  # large tiles: an arena keeps the largest activations reserved (1.26 vs 0.82 GB)
-            sessions["free"] = _session(ort, free_spatial_size(weights), weights, providers, threads, arena=False)
-            del sessions["fixed"]  # one session's weights in memory, not two
+        with lock:
+            if "free" not in sessions:  # large tiles: an arena keeps the largest activations reserved (1.26/0.82 GB)
+                sessions["free"] = _session(ort, free_spatial_size(weights), weights, providers, calls * each,
+                                            arena=False)
+                sessions.pop("fixed", None)  # one session's weights in memory, not two
         return sessions["free"].run(None, {name: x})[0]
 
+    def calls_at_once(tile_size: int) -> int:
+        return calls if not free_size or (tile_size, tile_size) == declared else 1
+
+    run.calls_at_once = calls_at_once
     return run
 
 

@@ -4,11 +4,12 @@ On CUDA, models whose card allows it run in half precision (outputs are returned
 """
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import numpy as np
 
-from ...plugin.core.engine.device import Device
+from ...plugin.core.engine.device import Device, cpu_calls
 from ...plugin.core.engine.errors import DeepMapperError, require
 from ...plugin.core.engine.messages import N_, _
 from ..card import ModelCard
@@ -16,7 +17,8 @@ from ..card import ModelCard
 
 def torch_runner(card: ModelCard, weights: Path, device: Device, half: bool):
     """A callable (N, C, H, W) float32 -> raw outputs; `half` runs it in float16 on CUDA (load_model decides, from
-    PRECISION and the card's half_precision)."""
+    PRECISION and the card's half_precision). On the CPU, its `calls_at_once(tile_size)` and `prepare_worker()` let
+    the engine run several calls at once, each in a thread with its share of torch's threads (device.cpu_calls)."""
     torch = require("torch", N_("PyTorch models"))
     if card.format == "torchscript":
         module = torch.jit.load(str(weights), map_location="cpu")
@@ -29,7 +31,28 @@ def torch_runner(card: ModelCard, weights: Path, device: Device, half: bool):
             raise DeepMapperError(_("The weights '{weights}' do not fit the architecture in the card of "
                                   "'{model}' ({splitlines}).").format(
                 weights=weights, model=card.id, splitlines=str(exc).splitlines()[0])) from exc
-    return module_runner(module, device, half=half)
+    run = module_runner(module, device, half=half)
+    if device.kind == "cpu":
+        calls, each = cpu_calls(torch.get_num_threads())
+        if calls > 1 and _threads_are_per_thread(torch, each):
+            run.calls_at_once = lambda tile_size: cpu_calls(calls * each, tile_size)[0]
+            run.prepare_worker = lambda: torch.set_num_threads(each)  # this worker thread's share of the threads
+    return run
+
+
+def _threads_are_per_thread(torch, count: int) -> bool:
+    """True when torch.set_num_threads(`count`) in another thread leaves this thread's count alone, as in torch's
+    OpenMP builds, where the count is per thread: then each of several calls at once can take its share of the
+    threads. A build with one process-wide pool would shrink every caller's count instead: it is put back and the
+    calls run one at a time."""
+    before = torch.get_num_threads()
+    probe = threading.Thread(target=torch.set_num_threads, args=(count,), name="deepmapper-torch-threads")
+    probe.start()
+    probe.join()
+    if torch.get_num_threads() == before:
+        return True
+    torch.set_num_threads(before)
+    return False
 
 
 _DEFAULT_THREADS: list[int] = []  # torch's own choice (one per physical core, or OMP_NUM_THREADS), read once

@@ -125,3 +125,38 @@ def auto_batch_size(device: Device, tile_size: int, channels: int, bytes_per_pix
         return 8
     per_tile = tile_size * tile_size * max(channels, 8) * bytes_per_pixel_per_channel
     return int(max(1, min(64, (free // 2) // per_tile)))
+
+
+def physical_cores() -> int:
+    """CPU cores this process may use: physical cores (psutil, where installed) within its CPU affinity; the
+    runtimes' own default thread count is one per physical core."""
+    import os
+    logical = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    try:
+        import psutil
+        physical = psutil.cpu_count(logical=False)
+    except Exception:  # not installed, or no answer on this platform
+        physical = None
+    return max(1, min(physical or logical, logical))
+
+
+CPU_CALLS = 2  # forward calls at once on the CPU, when there are cores for it (see cpu_calls)
+# Largest tile side (pixels) that runs as several calls at once: each call holds its own activations, so 512 px
+# tiles of the guided super-resolution model took 1359 MB instead of 1009 MB as two calls.
+CALLS_TILE_MAX = 256
+
+
+def cpu_calls(threads: int = 0, tile_size: int = CALLS_TILE_MAX) -> tuple[int, int]:
+    """(forward calls at once, intra-op threads each) for `threads` CPU threads in all (0: one per physical core),
+    on tiles of `tile_size` pixels (above CALLS_TILE_MAX: one call of every thread, for memory).
+
+    Why two calls of half the threads instead of one call of all: inside one call the threads wait for each other
+    at every small operator (depthwise convolutions, squeeze-and-excitation), so two independent calls keep the
+    cores busier. Measured on 2 cores, 256 px tiles, ms a tile with 2 calls of 1 thread against 1 call of 2: the
+    UKIS 6-band graph in onnxruntime (spinning off) 54-55 against 61-70 (3 or 4 calls of 1 thread: 55-57), its
+    int8 graph 26 against 35-38; torch, landcover_s2 41 against 57, buildings (4 flips) 200 against 245. Results are
+    bit for bit the same (docs/benchmarks.md). Machines with more cores were not measured: they get 2 calls of half
+    the threads each, which keeps each call's own parallelism."""
+    total = threads if threads > 0 else physical_cores()
+    calls = CPU_CALLS if total >= CPU_CALLS and tile_size <= CALLS_TILE_MAX else 1
+    return calls, max(total // calls, 1)

@@ -8,6 +8,7 @@ never sent to the model.
 from __future__ import annotations
 
 import os
+from collections import deque
 from typing import Callable, Protocol
 
 import numpy as np
@@ -31,6 +32,12 @@ class Predictor(Protocol):
 
     def fill_values(self) -> np.ndarray:
         """(C,) values to put where input pixels are invalid (neutral after normalisation)."""
+
+    def calls_at_once(self, tile_size: int) -> int:
+        """How many predict calls may run at once on tiles of `tile_size` pixels (optional: 1 without it)."""
+
+    def prepare_worker(self) -> None:
+        """Set up a thread that will make predict calls (optional; e.g. its share of torch's CPU threads)."""
 
 
 RowSink = Callable[[int, np.ndarray], None]  # (row0, rows (K, h, W)) -> None
@@ -86,16 +93,67 @@ def _predict_tiled(reader: BandReader, model: Predictor, tile: TileSpec, batch_s
     for the columns the tiles need (read_rows(row0, row1, col0, col1)). `wanted(tile_row0, tile_col0)` False
     skips a tile whose every pixel lies where no output is wanted (outside a mask). Returns counters (tiles run,
     tiles skipped).
+
+    A model that serves several calls at once (calls_at_once) gets that many batches at a time (ForwardCalls);
+    they are blended in the order they were sent, so the result is the same bit for bit.
     """
-    run = _StripRun(reader, model, tile, monitor or Monitor(), rows, cols)
-    for n, i in enumerate(run.todo):
-        r0 = run.row_origins[i]
-        run.read_strip(r0)
-        run.predict_strip(n, r0, batch_size, wanted)
-        run.flush_final_rows(i, r0, sink)
-        run.shift_accumulators(i, r0)
-        run.monitor.report((n + 1) / len(run.todo))
+    run = _StripRun(reader, model, tile, monitor or Monitor(), rows, cols, sink)
+    with ForwardCalls(model, tile.size) as calls:
+        for n, i in enumerate(run.todo):
+            strip = run.read_strip(n, i)
+            run.send_strip(strip, batch_size, wanted, calls)
+        run.drain()
     return run.stats
+
+
+class ForwardCalls:
+    """Forward calls in flight: `model.predict` on up to `model.calls_at_once(tile_size)` batches at once in a
+    thread pool (each thread set up by `model.prepare_worker`), results taken back in the order sent. With one
+    worker (CUDA, a one-core CPU, a model that serves one call at a time) each call runs at once in the caller's
+    thread.
+
+    Why: on 2 CPU cores, two calls of one thread each push tiles through faster than one call of two threads, whose
+    threads wait for each other inside every small operator (device.cpu_calls has the figures), and the engine's
+    own work (stacking, blending, flushing rows, the next strip) overlaps the network instead of leaving a core
+    idle. Leaving the `with` block waits for every call still running (none is left inside onnxruntime when
+    qgis_process exits) and drops the ones not started."""
+
+    def __init__(self, model: Predictor, tile_size: int) -> None:
+        self.model = model
+        at_once = getattr(model, "calls_at_once", None)
+        self.workers = max(int(at_once(tile_size)) if at_once is not None else 1, 1)
+        self.limit = 2 * self.workers  # batches sent and not yet blended: one queued per busy worker
+        self._pool = None
+
+    def __enter__(self) -> "ForwardCalls":
+        if self.workers > 1:
+            from concurrent.futures import ThreadPoolExecutor
+            self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="deepmapper-forward",
+                                            initializer=getattr(self.model, "prepare_worker", None))
+        return self
+
+    def submit(self, batch: np.ndarray):
+        """A future of model.predict(batch); with one worker, an already finished one."""
+        if self._pool is not None:
+            return self._pool.submit(self.model.predict, batch)
+        from concurrent.futures import Future
+        done = Future()
+        done.set_result(self.model.predict(batch))
+        return done
+
+    def __exit__(self, *exc) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+class _Strip:
+    """One tile row on its way through the pass: its place in the grid, its valid pixels (kept until its rows are
+    flushed: the next strip is read before this one's last batches are blended) and its batches in flight."""
+
+    def __init__(self, n: int, i: int, r0: int, valid: np.ndarray) -> None:
+        self.n, self.i, self.r0, self.valid = n, i, r0, valid
+        self.jobs = 0  # tiles sent to the model
+        self.blended = 0
 
 
 class _StripRun:
@@ -103,8 +161,8 @@ class _StripRun:
     (one strip high, as wide as the tiles of a strip) and the reused strip buffer of the image."""
 
     def __init__(self, reader: BandReader, model: Predictor, tile: TileSpec, monitor: Monitor,
-                 rows: tuple[int, int] | None, cols: tuple[int, int] | None) -> None:
-        self.reader, self.model, self.tile, self.monitor = reader, model, tile, monitor
+                 rows: tuple[int, int] | None, cols: tuple[int, int] | None, sink: RowSink) -> None:
+        self.reader, self.model, self.tile, self.monitor, self.sink = reader, model, tile, monitor, sink
         self.height, self.width = height, width = reader.height, reader.width
         self.size = size = tile.size
         self.weights = tile.weights()
@@ -115,7 +173,7 @@ class _StripRun:
         k = model.n_outputs
         self.fill = np.asarray(model.fill_values(), dtype=np.float32)[:, None, None]
         # Accumulators span the columns of all tiles in a strip: [col_origins[0], col_origins[-1] + size).
-        span_w = col_origins[-1] + size - col_origins[0]
+        self.span_w = span_w = col_origins[-1] + size - col_origins[0]
         check_strip_memory(size, span_w, len(self.fill) + k + 2, width)
         self.acc = np.zeros((k, size, span_w), dtype=np.float32)
         self.wsum = np.zeros((size, span_w), dtype=np.float32)
@@ -131,14 +189,16 @@ class _StripRun:
         self.extra_c = min(max(col_origins[-1] + size - width - (self.img_c1 - self.img_c0), 0), self.img_c0)
         self.read_cols = () if cols is None else (self.img_c0 - self.extra_c, self.img_c1)
         self.strip = np.empty((len(self.fill), size, span_w), dtype=np.float32)  # reused: no per-strip copies
-        self.valid = np.zeros((size, span_w), dtype=bool)
-        self._batch: np.ndarray | None = None  # see batch_buffer
         self.weighted = np.empty((k, size, size), dtype=np.float32)  # one tile's weighted probabilities
+        self.strips: deque[_Strip] = deque()  # read, rows not flushed yet
+        self.inflight: deque[tuple[_Strip, list[int], np.ndarray, object]] = deque()  # (strip, x0s, buffer, future)
+        self._buffers: list[np.ndarray] = []  # batch buffers free for reuse (see batch_buffer)
 
-    def read_strip(self, r0: int) -> None:
-        """Read the image rows of the tile row at `r0` into the strip, mirrored outside the image as a whole-image
-        padding would be; `valid` marks the image's own valid pixels."""
+    def read_strip(self, n: int, i: int) -> _Strip:
+        """Read the image rows of the tile row `i` into the strip, mirrored outside the image as a whole-image
+        padding would be; the returned _Strip's `valid` marks the image's own valid pixels."""
         size, height, strip = self.size, self.height, self.strip
+        r0 = self.row_origins[i]
         r1 = r0 + size
         a0, a1 = max(r0, 0), min(r1, height)
         # A last strip that holds fewer image rows than it overhangs the bottom mirrors rows above it: read them too,
@@ -161,42 +221,75 @@ class _StripRun:
             filled = data.shape[1:]
         mirror_outside(strip, top, top + filled[0], axis=1)
         mirror_outside(strip, left, left + filled[1], axis=2)
-        self.valid[:] = False  # mirrored pixels outside the image are context, never valid output
-        self.valid[top:bottom, left:left + self.img_c1 - self.img_c0] = valid_rows
+        valid = np.zeros((size, self.span_w), dtype=bool)  # mirrored pixels outside the image: context, never output
+        valid[top:bottom, left:left + self.img_c1 - self.img_c0] = valid_rows
+        return _Strip(n, i, r0, valid)
 
-    def predict_strip(self, n: int, r0: int, batch_size: int, wanted: Callable[[int, int], bool] | None) -> None:
-        """Run the tiles of the strip whose useful centre holds a valid pixel (and that `wanted` keeps), in batches,
-        adding their weighted probabilities to the accumulators."""
+    def send_strip(self, strip: _Strip, batch_size: int, wanted: Callable[[int, int], bool] | None,
+                   calls: ForwardCalls) -> None:
+        """Send the tiles of the strip whose useful centre holds a valid pixel (and that `wanted` keeps) to the
+        model in batches; while more than `calls.limit` batches are in flight, blend the oldest (see take_one)."""
         size, lo, hi = self.size, *self.tile.core
+        self.strips.append(strip)
         jobs = []
         for c0 in self.col_origins:
             x0 = c0 - self.col_origins[0]
-            if self.valid[lo:hi, x0 + lo:x0 + hi].any() and (wanted is None or wanted(r0, c0)):
+            if strip.valid[lo:hi, x0 + lo:x0 + hi].any() and (wanted is None or wanted(strip.r0, c0)):
                 jobs.append(x0)
             else:
                 self.stats["skipped"] += 1
+        strip.jobs = len(jobs)
         for b in range(0, len(jobs), batch_size):
             chunk = jobs[b:b + batch_size]
             batch = self.batch_buffer(len(chunk))
-            probs = self.model.predict(np.stack([self.strip[:, :, x0:x0 + size] for x0 in chunk], out=batch))
-            for x0, p in zip(chunk, probs):
-                self.acc[:, :, x0:x0 + size] += np.multiply(p, self.weights, out=self.weighted)
-                self.wsum[:, x0:x0 + size] += self.weights
-            self.stats["tiles"] += len(chunk)
+            np.stack([self.strip[:, :, x0:x0 + size] for x0 in chunk], out=batch)
+            self.inflight.append((strip, chunk, batch, calls.submit(batch)))
+            while len(self.inflight) > calls.limit:
+                self.take_one()
             self.monitor.check()
-            # large tiles: progress within a strip
-            self.monitor.report((n + (b + len(chunk)) / len(jobs)) / len(self.todo))
+
+    def take_one(self) -> None:
+        """Blend the oldest batch in flight into the accumulators, after flushing every strip before its own."""
+        strip, chunk, batch, future = self.inflight.popleft()
+        self.flush_strips_before(strip)
+        probs = future.result()
+        size = self.size
+        for x0, p in zip(chunk, probs):
+            self.acc[:, :, x0:x0 + size] += np.multiply(p, self.weights, out=self.weighted)
+            self.wsum[:, x0:x0 + size] += self.weights
+        self._buffers.append(batch)
+        self.stats["tiles"] += len(chunk)
+        strip.blended += len(chunk)
+        # large tiles: progress within a strip
+        self.monitor.report((strip.n + strip.blended / strip.jobs) / len(self.todo))
+
+    def drain(self) -> None:
+        """Blend every batch still in flight and flush every strip left."""
+        while self.inflight:
+            self.take_one()
+            self.monitor.check()
+        self.flush_strips_before(None)
+
+    def flush_strips_before(self, strip: _Strip | None) -> None:
+        """Flush and shift past every strip read before `strip` (all of them: None); their batches are all blended."""
+        while self.strips and self.strips[0] is not strip:
+            done = self.strips.popleft()
+            self.flush_final_rows(done)
+            self.shift_accumulators(done)
+            self.monitor.report((done.n + 1) / len(self.todo))
 
     def batch_buffer(self, n: int) -> np.ndarray:
-        """(n, C, T, T) float32: the first n tiles of one buffer kept for the whole pass, the largest batch's size
+        """(n, C, T, T) float32: the first n tiles of a buffer reused for the whole pass, one per batch in flight
         (a fresh 1.5 MB array per tile costs page faults on every call)."""
-        if self._batch is None or len(self._batch) < n:
-            self._batch = np.empty((n, *self.strip.shape[:2], self.size), dtype=np.float32)
-        return self._batch[:n]
+        while self._buffers:
+            buffer = self._buffers.pop()
+            if len(buffer) >= n:
+                return buffer[:n]
+        return np.empty((n, *self.strip.shape[:2], self.size), dtype=np.float32)
 
-    def flush_final_rows(self, i: int, r0: int, sink: RowSink) -> None:
-        """Hand the rows that no later tile can touch (those before the next strip's first row) to `sink`."""
-        row_origins = self.row_origins
+    def flush_final_rows(self, strip: _Strip) -> None:
+        """Hand the rows that no later tile can touch (those before the next strip's first row) to the sink."""
+        row_origins, i, r0 = self.row_origins, strip.i, strip.r0
         next_r0 = row_origins[i + 1] if i + 1 < len(row_origins) else self.height
         done = min(next_r0, self.height)
         if min(done, self.want1) > max(self.flushed, self.want0):
@@ -204,12 +297,13 @@ class _StripRun:
             span = slice(self.want_c0 - self.col_origins[0], self.want_c1 - self.col_origins[0])
             w = self.wsum[lo:hi, span]
             out = self.acc[:, lo:hi, span] / np.where(w > 0, w, 1.0)
-            out[:, ~(self.valid[lo:hi, span] & (w > 0))] = np.nan
-            sink(lo + r0, out)
+            out[:, ~(strip.valid[lo:hi, span] & (w > 0))] = np.nan
+            self.sink(lo + r0, out)
         self.flushed = max(self.flushed, done)
 
-    def shift_accumulators(self, i: int, r0: int) -> None:
+    def shift_accumulators(self, strip: _Strip) -> None:
         """Move the accumulators up by one stride for the next strip."""
+        i, r0 = strip.i, strip.r0
         shift = (self.row_origins[i + 1] - r0) if i + 1 < len(self.row_origins) else 0
         if shift:
             self.acc[:, :-shift] = self.acc[:, shift:]

@@ -1650,6 +1650,18 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>{name}={text} : {name} prend {what}.</translation>
     </message>
     <message>
+        <source>{name}={text}: on the command line {name} is in the raster's own CRS; give xmin,xmax,ymin,ymax without a [CRS].</source>
+        <translation>{name}={text} : en ligne de commande, {name} est dans le SCR du raster lui-même ; donnez xmin,xmax,ymin,ymax sans [SCR].</translation>
+    </message>
+    <message>
+        <source>{name}={text}: {name} takes four numbers xmin,xmax,ymin,ymax in the raster's CRS, as Processing writes an extent.</source>
+        <translation>{name}={text} : {name} attend quatre nombres xmin,xmax,ymin,ymax dans le SCR du raster, comme Processing écrit une emprise.</translation>
+    </message>
+    <message>
+        <source>{name}={text}: xmin must be below xmax and ymin below ymax (the order is xmin,xmax,ymin,ymax).</source>
+        <translation>{name}={text} : xmin doit être inférieur à xmax et ymin à ymax (l'ordre est xmin,xmax,ymin,ymax).</translation>
+    </message>
+    <message>
         <source>Unknown parameter(s) {unknown}; this task takes {names}.</source>
         <translation>Paramètre(s) inconnu(s) {unknown} ; cette tâche prend {names}.</translation>
     </message>
@@ -3788,6 +3800,10 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
     <message>
         <source>DEVICE=cuda was asked for, but this onnxruntime has no CUDA support; install onnxruntime-gpu, or use DEVICE=auto or cpu.</source>
         <translation>DEVICE=cuda a été demandé, mais cet onnxruntime n'a pas de prise en charge CUDA ; installez onnxruntime-gpu, ou utilisez DEVICE=auto ou cpu.</translation>
+    </message>
+    <message>
+        <source>The ONNX model '{weights}' refused a batch of {shape} (its input is {graph}): {reason}. A graph exported for a fixed batch or tile size needs BATCH_SIZE=1 and TILE_SIZE equal to its input size; or export it with free dimensions.</source>
+        <translation>Le modèle ONNX « {weights} » a refusé un lot de {shape} (son entrée est {graph}) : {reason}. Un graphe exporté pour une taille de lot ou de tuile fixe demande BATCH_SIZE=1 et TILE_SIZE égal à la taille de son entrée ; ou exportez-le avec des dimensions libres.</translation>
     </message>
     <message>
         <source>'{weights}' could not be loaded as an ONNX model ({exc}): the file is corrupt or not ONNX. Reinstall or re-export the model, and update the SHA-256 in its card.</source>

@@ -51,7 +51,19 @@ def test_parameters_follow_processing_names_and_conventions():
     assert sr.scale_mode is True
 
 
+def test_extent_is_read_as_processing_writes_it():
+    """EXTENT=xmin,xmax,ymin,ymax (Processing's order, the raster's CRS) -> the engine's (xmin, ymin, xmax, ymax);
+    it used to end every run with 'too many values to unpack'."""
+    req = build_request(CloudMaskRequest, parse_assignments(["INPUT=a.tif", "OUTPUT=b.tif",
+                                                             "EXTENT=300000, 305000,4990000,4995000"]))
+    assert req.extent == (300000.0, 4990000.0, 305000.0, 4995000.0)
+    assert build_request(CloudMaskRequest, {"INPUT": "a", "OUTPUT": "b", "EXTENT": ""}).extent is None
+
+
 @pytest.mark.parametrize("args, message", [
+    (["INPUT=a.tif", "OUTPUT=b.tif", "EXTENT=1,2,3"], "EXTENT takes four numbers"),
+    (["INPUT=a.tif", "OUTPUT=b.tif", "EXTENT=5,2,3,4"], "xmin must be below xmax"),
+    (["INPUT=a.tif", "OUTPUT=b.tif", "EXTENT=1,2,3,4 [EPSG:4326]"], "in the raster's own CRS"),
     (["INPUT=a.tif", "TILESIZE=3"], "Unknown parameter(s) TILESIZE"),
     (["INPUT=a.tif"], "Missing parameter(s): OUTPUT"),
     (["INPUT=a.tif", "OUTPUT=b.tif", "TILE_SIZE=big"], "TILE_SIZE takes a whole number"),

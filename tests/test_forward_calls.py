@@ -196,3 +196,57 @@ def test_torch_model_serves_two_calls_with_half_the_threads_each():
             assert (r.argmax(1) == alone.argmax(1)).mean() > 0.999
     finally:
         torch.set_num_threads(before)
+
+
+def test_batch_size_is_shared_between_the_calls():
+    """BATCH_SIZE tiles in flight in all, as with one call (two calls of 16 tiles held 1.89 GB against 1.31 GB)."""
+    sizes = []
+
+    class Recording(ShuffledModel):
+        def predict(self, batch):
+            sizes.append(len(batch))
+            return super().predict(batch)
+
+    data = np.random.default_rng(2).normal(size=(1, 100, 200)).astype(np.float32)
+    one, _ = run(data, ShuffledModel(1), TileSpec(32, 4, "blend"), 4)
+    many, _ = run(data, Recording(2), TileSpec(32, 4, "blend"), 4)
+    np.testing.assert_array_equal(one, many)
+    assert max(sizes) == 2
+    with ForwardCalls(ShuffledModel(2), 32) as calls:
+        assert [calls.batch_per_call(b) for b in (1, 2, 3, 16)] == [1, 1, 2, 8]
+
+
+def test_malloc_policy_follows_the_runtime():
+    """ONNX runs return large freed blocks to the system (4 MB mmap threshold); torch runs on the CPU reuse them
+    (glibc's dynamic default while nothing was set, else 32 MB)."""
+    from deepmapper.plugin.core.engine import raster_io
+    if not raster_io.sys.platform.startswith("linux"):
+        pytest.skip("glibc only")
+    keep = raster_io._MALLOC_POLICY
+    try:
+        raster_io._MALLOC_POLICY = None
+        raster_io.malloc_policy(reuse_heap=True)
+        assert raster_io._MALLOC_POLICY is None  # glibc's dynamic default already reuses: left alone
+        raster_io.malloc_policy(reuse_heap=False)
+        assert raster_io._MALLOC_POLICY == "return"
+        raster_io.malloc_policy(reuse_heap=True)
+        assert raster_io._MALLOC_POLICY == "reuse"
+    finally:  # glibc's dynamic default (None) cannot come back: "reuse" is the nearest
+        raster_io.malloc_policy(reuse_heap=keep != "return")
+
+
+def test_threads_for_torch_models_are_honoured():
+    """THREADS=1 on a torch model: one call at a time, in the calling thread, with one torch thread."""
+    torch = pytest.importorskip("torch")
+    from deepmapper.models.backends import load_model
+    from deepmapper.models.registry import Registry
+    from deepmapper.plugin.core.engine.device import choose_device
+    card = Registry().get("landcover_s2")
+    before = torch.get_num_threads()
+    try:
+        model = load_model(card, choose_device("cpu", card.format), threads=1)
+        assert model.calls_at_once(256) == 1
+        assert torch.get_num_threads() == 1
+        assert model.reuse_heap
+    finally:
+        torch.set_num_threads(before)

@@ -361,3 +361,17 @@ def test_qgis_process_int8_option_number_and_refusal_for_a_model_without_table(t
     assert refused.returncode != 0
     assert "'ukis_csmask_6b_l2a' has no 8-bit version" in refused.stdout + refused.stderr
     assert not (tmp_path / "r.tif").exists()
+
+
+def test_a_batch_the_graph_refuses_is_named_with_the_fix(tmp_path):
+    """A graph exported for batch 1 given 2 tiles: DeepMapperError naming both shapes and BATCH_SIZE=1, not
+    onnxruntime's traceback (the engine's other calls in flight are then dropped by ForwardCalls)."""
+    pytest.importorskip("onnxruntime")
+    from deepmapper.models.backends.onnx_backend import onnx_runner
+    path = tmp_path / "batch1.onnx"
+    _conv_graph(path, half=False)
+    run = onnx_runner(path, CPU, threads=2)
+    assert run(np.zeros((1, 4, 32, 32), np.float32)).shape == (1, 3, 32, 32)
+    with pytest.raises(DeepMapperError, match=r"refused a batch of 2 x 4 x 32 x 32 \(its input is 1 x 4 x 32 x 32\)"
+                                              r".*BATCH_SIZE=1"):
+        run(np.zeros((2, 4, 32, 32), np.float32))

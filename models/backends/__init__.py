@@ -36,6 +36,8 @@ class LoadedModel:
             self._offset = np.zeros(n, np.float32)
             self._scale = np.ones(n, np.float32)
         self.n_outputs = len(card.classes)
+        # torch on the CPU allocates every activation afresh on each call: see raster_io.malloc_policy
+        self.reuse_heap = card.format in ("torch_state_dict", "torchscript") and device.kind == "cpu"
 
     def fill_values(self) -> np.ndarray:
         return self._offset.copy()
@@ -117,7 +119,7 @@ def load_model(card: ModelCard, device: Device, threads: int = 0, precision: str
                              tile_size=int(card.tiling["tile_size"]))
     elif card.format in ("torch_state_dict", "torchscript"):
         from .torch_backend import torch_runner
-        runner = torch_runner(card, weights, device, half=kind == "float16")
+        runner = torch_runner(card, weights, device, half=kind == "float16", threads=threads)
     elif card.format == "lightgbm":
         from .pixel_backend import lightgbm_runner
         runner = lightgbm_runner(weights, threads)

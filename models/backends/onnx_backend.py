@@ -39,11 +39,11 @@ def onnx_runner(weights: Path, device: Device, threads: int = 0, free_size: bool
     """A callable (N, C, H, W) float32 -> first graph output. On the CPU the session takes several calls at once
     on the card's `tile_size` (device.cpu_calls: `threads` in all, 0 for one per physical core, shared between
     the calls) and says how many through the callable's `calls_at_once(tile_size)`; on CUDA, one call of `threads`
-    at a time. `free_size` (see
-    free_spatial_size): tiles of the graph's declared size run on the graph as exported, bit for bit as the authors'
-    own code runs it; the first tile of another size builds, once, a second session on the free-size graph (needs
-    `onnx`), which then serves every size, one call at a time with every thread (two large tiles at once would
-    hold twice the activations)."""
+    at a time. `free_size` (see free_spatial_size): tiles of the graph's declared size run on the graph as exported,
+    bit for bit as the authors' own code runs it; the first tile of another size builds, once, a second session on
+    the free-size graph (needs `onnx`), which then serves every size, one call at a time with every thread (two
+    large tiles at once would hold twice the activations). A call the graph refuses (a fixed batch or tile size)
+    raises DeepMapperError naming the shapes and the fix."""
     ort = require("onnxruntime", N_("ONNX models"))
     providers = ["CPUExecutionProvider"]
     if device.kind == "cuda":
@@ -60,7 +60,7 @@ def onnx_runner(weights: Path, device: Device, threads: int = 0, free_size: bool
     sessions = {"fixed": fixed}
     lock = threading.Lock()
 
-    def run(x):
+    def forward(x):
         if not free_size or x.shape[2:] == declared:
             return sessions.get("fixed", sessions.get("free")).run(None, {name: x})[0]
         with lock:
@@ -69,6 +69,19 @@ def onnx_runner(weights: Path, device: Device, threads: int = 0, free_size: bool
                                             arena=False)
                 sessions.pop("fixed", None)  # one session's weights in memory, not two
         return sessions["free"].run(None, {name: x})[0]
+
+    def run(x):
+        try:
+            return forward(x)
+        except DeepMapperError:
+            raise
+        except Exception as exc:  # onnxruntime's own exception types (InvalidArgument, Fail, ...)
+            graph = " x ".join(str(d) for d in fixed.get_inputs()[0].shape)
+            raise DeepMapperError(_("The ONNX model '{weights}' refused a batch of {shape} (its input is {graph}): "
+                                  "{reason}. A graph exported for a fixed batch or tile size needs BATCH_SIZE=1 and "
+                                  "TILE_SIZE equal to its input size; or export it with free dimensions.").format(
+                weights=weights.name, shape=" x ".join(map(str, x.shape)), graph=graph,
+                reason=str(exc).strip().splitlines()[0][:300])) from exc
 
     def calls_at_once(tile_size: int) -> int:
         return calls if not free_size or (tile_size, tile_size) == declared else 1

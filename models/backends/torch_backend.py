@@ -15,10 +15,11 @@ from ...plugin.core.engine.messages import N_, _
 from ..card import ModelCard
 
 
-def torch_runner(card: ModelCard, weights: Path, device: Device, half: bool):
+def torch_runner(card: ModelCard, weights: Path, device: Device, half: bool, threads: int = 0):
     """A callable (N, C, H, W) float32 -> raw outputs; `half` runs it in float16 on CUDA (load_model decides, from
-    PRECISION and the card's half_precision). On the CPU, its `calls_at_once(tile_size)` and `prepare_worker()` let
-    the engine run several calls at once, each in a thread with its share of torch's threads (device.cpu_calls)."""
+    PRECISION and the card's half_precision). On the CPU, `threads` (THREADS; 0: torch's count in this thread) are
+    shared by several calls at once: its `calls_at_once(tile_size)` and `prepare_worker()` let the engine run each
+    in a thread with its share (device.cpu_calls); a run of one call at a time sets them in the calling thread."""
     torch = require("torch", N_("PyTorch models"))
     if card.format == "torchscript":
         module = torch.jit.load(str(weights), map_location="cpu")
@@ -33,10 +34,13 @@ def torch_runner(card: ModelCard, weights: Path, device: Device, half: bool):
                 weights=weights, model=card.id, splitlines=str(exc).splitlines()[0])) from exc
     run = module_runner(module, device, half=half)
     if device.kind == "cpu":
-        calls, each = cpu_calls(torch.get_num_threads())
+        total = threads if threads > 0 else torch.get_num_threads()
+        calls, each = cpu_calls(total)
         if calls > 1 and _threads_are_per_thread(torch, each):
-            run.calls_at_once = lambda tile_size: cpu_calls(calls * each, tile_size)[0]
+            run.calls_at_once = lambda tile_size: cpu_calls(total, tile_size)[0]
             run.prepare_worker = lambda: torch.set_num_threads(each)  # this worker thread's share of the threads
+        if threads > 0:
+            set_torch_threads(threads)  # calls run here (large tiles, one core): THREADS in this thread
     return run
 
 

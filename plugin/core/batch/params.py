@@ -53,6 +53,8 @@ def _base_type(hint: Any) -> tuple[type, bool]:
     if typing.get_origin(hint) in (typing.Union, types.UnionType):
         optional = type(None) in args
         concrete = [a for a in args if a is not type(None)]
+        if any(typing.get_origin(a) is tuple for a in concrete):
+            return tuple, optional  # EXTENT: xmin, ymin, xmax, ymax (see _extent)
         for preferred in (bool, int, float, str):
             if preferred in concrete:
                 return preferred, optional
@@ -73,6 +75,8 @@ def convert(name: str, field_name: str, hint: Any, text: str) -> Any:
             if low not in TRUE | FALSE:
                 raise ValueError(text)
             return low in TRUE
+        if kind is tuple:
+            return _extent(name, text)
         if kind is int:
             value: Any = int(text)
         elif kind is float:
@@ -86,6 +90,24 @@ def convert(name: str, field_name: str, hint: Any, text: str) -> Any:
     if optional and ((field_name in AUTO_ZERO and value == 0) or (kind is int and value < 0)):
         return None
     return value
+
+
+def _extent(name: str, text: str) -> tuple[float, float, float, float]:
+    """EXTENT as Processing writes it, 'xmin,xmax,ymin,ymax', in the raster's CRS -> (xmin, ymin, xmax, ymax), the
+    engine's order. Raises DeepMapperError for anything else, a CRS suffix included (the command line has no map
+    canvas to transform from)."""
+    if "[" in text:
+        raise DeepMapperError(_("{name}={text}: on the command line {name} is in the raster's own CRS; give "
+                              "xmin,xmax,ymin,ymax without a [CRS].").format(name=name, text=text))
+    try:
+        xmin, xmax, ymin, ymax = (float(v) for v in text.split(","))
+    except ValueError:
+        raise DeepMapperError(_("{name}={text}: {name} takes four numbers xmin,xmax,ymin,ymax in the raster's CRS, "
+                              "as Processing writes an extent.").format(name=name, text=text)) from None
+    if not (xmin < xmax and ymin < ymax):
+        raise DeepMapperError(_("{name}={text}: xmin must be below xmax and ymin below ymax (the order is "
+                              "xmin,xmax,ymin,ymax).").format(name=name, text=text))
+    return xmin, ymin, xmax, ymax
 
 
 def build_request(request_type: type, values: Mapping[str, str], aliases: Mapping[str, str] | None = None) -> Any:

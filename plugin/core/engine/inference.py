@@ -18,7 +18,7 @@ from rasterio.windows import Window
 from .errors import DeepMapperError
 from .messages import _
 from .progress import Monitor
-from .raster_io import BackgroundSink, BandReader, PrefetchingReader, return_freed_buffers
+from .raster_io import BackgroundSink, BandReader, PrefetchingReader, malloc_policy
 from .tiling import TileSpec, mirror_outside
 
 
@@ -38,6 +38,9 @@ class Predictor(Protocol):
 
     def prepare_worker(self) -> None:
         """Set up a thread that will make predict calls (optional; e.g. its share of torch's CPU threads)."""
+
+    # Optional attribute reuse_heap: True when the runtime allocates its activations afresh on every call (torch on
+    # the CPU), so that glibc should keep freed blocks for reuse (raster_io.malloc_policy).
 
 
 RowSink = Callable[[int, np.ndarray], None]  # (row0, rows (K, h, W)) -> None
@@ -64,7 +67,7 @@ def predict_tiled(reader: BandReader, model: Predictor, tile: TileSpec, batch_si
     """Run `model` over the reader's raster; hand finished rows of probabilities (NaN = nodata) to `sink`. The
     next strip is read in a background thread while this one is computed, and a sink made by dataset_sink writes
     in another (threads: see raster_io.PrefetchingReader, BackgroundSink). Arguments: see _predict_tiled."""
-    return_freed_buffers()
+    malloc_policy(bool(getattr(model, "reuse_heap", False)))
     origins = tile.origins(reader.height)
 
     def next_rows(row0: int, row1: int) -> tuple[int, int] | None:  # the image rows of the next tile row
@@ -94,14 +97,16 @@ def _predict_tiled(reader: BandReader, model: Predictor, tile: TileSpec, batch_s
     skips a tile whose every pixel lies where no output is wanted (outside a mask). Returns counters (tiles run,
     tiles skipped).
 
-    A model that serves several calls at once (calls_at_once) gets that many batches at a time (ForwardCalls);
-    they are blended in the order they were sent, so the result is the same bit for bit.
+    A model that serves several calls at once (calls_at_once) gets that many batches at a time (ForwardCalls),
+    `batch_size` tiles shared between them; they are blended in the order they were sent, so the result is the same
+    bit for bit.
     """
     run = _StripRun(reader, model, tile, monitor or Monitor(), rows, cols, sink)
     with ForwardCalls(model, tile.size) as calls:
+        per_call = calls.batch_per_call(batch_size)
         for n, i in enumerate(run.todo):
             strip = run.read_strip(n, i)
-            run.send_strip(strip, batch_size, wanted, calls)
+            run.send_strip(strip, per_call, wanted, calls)
         run.drain()
     return run.stats
 
@@ -131,6 +136,11 @@ class ForwardCalls:
             self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="deepmapper-forward",
                                             initializer=getattr(self.model, "prepare_worker", None))
         return self
+
+    def batch_per_call(self, batch_size: int) -> int:
+        """Tiles per call so that the calls at once hold `batch_size` tiles between them, as one call did: the
+        activations in memory stay those of BATCH_SIZE tiles (two calls of 16 tiles took 1.89 GB, one 1.31 GB)."""
+        return max(1, -(-batch_size // self.workers))
 
     def submit(self, batch: np.ndarray):
         """A future of model.predict(batch); with one worker, an already finished one."""

@@ -171,6 +171,7 @@ class PerBand:
         self.model = model
         self.n_outputs = bands
         self.items = items  # band-tiles per forward pass; 0: all of a batch at once
+        self.reuse_heap = getattr(model, "reuse_heap", False)  # the engine's malloc policy follows the model's runtime
 
     def fill_values(self) -> np.ndarray:
         return np.zeros(self.n_outputs, np.float32)

@@ -302,6 +302,9 @@ def forward_pass_seconds(log: str, repeat: int = 3, model_id: str = MODEL_ID, pr
     batch = int(re.search(r"batch (\d+)", log).group(1))
     card = Registry().get(model_id)
     model = load_model(card, choose_device("auto", card.format), precision=precision)
+    from deepmapper.plugin.core.engine.inference import ForwardCalls
+    with ForwardCalls(model, size) as sender:  # the tiles of one call, as the run shares BATCH_SIZE between its calls
+        batch = sender.batch_per_call(batch)
     x = np.random.default_rng(0).random((batch, len(card.bands), size, size), dtype=np.float32)
     best, best_cpu = best_forward(model, x, repeat)
     batches = -(-tiles // batch)

@@ -16,7 +16,7 @@ from osgeo import gdal
 from conftest import PLUGINS, ROOT, data_file
 
 from deepmapper.plugin.core.batch.scenes import expand_scenes, scene_name, scene_outputs
-from deepmapper.plugin.core.batch.params import build_request, parse_assignments
+from deepmapper.plugin.core.batch.params import build_request, describe, parse_assignments
 from deepmapper.plugin.core.classify.cloudmask import CloudMaskRequest, run_cloudmask
 from deepmapper.plugin.core.engine.errors import DeepMapperError
 from deepmapper.plugin.core.superres.pipeline import SuperResRequest
@@ -58,6 +58,7 @@ def test_extent_is_read_as_processing_writes_it():
                                                              "EXTENT=300000, 305000,4990000,4995000"]))
     assert req.extent == (300000.0, 4990000.0, 305000.0, 4995000.0)
     assert build_request(CloudMaskRequest, {"INPUT": "a", "OUTPUT": "b", "EXTENT": ""}).extent is None
+    assert ("EXTENT", "xmin,xmax,ymin,ymax", "") in describe(CloudMaskRequest)  # what --help shows
 
 
 @pytest.mark.parametrize("args, message", [

@@ -140,5 +140,5 @@ def describe(request_type: type, aliases: Mapping[str, str] | None = None) -> li
         field = fields[name]
         default = "required" if _is_required(request_type, name) else (
             "" if field.default in (None, dataclasses.MISSING) else str(field.default))
-        rows.append((param, kind.__name__, default))
+        rows.append((param, "xmin,xmax,ymin,ymax" if kind is tuple else kind.__name__, default))
     return rows

@@ -250,3 +250,22 @@ def test_threads_for_torch_models_are_honoured():
         assert model.reuse_heap
     finally:
         torch.set_num_threads(before)
+
+
+def test_the_fixed_size_session_is_released_once_large_tiles_run():
+    """After the first large tile the free-size session serves every size and the graph-as-exported session goes:
+    one session's weights in memory, not two (the refused-batch message must not keep it alive)."""
+    import gc
+    ort = pytest.importorskip("onnxruntime")
+    pytest.importorskip("onnx")
+    pytest.importorskip("ukis_csmask")
+    from deepmapper.models.backends import load_model
+    from deepmapper.models.registry import Registry
+    from deepmapper.plugin.core.engine.device import choose_device
+    card = Registry().get("ukis_csmask_6b_l1c")
+    gc.collect()
+    before = sum(isinstance(o, ort.InferenceSession) for o in gc.get_objects())
+    model = load_model(card, choose_device("cpu", card.format), threads=2)
+    model.predict(np.zeros((1, 6, 288, 288), np.float32))
+    gc.collect()
+    assert sum(isinstance(o, ort.InferenceSession) for o in gc.get_objects()) == before + 1

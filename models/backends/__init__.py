@@ -44,7 +44,8 @@ class LoadedModel:
 
     def calls_at_once(self, tile_size: int) -> int:
         """How many predict calls on tiles of `tile_size` pixels the runtime serves at once (the engine's
-        ForwardCalls sends that many): 2 for ONNX graphs and torch models on a CPU with 2 cores or more (device.cpu_calls), else 1."""
+        ForwardCalls sends that many): 2 for ONNX graphs and torch models on a CPU with 2 cores or more
+        (device.cpu_calls), else 1."""
         return int(getattr(self.runner, "calls_at_once", lambda size: 1)(tile_size))
 
     def prepare_worker(self) -> None:

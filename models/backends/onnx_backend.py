@@ -57,6 +57,7 @@ def onnx_runner(weights: Path, device: Device, threads: int = 0, free_size: bool
     fixed = _session(ort, str(weights), weights, providers, each, arena=True)
     name = fixed.get_inputs()[0].name
     declared = tuple(fixed.get_inputs()[0].shape[2:])
+    graph_input = " x ".join(str(d) for d in fixed.get_inputs()[0].shape)  # for errors: `fixed` itself may go
     sessions = {"fixed": fixed}
     lock = threading.Lock()
 
@@ -76,11 +77,10 @@ def onnx_runner(weights: Path, device: Device, threads: int = 0, free_size: bool
         except DeepMapperError:
             raise
         except Exception as exc:  # onnxruntime's own exception types (InvalidArgument, Fail, ...)
-            graph = " x ".join(str(d) for d in fixed.get_inputs()[0].shape)
             raise DeepMapperError(_("The ONNX model '{weights}' refused a batch of {shape} (its input is {graph}): "
                                   "{reason}. A graph exported for a fixed batch or tile size needs BATCH_SIZE=1 and "
                                   "TILE_SIZE equal to its input size; or export it with free dimensions.").format(
-                weights=weights.name, shape=" x ".join(map(str, x.shape)), graph=graph,
+                weights=weights.name, shape=" x ".join(map(str, x.shape)), graph=graph_input,
                 reason=str(exc).strip().splitlines()[0][:300])) from exc
 
     def calls_at_once(tile_size: int) -> int:

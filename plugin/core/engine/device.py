@@ -1,6 +1,7 @@
 """Device choice (auto / cpu / cuda) and batch sizes that fit the memory there is."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 from .errors import DeepMapperError
@@ -130,7 +131,6 @@ def auto_batch_size(device: Device, tile_size: int, channels: int, bytes_per_pix
 def physical_cores() -> int:
     """CPU cores this process may use: physical cores (psutil, where installed) within its CPU affinity; the
     runtimes' own default thread count is one per physical core."""
-    import os
     logical = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     try:
         import psutil

@@ -127,7 +127,8 @@ class ForwardCalls:
         self.model = model
         at_once = getattr(model, "calls_at_once", None)
         self.workers = max(int(at_once(tile_size)) if at_once is not None else 1, 1)
-        self.limit = 2 * self.workers  # batches sent and not yet blended: one queued per busy worker
+        # batches sent and not yet blended: one queued per busy worker; none when each call runs at once here
+        self.limit = 2 * self.workers if self.workers > 1 else 0
         self._pool = None
 
     def __enter__(self) -> "ForwardCalls":
@@ -267,7 +268,7 @@ class _StripRun:
         for x0, p in zip(chunk, probs):
             self.acc[:, :, x0:x0 + size] += np.multiply(p, self.weights, out=self.weighted)
             self.wsum[:, x0:x0 + size] += self.weights
-        self._buffers.append(batch)
+        self._buffers.append(batch if batch.base is None else batch.base)  # the whole buffer, not the view
         self.stats["tiles"] += len(chunk)
         strip.blended += len(chunk)
         # large tiles: progress within a strip

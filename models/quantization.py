@@ -31,6 +31,7 @@ import numpy as np
 from ..plugin.core.engine.errors import CancelledError, DeepMapperError, require
 from ..plugin.core.engine.messages import N_, _
 from ..plugin.core.engine.progress import process_stopping
+from .cache import cache_root, intact, publish
 from .card import ModelCard
 from .registry import sha256_of, verified_weights
 
@@ -56,11 +57,9 @@ def int8_allowed(card: ModelCard) -> bool:
 
 
 def cache_folder(card: ModelCard) -> Path:
-    """Where built int8 graphs are kept: $DEEPMAPPER_CACHE/int8 when set (one cache for QGIS, qgis_process and the
-    command line), else <download folder of the settings>/int8, else ~/.cache/deepmapper/int8."""
-    base = os.environ.get("DEEPMAPPER_CACHE") or card.extra.get("download_dir") or (
-        Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "deepmapper")
-    return Path(base) / "int8"
+    """Where built int8 graphs are kept: the 'int8' folder of cache.cache_root ($DEEPMAPPER_CACHE, else the download
+    folder of the settings, else ~/.cache/deepmapper)."""
+    return cache_root(card) / "int8"
 
 
 def int8_weights(card: ModelCard, say: Callable[[str], None] | None = None,
@@ -89,7 +88,7 @@ def int8_weights(card: ModelCard, say: Callable[[str], None] | None = None,
     key = hashlib.sha256(f"{card.sha256}:{sha256_of(table)}:{json.dumps(RECIPE, sort_keys=True)}".encode())
     target = cache_folder(card) / f"{card.id}-{key.hexdigest()[:16]}.onnx"
     _remove_stale_builds(target.parent)
-    if _intact(target):
+    if intact(target):
         return target
     if say is not None:
         say(_("Building the 8-bit version of model '{model}' (first use of PRECISION=int8, about 15 s); it is "
@@ -148,28 +147,13 @@ def _build(model_id: str, weights: Path, table: Path, target: Path) -> None:
         with tempfile.TemporaryDirectory(dir=target.parent, prefix=_build_prefix()) as tmp:
             built = Path(tmp) / target.name
             _quantize(weights, table, built, model_id)
-            digest = Path(tmp) / _digest_path(target).name
-            digest.write_text(sha256_of(built))
-            os.replace(digest, _digest_path(target))
-            os.replace(built, target)  # atomic: a concurrent run (a Dask worker) finds a whole file or none
+            publish(built, target)
     except OSError as exc:  # read-only or full disk, a file where the folder should be, no permission
         raise DeepMapperError(_(
             "The 8-bit version of model '{model}' cannot be written to the folder '{folder}' ({exc}). Make that "
             "folder writable or choose another: the environment variable DEEPMAPPER_CACHE or, without it, "
             "'Downloaded model weights' in the DeepMapper settings; or use PRECISION=auto.").format(
             model=model_id, folder=target.parent, exc=exc)) from exc
-
-
-def _digest_path(graph: Path) -> Path:
-    return graph.with_name(graph.name + ".sha256")
-
-
-def _intact(graph: Path) -> bool:
-    """True when the cached int8 graph exists and matches the SHA-256 recorded when it was built."""
-    try:
-        return graph.is_file() and _digest_path(graph).read_text().strip() == sha256_of(graph)
-    except OSError:  # no digest (or unreadable): build again
-        return False
 
 
 def _check_table(model_id: str, table: Path) -> None:

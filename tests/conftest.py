@@ -1,9 +1,12 @@
 """Test fixtures: the package importable as `deepmapper`, a headless QGIS with Processing, the shared real data."""
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +19,11 @@ PLUGINS = ROOT / ".build" / "plugins"
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("XDG_RUNTIME_DIR", f"/tmp/runtime-{os.getuid()}")
 Path(os.environ["XDG_RUNTIME_DIR"]).mkdir(mode=0o700, exist_ok=True)
+# Files the runs derive from the weights (optimised and int8 graphs, models/cache.py) go to a cache of the test run's
+# own, shared by its tests and the qgis_process they start, never to the user's ~/.cache/deepmapper.
+_CACHE = tempfile.mkdtemp(prefix="deepmapper-test-cache-")
+os.environ["DEEPMAPPER_CACHE"] = _CACHE
+atexit.register(shutil.rmtree, _CACHE, True)
 # QGIS expects the plugin folder to be named 'deepmapper': link the checkout under that name.
 PLUGINS.mkdir(parents=True, exist_ok=True)
 if not (PLUGINS / "deepmapper").exists():

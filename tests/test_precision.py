@@ -215,7 +215,7 @@ def test_cancel_by_signal_waits_for_the_build_and_a_rerun_joins_a_running_build(
     of the same model while a cancelled run's build still goes on in this process joins it instead of building a
     second copy."""
     import threading
-    from deepmapper.models import quantization
+    from deepmapper.models import cache, quantization
     from deepmapper.plugin.core.engine import progress
     from deepmapper.plugin.core.engine.errors import CancelledError
     monkeypatch.setenv("DEEPMAPPER_CACHE", str(tmp_path / "cache"))
@@ -247,10 +247,10 @@ def test_cancel_by_signal_waits_for_the_build_and_a_rerun_joins_a_running_build(
     said: list = []
     with pytest.raises(CancelledError):
         quantization.int8_weights(card, say=said.append, check=cancelled)
-    assert quantization._intact(joined[0] if joined else next((tmp_path / "cache" / "int8").glob("*.onnx")))
+    assert cache.intact(joined[0] if joined else next((tmp_path / "cache" / "int8").glob("*.onnx")))
     assert any("waiting for the 8-bit build" in line for line in said), said  # the wait is said, not a silent hang
     rerun.join(30)
-    assert joined and quantization._intact(joined[0]) and len(calls) == 1
+    assert joined and cache.intact(joined[0]) and len(calls) == 1
 
 
 def test_a_full_disk_during_the_build_is_named_not_blamed_on_the_table(tmp_path, monkeypatch):

@@ -280,6 +280,28 @@ def test_streaming_classes_equal_the_whole_image(height, width, smoothing, grow_
     np.testing.assert_array_equal(np.concatenate([p for _, p, _ in written], axis=1), probs)
 
 
+@SETTINGS
+@given(st.integers(1, 6), st.integers(1, 9), st.integers(1, 9), st.sampled_from([0, 2, 5]), st.floats(0.0, 0.3),
+       st.floats(0.0, 0.1), st.sampled_from([np.float32, np.float64]), st.integers(0, 2 ** 32 - 1))
+def test_classes_are_numpys_argmax_of_the_probabilities_nan_as_zero(k, height, width, levels, nan_share, inf_share,
+                                                                    dtype, seed):
+    """ClassRules.apply without smoothing or threshold decides by plane-by-plane comparison (first_argmax), and skips
+    the NaN-to-zero copy when every value is finite: the classes must be np.argmax(np.nan_to_num(p), axis=0) bit for
+    bit, ties (few distinct levels), NaN in any band (nodata where band 0 is NaN) and infinities included."""
+    from deepmapper.plugin.core.classify.postprocess import NODATA_CLASS, ClassRules
+    rng = np.random.default_rng(seed)
+    probs = (rng.integers(0, levels, (k, height, width)) / max(levels, 1) if levels
+             else rng.random((k, height, width))).astype(dtype)
+    probs[rng.random(probs.shape) < nan_share] = np.nan
+    probs[rng.random(probs.shape) < inf_share] = np.inf
+    probs[rng.random(probs.shape) < inf_share] = -np.inf
+    kept = probs.copy()
+    expected = np.argmax(np.nan_to_num(probs, nan=0.0), axis=0).astype(np.uint8)
+    expected[np.isnan(probs[0])] = NODATA_CLASS
+    np.testing.assert_array_equal(ClassRules().apply(probs), expected)
+    np.testing.assert_array_equal(probs, kept)  # the caller's rows are not changed
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.sampled_from(["softmax", "sigmoid", "binary", "none"]), st.integers(1, 3), st.integers(1, 4),
        st.integers(1, 9), st.floats(0.1, 60.0), st.integers(0, 2**31 - 1))

@@ -12,9 +12,13 @@ import numpy as np
 from ...plugin.core.engine.device import Device, Precision, choose_precision
 from ...plugin.core.engine.errors import DeepMapperError
 from ...plugin.core.engine.messages import _
+from ..cache import cache_root
 from ..card import ModelCard
 from ..quantization import int8_allowed, int8_weights
 from ..registry import verified_weights
+
+
+OPTIMIZED_FOLDER = "optimized"  # onnxruntime's optimised graphs, under cache.cache_root (see optimized_graph)
 
 
 class LoadedModel:
@@ -117,7 +121,8 @@ def load_model(card: ModelCard, device: Device, threads: int = 0, precision: str
     if card.format == "onnx":
         from .onnx_backend import onnx_runner
         runner = onnx_runner(weights, device, threads, free_size=card.free_input_size,
-                             tile_size=int(card.tiling["tile_size"]))
+                             tile_size=int(card.tiling["tile_size"]),
+                             cache=cache_root(card) / OPTIMIZED_FOLDER if device.kind == "cpu" else None)
     elif card.format in ("torch_state_dict", "torchscript"):
         from .torch_backend import torch_runner
         runner = torch_runner(card, weights, device, half=kind == "float16", threads=threads)

@@ -8,6 +8,7 @@ from pathlib import Path
 from ...plugin.core.engine.device import Device, cpu_calls
 from ...plugin.core.engine.errors import DeepMapperError, require
 from ...plugin.core.engine.messages import N_, _
+from .optimized_graph import CPU, cpu_session
 
 
 def free_spatial_size(weights: Path) -> bytes:
@@ -35,7 +36,8 @@ def free_spatial_size(weights: Path) -> bytes:
     return model.SerializeToString()
 
 
-def onnx_runner(weights: Path, device: Device, threads: int = 0, free_size: bool = False, tile_size: int = 256):
+def onnx_runner(weights: Path, device: Device, threads: int = 0, free_size: bool = False, tile_size: int = 256,
+                cache: Path | None = None):
     """A callable (N, C, H, W) float32 -> first graph output. On the CPU the session takes several calls at once
     on the card's `tile_size` (device.cpu_calls: `threads` in all, 0 for one per physical core, shared between
     the calls) and says how many through the callable's `calls_at_once(tile_size)`; on CUDA, one call of `threads`
@@ -43,7 +45,8 @@ def onnx_runner(weights: Path, device: Device, threads: int = 0, free_size: bool
     bit for bit as the authors' own code runs it; the first tile of another size builds, once, a second session on
     the free-size graph (needs `onnx`), which then serves every size, one call at a time with every thread (two
     large tiles at once would hold twice the activations). A call the graph refuses (a fixed batch or tile size)
-    raises DeepMapperError naming the shapes and the fix."""
+    raises DeepMapperError naming the shapes and the fix. `cache`: the folder where onnxruntime's optimised graph of
+    `weights` is kept for the next runs on this CPU (optimized_graph.cpu_session; None: optimised afresh)."""
     ort = require("onnxruntime", N_("ONNX models"))
     providers = ["CPUExecutionProvider"]
     if device.kind == "cuda":
@@ -54,7 +57,7 @@ def onnx_runner(weights: Path, device: Device, threads: int = 0, free_size: bool
         calls, each = 1, threads
     else:
         calls, each = cpu_calls(threads, tile_size)
-    fixed = _session(ort, str(weights), weights, providers, each, arena=True)
+    fixed = _session(ort, weights, weights, providers, each, arena=True, cache=cache)
     name = fixed.get_inputs()[0].name
     declared = tuple(fixed.get_inputs()[0].shape[2:])
     graph_input = " x ".join(str(d) for d in fixed.get_inputs()[0].shape)  # for errors: `fixed` itself may go
@@ -105,7 +108,10 @@ def spinning() -> str:
     return "1" if os.environ.get(SPINNING_VARIABLE, "").strip() == "1" else "0"
 
 
-def _session(ort, graph, weights: Path, providers: list[str], threads: int, arena: bool):
+def _session(ort, graph: Path | bytes, weights: Path, providers: list[str], threads: int, arena: bool,
+             cache: Path | None = None):
+    """A session of `graph` (a file, or a serialised graph), with the plugin's thread and arena options; on the CPU
+    a file's optimised graph is kept in `cache` (see optimized_graph.cpu_session)."""
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1  # one graph at a time: no second pool competing for the same cores
@@ -113,7 +119,10 @@ def _session(ort, graph, weights: Path, providers: list[str], threads: int, aren
     options.log_severity_level = 3
     options.enable_cpu_mem_arena = arena
     try:
-        return ort.InferenceSession(graph, sess_options=options, providers=providers)
+        if providers == CPU and isinstance(graph, Path):
+            return cpu_session(ort, graph, options, cache)
+        return ort.InferenceSession(graph if isinstance(graph, bytes) else str(graph), sess_options=options,
+                                    providers=providers)
     except Exception as exc:  # onnxruntime raises its own exception types
         raise DeepMapperError(_("'{weights}' could not be loaded as an ONNX model ({exc}): the file is "
                               "corrupt or not ONNX. Reinstall or re-export the model, and update the SHA-256 in its "

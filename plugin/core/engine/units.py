@@ -44,7 +44,7 @@ def sample_percentile(dataset: rasterio.DatasetReader, indexes: Sequence[int], q
     if not values.size:
         raise DeepMapperError(_("The input raster holds no valid pixels in the bands the model needs (all nodata or "
                               "zero); check the file and its nodata value."))
-    return float(np.percentile(values, q))
+    return float(np.percentile(values, q, overwrite_input=True))  # values is ours: no 50 MB copy
 
 
 SAMPLE_PIXELS, _WINDOW_SIDE, _MIN_SAMPLE = 1 << 20, 128, 4096  # about 1 M pixels per band, in 4 x 4 to 8 x 8 windows

@@ -1,0 +1,141 @@
+"""onnxruntime's optimised graph kept between runs (models/backends/optimized_graph.py): the same bits as a session
+optimised afresh, built again when damaged, keyed by CPU and onnxruntime version, never a reason for a run to fail."""
+from __future__ import annotations
+
+import os
+import time
+
+import numpy as np
+import pytest
+
+from deepmapper.models.registry import Registry, verified_weights
+
+MODEL = "ukis_csmask_6b_l1c"
+
+
+@pytest.fixture(scope="module")
+def graph():
+    card = Registry().get(MODEL)
+    try:
+        return verified_weights(card)
+    except Exception as exc:  # ukis-csmask not installed
+        pytest.skip(str(exc))
+
+
+def _options(ort, threads=1):
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.log_severity_level = 3
+    return options
+
+
+def _tile(seed=0):
+    return np.random.default_rng(seed).normal(0.3, 0.2, (1, 6, 256, 256)).astype(np.float32)
+
+
+def _run(session, x):
+    return session.run(None, {session.get_inputs()[0].name: x})[0]
+
+
+def _loads(monkeypatch, ort):
+    """The graph files sessions are created from, in order."""
+    seen: list[str] = []
+    real = ort.InferenceSession
+
+    def recording(path, *args, **kwargs):
+        seen.append(str(path))
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(ort, "InferenceSession", recording)
+    return seen
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_the_cached_graph_gives_the_bits_of_a_fresh_session_and_is_used_next_time(graph, tmp_path, monkeypatch,
+                                                                                  threads):
+    ort = pytest.importorskip("onnxruntime")
+    from deepmapper.models.backends.optimized_graph import cpu_session
+    x = _tile()
+    fresh = _run(ort.InferenceSession(str(graph), sess_options=_options(ort, threads), providers=["CPUExecutionProvider"]), x)
+    seen = _loads(monkeypatch, ort)
+    first = cpu_session(ort, graph, _options(ort, threads), tmp_path)  # optimises and saves
+    cached = list(tmp_path.glob("*.onnx"))
+    assert len(cached) == 1 and (tmp_path / (cached[0].name + ".sha256")).is_file()
+    assert oct(cached[0].stat().st_mode & 0o777) == oct(0o644)  # readable by the other users of a shared cache
+    assert not list(tmp_path.glob(".optimizing-*"))
+    options = _options(ort, threads)
+    second = cpu_session(ort, graph, options, tmp_path)  # from the cache, optimisation off
+    assert seen == [str(graph), str(cached[0])]
+    assert options.graph_optimization_level == ort.GraphOptimizationLevel.ORT_DISABLE_ALL
+    np.testing.assert_array_equal(_run(first, x), fresh)
+    np.testing.assert_array_equal(_run(second, x), fresh)
+
+
+def test_a_damaged_cached_graph_is_built_again(graph, tmp_path, monkeypatch):
+    ort = pytest.importorskip("onnxruntime")
+    from deepmapper.models.backends.optimized_graph import cpu_session
+    cpu_session(ort, graph, _options(ort), tmp_path)
+    cached = next(tmp_path.glob("*.onnx"))
+    with open(cached, "r+b") as f:  # same size, different bytes: only the digest can tell
+        f.seek(cached.stat().st_size // 2)
+        f.write(b"\0" * 64)
+    seen = _loads(monkeypatch, ort)
+    session = cpu_session(ort, graph, _options(ort), tmp_path)
+    assert seen == [str(graph)]  # not the damaged file
+    fresh = ort.InferenceSession(str(graph), sess_options=_options(ort), providers=["CPUExecutionProvider"])
+    np.testing.assert_array_equal(_run(session, _tile(1)), _run(fresh, _tile(1)))
+    seen.clear()
+    cpu_session(ort, graph, _options(ort), tmp_path)
+    assert seen == [str(cached)]  # saved again, whole
+
+
+def test_an_unwritable_cache_only_costs_the_optimisation(graph, tmp_path):
+    ort = pytest.importorskip("onnxruntime")
+    from deepmapper.models.backends.optimized_graph import cpu_session
+    blocked = tmp_path / "not_a_folder"
+    blocked.write_text("a file where the cache folder should be")
+    session = cpu_session(ort, graph, _options(ort), blocked / "optimized")
+    assert _run(session, _tile()).shape == (1, 3, 256, 256)
+
+
+def test_the_key_holds_the_cpu_and_the_onnxruntime_version(graph, tmp_path, monkeypatch):
+    ort = pytest.importorskip("onnxruntime")
+    from deepmapper.models.backends import optimized_graph
+    level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    here = optimized_graph.cached_graph_path(ort, graph, tmp_path, level)
+    assert "flags=" in optimized_graph.cpu_identity() or not os.path.exists("/proc/cpuinfo")
+    optimized_graph.cpu_identity.cache_clear()
+    monkeypatch.setattr(optimized_graph.platform, "processor", lambda: "another CPU")
+    try:
+        assert optimized_graph.cached_graph_path(ort, graph, tmp_path, level) != here
+    finally:
+        optimized_graph.cpu_identity.cache_clear()
+    monkeypatch.setattr(ort, "__version__", "0.0.1")
+    assert optimized_graph.cached_graph_path(ort, graph, tmp_path, level) != here
+    assert optimized_graph.cached_graph_path(ort, graph, tmp_path, ort.GraphOptimizationLevel.ORT_ENABLE_BASIC) != \
+        optimized_graph.cached_graph_path(ort, graph, tmp_path, level)
+
+
+def test_a_killed_save_is_cleaned_up_later(graph, tmp_path):
+    ort = pytest.importorskip("onnxruntime")
+    from deepmapper.models.backends.optimized_graph import STALE_S, cpu_session
+    old, recent = tmp_path / ".optimizing-old.onnx", tmp_path / ".optimizing-recent.onnx"
+    for f in (old, recent):
+        f.write_bytes(b"half a graph")
+    past = time.time() - STALE_S - 10
+    os.utime(old, (past, past))
+    cpu_session(ort, graph, _options(ort), tmp_path)
+    assert not old.exists() and recent.exists()  # a recent one may be another run's save in progress
+
+
+def test_load_model_keeps_the_optimised_graph_in_the_cache_folder_on_the_cpu_only(graph, tmp_path, monkeypatch):
+    pytest.importorskip("onnxruntime")
+    from deepmapper.models.backends import OPTIMIZED_FOLDER, load_model
+    from deepmapper.plugin.core.engine.device import Device
+    monkeypatch.setenv("DEEPMAPPER_CACHE", str(tmp_path))
+    card = Registry().get(MODEL)
+    model = load_model(card, Device("cpu"), threads=1)
+    assert len(list((tmp_path / OPTIMIZED_FOLDER).glob(f"{graph.stem}-*.onnx"))) == 1
+    again = load_model(card, Device("cpu"), threads=1)
+    x = np.random.default_rng(2).random((1, 6, 256, 256)).astype(np.float32)
+    np.testing.assert_array_equal(model.predict(x), again.predict(x))

@@ -70,7 +70,8 @@ class SettingsDialog(QDialog):
         row = QHBoxLayout()
         self.folders = QListWidget()
         self.folders.setSelectionMode(QAbstractItemView.ExtendedSelection)
-        self.folders.setMinimumHeight(90)
+        self.folders.setMinimumHeight(70)
+        self.folders.setMaximumHeight(110)  # about 5 folders, then it scrolls: the dialog fits a 1000 px screen
         row.addWidget(self.folders, 1)
         buttons = QVBoxLayout()
         add, remove = QPushButton(tr("Add…")), QPushButton(tr("Remove"))
@@ -98,6 +99,10 @@ class SettingsDialog(QDialog):
         self.cache.setStorageMode(QgsFileWidget.GetDirectory)
         self.cache.lineEdit().setPlaceholderText(default_cache_folder())
         cache_form.addRow(tr("Folder:"), self.cache)
+        note = QLabel(tr("Also keeps the 8-bit and the optimised copies of ONNX models made at their first run "
+                         "(up to 100 MB a model); delete them at any time, the next run makes them again."))
+        note.setWordWrap(True)
+        cache_form.addRow(note)
         return cache
 
     @staticmethod

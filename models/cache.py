@@ -3,11 +3,14 @@ optimised graphs): where they go, and how one is published and checked.
 
 A derived file is written under a temporary name beside its target and moved into place with its SHA-256 written
 next to it (`<name>.sha256`), so a concurrent run (a Dask worker, a second QGIS) finds a whole file or none, and a
-truncated or damaged file is built again instead of being used.
+truncated or damaged file is built again instead of being used. A derived file runs as the model, so only files the
+user could have written themselves are trusted (see trusted): another account's file in a shared cache folder is
+left alone and built again for this run.
 """
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 from .card import ModelCard
@@ -17,11 +20,12 @@ CACHE_ENV = "DEEPMAPPER_CACHE"
 
 
 def cache_root(card: ModelCard) -> Path:
-    """$DEEPMAPPER_CACHE when set (one cache for QGIS, qgis_process and the command line), else the download folder
-    of the settings (the registry's download_dir), else ~/.cache/deepmapper ($XDG_CACHE_HOME/deepmapper)."""
-    base = os.environ.get(CACHE_ENV) or card.extra.get("download_dir") or (
-        Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "deepmapper")
-    return Path(base)
+    """$DEEPMAPPER_CACHE when set (one cache for QGIS, qgis_process and the command line; '~' expanded, blank means
+    unset), else the download folder of the settings (the registry's download_dir), else ~/.cache/deepmapper
+    ($XDG_CACHE_HOME/deepmapper)."""
+    base = os.environ.get(CACHE_ENV, "").strip() or card.extra.get("download_dir") or (
+        Path(os.environ.get("XDG_CACHE_HOME", "").strip() or Path.home() / ".cache") / "deepmapper")
+    return Path(base).expanduser()
 
 
 def digest_path(path: Path) -> Path:
@@ -29,18 +33,50 @@ def digest_path(path: Path) -> Path:
     return path.with_name(path.name + ".sha256")
 
 
+def trusted(path: Path) -> bool:
+    """True when `path` belongs to this account (or root) and no other account may write it: its SHA-256 file only
+    proves that it is whole, not who made it. Always True where files have no POSIX owners (Windows)."""
+    if not hasattr(os, "getuid"):
+        return True
+    info = path.stat()
+    return info.st_uid in (os.getuid(), 0) and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
 def intact(path: Path) -> bool:
-    """True when the derived file exists and matches the SHA-256 recorded when it was built."""
+    """True when the derived file exists, is trusted (with its digest) and matches the SHA-256 recorded when it was
+    built."""
+    digest = digest_path(path)
     try:
-        return path.is_file() and digest_path(path).read_text().strip() == sha256_of(path)
+        return (path.is_file() and trusted(path) and trusted(digest)
+                and digest.read_text().strip() == sha256_of(path))
     except OSError:  # no digest (or unreadable): build again
         return False
 
 
 def publish(built: Path, target: Path) -> None:
-    """Move the finished file `built` (in the same folder as `target`) into place, its digest first; raises OSError
-    when the folder cannot be written."""
+    """Move the finished file `built` (in the same folder as `target`) into place, its digest first, unless another
+    run has just published an intact one (then `built` is deleted). Raises OSError when the folder cannot be
+    written; nothing of this call is left behind then but `built`, which the caller removes."""
+    if intact(target):
+        built.unlink(missing_ok=True)
+        return
     digest = built.with_name(digest_path(target).name + f".{os.getpid()}")
-    digest.write_text(sha256_of(built))
-    os.replace(digest, digest_path(target))
+    try:
+        digest.write_text(sha256_of(built))
+        for made in (built, digest):
+            _readable_by_all_writable_by_owner(made)
+        os.replace(digest, digest_path(target))
+    except OSError:
+        digest.unlink(missing_ok=True)
+        raise
     os.replace(built, target)  # atomic: a concurrent run finds a whole file or none
+
+
+def _readable_by_all_writable_by_owner(path: Path) -> None:
+    """0644 whatever the umask: other accounts sharing the cache may use the file, and a umask of 002 would make it
+    group-writable, which `trusted` refuses. Folders without POSIX permissions (FAT, some network shares) keep
+    theirs."""
+    try:
+        os.chmod(path, 0o644)
+    except OSError:
+        pass

@@ -139,3 +139,89 @@ def test_load_model_keeps_the_optimised_graph_in_the_cache_folder_on_the_cpu_onl
     again = load_model(card, Device("cpu"), threads=1)
     x = np.random.default_rng(2).random((1, 6, 256, 256)).astype(np.float32)
     np.testing.assert_array_equal(model.predict(x), again.predict(x))
+
+
+def test_a_graph_with_external_data_is_not_cached(graph, tmp_path):
+    """The saved graph would hold the weights, and the key (the .onnx file's SHA-256) would not see the data file
+    change: a changed data file then ran with the old weights."""
+    ort = pytest.importorskip("onnxruntime")
+    onnx = pytest.importorskip("onnx")
+    from deepmapper.models.backends.optimized_graph import cpu_session, uses_external_data
+    model = onnx.load(str(graph))
+    split = tmp_path / "model" / "split.onnx"
+    split.parent.mkdir()
+    onnx.save(model, str(split), save_as_external_data=True, location="split.onnx.data", size_threshold=0)
+    assert uses_external_data(split) and not uses_external_data(graph)
+    cache = tmp_path / "cache"
+    session = cpu_session(ort, split, _options(ort), cache)
+    assert not cache.exists() or not any(cache.iterdir())
+    fresh = ort.InferenceSession(str(graph), sess_options=_options(ort), providers=["CPUExecutionProvider"])
+    np.testing.assert_array_equal(_run(session, _tile()), _run(fresh, _tile()))
+
+
+def test_a_cached_graph_others_may_write_is_not_trusted(graph, tmp_path, monkeypatch):
+    """The SHA-256 beside a cached graph proves it whole, not who made it: in a cache folder other accounts can
+    write, a graph planted there (another model with a matching digest) ran silently. Only this account's (or
+    root's) files that no one else may write are used; the others are left alone and the graph optimised afresh."""
+    ort = pytest.importorskip("onnxruntime")
+    from deepmapper.models.backends.optimized_graph import cpu_session
+    cpu_session(ort, graph, _options(ort), tmp_path)
+    cached = next(tmp_path.glob("*.onnx"))
+    os.chmod(cached, 0o664)  # group-writable: anyone of the group could have replaced it
+    seen = _loads(monkeypatch, ort)
+    cpu_session(ort, graph, _options(ort), tmp_path)
+    assert seen == [str(graph)]
+    if hasattr(os, "getuid") and os.getuid() == 0:  # owned by another account (needs root to set up)
+        os.chmod(cached, 0o644)
+        os.chown(cached, 65534, -1)
+        seen.clear()
+        cpu_session(ort, graph, _options(ort), tmp_path)
+        assert seen == [str(graph)]
+
+
+def test_a_path_onnxruntime_cannot_take_only_costs_the_cache(graph, tmp_path):
+    """A cache path with bytes that are not UTF-8 (a legacy locale): onnxruntime refuses the save path with a
+    TypeError, which was reported as a corrupt model. The run goes on without the cache and leaves nothing."""
+    ort = pytest.importorskip("onnxruntime")
+    from deepmapper.models.backends.optimized_graph import cpu_session
+    folder = tmp_path / os.fsdecode(b"caf\xe9")
+    session = cpu_session(ort, graph, _options(ort), folder)
+    assert _run(session, _tile()).shape == (1, 3, 256, 256)
+    assert not [p for p in folder.iterdir() if p.name.startswith(".optimizing-")]
+
+
+def test_a_failed_publish_leaves_no_temporary_file(graph, tmp_path, monkeypatch):
+    ort = pytest.importorskip("onnxruntime")
+    from deepmapper.models import cache
+    from deepmapper.models.backends.optimized_graph import cpu_session
+
+    def refused(*args):
+        raise PermissionError("another account's file")
+
+    monkeypatch.setattr(cache.os, "replace", refused)
+    session = cpu_session(ort, graph, _options(ort), tmp_path)
+    assert _run(session, _tile()).shape == (1, 3, 256, 256)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_unused_graphs_and_leftovers_are_deleted_and_a_used_graph_is_kept(graph, tmp_path, monkeypatch):
+    """Each onnxruntime version, CPU and model version leaves its own 80 MB graph: those no run used for UNUSED_S
+    go, as do digests a killed run left; the graph in use is marked as used."""
+    ort = pytest.importorskip("onnxruntime")
+    from deepmapper.models.backends.optimized_graph import UNUSED_S, cpu_session
+    cpu_session(ort, graph, _options(ort), tmp_path)
+    cached = next(tmp_path.glob("*.onnx"))
+    old_graph = tmp_path / "model_6b_l1c-0123456789abcdef.onnx"  # of another onnxruntime version
+    old_graph.write_bytes(b"graph")
+    (tmp_path / (old_graph.name + ".sha256")).write_text("x")
+    digest_left = tmp_path / (cached.name + ".sha256.999999")  # a run killed while publishing
+    digest_left.write_text("x")
+    long_ago, last_week = time.time() - UNUSED_S - 10, time.time() - 7 * 86400
+    for path in (old_graph, digest_left):
+        os.utime(path, (long_ago, long_ago))
+    os.utime(cached, (last_week, last_week))
+    seen = _loads(monkeypatch, ort)
+    cpu_session(ort, graph, _options(ort), tmp_path)
+    assert seen == [str(cached)]  # used, so marked as used now
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([cached.name, cached.name + ".sha256"])
+    assert time.time() - cached.stat().st_mtime < 60

@@ -2,11 +2,13 @@
 
 Why: creating a session optimises the graph (constant folding, operator fusion, the CPU's blocked NCHWc layout) on
 every run: 0.37-0.65 s for the UKIS U-Net on the 2-core test machine, the longest step before the first tile. A
-session on the graph onnxruntime saved after that optimisation, created with optimisation off, takes about 0.06 s and
-computes the same bits at the same speed (tests/test_optimized_graph.py, docs/benchmarks.md). Such a graph may use
-kernels of this CPU's instruction set (onnxruntime documentation, "Graph optimizations": an ORT_ENABLE_ALL model saved
-offline is hardware-specific), so its cache key holds the CPU's identity and the onnxruntime version besides the
-SHA-256 of the source graph and the optimisation level.
+session on the graph onnxruntime saved after that optimisation, created with optimisation off, takes about 0.06 s
+(0.11 s with the check of its SHA-256) and computes the same bits at the same speed (tests/test_optimized_graph.py,
+docs/benchmarks.md). Such a graph may use kernels of this CPU's instruction set (onnxruntime documentation, "Graph
+optimizations": an ORT_ENABLE_ALL model saved offline is hardware-specific), so its cache key holds the CPU's identity
+and the onnxruntime version besides the SHA-256 of the source graph and the optimisation level. Graphs that keep
+their weights in external data files are not cached: the saved graph would hold the weights, and the key would not
+see those files change.
 """
 from __future__ import annotations
 
@@ -18,11 +20,13 @@ import time
 from functools import lru_cache
 from pathlib import Path
 
-from ..cache import intact, publish
+from ..cache import digest_path, intact, publish
 from ..registry import sha256_of
 
 CPU = ["CPUExecutionProvider"]
 STALE_S = 3600  # a '.optimizing-*' file untouched this long was left by a killed run (saving takes a second)
+UNUSED_S = 60 * 86400  # a cached graph no run has used for this long (another onnxruntime, CPU or model) is deleted
+_EXTERNAL_DATA = b"\x0a\x08location"  # TensorProto.external_data's key "location", as protobuf stores it
 
 
 @lru_cache(maxsize=1)
@@ -43,6 +47,24 @@ def cpu_identity() -> str:
     return "|".join([platform.machine(), platform.processor(), *(f"{k}={v}" for k, v in sorted(fields.items()))])
 
 
+@lru_cache(maxsize=16)
+def _has_external_data(path: str, _size: int, _mtime: int) -> bool:
+    tail = b""
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            if _EXTERNAL_DATA in tail + chunk[:len(_EXTERNAL_DATA)] or _EXTERNAL_DATA in chunk:
+                return True
+            tail = chunk[-(len(_EXTERNAL_DATA) - 1):]
+    return False
+
+
+def uses_external_data(graph: Path) -> bool:
+    """True when the ONNX file refers to external data files (or might: a node or tensor named 'location' also
+    counts, which only costs the cache)."""
+    info = graph.stat()
+    return _has_external_data(str(graph), info.st_size, info.st_mtime_ns)
+
+
 def cached_graph_path(ort, graph: Path, folder: Path, level) -> Path:
     """Where the optimised graph of `graph` for this CPU, onnxruntime version and optimisation `level` is kept."""
     key = hashlib.sha256(f"{sha256_of(graph)}:{ort.__version__}:{int(level)}:{cpu_identity()}".encode())
@@ -51,48 +73,69 @@ def cached_graph_path(ort, graph: Path, folder: Path, level) -> Path:
 
 def cpu_session(ort, graph: Path, options, folder: Path | None):
     """An onnxruntime CPU session of the ONNX file `graph` with `options` (an ort.SessionOptions, changed here):
-    created from the cached optimised graph in `folder` when it is there and intact, else from `graph`, saving the
-    optimised graph into `folder` for the next run (written under a temporary name, moved into place with its
-    SHA-256). The cache never makes a run fail: an unwritable folder or a graph onnxruntime cannot reload only
-    costs the optimisation time. Errors of `graph` itself are onnxruntime's, as from ort.InferenceSession."""
-    if folder is None:
-        return ort.InferenceSession(str(graph), sess_options=options, providers=CPU)
+    created from the cached optimised graph in `folder` when it is there, intact and this account's (cache.intact),
+    else from `graph`, saving the optimised graph into `folder` for the next run (written under a temporary name,
+    moved into place with its SHA-256). The cache never makes a run fail: an unwritable folder, a path onnxruntime
+    cannot take, or a graph it cannot reload only costs the optimisation time. Errors of `graph` itself are
+    onnxruntime's, as from ort.InferenceSession."""
+    if folder is None or uses_external_data(graph):
+        return _plain(ort, graph, options)
     level = options.graph_optimization_level
     target = cached_graph_path(ort, graph, folder, level)
+    _tidy(folder)
     if intact(target):
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL  # done once, when saved
         try:
-            return ort.InferenceSession(str(target), sess_options=options, providers=CPU)
+            session = ort.InferenceSession(str(target), sess_options=options, providers=CPU)
         except Exception:  # onnxruntime's own types: e.g. saved by a build that cannot read it back; save again
             options.graph_optimization_level = level
+        else:
+            _touch(target)
+            return session
+    built = None
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        _remove_stale(folder)
         handle, name = tempfile.mkstemp(dir=folder, prefix=".optimizing-", suffix=".onnx")
         os.close(handle)
-        os.chmod(name, 0o644)  # mkstemp's 0600 would hide it from the other users of a shared DEEPMAPPER_CACHE
-    except OSError:  # read-only or full disk, a file where the folder should be: run without the cache
-        return ort.InferenceSession(str(graph), sess_options=options, providers=CPU)
-    built = Path(name)
-    options.optimized_model_filepath = str(built)
-    try:
+        built = Path(name)
+        options.optimized_model_filepath = name  # a TypeError when the path cannot be encoded for onnxruntime
         session = ort.InferenceSession(str(graph), sess_options=options, providers=CPU)
-    except Exception:
-        built.unlink(missing_ok=True)
-        options.optimized_model_filepath = ""
-        return ort.InferenceSession(str(graph), sess_options=options, providers=CPU)  # its own error, if any
-    try:
         publish(built, target)
+        return session
+    except Exception:  # OSError (read-only or full disk, a file where the folder is), onnxruntime's, TypeError
+        if built is not None:
+            built.unlink(missing_ok=True)
+        return _plain(ort, graph, options)
+
+
+def _plain(ort, graph: Path, options):
+    options.optimized_model_filepath = ""
+    return ort.InferenceSession(str(graph), sess_options=options, providers=CPU)
+
+
+def _touch(path: Path) -> None:
+    """Mark a cached graph as used (its modification time), so that _tidy keeps it; not possible in a read-only
+    cache, where nothing is deleted either."""
+    try:
+        os.utime(path)
     except OSError:
-        built.unlink(missing_ok=True)
-    return session
+        pass
 
 
-def _remove_stale(folder: Path) -> None:
-    limit = time.time() - STALE_S
-    for old in folder.glob(".optimizing-*"):
+def _tidy(folder: Path) -> None:
+    """Delete what killed runs left (a '.optimizing-*' graph or a '<graph>.sha256.<pid>' digest untouched for
+    STALE_S) and cached graphs no run used for UNUSED_S (another onnxruntime version, CPU or model version: about
+    80 MB each)."""
+    if not folder.is_dir():
+        return
+    now = time.time()
+    for path in folder.iterdir():
         try:
-            if old.stat().st_mtime < limit:
-                old.unlink()
-        except OSError:  # removed meanwhile by another run
+            age = now - path.stat().st_mtime
+            if (path.name.startswith(".optimizing-") or ".sha256." in path.name) and age > STALE_S:
+                path.unlink()
+            elif path.suffix == ".onnx" and not path.name.startswith(".") and age > UNUSED_S:
+                path.unlink()
+                digest_path(path).unlink(missing_ok=True)
+        except OSError:  # removed meanwhile by another run, or another account's
             pass

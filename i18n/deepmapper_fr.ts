@@ -3830,6 +3830,14 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>Les poids « {weights} » du modèle « {model_id} » ne peuvent pas être lus comme poids PyTorch ({reason}) : le fichier est tronqué ou corrompu. Réinstallez ou réexportez le modèle, et mettez à jour le SHA-256 de sa fiche.</translation>
     </message>
     <message>
+        <source>Exporting model '{model}' to ONNX for onnxruntime, which runs it faster on the CPU (first CPU run, a few seconds); it is kept in '{folder}'.</source>
+        <translation>Export du modèle '{model}' en ONNX pour onnxruntime, qui l'exécute plus vite sur le CPU (première exécution sur CPU, quelques secondes) ; il est conservé dans '{folder}'.</translation>
+    </message>
+    <message>
+        <source>Model '{model}' runs on torch: its ONNX export could not be used ({reason}).</source>
+        <translation>Le modèle '{model}' s'exécute avec torch : son export ONNX n'a pas pu être utilisé ({reason}).</translation>
+    </message>
+    <message>
         <source>{name} [{id}]: {task}, {format}, bands {bands}, licence {licence}</source>
         <translation>{name} [{id}] : {task}, {format}, bandes {bands}, licence {licence}</translation>
     </message>

@@ -168,11 +168,13 @@ def test_onnx_model_serves_calls_at_once_on_its_declared_tiles_only():
             np.testing.assert_array_equal(future.result(), alone)
 
 
-def test_torch_model_serves_two_calls_with_half_the_threads_each():
-    """landcover_s2 (torch U-Net) on a 2-core CPU: two calls of one thread each; the worker threads' count does not
-    change the caller's; the probabilities are those of one call of two threads within float32 rounding (torch's
-    reductions split by thread count), the classes the same."""
+def test_torch_model_serves_two_calls_with_half_the_threads_each(monkeypatch):
+    """landcover_s2 on torch (DEEPMAPPER_TORCH_RUNTIME=torch; by default it runs on its ONNX export) on a 2-core
+    CPU: two calls of one thread each; the worker threads' count does not change the caller's; the probabilities are
+    those of one call of two threads within float32 rounding (torch's reductions split by thread count), the classes
+    the same."""
     torch = pytest.importorskip("torch")
+    monkeypatch.setenv("DEEPMAPPER_TORCH_RUNTIME", "torch")
     from deepmapper.models.backends import load_model
     from deepmapper.models.backends.torch_backend import set_torch_threads
     from deepmapper.models.registry import Registry
@@ -182,6 +184,7 @@ def test_torch_model_serves_two_calls_with_half_the_threads_each():
     try:
         set_torch_threads(2)
         model = load_model(card, choose_device("cpu", card.format))
+        assert model.runtime == "torch_state_dict"
         assert model.calls_at_once(256) == 2
         assert model.calls_at_once(512) == 1
         x = np.random.default_rng(0).random((1, len(card.bands), 256, 256), dtype=np.float32) * 0.3
@@ -235,9 +238,10 @@ def test_malloc_policy_follows_the_runtime():
         raster_io.malloc_policy(reuse_heap=keep != "return")
 
 
-def test_threads_for_torch_models_are_honoured():
-    """THREADS=1 on a torch model: one call at a time, in the calling thread, with one torch thread."""
+def test_threads_for_torch_models_are_honoured(monkeypatch):
+    """THREADS=1 on a torch model run on torch: one call at a time, in the calling thread, with one torch thread."""
     torch = pytest.importorskip("torch")
+    monkeypatch.setenv("DEEPMAPPER_TORCH_RUNTIME", "torch")
     from deepmapper.models.backends import load_model
     from deepmapper.models.registry import Registry
     from deepmapper.plugin.core.engine.device import choose_device

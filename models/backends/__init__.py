@@ -16,6 +16,7 @@ from ..cache import cache_root
 from ..card import ModelCard
 from ..quantization import int8_allowed, int8_weights
 from ..registry import verified_weights
+from .torch_export import exported_graph, onnx_allowed
 
 
 OPTIMIZED_FOLDER = "optimized"  # onnxruntime's optimised graphs, under cache.cache_root (see optimized_graph)
@@ -42,6 +43,7 @@ class LoadedModel:
         self.n_outputs = len(card.classes)
         # torch on the CPU allocates every activation afresh on each call: see raster_io.malloc_policy
         self.reuse_heap = card.format in ("torch_state_dict", "torchscript") and device.kind == "cpu"
+        self.runtime = card.format  # what runs it: load_model sets "onnx" for a torch model run on its ONNX export
 
     def fill_values(self) -> np.ndarray:
         return self._offset.copy()
@@ -112,15 +114,25 @@ def precision_for(card: ModelCard, device: Device, requested: str = "auto") -> P
 
 
 def load_model(card: ModelCard, device: Device, threads: int = 0, precision: str = "auto",
-               say: Callable[[str], None] | None = None, check: Callable[[], None] | None = None) -> LoadedModel:
+               say: Callable[[str], None] | None = None, check: Callable[[], None] | None = None,
+               torch_on_onnxruntime: bool = True) -> LoadedModel:
     """Load the card's weights on `device` (weights are checked against the card's SHA-256 first), in the
     precision PRECISION=`precision` gives (int8: the quantised graph, built and cached at the first use, which
-    `say` announces in the run's log; `check`, a Monitor's check, lets a cancel stop the wait for that build)."""
+    `say` announces in the run's log; `check`, a Monitor's check, lets a cancel stop the wait for that build).
+    On the CPU a torch model runs on onnxruntime through its cached ONNX export (torch_export; said in the log
+    when first made) unless `torch_on_onnxruntime` is False or DEEPMAPPER_TORCH_RUNTIME=torch; LoadedModel.runtime
+    says which ran."""
     kind = precision_for(card, device, precision).kind
     weights = int8_weights(card, say, check) if kind == "int8" else verified_weights(card)
-    if card.format == "onnx":
+    runtime = card.format
+    if card.format in ("torch_state_dict", "torchscript") and device.kind == "cpu" and torch_on_onnxruntime \
+            and onnx_allowed():
+        exported = exported_graph(card, weights, say)
+        if exported is not None:
+            weights, runtime = exported, "onnx"
+    if runtime == "onnx":
         from .onnx_backend import onnx_runner
-        runner = onnx_runner(weights, device, threads, free_size=card.free_input_size,
+        runner = onnx_runner(weights, device, threads, free_size=card.free_input_size and card.format == "onnx",
                              tile_size=int(card.tiling["tile_size"]),
                              cache=cache_root(card) / OPTIMIZED_FOLDER if device.kind == "cpu" else None)
     elif card.format in ("torch_state_dict", "torchscript"):
@@ -132,6 +144,8 @@ def load_model(card: ModelCard, device: Device, threads: int = 0, precision: str
     else:  # the card schema makes this unreachable
         raise ValueError(card.format)
     model = LoadedModel(card, runner, device)
+    model.runtime = runtime
+    model.reuse_heap = runtime in ("torch_state_dict", "torchscript") and device.kind == "cpu"
     check_output_size(model)
     return model
 

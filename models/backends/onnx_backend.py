@@ -5,7 +5,7 @@ import os
 import threading
 from pathlib import Path
 
-from ...plugin.core.engine.device import Device, cpu_calls
+from ...plugin.core.engine.device import CALLS_TILE_MAX, Device, cpu_calls
 from ...plugin.core.engine.errors import DeepMapperError, require
 from ...plugin.core.engine.messages import N_, _
 from .optimized_graph import CPU, cpu_session
@@ -44,7 +44,8 @@ def onnx_runner(weights: Path, device: Device, threads: int = 0, free_size: bool
     at a time. `free_size` (see free_spatial_size): tiles of the graph's declared size run on the graph as exported,
     bit for bit as the authors' own code runs it; the first tile of another size builds, once, a second session on
     the free-size graph (needs `onnx`), which then serves every size, one call at a time with every thread (two
-    large tiles at once would hold twice the activations). A call the graph refuses (a fixed batch or tile size)
+    large tiles at once would hold twice the activations). A graph whose size is free already (a torch model's
+    export) runs tiles above device.CALLS_TILE_MAX the same way, on a session of every thread. A call the graph refuses (a fixed batch or tile size)
     raises DeepMapperError naming the shapes and the fix. `cache`: the folder where onnxruntime's optimised graph of
     `weights` is kept for the next runs on this CPU (optimized_graph.cpu_session; None: optimised afresh)."""
     ort = require("onnxruntime", N_("ONNX models"))
@@ -65,14 +66,21 @@ def onnx_runner(weights: Path, device: Device, threads: int = 0, free_size: bool
     lock = threading.Lock()
 
     def forward(x):
-        if not free_size or x.shape[2:] == declared:
-            return sessions.get("fixed", sessions.get("free")).run(None, {name: x})[0]
+        if free_size and x.shape[2:] != declared:
+            return whole("free", lambda: free_spatial_size(weights), arena=False).run(None, {name: x})[0]
+        if calls > 1 and max(x.shape[2:]) > CALLS_TILE_MAX:  # a graph of free size (a torch export), large tiles
+            return whole("whole", lambda: weights, arena=True).run(None, {name: x})[0]
+        return sessions.get("fixed", sessions.get("free", sessions.get("whole"))).run(None, {name: x})[0]
+
+    def whole(key: str, graph, arena: bool):
+        """The session of every thread for tiles that run one call at a time, built at the first such tile. Free
+        size: an arena would keep the largest activations reserved (1.26/0.82 GB)."""
         with lock:
-            if "free" not in sessions:  # large tiles: an arena keeps the largest activations reserved (1.26/0.82 GB)
-                sessions["free"] = _session(ort, free_spatial_size(weights), weights, providers, calls * each,
-                                            arena=False)
+            if key not in sessions:
+                sessions[key] = _session(ort, graph(), weights, providers, calls * each, arena=arena,
+                                         cache=cache if key == "whole" else None)
                 sessions.pop("fixed", None)  # one session's weights in memory, not two
-        return sessions["free"].run(None, {name: x})[0]
+        return sessions[key]
 
     def run(x):
         try:
@@ -87,7 +95,9 @@ def onnx_runner(weights: Path, device: Device, threads: int = 0, free_size: bool
                 reason=str(exc).strip().splitlines()[0][:300])) from exc
 
     def calls_at_once(tile_size: int) -> int:
-        return calls if not free_size or (tile_size, tile_size) == declared else 1
+        if free_size and (tile_size, tile_size) != declared:
+            return 1
+        return calls if tile_size <= CALLS_TILE_MAX else 1
 
     run.calls_at_once = calls_at_once
     return run

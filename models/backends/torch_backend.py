@@ -21,18 +21,7 @@ def torch_runner(card: ModelCard, weights: Path, device: Device, half: bool, thr
     shared by several calls at once: its `calls_at_once(tile_size)` and `prepare_worker()` let the engine run each
     in a thread with its share (device.cpu_calls); a run of one call at a time sets them in the calling thread."""
     torch = require("torch", N_("PyTorch models"))
-    if card.format == "torchscript":
-        module = torch.jit.load(str(weights), map_location="cpu")
-    else:
-        from ..architectures import build
-        module = build(card.data["architecture"], in_channels=len(card.bands), n_classes=len(card.classes))
-        try:
-            module.load_state_dict(load_state_dict(weights, card.id))
-        except RuntimeError as exc:
-            raise DeepMapperError(_("The weights '{weights}' do not fit the architecture in the card of "
-                                  "'{model}' ({splitlines}).").format(
-                weights=weights, model=card.id, splitlines=str(exc).splitlines()[0])) from exc
-    run = module_runner(module, device, half=half)
+    run = module_runner(torch_module(card, weights), device, half=half)
     if device.kind == "cpu":
         total = threads if threads > 0 else torch.get_num_threads()
         calls, each = cpu_calls(total)
@@ -42,6 +31,23 @@ def torch_runner(card: ModelCard, weights: Path, device: Device, half: bool, thr
         if threads > 0:
             set_torch_threads(threads)  # calls run here (large tiles, one core): THREADS in this thread
     return run
+
+
+def torch_module(card: ModelCard, weights: Path):
+    """The card's network as a torch nn.Module on the CPU: a TorchScript file, or its architecture with the state
+    dict `weights`. Raises DeepMapperError when the weights do not fit the architecture or cannot be read."""
+    torch = require("torch", N_("PyTorch models"))
+    if card.format == "torchscript":
+        return torch.jit.load(str(weights), map_location="cpu")
+    from ..architectures import build
+    module = build(card.data["architecture"], in_channels=len(card.bands), n_classes=len(card.classes))
+    try:
+        module.load_state_dict(load_state_dict(weights, card.id))
+    except RuntimeError as exc:
+        raise DeepMapperError(_("The weights '{weights}' do not fit the architecture in the card of "
+                              "'{model}' ({splitlines}).").format(
+            weights=weights, model=card.id, splitlines=str(exc).splitlines()[0])) from exc
+    return module
 
 
 def _threads_are_per_thread(torch, count: int) -> bool:

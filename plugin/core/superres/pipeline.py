@@ -490,7 +490,8 @@ def _predictor(req: SuperResRequest, card, plan: _Plan, scale_mode: bool, say: C
         device=describe(device, precision_for(card, device)), threads=threads, tile_size=tile.size,
         tile_margin=tile.margin, what=what, width=plan.width, height=plan.height, bands=bands,
         names=', '.join(plan.names)))
-    model = load_model(card, device, req.threads)
+    # torch, as the log above says: the super-resolution nets are not moved to onnxruntime (not measured yet)
+    model = load_model(card, device, req.threads, torch_on_onnxruntime=False)
     return tile, batch, (PerBand(model, bands, items) if scale_mode else model)
 
 

@@ -1,0 +1,120 @@
+"""PyTorch models exported to ONNX once, so that the CPU runs them on onnxruntime.
+
+Why: on the 2-core test machine onnxruntime runs the bundled U-Nets 1.7-1.9x as fast as torch (two calls of one
+thread, 256-px tiles: landcover_s2 22 against 38-44 ms, buildings 30 against 52-55 ms), and a run whose export is
+cached never imports torch (1.1 s and about 465 MB). The export (torch.onnx.export, TorchScript-based, opset 17,
+free batch, height and width) is made at the model's first CPU run, checked against torch on two tile sizes, and
+kept in the cache folder (models/cache.py). Its key holds the SHA-256 of the weights, the card's architecture, band
+and class counts, and the source of the plugin's architectures, so a changed model or architecture is exported
+again. A model whose export fails or differs from torch runs on torch, as before; DEEPMAPPER_TORCH_RUNTIME=torch keeps
+every model on torch.
+"""
+from __future__ import annotations
+
+import hashlib
+import inspect
+import json
+import os
+import tempfile
+import warnings
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from ...plugin.core.engine.messages import _
+from ..cache import cache_root, intact, publish
+from ..card import ModelCard
+
+RUNTIME_ENV = "DEEPMAPPER_TORCH_RUNTIME"  # "torch": torch models stay on torch on the CPU too
+FOLDER = "torch_onnx"
+RECIPE = {"opset": 17, "exporter": "torchscript", "dynamic": ["batch", "height", "width"], "version": 1}
+TOLERANCE = 1e-4  # largest difference allowed between torch's and onnxruntime's raw outputs, relative to their scale
+ARCHITECTURES = Path(__file__).resolve().parents[1] / "architectures"
+
+
+def onnx_allowed() -> bool:
+    """False when DEEPMAPPER_TORCH_RUNTIME=torch asks to keep torch models on torch, or onnxruntime cannot be
+    imported (the model then runs, or says what to install, as a torch model)."""
+    if os.environ.get(RUNTIME_ENV, "").strip().lower() == "torch":
+        return False
+    try:
+        import onnxruntime  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+@lru_cache(maxsize=1)
+def _architecture_source() -> str:
+    digest = hashlib.sha256()
+    for path in sorted(ARCHITECTURES.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def export_path(card: ModelCard) -> Path:
+    """Where the ONNX export of the card's torch model is kept."""
+    key = json.dumps({"weights": card.sha256, "architecture": card.data.get("architecture"), "format": card.format,
+                      "bands": len(card.bands), "classes": len(card.classes), "code": _architecture_source(),
+                      "recipe": RECIPE}, sort_keys=True)
+    return cache_root(card) / FOLDER / f"{card.id}-{hashlib.sha256(key.encode()).hexdigest()[:16]}.onnx"
+
+
+def exported_graph(card: ModelCard, weights: Path, say: Callable[[str], None] | None = None) -> Path | None:
+    """The ONNX export of the card's torch model (`weights`, already verified): from the cache, else exported now
+    and checked against torch (the log says so once). None when it cannot be used: the export or its check failed
+    (said in the log) or the cache folder cannot be written; the caller then runs the model on torch."""
+    target = export_path(card)
+    if intact(target):
+        return target
+    if say is not None:
+        say(_("Exporting model '{model}' to ONNX for onnxruntime, which runs it faster on the CPU (first CPU run, a "
+              "few seconds); it is kept in '{folder}'.").format(model=card.id, folder=target.parent))
+    built = None
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(dir=target.parent, prefix=".exporting-", suffix=".onnx")
+        os.close(handle)
+        built = Path(name)
+        _export(card, weights, built)
+        publish(built, target)
+        return target
+    except Exception as exc:  # noqa: BLE001 - torch's exporter and onnxruntime raise many types; torch then runs it
+        if built is not None:
+            built.unlink(missing_ok=True)
+        if say is not None:
+            reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+            say(_("Model '{model}' runs on torch: its ONNX export could not be used ({reason}).").format(
+                model=card.id, reason=reason))
+        return None
+
+
+def _export(card: ModelCard, weights: Path, out: Path) -> None:
+    import onnxruntime as ort
+    import torch
+    from .torch_backend import torch_module
+    module = torch_module(card, weights).eval()
+    size = int(card.tiling["tile_size"])
+    multiple = int(card.tiling.get("size_multiple", 1))
+    x = torch.zeros((1, len(card.bands), size, size))
+    kwargs = {"dynamo": False} if "dynamo" in inspect.signature(torch.onnx.export).parameters else {}
+    axes = {0: "batch", 2: "height", 3: "width"}
+    with warnings.catch_warnings(), torch.inference_mode():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(module, x, str(out), opset_version=RECIPE["opset"], input_names=["input"],
+                          output_names=["output"], dynamic_axes={"input": axes, "output": axes}, **kwargs)
+    options = ort.SessionOptions()
+    options.log_severity_level = 3
+    session = ort.InferenceSession(str(out), sess_options=options, providers=["CPUExecutionProvider"])
+    rng = np.random.default_rng(0)
+    for n, h, w in ((1, size, size), (2, size // 2 + multiple, size // 2)):  # another batch and size too
+        h, w = -(-h // multiple) * multiple, -(-w // multiple) * multiple
+        sample = rng.normal(0.0, 1.0, (n, len(card.bands), h, w)).astype(np.float32)
+        with torch.inference_mode():
+            expected = module(torch.from_numpy(sample)).float().numpy()
+        got = session.run(None, {"input": sample})[0]
+        scale = max(1.0, float(np.abs(expected).max()))
+        if got.shape != expected.shape or not float(np.abs(got - expected).max()) <= TOLERANCE * scale:
+            raise ValueError(f"onnxruntime differs from torch on a {n} x {h} x {w} batch")

@@ -1,0 +1,104 @@
+"""torch models run on onnxruntime on the CPU through a cached ONNX export (models/backends/torch_export.py): the
+same classes as torch, no torch import once cached, torch again when the export cannot be used or is not wanted."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from conftest import PLUGINS
+from deepmapper.models.registry import Registry
+from deepmapper.plugin.core.engine.device import Device
+
+pytest.importorskip("torch")
+pytest.importorskip("onnxruntime")
+
+
+def _x(card, size=256, seed=0):
+    return (np.random.default_rng(seed).random((1, len(card.bands), size, size), dtype=np.float32) * 0.3)
+
+
+@pytest.mark.parametrize("model_id", ["landcover_s2", "buildings"])
+def test_the_export_gives_torchs_classes_and_probabilities_within_float_rounding(model_id, tmp_path, monkeypatch):
+    from deepmapper.models.backends import load_model
+    monkeypatch.setenv("DEEPMAPPER_CACHE", str(tmp_path))
+    card = Registry().get(model_id)
+    said: list[str] = []
+    fast = load_model(card, Device("cpu"), say=said.append)
+    assert fast.runtime == "onnx" and not fast.reuse_heap
+    assert any("Exporting model" in line for line in said)
+    monkeypatch.setenv("DEEPMAPPER_TORCH_RUNTIME", "torch")
+    slow = load_model(card, Device("cpu"))
+    assert slow.runtime == "torch_state_dict" and slow.reuse_heap
+    for size in (256, 96):  # the card's tile, and another size: free height and width
+        x = _x(card, size)
+        a, b = fast.predict(x), slow.predict(x)
+        np.testing.assert_allclose(a, b, atol=2e-5)
+        assert (a.argmax(1) == b.argmax(1)).mean() > 0.999
+    monkeypatch.delenv("DEEPMAPPER_TORCH_RUNTIME")
+    said.clear()
+    again = load_model(card, Device("cpu"), say=said.append)  # from the cache: nothing said, same numbers
+    assert again.runtime == "onnx" and not said
+    np.testing.assert_array_equal(again.predict(_x(card)), fast.predict(_x(card)))
+
+
+def test_a_cached_export_runs_without_importing_torch(tmp_path):
+    from deepmapper.models.backends import load_model
+    card = Registry().get("landcover_s2")
+    env = {**os.environ, "DEEPMAPPER_CACHE": str(tmp_path)}
+    load_model  # noqa: B018 - imported here so the child's code below reads the same module
+    code = ("import sys; sys.path.insert(0, %r)\n"
+            "from deepmapper.models.registry import Registry\n"
+            "from deepmapper.models.backends import load_model\n"
+            "from deepmapper.plugin.core.engine.device import Device\n"
+            "import numpy as np\n"
+            "m = load_model(Registry().get('landcover_s2'), Device('cpu'))\n"
+            "m.predict(np.zeros((1, %d, 64, 64), np.float32))\n"
+            "print(m.runtime, 'torch' in sys.modules)\n") % (str(PLUGINS), len(card.bands))
+    first = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300)
+    assert first.returncode == 0, first.stderr[-2000:]
+    assert first.stdout.split() == ["onnx", "True"]  # the export needs torch once
+    second = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300)
+    assert second.returncode == 0, second.stderr[-2000:]
+    assert second.stdout.split() == ["onnx", "False"]
+
+
+def test_an_export_that_fails_or_differs_leaves_the_model_on_torch(tmp_path, monkeypatch):
+    import torch
+    from deepmapper.models.backends import load_model, torch_export
+    monkeypatch.setenv("DEEPMAPPER_CACHE", str(tmp_path))
+    card = Registry().get("landcover_s2")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("Exporting the operator 'aten::something' to ONNX opset version 17 is not supported")
+
+    monkeypatch.setattr(torch.onnx, "export", broken)
+    said: list[str] = []
+    model = load_model(card, Device("cpu"), say=said.append)
+    assert model.runtime == "torch_state_dict"
+    assert any("runs on torch: its ONNX export could not be used (Exporting the operator" in s for s in said)
+    assert not [p for p in (tmp_path / torch_export.FOLDER).iterdir()]  # nothing half-written left
+    monkeypatch.undo()
+    monkeypatch.setenv("DEEPMAPPER_CACHE", str(tmp_path))
+    monkeypatch.setattr(torch_export, "TOLERANCE", -1.0)  # any difference from torch is too much
+    said.clear()
+    assert load_model(card, Device("cpu"), say=said.append).runtime == "torch_state_dict"
+    assert any("differs from torch" in s for s in said)
+
+
+def test_large_tiles_of_an_export_run_one_call_of_every_thread(tmp_path, monkeypatch):
+    """As torch models did: two calls at once only up to 256 px tiles (memory); a larger tile gets a session of
+    every thread, built when first needed, with the same numbers."""
+    from deepmapper.models.backends import load_model
+    monkeypatch.setenv("DEEPMAPPER_CACHE", str(tmp_path))
+    card = Registry().get("landcover_s2")
+    model = load_model(card, Device("cpu"), threads=2)
+    assert model.calls_at_once(256) == 2 and model.calls_at_once(512) == 1
+    x = _x(card, 512, seed=3)
+    big = model.predict(x)
+    small = model.predict(np.ascontiguousarray(x[:, :, :256, :256]))
+    assert big.shape == (1, len(card.classes), 512, 512) and small.shape[-1] == 256
+

@@ -102,3 +102,18 @@ def test_large_tiles_of_an_export_run_one_call_of_every_thread(tmp_path, monkeyp
     small = model.predict(np.ascontiguousarray(x[:, :, :256, :256]))
     assert big.shape == (1, len(card.classes), 512, 512) and small.shape[-1] == 256
 
+
+
+def test_device_auto_does_not_import_torch_on_a_machine_without_an_nvidia_driver(tmp_path):
+    """DEVICE=auto asked torch about CUDA, importing it (1.1 s, about 465 MB) even when the model then ran on its
+    ONNX export; without an NVIDIA driver the answer is known without asking."""
+    from deepmapper.plugin.core.engine.device import nvidia_driver_present
+    if nvidia_driver_present():
+        pytest.skip("this machine has an NVIDIA driver: torch must be asked")
+    code = ("import sys; sys.path.insert(0, %r)\n"
+            "from deepmapper.plugin.core.engine.device import choose_device\n"
+            "d = choose_device('auto', 'torch_state_dict')\n"
+            "print(d.kind, 'torch' in sys.modules)\n") % str(PLUGINS)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split() == ["cpu", "False"]

@@ -1,7 +1,9 @@
 """Device choice (auto / cpu / cuda) and batch sizes that fit the memory there is."""
 from __future__ import annotations
 
+import glob
 import os
+import sys
 from dataclasses import dataclass, field
 
 from .errors import DeepMapperError
@@ -26,8 +28,23 @@ class Device:
 RUNTIMES = {"onnx": "onnxruntime", "torch_state_dict": "torch", "torchscript": "torch", "lightgbm": None}
 
 
+def nvidia_driver_present() -> bool:
+    """False when this machine certainly has no NVIDIA driver (Linux: no /proc/driver/nvidia and no /dev/nvidia*;
+    Windows: no nvcuda.dll; macOS), so that no runtime needs to be imported to learn that CUDA is unusable: asking
+    torch costs its import (1.1 s, about 465 MB) even for a torch model that then runs on its ONNX export. True
+    when the driver is there or the platform cannot tell."""
+    if sys.platform.startswith("linux"):
+        return os.path.exists("/proc/driver/nvidia/version") or bool(glob.glob("/dev/nvidia[0-9]*"))
+    if sys.platform == "win32":
+        import ctypes.util
+        return ctypes.util.find_library("nvcuda") is not None
+    return sys.platform != "darwin"
+
+
 def cuda_available(runtime: str | None) -> bool:
     """True if `runtime` ('torch' or 'onnxruntime') can run on a CUDA GPU here (never raises)."""
+    if runtime and not nvidia_driver_present():
+        return False
     try:
         if runtime == "torch":
             import torch

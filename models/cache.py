@@ -10,13 +10,17 @@ left alone and built again for this run.
 from __future__ import annotations
 
 import os
+import re
 import stat
+import time
 from pathlib import Path
 
 from .card import ModelCard
 from .registry import sha256_of
 
 CACHE_ENV = "DEEPMAPPER_CACHE"
+STALE_S = 3600  # a temporary file untouched this long was left by a killed run (a build takes seconds)
+UNUSED_S = 60 * 86400  # a derived file no run has used for this long (another version of a runtime, CPU or model)
 
 
 def cache_root(card: ModelCard) -> Path:
@@ -80,3 +84,36 @@ def _readable_by_all_writable_by_owner(path: Path) -> None:
         os.chmod(path, 0o644)
     except OSError:
         pass
+
+
+def safe_name(text: str) -> str:
+    """`text` (a model id, a file stem) as a file name that stays in its folder: only letters, digits, '.', '_' and
+    '-', not starting with '.'."""
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", text).lstrip(".") or "model"
+
+
+def touch(path: Path) -> None:
+    """Mark a derived file as used (its modification time), so that tidy keeps it; not possible in a read-only
+    cache, where nothing is deleted either."""
+    try:
+        os.utime(path)
+    except OSError:
+        pass
+
+
+def tidy(folder: Path, temp_prefix: str) -> None:
+    """Delete what killed runs left in `folder` (a '<temp_prefix>*' file or a '<file>.sha256.<pid>' digest untouched
+    for STALE_S) and derived '.onnx' files no run used for UNUSED_S, with their digests."""
+    if not folder.is_dir():
+        return
+    now = time.time()
+    for path in folder.iterdir():
+        try:
+            age = now - path.stat().st_mtime
+            if (path.name.startswith(temp_prefix) or ".sha256." in path.name) and age > STALE_S:
+                path.unlink()
+            elif path.suffix == ".onnx" and not path.name.startswith(".") and age > UNUSED_S:
+                path.unlink()
+                digest_path(path).unlink(missing_ok=True)
+        except OSError:  # removed meanwhile by another run, or another account's
+            pass

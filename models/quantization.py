@@ -31,7 +31,7 @@ import numpy as np
 from ..plugin.core.engine.errors import CancelledError, DeepMapperError, require
 from ..plugin.core.engine.messages import N_, _
 from ..plugin.core.engine.progress import process_stopping
-from .cache import cache_root, intact, publish
+from .cache import cache_root, intact, publish, safe_name
 from .card import ModelCard
 from .registry import sha256_of, verified_weights
 
@@ -86,7 +86,7 @@ def int8_weights(card: ModelCard, say: Callable[[str], None] | None = None,
     _check_table(card.id, table)
     weights = verified_weights(card)
     key = hashlib.sha256(f"{card.sha256}:{sha256_of(table)}:{json.dumps(RECIPE, sort_keys=True)}".encode())
-    target = cache_folder(card) / f"{card.id}-{key.hexdigest()[:16]}.onnx"
+    target = cache_folder(card) / f"{safe_name(card.id)}-{key.hexdigest()[:16]}.onnx"
     _remove_stale_builds(target.parent)
     if intact(target):
         return target

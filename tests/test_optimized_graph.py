@@ -118,7 +118,8 @@ def test_the_key_holds_the_cpu_and_the_onnxruntime_version(graph, tmp_path, monk
 
 def test_a_killed_save_is_cleaned_up_later(graph, tmp_path):
     ort = pytest.importorskip("onnxruntime")
-    from deepmapper.models.backends.optimized_graph import STALE_S, cpu_session
+    from deepmapper.models.backends.optimized_graph import cpu_session
+    from deepmapper.models.cache import STALE_S
     old, recent = tmp_path / ".optimizing-old.onnx", tmp_path / ".optimizing-recent.onnx"
     for f in (old, recent):
         f.write_bytes(b"half a graph")
@@ -208,7 +209,8 @@ def test_unused_graphs_and_leftovers_are_deleted_and_a_used_graph_is_kept(graph,
     """Each onnxruntime version, CPU and model version leaves its own 80 MB graph: those no run used for UNUSED_S
     go, as do digests a killed run left; the graph in use is marked as used."""
     ort = pytest.importorskip("onnxruntime")
-    from deepmapper.models.backends.optimized_graph import UNUSED_S, cpu_session
+    from deepmapper.models.backends.optimized_graph import cpu_session
+    from deepmapper.models.cache import UNUSED_S
     cpu_session(ort, graph, _options(ort), tmp_path)
     cached = next(tmp_path.glob("*.onnx"))
     old_graph = tmp_path / "model_6b_l1c-0123456789abcdef.onnx"  # of another onnxruntime version

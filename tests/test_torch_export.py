@@ -3,6 +3,7 @@ same classes as torch, no torch import once cached, torch again when the export 
 from __future__ import annotations
 
 import os
+import time
 import subprocess
 import sys
 
@@ -117,3 +118,46 @@ def test_device_auto_does_not_import_torch_on_a_machine_without_an_nvidia_driver
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.split() == ["cpu", "False"]
+
+
+def test_a_cached_export_onnxruntime_cannot_use_falls_back_to_torch_and_is_exported_again(tmp_path, monkeypatch):
+    """Another model's export in its place (with a matching digest: the same account could have put it there) made
+    the run fail with a misleading message about BATCH_SIZE. The model now runs on torch, says why, and the bad
+    file goes, so the next run exports again."""
+    from deepmapper.models.backends import load_model, torch_export
+    from deepmapper.models.cache import digest_path
+    from deepmapper.models.registry import sha256_of
+    monkeypatch.setenv("DEEPMAPPER_CACHE", str(tmp_path))
+    landcover, buildings = Registry().get("landcover_s2"), Registry().get("buildings")
+    load_model(buildings, Device("cpu"))
+    target = torch_export.export_path(landcover)
+    target.write_bytes(torch_export.export_path(buildings).read_bytes())  # 1 band in, 2 classes out
+    digest_path(target).write_text(sha256_of(target))
+    said: list[str] = []
+    model = load_model(landcover, Device("cpu"), say=said.append)
+    assert model.runtime == "torch_state_dict"
+    assert any("landcover_s2' runs on torch: its ONNX export could not be used" in s for s in said), said
+    assert not target.exists()
+    assert load_model(landcover, Device("cpu")).runtime == "onnx"
+
+
+def test_export_files_stay_in_the_cache_and_leftovers_are_cleaned(tmp_path, monkeypatch):
+    """A card id is not a path ('../../x' wrote outside the cache), and a kill -9 during the first export left its
+    temporary file for good."""
+    from deepmapper.models.backends import torch_export
+    from deepmapper.models.cache import STALE_S
+    monkeypatch.setenv("DEEPMAPPER_CACHE", str(tmp_path))
+    card = Registry().get("landcover_s2")
+    card.data["id"] = "../../escaped"
+    path = torch_export.export_path(card)
+    assert path.parent == tmp_path / torch_export.FOLDER and path.name.endswith(".onnx") and "escaped" in path.name
+    folder = path.parent
+    folder.mkdir(parents=True)
+    left = folder / (torch_export.TEMP_PREFIX + "killed.onnx")
+    left.write_bytes(b"half an export")
+    past = time.time() - STALE_S - 10
+    os.utime(left, (past, past))
+    card.data["id"] = "landcover_s2"
+    from deepmapper.models.registry import verified_weights
+    assert torch_export.exported_graph(card, verified_weights(card)) is not None
+    assert not left.exists()

@@ -16,7 +16,7 @@ from ..cache import cache_root
 from ..card import ModelCard
 from ..quantization import int8_allowed, int8_weights
 from ..registry import verified_weights
-from .torch_export import exported_graph, onnx_allowed
+from .torch_export import exported_graph, forget, on_torch_note, onnx_allowed
 
 
 OPTIMIZED_FOLDER = "optimized"  # onnxruntime's optimised graphs, under cache.cache_root (see optimized_graph)
@@ -130,11 +130,16 @@ def load_model(card: ModelCard, device: Device, threads: int = 0, precision: str
         exported = exported_graph(card, weights, say)
         if exported is not None:
             weights, runtime = exported, "onnx"
+    if runtime == "onnx" and card.format != "onnx":  # a torch model's export: torch again if it cannot be used
+        try:
+            return _checked(card, _onnx(card, weights, device, threads), device, runtime)
+        except Exception as exc:  # noqa: BLE001 - onnxruntime's types, or a DeepMapperError naming the graph
+            forget(weights)
+            if say is not None:
+                say(on_torch_note(card, exc))
+            weights, runtime = verified_weights(card), card.format
     if runtime == "onnx":
-        from .onnx_backend import onnx_runner
-        runner = onnx_runner(weights, device, threads, free_size=card.free_input_size and card.format == "onnx",
-                             tile_size=int(card.tiling["tile_size"]),
-                             cache=cache_root(card) / OPTIMIZED_FOLDER if device.kind == "cpu" else None)
+        runner = _onnx(card, weights, device, threads)
     elif card.format in ("torch_state_dict", "torchscript"):
         from .torch_backend import torch_runner
         runner = torch_runner(card, weights, device, half=kind == "float16", threads=threads)
@@ -143,6 +148,18 @@ def load_model(card: ModelCard, device: Device, threads: int = 0, precision: str
         runner = lightgbm_runner(weights, threads)
     else:  # the card schema makes this unreachable
         raise ValueError(card.format)
+    return _checked(card, runner, device, runtime)
+
+
+def _onnx(card: ModelCard, graph, device: Device, threads: int):
+    from .onnx_backend import onnx_runner
+    return onnx_runner(graph, device, threads, free_size=card.free_input_size and card.format == "onnx",
+                       tile_size=int(card.tiling["tile_size"]),
+                       cache=cache_root(card) / OPTIMIZED_FOLDER if device.kind == "cpu" else None)
+
+
+def _checked(card: ModelCard, runner, device: Device, runtime: str) -> LoadedModel:
+    """The LoadedModel of `runner`, once its output size was checked (check_output_size)."""
     model = LoadedModel(card, runner, device)
     model.runtime = runtime
     model.reuse_heap = runtime in ("torch_state_dict", "torchscript") and device.kind == "cpu"

@@ -16,16 +16,14 @@ import hashlib
 import os
 import platform
 import tempfile
-import time
 from functools import lru_cache
 from pathlib import Path
 
-from ..cache import digest_path, intact, publish
+from ..cache import intact, publish, safe_name, tidy, touch
 from ..registry import sha256_of
 
 CPU = ["CPUExecutionProvider"]
-STALE_S = 3600  # a '.optimizing-*' file untouched this long was left by a killed run (saving takes a second)
-UNUSED_S = 60 * 86400  # a cached graph no run has used for this long (another onnxruntime, CPU or model) is deleted
+TEMP_PREFIX = ".optimizing-"  # a graph being saved (see cache.tidy)
 _EXTERNAL_DATA = b"\x0a\x08location"  # TensorProto.external_data's key "location", as protobuf stores it
 
 
@@ -68,7 +66,7 @@ def uses_external_data(graph: Path) -> bool:
 def cached_graph_path(ort, graph: Path, folder: Path, level) -> Path:
     """Where the optimised graph of `graph` for this CPU, onnxruntime version and optimisation `level` is kept."""
     key = hashlib.sha256(f"{sha256_of(graph)}:{ort.__version__}:{int(level)}:{cpu_identity()}".encode())
-    return folder / f"{graph.stem}-{key.hexdigest()[:16]}.onnx"
+    return folder / f"{safe_name(graph.stem)}-{key.hexdigest()[:16]}.onnx"
 
 
 def cpu_session(ort, graph: Path, options, folder: Path | None):
@@ -82,7 +80,7 @@ def cpu_session(ort, graph: Path, options, folder: Path | None):
         return _plain(ort, graph, options)
     level = options.graph_optimization_level
     target = cached_graph_path(ort, graph, folder, level)
-    _tidy(folder)
+    tidy(folder, TEMP_PREFIX)
     if intact(target):
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL  # done once, when saved
         try:
@@ -90,12 +88,12 @@ def cpu_session(ort, graph: Path, options, folder: Path | None):
         except Exception:  # onnxruntime's own types: e.g. saved by a build that cannot read it back; save again
             options.graph_optimization_level = level
         else:
-            _touch(target)
+            touch(target)
             return session
     built = None
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(dir=folder, prefix=".optimizing-", suffix=".onnx")
+        handle, name = tempfile.mkstemp(dir=folder, prefix=TEMP_PREFIX, suffix=".onnx")
         os.close(handle)
         built = Path(name)
         options.optimized_model_filepath = name  # a TypeError when the path cannot be encoded for onnxruntime
@@ -112,30 +110,3 @@ def _plain(ort, graph: Path, options):
     options.optimized_model_filepath = ""
     return ort.InferenceSession(str(graph), sess_options=options, providers=CPU)
 
-
-def _touch(path: Path) -> None:
-    """Mark a cached graph as used (its modification time), so that _tidy keeps it; not possible in a read-only
-    cache, where nothing is deleted either."""
-    try:
-        os.utime(path)
-    except OSError:
-        pass
-
-
-def _tidy(folder: Path) -> None:
-    """Delete what killed runs left (a '.optimizing-*' graph or a '<graph>.sha256.<pid>' digest untouched for
-    STALE_S) and cached graphs no run used for UNUSED_S (another onnxruntime version, CPU or model version: about
-    80 MB each)."""
-    if not folder.is_dir():
-        return
-    now = time.time()
-    for path in folder.iterdir():
-        try:
-            age = now - path.stat().st_mtime
-            if (path.name.startswith(".optimizing-") or ".sha256." in path.name) and age > STALE_S:
-                path.unlink()
-            elif path.suffix == ".onnx" and not path.name.startswith(".") and age > UNUSED_S:
-                path.unlink()
-                digest_path(path).unlink(missing_ok=True)
-        except OSError:  # removed meanwhile by another run, or another account's
-            pass

@@ -24,11 +24,12 @@ from typing import Callable
 import numpy as np
 
 from ...plugin.core.engine.messages import _
-from ..cache import cache_root, intact, publish
+from ..cache import cache_root, digest_path, intact, publish, safe_name, tidy, touch
 from ..card import ModelCard
 
 RUNTIME_ENV = "DEEPMAPPER_TORCH_RUNTIME"  # "torch": torch models stay on torch on the CPU too
 FOLDER = "torch_onnx"
+TEMP_PREFIX = ".exporting-"  # an export being written (see cache.tidy)
 RECIPE = {"opset": 17, "exporter": "torchscript", "dynamic": ["batch", "height", "width"], "version": 1}
 TOLERANCE = 1e-4  # largest difference allowed between torch's and onnxruntime's raw outputs, relative to their scale
 ARCHITECTURES = Path(__file__).resolve().parents[1] / "architectures"
@@ -55,11 +56,23 @@ def _architecture_source() -> str:
 
 
 def export_path(card: ModelCard) -> Path:
-    """Where the ONNX export of the card's torch model is kept."""
+    """Where the ONNX export of the card's torch model is kept. The onnxruntime version is in the key: an export
+    made beside a newer torch may not load in an older onnxruntime sharing the cache."""
+    import onnxruntime
     key = json.dumps({"weights": card.sha256, "architecture": card.data.get("architecture"), "format": card.format,
                       "bands": len(card.bands), "classes": len(card.classes), "code": _architecture_source(),
-                      "recipe": RECIPE}, sort_keys=True)
-    return cache_root(card) / FOLDER / f"{card.id}-{hashlib.sha256(key.encode()).hexdigest()[:16]}.onnx"
+                      "recipe": RECIPE, "onnxruntime": onnxruntime.__version__}, sort_keys=True)
+    digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+    return cache_root(card) / FOLDER / f"{safe_name(card.id)}-{digest}.onnx"
+
+
+def forget(graph: Path) -> None:
+    """Delete a cached export that onnxruntime could not use, so that the next run exports again."""
+    for path in (graph, digest_path(graph)):
+        try:
+            path.unlink()
+        except OSError:  # another account's, or a read-only cache: left as it is
+            pass
 
 
 def exported_graph(card: ModelCard, weights: Path, say: Callable[[str], None] | None = None) -> Path | None:
@@ -67,7 +80,9 @@ def exported_graph(card: ModelCard, weights: Path, say: Callable[[str], None] | 
     and checked against torch (the log says so once). None when it cannot be used: the export or its check failed
     (said in the log) or the cache folder cannot be written; the caller then runs the model on torch."""
     target = export_path(card)
+    tidy(target.parent, TEMP_PREFIX)
     if intact(target):
+        touch(target)
         return target
     if say is not None:
         say(_("Exporting model '{model}' to ONNX for onnxruntime, which runs it faster on the CPU (first CPU run, a "
@@ -75,7 +90,7 @@ def exported_graph(card: ModelCard, weights: Path, say: Callable[[str], None] | 
     built = None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(dir=target.parent, prefix=".exporting-", suffix=".onnx")
+        handle, name = tempfile.mkstemp(dir=target.parent, prefix=TEMP_PREFIX, suffix=".onnx")
         os.close(handle)
         built = Path(name)
         _export(card, weights, built)
@@ -85,10 +100,15 @@ def exported_graph(card: ModelCard, weights: Path, say: Callable[[str], None] | 
         if built is not None:
             built.unlink(missing_ok=True)
         if say is not None:
-            reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
-            say(_("Model '{model}' runs on torch: its ONNX export could not be used ({reason}).").format(
-                model=card.id, reason=reason))
+            say(on_torch_note(card, exc))
         return None
+
+
+def on_torch_note(card: ModelCard, exc: BaseException) -> str:
+    """The log line of a torch model that runs on torch after all, with the first line of the reason."""
+    reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+    return _("Model '{model}' runs on torch: its ONNX export could not be used ({reason}).").format(
+        model=card.id, reason=reason)
 
 
 def _export(card: ModelCard, weights: Path, out: Path) -> None:

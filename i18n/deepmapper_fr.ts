@@ -3754,8 +3754,8 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>Dossier :</translation>
     </message>
     <message>
-        <source>Also keeps the 8-bit and the optimised copies of ONNX models made at their first run (up to 100 MB a model); delete them at any time, the next run makes them again.</source>
-        <translation>Contient aussi les copies 8 bits et optimisées des modèles ONNX créées à leur première exécution (jusqu'à 100 Mo par modèle) ; vous pouvez les supprimer à tout moment, l'exécution suivante les recrée.</translation>
+        <source>Also keeps the copies of models made at their first run (8-bit, optimised and ONNX versions, up to 100 MB a model); delete them at any time, the next run makes them again.</source>
+        <translation>Contient aussi les copies des modèles créées à leur première exécution (versions 8 bits, optimisées et ONNX, jusqu'à 100 Mo par modèle) ; vous pouvez les supprimer à tout moment, l'exécution suivante les recrée.</translation>
     </message>
     <message>
         <source>Folder with model cards</source>

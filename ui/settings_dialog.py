@@ -99,8 +99,8 @@ class SettingsDialog(QDialog):
         self.cache.setStorageMode(QgsFileWidget.GetDirectory)
         self.cache.lineEdit().setPlaceholderText(default_cache_folder())
         cache_form.addRow(tr("Folder:"), self.cache)
-        note = QLabel(tr("Also keeps the 8-bit and the optimised copies of ONNX models made at their first run "
-                         "(up to 100 MB a model); delete them at any time, the next run makes them again."))
+        note = QLabel(tr("Also keeps the copies of models made at their first run (8-bit, optimised and ONNX "
+                         "versions, up to 100 MB a model); delete them at any time, the next run makes them again."))
         note.setWordWrap(True)
         cache_form.addRow(note)
         return cache

@@ -12,8 +12,11 @@ from __future__ import annotations
 import os
 import re
 import stat
+import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from .card import ModelCard
 from .registry import sha256_of
@@ -76,6 +79,22 @@ def publish(built: Path, target: Path) -> None:
     os.replace(built, target)  # atomic: a concurrent run finds a whole file or none
 
 
+@contextmanager
+def building(target: Path, temp_prefix: str) -> Iterator[Path]:
+    """A new empty file '<temp_prefix>*' beside `target` to build into: published (see publish) when the block ends
+    normally, deleted when the block or the publishing raises (OSError for a folder that cannot be written)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(dir=target.parent, prefix=temp_prefix, suffix=target.suffix)
+    os.close(handle)
+    built = Path(name)
+    try:
+        yield built
+        publish(built, target)
+    except BaseException:
+        built.unlink(missing_ok=True)
+        raise
+
+
 def _readable_by_all_writable_by_owner(path: Path) -> None:
     """0644 whatever the umask: other accounts sharing the cache may use the file, and a umask of 002 would make it
     group-writable, which `trusted` refuses. Folders without POSIX permissions (FAT, some network shares) keep
@@ -113,7 +132,16 @@ def tidy(folder: Path, temp_prefix: str) -> None:
             if (path.name.startswith(temp_prefix) or ".sha256." in path.name) and age > STALE_S:
                 path.unlink()
             elif path.suffix == ".onnx" and not path.name.startswith(".") and age > UNUSED_S:
-                path.unlink()
-                digest_path(path).unlink(missing_ok=True)
+                discard(path)
         except OSError:  # removed meanwhile by another run, or another account's
+            pass
+
+
+def discard(path: Path) -> None:
+    """Delete a derived file and its digest, as far as this account may (another account's, or a read-only cache:
+    left as they are)."""
+    for item in (path, digest_path(path)):
+        try:
+            item.unlink()
+        except OSError:
             pass

@@ -12,11 +12,11 @@ import numpy as np
 from ...plugin.core.engine.device import Device, Precision, choose_precision
 from ...plugin.core.engine.errors import DeepMapperError
 from ...plugin.core.engine.messages import _
-from ..cache import cache_root
+from ..cache import cache_root, discard
 from ..card import ModelCard
 from ..quantization import int8_allowed, int8_weights
 from ..registry import verified_weights
-from .torch_export import exported_graph, forget, on_torch_note, onnx_allowed
+from .torch_export import exported_graph, on_torch_note, onnx_allowed
 
 
 OPTIMIZED_FOLDER = "optimized"  # onnxruntime's optimised graphs, under cache.cache_root (see optimized_graph)
@@ -25,8 +25,9 @@ OPTIMIZED_FOLDER = "optimized"  # onnxruntime's optimised graphs, under cache.ca
 class LoadedModel:
     """A card plus a runtime session; implements the engine's Predictor protocol."""
 
-    def __init__(self, card: ModelCard, runner, device: Device) -> None:
+    def __init__(self, card: ModelCard, runner, device: Device, runtime: str | None = None) -> None:
         self.card = card
+        self.runtime = runtime or card.format  # what runs it: "onnx" for a torch model run on its ONNX export
         self.runner = runner  # callable: (N, C, H, W) normalised float32 -> (N, K', H, W) raw outputs
         self.device = device
         norm = card.normalization
@@ -41,9 +42,11 @@ class LoadedModel:
             self._offset = np.zeros(n, np.float32)
             self._scale = np.ones(n, np.float32)
         self.n_outputs = len(card.classes)
-        # torch on the CPU allocates every activation afresh on each call: see raster_io.malloc_policy
-        self.reuse_heap = card.format in ("torch_state_dict", "torchscript") and device.kind == "cpu"
-        self.runtime = card.format  # what runs it: load_model sets "onnx" for a torch model run on its ONNX export
+
+    @property
+    def reuse_heap(self) -> bool:
+        """torch on the CPU allocates every activation afresh on each call: see raster_io.malloc_policy."""
+        return self.runtime in ("torch_state_dict", "torchscript") and self.device.kind == "cpu"
 
     def fill_values(self) -> np.ndarray:
         return self._offset.copy()
@@ -134,7 +137,7 @@ def load_model(card: ModelCard, device: Device, threads: int = 0, precision: str
         try:
             return _checked(card, _onnx(card, weights, device, threads), device, runtime)
         except Exception as exc:  # noqa: BLE001 - onnxruntime's types, or a DeepMapperError naming the graph
-            forget(weights)
+            discard(weights)  # the next run exports again
             if say is not None:
                 say(on_torch_note(card, exc))
             weights, runtime = verified_weights(card), card.format
@@ -160,9 +163,7 @@ def _onnx(card: ModelCard, graph, device: Device, threads: int):
 
 def _checked(card: ModelCard, runner, device: Device, runtime: str) -> LoadedModel:
     """The LoadedModel of `runner`, once its output size was checked (check_output_size)."""
-    model = LoadedModel(card, runner, device)
-    model.runtime = runtime
-    model.reuse_heap = runtime in ("torch_state_dict", "torchscript") and device.kind == "cpu"
+    model = LoadedModel(card, runner, device, runtime)
     check_output_size(model)
     return model
 

@@ -13,13 +13,11 @@ see those files change.
 from __future__ import annotations
 
 import hashlib
-import os
 import platform
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 
-from ..cache import intact, publish, safe_name, tidy, touch
+from ..cache import building, intact, safe_name, tidy, touch
 from ..registry import sha256_of
 
 CPU = ["CPUExecutionProvider"]
@@ -90,20 +88,14 @@ def cpu_session(ort, graph: Path, options, folder: Path | None):
         else:
             touch(target)
             return session
-    built = None
+    session = None
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(dir=folder, prefix=TEMP_PREFIX, suffix=".onnx")
-        os.close(handle)
-        built = Path(name)
-        options.optimized_model_filepath = name  # a TypeError when the path cannot be encoded for onnxruntime
-        session = ort.InferenceSession(str(graph), sess_options=options, providers=CPU)
-        publish(built, target)
-        return session
+        with building(target, TEMP_PREFIX) as built:
+            options.optimized_model_filepath = str(built)  # a TypeError when onnxruntime cannot encode the path
+            session = ort.InferenceSession(str(graph), sess_options=options, providers=CPU)
     except Exception:  # OSError (read-only or full disk, a file where the folder is), onnxruntime's, TypeError
-        if built is not None:
-            built.unlink(missing_ok=True)
-        return _plain(ort, graph, options)
+        pass
+    return session if session is not None else _plain(ort, graph, options)  # made but not kept: still good
 
 
 def _plain(ort, graph: Path, options):

@@ -15,7 +15,6 @@ import hashlib
 import inspect
 import json
 import os
-import tempfile
 import warnings
 from functools import lru_cache
 from pathlib import Path
@@ -24,7 +23,7 @@ from typing import Callable
 import numpy as np
 
 from ...plugin.core.engine.messages import _
-from ..cache import cache_root, digest_path, intact, publish, safe_name, tidy, touch
+from ..cache import building, cache_root, intact, safe_name, tidy, touch
 from ..card import ModelCard
 
 RUNTIME_ENV = "DEEPMAPPER_TORCH_RUNTIME"  # "torch": torch models stay on torch on the CPU too
@@ -66,15 +65,6 @@ def export_path(card: ModelCard) -> Path:
     return cache_root(card) / FOLDER / f"{safe_name(card.id)}-{digest}.onnx"
 
 
-def forget(graph: Path) -> None:
-    """Delete a cached export that onnxruntime could not use, so that the next run exports again."""
-    for path in (graph, digest_path(graph)):
-        try:
-            path.unlink()
-        except OSError:  # another account's, or a read-only cache: left as it is
-            pass
-
-
 def exported_graph(card: ModelCard, weights: Path, say: Callable[[str], None] | None = None) -> Path | None:
     """The ONNX export of the card's torch model (`weights`, already verified): from the cache, else exported now
     and checked against torch (the log says so once). None when it cannot be used: the export or its check failed
@@ -87,18 +77,11 @@ def exported_graph(card: ModelCard, weights: Path, say: Callable[[str], None] | 
     if say is not None:
         say(_("Exporting model '{model}' to ONNX for onnxruntime, which runs it faster on the CPU (first CPU run, a "
               "few seconds); it is kept in '{folder}'.").format(model=card.id, folder=target.parent))
-    built = None
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(dir=target.parent, prefix=TEMP_PREFIX, suffix=".onnx")
-        os.close(handle)
-        built = Path(name)
-        _export(card, weights, built)
-        publish(built, target)
+        with building(target, TEMP_PREFIX) as built:
+            _export(card, weights, built)
         return target
     except Exception as exc:  # noqa: BLE001 - torch's exporter and onnxruntime raise many types; torch then runs it
-        if built is not None:
-            built.unlink(missing_ok=True)
         if say is not None:
             say(on_torch_note(card, exc))
         return None

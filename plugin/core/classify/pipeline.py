@@ -38,7 +38,7 @@ from ..engine.raster_io import (BandReader, atomic_path, geotiff_profile, pixel_
                                 write_class_metadata)
 from ..engine.tiling import TileSpec, tile_spec
 from ..engine.units import own_units_note, reflectance_scale
-from ..engine.vectorize import polygonize
+from ..engine.vectorize import polygonize, require_bindings
 from ....models.card import ModelCard
 from ....models.registry import Registry
 
@@ -140,6 +140,8 @@ def check_outputs(req: ClassifyRequest) -> None:
         raise DeepMapperError(_("Two outputs have the same path; give each output its own file."))
     for path in paths:
         refuse_folder(path)
+    if req.output_vector:
+        require_bindings()
 
 
 def sensor_for(req: ClassifyRequest, card: ModelCard | None = None) -> SensorPreset:

@@ -180,9 +180,17 @@ def bounded_gdal_cache(megabytes: int = 64) -> Iterator[None]:
     GDAL keeps written blocks in its cache until it is full (by default 5 % of RAM: 6 GB on a 128 GB desktop), so
     without a cap the memory of a run would grow with the raster, which strip-wise processing exists to avoid.
     The cache is process-wide: runs in several threads share one cap, and the last one to end restores the setting.
+    A Python without GDAL's bindings (rasterio's wheels only) cannot set it: there GDAL_CACHEMAX is put in the
+    environment, unless set already, which GDAL reads when its cache is first used (so it holds from a process's
+    first run on, e.g. the command line's).
     """
     global _cache_users, _cache_before
-    from osgeo import gdal
+    try:
+        from osgeo import gdal
+    except ImportError:
+        os.environ.setdefault("GDAL_CACHEMAX", str(megabytes))
+        yield
+        return
     with _cache_lock:
         if not _cache_users:
             _cache_before = gdal.GetCacheMax()

@@ -10,15 +10,28 @@ from pathlib import Path
 from typing import Iterator, Sequence
 
 import numpy as np
-from osgeo import gdal, ogr, osr
 
 from .errors import CancelledError, DeepMapperError
 from .messages import _
 from .progress import Monitor, forget, leave_no_trace
 from .raster_io import refuse_folder, remove_quietly, scratch_path
 
-gdal.UseExceptions()
-ogr.UseExceptions()
+try:
+    from osgeo import gdal, ogr, osr
+except ImportError:  # rasterio's wheels bundle GDAL without its Python bindings (pip-only Pythons: GPU servers, Dask
+    gdal = ogr = osr = None  # workers): rasters work, polygons are refused up front (require_bindings)
+else:
+    gdal.UseExceptions()
+    ogr.UseExceptions()
+
+
+def require_bindings() -> None:
+    """Raises DeepMapperError, before any work, when this Python has no GDAL bindings (osgeo) to write polygons."""
+    if ogr is None:
+        raise DeepMapperError(_(
+            "Polygons (OUTPUT_VECTOR) need GDAL's Python bindings (the module osgeo), which this Python lacks. "
+            "Install them (Debian: python3-gdal; pip: the GDAL package of the same version as the GDAL library), "
+            "or leave OUTPUT_VECTOR empty."))
 
 _DRIVERS = {".gpkg": "GPKG", ".shp": "ESRI Shapefile", ".geojson": "GeoJSON", ".json": "GeoJSON",
             ".fgb": "FlatGeobuf"}
@@ -32,6 +45,7 @@ def polygonize(class_raster: str, out_path: str, classes: Sequence[dict], keep: 
     Regions smaller than `min_area` (map units squared) are dropped; outlines are simplified with tolerance
     `simplify` (map units) preserving topology. Holes are kept. Returns the number of polygons written.
     """
+    require_bindings()
     monitor = monitor or Monitor()
     ext = os.path.splitext(out_path)[1].lower()
     if ext not in _DRIVERS:

@@ -1906,6 +1906,10 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>DEVICE={requested} et {runtime} voit un GPU CUDA</translation>
     </message>
     <message>
+        <source>DEVICE={requested}: onnxruntime has no CUDA here, but torch sees a CUDA GPU, so the ONNX graph runs on torch (onnx2torch)</source>
+        <translation>DEVICE={requested} : onnxruntime n'a pas CUDA ici, mais torch voit un GPU CUDA ; le graphe ONNX tourne donc sur torch (onnx2torch)</translation>
+    </message>
+    <message>
         <source>DEVICE=cuda was asked for, but {runtime}'s runtime cannot use a CUDA GPU here (no GPU, or a build without CUDA). Use DEVICE=auto or cpu.</source>
         <translation>DEVICE=cuda a été demandé, mais le moteur d'exécution de {runtime} ne peut pas utiliser de GPU CUDA ici (pas de GPU, ou une version sans CUDA). Utilisez DEVICE=auto ou cpu.</translation>
     </message>
@@ -2152,6 +2156,10 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
     <message>
         <source>Reference reprojected from {declared} (extent {extent} there) to the prediction's CRS {target}.</source>
         <translation>Référence reprojetée de {declared} (emprise {extent} dans ce SCR) vers le SCR de la prédiction {target}.</translation>
+    </message>
+    <message>
+        <source>Polygons (OUTPUT_VECTOR) need GDAL's Python bindings (the module osgeo), which this Python lacks. Install them (Debian: python3-gdal; pip: the GDAL package of the same version as the GDAL library), or leave OUTPUT_VECTOR empty.</source>
+        <translation>Les polygones (OUTPUT_VECTOR) demandent les liaisons Python de GDAL (le module osgeo), absentes de ce Python. Installez-les (Debian : python3-gdal ; pip : le paquet GDAL de la même version que la bibliothèque GDAL), ou laissez OUTPUT_VECTOR vide.</translation>
     </message>
     <message>
         <source>Cannot write polygons to '{out_path}': use one of {drivers}.</source>
@@ -3784,6 +3792,10 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
     <message>
         <source>Model '{model}': its output size differs from its input: a {size} x {size} pixel tile gives {got} pixels{value}. DeepMapper writes one prediction per input pixel; {fix}.</source>
         <translation>Modèle « {model} » : sa taille de sortie diffère de son entrée : une tuile de {size} x {size} pixels donne {got} pixels{value}. DeepMapper écrit une prédiction par pixel d'entrée ; {fix}.</translation>
+    </message>
+    <message>
+        <source>The GPU has no memory left for one tile of {size} x {size} pixels. Close other programs that use the GPU, or use a smaller TILE_SIZE, or DEVICE=cpu.</source>
+        <translation>Le GPU n'a plus de mémoire pour une seule tuile de {size} x {size} pixels. Fermez les autres programmes qui utilisent le GPU, ou prenez un TILE_SIZE plus petit, ou DEVICE=cpu.</translation>
     </message>
     <message>
         <source>ONNX models whose card sets tiling.free_input_size</source>

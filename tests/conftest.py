@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT.parent / "shared" / "data"
+# DEEPMAPPER_TEST_DATA: the shared data elsewhere (a GPU machine that gets a copy of it beside the checkout).
+DATA = Path(os.environ.get("DEEPMAPPER_TEST_DATA", "").strip() or ROOT.parent / "shared" / "data")
 PLUGINS = ROOT / ".build" / "plugins"
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -29,6 +30,11 @@ PLUGINS.mkdir(parents=True, exist_ok=True)
 if not (PLUGINS / "deepmapper").exists():
     (PLUGINS / "deepmapper").symlink_to(ROOT)
 sys.path.insert(0, str(PLUGINS))
+
+
+def pytest_configure(config) -> None:
+    config.addinivalue_line("markers", "cuda: needs a CUDA GPU that torch sees (skipped elsewhere, with the reason); "
+                                       "`pytest -m cuda tests` runs them alone on a GPU machine")
 
 
 def data_file(relative: str) -> Path:

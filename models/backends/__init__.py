@@ -9,7 +9,7 @@ from typing import Callable
 
 import numpy as np
 
-from ...plugin.core.engine.device import Device, Precision, choose_precision
+from ...plugin.core.engine.device import Device, Precision, choose_precision, cuda_available
 from ...plugin.core.engine.errors import DeepMapperError
 from ...plugin.core.engine.messages import _
 from ..cache import cache_root, discard
@@ -20,6 +20,9 @@ from .torch_export import exported_graph, on_torch_note, onnx_allowed
 
 
 OPTIMIZED_FOLDER = "optimized"  # onnxruntime's optimised graphs, under cache.cache_root (see optimized_graph)
+
+
+FLIPS = ((), (-1,), (-2,), (-2, -1))  # test-time augmentation: the tile and its three flips (axes flipped)
 
 
 class LoadedModel:
@@ -77,12 +80,16 @@ class LoadedModel:
         return x.astype(np.float32, copy=False)
 
     def predict(self, batch: np.ndarray) -> np.ndarray:
+        flips = FLIPS if self.card.test_time_augmentation else ((),)
+        on_device = getattr(self.runner, "probabilities", None)  # a GPU runner does it all there (cuda_runner)
+        if on_device is not None and not self.card.output_crop:
+            return on_device(batch, self._offset, self._scale, self.card.activation, flips)
         x = self.normalise(batch)
         if not self.card.test_time_augmentation:
             return activate(self._run(x), self.card.activation, inplace=True)
         # Test-time augmentation: the mean over the four flips (each undone), a cheap ensemble for small models.
         out = None
-        for axes in ((), (-1,), (-2,), (-2, -1)):
+        for axes in flips:
             xi = np.ascontiguousarray(np.flip(x, axes)) if axes else x
             p = activate(self._run(xi), self.card.activation, inplace=True)
             p = np.flip(p, axes) if axes else p
@@ -123,8 +130,8 @@ def load_model(card: ModelCard, device: Device, threads: int = 0, precision: str
     precision PRECISION=`precision` gives (int8: the quantised graph, built and cached at the first use, which
     `say` announces in the run's log; `check`, a Monitor's check, lets a cancel stop the wait for that build).
     On the CPU a torch model runs on onnxruntime through its cached ONNX export (torch_export; said in the log
-    when first made) unless `torch_on_onnxruntime` is False or DEEPMAPPER_TORCH_RUNTIME=torch; LoadedModel.runtime
-    says which ran."""
+    when first made) unless `torch_on_onnxruntime` is False or DEEPMAPPER_TORCH_RUNTIME=torch. On CUDA an ONNX model
+    runs on torch (onnx_torch) when onnxruntime has no CUDA. LoadedModel.runtime says which ran."""
     kind = precision_for(card, device, precision).kind
     weights = int8_weights(card, say, check) if kind == "int8" else verified_weights(card)
     runtime = card.format
@@ -141,7 +148,10 @@ def load_model(card: ModelCard, device: Device, threads: int = 0, precision: str
             if say is not None:
                 say(on_torch_note(card, exc))
             weights, runtime = verified_weights(card), card.format
-    if runtime == "onnx":
+    if runtime == "onnx" and device.kind == "cuda" and not cuda_available("onnxruntime"):
+        from .onnx_torch import RUNTIME, onnx_torch_runner  # choose_device picked CUDA for torch (onnx_on_torch_cuda)
+        runner, runtime = onnx_torch_runner(weights, device, half=kind == "float16"), RUNTIME
+    elif runtime == "onnx":
         runner = _onnx(card, weights, device, threads)
     elif card.format in ("torch_state_dict", "torchscript"):
         from .torch_backend import torch_runner

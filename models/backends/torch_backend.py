@@ -101,20 +101,18 @@ def load_state_dict(weights: Path, model_id: str) -> dict:
 
 
 def module_runner(module, device: Device, half: bool = False):
-    """Wrap an nn.Module as a numpy-in, numpy-out runner (also used by tests and training)."""
+    """Wrap an nn.Module as a numpy-in, numpy-out runner: (N, C, H, W) float32 -> its output as float32 (also used by
+    tests and training); `half` runs it in float16 on CUDA, where the runner is a cuda_runner.CudaRunner."""
     import torch
 
     dev = torch.device(device.torch_name)
     module = module.eval().to(dev)
-    use_half = half and dev.type == "cuda"
-    if use_half:
-        module = module.half()
+    if dev.type == "cuda":
+        from .cuda_runner import CudaRunner
+        return CudaRunner(torch, module, dev, half)
 
     def run(x: np.ndarray) -> np.ndarray:
         with torch.inference_mode():
-            t = torch.from_numpy(x).to(dev)
-            if use_half:
-                t = t.half()
-            return module(t).float().cpu().numpy()
+            return module(torch.from_numpy(x)).float().numpy()
 
     return run

@@ -57,6 +57,17 @@ def cuda_available(runtime: str | None) -> bool:
     return False  # CPU-only runtimes (LightGBM)
 
 
+def onnx_on_torch_cuda() -> bool:
+    """True when an ONNX graph can run on a CUDA GPU through torch (never raises): torch sees a GPU and onnx and
+    onnx2torch are installed. Asked only when onnxruntime itself has no CUDA (the CPU wheel, or an onnxruntime-gpu
+    built for another CUDA): the PyTorch group the plugin installs brings a CUDA torch, while a matching
+    onnxruntime-gpu is a second runtime of several hundred MB."""
+    import importlib.util
+    if importlib.util.find_spec("onnx2torch") is None or importlib.util.find_spec("onnx") is None:
+        return False
+    return cuda_available("torch")
+
+
 def choose_device(requested: str = "auto", model_format: str = "onnx") -> Device:
     requested = (requested or "auto").lower()
     if requested not in DEVICES:
@@ -68,6 +79,9 @@ def choose_device(requested: str = "auto", model_format: str = "onnx") -> Device
     if cuda_available(runtime):
         return Device("cuda", reason=_("DEVICE={requested} and {runtime} sees a CUDA GPU").format(
             requested=requested, runtime=runtime))
+    if model_format == "onnx" and onnx_on_torch_cuda():
+        return Device("cuda", reason=_("DEVICE={requested}: onnxruntime has no CUDA here, but torch sees a CUDA GPU, "
+                                       "so the ONNX graph runs on torch (onnx2torch)").format(requested=requested))
     if requested == "cuda":
         raise DeepMapperError(_("DEVICE=cuda was asked for, but {runtime}'s runtime cannot use a CUDA "
                               "GPU here (no GPU, or a build without CUDA). Use DEVICE=auto or cpu.").format(
@@ -130,19 +144,26 @@ def describe(device: Device, precision: Precision) -> str:
     return f"{device.torch_name} ({device.reason or _('as asked')}), {precision.kind} ({precision.reason})"
 
 
+HOST_BATCH_BYTES = 128 << 20  # the input of one CUDA batch in host memory, at most (see auto_batch_size)
+
+
 def auto_batch_size(device: Device, tile_size: int, channels: int, bytes_per_pixel_per_channel: int = 4 * 64) -> int:
-    """Tiles per batch from free memory: half of free GPU memory on CUDA. On the CPU one tile at a time: the runtimes
-    already use every core inside each layer, and larger batches only cost memory (measured: +160 MB for 4 tiles of
-    the UKIS U-Net, no faster). The per-pixel cost is a deliberate overestimate of a U-Net's activations."""
+    """Tiles per batch from free memory: half of free GPU memory on CUDA, and at most HOST_BATCH_BYTES of float32
+    input, since the engine holds several batches in host memory (in flight, pinned copies, outputs): 64 tiles of
+    512 px and 10 bands took 3.3 GB of RAM on an H200 machine, and the GPU waited for the CPU anyway. On the CPU one
+    tile at a time: the runtimes already use every core inside each layer, and larger batches only cost memory
+    (measured: +160 MB for 4 tiles of the UKIS U-Net, no faster). The per-pixel cost is a deliberate overestimate of
+    a U-Net's activations."""
     if device.kind != "cuda":
         return 1
+    host = max(1, HOST_BATCH_BYTES // (tile_size * tile_size * channels * 4))
     try:
         import torch
         free, _total = torch.cuda.mem_get_info(device.index)
     except Exception:
-        return 8
+        return min(8, host)
     per_tile = tile_size * tile_size * max(channels, 8) * bytes_per_pixel_per_channel
-    return int(max(1, min(64, (free // 2) // per_tile)))
+    return int(max(1, min(64, host, (free // 2) // per_tile)))
 
 
 def physical_cores() -> int:

@@ -1,0 +1,31 @@
+"""ONNX graphs on a CUDA GPU through torch, where onnxruntime has no CUDA.
+
+The plugin's PyTorch group brings a CUDA build of torch; onnxruntime-gpu is a second GPU runtime of several hundred
+MB that must match the CUDA and cuDNN versions. So when onnxruntime cannot use the GPU and torch can
+(device.onnx_on_torch_cuda), the graph is converted once per run with the maintained onnx2torch converter (the same
+conversion fine-tuning uses: models/architectures/onnx_graph.convert_graph, float16 initialisers widened to
+float32) and run by torch_backend.module_runner. Measured against onnxruntime on the CPU in docs/benchmarks.md.
+"""
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+from ...plugin.core.engine.device import Device
+from ..architectures.onnx_graph import convert_graph
+from .torch_backend import module_runner
+
+RUNTIME = "onnx2torch"  # LoadedModel.runtime of such a model
+
+# onnx2torch 1.5's Slice indexes with a list of slices, which torch (2.9 to 2.13 at least) still accepts with this
+# notice at every first call: nothing a user can act on, so it stays out of the run's output.
+warnings.filterwarnings("ignore", message="Using a non-tuple sequence for multidimensional indexing",
+                        category=UserWarning)
+
+
+def onnx_torch_runner(weights: Path, device: Device, half: bool = False):
+    """A callable (N, C, H, W) float32 -> the graph's first output (float32 numpy) on `device`, batch and tile size
+    free where the graph's operators allow (fully convolutional graphs). `half`: float16 on CUDA.
+
+    Raises DeepMapperError when onnx or onnx2torch is missing or an operator cannot be converted."""
+    return module_runner(convert_graph(weights), device, half=half)

@@ -117,9 +117,9 @@ def mosaic_window(unit: np.ndarray, r0: int, r1: int, c0: int, c1: int) -> np.nd
     return unit[:, rows[:, None], cols[None, :]]
 
 
-def read_chip():
+def read_chip(source: Path = CHIP):
     import rasterio
-    with rasterio.open(CHIP) as src:
+    with rasterio.open(source) as src:
         return src.read(), src.profile, src.descriptions
 
 
@@ -142,10 +142,11 @@ def write_mosaic(path: Path, size: int) -> None:
             dst.write(mosaic_window(unit, r0, r1, 0, size), window=Window(0, r0, size, r1 - r0))
 
 
-def write_unit(path: Path) -> None:
-    """The mirrored unit (2h x 2w: the chip and its mirror images) as a GeoTIFF with the chip's georeference."""
+def write_unit(path: Path, source: Path = CHIP) -> None:
+    """The mirrored unit (2h x 2w: the chip, or the raster `source`, and its mirror images) as a GeoTIFF with the
+    source's georeference."""
     import rasterio
-    chip, profile, descriptions = read_chip()
+    chip, profile, descriptions = read_chip(source)
     unit = mirrored_unit(chip)
     profile = dict(profile, driver="GTiff", width=unit.shape[2], height=unit.shape[1], tiled=True, blockxsize=256,
                    blockysize=256, compress="deflate", interleave="pixel")
@@ -156,17 +157,19 @@ def write_unit(path: Path) -> None:
                 dst.set_band_description(i, name)
 
 
-def write_mosaic_vrt(path: Path, size: int, width: int | None = None) -> None:
-    """The size x size (or size x width) mosaic as a GDAL VRT that repeats the mirrored unit (seamless, built in no time and ~no disk:
-    the large sizes, 8192² and 10980², without writing gigabytes). Same pixels as write_mosaic."""
+def write_mosaic_vrt(path: Path, size: int, width: int | None = None, source: Path = CHIP) -> None:
+    """The size x size (or size x width) mosaic as a GDAL VRT that repeats the mirrored unit (seamless, built in no
+    time and ~no disk: the large sizes, 8192² and 10980², without writing gigabytes). Same pixels as write_mosaic.
+    `source`: another raster to repeat (bench_gpu's full Sentinel-2 tiles of the other algorithms' scenes)."""
     import rasterio
     from xml.sax.saxutils import escape
-    unit_path = path.with_name("unit.tif")
+    unit_path = path.with_name("unit.tif" if source == CHIP else f"unit-{source.stem}.tif")
     if not unit_path.exists():
-        write_unit(unit_path)
+        write_unit(unit_path, source)
     with rasterio.open(unit_path) as unit:
         uh, uw, count, dtype = unit.height, unit.width, unit.count, unit.dtypes[0]
         gt, crs, descriptions = unit.transform.to_gdal(), unit.crs.to_wkt(), unit.descriptions
+        nodata = unit.nodata
     vrt_type = {"float32": "Float32", "uint16": "UInt16", "int16": "Int16", "uint8": "Byte"}[dtype]
     width = width or size
     parts = [f'<VRTDataset rasterXSize="{width}" rasterYSize="{size}">',
@@ -175,6 +178,8 @@ def write_mosaic_vrt(path: Path, size: int, width: int | None = None) -> None:
         parts.append(f'<VRTRasterBand dataType="{vrt_type}" band="{b}">')
         if descriptions[b - 1]:
             parts.append(f"<Description>{escape(descriptions[b - 1])}</Description>")
+        if nodata is not None:
+            parts.append(f"<NoDataValue>{nodata!r}</NoDataValue>")
         for r0 in range(0, size, uh):
             for c0 in range(0, width, uw):
                 h, w = min(uh, size - r0), min(uw, width - c0)

@@ -15,8 +15,8 @@ Scenes (VRT mosaics of the real shared scenes, mirrored so they have no seams: b
 * ``guided``: T33UUB 10 m (4 bands) and 20 m (6 bands, half the side) with ``s2_superres_guided``;
 * ``scale``: the 13-band Betsiboka L1C scene (856 x 512, as it is), SCALE mode (every band x2).
 
-``--size`` is the side of the full tile (Mpixel/s are input pixels of the high-resolution grid per second of the
-whole process); ``--pair-size`` the side on which each algorithm also runs with DEVICE=cpu, for the same-run ratio.
+``--size`` is the side of the full tile (Mpixel/s are the pixels of INPUT per second of the whole process: the 10 m
+grid for guided super-resolution, the grid before doubling in SCALE mode); ``--pair-size`` the side on which each algorithm also runs with DEVICE=cpu, for the same-run ratio.
 Results are written after every case to ``<out>/gpu-<timestamp>.json`` and ``.md`` (a run stopped early keeps what
 it measured).
 
@@ -102,7 +102,7 @@ class GpuSampler:
 def probe(paths: list[str]) -> dict:
     """The machine and the pixel count of each of `paths`, from a child process: the parent imports neither GDAL nor
     the runtimes, since on Linux a child's peak RSS starts from its parent's (bench_cloudmask)."""
-    done = subprocess.run([sys.executable, __file__, "--probe", *paths], capture_output=True, text=True, timeout=300,
+    done = subprocess.run([sys.executable, __file__, "--probe-child", *paths], capture_output=True, text=True, timeout=300,
                           env=dict(os.environ, PYTHONPATH=os.pathsep.join(
                               filter(None, [str(bc._PKGS), os.environ.get("PYTHONPATH")]))))
     if done.returncode:
@@ -133,9 +133,18 @@ def run_case(algorithm: str, device: str, size: int, args: argparse.Namespace) -
     started = time.perf_counter()
     with GpuSampler() as gpu, open(log, "w") as log_file:
         proc = subprocess.Popen(command, stdout=log_file, stderr=subprocess.STDOUT, env=env)
-        timer = threading.Timer(args.case_timeout, proc.kill)
+        reaped = threading.Lock()  # held once wait4 has the exit status: the timer then kills no recycled pid
+
+        def kill() -> None:
+            with reaped:
+                if proc.returncode is None:
+                    proc.kill()
+
+        timer = threading.Timer(args.case_timeout, kill)
         timer.start()
         _pid, status, usage = os.wait4(proc.pid, 0)
+        with reaped:
+            proc.returncode = os.waitstatus_to_exitcode(status)
         timer.cancel()
     seconds = time.perf_counter() - started
     text = log.read_text(errors="replace").replace("\r", "\n")
@@ -205,7 +214,7 @@ def _bare_here(model_id: str, device_name: str, batch: int, seconds: float = 5.0
 
 def bare_pass(algorithm: str, device: str, batch: int) -> dict:
     """_bare_here in a child process (its imports stay out of this parent)."""
-    done = subprocess.run([sys.executable, __file__, "--bare", MODELS[algorithm], device, str(batch)],
+    done = subprocess.run([sys.executable, __file__, "--bare-child", MODELS[algorithm], device, str(batch)],
                           capture_output=True, text=True, timeout=300, env=dict(os.environ, PYTHONPATH=os.pathsep.join(
                               filter(None, [str(bc._PKGS), os.environ.get("PYTHONPATH")]))))
     if done.returncode:
@@ -258,10 +267,10 @@ def machine_info() -> dict:
 
 
 def main() -> int:
-    if sys.argv[1:2] == ["--probe"]:
+    if sys.argv[1:2] == ["--probe-child"]:
         _probe_here(sys.argv[2:])
         return 0
-    if sys.argv[1:2] == ["--bare"]:
+    if sys.argv[1:2] == ["--bare-child"]:
         _bare_here(sys.argv[2], sys.argv[3], int(sys.argv[4]))
         return 0
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])

@@ -2158,8 +2158,8 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>Référence reprojetée de {declared} (emprise {extent} dans ce SCR) vers le SCR de la prédiction {target}.</translation>
     </message>
     <message>
-        <source>Polygons (OUTPUT_VECTOR) need GDAL's Python bindings (the module osgeo), which this Python lacks. Install them (Debian: python3-gdal; pip: the GDAL package of the same version as the GDAL library), or leave OUTPUT_VECTOR empty.</source>
-        <translation>Les polygones (OUTPUT_VECTOR) demandent les liaisons Python de GDAL (le module osgeo), absentes de ce Python. Installez-les (Debian : python3-gdal ; pip : le paquet GDAL de la même version que la bibliothèque GDAL), ou laissez OUTPUT_VECTOR vide.</translation>
+        <source>{parameter} needs polygons, and they need GDAL's Python bindings (the module osgeo), which this Python lacks. Install them (Debian: python3-gdal; pip: the GDAL package of the same version as the GDAL library), or leave {parameter} empty.</source>
+        <translation>{parameter} demande des polygones, et ceux-ci demandent les liaisons Python de GDAL (le module osgeo), absentes de ce Python. Installez-les (Debian : python3-gdal ; pip : le paquet GDAL de la même version que la bibliothèque GDAL), ou laissez {parameter} vide.</translation>
     </message>
     <message>
         <source>Cannot write polygons to '{out_path}': use one of {drivers}.</source>
@@ -3824,6 +3824,10 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
     <message>
         <source>'{weights}' could not be loaded as an ONNX model ({exc}): the file is corrupt or not ONNX. Reinstall or re-export the model, and update the SHA-256 in its card.</source>
         <translation>« {weights} » n'a pas pu être chargé comme modèle ONNX ({exc}) : le fichier est corrompu ou n'est pas de l'ONNX. Réinstallez ou réexportez le modèle, et mettez à jour le SHA-256 de sa fiche.</translation>
+    </message>
+    <message>
+        <source>The ONNX model '{weights}' cannot run on torch's GPU: {reason} Use DEVICE=cpu, or install onnxruntime-gpu for this CUDA.</source>
+        <translation>Le modèle ONNX '{weights}' ne peut pas tourner sur le GPU de torch : {reason} Utilisez DEVICE=cpu, ou installez onnxruntime-gpu pour cette version de CUDA.</translation>
     </message>
     <message>
         <source>pixel-classifier models such as s2cloudless</source>

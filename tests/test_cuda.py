@@ -42,16 +42,17 @@ def _card(model_id: str):
 
 def test_onnx_models_use_a_cuda_torch_when_onnxruntime_has_no_cuda(monkeypatch):
     """A CUDA torch with the CPU onnxruntime (what the plugin's PyTorch group installs) runs ONNX graphs on the GPU
-    through onnx2torch, and the log says so; without onnx2torch they stay on the CPU with the reason."""
+    through onnx2torch when DEVICE=cuda is asked for, and the log says so; without onnx2torch that is refused."""
     monkeypatch.setattr(device_module, "cuda_available", lambda runtime: runtime == "torch")
-    chosen = choose_device("auto", "onnx")
+    chosen = choose_device("cuda", "onnx")
     assert chosen.kind == "cuda" and "onnx2torch" in chosen.reason
-    assert choose_device("cuda", "onnx").kind == "cuda"
+    # DEVICE=auto stays on onnxruntime: below ~4000² the GPU path lost to the CPU (docs/benchmarks.md, "GPU")
+    auto = choose_device("auto", "onnx")
+    assert auto.kind == "cpu" and "onnxruntime" in auto.reason
     assert choose_device("cpu", "onnx").kind == "cpu"
+    assert choose_device("auto", "torch_state_dict").kind == "cuda"
     import importlib.util
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "onnx2torch" else object())
-    fallback = choose_device("auto", "onnx")
-    assert fallback.kind == "cpu" and "onnxruntime" in fallback.reason
     with pytest.raises(DeepMapperError, match="DEVICE=cuda"):
         choose_device("cuda", "onnx")
 
@@ -105,7 +106,7 @@ def _chip_tiles(n: int = 4) -> np.ndarray:
 def test_ukis_graph_on_the_gpu_through_onnx2torch_gives_the_cpu_probabilities():
     pytest.importorskip("onnx2torch")
     card = _card(UKIS)
-    gpu_device = choose_device("auto", card.format)
+    gpu_device = choose_device("cuda", card.format)
     assert gpu_device.kind == "cuda"
     gpu, cpu = load_model(card, gpu_device), load_model(card, CPU)
     assert gpu.runtime in ("onnx2torch", "onnx")  # torch, or onnxruntime-gpu where installed
@@ -227,14 +228,14 @@ def test_batch_size_from_free_gpu_memory():
 
 @cuda
 def test_gpu_runner_takes_pinned_host_memory_and_returns_float32():
-    module = torch.nn.Conv2d(3, 2, 3, padding=1)
-    run = CudaRunner(torch, module.cuda().eval(), torch.device("cuda"), half=True)
+    module = torch.nn.Conv2d(3, 2, 3, padding=1).cuda().eval()
     x = np.random.default_rng(0).random((2, 3, 32, 32), dtype=np.float32)
+    with torch.inference_mode():
+        expected = module(torch.from_numpy(x).cuda()).cpu().numpy()  # float32, before the runner halves the module
+    run = CudaRunner(torch, module, torch.device("cuda"), half=True)
     out = run(x)
     assert out.dtype == np.float32 and out.shape == (2, 2, 32, 32)
     assert run._local.pinned.is_pinned()  # this thread's page-locked buffer
-    with torch.inference_mode():
-        expected = module(torch.from_numpy(x).cuda()).cpu().numpy()
     assert np.abs(out - expected).max() < 0.01  # float16
 
 
@@ -245,3 +246,38 @@ def test_module_types_stay_importable_without_a_gpu():
     assert not isinstance(run, CudaRunner)
     x = np.ones((1, 2, 3, 3), np.float32)
     np.testing.assert_array_equal(run(x), x)
+
+
+class _TwoOutputs(torch.nn.Module):
+    def forward(self, x):
+        return [x * 3, x]  # a converted ONNX graph returns every graph output
+
+
+def test_a_module_with_several_outputs_gives_its_first_as_onnxruntime_does():
+    from deepmapper.models.backends.torch_backend import module_runner
+    x = np.ones((1, 2, 4, 4), np.float32)
+    np.testing.assert_array_equal(module_runner(_TwoOutputs(), CPU)(x), x * 3)
+    np.testing.assert_array_equal(CudaRunner(torch, _TwoOutputs(), torch.device("cpu"), half=False)(x), x * 3)
+
+
+class _CudnnOutOfMemory(torch.nn.Module):
+    """Fails as cuDNN does when its workspace cannot be allocated: a plain RuntimeError, for batches above 1."""
+
+    def forward(self, x):
+        if len(x) > 1:
+            raise RuntimeError("cuDNN error: CUDNN_STATUS_ALLOC_FAILED")
+        return x
+
+
+def test_cudnn_allocation_failures_split_the_batch_and_other_errors_do_not():
+    run = CudaRunner(torch, _CudnnOutOfMemory(), torch.device("cpu"), half=False)
+    x = np.zeros((4, 1, 2, 2), np.float32)
+    np.testing.assert_array_equal(run(x), x)
+    assert run.fits == 1
+
+    class Broken(torch.nn.Module):
+        def forward(self, x):
+            raise RuntimeError("Given groups=1, weight of size [8, 3, 3, 3], expected input to have 3 channels")
+
+    with pytest.raises(RuntimeError, match="expected input"):
+        CudaRunner(torch, Broken(), torch.device("cpu"), half=False)(x)

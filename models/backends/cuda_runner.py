@@ -29,7 +29,8 @@ class CudaRunner:
     batch (torch.cuda.OutOfMemoryError: other programs on the GPU, or auto_batch_size's estimate too high for this
     network) splits it in halves, down to one tile, and later batches start at the size that fitted; one tile that
     does not fit raises DeepMapperError with the fix. Tiles are computed independently, so a split batch gives the
-    tiles' own results."""
+    tiles' own results. cuDNN's choice of the fastest kernels (torch.backends.cudnn.benchmark) is process-wide.
+    A module with several outputs gives its first, as onnxruntime's runner does."""
 
     def __init__(self, torch, module, dev, half: bool) -> None:
         self.torch, self.dev, self.half = torch, dev, half
@@ -38,6 +39,7 @@ class CudaRunner:
         self.fits: int | None = None  # the largest batch known to fit after an out-of-memory error
         self._local = threading.local()  # each calling thread's pinned buffer
         self._constants: dict[bytes, object] = {}  # normalisation vectors on the GPU
+        self._pageable = False  # True once page-locked memory was refused
 
     def calls_at_once(self, tile_size: int) -> int:
         return CUDA_CALLS
@@ -55,7 +57,7 @@ class CudaRunner:
 
     # -- on the GPU --------------------------------------------------------------------------------------------------
     def _raw(self, t):
-        return self.module(t.half() if self.half else t).float()
+        return first_output(self.module(t.half() if self.half else t)).float()
 
     def _probabilities(self, t, shift, factor, activation: str, flips):
         torch = self.torch
@@ -94,16 +96,17 @@ class CudaRunner:
             try:
                 with self.torch.inference_mode():
                     parts.append(compute(self._to_device(part)).cpu().numpy())  # .cpu() waits for the GPU
-            except self.torch.cuda.OutOfMemoryError:
-                self.torch.cuda.empty_cache()
-                if step == 1:
-                    raise DeepMapperError(_(
-                        "The GPU has no memory left for one tile of {size} x {size} pixels. Close other programs "
-                        "that use the GPU, or use a smaller TILE_SIZE, or DEVICE=cpu.").format(
-                        size=x.shape[-1])) from None
-                step = self.fits = max(1, step // 2)
+                start += len(part)
                 continue
-            start += len(part)
+            except RuntimeError as exc:  # torch.cuda.OutOfMemoryError, or cuDNN's own failed allocation
+                if not out_of_memory(self.torch, exc):
+                    raise
+            self.torch.cuda.empty_cache()  # outside the except: its traceback no longer holds the batch's tensors
+            if step == 1:
+                raise DeepMapperError(_(
+                    "The GPU has no memory left for one tile of {size} x {size} pixels. Close other programs "
+                    "that use the GPU, or use a smaller TILE_SIZE, or DEVICE=cpu.").format(size=x.shape[-1]))
+            step = self.fits = max(1, step // 2)  # kept for the run: a smaller batch costs little on a GPU
         return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
     def _to_device(self, x: np.ndarray):
@@ -112,11 +115,29 @@ class CudaRunner:
         torch = self.torch
         x = np.ascontiguousarray(x, dtype=np.float32)
         pinned = getattr(self._local, "pinned", None)
-        if pinned is None or pinned.numel() < x.size:
+        if self._pageable or pinned is None or pinned.numel() < x.size:
             try:
+                if self._pageable:
+                    raise RuntimeError("page-locked memory refused before")
                 pinned = self._local.pinned = torch.empty(x.size, dtype=torch.float32, pin_memory=True)
-            except RuntimeError:  # page-locked memory refused (limits of this system): a pageable copy then
+            except RuntimeError:  # page-locked memory refused (limits of this system): pageable copies from now on
+                self._pageable = True
                 return torch.from_numpy(x).to(self.dev)
         host = pinned[:x.size].view(x.shape)
         host.copy_(torch.from_numpy(x))
         return host.to(self.dev, non_blocking=True)
+
+
+def first_output(out):
+    """The first output of a module with several (a converted ONNX graph returns all of the graph's outputs, where
+    onnxruntime's runner takes the first)."""
+    return out[0] if isinstance(out, (tuple, list)) else out
+
+
+def out_of_memory(torch, exc: BaseException) -> bool:
+    """True for the GPU's out-of-memory errors: torch's own type, and cuDNN's or cuBLAS's failed allocations, which
+    torch raises as plain RuntimeErrors."""
+    if isinstance(exc, torch.cuda.OutOfMemoryError):
+        return True
+    text = str(exc)
+    return "out of memory" in text or "CUDNN_STATUS_ALLOC_FAILED" in text or "CUBLAS_STATUS_ALLOC_FAILED" in text

@@ -105,14 +105,14 @@ def module_runner(module, device: Device, half: bool = False):
     tests and training); `half` runs it in float16 on CUDA, where the runner is a cuda_runner.CudaRunner."""
     import torch
 
+    from .cuda_runner import CudaRunner, first_output
     dev = torch.device(device.torch_name)
     module = module.eval().to(dev)
     if dev.type == "cuda":
-        from .cuda_runner import CudaRunner
         return CudaRunner(torch, module, dev, half)
 
     def run(x: np.ndarray) -> np.ndarray:
         with torch.inference_mode():
-            return module(torch.from_numpy(x)).float().numpy()
+            return first_output(module(torch.from_numpy(x))).float().numpy()
 
     return run

@@ -20,6 +20,7 @@ from ..engine.errors import DeepMapperError
 from ..engine.messages import _
 from ..engine.progress import Monitor
 from ..engine.raster_io import atomic_path, open_raster, remove_quietly
+from ..engine.vectorize import require_bindings
 from .metrics import (BinaryScores, ClassScores, ConfusionAccumulator, Scores, binary_view, check_beta,  # noqa: F401
                       cohen_kappa, confusion_matrix, f_beta_from_counts, overall_accuracy, score)
 from .objects import ObjectScores, match_objects, object_scores, prediction_objects, reference_objects  # noqa: F401
@@ -107,6 +108,8 @@ def _check_request(req: AccuracyRequest) -> None:
     if req.output_csv and os.path.splitext(req.output_csv)[1].lower() != ".csv":
         raise DeepMapperError(_("The table '{path}' must end in .csv.").format(path=req.output_csv))
     check_beta(req.beta)
+    if req.object_class not in (None, ""):
+        require_bindings("OBJECT_CLASS")
     if not 0 < req.object_iou <= 1:
         raise DeepMapperError(_("The object IoU threshold must be in (0, 1] (SpaceNet uses 0.5), not {object_iou}.").format(
             object_iou=req.object_iou))

@@ -59,9 +59,9 @@ def cuda_available(runtime: str | None) -> bool:
 
 def onnx_on_torch_cuda() -> bool:
     """True when an ONNX graph can run on a CUDA GPU through torch (never raises): torch sees a GPU and onnx and
-    onnx2torch are installed. Asked only when onnxruntime itself has no CUDA (the CPU wheel, or an onnxruntime-gpu
-    built for another CUDA): the PyTorch group the plugin installs brings a CUDA torch, while a matching
-    onnxruntime-gpu is a second runtime of several hundred MB."""
+    onnx2torch are installed. Asked only for DEVICE=cuda when onnxruntime itself has no CUDA (the CPU wheel, or an
+    onnxruntime-gpu built for another CUDA): the PyTorch group the plugin installs brings a CUDA torch, while a
+    matching onnxruntime-gpu is a second runtime of several hundred MB."""
     import importlib.util
     if importlib.util.find_spec("onnx2torch") is None or importlib.util.find_spec("onnx") is None:
         return False
@@ -79,7 +79,10 @@ def choose_device(requested: str = "auto", model_format: str = "onnx") -> Device
     if cuda_available(runtime):
         return Device("cuda", reason=_("DEVICE={requested} and {runtime} sees a CUDA GPU").format(
             requested=requested, runtime=runtime))
-    if model_format == "onnx" and onnx_on_torch_cuda():
+    # Only when asked for: on the GPU machine measured (docs/benchmarks.md, "GPU") this path lost to 16 CPU cores
+    # below about 4000² pixels (torch's import and the graph's conversion cost 15 s), and DEVICE=auto keeps an ONNX
+    # run from importing torch.
+    if model_format == "onnx" and requested == "cuda" and onnx_on_torch_cuda():
         return Device("cuda", reason=_("DEVICE={requested}: onnxruntime has no CUDA here, but torch sees a CUDA GPU, "
                                        "so the ONNX graph runs on torch (onnx2torch)").format(requested=requested))
     if requested == "cuda":

@@ -25,13 +25,14 @@ else:
     ogr.UseExceptions()
 
 
-def require_bindings() -> None:
-    """Raises DeepMapperError, before any work, when this Python has no GDAL bindings (osgeo) to write polygons."""
+def require_bindings(parameter: str = "OUTPUT_VECTOR") -> None:
+    """Raises DeepMapperError, before any work, when this Python has no GDAL bindings (osgeo) to make polygons for
+    `parameter` (OUTPUT_VECTOR, or assessaccuracy's OBJECT_CLASS)."""
     if ogr is None:
         raise DeepMapperError(_(
-            "Polygons (OUTPUT_VECTOR) need GDAL's Python bindings (the module osgeo), which this Python lacks. "
-            "Install them (Debian: python3-gdal; pip: the GDAL package of the same version as the GDAL library), "
-            "or leave OUTPUT_VECTOR empty."))
+            "{parameter} needs polygons, and they need GDAL's Python bindings (the module osgeo), which this Python "
+            "lacks. Install them (Debian: python3-gdal; pip: the GDAL package of the same version as the GDAL "
+            "library), or leave {parameter} empty.").format(parameter=parameter))
 
 _DRIVERS = {".gpkg": "GPKG", ".shp": "ESRI Shapefile", ".geojson": "GeoJSON", ".json": "GeoJSON",
             ".fgb": "FlatGeobuf"}

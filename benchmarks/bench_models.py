@@ -58,7 +58,7 @@ def sr_forward_seconds(log: str, model_id: str = "s2_superres_single", repeat: i
     """The single-image super-resolution model's bare forward-pass time for the tiles a SCALE-mode run needed: one
     pass of the run's band-tiles per pass (from its log), the mean of back-to-back passes (bench_cloudmask's
     mean_forward; the fastest of `repeat` as forward_seconds_best), per band-tile, times tiles x bands. The same card,
-    backend, device and torch threads as the run."""
+    backend (onnxruntime through the cached export on the CPU), device and threads as the run."""
     import re
     import numpy as np
     from deepmapper.models.backends import load_model
@@ -70,8 +70,9 @@ def sr_forward_seconds(log: str, model_id: str = "s2_superres_single", repeat: i
     bands = int(re.search(r"(\d+) bands \(", log).group(1))
     tiles = int(re.search(r"(\d+) tiles run", log).group(1))
     card = Registry().get(model_id)
-    set_torch_threads(0)
-    model = load_model(card, choose_device("auto", card.format))
+    model = load_model(card, choose_device("auto", card.format))  # on the CPU its ONNX export, as the run
+    if model.runtime in ("torch_state_dict", "torchscript"):
+        set_torch_threads(0)
     x = np.random.default_rng(0).random((items, 1, size, size), dtype=np.float32)
     best, best_cpu = bc.best_forward(model, x, repeat)
     passes = -(-bands * tiles // items)

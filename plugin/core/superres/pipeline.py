@@ -479,19 +479,26 @@ def _predictor(req: SuperResRequest, card, plan: _Plan, scale_mode: bool, say: C
     else:
         batch = req.batch_size or auto_batch_size(device, tile.size, len(card.bands))
         what = _("batch {batch}").format(batch=batch)  # 'batch N': benchmarks read it from the English log
-    from ....models.backends import load_model, precision_for  # torch loads only now
+    from ....models.backends import load_model, precision_for  # the runtime loads only now
+    # On the CPU the net runs on onnxruntime through its cached ONNX export (models/backends/torch_export), which
+    # never imports torch. torch's own pool is set up only where torch runs the net: on a GPU before the model loads
+    # (its inter-op pool can be sized only before first use); on the CPU with DEEPMAPPER_TORCH_RUNTIME=torch or an
+    # export that failed, after.
+    model = None
+    if device.kind == "cpu":
+        model = load_model(card, device, req.threads, say=say)
     threads = ""
-    if card.format in ("torch_state_dict", "torchscript"):
+    if model is None or model.runtime in ("torch_state_dict", "torchscript"):
         from ....models.backends.torch_backend import set_torch_threads
         threads = ", " + _("{threads} torch threads").format(threads=set_torch_threads(req.threads))
+    if model is None:
+        model = load_model(card, device, req.threads, say=say)
     say(_("Device {device}{threads}; tiles {tile_size} px, overlap "
         "{tile_margin} px, {what}; output {width} x {height} pixels, {bands} bands "
         "({names}).").format(
         device=describe(device, precision_for(card, device)), threads=threads, tile_size=tile.size,
         tile_margin=tile.margin, what=what, width=plan.width, height=plan.height, bands=bands,
         names=', '.join(plan.names)))
-    # torch, as the log above says: the super-resolution nets are not moved to onnxruntime (not measured yet)
-    model = load_model(card, device, req.threads, torch_on_onnxruntime=False)
     return tile, batch, (PerBand(model, bands, items) if scale_mode else model)
 
 

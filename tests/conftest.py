@@ -46,6 +46,18 @@ def data_file(relative: str) -> Path:
     return path
 
 
+def installed_card(model_id: str):
+    """The registry's card of `model_id` once its weights are there and intact, or skip the test with the reason
+    (the UKIS models ship inside the ukis-csmask package)."""
+    from deepmapper.models.registry import Registry, verified_weights
+    card = Registry().get(model_id)
+    try:
+        verified_weights(card)
+    except Exception as exc:  # noqa: BLE001 - DeepMapperError: not installed, or damaged
+        pytest.skip(str(exc))
+    return card
+
+
 class ArrayReader:
     """BandReader-like over an in-memory (C, H, W) float array, for engine tests without files; NaN is nodata."""
 

@@ -13,10 +13,9 @@ import numpy as np
 import pytest
 import rasterio
 
-from conftest import data_file, f1
+from conftest import data_file, f1, installed_card
 from deepmapper.models.backends import load_model
 from deepmapper.models.backends.cuda_runner import CudaRunner
-from deepmapper.models.registry import Registry, verified_weights
 from deepmapper.plugin.core.engine import device as device_module
 from deepmapper.plugin.core.engine.device import Device, auto_batch_size, choose_device
 from deepmapper.plugin.core.engine.errors import DeepMapperError
@@ -27,15 +26,6 @@ cuda = pytest.mark.skipif(not CUDA_HERE, reason="needs a CUDA GPU that torch see
                                                 "fallback tests below run here instead)")
 CPU = Device("cpu", reason="test")
 UKIS = "ukis_csmask_6b_l1c"
-
-
-def _card(model_id: str):
-    card = Registry().get(model_id)
-    try:
-        verified_weights(card)
-    except Exception as exc:  # ukis-csmask not installed
-        pytest.skip(str(exc))
-    return card
 
 
 # -- everywhere: the decisions -------------------------------------------------------------------------------------
@@ -105,7 +95,7 @@ def _chip_tiles(n: int = 4) -> np.ndarray:
 @cuda
 def test_ukis_graph_on_the_gpu_through_onnx2torch_gives_the_cpu_probabilities():
     pytest.importorskip("onnx2torch")
-    card = _card(UKIS)
+    card = installed_card(UKIS)
     gpu_device = choose_device("cuda", card.format)
     assert gpu_device.kind == "cuda"
     gpu, cpu = load_model(card, gpu_device), load_model(card, CPU)
@@ -123,7 +113,7 @@ def test_ukis_graph_on_the_gpu_through_onnx2torch_gives_the_cpu_probabilities():
 def test_cloudmask_on_the_gpu_scores_as_the_cpu_on_the_cloud_chip(tmp_path):
     """F1 against the chip's reference: the CPU reaches 0.864 cloud / 0.826 shadow (test_free_tiling)."""
     pytest.importorskip("onnx2torch")
-    _card(UKIS)
+    installed_card(UKIS)
     from deepmapper.plugin.core.classify.cloudmask import CloudMaskRequest, run_cloudmask
     ref = rasterio.open(data_file("clouds/s2_cloud_chip_reference.tif")).read(1)
     masks = {}

@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 import rasterio
 
-from conftest import data_file, f1
-from deepmapper.models.registry import Registry, verified_weights
+from conftest import data_file, f1, installed_card
+from deepmapper.models.registry import verified_weights
 from deepmapper.plugin.core.engine.device import Device
 from deepmapper.plugin.core.engine.inference import predict_tiled
 from deepmapper.plugin.core.engine.raster_io import BackgroundSink, PrefetchingReader
@@ -24,12 +24,7 @@ MODEL = "ukis_csmask_6b_l1c"
 
 
 def _card():
-    card = Registry().get(MODEL)
-    try:
-        verified_weights(card)
-    except Exception as exc:  # ukis-csmask not installed
-        pytest.skip(str(exc))
-    return card
+    return installed_card(MODEL)
 
 
 def test_free_graph_equals_the_fixed_graph_at_its_own_size_and_runs_larger():

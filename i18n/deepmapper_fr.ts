@@ -1910,8 +1910,12 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>DEVICE={requested} : onnxruntime n'a pas CUDA ici, mais torch voit un GPU CUDA ; le graphe ONNX tourne donc sur torch (onnx2torch)</translation>
     </message>
     <message>
-        <source>DEVICE=cuda was asked for, but {runtime}'s runtime cannot use a CUDA GPU here (no GPU, or a build without CUDA). Use DEVICE=auto or cpu.</source>
-        <translation>DEVICE=cuda a été demandé, mais le moteur d'exécution de {runtime} ne peut pas utiliser de GPU CUDA ici (pas de GPU, ou une version sans CUDA). Utilisez DEVICE=auto ou cpu.</translation>
+        <source>DEVICE=cuda was asked for, but {runtime} cannot use a CUDA GPU here (no GPU, or a build without CUDA). Choose Automatic (DEVICE=auto) or CPU (DEVICE=cpu).</source>
+        <translation>DEVICE=cuda a été demandé, mais {runtime} ne peut pas utiliser de GPU CUDA ici (pas de GPU, ou une version sans CUDA). Choisissez Automatique (DEVICE=auto) ou CPU (DEVICE=cpu).</translation>
+    </message>
+    <message>
+        <source>this model</source>
+        <translation>ce modèle</translation>
     </message>
     <message>
         <source>DEVICE=auto and {runtime} sees no CUDA GPU</source>
@@ -2450,6 +2454,10 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>{name} a un géoréférencement avec rotation ; rééchantillonnez-le d'abord sur une grille orientée au nord (gdalwarp sans options le fait).</translation>
     </message>
     <message>
+        <source>{low_name} has finer pixels ({lx:g} x {ly:g}) than {high_name} ({hx:g} x {hy:g}): the inputs look swapped. INPUT takes the high-resolution bands (e.g. Sentinel-2's 10 m bands), INPUT_LOWRES the bands to sharpen (e.g. the 20 m bands).</source>
+        <translation>{low_name} a des pixels plus fins ({lx:g} x {ly:g}) que {high_name} ({hx:g} x {hy:g}) : les entrées semblent inversées. INPUT reçoit les bandes à haute résolution (par ex. les bandes à 10 m de Sentinel-2), INPUT_LOWRES les bandes à affiner (par ex. les bandes à 20 m).</translation>
+    </message>
+    <message>
         <source>The pixel sizes do not nest: {high_name} has {hx:g} x {hy:g}, {low_name} has {lx:g} x {ly:g}, but {low_name} must have exactly twice {high_name}'s pixel size (e.g. Sentinel-2's 10 m and 20 m bands). Resample it with `gdalwarp -tr {need_x:g} {need_y:g} -tap -r average`, or use SCALE mode for a single raster.</source>
         <translation>Les tailles de pixel ne s'emboîtent pas : {high_name} a {hx:g} x {hy:g}, {low_name} a {lx:g} x {ly:g}, mais {low_name} doit avoir exactement le double de la taille de pixel de {high_name} (par ex. les bandes à 10 m et 20 m de Sentinel-2). Rééchantillonnez-le avec `gdalwarp -tr {need_x:g} {need_y:g} -tap -r average`, ou utilisez le mode SCALE pour un seul raster.</translation>
     </message>
@@ -2466,8 +2474,16 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>aucun SCR</translation>
     </message>
     <message>
+        <source>Consistency (2 x 2 block means against INPUT): {after:.2g} % after the projection, {before:.2g} % from the network alone.</source>
+        <translation>Cohérence (moyennes par blocs 2 x 2 comparées à INPUT) : {after:.2g} % après la projection, {before:.2g} % avec le réseau seul.</translation>
+    </message>
+    <message>
         <source>Consistency (2 x 2 block means against INPUT_LOWRES): {after:.2g} % after the projection, {before:.2g} % from the network alone.</source>
         <translation>Cohérence (moyennes par blocs 2 x 2 comparées à INPUT_LOWRES) : {after:.2g} % après la projection, {before:.2g} % avec le réseau seul.</translation>
+    </message>
+    <message>
+        <source>SCALE mode doubles INPUT alone, but INPUT_LOWRES is set too. Leave INPUT_LOWRES empty to double INPUT, or turn SCALE mode off to sharpen INPUT_LOWRES with INPUT.</source>
+        <translation>Le mode SCALE double INPUT seul, mais INPUT_LOWRES est aussi renseigné. Laissez INPUT_LOWRES vide pour doubler INPUT, ou désactivez le mode SCALE pour affiner INPUT_LOWRES avec INPUT.</translation>
     </message>
     <message>
         <source>Sentinel-2 product: 10 m bands from {high_path}, 20 m bands from {low_path}.</source>
@@ -3790,6 +3806,10 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>Le modèle « {parent} » a {head_out_channels} classes en sortie, sa fiche {n_classes} : un modèle ONNX affiné garde les classes de son parent.</translation>
     </message>
     <message>
+        <source>Model '{model}' runs on onnxruntime, through its ONNX export.</source>
+        <translation>Le modèle '{model}' tourne sur onnxruntime, par son export ONNX.</translation>
+    </message>
+    <message>
         <source>Model '{model}': its output size differs from its input: a {size} x {size} pixel tile gives {got} pixels{value}. DeepMapper writes one prediction per input pixel; {fix}.</source>
         <translation>Modèle « {model} » : sa taille de sortie diffère de son entrée : une tuile de {size} x {size} pixels donne {got} pixels{value}. DeepMapper écrit une prédiction par pixel d'entrée ; {fix}.</translation>
     </message>
@@ -3846,8 +3866,16 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>Les poids « {weights} » du modèle « {model_id} » ne peuvent pas être lus comme poids PyTorch ({reason}) : le fichier est tronqué ou corrompu. Réinstallez ou réexportez le modèle, et mettez à jour le SHA-256 de sa fiche.</translation>
     </message>
     <message>
-        <source>Exporting model '{model}' to ONNX for onnxruntime, which runs it faster on the CPU (first CPU run, a few seconds); it is kept in '{folder}'.</source>
-        <translation>Export du modèle '{model}' en ONNX pour onnxruntime, qui l'exécute plus vite sur le CPU (première exécution sur CPU, quelques secondes) ; il est conservé dans '{folder}'.</translation>
+        <source>Exporting model '{model}' to ONNX for onnxruntime, which runs it faster on the CPU (first CPU run only, 5-20 s); it is kept in '{folder}'.</source>
+        <translation>Export du modèle '{model}' en ONNX pour onnxruntime, qui l'exécute plus vite sur le CPU (première exécution sur CPU seulement, 5 à 20 s) ; il est conservé dans '{folder}'.</translation>
+    </message>
+    <message>
+        <source>Stopping: waiting for the ONNX export of model '{model}' to finish first (a few seconds); it cannot be interrupted, and it is kept for the next run.</source>
+        <translation>Arrêt : attente de la fin de l'export ONNX du modèle '{model}' (quelques secondes) ; il ne peut pas être interrompu, et il est conservé pour la prochaine exécution.</translation>
+    </message>
+    <message>
+        <source>ONNX export of model '{model}' made and checked against torch in {seconds:.0f} s.</source>
+        <translation>Export ONNX du modèle '{model}' fait et vérifié contre torch en {seconds:.0f} s.</translation>
     </message>
     <message>
         <source>Model '{model}' runs on torch: its ONNX export could not be used ({reason}).</source>
@@ -4116,6 +4144,14 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
     <message>
         <source>UKIS cloud and shadow U-Net, 6 bands, L2A</source>
         <translation>U-Net nuages et ombres UKIS, 6 bandes, L2A</translation>
+    </message>
+    <message>
+        <source>DEVICE=cuda was asked for, but {runtime}'s runtime cannot use a CUDA GPU here (no GPU, or a build without CUDA). Use DEVICE=auto or cpu.</source>
+        <translation type="obsolete">DEVICE=cuda a été demandé, mais le moteur d'exécution de {runtime} ne peut pas utiliser de GPU CUDA ici (pas de GPU, ou une version sans CUDA). Utilisez DEVICE=auto ou cpu.</translation>
+    </message>
+    <message>
+        <source>Exporting model '{model}' to ONNX for onnxruntime, which runs it faster on the CPU (first CPU run, a few seconds); it is kept in '{folder}'.</source>
+        <translation type="obsolete">Export du modèle '{model}' en ONNX pour onnxruntime, qui l'exécute plus vite sur le CPU (première exécution sur CPU, quelques secondes) ; il est conservé dans '{folder}'.</translation>
     </message>
     <message>
         <source>Warning: that is the estimate's upper limit: the classifiers disagree with most labels, so the review cannot tell which are wrong. Check that the class field is the right one and that the labels were drawn on this image, or give the expected share of wrong labels.</source>

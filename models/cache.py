@@ -13,11 +13,14 @@ import os
 import re
 import stat
 import tempfile
+import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
+from ..plugin.core.engine.errors import CancelledError
+from ..plugin.core.engine.progress import process_stopping
 from .card import ModelCard
 from .registry import sha256_of
 
@@ -145,3 +148,47 @@ def discard(path: Path) -> None:
             item.unlink()
         except OSError:
             pass
+
+
+BUILD_POLL_S = 0.2  # seconds between cancel checks while a derived file is built
+_builds: dict[str, tuple[threading.Thread, list[BaseException]]] = {}  # target -> its build in this process
+_builds_lock = threading.Lock()
+
+
+def build_while_checking(target: Path, build: Callable[[], None], check: Callable[[], None], name: str,
+                         stopping_note: str | None = None, say: Callable[[str], None] | None = None) -> None:
+    """Run `build` (which makes the derived file `target`: an int8 graph, a torch model's ONNX export) in a daemon
+    thread, or join the one this process already runs for `target` (left by a cancelled run), calling `check` every
+    BUILD_POLL_S until it ends; an error of the build is raised here.
+
+    Why: onnxruntime's quantiser and torch's exporter cannot be interrupted, and they take 10-20 s, so a cancel
+    from the user (CancelledError from `check`) returns at once and the build finishes in the background, cached
+    for the next run. A cancel by SIGINT/SIGTERM waits for it (`stopping_note` is said first, so that the wait does
+    not look like a hang): that process exits next, and a thread still inside onnx, onnxruntime or torch then
+    crashes it (qgis_process ends without finalising Python)."""
+    with _builds_lock:
+        worker, failure = _builds.get(str(target), (None, []))
+        if worker is None or not worker.is_alive():
+            failure = []
+
+            def run() -> None:
+                try:
+                    build()
+                except BaseException as exc:  # handed to the waiting thread, which raises it
+                    failure.append(exc)
+
+            worker = threading.Thread(target=run, name=name, daemon=True)
+            _builds[str(target)] = (worker, failure)
+            worker.start()
+    while worker.is_alive():
+        try:
+            check()
+        except CancelledError:
+            if process_stopping():
+                if say is not None and stopping_note:
+                    say(stopping_note)
+                worker.join()
+            raise
+        worker.join(BUILD_POLL_S)
+    if failure:
+        raise failure[0]

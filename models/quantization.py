@@ -21,7 +21,6 @@ import os
 import shutil
 import socket
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Callable, Iterable
@@ -30,8 +29,7 @@ import numpy as np
 
 from ..plugin.core.engine.errors import CancelledError, DeepMapperError, require
 from ..plugin.core.engine.messages import N_, _
-from ..plugin.core.engine.progress import process_stopping
-from .cache import cache_root, intact, publish, safe_name
+from .cache import build_while_checking, cache_root, intact, publish, safe_name
 from .card import ModelCard
 from .registry import sha256_of, verified_weights
 
@@ -70,11 +68,11 @@ def int8_weights(card: ModelCard, say: Callable[[str], None] | None = None,
     SHA-256 written beside it (`<name>.onnx.sha256`) when it was built, so a truncated or damaged file is built
     again instead of failing every run. `say` gets one log line before a build (10-15 s, silent otherwise).
 
-    `check` (a Monitor's check: raises CancelledError once the user cancelled) is called every BUILD_POLL_S while
+    `check` (a Monitor's check: raises CancelledError once the user cancelled) is called every cache.BUILD_POLL_S while
     a build runs: onnxruntime's quantiser cannot be interrupted, so the build runs in a thread of its own and a
     cancel from the user returns at once, leaving the build to finish in the background (its graph is then cached
     for the next run, and a run of the same model in this process joins it instead of building again). A cancel by
-    SIGINT/SIGTERM waits for the build, as that process exits next (see _build_while_checking); a killed process
+    SIGINT/SIGTERM waits for the build, as that process exits next (see cache.build_while_checking); a killed process
     leaves its '.int8-*' build folder, which the next int8 run removes.
 
     Raises DeepMapperError when the table is missing or damaged, a package is missing (onnx, ml_dtypes), the table
@@ -96,48 +94,12 @@ def int8_weights(card: ModelCard, say: Callable[[str], None] | None = None,
     if check is None:
         _build(card.id, weights, table, target)
     else:
-        _build_while_checking(card.id, weights, table, target, check, say)
+        build_while_checking(target, lambda: _build(card.id, weights, table, target), check,
+                             f"int8 build of {card.id}", _(
+                                 "Stopping: waiting for the 8-bit build of model '{model}' to finish first (a few "
+                                 "seconds); it cannot be interrupted, and it is kept for the next run.").format(
+                                 model=card.id), say)
     return target
-
-
-BUILD_POLL_S = 0.2  # seconds between cancel checks while an int8 build runs
-_builds: dict[str, tuple[threading.Thread, list[BaseException]]] = {}  # target -> its build in this process
-_builds_lock = threading.Lock()
-
-
-def _build_while_checking(model_id: str, weights: Path, table: Path, target: Path,
-                          check: Callable[[], None], say: Callable[[str], None] | None = None) -> None:
-    """_build in a daemon thread (or the one this process already runs for `target`, e.g. left by a cancelled
-    run), calling `check` until it ends; its error, if any, is raised here. A cancel by signal (qgis_process,
-    the command line) waits for the build: the process exits next, and a thread still inside onnx or onnxruntime
-    then crashes it (qgis_process ends without finalising Python)."""
-    with _builds_lock:
-        worker, failure = _builds.get(str(target), (None, []))
-        if worker is None or not worker.is_alive():
-            failure = []
-
-            def build() -> None:
-                try:
-                    _build(model_id, weights, table, target)
-                except BaseException as exc:  # handed to the waiting thread, which raises it
-                    failure.append(exc)
-
-            worker = threading.Thread(target=build, name=f"int8 build of {model_id}", daemon=True)
-            _builds[str(target)] = (worker, failure)
-            worker.start()
-    while worker.is_alive():
-        try:
-            check()
-        except CancelledError:
-            if process_stopping():
-                if say is not None:  # otherwise the seconds until the process ends look like a hang
-                    say(_("Stopping: waiting for the 8-bit build of model '{model}' to finish first (a few seconds); "
-                          "it cannot be interrupted, and it is kept for the next run.").format(model=model_id))
-                worker.join()
-            raise
-        worker.join(BUILD_POLL_S)
-    if failure:
-        raise failure[0]
 
 
 def _build(model_id: str, weights: Path, table: Path, target: Path) -> None:

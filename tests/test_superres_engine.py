@@ -145,6 +145,8 @@ def test_scale_mode_doubles_the_grid(tmp_path):
     ("band_count", "INPUT_LOWRES has 4 bands"),
     ("missing_band", "lacks B12"),
     ("guide_missing", "lacks nir"),
+    ("swapped", "inputs look swapped"),
+    ("scale_with_lowres", "SCALE mode doubles INPUT alone"),
 ])
 def test_bad_input_is_refused_with_the_fix(tmp_path, case, match):
     high = crop(chip("10m"), tmp_path / "hi.tif", 0, 0, 80, 80)
@@ -165,12 +167,14 @@ def test_bad_input_is_refused_with_the_fix(tmp_path, case, match):
             ds.descriptions = (None,) * 4
     elif case == "missing_band":
         low = crop(chip("20m"), tmp_path / "bad.tif", 0, 0, 40, 40, bands=[1, 2, 3, 4, 5])
-    else:
+    elif case == "swapped":
+        high, low = low, high
+    elif case == "guide_missing":
         high = crop(chip("10m"), tmp_path / "bad.tif", 0, 0, 80, 80, bands=[1, 2, 3])
     out = tmp_path / "out" / "sr.tif"
     before = {p: p.stat().st_mtime_ns for p in tmp_path.glob("*.tif")}
     with pytest.raises(DeepMapperError, match=match):
-        run_superres(SuperResRequest(high, str(out), low))
+        run_superres(SuperResRequest(high, str(out), low, scale_mode=case == "scale_with_lowres"))
     assert not out.parent.exists() or not any(out.parent.iterdir())
     assert before == {p: p.stat().st_mtime_ns for p in tmp_path.glob("*.tif")}  # inputs untouched
 
@@ -269,3 +273,50 @@ def test_super_resolution_runs_on_its_onnx_export_on_the_cpu_without_torch(tmp_p
     onnx_out = rasterio.open(outputs["second"]).read().astype(np.float64)
     torch_out = rasterio.open(outputs["torch"]).read().astype(np.float64)
     assert np.nanmax(np.abs(onnx_out - torch_out)) < 1e-5 * np.nanmax(np.abs(torch_out))
+
+
+def test_a_cancel_during_the_first_onnx_export_returns_at_once_and_the_export_is_kept(tmp_path, monkeypatch):
+    """The guided net's export takes 5-20 s at the first CPU run and cannot be interrupted: a cancel returns at once,
+    the export finishes in the background, and the next run uses it (as the int8 build does)."""
+    import threading
+    import time
+    from deepmapper.models.backends import torch_export
+    from deepmapper.plugin.core.engine.errors import CancelledError
+    monkeypatch.setenv("DEEPMAPPER_CACHE", str(tmp_path / "cache"))
+    started, release = threading.Event(), threading.Event()
+    real = torch_export._export
+
+    def slow_export(*args):
+        started.set()
+        assert release.wait(60)
+        real(*args)
+
+    class Cancelling(Monitor):
+        def check(self):
+            if started.is_set():
+                raise CancelledError()
+
+    monkeypatch.setattr(torch_export, "_export", slow_export)
+    high = crop(chip("10m"), tmp_path / "hi.tif", 0, 0, 80, 80)
+    low = crop(chip("20m"), tmp_path / "lo.tif", 0, 0, 40, 40)
+    out = tmp_path / "sr.tif"
+    t0 = time.monotonic()
+    with pytest.raises(CancelledError):
+        run_superres(SuperResRequest(high, str(out), low), Cancelling())
+    assert time.monotonic() - t0 < 10 and not out.exists()
+    release.set()
+    folder = tmp_path / "cache" / "torch_onnx"
+    deadline = time.monotonic() + 120
+    while not list(folder.glob("*.onnx.sha256")) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    monkeypatch.setattr(torch_export, "_export", real)
+    result = run_superres(SuperResRequest(high, str(out), low))
+    assert not any("Exporting model" in line for line in result.log)  # the cancelled run's export is used
+    assert any("runs on onnxruntime" in line for line in result.log)
+
+
+def test_scale_mode_names_its_own_input_in_the_consistency_line(tmp_path):
+    src = crop(chip("20m"), tmp_path / "lo.tif", 0, 0, 40, 40)
+    result = run_superres(SuperResRequest(src, str(tmp_path / "x2.tif"), scale_mode=True))
+    line = next(ln for ln in result.log if ln.startswith("Consistency"))
+    assert "against INPUT)" in line and "INPUT_LOWRES" not in line

@@ -41,8 +41,8 @@ def test_the_export_gives_torchs_classes_and_probabilities_within_float_rounding
         assert (a.argmax(1) == b.argmax(1)).mean() > 0.999
     monkeypatch.delenv("DEEPMAPPER_TORCH_RUNTIME")
     said.clear()
-    again = load_model(card, Device("cpu"), say=said.append)  # from the cache: nothing said, same numbers
-    assert again.runtime == "onnx" and not said
+    again = load_model(card, Device("cpu"), say=said.append)  # from the cache: no export, the same numbers
+    assert again.runtime == "onnx" and said == [f"Model '{model_id}' runs on onnxruntime, through its ONNX export."]
     np.testing.assert_array_equal(again.predict(_x(card)), fast.predict(_x(card)))
 
 

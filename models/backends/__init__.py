@@ -128,7 +128,8 @@ def load_model(card: ModelCard, device: Device, threads: int = 0, precision: str
                torch_on_onnxruntime: bool = True) -> LoadedModel:
     """Load the card's weights on `device` (weights are checked against the card's SHA-256 first), in the
     precision PRECISION=`precision` gives (int8: the quantised graph, built and cached at the first use, which
-    `say` announces in the run's log; `check`, a Monitor's check, lets a cancel stop the wait for that build).
+    `say` announces in the run's log; `check`, a Monitor's check, lets a cancel stop the wait for that build, and
+    for a torch model's first ONNX export).
     On the CPU a torch model runs on onnxruntime through its cached ONNX export (torch_export; said in the log
     when first made) unless `torch_on_onnxruntime` is False or DEEPMAPPER_TORCH_RUNTIME=torch. On CUDA an ONNX model
     runs on torch (onnx_torch) when onnxruntime has no CUDA. LoadedModel.runtime says which ran."""
@@ -137,9 +138,11 @@ def load_model(card: ModelCard, device: Device, threads: int = 0, precision: str
     runtime = card.format
     if card.format in ("torch_state_dict", "torchscript") and device.kind == "cpu" and torch_on_onnxruntime \
             and onnx_allowed():
-        exported = exported_graph(card, weights, say)
+        exported = exported_graph(card, weights, say, check)
         if exported is not None:
             weights, runtime = exported, "onnx"
+            if say is not None:
+                say(_("Model '{model}' runs on onnxruntime, through its ONNX export.").format(model=card.id))
     if runtime == "onnx" and card.format != "onnx":  # a torch model's export: torch again if it cannot be used
         try:
             return _checked(card, _onnx(card, weights, device, threads), device, runtime)

@@ -15,6 +15,7 @@ import hashlib
 import inspect
 import json
 import os
+import time
 import warnings
 from functools import lru_cache
 from pathlib import Path
@@ -22,8 +23,9 @@ from typing import Callable
 
 import numpy as np
 
+from ...plugin.core.engine.errors import CancelledError
 from ...plugin.core.engine.messages import _
-from ..cache import building, cache_root, intact, safe_name, tidy, touch
+from ..cache import build_while_checking, building, cache_root, intact, safe_name, tidy, touch
 from ..card import ModelCard
 
 RUNTIME_ENV = "DEEPMAPPER_TORCH_RUNTIME"  # "torch": torch models stay on torch on the CPU too
@@ -65,26 +67,44 @@ def export_path(card: ModelCard) -> Path:
     return cache_root(card) / FOLDER / f"{safe_name(card.id)}-{digest}.onnx"
 
 
-def exported_graph(card: ModelCard, weights: Path, say: Callable[[str], None] | None = None) -> Path | None:
+def exported_graph(card: ModelCard, weights: Path, say: Callable[[str], None] | None = None,
+                   check: Callable[[], None] | None = None) -> Path | None:
     """The ONNX export of the card's torch model (`weights`, already verified): from the cache, else exported now
-    and checked against torch (the log says so once). None when it cannot be used: the export or its check failed
-    (said in the log) or the cache folder cannot be written; the caller then runs the model on torch."""
+    and checked against torch (the log says so, and how long it took). None when it cannot be used: the export or
+    its check failed (said in the log) or the cache folder cannot be written; the caller then runs the model on
+    torch. `check` (a Monitor's check) lets a cancel stop the wait: the export goes on in the background and is kept
+    for the next run (cache.build_while_checking); CancelledError is raised."""
     target = export_path(card)
     tidy(target.parent, TEMP_PREFIX)
     if intact(target):
         touch(target)
         return target
     if say is not None:
-        say(_("Exporting model '{model}' to ONNX for onnxruntime, which runs it faster on the CPU (first CPU run, a "
-              "few seconds); it is kept in '{folder}'.").format(model=card.id, folder=target.parent))
-    try:
+        say(_("Exporting model '{model}' to ONNX for onnxruntime, which runs it faster on the CPU (first CPU run "
+              "only, 5-20 s); it is kept in '{folder}'.").format(model=card.id, folder=target.parent))
+
+    def build() -> None:
         with building(target, TEMP_PREFIX) as built:
             _export(card, weights, built)
-        return target
+
+    started = time.monotonic()
+    try:
+        if check is None:
+            build()
+        else:
+            build_while_checking(target, build, check, f"ONNX export of {card.id}", _(
+                "Stopping: waiting for the ONNX export of model '{model}' to finish first (a few seconds); it "
+                "cannot be interrupted, and it is kept for the next run.").format(model=card.id), say)
+    except CancelledError:
+        raise
     except Exception as exc:  # noqa: BLE001 - torch's exporter and onnxruntime raise many types; torch then runs it
         if say is not None:
             say(on_torch_note(card, exc))
         return None
+    if say is not None:
+        say(_("ONNX export of model '{model}' made and checked against torch in {seconds:.0f} s.").format(
+            model=card.id, seconds=time.monotonic() - started))
+    return target
 
 
 def on_torch_note(card: ModelCard, exc: BaseException) -> str:

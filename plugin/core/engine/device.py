@@ -86,9 +86,9 @@ def choose_device(requested: str = "auto", model_format: str = "onnx") -> Device
         return Device("cuda", reason=_("DEVICE={requested}: onnxruntime has no CUDA here, but torch sees a CUDA GPU, "
                                        "so the ONNX graph runs on torch (onnx2torch)").format(requested=requested))
     if requested == "cuda":
-        raise DeepMapperError(_("DEVICE=cuda was asked for, but {runtime}'s runtime cannot use a CUDA "
-                              "GPU here (no GPU, or a build without CUDA). Use DEVICE=auto or cpu.").format(
-            runtime=runtime or 'this model'))
+        raise DeepMapperError(_("DEVICE=cuda was asked for, but {runtime} cannot use a CUDA GPU here (no GPU, or a "
+                                "build without CUDA). Choose Automatic (DEVICE=auto) or CPU (DEVICE=cpu).").format(
+            runtime=runtime or _('this model')))
     if runtime:
         return Device("cpu", reason=_("DEVICE=auto and {runtime} sees no CUDA GPU").format(runtime=runtime))
     return Device("cpu", reason=_("DEVICE=auto and {format} models run on the CPU only").format(format=model_format))

@@ -61,6 +61,12 @@ def check_grids(high: rasterio.DatasetReader, low: rasterio.DatasetReader, high_
                                   "(gdalwarp without options does that).").format(name=name))
     hx, hy = high.res
     lx, ly = low.res
+    if lx < hx and ly < hy:
+        raise DeepMapperError(_(
+            "{low_name} has finer pixels ({lx:g} x {ly:g}) than {high_name} ({hx:g} x {hy:g}): the inputs look "
+            "swapped. INPUT takes the high-resolution bands (e.g. Sentinel-2's 10 m bands), INPUT_LOWRES the bands to "
+            "sharpen (e.g. the 20 m bands).").format(low_name=low_name, high_name=high_name, lx=lx, ly=ly, hx=hx,
+                                                     hy=hy))
     if not (math.isclose(lx, 2 * hx, rel_tol=1e-6) and math.isclose(ly, 2 * hy, rel_tol=1e-6)):
         raise DeepMapperError(
             _("The pixel sizes do not nest: {high_name} has {hx:g} x {hy:g}, {low_name} has {lx:g} x {ly:g}, but "
@@ -338,7 +344,7 @@ def _run(req: SuperResRequest, monitor: Monitor, registry) -> SuperResResult:
         subset = _subset(req, plan, say)
         window = subset.window if subset else PixelWindow(0, plan.height, 0, plan.width)
         reader = plan.reader()
-        tile, batch, predictor = _predictor(req, card, plan, scale_mode, say)
+        tile, batch, predictor = _predictor(req, card, plan, scale_mode, say, monitor.check, window)
         nodata = plan.nodata()
         with atomic_path(req.output) as tmp:
             with rasterio.open(tmp, "w", **plan.profile(nodata, window)) as dst:
@@ -351,9 +357,11 @@ def _run(req: SuperResRequest, monitor: Monitor, registry) -> SuperResResult:
     result = SuperResResult(req.output, card.id, plan.names, window.width, window.height,
                             float(abs(plan.transform.a)), sink.error_percent(True), sink.error_percent(False),
                             stats["tiles"], log)
-    say(_("Consistency (2 x 2 block means against INPUT_LOWRES): {after:.2g} % after the "
-        "projection, {before:.2g} % from the network alone.").format(
-        after=result.consistency_error_percent, before=result.consistency_error_before_percent))
+    against = _("Consistency (2 x 2 block means against INPUT): {after:.2g} % after the projection, {before:.2g} % "
+                "from the network alone.") if scale_mode else _(
+        "Consistency (2 x 2 block means against INPUT_LOWRES): {after:.2g} % after the projection, {before:.2g} % "
+        "from the network alone.")
+    say(against.format(after=result.consistency_error_percent, before=result.consistency_error_before_percent))
     monitor.progress(1.0)
     return result
 
@@ -361,6 +369,9 @@ def _run(req: SuperResRequest, monitor: Monitor, registry) -> SuperResResult:
 def _inputs(req: SuperResRequest, say: Callable[[str], None]) -> tuple[str, str | None, bool]:
     """(the high-resolution raster, the low-resolution one or None, whether they are a Sentinel-2 product's)."""
     from .s2_product import product_rasters
+    if req.scale_mode and req.input_lowres:
+        raise DeepMapperError(_("SCALE mode doubles INPUT alone, but INPUT_LOWRES is set too. Leave INPUT_LOWRES "
+                                "empty to double INPUT, or turn SCALE mode off to sharpen INPUT_LOWRES with INPUT."))
     if not req.scale_mode and req.input_lowres is None:
         product = product_rasters(req.input)
         if product is not None:
@@ -466,8 +477,10 @@ def _guided_plan(req: SuperResRequest, card, sensor: SensorPreset, high: rasteri
                  transform=high.transform, height=high.height, width=high.width)
 
 
-def _predictor(req: SuperResRequest, card, plan: _Plan, scale_mode: bool, say: Callable[[str], None]):
-    """(tile spec, batch size, the loaded model as a Predictor: band by band in SCALE mode)."""
+def _predictor(req: SuperResRequest, card, plan: _Plan, scale_mode: bool, say: Callable[[str], None],
+               check: Callable[[], None], window: PixelWindow):
+    """(tile spec, batch size, the loaded model as a Predictor: band by band in SCALE mode); `window`: the output's
+    pixels (EXTENT, MASK), for the log."""
     tile = tile_spec(card, req.tile_size, req.overlap)
     if tile.margin % 2 and tile.mode == "crop":  # tiles start on 2 x 2 block corners (models on the 20 m grid)
         tile = replace(tile, margin=tile.margin + 1)
@@ -486,18 +499,18 @@ def _predictor(req: SuperResRequest, card, plan: _Plan, scale_mode: bool, say: C
     # export that failed, after.
     model = None
     if device.kind == "cpu":
-        model = load_model(card, device, req.threads, say=say)
+        model = load_model(card, device, req.threads, say=say, check=check)
     threads = ""
     if model is None or model.runtime in ("torch_state_dict", "torchscript"):
         from ....models.backends.torch_backend import set_torch_threads
         threads = ", " + _("{threads} torch threads").format(threads=set_torch_threads(req.threads))
     if model is None:
-        model = load_model(card, device, req.threads, say=say)
+        model = load_model(card, device, req.threads, say=say, check=check)
     say(_("Device {device}{threads}; tiles {tile_size} px, overlap "
         "{tile_margin} px, {what}; output {width} x {height} pixels, {bands} bands "
         "({names}).").format(
         device=describe(device, precision_for(card, device)), threads=threads, tile_size=tile.size,
-        tile_margin=tile.margin, what=what, width=plan.width, height=plan.height, bands=bands,
+        tile_margin=tile.margin, what=what, width=window.width, height=window.height, bands=bands,
         names=', '.join(plan.names)))
     return tile, batch, (PerBand(model, bands, items) if scale_mode else model)
 

@@ -31,6 +31,21 @@ def test_superresolve_processing_run(qgis_app, pair, tmp_path):
     with rasterio.open(res["OUTPUT"]) as ds:
         assert (ds.width, ds.height, ds.count) == (160, 120, 6)
         assert ds.descriptions == ("B5", "B6", "B7", "B8A", "B11", "B12")
+    _assert_composite(res["OUTPUT"], (5, 4, 1))  # B11, B8A, B5: the false colour of the 20 m bands
+
+
+def _assert_composite(path: str, bands: tuple[int, int, int]) -> None:
+    """The output's saved style (.qml beside it, as a layer loads it) is an RGB of `bands`, each stretched to its
+    own 2-98 % cut, not QGIS's default min/max of bands 1-3."""
+    from qgis.core import QgsRasterLayer
+    assert Path(path).with_suffix(".qml").exists()
+    layer = QgsRasterLayer(path, "sr", "gdal")
+    renderer = layer.renderer()
+    assert renderer.type() == "multibandcolor"
+    assert (renderer.redBand(), renderer.greenBand(), renderer.blueBand()) == bands
+    for enhancement in (renderer.redContrastEnhancement(), renderer.greenContrastEnhancement(),
+                        renderer.blueContrastEnhancement()):
+        assert enhancement is not None and enhancement.minimumValue() < enhancement.maximumValue()
 
 
 def test_superresolve_scale_mode(qgis_app, pair, tmp_path):
@@ -40,6 +55,7 @@ def test_superresolve_scale_mode(qgis_app, pair, tmp_path):
     assert res["MODEL_ID"] == "s2_superres_single" and res["PIXEL_SIZE"] == 10
     with rasterio.open(res["OUTPUT"]) as ds:
         assert (ds.width, ds.height, ds.count) == (160, 120, 6)
+    _assert_composite(res["OUTPUT"], (5, 4, 1))
 
 
 def test_validatesuperres_processing_run(qgis_app, pair, tmp_path):

@@ -50,14 +50,16 @@ class SuperResolutionParameters:
         return super().checkParameterValues(parameters, context)
 
     def name_output(self, path: str | None, template: str, parameters: dict, source: str, model_id: str,
-                    context) -> None:
+                    context) -> str | None:
         """Name the layer loaded on completion after the input and the model, e.g. 'Super-resolved: T31TCJ
-        (s2_superres_guided)'."""
-        if path and context.willLoadLayerOnCompletion(path):
-            layer = None if is_product(str(parameters.get(self.INPUT))) else \
-                self.parameterAsRasterLayer(parameters, self.INPUT, context)
-            context.layerToLoadOnCompletionDetails(path).name = template.format(
-                "{} ({})".format(styles.input_name(layer, source), model_id))
+        (s2_superres_guided)'; returns that name (None when nothing is loaded)."""
+        if not (path and context.willLoadLayerOnCompletion(path)):
+            return None
+        layer = None if is_product(str(parameters.get(self.INPUT))) else \
+            self.parameterAsRasterLayer(parameters, self.INPUT, context)
+        name = template.format("{} ({})".format(styles.input_name(layer, source), model_id))
+        context.layerToLoadOnCompletionDetails(path).name = name
+        return name
 
     def input_crs(self, parameters: dict, context) -> QgsCoordinateReferenceSystem:
         """INPUT's CRS (a Sentinel-2 product's from its 10 m bands), into which EXTENT is converted."""
@@ -128,8 +130,9 @@ class SuperResolveAlgorithm(SuperResolutionParameters, DeepMapperAlgorithm):
                                   **area_options(self, parameters, context, feedback, self.input_crs(parameters,
                                                                                                      context)))
         result = self.run_engine(lambda: run_superres(request, self.monitor(feedback), self.model_registry()))
-        self.name_output(result.output, self.tr("Super-resolved: {}"), parameters, request.input, result.model_id,
-                         context)
+        name = self.name_output(result.output, self.tr("Super-resolved: {}"), parameters, request.input,
+                                result.model_id, context)
+        styles.style_output(result.output, styles.CompositeStyler(), context, name)  # a readable band composite
         return {
             self.OUTPUT: result.output,
             **result.headline(),

@@ -131,8 +131,9 @@ def load_model(card: ModelCard, device: Device, threads: int = 0, precision: str
     `say` announces in the run's log; `check`, a Monitor's check, lets a cancel stop the wait for that build, and
     for a torch model's first ONNX export).
     On the CPU a torch model runs on onnxruntime through its cached ONNX export (torch_export; said in the log
-    when first made) unless `torch_on_onnxruntime` is False or DEEPMAPPER_TORCH_RUNTIME=torch. On CUDA an ONNX model
-    runs on torch (onnx_torch) when onnxruntime has no CUDA. LoadedModel.runtime says which ran."""
+    when first made) unless `torch_on_onnxruntime` is False or DEEPMAPPER_TORCH_RUNTIME=torch. On CUDA (DEVICE=cuda:
+    device.choose_device) an ONNX model runs on torch (onnx_torch) when onnxruntime has no CUDA. LoadedModel.runtime
+    says which ran."""
     kind = precision_for(card, device, precision).kind
     weights = int8_weights(card, say, check) if kind == "int8" else verified_weights(card)
     runtime = card.format

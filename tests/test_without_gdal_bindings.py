@@ -50,3 +50,15 @@ def test_polygons_are_refused_before_any_work_without_osgeo(tmp_path, monkeypatc
         assess_accuracy(AccuracyRequest(prediction=chip, reference=str(data_file(
             "clouds/s2_cloud_chip_reference.gpkg")), class_field="class", object_class="cloud"))
     assert list(tmp_path.iterdir()) == []  # nothing written, no temporary files
+
+
+def test_the_command_line_refuses_polygons_once_for_a_batch_without_osgeo(tmp_path, monkeypatch, capsys):
+    from deepmapper.plugin.core.cli.main import EXIT_USAGE, main
+    monkeypatch.setattr(vectorize, "ogr", None)
+    chip = str(data_file("clouds/s2_cloud_chip.tif"))
+    out = tmp_path / "masks"
+    status = main(["cloudmask", f"INPUT={chip},{chip}", f"OUTPUT={out}", f"OUTPUT_VECTOR={out}", "--quiet"])
+    assert status == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert err.count("OUTPUT_VECTOR needs polygons") == 1  # said once, before any scene runs
+    assert not out.exists()

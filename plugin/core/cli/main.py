@@ -18,6 +18,7 @@ from typing import Any, Callable, Sequence
 from ..engine.errors import DeepMapperError
 from ..engine.messages import _
 from ..engine.progress import Monitor
+from ..engine.vectorize import require_bindings
 from ..batch.params import describe, parse_assignments
 from ..batch.runner import problem_line, run_scene
 from ..batch.scenes import expand_scenes, scene_outputs
@@ -114,6 +115,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not values.get(task.scene):
             raise DeepMapperError(_("Give the scene(s) to process as {task_scene}=scene.tif (or a folder, glob, "
                                   "comma list or @list.txt).").format(task_scene=task.scene))
+        for polygons in ("OUTPUT_VECTOR", "OBJECT_CLASS"):  # once for the batch, not once per scene
+            if values.get(polygons):
+                require_bindings(polygons)
         scenes, batch = expand_scenes(values[task.scene])
         first_outputs = scene_outputs(values, task.outputs, scenes[0], batch)
     except DeepMapperError as exc:

@@ -17,7 +17,7 @@ import rasterio
 from affine import Affine
 
 from ..engine.bands import SensorPreset, common_name, preset, raster_band_names, select_bands
-from ..engine.device import auto_batch_size, choose_device, describe
+from ..engine.device import RUNTIMES, auto_batch_size, choose_device, describe
 from ..engine.errors import DeepMapperError
 from ..engine.messages import _
 from ..engine.inference import dataset_sink, predict_tiled, tiles_note
@@ -497,15 +497,12 @@ def _predictor(req: SuperResRequest, card, plan: _Plan, scale_mode: bool, say: C
     # never imports torch. torch's own pool is set up only where torch runs the net: on a GPU before the model loads
     # (its inter-op pool can be sized only before first use); on the CPU with DEEPMAPPER_TORCH_RUNTIME=torch or an
     # export that failed, after.
-    model = None
-    if device.kind == "cpu":
-        model = load_model(card, device, req.threads, say=say, check=check)
+    model = load_model(card, device, req.threads, say=say, check=check) if device.kind == "cpu" else None
     threads = ""
-    if model is None or model.runtime in ("torch_state_dict", "torchscript"):
+    if RUNTIMES.get(model.runtime if model is not None else card.format) == "torch":
         from ....models.backends.torch_backend import set_torch_threads
         threads = ", " + _("{threads} torch threads").format(threads=set_torch_threads(req.threads))
-    if model is None:
-        model = load_model(card, device, req.threads, say=say, check=check)
+    model = model or load_model(card, device, req.threads, say=say, check=check)
     say(_("Device {device}{threads}; tiles {tile_size} px, overlap "
         "{tile_margin} px, {what}; output {width} x {height} pixels, {bands} bands "
         "({names}).").format(

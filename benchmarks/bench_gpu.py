@@ -99,12 +99,16 @@ class GpuSampler:
             self._proc.wait()
 
 
+def child_env() -> dict:
+    """This environment with the repository importable as `deepmapper` (for the cases and the helper children)."""
+    return dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(bc._PKGS), os.environ.get("PYTHONPATH")])))
+
+
 def probe(paths: list[str]) -> dict:
     """The machine and the pixel count of each of `paths`, from a child process: the parent imports neither GDAL nor
     the runtimes, since on Linux a child's peak RSS starts from its parent's (bench_cloudmask)."""
-    done = subprocess.run([sys.executable, __file__, "--probe-child", *paths], capture_output=True, text=True, timeout=300,
-                          env=dict(os.environ, PYTHONPATH=os.pathsep.join(
-                              filter(None, [str(bc._PKGS), os.environ.get("PYTHONPATH")]))))
+    done = subprocess.run([sys.executable, __file__, "--probe-child", *paths], capture_output=True, text=True,
+                          timeout=300, env=child_env())
     if done.returncode:
         raise RuntimeError(done.stderr[-2000:])
     return json.loads(done.stdout.splitlines()[-1])
@@ -129,7 +133,7 @@ def run_case(algorithm: str, device: str, size: int, args: argparse.Namespace) -
         stale.unlink(missing_ok=True)
     command = [sys.executable, "-m", "deepmapper", task, *(f"{k}={v}" for k, v in params.items()),
                f"OUTPUT={output}", f"DEVICE={device}", "--summary", str(summary)]
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(bc._PKGS), os.environ.get("PYTHONPATH")])))
+    env = child_env()
     started = time.perf_counter()
     with GpuSampler() as gpu, open(log, "w") as log_file:
         proc = subprocess.Popen(command, stdout=log_file, stderr=subprocess.STDOUT, env=env)
@@ -149,7 +153,7 @@ def run_case(algorithm: str, device: str, size: int, args: argparse.Namespace) -
     seconds = time.perf_counter() - started
     text = log.read_text(errors="replace").replace("\r", "\n")
     lines = [ln.strip() for ln in text.splitlines() if ln.strip() and "%|" not in ln]
-    result = {"algorithm": algorithm, "device": device, "size": size, "returncode": os.waitstatus_to_exitcode(status),
+    result = {"algorithm": algorithm, "device": device, "size": size, "returncode": proc.returncode,
               "seconds": round(seconds, 2), "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2),
               "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
               "gpu_memory_peak_mib": max(gpu.memory, default=None),
@@ -178,7 +182,8 @@ MODELS = {"cloudmask": "ukis_csmask_6b_l1c", "landcover": "landcover_s2", "build
 def _bare_here(model_id: str, device_name: str, batch: int, seconds: float = 5.0) -> None:
     """The model's own time on `device_name`: the fixed costs of a run (torch's import, the GPU's start, loading and
     converting the model, cuDNN's first choice of kernels), then the bare pass of LoadedModel.predict on batches of
-    `batch` tiles of real pixels (the scene's first tiles, repeated), after two warm-up batches, for `seconds`."""
+    `batch` tiles of random values near the card's normalisation offset, after two warm-up batches, for `seconds`
+    (the network's time does not depend on the values)."""
     clock = time.perf_counter
     t0 = clock()
     import torch
@@ -215,8 +220,7 @@ def _bare_here(model_id: str, device_name: str, batch: int, seconds: float = 5.0
 def bare_pass(algorithm: str, device: str, batch: int) -> dict:
     """_bare_here in a child process (its imports stay out of this parent)."""
     done = subprocess.run([sys.executable, __file__, "--bare-child", MODELS[algorithm], device, str(batch)],
-                          capture_output=True, text=True, timeout=300, env=dict(os.environ, PYTHONPATH=os.pathsep.join(
-                              filter(None, [str(bc._PKGS), os.environ.get("PYTHONPATH")]))))
+                          capture_output=True, text=True, timeout=300, env=child_env())
     if done.returncode:
         return {"error": done.stderr.strip().splitlines()[-1:]}
     return json.loads(done.stdout.splitlines()[-1])

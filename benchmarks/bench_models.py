@@ -64,14 +64,14 @@ def sr_forward_seconds(log: str, model_id: str = "s2_superres_single", repeat: i
     from deepmapper.models.backends import load_model
     from deepmapper.models.backends.torch_backend import set_torch_threads
     from deepmapper.models.registry import Registry
-    from deepmapper.plugin.core.engine.device import choose_device
+    from deepmapper.plugin.core.engine.device import RUNTIMES, choose_device
     size = int(re.search(r"tiles (\d+) px", log).group(1))
     items = int(re.search(r"(\d+) band-tiles per pass", log).group(1))
     bands = int(re.search(r"(\d+) bands \(", log).group(1))
     tiles = int(re.search(r"(\d+) tiles run", log).group(1))
     card = Registry().get(model_id)
     model = load_model(card, choose_device("auto", card.format))  # on the CPU its ONNX export, as the run
-    if model.runtime in ("torch_state_dict", "torchscript"):
+    if RUNTIMES.get(model.runtime) == "torch":
         set_torch_threads(0)
     x = np.random.default_rng(0).random((items, 1, size, size), dtype=np.float32)
     best, best_cpu = bc.best_forward(model, x, repeat)

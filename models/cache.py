@@ -155,7 +155,7 @@ _builds: dict[str, tuple[threading.Thread, list[BaseException]]] = {}  # target 
 _builds_lock = threading.Lock()
 
 
-def build_while_checking(target: Path, build: Callable[[], None], check: Callable[[], None], name: str,
+def build_while_checking(target: Path, build: Callable[[], None], check: Callable[[], None] | None, name: str,
                          stopping_note: str | None = None, say: Callable[[str], None] | None = None) -> None:
     """Run `build` (which makes the derived file `target`: an int8 graph, a torch model's ONNX export) in a daemon
     thread, or join the one this process already runs for `target` (left by a cancelled run), calling `check` every
@@ -165,7 +165,10 @@ def build_while_checking(target: Path, build: Callable[[], None], check: Callabl
     from the user (CancelledError from `check`) returns at once and the build finishes in the background, cached
     for the next run. A cancel by SIGINT/SIGTERM waits for it (`stopping_note` is said first, so that the wait does
     not look like a hang): that process exits next, and a thread still inside onnx, onnxruntime or torch then
-    crashes it (qgis_process ends without finalising Python)."""
+    crashes it (qgis_process ends without finalising Python). Without `check`, `build` runs in this thread."""
+    if check is None:
+        build()
+        return
     with _builds_lock:
         worker, failure = _builds.get(str(target), (None, []))
         if worker is None or not worker.is_alive():

@@ -27,7 +27,7 @@ from typing import Callable, Iterable
 
 import numpy as np
 
-from ..plugin.core.engine.errors import CancelledError, DeepMapperError, require
+from ..plugin.core.engine.errors import DeepMapperError, require
 from ..plugin.core.engine.messages import N_, _
 from .cache import build_while_checking, cache_root, intact, publish, safe_name
 from .card import ModelCard
@@ -91,14 +91,9 @@ def int8_weights(card: ModelCard, say: Callable[[str], None] | None = None,
     if say is not None:
         say(_("Building the 8-bit version of model '{model}' (first use of PRECISION=int8, about 15 s); it is "
               "kept in '{folder}' for later runs.").format(model=card.id, folder=target.parent))
-    if check is None:
-        _build(card.id, weights, table, target)
-    else:
-        build_while_checking(target, lambda: _build(card.id, weights, table, target), check,
-                             f"int8 build of {card.id}", _(
-                                 "Stopping: waiting for the 8-bit build of model '{model}' to finish first (a few "
-                                 "seconds); it cannot be interrupted, and it is kept for the next run.").format(
-                                 model=card.id), say)
+    build_while_checking(target, lambda: _build(card.id, weights, table, target), check, f"int8 build of {card.id}",
+                         _("Stopping: waiting for the 8-bit build of model '{model}' to finish first (a few seconds); "
+                           "it cannot be interrupted, and it is kept for the next run.").format(model=card.id), say)
     return target
 
 

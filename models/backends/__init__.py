@@ -9,7 +9,7 @@ from typing import Callable
 
 import numpy as np
 
-from ...plugin.core.engine.device import Device, Precision, choose_precision, cuda_available
+from ...plugin.core.engine.device import RUNTIMES, Device, Precision, choose_precision, cuda_available
 from ...plugin.core.engine.errors import DeepMapperError
 from ...plugin.core.engine.messages import _
 from ..cache import cache_root, discard
@@ -49,7 +49,7 @@ class LoadedModel:
     @property
     def reuse_heap(self) -> bool:
         """torch on the CPU allocates every activation afresh on each call: see raster_io.malloc_policy."""
-        return self.runtime in ("torch_state_dict", "torchscript") and self.device.kind == "cpu"
+        return RUNTIMES.get(self.runtime) == "torch" and self.device.kind == "cpu"
 
     def fill_values(self) -> np.ndarray:
         return self._offset.copy()
@@ -137,7 +137,7 @@ def load_model(card: ModelCard, device: Device, threads: int = 0, precision: str
     kind = precision_for(card, device, precision).kind
     weights = int8_weights(card, say, check) if kind == "int8" else verified_weights(card)
     runtime = card.format
-    if card.format in ("torch_state_dict", "torchscript") and device.kind == "cpu" and torch_on_onnxruntime \
+    if RUNTIMES.get(card.format) == "torch" and device.kind == "cpu" and torch_on_onnxruntime \
             and onnx_allowed():
         exported = exported_graph(card, weights, say, check)
         if exported is not None:
@@ -157,7 +157,7 @@ def load_model(card: ModelCard, device: Device, threads: int = 0, precision: str
         runner, runtime = onnx_torch_runner(weights, device, half=kind == "float16"), RUNTIME
     elif runtime == "onnx":
         runner = _onnx(card, weights, device, threads)
-    elif card.format in ("torch_state_dict", "torchscript"):
+    elif RUNTIMES.get(card.format) == "torch":
         from .torch_backend import torch_runner
         runner = torch_runner(card, weights, device, half=kind == "float16", threads=threads)
     elif card.format == "lightgbm":

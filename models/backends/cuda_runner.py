@@ -3,8 +3,8 @@
 Measured on an H200 with 16 cores (docs/benchmarks.md, "GPU"): the GPU itself was busy 1-8 % of a run; the rest of
 the time it waited for the one thread that stacked tiles, normalised them, applied the activation and blended them.
 So the runner (a) normalises, runs the test-time flips and applies the activation on the GPU (LoadedModel.predict
-hands it the raw batch: `probabilities`), and (b) serves CUDA_CALLS calls at once (the engine's ForwardCalls), so that one
-batch's copies and another's stacking and blending overlap the network.
+hands it the raw batch: `probabilities`), and (b) serves CUDA_CALLS calls at once (the engine's ForwardCalls), so
+that one batch's copies and another's stacking and blending overlap the network.
 """
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ class CudaRunner:
         return self._in_parts(x, self._raw)
 
     def probabilities(self, batch: np.ndarray, offset: np.ndarray, scale: np.ndarray, activation: str,
-                flips: Sequence[tuple[int, ...]] = ((),)) -> np.ndarray:
+                      flips: Sequence[tuple[int, ...]] = ((),)) -> np.ndarray:
         """(N, C, H, W) float32 in the card's units -> (N, K, H, W) float32 probabilities: (batch - offset) * scale
         per band (LoadedModel.normalise's arithmetic, in float32), the network, the activation ('softmax' over K,
         'sigmoid', 'binary', else none), averaged over the `flips` (tuples of axes, each flipped back)."""
@@ -114,11 +114,11 @@ class CudaRunner:
         the buffer is safe to reuse at the next call: _in_parts waits for the results, after the copy."""
         torch = self.torch
         x = np.ascontiguousarray(x, dtype=np.float32)
+        if self._pageable:
+            return torch.from_numpy(x).to(self.dev)
         pinned = getattr(self._local, "pinned", None)
-        if self._pageable or pinned is None or pinned.numel() < x.size:
+        if pinned is None or pinned.numel() < x.size:
             try:
-                if self._pageable:
-                    raise RuntimeError("page-locked memory refused before")
                 pinned = self._local.pinned = torch.empty(x.size, dtype=torch.float32, pin_memory=True)
             except RuntimeError:  # page-locked memory refused (limits of this system): pageable copies from now on
                 self._pageable = True

@@ -45,8 +45,8 @@ def onnx_runner(weights: Path, device: Device, threads: int = 0, free_size: bool
     bit for bit as the authors' own code runs it; the first tile of another size builds, once, a second session on
     the free-size graph (needs `onnx`), which then serves every size, one call at a time with every thread (two
     large tiles at once would hold twice the activations). A graph whose size is free already (a torch model's
-    export) runs tiles above device.CALLS_TILE_MAX the same way, on a session of every thread. A call the graph refuses (a fixed batch or tile size)
-    raises DeepMapperError naming the shapes and the fix. `cache`: the folder where onnxruntime's optimised graph of
+    export) runs tiles above device.CALLS_TILE_MAX the same way, on a session of every thread. A call the graph
+    refuses (a fixed batch or tile size) raises DeepMapperError naming the shapes and the fix. `cache`: the folder where onnxruntime's optimised graph of
     `weights` is kept for the next runs on this CPU (optimized_graph.cpu_session; None: optimised afresh)."""
     ort = require("onnxruntime", N_("ONNX models"))
     providers = ["CPUExecutionProvider"]

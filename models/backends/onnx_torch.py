@@ -2,9 +2,9 @@
 
 The plugin's PyTorch group brings a CUDA build of torch; onnxruntime-gpu is a second GPU runtime of several hundred
 MB that must match the CUDA and cuDNN versions. So when onnxruntime cannot use the GPU and torch can
-(device.onnx_on_torch_cuda: DEVICE=cuda asked for), the graph is converted once per run with the maintained onnx2torch converter (the same
-conversion fine-tuning uses: models/architectures/onnx_graph.convert_graph, float16 initialisers widened to
-float32) and run by torch_backend.module_runner. Measured against onnxruntime on the CPU in docs/benchmarks.md.
+(device.onnx_on_torch_cuda: DEVICE=cuda asked for), the graph is converted once per run with the maintained
+onnx2torch converter (the same conversion fine-tuning uses: models/architectures/onnx_graph.convert_graph, float16
+initialisers widened to float32) and run by torch_backend.module_runner. Measured against onnxruntime on the CPU in docs/benchmarks.md.
 """
 from __future__ import annotations
 

@@ -89,12 +89,9 @@ def exported_graph(card: ModelCard, weights: Path, say: Callable[[str], None] | 
 
     started = time.monotonic()
     try:
-        if check is None:
-            build()
-        else:
-            build_while_checking(target, build, check, f"ONNX export of {card.id}", _(
-                "Stopping: waiting for the ONNX export of model '{model}' to finish first (a few seconds); it "
-                "cannot be interrupted, and it is kept for the next run.").format(model=card.id), say)
+        build_while_checking(target, build, check, f"ONNX export of {card.id}", _(
+            "Stopping: waiting for the ONNX export of model '{model}' to finish first (a few seconds); it cannot be "
+            "interrupted, and it is kept for the next run.").format(model=card.id), say)
     except CancelledError:
         raise
     except Exception as exc:  # noqa: BLE001 - torch's exporter and onnxruntime raise many types; torch then runs it

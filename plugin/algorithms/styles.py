@@ -17,13 +17,14 @@ from __future__ import annotations
 import os
 from typing import Sequence
 
-from qgis.core import (QgsCategorizedSymbolRenderer, QgsCentroidFillSymbolLayer, QgsColorRampShader, QgsContrastEnhancement,
-                       QgsExpression, QgsFillSymbol, QgsLayerTreeLayer, QgsMarkerSymbol, QgsMultiBandColorRenderer,
-                       QgsPalettedRasterRenderer, QgsRasterMinMaxOrigin, QgsRectangle,
-                       QgsPalLayerSettings, QgsProcessingLayerPostProcessorInterface, QgsProject, QgsRasterLayer,
-                       QgsRasterShader, QgsRendererCategory, QgsSimpleFillSymbolLayer, QgsSimpleMarkerSymbolLayer,
-                       QgsSingleBandPseudoColorRenderer, QgsSingleSymbolRenderer, QgsTextBufferSettings,
-                       QgsTextFormat, QgsUnitTypes, QgsVectorLayer, QgsVectorLayerSimpleLabeling, QgsWkbTypes)
+from qgis.core import (QgsCategorizedSymbolRenderer, QgsCentroidFillSymbolLayer, QgsColorRampShader,
+                       QgsContrastEnhancement, QgsExpression, QgsFillSymbol, QgsLayerTreeLayer, QgsMarkerSymbol,
+                       QgsMultiBandColorRenderer, QgsPalLayerSettings, QgsPalettedRasterRenderer,
+                       QgsProcessingLayerPostProcessorInterface, QgsProject, QgsRasterLayer, QgsRasterMinMaxOrigin,
+                       QgsRasterShader, QgsRectangle, QgsRendererCategory, QgsSimpleFillSymbolLayer,
+                       QgsSimpleMarkerSymbolLayer, QgsSingleBandPseudoColorRenderer, QgsSingleSymbolRenderer,
+                       QgsTextBufferSettings, QgsTextFormat, QgsUnitTypes, QgsVectorLayer,
+                       QgsVectorLayerSimpleLabeling, QgsWkbTypes)
 from qgis.PyQt.QtGui import QColor, QFont
 
 from .labels import class_label

@@ -3866,6 +3866,10 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>Les poids « {weights} » du modèle « {model_id} » ne peuvent pas être lus comme poids PyTorch ({reason}) : le fichier est tronqué ou corrompu. Réinstallez ou réexportez le modèle, et mettez à jour le SHA-256 de sa fiche.</translation>
     </message>
     <message>
+        <source>Model '{model}' runs on torch: its ONNX export failed at an earlier run ({when}: {reason}). It is tried again with another torch or model version, or after deleting '{record}'.</source>
+        <translation>Le modèle « {model} » tourne sous torch : son export ONNX a échoué lors d'une exécution précédente ({when} : {reason}). Il sera réessayé avec une autre version de torch ou du modèle, ou après suppression de « {record} ».</translation>
+    </message>
+    <message>
         <source>Exporting model '{model}' to ONNX for onnxruntime, which runs it faster on the CPU (first CPU run only, 5-20 s); it is kept in '{folder}'.</source>
         <translation>Export du modèle '{model}' en ONNX pour onnxruntime, qui l'exécute plus vite sur le CPU (première exécution sur CPU seulement, 5 à 20 s) ; il est conservé dans '{folder}'.</translation>
     </message>

@@ -125,7 +125,8 @@ def touch(path: Path) -> None:
 
 def tidy(folder: Path, temp_prefix: str) -> None:
     """Delete what killed runs left in `folder` (a '<temp_prefix>*' file or a '<file>.sha256.<pid>' digest untouched
-    for STALE_S) and derived '.onnx' files no run used for UNUSED_S, with their digests."""
+    for STALE_S) and derived '.onnx' files (and records of failed builds, '.failed') no run used for UNUSED_S, with
+    their digests."""
     if not folder.is_dir():
         return
     now = time.time()
@@ -134,7 +135,7 @@ def tidy(folder: Path, temp_prefix: str) -> None:
             age = now - path.stat().st_mtime
             if (path.name.startswith(temp_prefix) or ".sha256." in path.name) and age > STALE_S:
                 path.unlink()
-            elif path.suffix == ".onnx" and not path.name.startswith(".") and age > UNUSED_S:
+            elif path.suffix in (".onnx", ".failed") and not path.name.startswith(".") and age > UNUSED_S:
                 discard(path)
         except OSError:  # removed meanwhile by another run, or another account's
             pass

@@ -81,13 +81,46 @@ def test_an_export_that_fails_or_differs_leaves_the_model_on_torch(tmp_path, mon
     model = load_model(card, Device("cpu"), say=said.append)
     assert model.runtime == "torch_state_dict"
     assert any("runs on torch: its ONNX export could not be used (Exporting the operator" in s for s in said)
-    assert not [p for p in (tmp_path / torch_export.FOLDER).iterdir()]  # nothing half-written left
+    record = torch_export.failure_path(torch_export.export_path(card))
+    # nothing half-written left; the failure recorded
+    assert [p.name for p in (tmp_path / torch_export.FOLDER).iterdir()] == [record.name]
     monkeypatch.undo()
     monkeypatch.setenv("DEEPMAPPER_CACHE", str(tmp_path))
     monkeypatch.setattr(torch_export, "TOLERANCE", -1.0)  # any difference from torch is too much
     said.clear()
+    record.unlink()
     assert load_model(card, Device("cpu"), say=said.append).runtime == "torch_state_dict"
     assert any("differs from torch" in s for s in said)
+
+
+def test_a_failed_export_is_not_tried_again_until_torch_changes(tmp_path, monkeypatch):
+    """Every run of a model whose export fails spent its 5-20 s again on the same failure; now the failure is
+    recorded, and the next runs go straight to torch and say why, until torch's version changes."""
+    import json
+    from deepmapper.models.backends import load_model, torch_export
+    monkeypatch.setenv("DEEPMAPPER_CACHE", str(tmp_path))
+    card = Registry().get("landcover_s2")
+    calls: list[int] = []
+    real = torch_export._export
+
+    def failing(*args, **kwargs):
+        calls.append(1)
+        raise RuntimeError("Unsupported: ONNX export of operator aten::weird")
+
+    monkeypatch.setattr(torch_export, "_export", failing)
+    assert load_model(card, Device("cpu")).runtime == "torch_state_dict" and len(calls) == 1
+    said: list[str] = []
+    assert load_model(card, Device("cpu"), say=said.append).runtime == "torch_state_dict"
+    assert len(calls) == 1, "the failed export was tried again"
+    record = torch_export.failure_path(torch_export.export_path(card))
+    note = [s for s in said if "failed at an earlier run" in s]
+    assert note and "aten::weird" in note[0] and str(record) in note[0], said
+    stale = json.loads(record.read_text())
+    stale["torch"] = "0.0.1"  # made by another torch: this one may export it
+    record.write_text(json.dumps(stale))
+    monkeypatch.setattr(torch_export, "_export", real)
+    assert load_model(card, Device("cpu")).runtime == "onnx"
+    assert not record.exists()  # the export worked: the old record goes
 
 
 def test_large_tiles_of_an_export_run_one_call_of_every_thread(tmp_path, monkeypatch):

@@ -6,8 +6,10 @@ cached never imports torch (1.1 s and about 465 MB). The export (torch.onnx.expo
 free batch, height and width) is made at the model's first CPU run, checked against torch on two tile sizes, and
 kept in the cache folder (models/cache.py). Its key holds the SHA-256 of the weights, the card's architecture, band
 and class counts, and the source of the plugin's architectures, so a changed model or architecture is exported
-again. A model whose export fails or differs from torch runs on torch, as before; DEEPMAPPER_TORCH_RUNTIME=torch keeps
-every model on torch.
+again. A model whose export fails or differs from torch runs on torch, as before, and the failure is recorded beside
+the export's place (`<export>.failed`), so that later runs do not spend the 5-20 s again on an export that will fail
+the same way; a new torch, another model or other architecture code tries again (a new key, or the torch version the
+record names), as does deleting the record. DEEPMAPPER_TORCH_RUNTIME=torch keeps every model on torch.
 """
 from __future__ import annotations
 
@@ -15,8 +17,11 @@ import hashlib
 import inspect
 import json
 import os
+import sys
+import tempfile
 import time
 import warnings
+from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable
@@ -25,12 +30,13 @@ import numpy as np
 
 from ...plugin.core.engine.errors import CancelledError
 from ...plugin.core.engine.messages import _
-from ..cache import build_while_checking, building, cache_root, intact, safe_name, tidy, touch
+from ..cache import build_while_checking, building, cache_root, intact, safe_name, tidy, touch, trusted
 from ..card import ModelCard
 
 RUNTIME_ENV = "DEEPMAPPER_TORCH_RUNTIME"  # "torch": torch models stay on torch on the CPU too
 FOLDER = "torch_onnx"
 TEMP_PREFIX = ".exporting-"  # an export being written (see cache.tidy)
+FAILED_SUFFIX = ".failed"  # beside an export's place: its export failed (record_failure)
 RECIPE = {"opset": 17, "exporter": "torchscript", "dynamic": ["batch", "height", "width"], "version": 1}
 TOLERANCE = 1e-4  # largest difference allowed between torch's and onnxruntime's raw outputs, relative to their scale
 ARCHITECTURES = Path(__file__).resolve().parents[1] / "architectures"
@@ -79,6 +85,14 @@ def exported_graph(card: ModelCard, weights: Path, say: Callable[[str], None] | 
     if intact(target):
         touch(target)
         return target
+    failed = earlier_failure(target)
+    if failed is not None:
+        if say is not None:
+            say(_("Model '{model}' runs on torch: its ONNX export failed at an earlier run ({when}: {reason}). It is "
+                  "tried again with another torch or model version, or after deleting '{record}'.").format(
+                model=card.id, when=failed.get("when", "?"), reason=failed.get("reason", "?"),
+                record=failure_path(target)))
+        return None
     if say is not None:
         say(_("Exporting model '{model}' to ONNX for onnxruntime, which runs it faster on the CPU (first CPU run "
               "only, 5-20 s); it is kept in '{folder}'.").format(model=card.id, folder=target.parent))
@@ -95,20 +109,80 @@ def exported_graph(card: ModelCard, weights: Path, say: Callable[[str], None] | 
     except CancelledError:
         raise
     except Exception as exc:  # noqa: BLE001 - torch's exporter and onnxruntime raise many types; torch then runs it
+        if not isinstance(exc, (OSError, MemoryError, ImportError)):  # this machine's state, not the model's
+            record_failure(target, exc)
         if say is not None:
             say(on_torch_note(card, exc))
         return None
+    try:
+        failure_path(target).unlink(missing_ok=True)  # an earlier torch's failure
+    except OSError:
+        pass
     if say is not None:
         say(_("ONNX export of model '{model}' made and checked against torch in {seconds:.0f} s.").format(
             model=card.id, seconds=time.monotonic() - started))
     return target
 
 
+def failure_path(target: Path) -> Path:
+    """Where a failed export of `target` is recorded (JSON: when, the reason, the torch version that failed)."""
+    return target.with_name(target.name + FAILED_SUFFIX)
+
+
+def _torch_version() -> str:
+    torch = sys.modules.get("torch")  # the export imported it
+    return str(getattr(torch, "__version__", "")) if torch is not None else ""
+
+
+def record_failure(target: Path, exc: BaseException) -> None:
+    """Record that exporting (or checking) `target` failed with `exc`, for earlier_failure; nothing when the cache
+    folder cannot be written (the next run then tries again)."""
+    record = {"when": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "torch": _torch_version(),
+              "reason": _reason(exc)}
+    path = failure_path(target)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(dir=path.parent, prefix=TEMP_PREFIX, suffix=FAILED_SUFFIX)
+        with os.fdopen(handle, "w") as out:
+            out.write(json.dumps(record))
+        os.chmod(name, 0o644)  # see cache.trusted
+        os.replace(name, path)
+    except OSError:
+        pass
+
+
+def earlier_failure(target: Path) -> dict | None:
+    """The record of an earlier failed export of `target` (record_failure) that still holds, else None: it holds
+    when this account wrote it and torch's version is the one that failed (checked only when the record names one;
+    torch is imported for it, as the model then runs on torch anyway)."""
+    path = failure_path(target)
+    try:
+        if not (path.is_file() and trusted(path)):
+            return None
+        record = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(record, dict):
+        return None
+    if record.get("torch"):
+        try:
+            import torch
+        except ImportError:
+            return record
+        if record["torch"] != torch.__version__:
+            return None
+    touch(path)
+    return record
+
+
+def _reason(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+
+
 def on_torch_note(card: ModelCard, exc: BaseException) -> str:
     """The log line of a torch model that runs on torch after all, with the first line of the reason."""
-    reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
     return _("Model '{model}' runs on torch: its ONNX export could not be used ({reason}).").format(
-        model=card.id, reason=reason)
+        model=card.id, reason=_reason(exc))
 
 
 def _export(card: ModelCard, weights: Path, out: Path) -> None:

@@ -84,6 +84,25 @@ def test_a_batch_the_gpu_has_no_memory_for_is_split_and_later_batches_start_smal
         CudaRunner(torch, _Doubler(limit=0), torch.device("cpu"), half=False)(x)
 
 
+def test_batches_grow_back_after_a_passing_shortage_of_gpu_memory():
+    """One out-of-memory error (another program held the memory for a moment) halved the batches for the rest of
+    the run; they now grow back while they fit, and halve again when they do not."""
+    from deepmapper.models.backends.cuda_runner import REGROW_AFTER
+    module = _Doubler(limit=1)
+    run = CudaRunner(torch, module, torch.device("cpu"), half=False)
+    x = np.ones((8, 1, 2, 2), np.float32)
+    run(x)
+    assert run.fits == 1
+    module.limit = 4  # the other program let go of part of the memory
+    module.sizes.clear()
+    for _ in range(4 * REGROW_AFTER):
+        np.testing.assert_array_equal(run(x), x * 2)
+    assert 4 in module.sizes[-3:] and run.fits in (4, 8)  # back to what fits
+    failed = [i for i, size in enumerate(module.sizes) if size > module.limit]
+    assert len(failed) <= 3 and all(b - a > 2 for a, b in zip(failed, failed[1:]))  # tries ever more rarely
+    assert np.diff(failed[-3:]).tolist() == sorted(np.diff(failed[-3:]).tolist())
+
+
 # -- on a GPU: the same results as the CPU ---------------------------------------------------------------------------
 
 def _chip_tiles(n: int = 4) -> np.ndarray:

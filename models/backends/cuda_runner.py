@@ -17,6 +17,8 @@ from ...plugin.core.engine.errors import DeepMapperError
 from ...plugin.core.engine.messages import _
 
 CUDA_CALLS = 2  # batches in flight on one GPU: one being computed while the next is copied in or out
+REGROW_AFTER = 16  # batches that went through at a size lowered by an out-of-memory error, before twice it is tried
+# (doubled each time such a try fails: a GPU that is short for good costs a failed batch ever more rarely)
 
 
 class CudaRunner:
@@ -28,8 +30,9 @@ class CudaRunner:
     its fastest kernels for each batch shape (the engine's tiles all have one size). GPU memory that runs out for a
     batch (torch.cuda.OutOfMemoryError: other programs on the GPU, or auto_batch_size's estimate too high for this
     network) splits it in halves, down to one tile, and later batches start at the size that fitted; one tile that
-    does not fit raises DeepMapperError with the fix. Tiles are computed independently, so a split batch gives the
-    tiles' own results. cuDNN's choice of the fastest kernels (torch.backends.cudnn.benchmark) is process-wide.
+    does not fit raises DeepMapperError with the fix. The memory may have been another program's for a moment, so
+    after REGROW_AFTER batches at the lowered size twice that is tried again, up to the batch asked for. Tiles are
+    computed independently, so a split batch gives the tiles' own results. cuDNN's choice of the fastest kernels (torch.backends.cudnn.benchmark) is process-wide.
     A module with several outputs gives its first, as onnxruntime's runner does."""
 
     def __init__(self, torch, module, dev, half: bool) -> None:
@@ -37,6 +40,9 @@ class CudaRunner:
         torch.backends.cudnn.benchmark = True
         self.module = module.half() if half else module
         self.fits: int | None = None  # the largest batch known to fit after an out-of-memory error
+        self._went_through = 0  # batches run at `fits` since it was lowered or raised
+        self._patience = REGROW_AFTER  # batches to wait before the next try of twice `fits`
+        self._trying = False  # `fits` was just raised and has not gone through yet
         self._local = threading.local()  # each calling thread's pinned buffer
         self._constants: dict[bytes, object] = {}  # normalisation vectors on the GPU
         self._pageable = False  # True once page-locked memory was refused
@@ -97,6 +103,7 @@ class CudaRunner:
                 with self.torch.inference_mode():
                     parts.append(compute(self._to_device(part)).cpu().numpy())  # .cpu() waits for the GPU
                 start += len(part)
+                self._regrow()
                 continue
             except RuntimeError as exc:  # torch.cuda.OutOfMemoryError, or cuDNN's own failed allocation
                 if not out_of_memory(self.torch, exc):
@@ -106,8 +113,22 @@ class CudaRunner:
                 raise DeepMapperError(_(
                     "The GPU has no memory left for one tile of {size} x {size} pixels. Close other programs "
                     "that use the GPU, or use a smaller TILE_SIZE, or DEVICE=cpu.").format(size=x.shape[-1]))
-            step = self.fits = max(1, step // 2)  # kept for the run: a smaller batch costs little on a GPU
+            step = self.fits = max(1, step // 2)  # kept for a while: a smaller batch costs little on a GPU
+            if self._trying:  # the larger batch still does not fit: wait longer before the next try
+                self._patience *= 2
+            self._went_through, self._trying = 0, False
         return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+    def _regrow(self) -> None:
+        """Count a batch that went through; after REGROW_AFTER of them at a lowered size, allow twice that (a
+        transient shortage must not halve the batches for the rest of a long run)."""
+        if self.fits is None:
+            return
+        self._went_through += 1
+        if self._went_through >= self._patience:
+            self.fits, self._went_through, self._trying = self.fits * 2, 0, True
+        elif self._went_through == 1:
+            self._trying = False  # the raised size went through
 
     def _to_device(self, x: np.ndarray):
         """`x` on the GPU, copied through this thread's pinned buffer (grown when a batch needs more). The copy into

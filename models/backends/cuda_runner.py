@@ -32,8 +32,8 @@ class CudaRunner:
     network) splits it in halves, down to one tile, and later batches start at the size that fitted; one tile that
     does not fit raises DeepMapperError with the fix. The memory may have been another program's for a moment, so
     after REGROW_AFTER batches at the lowered size twice that is tried again, up to the batch asked for. Tiles are
-    computed independently, so a split batch gives the tiles' own results. cuDNN's choice of the fastest kernels (torch.backends.cudnn.benchmark) is process-wide.
-    A module with several outputs gives its first, as onnxruntime's runner does."""
+    computed independently, so a split batch gives the tiles' own results. cuDNN's choice of the fastest kernels
+    (torch.backends.cudnn.benchmark) is process-wide. A module with several outputs gives its first, as onnxruntime's runner does."""
 
     def __init__(self, torch, module, dev, half: bool) -> None:
         self.torch, self.dev, self.half = torch, dev, half

@@ -159,7 +159,8 @@ def run_case(algorithm: str, device: str, size: int, args: argparse.Namespace) -
               "gpu_memory_peak_mib": max(gpu.memory, default=None),
               "gpu_utilisation_mean": round(sum(gpu.utilisation) / len(gpu.utilisation), 1) if gpu.utilisation
               else None,
-              "log": [ln for ln in lines if any(k in ln for k in ("Device", "tiles", "Inference", "fail", "rror"))][-8:]}
+              "log": [ln for ln in lines if any(k in ln for k in ("Device", "tiles", "Inference", "fail", "rror",
+                                                                   "time went"))][-9:]}
     result["tiles"] = _logged_number(lines, r"Inference: (\d+) tiles run")
     result["batch"] = _logged_number(lines, r"batch (\d+)")
     if result["returncode"] == 0:

@@ -2050,6 +2050,18 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>OVERLAP {margin} ne laisse aucun centre utile dans une tuile de {size} pixels ; utilisez un recouvrement inférieur à {quarter} ou une TILE_SIZE plus grande.</translation>
     </message>
     <message>
+        <source>the model {seconds:.1f} s</source>
+        <translation>le modèle {seconds:.1f} s</translation>
+    </message>
+    <message>
+        <source>the model {seconds:.1f} s ({calls} calls at once, summed)</source>
+        <translation>le modèle {seconds:.1f} s ({calls} appels simultanés, additionnés)</translation>
+    </message>
+    <message>
+        <source>Where the time went: {model}, reading {read:.1f} s, writing {write:.1f} s, tiling and blending {tiling:.1f} s; the tiling thread waited {wait_model:.1f} s for the model, {wait_read:.1f} s for reading and {wait_write:.1f} s for writing.</source>
+        <translation>Répartition du temps : {model}, lecture {read:.1f} s, écriture {write:.1f} s, découpage en tuiles et fusion {tiling:.1f} s ; le fil de découpage a attendu {wait_model:.1f} s le modèle, {wait_read:.1f} s la lecture et {wait_write:.1f} s l'écriture.</translation>
+    </message>
+    <message>
         <source>The input raster holds no valid pixels in the bands the model needs (all nodata or zero); check the file and its nodata value.</source>
         <translation>Le raster d'entrée n'a aucun pixel valide dans les bandes dont le modèle a besoin (tout est nodata ou zéro) ; vérifiez le fichier et sa valeur nodata.</translation>
     </message>

@@ -20,6 +20,7 @@ from .messages import _
 from .progress import Monitor
 from .raster_io import BackgroundSink, BandReader, PrefetchingReader, malloc_policy
 from .tiling import TileSpec, mirror_outside
+from .timing import StageTimes
 
 
 class Predictor(Protocol):
@@ -66,27 +67,42 @@ def predict_tiled(reader: BandReader, model: Predictor, tile: TileSpec, batch_si
                   *args, **kwargs) -> dict:
     """Run `model` over the reader's raster; hand finished rows of probabilities (NaN = nodata) to `sink`. The
     next strip is read in a background thread while this one is computed, and a sink made by dataset_sink writes
-    in another (threads: see raster_io.PrefetchingReader, BackgroundSink). Arguments: see _predict_tiled."""
+    in another (threads: see raster_io.PrefetchingReader, BackgroundSink). Arguments: see _predict_tiled; the
+    returned counters also hold 'times', where the time went (timing.StageTimes, said by tiles_note)."""
     malloc_policy(bool(getattr(model, "reuse_heap", False)))
     origins = tile.origins(reader.height)
+    times = StageTimes()
 
     def next_rows(row0: int, row1: int) -> tuple[int, int] | None:  # the image rows of the next tile row
         later = [r for r in origins if max(r, 0) > row0]
         return (max(later[0], 0), min(later[0] + tile.size, reader.height)) if later else None
 
-    prefetch = PrefetchingReader(reader, next_rows)
-    background = BackgroundSink(sink) if getattr(sink, "background_ok", False) else None
+    prefetch = PrefetchingReader(_TimedReader(reader, times), next_rows)
+    background = BackgroundSink(times.timed("write", sink)) if getattr(sink, "background_ok", False) else None
+    to_sink = times.timed("wait_write", background) if background is not None else times.timed("write", sink)
     try:
-        return _predict_tiled(prefetch, model, tile, batch_size, background or sink, *args, **kwargs)
+        stats = _predict_tiled(prefetch, model, tile, batch_size, to_sink, *args, times=times, **kwargs)
     finally:
         prefetch.close()
         if background is not None:
-            background.close()
+            with times("wait_write"):
+                background.close()
+    stats["times"] = times
+    return stats
+
+
+class _TimedReader:
+    """A reader whose reads count as 'read' in `times` (in the prefetching thread, or the caller's)."""
+
+    def __init__(self, reader: BandReader, times: StageTimes) -> None:
+        self.height, self.width = reader.height, reader.width
+        self.read_rows = times.timed("read", reader.read_rows)
 
 
 def _predict_tiled(reader: BandReader, model: Predictor, tile: TileSpec, batch_size: int, sink: RowSink,
                    monitor: Monitor | None = None, rows: tuple[int, int] | None = None,
-                   cols: tuple[int, int] | None = None, wanted: Callable[[int, int], bool] | None = None) -> dict:
+                   cols: tuple[int, int] | None = None, wanted: Callable[[int, int], bool] | None = None,
+                   times: StageTimes | None = None) -> dict:
     """Run `model` over the reader's raster; hand finished rows of probabilities (NaN = nodata) to `sink`.
 
     `rows` = (row0, row1) limits the work to the tile rows that touch image rows [row0, row1) and hands only those
@@ -95,14 +111,15 @@ def _predict_tiled(reader: BandReader, model: Predictor, tile: TileSpec, batch_s
     (a window of the image: EXTENT, MASK); the sink then gets (K, h, col1 - col0) rows, and the reader is asked
     for the columns the tiles need (read_rows(row0, row1, col0, col1)). `wanted(tile_row0, tile_col0)` False
     skips a tile whose every pixel lies where no output is wanted (outside a mask). Returns counters (tiles run,
-    tiles skipped).
+    tiles skipped). `times` collects where the time went (the tiling thread's work and waits, the model's calls).
 
     A model that serves several calls at once (calls_at_once) gets that many batches at a time (ForwardCalls),
     `batch_size` tiles shared between them; they are blended in the order they were sent, so the result is the same
     bit for bit.
     """
-    run = _StripRun(reader, model, tile, monitor or Monitor(), rows, cols, sink)
-    with ForwardCalls(model, tile.size) as calls:
+    times = times or StageTimes()
+    run = _StripRun(reader, model, tile, monitor or Monitor(), rows, cols, sink, times)
+    with ForwardCalls(model, tile.size, times) as calls:
         per_call = calls.batch_per_call(batch_size)
         for n, i in enumerate(run.todo):
             strip = run.read_strip(n, i)
@@ -123,10 +140,13 @@ class ForwardCalls:
     idle. Leaving the `with` block waits for every call still running (none is left inside onnxruntime when
     qgis_process exits) and drops the ones not started."""
 
-    def __init__(self, model: Predictor, tile_size: int) -> None:
+    def __init__(self, model: Predictor, tile_size: int, times: StageTimes | None = None) -> None:
         self.model = model
         at_once = getattr(model, "calls_at_once", None)
         self.workers = max(int(at_once(tile_size)) if at_once is not None else 1, 1)
+        self._predict = times.timed("model", model.predict) if times is not None else model.predict
+        if times is not None:
+            times.calls_at_once = self.workers
         # batches sent and not yet blended: one queued per busy worker; none when each call runs at once here
         self.limit = 2 * self.workers if self.workers > 1 else 0
         self._pool = None
@@ -146,10 +166,10 @@ class ForwardCalls:
     def submit(self, batch: np.ndarray):
         """A future of model.predict(batch); with one worker, an already finished one."""
         if self._pool is not None:
-            return self._pool.submit(self.model.predict, batch)
+            return self._pool.submit(self._predict, batch)
         from concurrent.futures import Future
         done = Future()
-        done.set_result(self.model.predict(batch))
+        done.set_result(self._predict(batch))
         return done
 
     def __exit__(self, *exc) -> None:
@@ -172,8 +192,9 @@ class _StripRun:
     (one strip high, as wide as the tiles of a strip) and the reused strip buffer of the image."""
 
     def __init__(self, reader: BandReader, model: Predictor, tile: TileSpec, monitor: Monitor,
-                 rows: tuple[int, int] | None, cols: tuple[int, int] | None, sink: RowSink) -> None:
+                 rows: tuple[int, int] | None, cols: tuple[int, int] | None, sink: RowSink, times: StageTimes) -> None:
         self.reader, self.model, self.tile, self.monitor, self.sink = reader, model, tile, monitor, sink
+        self.times = times
         self.height, self.width = height, width = reader.height, reader.width
         self.size = size = tile.size
         self.weights = tile.weights()
@@ -215,7 +236,15 @@ class _StripRun:
         # A last strip that holds fewer image rows than it overhangs the bottom mirrors rows above it: read them too,
         # so that every tile sees the image mirrored as a whole-image padding would (not its own rows repeated).
         extra = min(max(r1 - height - (a1 - a0), 0), a0)
-        data, valid_rows = self.reader.read_rows(a0 - extra, a1, *self.read_cols)
+        with self.times("wait_read"):
+            data, valid_rows = self.reader.read_rows(a0 - extra, a1, *self.read_cols)
+        with self.times("tiling"):
+            return self._fill_strip(n, i, r0, a0, a1, extra, data, valid_rows)
+
+    def _fill_strip(self, n: int, i: int, r0: int, a0: int, a1: int, extra: int, data: np.ndarray,
+                    valid_rows: np.ndarray) -> _Strip:
+        """The strip buffer filled from the rows read (a0 - extra to a1), mirrored outside the image."""
+        size, strip, r1 = self.size, self.strip, r0 + self.size
         np.copyto(data, self.fill, where=~valid_rows[None])
         valid_rows = valid_rows[extra:, self.extra_c:]
         top, bottom, left = a0 - r0, a1 - r0, self.left
@@ -253,7 +282,8 @@ class _StripRun:
         for b in range(0, len(jobs), batch_size):
             chunk = jobs[b:b + batch_size]
             batch = self.batch_buffer(len(chunk))
-            np.stack([self.strip[:, :, x0:x0 + size] for x0 in chunk], out=batch)
+            with self.times("tiling"):
+                np.stack([self.strip[:, :, x0:x0 + size] for x0 in chunk], out=batch)
             self.inflight.append((strip, chunk, batch, calls.submit(batch)))
             while len(self.inflight) > calls.limit:
                 self.take_one()
@@ -263,11 +293,13 @@ class _StripRun:
         """Blend the oldest batch in flight into the accumulators, after flushing every strip before its own."""
         strip, chunk, batch, future = self.inflight.popleft()
         self.flush_strips_before(strip)
-        probs = future.result()
+        with self.times("wait_model"):
+            probs = future.result()
         size = self.size
-        for x0, p in zip(chunk, probs):
-            self.acc[:, :, x0:x0 + size] += np.multiply(p, self.weights, out=self.weighted)
-            self.wsum[:, x0:x0 + size] += self.weights
+        with self.times("tiling"):
+            for x0, p in zip(chunk, probs):
+                self.acc[:, :, x0:x0 + size] += np.multiply(p, self.weights, out=self.weighted)
+                self.wsum[:, x0:x0 + size] += self.weights
         self._buffers.append(batch if batch.base is None else batch.base)  # the whole buffer, not the view
         self.stats["tiles"] += len(chunk)
         strip.blended += len(chunk)
@@ -286,7 +318,8 @@ class _StripRun:
         while self.strips and self.strips[0] is not strip:
             done = self.strips.popleft()
             self.flush_final_rows(done)
-            self.shift_accumulators(done)
+            with self.times("tiling"):
+                self.shift_accumulators(done)
             self.monitor.report((done.n + 1) / len(self.todo))
 
     def batch_buffer(self, n: int) -> np.ndarray:
@@ -306,9 +339,10 @@ class _StripRun:
         if min(done, self.want1) > max(self.flushed, self.want0):
             lo, hi = max(self.flushed, self.want0) - r0, min(done, self.want1) - r0
             span = slice(self.want_c0 - self.col_origins[0], self.want_c1 - self.col_origins[0])
-            w = self.wsum[lo:hi, span]
-            out = self.acc[:, lo:hi, span] / np.where(w > 0, w, 1.0)
-            out[:, ~(strip.valid[lo:hi, span] & (w > 0))] = np.nan
+            with self.times("tiling"):
+                w = self.wsum[lo:hi, span]
+                out = self.acc[:, lo:hi, span] / np.where(w > 0, w, 1.0)
+                out[:, ~(strip.valid[lo:hi, span] & (w > 0))] = np.nan
             self.sink(lo + r0, out)
         self.flushed = max(self.flushed, done)
 
@@ -324,11 +358,14 @@ class _StripRun:
 
 
 def tiles_note(stats: dict, strips: bool = False) -> str:
-    """The log sentence of predict_tiled's counters ({'tiles': run, 'skipped': all-nodata}); benchmarks read the
-    number of tiles run from it. `strips`: counters summed over strips run as separate jobs (Dask)."""
+    """The log lines of predict_tiled's counters ({'tiles': run, 'skipped': all-nodata}, and where the time went
+    when it says so: 'times'); benchmarks read the number of tiles run from it. `strips`: counters summed over
+    strips run as separate jobs (Dask)."""
     text = (_("Inference in strips: {tiles} tiles run, {skipped} all-nodata tiles skipped.") if strips else
             _("Inference: {tiles} tiles run, {skipped} all-nodata tiles skipped."))
-    return text.format(tiles=stats["tiles"], skipped=stats["skipped"])
+    text = text.format(tiles=stats["tiles"], skipped=stats["skipped"])
+    times = stats.get("times")
+    return text + "\n" + times.note() if times is not None and stats["tiles"] else text
 
 
 def dataset_sink(dataset: rasterio.io.DatasetWriter, dtype: str = "float32") -> RowSink:

@@ -101,7 +101,7 @@ class CudaRunner:
             part = x[start:start + step]
             try:
                 with self.torch.inference_mode():
-                    parts.append(compute(self._to_device(part)).cpu().numpy())  # .cpu() waits for the GPU
+                    parts.append(self._to_host(compute(self._to_device(part))))
                 start += len(part)
                 self._regrow()
                 continue
@@ -147,6 +147,15 @@ class CudaRunner:
         host = pinned[:x.size].view(x.shape)
         host.copy_(torch.from_numpy(x))
         return host.to(self.dev, non_blocking=True)
+
+    def _to_host(self, t) -> np.ndarray:
+        """The float32 tensor `t` in a new numpy array, once the GPU is done with it (the copy waits for it). Why
+        numpy's memory and not `t.cpu()`'s: numpy asks the kernel for huge pages for large arrays, so a batch of
+        probabilities costs fewer page faults (32 tiles of 4 classes, 33 MB, from a CPU tensor: 8 ms against 11-21 ms
+        for clone() on the 2-core test machine)."""
+        out = np.empty(tuple(t.shape), np.float32)
+        self.torch.from_numpy(out).copy_(t)
+        return out
 
 
 def first_output(out):

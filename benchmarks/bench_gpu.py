@@ -184,7 +184,9 @@ def _bare_here(model_id: str, device_name: str, batch: int, seconds: float = 5.0
     """The model's own time on `device_name`: the fixed costs of a run (torch's import, the GPU's start, loading and
     converting the model, cuDNN's first choice of kernels), then the bare pass of LoadedModel.predict on batches of
     `batch` tiles of random values near the card's normalisation offset, after two warm-up batches, for `seconds`
-    (the network's time does not depend on the values)."""
+    (the network's time does not depend on the values). On CUDA the same again with cuDNN's heuristics in place of
+    its autotuning (torch.backends.cudnn.benchmark, which CudaRunner turns on), on a batch one tile smaller (a new
+    shape): whether autotuning's first-batch cost pays off in a run whose GPU waits for the CPU anyway."""
     clock = time.perf_counter
     t0 = clock()
     import torch
@@ -214,6 +216,17 @@ def _bare_here(model_id: str, device_name: str, batch: int, seconds: float = 5.0
         model.predict(x)
         done += 1
     timings["per_tile_s"] = (clock() - t) / (done * batch)
+    if device.kind == "cuda" and len(x) > 1:  # cuDNN's heuristics instead of its autotuning, on a new batch shape
+        torch.backends.cudnn.benchmark = False
+        y = np.ascontiguousarray(x[:-1])
+        t = clock()
+        model.predict(y)
+        timings["first_batch_heuristic_s"] = clock() - t
+        done, t = 0, clock()
+        while clock() - t < seconds or done < 3:
+            model.predict(y)
+            done += 1
+        timings["per_tile_heuristic_s"] = (clock() - t) / (done * len(y))
     timings.update(model=model_id, runtime=model.runtime, batch=batch, device=device.torch_name)
     print(json.dumps({k: round(v, 5) if isinstance(v, float) else v for k, v in timings.items()}))
 

@@ -229,7 +229,7 @@ class _StripRun:
     def read_strip(self, n: int, i: int) -> _Strip:
         """Read the image rows of the tile row `i` into the strip, mirrored outside the image as a whole-image
         padding would be; the returned _Strip's `valid` marks the image's own valid pixels."""
-        size, height, strip = self.size, self.height, self.strip
+        size, height = self.size, self.height
         r0 = self.row_origins[i]
         r1 = r0 + size
         a0, a1 = max(r0, 0), min(r1, height)

@@ -3790,8 +3790,8 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>Dossier :</translation>
     </message>
     <message>
-        <source>Also keeps the copies of models made at their first run (8-bit, optimised and ONNX versions, up to 100 MB a model); delete them at any time, the next run makes them again.</source>
-        <translation>Contient aussi les copies des modèles créées à leur première exécution (versions 8 bits, optimisées et ONNX, jusqu'à 100 Mo par modèle) ; vous pouvez les supprimer à tout moment, l'exécution suivante les recrée.</translation>
+        <source>Also keeps the copies of models made at their first run (8-bit, optimised and ONNX versions, up to 100 MB a model); delete them at any time, the next run makes them again. On a drive or share that cannot keep file permissions (FAT, some network shares) they are kept in {folder} instead.</source>
+        <translation>Conserve aussi les copies des modèles faites à leur première exécution (versions 8 bits, optimisées et ONNX, jusqu'à 100 Mo par modèle) ; vous pouvez les supprimer à tout moment, la prochaine exécution les refait. Sur un disque ou un partage qui ne conserve pas les droits des fichiers (FAT, certains partages réseau), elles sont conservées dans {folder}.</translation>
     </message>
     <message>
         <source>Folder with model cards</source>
@@ -4160,6 +4160,10 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
     <message>
         <source>UKIS cloud and shadow U-Net, 6 bands, L2A</source>
         <translation>U-Net nuages et ombres UKIS, 6 bandes, L2A</translation>
+    </message>
+    <message>
+        <source>Also keeps the copies of models made at their first run (8-bit, optimised and ONNX versions, up to 100 MB a model); delete them at any time, the next run makes them again.</source>
+        <translation type="obsolete">Contient aussi les copies des modèles créées à leur première exécution (versions 8 bits, optimisées et ONNX, jusqu'à 100 Mo par modèle) ; vous pouvez les supprimer à tout moment, l'exécution suivante les recrée.</translation>
     </message>
     <message>
         <source>DEVICE=cuda was asked for, but {runtime}'s runtime cannot use a CUDA GPU here (no GPU, or a build without CUDA). Use DEVICE=auto or cpu.</source>

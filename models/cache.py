@@ -16,6 +16,7 @@ import tempfile
 import threading
 import time
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -32,10 +33,46 @@ UNUSED_S = 60 * 86400  # a derived file no run has used for this long (another v
 def cache_root(card: ModelCard) -> Path:
     """$DEEPMAPPER_CACHE when set (one cache for QGIS, qgis_process and the command line; '~' expanded, blank means
     unset), else the download folder of the settings (the registry's download_dir), else ~/.cache/deepmapper
-    ($XDG_CACHE_HOME/deepmapper)."""
-    base = os.environ.get(CACHE_ENV, "").strip() or card.extra.get("download_dir") or (
-        Path(os.environ.get("XDG_CACHE_HOME", "").strip() or Path.home() / ".cache") / "deepmapper")
-    return Path(base).expanduser()
+    ($XDG_CACHE_HOME/deepmapper). A chosen folder whose files cannot be kept from other accounts' writes (FAT, exFAT,
+    a network share mounted with one mode for every file: see protects) gives way to the private default, where
+    derived files can be trusted; otherwise every run would build them again (10-20 s for an int8 graph or an
+    export)."""
+    default = private_root()
+    base = Path(os.environ.get(CACHE_ENV, "").strip() or card.extra.get("download_dir") or default).expanduser()
+    return base if base == default or protects(base) else default
+
+
+def private_root() -> Path:
+    """~/.cache/deepmapper ($XDG_CACHE_HOME/deepmapper): the cache when no other folder is chosen."""
+    return (Path(os.environ.get("XDG_CACHE_HOME", "").strip() or Path.home() / ".cache") / "deepmapper").expanduser()
+
+
+def protects(folder: Path) -> bool:
+    """True when a file made in `folder` can be trusted (see trusted): its owner is this account and the permissions
+    that keep other accounts from writing it stick. Not so on FAT/exFAT and on SMB/NFS shares mounted with one mode
+    (often 0777) or another owner for every file. True when the folder cannot be written at all (the builders then
+    run without a cache and say so). Probed once per folder and process, with a file made and deleted there."""
+    return _protects(str(folder))
+
+
+@lru_cache(maxsize=16)
+def _protects(folder: str) -> bool:
+    if not hasattr(os, "getuid"):
+        return True
+    try:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(dir=folder, prefix=".probe-")
+        os.close(handle)
+    except OSError:
+        return True
+    probe = Path(name)
+    try:
+        _readable_by_all_writable_by_owner(probe)
+        return trusted(probe)
+    except OSError:
+        return True
+    finally:
+        probe.unlink(missing_ok=True)
 
 
 def digest_path(path: Path) -> Path:

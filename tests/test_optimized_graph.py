@@ -227,3 +227,35 @@ def test_unused_graphs_and_leftovers_are_deleted_and_a_used_graph_is_kept(graph,
     assert seen == [str(cached)]  # used, so marked as used now
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([cached.name, cached.name + ".sha256"])
     assert time.time() - cached.stat().st_mtime < 60
+
+
+def test_a_cache_folder_that_cannot_protect_its_files_gives_way_to_the_private_cache(graph, tmp_path, monkeypatch):
+    """On FAT/exFAT, or a network share mounted with one mode (0777) for every file, no derived file can be trusted
+    (test above), so each run optimised, quantised or exported the model again (up to 20 s) while saying 'first run
+    only'. Such a folder now gives way to the private default cache, where the files are kept and used."""
+    pytest.importorskip("onnxruntime")
+    from deepmapper.models import cache
+    from deepmapper.models.backends import OPTIMIZED_FOLDER, load_model
+    from deepmapper.plugin.core.engine.device import Device
+    share, home = tmp_path / "share", tmp_path / "home-cache"
+    monkeypatch.setenv("DEEPMAPPER_CACHE", str(share))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
+    card = Registry().get(MODEL)
+    cache._protects.cache_clear()
+    try:
+        assert cache.cache_root(card) == share  # an ordinary folder keeps its permissions
+        cache._protects.cache_clear()
+        real = cache.trusted
+        # what a FAT file system or a share mounted with file_mode=0777 shows for every file: writable by all
+        monkeypatch.setattr(cache, "trusted", lambda path: not str(path).startswith(str(share)) and real(path))
+        assert cache.cache_root(card) == home / "deepmapper"
+        assert not [p for p in share.rglob("*") if p.is_file()]  # the probe left nothing there
+        load_model(card, Device("cpu"), threads=1)
+        saved = list((home / "deepmapper" / OPTIMIZED_FOLDER).glob(f"{graph.stem}-*.onnx"))
+        assert len(saved) == 1
+        import onnxruntime as ort
+        seen = _loads(monkeypatch, ort)
+        load_model(card, Device("cpu"), threads=1)
+        assert seen and all(path == str(saved[0]) for path in seen)  # the kept graph, not the source again
+    finally:
+        cache._protects.cache_clear()

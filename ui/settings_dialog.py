@@ -10,6 +10,7 @@ from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from qgis.PyQt.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
                                  QGroupBox, QHBoxLayout, QLabel, QListWidget, QPushButton, QSpinBox, QVBoxLayout)
 
+from ..models.cache import private_root
 from ..models.registry import MODEL_PATH_ENV
 from ..plugin.settings import DEVICES, Settings, default_cache_folder
 
@@ -100,7 +101,9 @@ class SettingsDialog(QDialog):
         self.cache.lineEdit().setPlaceholderText(default_cache_folder())
         cache_form.addRow(tr("Folder:"), self.cache)
         note = QLabel(tr("Also keeps the copies of models made at their first run (8-bit, optimised and ONNX "
-                         "versions, up to 100 MB a model); delete them at any time, the next run makes them again."))
+                         "versions, up to 100 MB a model); delete them at any time, the next run makes them again. "
+                         "On a drive or share that cannot keep file permissions (FAT, some network shares) they are "
+                         "kept in {folder} instead.").format(folder=private_root()))
         note.setWordWrap(True)
         cache_form.addRow(note)
         return cache

@@ -12,6 +12,7 @@ from qgis.PyQt.QtWidgets import QAction, QMenu
 from . import dependencies
 
 dependencies.activate_folder()  # the packages of Install dependencies, before any engine import below
+dependencies.keep_triton_out()  # before torch: see there
 
 from .algorithms.base import ICON_PATH, PLUGIN_DIR  # noqa: E402
 from .provider import DeepMapperProvider  # noqa: E402

@@ -142,3 +142,13 @@ def install_hint(packages: list[str]) -> str:
         "DeepMapper", "Install them in QGIS with Raster > DeepMapper > Install dependencies; outside QGIS: "
                       "`pip install {}` into the Python that runs QGIS.").format(
         " ".join(distribution(p) for p in packages))
+
+
+def keep_triton_out() -> None:
+    """Stop triton from loading in this process (torch and onnx2torch import it when it is installed, as the CUDA
+    builds of torch install it). DeepMapper never compiles GPU kernels, and triton's own LLVM crashes the process
+    (SIGSEGV while loading libtriton.so) when Mesa's libLLVM is already loaded, as it is in desktop QGIS: the first
+    training step or fine-tuning of an ONNX model closed QGIS. torch then sees triton as not installed."""
+    if "triton" not in sys.modules:
+        sys.modules["triton"] = None  # an import of it raises ImportError
+

@@ -83,13 +83,14 @@ def test_keys_mark_suggestions_in_the_status_field(dock):
     from qgis.PyQt.QtCore import Qt
     from qgis.PyQt.QtTest import QTest
     panel, layer, canvas, path = dock
-    assert layer.fields().indexOf("status") >= 0  # added when missing
+    assert layer.fields().indexOf("status") < 0  # opening the panel changes no layer
     assert panel.list.count() == 4 and panel.progress.text() == "0 of 4 labelled"
     assert panel.list.item(0).text().startswith("#1 · score 0.80")  # sorted by rank
     assert "cloud 60 %, clear 30 %, cloud shadow 10 %" in panel.list.item(0).text()
     assert panel.list.currentRow() == 0
     first_extent = canvas.extent()
     QTest.keyClick(panel.list, Qt.Key_D)  # done, moves on to rank 2
+    assert layer.fields().indexOf("status") >= 0  # added at the first mark
     assert panel.list.currentRow() == 1 and canvas.extent() != first_extent
     QTest.keyClick(panel.list, Qt.Key_S)  # rank 2 skipped
     QTest.keyClick(panel.list, Qt.Key_D)  # rank 3 done
@@ -242,3 +243,43 @@ def test_empty_panel_says_how_to_get_suggestions(qgis_app, monkeypatch):
 def test_panel_with_suggestions_shows_the_list_not_the_hint(dock):
     panel = dock[0]
     assert panel.pages.currentWidget() is panel.list and not panel.hint.isVisible()
+
+
+def test_the_panel_offers_only_suggestions_and_the_image_under_them(qgis_app, tmp_path):
+    """A new user's session: opening the panel picked the training polygons as 'Suggestions' (and added a status
+    field to their GeoPackage on disk), and another scene or the one-band uncertainty map as 'Image'."""
+    from osgeo import gdal, ogr
+    from qgis.core import QgsProject, QgsRasterLayer, QgsVectorLayer
+    from deepmapper.ui.labelling_dock import LabellingDock
+    QgsProject.instance().removeAllMapLayers()
+    crop, path = _suggestions(tmp_path)
+    elsewhere = tmp_path / "elsewhere.tif"
+    gdal.Translate(str(elsewhere), str(crop), srcWin=[0, 0, 16, 16])  # a small scene that does not cover them
+    uncertainty = tmp_path / "uncertainty.tif"
+    gdal.Translate(str(uncertainty), str(crop), bandList=[1])  # one band on the same grid
+    labels = tmp_path / "labels.gpkg"
+    gdal.VectorTranslate(str(labels), str(path), options="-select predicted_class")
+    layers = [QgsRasterLayer(str(uncertainty), "uncertainty"), QgsRasterLayer(str(elsewhere), "elsewhere"),
+              QgsRasterLayer(str(crop), "chip"), QgsVectorLayer(str(path), "suggestions", "ogr"),
+              QgsVectorLayer(str(labels), "training labels", "ogr")]
+    assert all(layer.isValid() for layer in layers)
+    QgsProject.instance().addMapLayers(layers)
+    panel = LabellingDock()
+    try:
+        assert panel.suggestions.currentLayer() is layers[3]
+        offered = [panel.suggestions.layer(i) for i in range(panel.suggestions.count())]
+        assert layers[4] not in offered
+        assert panel.image.currentLayer() is layers[2]  # the chip, not the uncertainty map or the other scene
+        for gpkg in (path, labels):
+            source = ogr.Open(str(gpkg))  # kept while its layer is read
+            fields = [d.GetName() for d in source.GetLayer(0).schema]
+            assert "status" not in fields, gpkg.name
+            source = None
+        QgsProject.instance().removeMapLayer(layers[3].id())
+        assert panel.suggestions.currentLayer() is None
+        again = QgsVectorLayer(str(path), "suggestions again", "ogr")
+        QgsProject.instance().addMapLayer(again)  # e.g. suggestsamples run while the panel is open
+        assert panel.suggestions.currentLayer() is again and panel.list.count() == 4
+    finally:
+        panel.close()
+        QgsProject.instance().removeAllMapLayers()

@@ -4,8 +4,10 @@ or skipped (D, S; N and P move), and start patch extraction for training when en
 labels in the background (extract patches, then train, starting from the suggestions' model: label_training.py).
 
 The suggestions layer is the documented output of deepmapper:suggestsamples: one square polygon per suggestion with
-the fields rank, score, strategy, predicted_class and class_mix (JSON: class -> share). The panel keeps the state in
-a text field `status` of that layer ('done', 'skipped' or empty), added when missing, so it survives sessions.
+the fields rank, score, strategy, predicted_class and class_mix (JSON: class -> share); only such layers are offered
+under Suggestions, and the image is the project's raster that covers them (a multi-band one before a one-band
+uncertainty map). The panel keeps the state in a text field `status` of that layer ('done', 'skipped' or empty), added
+at the first Done or Skip, so it survives sessions; opening the panel changes no layer.
 """
 from __future__ import annotations
 
@@ -13,7 +15,8 @@ import json
 import os
 
 from qgis.core import (QgsCoordinateTransform, QgsFeatureRequest, QgsField, QgsMapLayerProxyModel,
-                       QgsMapRendererSequentialJob, QgsMapSettings, QgsProject, QgsRectangle, QgsVectorLayer)
+                       QgsMapRendererSequentialJob, QgsMapSettings, QgsProject, QgsRasterLayer, QgsRectangle,
+                       QgsVectorLayer)
 from qgis.gui import QgsCollapsibleGroupBox, QgsDockWidget, QgsFieldComboBox, QgsFileWidget, QgsMapLayerComboBox
 from qgis.PyQt.QtCore import QCoreApplication, QEvent, QObject, QSize, Qt, QVariant
 from qgis.PyQt.QtGui import QColor, QIcon, QPixmap
@@ -27,6 +30,7 @@ from ..plugin.settings import Settings
 from .label_training import LabelTraining, output_paths
 
 STATUS_FIELD = "status"
+SUGGESTION_FIELDS = ("rank", "score", "strategy")  # what makes a polygon layer a suggestions layer
 MODEL_FIELDS = ("model_id", "model")  # where a suggestions layer may name the model it came from
 INIT_TASKS = ("segmentation", "cloudmask", "pretrained")  # what trainmodel's INIT_MODEL offers
 DONE, SKIPPED = "done", "skipped"
@@ -67,6 +71,7 @@ class LabellingDock(QgsDockWidget):
         form = QFormLayout()
         self.suggestions = QgsMapLayerComboBox()
         self.suggestions.setFilters(QgsMapLayerProxyModel.PolygonLayer)
+        self.suggestions.setAllowEmptyLayer(True)  # none rather than someone's own polygons
         self.image = QgsMapLayerComboBox()
         self.image.setFilters(QgsMapLayerProxyModel.RasterLayer)
         self.labels = QgsMapLayerComboBox()
@@ -114,7 +119,24 @@ class LabellingDock(QgsDockWidget):
         self._keys = _Keys(self)
         for widget in (self.list, body):
             widget.installEventFilter(self._keys)
+        QgsProject.instance().layersAdded.connect(self._layers_added)
+        self._offer_suggestion_layers()
+        found = [layer for layer in QgsProject.instance().mapLayers().values() if is_suggestions(layer)]
+        self.suggestions.setLayer(found[-1] if found else None)
         self.set_layer(self.suggestions.currentLayer())
+
+    def _offer_suggestion_layers(self) -> None:
+        """Only suggestions layers under Suggestions: the user's own polygons (training labels) are left out."""
+        self.suggestions.setExceptedLayerList([layer for layer in QgsProject.instance().mapLayers().values()
+                                               if isinstance(layer, QgsVectorLayer) and not is_suggestions(layer)])
+
+    def _layers_added(self, layers) -> None:
+        """New layers: offer new suggestions layers, and show one at once when none is shown (a run of suggestsamples
+        while the panel is open)."""
+        self._offer_suggestion_layers()
+        new = [layer for layer in layers if is_suggestions(layer)]
+        if new and self.layer is None:
+            self.suggestions.setLayer(new[-1])
 
     def _hint(self) -> QWidget:
         """Shown instead of the empty list: where the suggestions come from, and a button that starts it."""
@@ -233,14 +255,16 @@ class LabellingDock(QgsDockWidget):
 
     # -- loading ----------------------------------------------------------------------------------------------------
     def set_layer(self, layer) -> None:
-        """Show the suggestions of `layer` (adds the `status` field when missing)."""
+        """Show the suggestions of `layer`, over the raster that covers them (image_for)."""
         self.layer = layer if isinstance(layer, QgsVectorLayer) and layer.isValid() else None
         if self.layer is not None:  # removed from the project: forget it before another combo box reloads the list
             layer_id = self.layer.id()
             self.layer.willBeDeleted.connect(lambda: self._forget(layer_id))
-        if self.layer is not None and self.layer.fields().indexOf(STATUS_FIELD) < 0:
-            self.layer.dataProvider().addAttributes([QgsField(STATUS_FIELD, QVariant.String, len=16)])
-            self.layer.updateFields()
+            image = image_for(self.layer)
+            if image is not None and image is not self.image.currentLayer():
+                self.image.blockSignals(True)  # one reload below, not two
+                self.image.setLayer(image)
+                self.image.blockSignals(False)
         model_id = self._suggestions_model()
         index = self.start_model.findData(model_id) if model_id else -1
         if index >= 0:
@@ -332,6 +356,9 @@ class LabellingDock(QgsDockWidget):
         row = self.list.currentRow()
         if self.layer is None or row < 0:
             return
+        if self.layer.fields().indexOf(STATUS_FIELD) < 0:  # the first mark: the layer gets its status field now
+            self.layer.dataProvider().addAttributes([QgsField(STATUS_FIELD, QVariant.String, len=16)])
+            self.layer.updateFields()
         fid, index = self.fids[row], self.layer.fields().indexOf(STATUS_FIELD)
         if self.layer.isEditable():
             self.layer.changeAttributeValue(fid, index, status)
@@ -346,6 +373,8 @@ class LabellingDock(QgsDockWidget):
         """(done, skipped, total) suggestions."""
         if self.layer is None:
             return 0, 0, 0
+        if self.layer.fields().indexOf(STATUS_FIELD) < 0:
+            return 0, 0, self.layer.featureCount()
         statuses = [str(f[STATUS_FIELD] or "") for f in self.layer.getFeatures()]
         return statuses.count(DONE), statuses.count(SKIPPED), len(statuses)
 
@@ -377,6 +406,36 @@ class LabellingDock(QgsDockWidget):
         if self.labels.currentLayer() is not None:
             parameters["LABELS"] = self.labels.currentLayer().id()
         processing.execAlgorithmDialog("deepmapper:extractpatches", parameters)
+
+
+def is_suggestions(layer) -> bool:
+    """True for a polygon layer with suggestsamples' fields (rank, score, strategy)."""
+    if not isinstance(layer, QgsVectorLayer) or not layer.isValid():
+        return False
+    names = set(layer.fields().names())
+    return all(name in names for name in SUGGESTION_FIELDS)
+
+
+def image_for(suggestions: QgsVectorLayer) -> QgsRasterLayer | None:
+    """The project's raster the suggestions were made on, as far as the project tells: among the rasters whose
+    extent holds the suggestions' (in their CRS), multi-band before one-band (suggestsamples' uncertainty map has
+    one band on the same grid), then the first added. None when no raster covers them."""
+    box = suggestions.extent()
+    if box.isEmpty():
+        return None
+    covering = []
+    for order, layer in enumerate(QgsProject.instance().mapLayers().values()):
+        if not isinstance(layer, QgsRasterLayer) or not layer.isValid():
+            continue
+        extent = layer.extent()
+        if layer.crs() != suggestions.crs() and layer.crs().isValid() and suggestions.crs().isValid():
+            extent = QgsCoordinateTransform(layer.crs(), suggestions.crs(),
+                                            QgsProject.instance()).transformBoundingBox(extent)
+        grown = QgsRectangle(extent)
+        grown.grow(max(extent.width(), extent.height()) * 1e-6)  # rounding of the squares' corners
+        if grown.contains(box):
+            covering.append((layer.bandCount() < 2, order, layer))
+    return min(covering, key=lambda item: item[:2])[2] if covering else None
 
 
 def _number(value) -> float:

@@ -441,3 +441,13 @@ def test_defaults_are_the_benchmark_s_best(qgis_app):
     alg = QgsApplication.processingRegistry().createAlgorithmById("deepmapper:suggestsamples")
     assert [alg.parameterDefinition(n).defaultValue() for n in ("STRATEGY", "DIVERSITY", "TOP_SHARE")] == \
         ["margin", "cluster", 0.1]
+
+
+def test_without_model_or_sensor_the_cloud_model_is_cloudmasks(chip, tmp_path):
+    """A new user's session: on the L1C chip, cloudmask (SENSOR default L1C) chose ukis_csmask_6b_l1c while
+    suggestsamples without SENSOR chose the L2A model, so the suggestions came from a model the user was not
+    fine-tuning."""
+    from deepmapper.plugin.core.classify.cloudmask import CloudMaskRequest, run_cloudmask
+    mask = run_cloudmask(CloudMaskRequest(input=chip["plain"], output=str(tmp_path / "m.tif"), threads=1))
+    picked = suggest(chip["plain"], tmp_path / "s.gpkg", model=None, count=2)
+    assert picked.model_id == mask.model_id == "ukis_csmask_6b_l1c"

@@ -8,7 +8,7 @@ from qgis.core import (QgsProcessing, QgsProcessingOutputNumber, QgsProcessingOu
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from ..core.engine.bands import SENSOR_KEYS
-from ..core.classify.cloudmask import CLOUDMASK_CLASSES, CloudMaskRequest, run_cloudmask
+from ..core.classify.cloudmask import CLOUDMASK_CLASSES, DEFAULT_SENSOR, CloudMaskRequest, run_cloudmask
 from . import styles
 from .area import add_area_parameters, area_options
 from .base import DeepMapperAlgorithm, with_special_value
@@ -49,7 +49,7 @@ class CloudMaskAlgorithm(DeepMapperAlgorithm):
         add_area_parameters(self)
         self.addParameter(QgsProcessingParameterEnum(
             self.SENSOR, self.tr("Sensor"), options=[k for k in SENSOR_KEYS if k != "panchromatic"],
-            defaultValue="sentinel2_l1c",
+            defaultValue=DEFAULT_SENSOR,
             usesStaticStrings=True))
         self.addParameter(QgsProcessingParameterString(
             self.BANDS, self.tr("Band mapping (e.g. B2,B3,B4,B8)"), optional=True))

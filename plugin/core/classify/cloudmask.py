@@ -18,9 +18,12 @@ CLOUDMASK_CLASSES = [{"id": 0, "name": "clear", "color": "#3a7d44"},
                      {"id": 2, "name": "cloud shadow", "color": "#5c4d9a"}]
 
 
+DEFAULT_SENSOR = "sentinel2_l1c"  # SENSOR when none is given: the UKIS and s2cloudless models take L1C reflectance
+
+
 @dataclass
 class CloudMaskRequest(ClassifyRequest):
-    sensor: str | None = "sentinel2_l1c"
+    sensor: str | None = DEFAULT_SENSOR
     dilate_cloud: int | None = None  # pixels; None: the card's default
     dilate_shadow: int | None = None
 

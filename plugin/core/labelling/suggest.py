@@ -17,12 +17,13 @@ from __future__ import annotations
 import json
 import os
 from contextlib import nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import rasterio
 from rasterio.windows import Window
 
+from ..classify.cloudmask import DEFAULT_SENSOR as CLOUD_SENSOR
 from ..classify.pipeline import ChosenModel, Say, choose_model_and_bands, inference_plan
 from ..engine.errors import DeepMapperError
 from ..engine.messages import _
@@ -187,7 +188,8 @@ def _check_count(req: SuggestRequest, available: int, where: str) -> None:
 def choose_model(src, req: SuggestRequest, registry: Registry, say: Say) -> ChosenModel:
     """The model (req.model, else the best installed segmentation model, else the best cloud model, for the
     raster's bands) and its bands and units, as classify/pipeline.py chooses them; refuses models that do not give
-    class probabilities per pixel (super-resolution)."""
+    class probabilities per pixel (super-resolution). Without SENSOR a cloud model is chosen as cloudmask chooses
+    it (its SENSOR default, L1C), so that the suggestions come from the model the user masks clouds with."""
     if req.model:
         card = registry.get(req.model)
         if card.task not in TASKS:
@@ -198,8 +200,9 @@ def choose_model(src, req: SuggestRequest, registry: Registry, say: Say) -> Chos
         return choose_model_and_bands(src, req, registry, card.task, say, noun=_(TASKS[card.task]))
     errors = []
     for task, noun in TASKS.items():
+        asked = replace(req, sensor=CLOUD_SENSOR) if task == "cloudmask" and not req.sensor else req
         try:
-            return choose_model_and_bands(src, req, registry, task, say, noun=_(noun))
+            return choose_model_and_bands(src, asked, registry, task, say, noun=_(noun))
         except DeepMapperError as exc:
             errors.append(str(exc))
     raise DeepMapperError(" ".join([*errors, _("Give a model id or card path as MODEL.")]))

@@ -678,6 +678,10 @@ Imagettes semblables : un carré par imagette, avec rank (1 = la plus semblable)
         <translation>Imagettes parcourues</translation>
     </message>
     <message>
+        <source>Similar patches: {}</source>
+        <translation>Imagettes semblables : {}</translation>
+    </message>
+    <message>
         <source>Automatic</source>
         <translation>Automatique</translation>
     </message>

@@ -102,6 +102,10 @@ def test_processing_run_and_cancel(qgis_app, examples, tmp_path):
         "PATCH_SIZE": 64, "OUTPUT": str(tmp_path / "h.gpkg"), "OUTPUT_PLOT": str(tmp_path / "p.png")})
     assert out["CANDIDATES"] > 5 and Path(out["OUTPUT"]).exists()
     assert Path(out["OUTPUT_PLOT"]).read_bytes()[:4] == b"\x89PNG"
+    # styled as the suggestions are (was QGIS's random opaque fill over the image): outlined, labelled with the rank
+    from qgis.core import QgsVectorLayer
+    from test_styles import assert_outlined_and_ranked
+    assert_outlined_and_ranked(QgsVectorLayer(out["OUTPUT"], "again"))  # the style is inside the GeoPackage
 
     class Cancel(QgsProcessingFeedback):
         def setProgress(self, progress):  # noqa: N802

@@ -9,6 +9,7 @@ from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from ..core.engine.bands import SENSOR_KEYS
 from ..core.labelling.similar import SimilarRequest, find_similar
+from . import styles
 from .base import DeepMapperAlgorithm
 
 
@@ -92,4 +93,9 @@ class FindSimilarAlgorithm(DeepMapperAlgorithm):
             device=self.parameterAsEnumString(parameters, "DEVICE", context) or "auto",
             threads=self.parameterAsInt(parameters, "THREADS", context))
         result = self.run_engine(lambda: find_similar(request, self.monitor(feedback), self.model_registry()))
+        # outlined squares labelled with their rank (1 = most alike), as the suggestions are: the image shows through
+        label = "{} ({})".format(styles.input_name(self.parameterAsRasterLayer(parameters, self.INPUT, context),
+                                                   request.input), request.model)
+        styles.style_output(result.output, styles.SuggestionStyler(), context,
+                            self.tr("Similar patches: {}").format(label))
         return {self.OUTPUT: result.output, self.OUTPUT_PLOT: result.output_plot, "CANDIDATES": result.candidates}

@@ -292,8 +292,8 @@ def text_labels(expression: str, size: float = 10.0, distance: float = 0.0) -> Q
 
 
 class SuggestionStyler(Styler):
-    """Suggested patches (suggestsamples: squares with a `rank` field, 1 = label first): outline only, so the image
-    to label shows through, each labelled with its rank."""
+    """Ranked squares (suggestsamples: 1 = label first; findsimilar: 1 = most alike): outline only, so the image
+    shows through, each labelled with its rank."""
 
     layer_type = QgsVectorLayer
 

@@ -28,8 +28,10 @@ def _figure(emb, queries: np.ndarray, hits: np.ndarray, title: str):
     fig = Figure(figsize=(7, 6), dpi=100)
     ax = fig.add_subplot()
     ax.scatter(xy[:, 0], xy[:, 1], s=6, c="#bbbbbb", label=f"all patches ({len(rows)})", linewidths=0)
-    ax.scatter(hit_xy[:, 0], hit_xy[:, 1], s=28, c="#e31a1c", label=f"hits ({len(hits)})", linewidths=0)
-    ax.scatter(ex[:, 0], ex[:, 1], s=120, marker="*", c="#1f78b4", edgecolors="k", label=f"examples ({len(ex)})")
+    # the hits above the examples (hollow stars): they lie close together, and the hits are what is looked for
+    ax.scatter(ex[:, 0], ex[:, 1], s=120, marker="*", facecolors="none", edgecolors="#1f78b4", linewidths=1.2,
+               label=f"examples ({len(ex)})", zorder=2)
+    ax.scatter(hit_xy[:, 0], hit_xy[:, 1], s=28, c="#e31a1c", label=f"hits ({len(hits)})", linewidths=0, zorder=3)
     share = pca.explained_variance_ratio_
     ax.set_xlabel(f"PC 1 ({100 * share[0]:.0f} % of the variance)")
     ax.set_ylabel(f"PC 2 ({100 * share[1]:.0f} % of the variance)")

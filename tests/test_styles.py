@@ -71,7 +71,10 @@ def test_cloudmask_outputs_styled_named_and_see_through(project, tmp_path):
     assert set(cats) == {"cloud", "cloud shadow"}
     assert cats["cloud shadow"].symbol().color().name() == "#5c4d9a"
     cloud = cats["cloud"].symbol()
-    assert 0 < cloud.symbolLayer(cloud.symbolLayerCount() - 1).fillColor().alpha() < 255  # a see-through fill
+    # outlines only, above the mask: the mask fills the classes, two fills on top of each other hid the image
+    assert cloud.symbolLayer(cloud.symbolLayerCount() - 1).brushStyle() == 0
+    order = [node.layerId() for node in project.layerTreeRoot().findLayers()]  # first = drawn on top
+    assert order.index(polygons.id()) < order.index(mask.id())
 
     # The styles are saved with the files: a fresh layer (another session, qgis_process) opens styled too.
     assert Path(out["OUTPUT"][:-4] + ".qml").exists()
@@ -110,6 +113,9 @@ def test_segment_land_cover_named_and_polygons_by_class(project, tmp_path):
     assert isinstance(renderer, QgsCategorizedSymbolRenderer)
     colours = {c.label(): c.symbol().color().name() for c in renderer.categories()}
     assert colours == {"forest": "#1b7837", "grass": "#a6d96a", "urban": "#7f7f7f", "water": "#2166ac"}
+    assert all(c.symbol().symbolLayer(0).brushStyle() == 0 for c in renderer.categories())  # outlines over the raster
+    order = [node.layerId() for node in project.layerTreeRoot().findLayers()]
+    assert order.index(layers[f"Land-cover polygons: {label}"].id()) < order.index(classes.id())
 
 
 def test_buildings_outline_only_and_background_transparent(qgis_app, tmp_path):

@@ -359,10 +359,15 @@ class DeepMapperAlgorithm(QgsProcessingAlgorithm):
         path = self.parameterAsOutputLayer(parameters, name, context)
         return path or None
 
-    def style_classes(self, path: str, classes: list[dict], context, name: str | None = None) -> None:
+    def style_classes(self, path: str, classes: list[dict], context, name: str | None = None,
+                      polygons: str | None = None, polygons_name: str | None = None) -> None:
         """Give a class raster a paletted style with the model's names and colours ('clear'/'background'
-        transparent): in the project on completion, named `name`, and as a .qml beside the file (styles.py)."""
-        styles.style_output(path, styles.PalettedStyler(classes), context, name)
+        transparent): in the project on completion, named `name`, and as a .qml beside the file (styles.py). Its
+        `polygons` (OUTPUT_VECTOR), named `polygons_name`, get class-coloured outlines, drawn above the raster
+        whichever Processing loads first: the raster fills the classes."""
+        styles.style_output(path, styles.PalettedStyler(classes).stacked(below=polygons), context, name)
+        styles.style_output(polygons, styles.PolygonStyler(classes, fill=False).stacked(above=path), context,
+                            polygons_name)
 
 
 def with_widget(param, wrapper: str, **options):

@@ -91,11 +91,10 @@ class CloudMaskAlgorithm(DeepMapperAlgorithm):
         result = self.run_engine(lambda: run_cloudmask(request, self.monitor(feedback), self.model_registry()))
         label = "{} ({})".format(styles.input_name(self.parameterAsRasterLayer(parameters, self.INPUT, context),
                                                    request.input), result.model_id)
-        self.style_classes(result.output, CLOUDMASK_CLASSES, context, self.tr("Cloud mask: {}").format(label))
+        self.style_classes(result.output, CLOUDMASK_CLASSES, context, self.tr("Cloud mask: {}").format(label),
+                           result.output_vector, self.tr("Cloud polygons: {}").format(label))
         styles.style_output(result.output_probability, styles.ProbabilityStyler(), context,
                             self.tr("Cloud probability: {}").format(label))
-        styles.style_output(result.output_vector, styles.PolygonStyler(CLOUDMASK_CLASSES), context,
-                            self.tr("Cloud polygons: {}").format(label))
         return {
             self.OUTPUT: result.output,
             self.OUTPUT_PROBABILITY: result.output_probability,

@@ -101,14 +101,13 @@ class SegmentAlgorithm(DeepMapperAlgorithm):
                                                    request.input), result.model_id)
         buildings = any(styles.is_outline_only(c) for c in result.classes)
         self.style_classes(result.output, result.classes, context,
-                           (self.tr("Buildings: {}") if buildings else self.tr("Land cover: {}")).format(label))
+                           (self.tr("Buildings: {}") if buildings else self.tr("Land cover: {}")).format(label),
+                           result.output_vector, (self.tr("Building polygons: {}") if buildings else
+                                                  self.tr("Land-cover polygons: {}")).format(label))
         # The probability ramp on the class that matters most: buildings for a buildings model, else band 1.
         prefer = [c["name"] for c in result.classes if styles.is_outline_only(c)]
         styles.style_output(result.output_probability, styles.ProbabilityStyler(prefer), context,
                             self.tr("Class probabilities: {}").format(label))
-        styles.style_output(result.output_vector, styles.PolygonStyler(result.classes), context,
-                            (self.tr("Building polygons: {}") if buildings else
-                             self.tr("Land-cover polygons: {}")).format(label))
         return {
             self.OUTPUT: result.output,
             self.OUTPUT_PROBABILITY: result.output_probability,

@@ -200,28 +200,33 @@ class CompositeStyler(Styler):
 
 
 class PolygonStyler(Styler):
-    """Class polygons (field class_id): categorised by class with the model's colours."""
+    """Class polygons (field class_id): categorised by class with the model's colours. `fill` False: outlines only,
+    for polygons loaded beside their class raster (the raster already fills the classes; two see-through fills on
+    top of each other hid the image)."""
 
     layer_type = QgsVectorLayer
 
-    def __init__(self, classes: Sequence[dict], field: str = "class_id") -> None:
+    def __init__(self, classes: Sequence[dict], field: str = "class_id", fill: bool = True) -> None:
         super().__init__()
         self.classes = [c for c in classes if not is_transparent(c)] or list(classes)
         self.field = field
+        self.fill = fill
 
     def apply(self, layer) -> None:
-        categories = [QgsRendererCategory(int(c["id"]), polygon_symbol(c), class_label(c["name"]))
+        categories = [QgsRendererCategory(int(c["id"]), polygon_symbol(c, self.fill), class_label(c["name"]))
                       for c in self.classes]
         layer.setRenderer(QgsCategorizedSymbolRenderer(self.field, categories))
 
 
-def polygon_symbol(cls: dict) -> QgsFillSymbol:
-    """Half-transparent fill with a solid outline of the class colour; outline only for OUTLINE_ONLY_CLASSES. A very
-    light colour (cloud white) gets a grey hairline outside its white outline so it reads on bright ground too."""
+def polygon_symbol(cls: dict, fill: bool = True) -> QgsFillSymbol:
+    """Half-transparent fill with a solid outline of the class colour; outline only for OUTLINE_ONLY_CLASSES or
+    when `fill` is False. A very light colour (cloud white) gets a grey hairline outside its white outline so it
+    reads on bright ground too."""
+    outline_only = is_outline_only(cls) or not fill
     color = QColor(cls.get("color") or "#808080")
     fill = QColor(color)
-    fill.setAlpha(0 if is_outline_only(cls) else FILL_ALPHA)
-    width = "0.6" if is_outline_only(cls) else "0.4"
+    fill.setAlpha(0 if outline_only else FILL_ALPHA)
+    width = "0.6" if outline_only else "0.4"
     symbol = QgsFillSymbol.createSimple({
         "color": ",".join(map(str, fill.getRgb())), "outline_color": ",".join(map(str, color.getRgb())),
         "outline_width": width, "outline_width_unit": "MM", "style": "solid" if fill.alpha() else "no"})

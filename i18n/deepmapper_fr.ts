@@ -490,12 +490,12 @@ L'image est traitée tuile par tuile avec recouvrement : toute taille passe en m
         <translation>Masque de nuages : {}</translation>
     </message>
     <message>
-        <source>Cloud probability: {}</source>
-        <translation>Probabilité de nuages : {}</translation>
-    </message>
-    <message>
         <source>Cloud polygons: {}</source>
         <translation>Polygones de nuages : {}</translation>
+    </message>
+    <message>
+        <source>Cloud probability: {}</source>
+        <translation>Probabilité de nuages : {}</translation>
     </message>
     <message>
         <source>Extract training patches</source>
@@ -1118,16 +1118,16 @@ L'image est traitée tuile par tuile avec recouvrement (sans raccords visibles),
         <translation>Occupation du sol : {}</translation>
     </message>
     <message>
-        <source>Class probabilities: {}</source>
-        <translation>Probabilités des classes : {}</translation>
-    </message>
-    <message>
         <source>Building polygons: {}</source>
         <translation>Polygones de bâtiments : {}</translation>
     </message>
     <message>
         <source>Land-cover polygons: {}</source>
         <translation>Polygones d'occupation du sol : {}</translation>
+    </message>
+    <message>
+        <source>Class probabilities: {}</source>
+        <translation>Probabilités des classes : {}</translation>
     </message>
     <message>
         <source>Suggest where to label next</source>
@@ -2062,8 +2062,8 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>le modèle {seconds:.1f} s ({calls} appels simultanés, additionnés)</translation>
     </message>
     <message>
-        <source>Where the time went: {model}, reading {read:.1f} s, writing {write:.1f} s, tiling and blending {tiling:.1f} s; the tiling thread waited {wait_model:.1f} s for the model, {wait_read:.1f} s for reading and {wait_write:.1f} s for writing.</source>
-        <translation>Répartition du temps : {model}, lecture {read:.1f} s, écriture {write:.1f} s, découpage en tuiles et fusion {tiling:.1f} s ; le fil de découpage a attendu {wait_model:.1f} s le modèle, {wait_read:.1f} s la lecture et {wait_write:.1f} s l'écriture.</translation>
+        <source>Where the time went: {model}, reading the image {read:.1f} s, writing the outputs {write:.1f} s, cutting tiles and merging their results {tiling:.1f} s; besides, the merging waited {wait_model:.1f} s for the model, {wait_read:.1f} s for reading and {wait_write:.1f} s for writing.</source>
+        <translation>Répartition du temps : {model}, lecture de l'image {read:.1f} s, écriture des sorties {write:.1f} s, découpage en tuiles et fusion de leurs résultats {tiling:.1f} s ; de plus, la fusion a attendu {wait_model:.1f} s le modèle, {wait_read:.1f} s la lecture et {wait_write:.1f} s l'écriture.</translation>
     </message>
     <message>
         <source>The input raster holds no valid pixels in the bands the model needs (all nodata or zero); check the file and its nodata value.</source>
@@ -4164,6 +4164,14 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
     <message>
         <source>UKIS cloud and shadow U-Net, 6 bands, L2A</source>
         <translation>U-Net nuages et ombres UKIS, 6 bandes, L2A</translation>
+    </message>
+    <message>
+        <source>Where the time went: {model}, reading the image {read:.1f} s, writing the outputs {write:.1f} s, cutting tiles and merging their results {tiling:.1f} s, during which the merging waited {wait_model:.1f} s for the model, {wait_read:.1f} s for reading and {wait_write:.1f} s for writing.</source>
+        <translation type="obsolete">Répartition du temps : {model}, lecture de l'image {read:.1f} s, écriture des sorties {write:.1f} s, découpage en tuiles et fusion de leurs résultats {tiling:.1f} s, pendant lesquels la fusion a attendu {wait_model:.1f} s le modèle, {wait_read:.1f} s la lecture et {wait_write:.1f} s l'écriture.</translation>
+    </message>
+    <message>
+        <source>Where the time went: {model}, reading {read:.1f} s, writing {write:.1f} s, tiling and blending {tiling:.1f} s; the tiling thread waited {wait_model:.1f} s for the model, {wait_read:.1f} s for reading and {wait_write:.1f} s for writing.</source>
+        <translation type="obsolete">Répartition du temps : {model}, lecture {read:.1f} s, écriture {write:.1f} s, découpage en tuiles et fusion {tiling:.1f} s ; le fil de découpage a attendu {wait_model:.1f} s le modèle, {wait_read:.1f} s la lecture et {wait_write:.1f} s l'écriture.</translation>
     </message>
     <message>
         <source>Also keeps the copies of models made at their first run (8-bit, optimised and ONNX versions, up to 100 MB a model); delete them at any time, the next run makes them again.</source>

@@ -126,7 +126,7 @@ def test_the_log_says_where_the_time_went():
     assert times.seconds["tiling"] > 0 and times.seconds["wait_model"] > 0
     note = tiles_note(stats)
     assert note.splitlines()[0].startswith(f"Inference: {stats['tiles']} tiles run")
-    assert "Where the time went: the model" in note and "2 calls at once" in note and "for the model" in note
+    assert "Where the time went: the model" in note and "2 calls at once" in note and "waited" in note
 
 
 def test_an_error_in_a_call_reaches_the_caller_and_no_call_is_left_running():

@@ -59,7 +59,8 @@ class StageTimes:
         model = (_("the model {seconds:.1f} s").format(seconds=s["model"]) if self.calls_at_once == 1 else
                  _("the model {seconds:.1f} s ({calls} calls at once, summed)").format(seconds=s["model"],
                                                                                      calls=self.calls_at_once))
-        return _("Where the time went: {model}, reading {read:.1f} s, writing {write:.1f} s, tiling and blending "
-                 "{tiling:.1f} s; the tiling thread waited {wait_model:.1f} s for the model, {wait_read:.1f} s for "
-                 "reading and {wait_write:.1f} s for writing.").format(model=model, **{k: s[k] for k in s
+        return _("Where the time went: {model}, reading the image {read:.1f} s, writing the outputs {write:.1f} s, "
+                 "cutting tiles and merging their results {tiling:.1f} s; besides, the merging waited "
+                 "{wait_model:.1f} s for the model, {wait_read:.1f} s for reading and {wait_write:.1f} s for "
+                 "writing.").format(model=model, **{k: s[k] for k in s
                                                                                         if k != "model"})

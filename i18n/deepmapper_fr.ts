@@ -1886,16 +1886,24 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>l'ordre standard de {sensor_label} pour {count} bandes ({order})</translation>
     </message>
     <message>
-        <source>Cannot tell which of the raster's {count} bands is which: they have no usable descriptions and {sensor_label} has no standard order for {count} bands (known: {known}). Set BANDS, e.g. 'blue=1,green=2,red=3,nir=4'.</source>
-        <translation>Impossible de savoir quelle bande est laquelle parmi les {count} bandes du raster : elles n'ont pas de description exploitable et {sensor_label} n'a pas d'ordre standard pour {count} bandes (connus : {known}). Renseignez BANDS, par ex. « blue=1,green=2,red=3,nir=4 ».</translation>
+        <source>their descriptions ({descriptions}) are not {sensor_label} band names</source>
+        <translation>leurs descriptions ({descriptions}) ne sont pas des noms de bandes {sensor_label}</translation>
+    </message>
+    <message>
+        <source>they have no descriptions</source>
+        <translation>elles n'ont pas de description</translation>
+    </message>
+    <message>
+        <source>Cannot tell which of the raster's {count} bands is which: {why}, and {sensor_label} has no standard order for {count} bands (known: {known}). Choose the SENSOR the raster comes from, or set BANDS, e.g. '{example}'.</source>
+        <translation>Impossible de savoir quelle est chacune des {count} bandes du raster : {why}, et {sensor_label} n'a pas d'ordre standard pour {count} bandes (connus : {known}). Choisissez le SENSOR dont vient le raster, ou renseignez BANDS, par ex. « {example} ».</translation>
     </message>
     <message>
         <source>none</source>
         <translation>aucune</translation>
     </message>
     <message>
-        <source>Model '{model_id}' needs the bands {wanted}; the raster lacks {missing} (bands found from {how}: {have}). Choose a model that uses fewer bands (e.g. a 4-band model), give a raster with these bands, or map them with BANDS.</source>
-        <translation>Le modèle « {model_id} » a besoin des bandes {wanted} ; il manque au raster {missing} (bandes trouvées d'après {how} : {have}). Choisissez un modèle qui utilise moins de bandes (par ex. un modèle à 4 bandes), fournissez un raster avec ces bandes, ou associez-les avec BANDS.</translation>
+        <source>Model '{model_id}' needs the bands {wanted}; the raster lacks {missing} (bands found from {how}: {have}). Choose a model whose bands the raster has (Raster &gt; DeepMapper &gt; Models lists each model's bands), give a raster with these bands, or map them with BANDS.</source>
+        <translation>Le modèle « {model_id} » a besoin des bandes {wanted} ; il manque au raster {missing} (bandes trouvées d'après {how} : {have}). Choisissez un modèle dont le raster a les bandes (Raster &gt; DeepMapper &gt; Modèles donne les bandes de chaque modèle), fournissez un raster avec ces bandes, ou associez-les avec BANDS.</translation>
     </message>
     <message>
         <source>Unknown DEVICE '{requested}'; use one of {devices}.</source>
@@ -4164,6 +4172,14 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
     <message>
         <source>UKIS cloud and shadow U-Net, 6 bands, L2A</source>
         <translation>U-Net nuages et ombres UKIS, 6 bandes, L2A</translation>
+    </message>
+    <message>
+        <source>Cannot tell which of the raster's {count} bands is which: they have no usable descriptions and {sensor_label} has no standard order for {count} bands (known: {known}). Set BANDS, e.g. 'blue=1,green=2,red=3,nir=4'.</source>
+        <translation type="obsolete">Impossible de savoir quelle bande est laquelle parmi les {count} bandes du raster : elles n'ont pas de description exploitable et {sensor_label} n'a pas d'ordre standard pour {count} bandes (connus : {known}). Renseignez BANDS, par ex. « blue=1,green=2,red=3,nir=4 ».</translation>
+    </message>
+    <message>
+        <source>Model '{model_id}' needs the bands {wanted}; the raster lacks {missing} (bands found from {how}: {have}). Choose a model that uses fewer bands (e.g. a 4-band model), give a raster with these bands, or map them with BANDS.</source>
+        <translation type="obsolete">Le modèle « {model_id} » a besoin des bandes {wanted} ; il manque au raster {missing} (bandes trouvées d'après {how} : {have}). Choisissez un modèle qui utilise moins de bandes (par ex. un modèle à 4 bandes), fournissez un raster avec ces bandes, ou associez-les avec BANDS.</translation>
     </message>
     <message>
         <source>Where the time went: {model}, reading the image {read:.1f} s, writing the outputs {write:.1f} s, cutting tiles and merging their results {tiling:.1f} s, during which the merging waited {wait_model:.1f} s for the model, {wait_read:.1f} s for reading and {wait_write:.1f} s for writing.</source>

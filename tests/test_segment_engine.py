@@ -211,3 +211,16 @@ def test_scale_and_offset_leave_a_raw_value_model_alone(models, tmp_path):
     assert scaled.class_percentages == plain.class_percentages
     assert any("were not applied" in line for line in scaled.log)
     assert not any("were not applied" in line for line in plain.log)
+
+
+def test_a_panchromatic_model_on_a_multispectral_scene_says_why_in_the_raster_s_terms(tmp_path):
+    """A new user's session: the buildings model on the 10-band Sentinel-2 scene said its bands had 'no usable
+    descriptions' (they are B2 ... B12) and suggested BANDS 'blue=1,green=2,red=3,nir=4' for a one-band model."""
+    from conftest import data_file
+    scene = data_file("landcover/aberystwyth_s2_10m.tif")
+    with pytest.raises(DeepMapperError) as caught:
+        run_segment(SegmentRequest(str(scene), str(tmp_path / "o.tif"), model="buildings"))
+    text = str(caught.value)
+    assert "needs the bands pan" in text and "their descriptions (B2, B3" in text and "'pan=1'" in text
+    assert "no usable descriptions" not in text and "blue=1" not in text
+    assert not list(tmp_path.iterdir())

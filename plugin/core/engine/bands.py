@@ -140,10 +140,16 @@ def raster_band_names(descriptions: Sequence[str | None], sensor: SensorPreset,
     if by_description:
         return by_description, _("the band descriptions")
     known = ", ".join(f"{n}: {', '.join(o)}" for n, o in sensor.standard_orders.items())
+    example = ",".join(f"{name}={i}" for i, name in enumerate(dict.fromkeys(sensor.names.values()), start=1)
+                       if i <= 4)
+    named = [d for d in descriptions if d]
+    why = (_("their descriptions ({descriptions}) are not {sensor_label} band names").format(
+        descriptions=", ".join(named[:6]) + (", ..." if len(named) > 6 else ""), sensor_label=_(sensor.label))
+        if named else _("they have no descriptions"))
     raise DeepMapperError(
-        _("Cannot tell which of the raster's {count} bands is which: they have no usable descriptions and "
-        "{sensor_label} has no standard order for {count} bands (known: {known}). Set BANDS, e.g. "
-        "'blue=1,green=2,red=3,nir=4'.").format(count=count, sensor_label=_(sensor.label), known=known))
+        _("Cannot tell which of the raster's {count} bands is which: {why}, and {sensor_label} has no standard "
+          "order for {count} bands (known: {known}). Choose the SENSOR the raster comes from, or set BANDS, e.g. "
+          "'{example}'.").format(count=count, why=why, sensor_label=_(sensor.label), known=known, example=example))
 
 
 def select_bands(available: dict[str, int], wanted: Sequence[str], model_id: str, how: str) -> list[int]:
@@ -153,7 +159,7 @@ def select_bands(available: dict[str, int], wanted: Sequence[str], model_id: str
         have = ", ".join(sorted(available, key=COMMON_NAMES.index)) or _("none")
         raise DeepMapperError(
             _("Model '{model_id}' needs the bands {wanted}; the raster lacks {missing} "
-            "(bands found from {how}: {have}). Choose a model that uses fewer bands (e.g. a 4-band model), "
-            "give a raster with these bands, or map them with BANDS.").format(
+            "(bands found from {how}: {have}). Choose a model whose bands the raster has (Raster > DeepMapper > "
+            "Models lists each model's bands), give a raster with these bands, or map them with BANDS.").format(
                 model_id=model_id, wanted=', '.join(wanted), missing=', '.join(missing), how=how, have=have))
     return [available[b] for b in wanted]

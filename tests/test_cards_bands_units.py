@@ -64,7 +64,7 @@ def test_band_matching_by_description_order_and_explicit():
     assert l7 == {"blue": 1, "green": 2, "red": 3, "nir": 4, "swir16": 5, "swir22": 6}
     explicit, _ = raster_band_names(["x"] * 5, s2, "nir=5, red=1,green=2,blue=3")
     assert explicit == {"nir": 5, "red": 1, "green": 2, "blue": 3}
-    with pytest.raises(DeepMapperError, match="has no standard order for 5 bands.*Set BANDS"):
+    with pytest.raises(DeepMapperError, match="no descriptions, and .* has no standard order for 5 bands.*set BANDS"):
         raster_band_names([None] * 5, s2)
     with pytest.raises(DeepMapperError, match="lacks swir16, swir22"):
         select_bands(by_desc, ["blue", "green", "red", "nir", "swir16", "swir22"], "m", how)

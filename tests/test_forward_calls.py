@@ -98,7 +98,7 @@ def test_calls_at_once_give_the_same_rows(h, w, size, margin, mode, batch, at_on
 def test_the_log_says_where_the_time_went():
     """A run's seconds alone did not say whether the disk, the model or the tiling thread held it up (the GPU was
     busy 1-8 % of a full tile on an H200): each stage is timed in its own thread, and the tiling thread's waits."""
-    from deepmapper.plugin.core.engine.inference import tiles_note
+    from deepmapper.plugin.core.engine.inference import say_tiles
 
     class SlowReader(ArrayReader):
         def read_rows(self, *args):
@@ -124,9 +124,10 @@ def test_the_log_says_where_the_time_went():
     assert times.seconds["read"] >= 0.05 * strips
     assert times.seconds["write"] >= 0.01 * strips * 0.9
     assert times.seconds["tiling"] > 0 and times.seconds["wait_model"] > 0
-    note = tiles_note(stats)
-    assert note.splitlines()[0].startswith(f"Inference: {stats['tiles']} tiles run")
-    assert "Where the time went: the model" in note and "2 calls at once" in note and "waited" in note
+    lines: list[str] = []
+    say_tiles(lines.append, stats)
+    assert lines[0].startswith(f"Inference: {stats['tiles']} tiles run") and len(lines) == 2
+    assert "Where the time went: the model" in lines[1] and "2 calls at once" in lines[1] and "waited" in lines[1]
 
 
 def test_an_error_in_a_call_reaches_the_caller_and_no_call_is_left_running():

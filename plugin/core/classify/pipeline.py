@@ -29,7 +29,7 @@ from ..engine.bands import COMMON_NAMES, SensorPreset, preset, raster_band_names
 from ..engine.device import auto_batch_size, choose_device, describe
 from ..engine.errors import CancelledError, DeepMapperError
 from ..engine.messages import _
-from ..engine.inference import predict_tiled, tiles_note
+from ..engine.inference import predict_tiled, say_tiles
 from .postprocess import NODATA_CLASS, ClassRules, StreamingClassifier, StripWriter
 from .strips import StripJob, StripRunner, current_strip_runner
 from ..engine.progress import Monitor
@@ -341,7 +341,7 @@ def _classify_in_strips(src: rasterio.DatasetReader, req: ClassifyRequest, job: 
             stats["skipped"] += strip.skipped
 
     counts, polygons = _write_outputs(src, fill, req, job, monitor)
-    say(tiles_note(stats, strips=True))
+    say_tiles(say, stats, strips=True)
     return counts, polygons, stats
 
 
@@ -365,7 +365,7 @@ def _classify_here(src: rasterio.DatasetReader, req: ClassifyRequest, job: Class
         classifier = StreamingClassifier(job.rules, src.height if area is None else area.height, write,
                                          origin=0 if area is None else area.row0)
         stats.update(predict_tiled(reader, model, tile, batch, classifier, monitor.span(0.0, 0.95), **window_kw))
-        say(tiles_note(stats))
+        say_tiles(say, stats)
         if not stats["tiles"]:  # raised inside the outputs' block: none of them is moved into place
             raise DeepMapperError(
                 _("EXTENT or MASK covers no valid pixel of the input in the bands the model reads: there, every "

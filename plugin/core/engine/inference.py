@@ -68,7 +68,7 @@ def predict_tiled(reader: BandReader, model: Predictor, tile: TileSpec, batch_si
     """Run `model` over the reader's raster; hand finished rows of probabilities (NaN = nodata) to `sink`. The
     next strip is read in a background thread while this one is computed, and a sink made by dataset_sink writes
     in another (threads: see raster_io.PrefetchingReader, BackgroundSink). Arguments: see _predict_tiled; the
-    returned counters also hold 'times', where the time went (timing.StageTimes, said by tiles_note)."""
+    returned counters also hold 'times', where the time went (timing.StageTimes, said by say_tiles)."""
     malloc_policy(bool(getattr(model, "reuse_heap", False)))
     origins = tile.origins(reader.height)
     times = StageTimes()
@@ -358,14 +358,19 @@ class _StripRun:
 
 
 def tiles_note(stats: dict, strips: bool = False) -> str:
-    """The log lines of predict_tiled's counters ({'tiles': run, 'skipped': all-nodata}, and where the time went
-    when it says so: 'times'); benchmarks read the number of tiles run from it. `strips`: counters summed over
-    strips run as separate jobs (Dask)."""
+    """The log line of predict_tiled's counters ({'tiles': run, 'skipped': all-nodata}); benchmarks read the number
+    of tiles run from it. `strips`: counters summed over strips run as separate jobs (Dask)."""
     text = (_("Inference in strips: {tiles} tiles run, {skipped} all-nodata tiles skipped.") if strips else
             _("Inference: {tiles} tiles run, {skipped} all-nodata tiles skipped."))
-    text = text.format(tiles=stats["tiles"], skipped=stats["skipped"])
+    return text.format(tiles=stats["tiles"], skipped=stats["skipped"])
+
+
+def say_tiles(say: Callable[[str], None], stats: dict, strips: bool = False, extra: str = "") -> None:
+    """Log tiles_note (with `extra` after it) and, when the counters hold it, where the time went (one line each)."""
+    say(tiles_note(stats, strips) + (" " + extra if extra else ""))
     times = stats.get("times")
-    return text + "\n" + times.note() if times is not None and stats["tiles"] else text
+    if times is not None and stats["tiles"]:
+        say(times.note())
 
 
 def dataset_sink(dataset: rasterio.io.DatasetWriter, dtype: str = "float32") -> RowSink:

@@ -27,7 +27,7 @@ from ..classify.cloudmask import DEFAULT_SENSOR as CLOUD_SENSOR
 from ..classify.pipeline import ChosenModel, Say, choose_model_and_bands, inference_plan
 from ..engine.errors import DeepMapperError
 from ..engine.messages import _
-from ..engine.inference import predict_tiled, tiles_note
+from ..engine.inference import predict_tiled, say_tiles
 from ..engine.progress import Monitor
 from ..engine.raster_io import BandReader, atomic_path, bounded_gdal_cache, geotiff_profile, open_raster
 from ....models.registry import Registry
@@ -253,7 +253,7 @@ def _scan(src, chosen: ChosenModel, grid: PatchGrid, req: SuggestRequest, labels
     finally:
         if unc_ds is not None:
             unc_ds.close()
-    say(tiles_note(done) + (" " + _("Each tile ran four times, flipped.") if scorer is not model else ""))
+    say_tiles(say, done, extra=_("Each tile ran four times, flipped.") if scorer is not model else "")
     covered = cover.totals()
     eligible = stats.full() & (covered[:, 0] == 0) & (covered[:, 1] == grid.size ** 2)
     parts = [_("{count} wholly valid").format(count=int(stats.full().sum()))]

@@ -20,7 +20,7 @@ from ..engine.bands import SensorPreset, common_name, preset, raster_band_names,
 from ..engine.device import RUNTIMES, auto_batch_size, choose_device, describe
 from ..engine.errors import DeepMapperError
 from ..engine.messages import _
-from ..engine.inference import dataset_sink, predict_tiled, tiles_note
+from ..engine.inference import dataset_sink, predict_tiled, say_tiles
 from ..engine.progress import Monitor
 from ..engine.raster_io import BandReader, atomic_path, bounded_gdal_cache, geotiff_profile, open_raster
 from ..engine.subset import PixelWindow, Subset, plan_subset
@@ -353,7 +353,7 @@ def _run(req: SuperResRequest, monitor: Monitor, registry) -> SuperResResult:
                 stats = predict_tiled(reader, predictor, tile, batch, sink, monitor, **_window_options(subset, plan,
                                                                                                       tile.size))
                 sink.close()
-    say(tiles_note(stats))
+    say_tiles(say, stats)
     result = SuperResResult(req.output, card.id, plan.names, window.width, window.height,
                             float(abs(plan.transform.a)), sink.error_percent(True), sink.error_percent(False),
                             stats["tiles"], log)

@@ -1702,6 +1702,22 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>{param}={value} est un seul fichier, mais il y a plusieurs scènes ; donnez un dossier ({param}=out/) ou un motif avec {{name}} ({param}=out/{{name}}{suffix}).</translation>
     </message>
     <message>
+        <source>Scenes {first} and {second} would both write {path} ({param}): give {param} a pattern that tells them apart, or run them into separate folders.</source>
+        <translation>Les scènes {first} et {second} écriraient toutes deux {path} ({param}) : donnez à {param} un modèle de nom qui les distingue, ou lancez-les vers des dossiers séparés.</translation>
+    </message>
+    <message>
+        <source>{param} of scene {scene} would be written over the input {path} (an earlier run's output among the scenes?): choose an output folder apart from the inputs, or leave that file out of {scenes_param}.</source>
+        <translation>{param} de la scène {scene} écraserait l'entrée {path} (une sortie d'une exécution précédente parmi les scènes ?) : choisissez un dossier de sortie distinct des entrées, ou retirez ce fichier de {scenes_param}.</translation>
+    </message>
+    <message>
+        <source>--summary {summary} is an input or an output of this run; give the JSON summary a file of its own.</source>
+        <translation>--summary {summary} est une entrée ou une sortie de cette exécution ; donnez au résumé JSON un fichier à lui.</translation>
+    </message>
+    <message>
+        <source>The folder {folder} cannot be written (read-only or not yours), so {path} cannot be made there; choose another place.</source>
+        <translation>Le dossier {folder} n'est pas accessible en écriture (lecture seule ou appartenant à un autre compte) : {path} ne peut pas y être créé ; choisissez un autre emplacement.</translation>
+    </message>
+    <message>
         <source>cloud model</source>
         <translation>modèle de nuages</translation>
     </message>
@@ -1832,6 +1848,10 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
     <message>
         <source>Give the scene(s) to process as {task_scene}=scene.tif (or a folder, glob, comma list or @list.txt).</source>
         <translation>Donnez la ou les scènes à traiter sous la forme {task_scene}=scene.tif (ou un dossier, un motif, une liste à virgules ou @list.txt).</translation>
+    </message>
+    <message>
+        <source>the JSON summary could not be written to {path} ({reason}).</source>
+        <translation>le résumé JSON n'a pas pu être écrit dans {path} ({reason}).</translation>
     </message>
     <message>
         <source>No Dask scheduler answers at {scheduler} ({exc}); start one (`dask scheduler`) or give --workers N for a local cluster.</source>

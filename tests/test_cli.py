@@ -212,3 +212,35 @@ def test_sigterm_stops_the_run_and_leaves_no_output(tmp_path):
     assert not (out / "mask.tif").exists()
     assert [p.name for p in out.iterdir()] == ["cloudmask_summary.json"]
     assert json.loads((out / "cloudmask_summary.json").read_text())["cancelled"] == 1
+
+
+def test_a_run_that_would_write_over_its_own_files_is_refused_before_any_scene(tmp_path):
+    """An adversarial session: --summary on the input replaced the raster with JSON; two scenes named a.tif in two
+    folders wrote one output (the first lost); a folder holding an earlier run's outputs had one scene's output
+    written over another scene (and a rerun with OUTPUT = the scene folder processed its own outputs again)."""
+    from deepmapper.plugin.core.batch.scenes import check_plan
+    chip = data_file("clouds/s2_cloud_chip.tif")
+    one, two = tmp_path / "b", tmp_path / "other"
+    one.mkdir()
+    two.mkdir()
+    a = crop(chip, one / "a.tif", 0, 0, 64)
+    crop(chip, two / "a.tif", 64, 0, 64)
+    before = open(a, "rb").read()
+    run = cli("cloudmask", f"INPUT={a}", f"OUTPUT={tmp_path / 'm.tif'}", "--summary", a)
+    assert run.returncode == 2 and "give the JSON summary a file of its own" in run.stderr, run.stderr
+    assert open(a, "rb").read() == before and not (tmp_path / "m.tif").exists()
+    run = cli("cloudmask", f"INPUT={a},{two / 'a.tif'}", f"OUTPUT={tmp_path / 'out'}/")
+    assert run.returncode == 2 and "would both write" in run.stderr and "Traceback" not in run.stderr
+    assert not list((tmp_path / "out").glob("*.tif"))
+    crop(chip, one / "a_cloudmask.tif", 0, 64, 64)  # an earlier run's output beside its scene
+    run = cli("cloudmask", f"INPUT={one}", f"OUTPUT={one}/")
+    assert run.returncode == 2 and "would be written over the input" in run.stderr, run.stderr
+    values = {"INPUT": str(one), "OUTPUT": str(tmp_path / "ro") + "/"}
+    (tmp_path / "ro").mkdir()
+    os.chmod(tmp_path / "ro", 0o555)
+    try:
+        if not os.access(tmp_path / "ro", os.W_OK):  # root may write anywhere but a read-only file system
+            with pytest.raises(DeepMapperError, match="cannot be written"):
+                check_plan(values, {"OUTPUT": "_cloudmask.tif"}, [a], True, tmp_path / "s.json")
+    finally:
+        os.chmod(tmp_path / "ro", 0o755)

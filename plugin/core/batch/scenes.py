@@ -95,3 +95,42 @@ def scene_outputs(values: Mapping[str, str], outputs: Mapping[str, str], scene: 
         else:
             resolved[param] = value
     return resolved
+
+
+def check_plan(values: Mapping[str, str], outputs: Mapping[str, str], scenes: list[str], batch: bool,
+               summary: Path, scene_param: str = "INPUT") -> None:
+    """Refuse a run, before any scene runs, that would write over its own files: two scenes with one output (the
+    same file name in two folders), an output that is a scene of the run or another input file (a scene folder
+    that holds an earlier run's outputs), or the summary on an input or output; and one whose output folders (or the
+    summary's) cannot be written. Raises DeepMapperError naming the files and the fix."""
+    def key(path: str | Path) -> str:
+        return os.path.realpath(os.path.abspath(os.fspath(path)))
+
+    inputs = {key(s): s for s in scenes}
+    inputs.update({key(v): v for p, v in values.items() if p not in outputs and isinstance(v, str) and v
+                   and os.path.isfile(v)})
+    written: dict[str, tuple[str, str]] = {}  # output file -> (scene, parameter)
+    for scene in scenes:
+        for param, path in scene_outputs(values, outputs, scene, batch).items():
+            k = key(path)
+            if k in written:
+                raise DeepMapperError(_(
+                    "Scenes {first} and {second} would both write {path} ({param}): give {param} a pattern that "
+                    "tells them apart, or run them into separate folders.").format(
+                    first=written[k][0], second=scene, path=path, param=param))
+            if k in inputs:
+                raise DeepMapperError(_(
+                    "{param} of scene {scene} would be written over the input {path} (an earlier run's output "
+                    "among the scenes?): choose an output folder apart from the inputs, or leave that file out "
+                    "of {scenes_param}.").format(param=param, scene=scene, path=path, scenes_param=scene_param))
+            written[k] = (scene, param)
+    if key(summary) in inputs or key(summary) in written:
+        raise DeepMapperError(_("--summary {summary} is an input or an output of this run; give the JSON summary "
+                                "a file of its own.").format(summary=summary))
+    for path in [summary, *(Path(p) for p in written)]:
+        folder = Path(path).parent
+        while not folder.exists() and folder != folder.parent:
+            folder = folder.parent
+        if not os.access(folder, os.W_OK):
+            raise DeepMapperError(_("The folder {folder} cannot be written (read-only or not yours), so {path} "
+                                    "cannot be made there; choose another place.").format(folder=folder, path=path))

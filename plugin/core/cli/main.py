@@ -21,7 +21,7 @@ from ..engine.progress import Monitor
 from ..engine.vectorize import require_bindings
 from ..batch.params import describe, parse_assignments
 from ..batch.runner import problem_line, run_scene
-from ..batch.scenes import expand_scenes, scene_outputs
+from ..batch.scenes import check_plan, expand_scenes, scene_outputs
 from ..batch.tasks import TASKS, Task
 from .dask_run import add_dask_options, run_on_dask
 
@@ -120,6 +120,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 require_bindings(polygons)
         scenes, batch = expand_scenes(values[task.scene])
         first_outputs = scene_outputs(values, task.outputs, scenes[0], batch)
+        check_plan(values, task.outputs, scenes, batch, _summary_path(args, task, first_outputs), task.scene)
     except DeepMapperError as exc:
         print(f"deepmapper {task.name}: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -142,8 +143,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                "cancelled": sum(r["status"] == "cancelled" for r in records) + len(scenes) - len(records),
                "runs": records}
     path = _summary_path(args, task, first_outputs)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(summary, indent=1, default=str))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(summary, indent=1, default=str))
+    except OSError as exc:  # checked before the run; the disk can still fill up or go away meanwhile
+        print(f"deepmapper {task.name}: " + _("the JSON summary could not be written to {path} ({reason}).").format(
+            path=path, reason=exc.strerror or exc), file=sys.stderr)
+        return EXIT_FAILED
     if not args.quiet:
         print(f"{summary['done']} of {len(scenes)} scene(s) done, {summary['failed']} failed; summary: {path}",
               file=sys.stderr)

@@ -350,6 +350,10 @@ Les rapports indéfinis (0/0, p. ex. la précision d'une classe jamais prédite)
         <translation>{} : « {} » est aussi un fichier d'entrée ; choisissez un autre chemin de sortie (les entrées ne sont jamais écrasées).</translation>
     </message>
     <message>
+        <source>{}: '{}' is inside the input folder '{}'; choose a path outside it (inputs are never changed).</source>
+        <translation>{} : « {} » est dans le dossier d'entrée « {} » ; choisissez un chemin hors de ce dossier (les entrées ne sont jamais modifiées).</translation>
+    </message>
+    <message>
         <source>{}: '{}' is a file, not a folder; choose a folder path.</source>
         <translation>{} : « {} » est un fichier, pas un dossier ; choisissez le chemin d'un dossier.</translation>
     </message>

@@ -130,6 +130,21 @@ def test_finetuned_weights_and_parent_are_checked(finetuned, tmp_path):
     assert not (tmp_path / "no.tif").exists()
 
 
+def test_a_finetuned_card_with_other_classes_than_its_parent_is_refused_in_words(finetuned, tmp_path):
+    """An adversarial session: a fine-tuned card cut to two classes ended in "TypeError: 'dict' object is not
+    callable" (the architecture's keyword catch-all was named `_`, hiding the translation function)."""
+    from qgis.core import QgsProcessingException
+    tmp, _, model = finetuned
+    card = json.loads(Path(model["OUTPUT_MODEL"]).read_text())
+    card["output"]["classes"] = card["output"]["classes"][:2]
+    card["weights"] = str(Path(model["OUTPUT_MODEL"]).with_suffix(".pt"))
+    bad = tmp_path / "two_classes.json"
+    bad.write_text(json.dumps(card))
+    with pytest.raises(QgsProcessingException, match="output classes, its card 2"):
+        run("cloudmask", {"INPUT": str(_crop(tmp_path)), "MODEL": str(bad), "OUTPUT": str(tmp_path / "no.tif")})
+    assert not (tmp_path / "no.tif").exists()
+
+
 def test_dataset_classes_must_be_the_parents(finetuned, tmp_path):
     """Class ids index the graph's output channels: a dataset with an id the parent does not predict is refused."""
     from qgis.core import QgsProcessingException

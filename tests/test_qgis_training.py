@@ -48,6 +48,18 @@ def test_processing_run_chain(trained):
     assert acc["OVERALL_ACCURACY"] > 0.9, acc
 
 
+def test_a_model_card_inside_the_dataset_folder_is_refused(trained):
+    """An adversarial session: OUTPUT_MODEL=<dataset>/dataset.json replaced the dataset's description with the model
+    card (and wrote dataset.pt beside it), so every later run refused the dataset."""
+    from qgis.core import QgsProcessingException
+    tmp, patches, _model = trained
+    description = Path(patches["OUTPUT"]) / "dataset.json"
+    before = description.read_bytes()
+    with pytest.raises(QgsProcessingException, match="is inside the input folder"):
+        run("trainmodel", {"DATASET": patches["OUTPUT"], **TRAINING, "EPOCHS": 1, "OUTPUT_MODEL": str(description)})
+    assert description.read_bytes() == before and not (Path(patches["OUTPUT"]) / "dataset.pt").exists()
+
+
 def test_transfer_to_a_four_band_sensor(trained, tmp_path):
     """Trained on the 4 bands Sentinel-2 shares with SPOT/Pleiades, the model runs on a 4-band image as it is."""
     from qgis.core import QgsProcessingException

@@ -94,7 +94,7 @@ def parent_graph(graph: str, graph_sha256: str, parent: str) -> Path:
 
 @register(NAME)
 def onnx2torch_module(in_channels: int, n_classes: int, graph: str, graph_sha256: str, parent: str,
-                      parent_bands: list[str], **_):
+                      parent_bands: list[str], **_unused):
     """The parent graph as a torch module reading `in_channels` bands (its first convolution replaced when that
     differs from the parent's band count). Raises DeepMapperError when the graph's classes are not `n_classes`."""
     import torch

@@ -128,6 +128,10 @@ def output_problem(alg, parameters: dict, context, tr: Tr) -> str | None:
         if path in inputs:
             return tr("{}: '{}' is also an input file; choose another output path (inputs are never "
                       "overwritten).").format(param.description(), path)
+        inside = next((i for i in inputs if os.path.isdir(i) and path.startswith(i.rstrip(os.sep) + os.sep)), None)
+        if inside is not None:  # e.g. a model card written into the patch dataset it is trained on
+            return tr("{}: '{}' is inside the input folder '{}'; choose a path outside it (inputs are never "
+                      "changed).").format(param.description(), path, inside)
         if isinstance(param, QgsProcessingParameterFolderDestination) and os.path.exists(path) and \
                 not os.path.isdir(path):
             return tr("{}: '{}' is a file, not a folder; choose a folder path.").format(param.description(), path)

@@ -2638,8 +2638,16 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>entraînement</translation>
     </message>
     <message>
+        <source>The patch dataset '{folder}' is damaged: {what}. Extract it again with deepmapper:extractpatches.</source>
+        <translation>Le jeu d'imagettes « {folder} » est endommagé : {what}. Extrayez-le de nouveau avec deepmapper:extractpatches.</translation>
+    </message>
+    <message>
         <source>'{folder}' is not a patch dataset (no {dataset_file} inside); create one with deepmapper:extractpatches and give its folder as DATASET.</source>
         <translation>« {folder} » n'est pas un jeu d'imagettes (pas de {dataset_file} dedans) ; créez-en un avec deepmapper:extractpatches et donnez son dossier comme DATASET.</translation>
+    </message>
+    <message>
+        <source>{file} cannot be read ({reason})</source>
+        <translation>{file} ne peut pas être lu ({reason})</translation>
     </message>
     <message>
         <source>'{meta_path}' is not a DeepMapper patch dataset description.</source>
@@ -2648,6 +2656,22 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
     <message>
         <source>The dataset '{folder}' is incomplete: {split}_{kind}.npy is missing; extract it again.</source>
         <translation>Le jeu de données « {folder} » est incomplet : {split}_{kind}.npy est absent ; extrayez-le à nouveau.</translation>
+    </message>
+    <message>
+        <source>{file} lacks or garbles '{field}'</source>
+        <translation>{file} n'a pas ou altère « {field} »</translation>
+    </message>
+    <message>
+        <source>{file} names no bands or classes, or their statistics do not match them</source>
+        <translation>{file} ne nomme aucune bande ou classe, ou leurs statistiques ne leur correspondent pas</translation>
+    </message>
+    <message>
+        <source>{split} patches cannot be read ({reason})</source>
+        <translation>les imagettes de {split} ne peuvent pas être lues ({reason})</translation>
+    </message>
+    <message>
+        <source>the {split} arrays are {images} and {labels}, not (N, {bands}, {size}, {size}) and (N, {size}, {size})</source>
+        <translation>les tableaux de {split} sont {images} et {labels}, et non (N, {bands}, {size}, {size}) et (N, {size}, {size})</translation>
     </message>
     <message>
         <source>BANDS names '{item}', which the dataset does not have; its bands are {bands}. Use these names (common names such as {common_names}, or the sensor's band ids).</source>

@@ -227,3 +227,32 @@ def test_receptive_radius_bounds_the_context_the_light_unet_uses(depth):
     rows = (x.grad[0, 0].abs() > 0).nonzero()[:, 0]
     reach = int(max(80 - rows.min(), rows.max() - 80))
     assert reach <= receptive_radius({"name": "unet_light", "params": {"depth": depth}}) <= reach + 3
+
+
+@pytest.mark.parametrize("damage, words", [
+    ("fields", "lacks or garbles 'bands'"),
+    ("truncated", "train patches cannot be read"),
+    ("shape", "the validation arrays are"),
+    ("json", "dataset.json cannot be read"),
+])
+def test_a_damaged_dataset_is_named_not_a_traceback(dataset, tmp_path, damage, words):
+    """An adversarial session: a description without 'bands' ended in KeyError, a truncated array in 'mmap length is
+    greater than file size'."""
+    import shutil
+    from deepmapper.plugin.core.engine.errors import DeepMapperError
+    copy = tmp_path / "ds"
+    shutil.copytree(dataset.output, copy)
+    meta = json.loads((copy / "dataset.json").read_text())
+    if damage == "fields":
+        del meta["bands"]
+        (copy / "dataset.json").write_text(json.dumps(meta))
+    elif damage == "truncated":
+        with open(copy / "train_images.npy", "r+b") as f:
+            f.truncate(1000)
+    elif damage == "shape":
+        np.save(copy / "validation_labels.npy", np.zeros((1, 3, 3), np.uint8))
+    else:
+        (copy / "dataset.json").write_text('{"format": "deepmapper-patches", ')
+    with pytest.raises(DeepMapperError, match=f"is damaged: .*{words}.*Extract it again"):
+        _train(type("Extracted", (), {"output": str(copy)}), tmp_path / "m.json", epochs=1)
+    assert not (tmp_path / "m.json").exists()

@@ -28,6 +28,12 @@ SPLITS = ("train", "validation")
 SPLIT_NAMES = {"train": N_("train"), "validation": N_("validation")}  # for logs: _(SPLIT_NAMES[split])
 
 
+def damaged(folder: Path, what: str) -> DeepMapperError:
+    """The error for a patch dataset that cannot be used as it is."""
+    return DeepMapperError(_("The patch dataset '{folder}' is damaged: {what}. Extract it again with "
+                             "deepmapper:extractpatches.").format(folder=folder, what=what))
+
+
 @dataclass
 class PatchDataset:
     folder: Path
@@ -43,8 +49,12 @@ class PatchDataset:
             raise DeepMapperError(_("'{folder}' is not a patch dataset (no {dataset_file} inside); create one with "
                                   "deepmapper:extractpatches and give its folder as DATASET.").format(
                 folder=folder, dataset_file=DATASET_FILE))
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        if meta.get("format") != FORMAT:
+        try:
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            raise damaged(folder, _("{file} cannot be read ({reason})").format(file=DATASET_FILE, reason=exc)) \
+                from exc
+        if not isinstance(meta, dict) or meta.get("format") != FORMAT:
             raise DeepMapperError(_("'{meta_path}' is not a DeepMapper patch dataset description.").format(
                 meta_path=meta_path))
         for split in SPLITS:
@@ -52,7 +62,40 @@ class PatchDataset:
                 if not (folder / f"{split}_{kind}.npy").exists():
                     raise DeepMapperError(_("The dataset '{folder}' is incomplete: {split}_{kind}.npy is missing; "
                                           "extract it again.").format(folder=folder, split=split, kind=kind))
-        return cls(folder, meta)
+        dataset = cls(folder, meta)
+        dataset.check()
+        return dataset
+
+    def check(self) -> None:
+        """Raise DeepMapperError (damaged, extract it again) when the description lacks what training reads or an
+        array is truncated or of another shape than the description says: a traceback (KeyError, 'mmap length is
+        greater than file size') told the user nothing."""
+        meta = self.meta
+        try:
+            bands, classes, size = list(meta["bands"]), list(meta["classes"]), int(meta["patch_size"])
+            ok = (bands and all(isinstance(b, str) for b in bands) and classes
+                  and all(isinstance(c, dict) and "id" in c and "name" in c for c in classes) and size > 0)
+            stats = meta["statistics"]
+            ok = ok and all(len(stats[k]) == len(bands) for k in ("mean", "std"))
+            ok = ok and all(len(meta["class_pixels"][split]) == len(classes) for split in SPLITS)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise damaged(self.folder, _("{file} lacks or garbles '{field}'").format(
+                file=DATASET_FILE, field=exc.args[0] if isinstance(exc, KeyError) else exc)) from exc
+        if not ok:
+            raise damaged(self.folder, _("{file} names no bands or classes, or their statistics do not match "
+                                         "them").format(file=DATASET_FILE))
+        for split in SPLITS:
+            try:
+                images, labels = self.arrays(split)
+            except (OSError, ValueError) as exc:
+                raise damaged(self.folder, _("{split} patches cannot be read ({reason})").format(
+                    split=_(SPLIT_NAMES[split]), reason=str(exc).splitlines()[0] if str(exc) else exc)) from exc
+            if images.ndim != 4 or images.shape[1:] != (len(bands), size, size) or labels.shape != (
+                    len(images), size, size):
+                raise damaged(self.folder, _("the {split} arrays are {images} and {labels}, not (N, {bands}, {size}, "
+                                             "{size}) and (N, {size}, {size})").format(
+                    split=_(SPLIT_NAMES[split]), images=images.shape, labels=labels.shape, bands=len(bands),
+                    size=size))
 
     bands = property(lambda self: list(self.meta["bands"]))
     classes = property(lambda self: list(self.meta["classes"]))

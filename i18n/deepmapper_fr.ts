@@ -2194,6 +2194,10 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>Le champ « {class_field} » (CLASS_FIELD) est absent de {layer} ; ses champs sont : {fields}. Choisissez le champ qui contient la classe.</translation>
     </message>
     <message>
+        <source>{count} of {total} features have no class in '{class_field}' and are left out; fill in their class to use them.</source>
+        <translation>{count} entités sur {total} n'ont pas de classe dans « {class_field} » et sont laissées de côté ; renseignez leur classe pour les utiliser.</translation>
+    </message>
+    <message>
         <source>PREDICTION has no CRS: the reference coordinates are taken as the raster's.</source>
         <translation>PREDICTION n'a pas de SCR : les coordonnées de la référence sont prises comme celles du raster.</translation>
     </message>
@@ -2274,6 +2278,10 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>{parameter} « {path} » doit être l'un de {drivers}.</translation>
     </message>
     <message>
+        <source>The labels on the image fall into {used} spatial block(s) only, and each label must be judged by a model trained on labels elsewhere: label more places across the image, or give MODEL to judge them with a model.</source>
+        <translation>Les étiquettes sur l'image ne couvrent que {used} bloc(s) spatial(aux), or chaque étiquette doit être jugée par un modèle entraîné sur des étiquettes situées ailleurs : étiquetez d'autres endroits de l'image, ou indiquez MODEL pour les faire juger par un modèle.</translation>
+    </message>
+    <message>
         <source>Out-of-fold pixel classifiers: {folds} spatial folds, {pixels} pixels of {features} features.</source>
         <translation>Classifieurs de pixels hors pli : {folds} plis spatiaux, {pixels} pixels de {features} entités.</translation>
     </message>
@@ -2320,6 +2328,10 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
     <message>
         <source>LABELS holds only one class ({name}) in '{class_field}': a review compares classes, so label at least two.</source>
         <translation>LABELS ne contient qu'une classe ({name}) dans « {class_field} » : une vérification compare des classes, étiquetez-en au moins deux.</translation>
+    </message>
+    <message>
+        <source>The image '{image}' holds no valid pixel under the labels (nodata everywhere there), so no label can be judged: check that INPUT is the image the labels were drawn on.</source>
+        <translation>L'image « {image} » n'a aucun pixel valide sous les étiquettes (nodata partout à ces endroits) : aucune étiquette ne peut être jugée. Vérifiez qu'INPUT est bien l'image sur laquelle les étiquettes ont été tracées.</translation>
     </message>
     <message>
         <source>None of the {off} features of LABELS lies on the image '{image}': check that the labels were drawn on this image and that the layer's CRS is right (QGIS: Assign projection).</source>

@@ -228,3 +228,32 @@ def test_labels_that_say_nothing_are_warned_about(tmp_path):
                                          str(tmp_path / "r.gpkg"), threads=1))
     assert result.expected_wrong >= WARN_SHARE
     assert any(line.startswith("Warning: that is at or near the estimate's upper limit (45 %)") for line in result.log)
+
+
+def test_no_valid_pixels_too_few_places_and_empty_classes_are_said(flipped, tmp_path):
+    """An adversarial session: an all-nodata image gave '0 of 45 features are suspect' (a clean bill of health),
+    labels in one spatial block were judged by '1 spatial folds' (by no model that never saw them), and features
+    with an empty class vanished from the output without a word."""
+    import geopandas as gpd
+    import rasterio
+    from deepmapper.plugin.core.engine.errors import DeepMapperError
+    with rasterio.open(flipped["image"]) as src:
+        profile = src.profile | {"nodata": 0}
+        with rasterio.open(tmp_path / "empty.tif", "w", **profile) as dst:
+            dst.write(np.zeros((src.count, src.height, src.width), src.dtypes[0]))
+    with pytest.raises(DeepMapperError, match="holds no valid pixel under the labels"):
+        _review({**flipped, "image": str(tmp_path / "empty.tif")}, tmp_path)
+    gdf = gpd.read_file(flipped["path"])
+    first_two = gdf[gdf["class"] == "water"].head(1)._append(gdf[gdf["class"] == "forest"].head(1))
+    centre = first_two.geometry.iloc[0].representative_point()
+    close = first_two.copy()
+    close["geometry"] = [centre.buffer(15), centre.buffer(40).difference(centre.buffer(25))]  # one spatial block
+    close.to_file(tmp_path / "close.gpkg")
+    with pytest.raises(DeepMapperError, match="spatial block"):
+        _review(flipped, tmp_path, labels=str(tmp_path / "close.gpkg"))
+    nulls = gdf.copy()
+    nulls.loc[nulls.index[:3], "class"] = None
+    nulls.to_file(tmp_path / "nulls.gpkg")
+    result = _review(flipped, tmp_path, labels=str(tmp_path / "nulls.gpkg"))
+    assert any("3 of 28 features have no class in 'class' and are left out" in line for line in result.log), \
+        result.log

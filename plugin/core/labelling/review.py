@@ -33,7 +33,8 @@ from ..engine.errors import DeepMapperError, require
 from ..engine.messages import N_, _
 from ..engine.progress import Monitor
 from ..engine.raster_io import BandReader, atomic_path, bounded_gdal_cache, open_raster, pixel_size
-from ..engine.vector_labels import check_class_field, is_integer_field, read_reference, to_raster_crs
+from ..engine.vector_labels import (check_class_field, is_integer_field, read_reference, to_raster_crs,
+                                    without_unclassed)
 from ..training.labels import class_table
 from .label_pixels import FeaturePixels, feature_pixels, pixel_features
 
@@ -111,20 +112,28 @@ def _review(req: ReviewRequest, monitor: Monitor, registry) -> ReviewResult:
     _check_request(req)
     rng = np.random.default_rng(req.seed)
     with open_raster(req.input) as src:
-        labels = read_label_features(req, src)
+        labels = read_label_features(req, src, say)
         pixels = feature_pixels(labels.geometries, src.transform, src.width, src.height, req.max_pixels, rng)
         _check_on_image(labels, pixels, req, say)
         if req.model:
             from .review_model import model_probabilities
             probs, valid = model_probabilities(src, req, labels.classes, pixels, monitor.span(0.0, 0.8), say,
                                                registry)
+            _check_valid(valid, req)
         else:
             reader = BandReader(src, list(range(1, src.count + 1)))
             values, valid = pixel_features(reader, pixels.rows, pixels.cols, monitor.span(0.0, 0.2))
+            _check_valid(valid, req)
             folds = spatial_folds(labels, pixels, src.width, src.height, req, rng)
+            used = len(np.unique(folds[pixels.owner[valid]]))
+            if used < 2:
+                raise DeepMapperError(_("The labels on the image fall into {used} spatial block(s) only, and each "
+                                        "label must be judged by a model trained on labels elsewhere: label more "
+                                        "places across the image, or give MODEL to judge them with a model.").format(
+                    used=used))
             say(_("Out-of-fold pixel classifiers: {folds} spatial folds, "
                 "{pixels} pixels of {features} features.").format(
-                folds=len(np.unique(folds[folds >= 0])), pixels=int(valid.sum()), features=int(pixels.on_image.sum())))
+                folds=used, pixels=int(valid.sum()), features=int(pixels.on_image.sum())))
             probs = out_of_fold(values, valid, labels.class_ids[pixels.owner], folds[pixels.owner],
                                 len(labels.classes), req, monitor.span(0.2, 0.8), pixels.owner)
         verdict = judge(probs, valid, pixels, labels.class_ids, len(labels.classes), req.expected_wrong)
@@ -172,8 +181,9 @@ def _check_request(req: ReviewRequest) -> None:
                               "(got {share:g} %).").format(share=100 * req.expected_wrong))
 
 
-def read_label_features(req: ReviewRequest, src) -> LabelFeatures:
-    """The labels with their class ids, reprojected onto the raster's grid. Errors name the fix."""
+def read_label_features(req: ReviewRequest, src, say=None) -> LabelFeatures:
+    """The labels with their class ids, reprojected onto the raster's grid (features without a class are left out,
+    said through `say`). Errors name the fix."""
     gdf = read_reference(req.labels, fid_column=SOURCE_FID)  # a reviewed layer's own source_fid is replaced
     if gdf.empty:
         raise DeepMapperError(_("The LABELS layer '{labels}' has no features; give the labelled polygons or "
@@ -181,7 +191,10 @@ def read_label_features(req: ReviewRequest, src) -> LabelFeatures:
     check_class_field(gdf, req.class_field, layer=_("LABELS layer"))
     if any(name in gdf.columns for name in FIELDS):
         gdf = gdf.drop(columns=[name for name in FIELDS if name in gdf.columns])  # a layer reviewed before
-    gdf = gdf[gdf[req.class_field].notna() & gdf.geometry.notna()].reset_index(drop=True)
+    gdf, unclassed = without_unclassed(gdf, req.class_field)
+    if unclassed and say is not None:
+        say(unclassed)
+    gdf = gdf[gdf.geometry.notna()].reset_index(drop=True)
     if gdf.empty:
         raise DeepMapperError(_("Every feature of LABELS has an empty '{class_field}' or no geometry; fill in "
                               "the classes.").format(class_field=req.class_field))
@@ -194,6 +207,14 @@ def read_label_features(req: ReviewRequest, src) -> LabelFeatures:
             name=classes[0]['name'], class_field=req.class_field))
     projected, _unused = to_raster_crs(gdf, src.crs.to_wkt() if src.crs else None, pixel_size(src.transform), [])
     return LabelFeatures(gdf, list(projected.geometry), np.array([ids[v] for v in values], np.int64), classes)
+
+
+def _check_valid(valid: np.ndarray, req: ReviewRequest) -> None:
+    """Refuse an image with no valid pixel under the labels: every verdict would be empty, reported as 'no suspect'."""
+    if not valid.any():
+        raise DeepMapperError(_("The image '{image}' holds no valid pixel under the labels (nodata everywhere "
+                                "there), so no label can be judged: check that INPUT is the image the labels were "
+                                "drawn on.").format(image=os.path.basename(req.input)))
 
 
 def _check_on_image(labels: LabelFeatures, pixels: FeaturePixels, req: ReviewRequest, say) -> None:

@@ -98,11 +98,11 @@ def read_labels(path: str, class_field: str, raster_crs_wkt: str | None, pixel_s
         raise DeepMapperError(_("The labels '{path}' hold no features; draw or load some labelled polygons or points.").format(
             path=path))
     refmod.check_class_field(gdf, class_field, layer=_("label layer"))
-    gdf = gdf[gdf[class_field].notna()]
+    gdf, unclassed = refmod.without_unclassed(gdf, class_field)
     if gdf.empty:
         raise DeepMapperError(_("Every feature of '{path}' has an empty '{class_field}'; fill in the classes.").format(
             path=path, class_field=class_field))
-    notes: list[str] = []
+    notes: list[str] = [unclassed] if unclassed else []
     gdf, _unused = refmod.to_raster_crs(gdf, raster_crs_wkt, pixel_size, notes)
     integer = refmod.is_integer_field(gdf[class_field])
     values = [int(v) for v in gdf[class_field]] if integer else [str(v).strip() for v in gdf[class_field]]

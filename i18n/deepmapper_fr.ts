@@ -1846,6 +1846,10 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>--workers prend un nombre de processus de calcul, 1 ou plus.</translation>
     </message>
     <message>
+        <source>--strip-rows takes a number of rows (0: chosen for the cluster) and --worker-threads a number of threads, 1 or more.</source>
+        <translation>--strip-rows prend un nombre de lignes (0 : choisi pour la grappe) et --worker-threads un nombre de fils d'exécution, 1 ou plus.</translation>
+    </message>
+    <message>
         <source>{task_name} cannot be split into strips; use --split scenes.</source>
         <translation>{task_name} ne peut pas être découpé en bandes de lignes ; utilisez --split scenes.</translation>
     </message>

@@ -244,3 +244,10 @@ def test_a_run_that_would_write_over_its_own_files_is_refused_before_any_scene(t
                 check_plan(values, {"OUTPUT": "_cloudmask.tif"}, [a], True, tmp_path / "s.json")
     finally:
         os.chmod(tmp_path / "ro", 0o755)
+
+
+def test_negative_strip_rows_are_refused():
+    """An adversarial session: --strip-rows -5 ran as 1-row strips (3.5 minutes for a 512 px chip)."""
+    run = cli("cloudmask", f"INPUT={data_file('clouds/s2_cloud_chip.tif')}", "OUTPUT=/tmp/never.tif", "--workers",
+              "1", "--strip-rows", "-5")
+    assert run.returncode == 2 and "--strip-rows takes a number of rows" in run.stderr, run.stderr

@@ -130,3 +130,23 @@ def test_qgis_process(examples, tmp_path):
                          capture_output=True, text=True, timeout=600)
     assert out.returncode == 0, out.stderr[-2000:]
     assert Path(json.loads(out.stdout)["results"]["OUTPUT"]).exists()
+
+
+@pytest.mark.parametrize("size", [4, 20, 48])
+def test_a_cloud_model_embeds_patches_of_any_size(size, tmp_path):
+    """An adversarial session: findsimilar with a UKIS model failed for every PATCH_SIZE that is not a multiple of
+    32 (a Concat error inside the graph, and advice about BATCH_SIZE); patches are now mirrored out to the next
+    multiple, and each keeps its own pixels' probabilities."""
+    from deepmapper.models.registry import Registry
+    from deepmapper.plugin.core.engine.device import Device
+    from deepmapper.plugin.core.labelling.embed import patch_embedder
+    card = Registry().get("ukis_csmask_6b_l1c")
+    embedder = patch_embedder(card, Device("cpu"), threads=1)
+    import rasterio
+    with rasterio.open(data_file("clouds/s2_cloud_chip.tif")) as src:
+        block = src.read(window=rasterio.windows.Window(100, 100, 128, 128)).astype(np.float32)
+    patches = np.stack([block[:, :size, :size], block[:, 32:32 + size, 32:32 + size]])
+    probs = embedder.probabilities(np.ascontiguousarray(patches))
+    assert probs.shape == (2, len(card.classes), size, size)
+    assert np.allclose(probs.sum(axis=1), 1, atol=1e-4)
+    assert embedder.embed(np.ascontiguousarray(patches)).shape[0] == 2

@@ -50,6 +50,9 @@ def run_on_dask(args: argparse.Namespace, task: Task, values: dict[str, str], sc
             exc=exc)) from None
     if args.workers is not None and args.workers < 1:
         raise DeepMapperError(_("--workers takes a number of worker processes, 1 or more."))
+    if args.strip_rows < 0 or (args.worker_threads is not None and args.worker_threads < 1):
+        raise DeepMapperError(_("--strip-rows takes a number of rows (0: chosen for the cluster) and --worker-threads "
+                                "a number of threads, 1 or more."))
     with connect(args.scheduler, args.workers, args.worker_threads) as client:
         split = args.split
         if split == "auto":

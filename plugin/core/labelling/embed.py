@@ -47,8 +47,21 @@ class PatchEmbedder:
                 feats = self.encoder(torch.from_numpy(np.ascontiguousarray(x)))[-1]
                 deep = [feats.mean(dim=(2, 3)).numpy(), feats.amax(dim=(2, 3)).numpy()]
         else:
-            deep = [self.model.predict(batch).mean(axis=(2, 3))]
+            deep = [self.probabilities(batch).mean(axis=(2, 3))]
         return np.concatenate([*deep, *stats], axis=1).astype(np.float64)
+
+    def probabilities(self, batch: np.ndarray) -> np.ndarray:
+        """(N, K, s, s) class probabilities of the patches. A model that takes only multiples of its size multiple
+        (the UKIS U-Nets: 32) gets each patch mirrored out to the next multiple and its own s x s pixels back:
+        PATCH_SIZE 48 failed with a Concat error inside the graph."""
+        size = batch.shape[-1]
+        multiple = max(int(self.model.card.tiling.get("size_multiple", 1)), 1)
+        grown = -(-size // multiple) * multiple
+        if grown == size:
+            return self.model.predict(batch)
+        extra = grown - size
+        padded = np.pad(batch, ((0, 0), (0, 0), (0, extra), (0, extra)), mode="symmetric")
+        return self.model.predict(np.ascontiguousarray(padded))[:, :, :size, :size]
 
 
 def patch_embedder(card: ModelCard, device, threads: int = 0) -> PatchEmbedder:

@@ -27,6 +27,9 @@ HELP = (
     "places in QGIS, add them to your labels and run the model again. See docs/labelling_loop.md.")
 
 
+HELP_URL = "https://github.com/deepmapper/deepmapper/blob/main/docs/labelling_loop.md"  # metadata.txt's homepage
+
+
 def build():
     from qgis.core import (QgsProcessingModelAlgorithm, QgsProcessingModelChildAlgorithm,
                            QgsProcessingModelChildParameterSource as Source, QgsProcessingModelOutput,
@@ -37,16 +40,24 @@ def build():
 
     from deepmapper.plugin.core.engine.bands import SENSOR_KEYS
 
+    from deepmapper.plugin.algorithms.base import with_widget
+    from deepmapper.plugin.algorithms.labels import option_labels
+    from deepmapper.plugin.algorithms.model_choice import TRAINABLE_FORMATS, model_dropdown
+
     model = QgsProcessingModelAlgorithm("label_train_loop", "Models", "models")
-    model.setHelpContent({"ALG_DESC": HELP, "ALG_CREATOR": "DeepMapper"})
+    model.setHelpContent({"ALG_DESC": HELP, "ALG_CREATOR": "DeepMapper", "HELP_URL": HELP_URL})
     params = [
         QgsProcessingParameterRasterLayer("INPUT", "Image"),
         QgsProcessingParameterVectorLayer("LABELS", "Your labels (polygons or points)"),
         QgsProcessingParameterField("CLASS_FIELD", "Class field of your labels (0 clear, 1 cloud, 2 cloud shadow)",
-                                    parentLayerParameterName="LABELS"),
-        QgsProcessingParameterEnum("SENSOR", "Sensor (names the bands when they have no descriptions)",
-                                   options=list(SENSOR_KEYS), defaultValue="sentinel2_l1c", usesStaticStrings=True),
-        QgsProcessingParameterString("INIT_MODEL", "Model to start from", defaultValue="ukis_csmask_6b_l1c"),
+                                    defaultValue="class", parentLayerParameterName="LABELS"),
+        with_widget(QgsProcessingParameterEnum(
+            "SENSOR", "Sensor (names the bands when they have no descriptions)", options=list(SENSOR_KEYS),
+            defaultValue="sentinel2_l1c", usesStaticStrings=True), "LabelledEnumWrapper",
+            labels=option_labels("SENSOR", list(SENSOR_KEYS), lambda text: text)),
+        model_dropdown(QgsProcessingParameterString("INIT_MODEL", "Model to start from",
+                                                    defaultValue="ukis_csmask_6b_l1c"),
+                       ("cloudmask",), TRAINABLE_FORMATS),
         QgsProcessingParameterNumber("PATCH_SIZE", "Patch size (pixels, a multiple of 32)",
                                      QgsProcessingParameterNumber.Integer, 64, minValue=32),
         QgsProcessingParameterNumber("EPOCHS", "Epochs (at most)", QgsProcessingParameterNumber.Integer, 5,
@@ -54,7 +65,7 @@ def build():
         QgsProcessingParameterNumber("LEARNING_RATE", "Learning rate (peak)", QgsProcessingParameterNumber.Double,
                                      1e-4, minValue=1e-7, maxValue=1.0),
         QgsProcessingParameterVectorLayer("REFERENCE", "Reference for the accuracy check (polygons or points)"),
-        QgsProcessingParameterField("REFERENCE_FIELD", "Class field of the reference",
+        QgsProcessingParameterField("REFERENCE_FIELD", "Class field of the reference", defaultValue="class",
                                     parentLayerParameterName="REFERENCE"),
     ]
     params.append(QgsProcessingParameterNumber("COUNT", "Number of places to label next",

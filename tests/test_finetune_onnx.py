@@ -185,6 +185,12 @@ def test_labelling_loop_model_runs(qgis_app, tmp_path):
     from qgis.core import QgsApplication
     alg = QgsApplication.processingRegistry().algorithmById("deepmapper:label_train_loop")
     assert alg is not None and alg.group() == "Models"
+    # the dialog as the other algorithms' (a new user's session): labelled sensors, a model dropdown, class fields
+    # that default to 'class' (not fid), and a Help button that opens docs/labelling_loop.md
+    assert alg.parameterDefinition("SENSOR").metadata()["widget_wrapper"]["labels"][0] == "Sentinel-2 L1C"
+    assert alg.parameterDefinition("INIT_MODEL").metadata()["widget_wrapper"]["tasks"] == ["cloudmask"]
+    assert alg.parameterDefinition("CLASS_FIELD").defaultValue() == "class"
+    assert alg.helpUrl().endswith("docs/labelling_loop.md")
     import geopandas as gpd
     from shapely.geometry import box
     crop = _crop(tmp_path)

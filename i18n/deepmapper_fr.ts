@@ -21,7 +21,7 @@
     </message>
     <message>
         <source>Assess accuracy</source>
-        <translation>Évaluer la classification</translation>
+        <translation>Évaluer la précision</translation>
     </message>
     <message>
         <source>Confusion matrix, F-score and kappa of a class raster against reference data.</source>
@@ -1799,7 +1799,7 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
     </message>
     <message>
         <source>Device {device}; tiles {tile_size} px, overlap {tile_margin} px ({tile_mode}), batch {batch}.</source>
-        <translation>Appareil {device} ; tuiles de {tile_size} px, recouvrement {tile_margin} px ({tile_mode}), lot de {batch}.</translation>
+        <translation>Processeur {device} ; tuiles de {tile_size} px, recouvrement {tile_margin} px ({tile_mode}), lot de {batch}.</translation>
     </message>
     <message>
         <source>Polygons: {polygons} written.</source>
@@ -1935,7 +1935,7 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
     </message>
     <message>
         <source>Unknown DEVICE '{requested}'; use one of {devices}.</source>
-        <translation>Appareil (DEVICE) « {requested} » inconnu ; utilisez l'un de {devices}.</translation>
+        <translation>Processeur (DEVICE) « {requested} » inconnu ; utilisez l'un de {devices}.</translation>
     </message>
     <message>
         <source>DEVICE=cpu asked for</source>
@@ -2587,7 +2587,7 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
     </message>
     <message>
         <source>Device {device}{threads}; tiles {tile_size} px, overlap {tile_margin} px, {what}; output {width} x {height} pixels, {bands} bands ({names}).</source>
-        <translation>Appareil {device}{threads} ; tuiles de {tile_size} px, recouvrement {tile_margin} px, {what} ; sortie de {width} x {height} pixels, {bands} bandes ({names}).</translation>
+        <translation>Processeur {device}{threads} ; tuiles de {tile_size} px, recouvrement {tile_margin} px, {what} ; sortie de {width} x {height} pixels, {bands} bandes ({names}).</translation>
     </message>
     <message>
         <source>values are not reflectance (99th percentile {p99:g}); scaled by {scale:.3g} so that they look like it (the model was trained on reflectance)</source>

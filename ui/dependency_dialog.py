@@ -21,6 +21,7 @@ from ..plugin.dependencies.python import candidates, find_python, interpreter_id
 
 OFFERED_PROPERTY = "deepmapperInstallOffered"  # on the QgsApplication: once per QGIS session, across plugin reloads
 NEVER_OFFER_KEY = "deepmapper/dependencies/never_offer"
+TABLE_ROWS = 8  # packages shown without scrolling at the least; all when the screen has the room
 OK_COLOUR, MISSING_COLOUR = QColor("#1a7f37"), QColor("#b42318")
 
 
@@ -74,7 +75,7 @@ class DependencyDialog(QDialog):
                           "changed."))
         intro.setWordWrap(True)
         layout.addWidget(intro)
-        layout.addWidget(self._packages_box())
+        layout.addWidget(self._packages_box(), 1)
         layout.addWidget(self._environment_box())
         layout.addWidget(self._install_box())
         self.progress = QProgressBar()
@@ -93,6 +94,7 @@ class DependencyDialog(QDialog):
         self.log.setPlaceholderText(tr("pip's output appears here during the installation."))
         self.log.setMaximumBlockCount(5000)
         self.log.setMinimumHeight(110)
+        self.log.hide()  # shown when an installation starts: the dialog fits a 768-900 px screen until then
         layout.addWidget(self.log, 1)
         buttons = QDialogButtonBox()
         self.install_button = QPushButton(tr("Install selected"))
@@ -107,6 +109,17 @@ class DependencyDialog(QDialog):
         close.clicked.connect(self.reject)
         layout.addWidget(buttons)
         self.refresh(first=True)
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        """At the first show, grow the package table to every row where the screen leaves the room."""
+        super().showEvent(event)
+        if getattr(self, "_grown", False):
+            return
+        self._grown = True
+        screen = self.screen().availableGeometry() if hasattr(self, "screen") and self.screen() else None
+        missing = self._all_rows - self.table.height()
+        if missing > 0 and screen is not None:
+            self.resize(self.width(), min(self.height() + missing, int(screen.height() * 0.92)))
 
     # -- building blocks ---------------------------------------------------------------------------------------------
     def _packages_box(self) -> QGroupBox:
@@ -163,9 +176,13 @@ class DependencyDialog(QDialog):
             item.setForeground(1, MISSING_COLOUR if version is None else OK_COLOUR)
             item.setFont(1, bold)
             self.table.addTopLevelItem(item)
-        rows = self.table.topLevelItemCount()  # show every package without scrolling
-        row = max(self.table.sizeHintForRow(0), self.table.fontMetrics().height() + 8)
-        self.table.setMinimumHeight(self.table.header().sizeHint().height() + rows * row + 2 * self.table.frameWidth())
+        # At least TABLE_ROWS packages without scrolling, all of them where the screen has the room (showEvent): the
+        # dialog was 974 px tall, more than a 900 px laptop screen.
+        row = max(self.table.sizeHintForRow(0), self.table.fontMetrics().height() + 3)
+        self.table.setMinimumHeight(self.table.header().sizeHint().height() + int((TABLE_ROWS + 0.5) * row)
+                                    + 2 * self.table.frameWidth())
+        self._all_rows = self.table.topLevelItemCount() * row + self.table.header().sizeHint().height() \
+            + 2 * self.table.frameWidth() + row // 2
         for group in GROUPS:
             check, lacking = self.group_boxes[group.key], dependencies.missing(group.modules, self.probe)
             check.setEnabled(bool(lacking) and self.pip_command is not None)
@@ -199,6 +216,7 @@ class DependencyDialog(QDialog):
             return
         plan = InstallPlan.for_groups(self.pip_command, self.target, groups, self.numpy_version)
         self.log.clear()
+        self.log.show()
         self.progress.setValue(0)
         self.progress.setVisible(True)
         self.install_button.setEnabled(False)

@@ -10,7 +10,7 @@ from typing import Sequence
 from qgis.core import QgsApplication, QgsSettings, QgsTask
 from qgis.PyQt.QtCore import QCoreApplication, Qt, pyqtSignal
 from qgis.PyQt.QtGui import QColor, QFont, QFontDatabase
-from qgis.PyQt.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QHBoxLayout,
+from qgis.PyQt.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox,
                                  QHeaderView, QLabel, QMessageBox, QPlainTextEdit, QProgressBar, QPushButton,
                                  QTreeWidget, QTreeWidgetItem, QVBoxLayout)
 

@@ -50,19 +50,26 @@ class ModelEntry:
 
 def scores(card: ModelCard) -> str:
     """The card's headline scores, one group per entry of `metrics` (validation, whole scene, ...), e.g.
-    'validation: OA 0.938, kappa 0.513, mean F 0.546'; a group with per-class F1 only (metrics.<group>.classes.
+    'validation (32,455 px): OA 0.938, kappa 0.513, mean F 0.546'; a group with per-class F1 only (metrics.<group>.classes.
     <class>.f1) lists those: 's2 cloud chip: cloud F1 0.864, cloud shadow F1 0.826'; '' when the card has none."""
     groups = []
     for group, values in card.data.get("metrics", {}).items():
         if not isinstance(values, dict):
             continue
-        parts = [f"{label} {values[key]:.3g}" for key, label in SCORE_KEYS if _is_number(values.get(key))]
+        parts = [f"{label} {_score(values[key])}" for key, label in SCORE_KEYS if _is_number(values.get(key))]
         if not parts and isinstance(values.get("classes"), dict):  # per-class scores only (the UKIS cards)
             parts = [f"{name} F1 {cls['f1']:.3f}" for name, cls in values["classes"].items()
                      if isinstance(cls, dict) and _is_number(cls.get("f1"))]
         if parts:
-            groups.append(f"{group.replace('_', ' ')}: {', '.join(parts)}")
+            size = f" ({values['pixels']:,} px)" if _is_number(values.get("pixels")) else ""
+            groups.append(f"{group.replace('_', ' ')}{size}: {', '.join(parts)}")
     return "; ".join(groups)
+
+
+def _score(value: float) -> str:
+    """A score as people read it: 3 decimals, 4 when it would round to 1 (0.9999 read as 'OA 1, kappa 1', which no
+    analyst believes; the pixel count beside it says how much was checked)."""
+    return f"{value:.4f}" if 0.9995 <= value < 1 else f"{value:.3g}" if value >= 1 or value <= 0 else f"{value:.3f}"
 
 
 def _is_number(value) -> bool:

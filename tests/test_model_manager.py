@@ -70,11 +70,13 @@ def test_listing_shows_bundled_models_with_licence_and_scores(user_folder):
     assert {"buildings", "landcover_s2", "s2_superres_guided"} <= set(rows)
     assert rows["buildings"].license.startswith("CC-BY-SA-4.0") and rows["buildings"].source == "bundled"
     assert "OA 0.938" in rows["buildings"].scores and "PSNR" in rows["s2_superres_guided"].scores
+    # a near-perfect score keeps a fourth decimal and the size of its check (read as 'OA 1, kappa 1' before)
+    assert "validation (32,455 px): OA 0.9999, kappa 0.9999" in rows["landcover_s2"].scores, rows["landcover_s2"]
     assert rows["buildings"].status == "installed" and rows["buildings"].size_bytes > 100_000
     row = [e.id for e in dialog.entries].index("buildings")
     column = {key: c for c, key in enumerate(COLUMNS)}
     assert dialog.table.item(row, column["license"]).text() == rows["buildings"].license
-    assert dialog.table.item(row, column["scores"]).text().startswith("validation: OA 0.938")
+    assert dialog.table.item(row, column["scores"]).text().startswith("validation (")
     assert dialog.table.item(row, column["status"]).text() == "Installed"
     dialog.table.selectRow(row)
     assert "building" in dialog.card_view.toPlainText() and "0.5 m" in dialog.card_view.toPlainText()

@@ -1854,6 +1854,10 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>{task_name} ne peut pas être découpé en bandes de lignes ; utilisez --split scenes.</translation>
     </message>
     <message>
+        <source>interrupted twice: stopped at once; the scene running left no output, and no summary was written.</source>
+        <translation>interrompu deux fois : arrêt immédiat ; la scène en cours n'a laissé aucune sortie, et aucun résumé n'a été écrit.</translation>
+    </message>
+    <message>
         <source>Give the scene(s) to process as {task_scene}=scene.tif (or a folder, glob, comma list or @list.txt).</source>
         <translation>Donnez la ou les scènes à traiter sous la forme {task_scene}=scene.tif (ou un dossier, un motif, une liste à virgules ou @list.txt).</translation>
     </message>

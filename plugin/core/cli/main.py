@@ -17,7 +17,7 @@ from typing import Any, Callable, Sequence
 
 from ..engine.errors import DeepMapperError
 from ..engine.messages import _
-from ..engine.progress import Monitor
+from ..engine.progress import Monitor, remove_leftovers
 from ..engine.vectorize import require_bindings
 from ..batch.params import describe, parse_assignments
 from ..batch.runner import problem_line, run_scene
@@ -35,8 +35,11 @@ class Interrupt:
         self.requested = False
 
     def __call__(self, signum: int, _frame: Any) -> None:
-        if self.requested:  # a second signal: stop at once
-            raise KeyboardInterrupt
+        if self.requested:  # a second signal: stop at once, without the tracebacks a KeyboardInterrupt printed
+            remove_leftovers()  # the running scene's temporary outputs
+            print("deepmapper: " + _("interrupted twice: stopped at once; the scene running left no output, and no "
+                                     "summary was written."), file=sys.stderr, flush=True)
+            os._exit(EXIT_INTERRUPTED)  # not a normal exit: threads still inside onnxruntime crash Python's
         self.requested = True
 
     def install(self) -> None:

@@ -2234,6 +2234,10 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>La couche {parameter} « {path} » n'a aucune entité. {empty_hint}</translation>
     </message>
     <message>
+        <source>The {parameter} layer '{path}' holds {kinds}: {parameter} is an area, so give polygons.</source>
+        <translation>La couche {parameter} « {path} » contient {kinds} : {parameter} est une zone, donnez donc des polygones.</translation>
+    </message>
+    <message>
         <source>None of the {n_b} features of {parameter} lies on the image: the layer spans ({lx0:.6g}, {ly0:.6g}, {lx1:.6g}, {ly1:.6g}), the image ({x0:.6g}, {y0:.6g}, {x1:.6g}, {y1:.6g}) in the image's CRS. Give the {parameter} layer drawn on this image, or fix its CRS (QGIS: Assign projection; GDAL: ogr2ogr -a_srs).</source>
         <translation>Aucune des {n_b} entités de {parameter} ne se trouve sur l'image : la couche couvre ({lx0:.6g}, {ly0:.6g}, {lx1:.6g}, {ly1:.6g}), l'image ({x0:.6g}, {y0:.6g}, {x1:.6g}, {y1:.6g}) dans le SCR de l'image. Donnez la couche {parameter} dessinée sur cette image, ou corrigez son SCR (QGIS : Définir la projection ; GDAL : ogr2ogr -a_srs).</translation>
     </message>
@@ -2408,6 +2412,10 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
     <message>
         <source>No example of EXAMPLES lies on the image: mark the examples on this image (or fix the layer's CRS).</source>
         <translation>Aucun exemple d'EXAMPLES ne se trouve sur l'image : marquez les exemples sur cette image (ou corrigez le SCR de la couche).</translation>
+    </message>
+    <message>
+        <source>No patch is left to search: every cell of PATCH_SIZE is touched by an example, lies outside SEARCH_AREA or lacks valid pixels. Mark fewer or smaller examples, or choose a smaller PATCH_SIZE or a larger SEARCH_AREA.</source>
+        <translation>Il ne reste aucune imagette où chercher : chaque cellule de PATCH_SIZE touche un exemple, est hors de SEARCH_AREA ou manque de pixels valides. Marquez des exemples moins nombreux ou plus petits, ou choisissez un PATCH_SIZE plus petit ou une SEARCH_AREA plus grande.</translation>
     </message>
     <message>
         <source>COUNT {count} is larger than the {n_cand} patches available (cells of PATCH_SIZE with enough valid pixels, inside SEARCH_AREA, not touched by an example). Ask for at most {n_cand}, or choose a smaller PATCH_SIZE or a larger SEARCH_AREA.</source>

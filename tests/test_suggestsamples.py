@@ -451,3 +451,19 @@ def test_without_model_or_sensor_the_cloud_model_is_cloudmasks(chip, tmp_path):
     mask = run_cloudmask(CloudMaskRequest(input=chip["plain"], output=str(tmp_path / "m.tif"), threads=1))
     picked = suggest(chip["plain"], tmp_path / "s.gpkg", model=None, count=2)
     assert picked.model_id == mask.model_id == "ukis_csmask_6b_l1c"
+
+
+def test_a_mask_of_points_is_refused_as_no_area(chip, tmp_path):
+    """An adversarial session: MASK as points said '0 wholly inside MASK ... search where your labels do not reach
+    yet', not that a mask must be polygons."""
+    import geopandas as gpd
+    import rasterio
+    from shapely.geometry import Point
+    from deepmapper.plugin.core.engine.errors import DeepMapperError
+    with rasterio.open(chip["plain"]) as src:
+        centre = Point((src.bounds.left + src.bounds.right) / 2, (src.bounds.bottom + src.bounds.top) / 2)
+        crs = src.crs
+    gpd.GeoDataFrame(geometry=[centre], crs=crs).to_file(tmp_path / "points.gpkg")
+    with pytest.raises(DeepMapperError, match="holds Point: MASK is an area, so give polygons"):
+        suggest(chip["plain"], tmp_path / "s.gpkg", mask=str(tmp_path / "points.gpkg"))
+    assert not (tmp_path / "s.gpkg").exists()

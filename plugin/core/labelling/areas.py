@@ -28,16 +28,21 @@ class VectorArea:
         self._bounds = np.array([g.bounds for g in self.geometries], dtype=float).reshape(-1, 4)
 
     @classmethod
-    def read(cls, path: str, parameter: str, src, empty_hint: str) -> "VectorArea":
+    def read(cls, path: str, parameter: str, src, empty_hint: str, polygons: bool = False) -> "VectorArea":
         """The layer at `path` (a file, or 'file|layername=x') on the grid of the open raster `src`.
 
-        Raises DeepMapperError naming `parameter` when the layer has no features (`empty_hint` says what to do) or
-        when none of them lies on the image (a wrong layer or a wrong CRS)."""
+        Raises DeepMapperError naming `parameter` when the layer has no features (`empty_hint` says what to do),
+        when `polygons` asks for an area and the layer holds points or lines (they enclose nothing), or when none of
+        them lies on the image (a wrong layer or a wrong CRS)."""
         gdf = read_reference(path)
         gdf = gdf[gdf.geometry.notna() & ~gdf.geometry.is_empty] if len(gdf) else gdf
         if not len(gdf):
             raise DeepMapperError(_("The {parameter} layer '{path}' has no features. {empty_hint}").format(
                 parameter=parameter, path=path, empty_hint=empty_hint))
+        if polygons and not gdf.geom_type.isin(["Polygon", "MultiPolygon"]).all():
+            raise DeepMapperError(_("The {parameter} layer '{path}' holds {kinds}: {parameter} is an area, so give "
+                                    "polygons.").format(parameter=parameter, path=path,
+                                                        kinds=", ".join(sorted(set(gdf.geom_type)))))
         notes: list[str] = []
         gdf, _unused = to_raster_crs(gdf, src.crs.to_wkt() if src.crs else None, pixel_size(src.transform), notes)
         area = cls(list(gdf.geometry), src.transform, src.width, src.height, notes)

@@ -109,8 +109,8 @@ def _find(req: SimilarRequest, monitor: Monitor, registry: Registry) -> SimilarR
         reader = BandReader(src, chosen.indexes, chosen.scale, chosen.offset)
         grid = PatchGrid(src.height, src.width, req.patch_size)
         examples = VectorArea.read(req.examples, "EXAMPLES", src, _("Mark at least one example polygon or point."))
-        area = VectorArea.read(req.search_area, "SEARCH_AREA", src,
-                               _("Draw the area to search, or leave it empty.")) if req.search_area else None
+        area = VectorArea.read(req.search_area, "SEARCH_AREA", src, _("Draw the area to search, or leave it empty."),
+                               polygons=True) if req.search_area else None
         emb = embed_grid(reader, grid, embedder, examples, area, monitor.span(0.0, 0.9))
         queries = embed_examples(reader, grid, embedder, examples)
         cells, dist = nearest(emb, queries, req.count, say)
@@ -197,6 +197,10 @@ def nearest(emb: GridEmbedding, queries: np.ndarray, count: int, say) -> tuple[n
     from sklearn.neighbors import NearestNeighbors
     from sklearn.preprocessing import StandardScaler
     cand = np.flatnonzero(emb.candidate)
+    if not len(cand):
+        raise DeepMapperError(_("No patch is left to search: every cell of PATCH_SIZE is touched by an example, lies "
+                                "outside SEARCH_AREA or lacks valid pixels. Mark fewer or smaller examples, or choose "
+                                "a smaller PATCH_SIZE or a larger SEARCH_AREA."))
     if count > len(cand):
         raise DeepMapperError(
             _("COUNT {count} is larger than the {n_cand} patches available (cells of PATCH_SIZE with enough valid "

@@ -131,7 +131,7 @@ def _run(req: SuggestRequest, monitor: Monitor, registry: Registry) -> SuggestRe
         labels = VectorArea.read(req.labels, "LABELS", src, _("Leave LABELS empty when nothing is labelled yet, or "
                                  "give the layer that holds your labels.")) if req.labels else None
         mask = VectorArea.read(req.mask, "MASK", src, _("Draw the polygons to search within, or leave MASK empty to "
-                               "search the whole image.")) if req.mask else None
+                               "search the whole image."), polygons=True) if req.mask else None
         for note in (labels.notes if labels else []) + (mask.notes if mask else []):
             say(note)
         with atomic_path(req.output_uncertainty) if req.output_uncertainty else nullcontext() as unc_tmp:

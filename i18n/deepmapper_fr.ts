@@ -4082,8 +4082,8 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>Résolution : le raster n'a pas de SCR, sa taille de pixel ne peut donc pas être comparée aux {native:g} m du modèle ; la sortie n'aura pas de SCR non plus (attribuez-en un à l'entrée pour la géoréférencer).</translation>
     </message>
     <message>
-        <source>Resample the raster to about {native:g} m first (e.g. gdalwarp -t_srs &lt;a projected CRS such as the UTM zone&gt; -tr {native:g} {native:g} -r average in.tif out.tif), or use a model whose card declares another input.resolution_m (or "resolution_agnostic": true for a model that works at any pixel size).</source>
-        <translation>Rééchantillonnez d'abord le raster à environ {native:g} m (par ex. gdalwarp -t_srs &lt;un SCR projeté comme la zone UTM&gt; -tr {native:g} {native:g} -r average in.tif out.tif), ou utilisez un modèle dont la fiche déclare un autre input.resolution_m (ou "resolution_agnostic": true pour un modèle qui fonctionne à toute taille de pixel).</translation>
+        <source>Resample the raster to about {native:g} m first: in QGIS, Raster &gt; Projections &gt; Warp (Reproject) with a projected target CRS (e.g. the UTM zone), 'Output file resolution' {native:g} and resampling 'Average'; or gdalwarp -t_srs &lt;the UTM zone&gt; -tr {native:g} {native:g} -r average in.tif out.tif. Or use a model whose card declares another input.resolution_m (or "resolution_agnostic": true for a model that works at any pixel size).</source>
+        <translation>Rééchantillonnez d'abord le raster à environ {native:g} m : dans QGIS, Raster &gt; Projections &gt; Projection (warp) avec un SCR cible projeté (par ex. la zone UTM), « Résolution du fichier en sortie » {native:g} et la méthode « Moyenne » ; ou gdalwarp -t_srs &lt;la zone UTM&gt; -tr {native:g} {native:g} -r average in.tif out.tif. Ou utilisez un modèle dont la fiche déclare une autre input.resolution_m (ou "resolution_agnostic": true pour un modèle qui fonctionne à toute taille de pixel).</translation>
     </message>
     <message>
         <source>Model '{model}' was made for {native:g} m pixels, but the raster's pixels are {pixel_text} in a geographic CRS (degrees), so its resolution cannot be checked and varies across the image. {fix}</source>
@@ -4248,6 +4248,10 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
     <message>
         <source>UKIS cloud and shadow U-Net, 6 bands, L2A</source>
         <translation>U-Net nuages et ombres UKIS, 6 bandes, L2A</translation>
+    </message>
+    <message>
+        <source>Resample the raster to about {native:g} m first (e.g. gdalwarp -t_srs &lt;a projected CRS such as the UTM zone&gt; -tr {native:g} {native:g} -r average in.tif out.tif), or use a model whose card declares another input.resolution_m (or "resolution_agnostic": true for a model that works at any pixel size).</source>
+        <translation type="obsolete">Rééchantillonnez d'abord le raster à environ {native:g} m (par ex. gdalwarp -t_srs &lt;un SCR projeté comme la zone UTM&gt; -tr {native:g} {native:g} -r average in.tif out.tif), ou utilisez un modèle dont la fiche déclare un autre input.resolution_m (ou "resolution_agnostic": true pour un modèle qui fonctionne à toute taille de pixel).</translation>
     </message>
     <message>
         <source>Cannot tell which of the raster's {count} bands is which: they have no usable descriptions and {sensor_label} has no standard order for {count} bands (known: {known}). Set BANDS, e.g. 'blue=1,green=2,red=3,nir=4'.</source>

@@ -220,10 +220,11 @@ class ModelCard:
             return _("Resolution: the raster has no CRS, so its pixel size cannot be checked against the model's "
                      "{native:g} m; the output has no CRS either (assign one to the input to georeference it)."
                      ).format(native=native)
-        fix = _("Resample the raster to about {native:g} m first (e.g. gdalwarp -t_srs <a projected CRS such as the "
-                "UTM zone> -tr {native:g} {native:g} -r average in.tif out.tif), or use a model whose card declares "
-                "another input.resolution_m (or \"resolution_agnostic\": true for a model that works at any pixel "
-                "size).").format(native=native)
+        fix = _("Resample the raster to about {native:g} m first: in QGIS, Raster > Projections > Warp (Reproject) "
+                "with a projected target CRS (e.g. the UTM zone), 'Output file resolution' {native:g} and resampling "
+                "'Average'; or gdalwarp -t_srs <the UTM zone> -tr {native:g} {native:g} -r average in.tif out.tif. "
+                "Or use a model whose card declares another input.resolution_m (or \"resolution_agnostic\": true "
+                "for a model that works at any pixel size).").format(native=native)
         if geographic:
             raise CardError(_("Model '{model}' was made for {native:g} m pixels, but the raster's pixels are "
                             "{pixel_text} in a geographic CRS (degrees), so its resolution cannot be checked and "

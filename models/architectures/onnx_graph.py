@@ -8,6 +8,7 @@ training needs float32. Their head returns logits (the card's softmax activation
 """
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 from ...plugin.core.engine.errors import DeepMapperError, require
@@ -15,6 +16,12 @@ from ...plugin.core.engine.messages import N_, _
 from . import register
 
 NAME = "onnx2torch"
+
+# onnx2torch 1.5's Slice indexes with a list of slices, which torch (2.9 to 2.13 at least) still accepts with this
+# notice at every first call, on the GPU and in every training run (QGIS showed it with a traceback in its log):
+# nothing a user can act on, so it stays out of the run's output.
+warnings.filterwarnings("ignore", message="Using a non-tuple sequence for multidimensional indexing",
+                        category=UserWarning)
 
 
 def float32_graph(model):
@@ -49,7 +56,6 @@ def convert_graph(path: str | Path):
     Raises DeepMapperError when onnx/onnx2torch are missing or the graph uses an operator onnx2torch cannot convert."""
     onnx = require("onnx", N_("fine-tuning ONNX models"))
     convert = require("onnx2torch", N_("fine-tuning ONNX models")).convert
-    import warnings
     try:
         model = float32_graph(onnx.load(str(path)))
         with warnings.catch_warnings():

@@ -8,7 +8,6 @@ initialisers widened to float32) and run by torch_backend.module_runner. Measure
 """
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 
 from ...plugin.core.engine.device import Device
@@ -19,10 +18,6 @@ from .torch_backend import module_runner
 
 RUNTIME = "onnx2torch"  # LoadedModel.runtime of such a model
 
-# onnx2torch 1.5's Slice indexes with a list of slices, which torch (2.9 to 2.13 at least) still accepts with this
-# notice at every first call: nothing a user can act on, so it stays out of the run's output.
-warnings.filterwarnings("ignore", message="Using a non-tuple sequence for multidimensional indexing",
-                        category=UserWarning)
 
 
 def onnx_torch_runner(weights: Path, device: Device, half: bool = False):

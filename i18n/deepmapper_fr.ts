@@ -1378,8 +1378,8 @@ Partir du modèle : réglage fin, transfert vers d'autres bandes (les bandes com
 L'entraînement pondère les classes rares, augmente les données (retournements, rotations, luminosité) et s'arrête quand le F-score de validation ne s'est pas amélioré pendant le nombre d'époques de la patience. La meilleure époque est gardée, même si vous annulez. Le réajustement entraîne ensuite un nouveau modèle sur les patchs d'entraînement et de validation pendant autant d'époques (plus d'étiquettes pour le modèle final ; la fiche garde les scores de validation de la sélection). La fiche enregistre les scores de validation et les données d'entraînement.</translation>
     </message>
     <message>
-        <source>The cloud models that come with DeepMapper (UKIS, ONNX) can be the start model too: the model written keeps their classes (label 0 clear, 1 cloud, 2 cloud shadow), bands, normalisation and tiling, so 'Cloud and shadow mask' runs it like them, and its card names the model it started from. Use a low learning rate (e.g. 0.0001), a few epochs and patches whose side is a multiple of 32 pixels; with bands to train on such as blue,green,red,nir it adapts them to SPOT or Pleiades images.</source>
-        <translation>Les modèles de nuages fournis avec DeepMapper (UKIS, ONNX) peuvent aussi servir de modèle de départ : le modèle écrit garde leurs classes (étiquetez 0 dégagé, 1 nuage, 2 ombre de nuage), leurs bandes, leur normalisation et leur découpage en tuiles, si bien que « Masque de nuages et d'ombres » l'exécute comme eux, et sa fiche nomme le modèle dont il est parti. Utilisez un taux d'apprentissage faible (p. ex. 0,0001), peu d'époques et des imagettes dont le côté est un multiple de 32 pixels ; avec des bandes d'entraînement comme blue,green,red,nir, il les adapte aux images SPOT ou Pléiades.</translation>
+        <source>The cloud models that come with DeepMapper (UKIS, ONNX) can be the start model too: the model written keeps their classes (label 0 clear, 1 cloud, 2 cloud shadow), bands, normalisation and tiling, so 'Cloud and shadow mask' runs it like them, and its card names the model it started from. The automatic learning rate is then low (0.0001); use a few epochs and patches whose side is a multiple of 32 pixels; with bands to train on such as blue,green,red,nir it adapts them to SPOT or Pleiades images.</source>
+        <translation>Les modèles de nuages fournis avec DeepMapper (UKIS, ONNX) peuvent aussi servir de modèle de départ : le modèle écrit garde leurs classes (étiquetez 0 dégagé, 1 nuage, 2 ombre de nuage), leurs bandes, leur normalisation et leur découpage en tuiles, si bien que « Masque de nuages et d'ombres » l'exécute comme eux, et sa fiche nomme le modèle dont il est parti. Le taux d'apprentissage automatique est alors faible (0,0001) ; utilisez peu d'époques et des imagettes dont le côté est un multiple de 32 pixels ; avec des bandes d'entraînement comme blue,green,red,nir, il les adapte aux images SPOT ou Pléiades.</translation>
     </message>
     <message>
         <source>Bands to train on (e.g. blue,green,red,nir; empty: all)</source>
@@ -1406,8 +1406,8 @@ L'entraînement pondère les classes rares, augmente les données (retournements
         <translation>Patchs par lot</translation>
     </message>
     <message>
-        <source>Learning rate (peak)</source>
-        <translation>Taux d'apprentissage (maximal)</translation>
+        <source>Learning rate (peak; 0: 0.002, or 0.0001 when fine-tuning a model)</source>
+        <translation>Taux d'apprentissage (pic ; 0 : 0,002, ou 0,0001 en affinant un modèle)</translation>
     </message>
     <message>
         <source>Early stopping patience (epochs)</source>
@@ -2846,6 +2846,18 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>l'entraînement de modèles</translation>
     </message>
     <message>
+        <source>Learning rate {rate:g} (LEARNING_RATE automatic: {why}).</source>
+        <translation>Taux d'apprentissage {rate:g} (LEARNING_RATE automatique : {why}).</translation>
+    </message>
+    <message>
+        <source>fine-tuning a trained model</source>
+        <translation>affinage d'un modèle entraîné</translation>
+    </message>
+    <message>
+        <source>training from scratch or from a pre-trained encoder</source>
+        <translation>entraînement depuis zéro ou depuis un encodeur pré-entraîné</translation>
+    </message>
+    <message>
         <source>Model {name} {params}: {total:,} parameters ({trainable:,} trained), bands {bands}, {n_classes} classes, device {kind}.</source>
         <translation>Modèle {name} {params} : {total:,} paramètres ({trainable:,} entraînés), bandes {bands}, {n_classes} classes, appareil {kind}.</translation>
     </message>
@@ -2926,8 +2938,8 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>CLASS_WEIGHTING doit être l'un de {class_weighting}.</translation>
     </message>
     <message>
-        <source>LEARNING_RATE must be positive.</source>
-        <translation>LEARNING_RATE doit être positif.</translation>
+        <source>LEARNING_RATE must be positive (or 0: chosen for you).</source>
+        <translation>LEARNING_RATE doit être positif (ou 0 : choisi pour vous).</translation>
     </message>
     <message>
         <source>copied</source>
@@ -4248,6 +4260,18 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
     <message>
         <source>UKIS cloud and shadow U-Net, 6 bands, L2A</source>
         <translation>U-Net nuages et ombres UKIS, 6 bandes, L2A</translation>
+    </message>
+    <message>
+        <source>The cloud models that come with DeepMapper (UKIS, ONNX) can be the start model too: the model written keeps their classes (label 0 clear, 1 cloud, 2 cloud shadow), bands, normalisation and tiling, so 'Cloud and shadow mask' runs it like them, and its card names the model it started from. Use a low learning rate (e.g. 0.0001), a few epochs and patches whose side is a multiple of 32 pixels; with bands to train on such as blue,green,red,nir it adapts them to SPOT or Pleiades images.</source>
+        <translation type="obsolete">Les modèles de nuages fournis avec DeepMapper (UKIS, ONNX) peuvent aussi servir de modèle de départ : le modèle écrit garde leurs classes (étiquetez 0 dégagé, 1 nuage, 2 ombre de nuage), leurs bandes, leur normalisation et leur découpage en tuiles, si bien que « Masque de nuages et d'ombres » l'exécute comme eux, et sa fiche nomme le modèle dont il est parti. Utilisez un taux d'apprentissage faible (p. ex. 0,0001), peu d'époques et des imagettes dont le côté est un multiple de 32 pixels ; avec des bandes d'entraînement comme blue,green,red,nir, il les adapte aux images SPOT ou Pléiades.</translation>
+    </message>
+    <message>
+        <source>Learning rate (peak)</source>
+        <translation type="obsolete">Taux d'apprentissage (maximal)</translation>
+    </message>
+    <message>
+        <source>LEARNING_RATE must be positive.</source>
+        <translation type="obsolete">LEARNING_RATE doit être positif.</translation>
     </message>
     <message>
         <source>Resample the raster to about {native:g} m first (e.g. gdalwarp -t_srs &lt;a projected CRS such as the UTM zone&gt; -tr {native:g} {native:g} -r average in.tif out.tif), or use a model whose card declares another input.resolution_m (or "resolution_agnostic": true for a model that works at any pixel size).</source>

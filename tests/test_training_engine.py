@@ -161,6 +161,11 @@ def test_band_subset_and_transfer_from_a_model_with_other_bands(dataset, tmp_pat
     assert card["input"]["bands"] == ["blue", "green", "red", "nir"]
     assert card["training"]["init_model"] == "ten"
     assert any("copied" in line and "nir copied" in line for line in four.log)
+    # LEARNING_RATE automatic (a new user's session: the dialog fine-tuned at the scratch rate 0.002)
+    assert json.loads((tmp_path / "ten.json").read_text())["training"]["learning_rate"] == 2e-3
+    assert card["training"]["learning_rate"] == 1e-4 and any("Learning rate 0.0001" in line for line in four.log)
+    fixed = _train(dataset, tmp_path / "fixed.json", epochs=1, init_model=ten.card, learning_rate=5e-4)
+    assert json.loads((tmp_path / "fixed.json").read_text())["training"]["learning_rate"] == 5e-4, fixed.log
     with pytest.raises(DeepMapperError, match="BANDS names 'pan'.*its bands are blue"):
         _train(dataset, tmp_path / "x.json", bands="pan")
     with pytest.raises(DeepMapperError, match="FREEZE_ENCODER needs INIT_MODEL"):
@@ -186,6 +191,7 @@ def test_pretraining_then_fine_tuning(dataset, tmp_path):
     assert pre.loss < 1.0  # better than predicting the band mean
     tuned = _train(dataset, tmp_path / "tuned.json", epochs=1, init_model=pre.card)
     assert any("Started from 'ssl'" in line for line in tuned.log)
+    assert json.loads((tmp_path / "tuned.json").read_text())["training"]["learning_rate"] == 2e-3  # a new head
 
 
 def test_resnet_unet_takes_any_band_count():

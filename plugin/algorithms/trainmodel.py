@@ -12,7 +12,7 @@ from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 from ..core.engine.device import DEVICES
 from ..core.training.trainer import ARCHITECTURE_DEFAULTS, CLASS_WEIGHTING, TrainRequest, train_model
 from ..settings import Settings
-from .base import DeepMapperAlgorithm
+from .base import DeepMapperAlgorithm, with_special_value
 from .model_choice import TRAINABLE_FORMATS, model_dropdown
 
 
@@ -51,9 +51,9 @@ class TrainModelAlgorithm(DeepMapperAlgorithm):
             "run). The card records the validation scores and the training data.") + "\n\n" + self.tr(
             "The cloud models that come with DeepMapper (UKIS, ONNX) can be the start model too: the model written "
             "keeps their classes (label 0 clear, 1 cloud, 2 cloud shadow), bands, normalisation and tiling, so "
-            "'Cloud and shadow mask' runs it like them, and its card names the model it started from. Use a low "
-            "learning rate (e.g. 0.0001), a few epochs and patches whose side is a multiple of 32 pixels; with bands to train on "
-            "such as blue,green,red,nir it adapts them to SPOT or Pleiades images.")
+            "'Cloud and shadow mask' runs it like them, and its card names the model it started from. The automatic "
+            "learning rate is then low (0.0001); use a few epochs and patches whose side is a multiple of 32 pixels; "
+            "with bands to train on such as blue,green,red,nir it adapts them to SPOT or Pleiades images.")
 
     def initAlgorithm(self, config=None):  # noqa: N802
         self.addParameter(QgsProcessingParameterFile(
@@ -79,8 +79,10 @@ class TrainModelAlgorithm(DeepMapperAlgorithm):
         advanced = [
             QgsProcessingParameterNumber(self.BATCH_SIZE, self.tr("Patches per batch"),
                                          QgsProcessingParameterNumber.Integer, 16, minValue=1),
-            QgsProcessingParameterNumber(self.LEARNING_RATE, self.tr("Learning rate (peak)"),
-                                         QgsProcessingParameterNumber.Double, 2e-3, minValue=1e-7, maxValue=1.0),
+            with_special_value(QgsProcessingParameterNumber(
+                self.LEARNING_RATE, self.tr("Learning rate (peak; 0: 0.002, or 0.0001 when fine-tuning a model)"),
+                QgsProcessingParameterNumber.Double, 0.0, minValue=0.0, maxValue=1.0),
+                self.tr("Automatic"), decimals=6),
             QgsProcessingParameterNumber(self.PATIENCE, self.tr("Early stopping patience (epochs)"),
                                          QgsProcessingParameterNumber.Integer, 10, minValue=1),
             QgsProcessingParameterEnum(self.CLASS_WEIGHTING, self.tr("Class weighting"), options=list(CLASS_WEIGHTING),

@@ -11,7 +11,7 @@ import copy
 import datetime as _dt
 import math
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
 import numpy as np
@@ -44,7 +44,7 @@ class TrainRequest:
     freeze_encoder: bool = False
     epochs: int = 40
     batch_size: int = 16
-    learning_rate: float = 2e-3
+    learning_rate: float = 0.0  # peak rate; 0: SCRATCH_RATE, or FINE_TUNE_RATE from a trained model (resolved_rate)
     patience: int = 10  # epochs without a better validation F before stopping
     class_weighting: str = "sqrt"
     dice: bool = True
@@ -129,6 +129,11 @@ class _Trainer:
         self.classes = ds.classes
         self.n_classes = max(c["id"] for c in self.classes) + 1
         self.init_card, self.init_state = load_init(req.init_model) if req.init_model else (None, None)
+        if not req.learning_rate:
+            self.req = req = replace(req, learning_rate=resolved_rate(self.init_card))
+            self.say(_("Learning rate {rate:g} (LEARNING_RATE automatic: {why}).").format(
+                rate=req.learning_rate, why=_("fine-tuning a trained model") if req.learning_rate == FINE_TUNE_RATE
+                else _("training from scratch or from a pre-trained encoder")))
         self.from_onnx = is_onnx(self.init_card)
         if self.from_onnx:  # the graph's output channels are the parent's classes
             self.n_classes = check_classes(self.init_card, self.classes)
@@ -382,6 +387,17 @@ class _Patches:
                 np.ascontiguousarray(np.concatenate(ys)))
 
 
+SCRATCH_RATE = 2e-3  # peak rate of the one-cycle schedule for new weights (the bundled U-Nets were trained so)
+FINE_TUNE_RATE = 1e-4  # from a trained model: small steps keep what it knows (docs/benchmarks.md, fine-tuning)
+
+
+def resolved_rate(init_card) -> float:
+    """LEARNING_RATE 0 made concrete: FINE_TUNE_RATE from a trained (segmentation or cloud) model, SCRATCH_RATE from
+    scratch or from a self-supervised pre-trained encoder, whose head is new. A fine-tuning run at the scratch rate
+    (the dialogs' old default) unlearnt the parent in its first steps."""
+    return FINE_TUNE_RATE if init_card is not None and init_card.task != "pretrained" else SCRATCH_RATE
+
+
 def one_cycle(model, learning_rate: float, epochs: int, steps_per_epoch: int):
     """AdamW over the trainable parameters with a one-cycle schedule (warm-up 15 %, then cosine down): robust
     without tuning for the short runs this plugin does."""
@@ -407,8 +423,8 @@ def _check(req: TrainRequest) -> None:
     if req.class_weighting not in CLASS_WEIGHTING:
         raise DeepMapperError(_("CLASS_WEIGHTING must be one of {class_weighting}.").format(
             class_weighting=', '.join(CLASS_WEIGHTING)))
-    if not req.learning_rate > 0:
-        raise DeepMapperError(_("LEARNING_RATE must be positive."))
+    if req.learning_rate < 0:
+        raise DeepMapperError(_("LEARNING_RATE must be positive (or 0: chosen for you)."))
 
 
 def _class_weights(pixels: np.ndarray, classes: list[dict], n: int, how: str) -> list[float]:

@@ -283,3 +283,25 @@ def test_the_panel_offers_only_suggestions_and_the_image_under_them(qgis_app, tm
     finally:
         panel.close()
         QgsProject.instance().removeAllMapLayers()
+
+
+def test_without_suggestions_the_panel_shows_the_scene_and_a_model_folder(qgis_app, tmp_path):
+    """A verification session: with no suggestions yet the Image was the first raster (a cloud mask made from the
+    scene), and 'Train on these labels' on a fresh profile said 'Choose an output folder first'."""
+    from osgeo import gdal
+    from qgis.core import QgsProject, QgsRasterLayer
+    from deepmapper.plugin.settings import Settings
+    from deepmapper.ui.labelling_dock import LabellingDock
+    QgsProject.instance().removeAllMapLayers()
+    crop, _path = _suggestions(tmp_path)
+    mask = tmp_path / "mask.tif"
+    gdal.Translate(str(mask), str(crop), bandList=[1])
+    layers = [QgsRasterLayer(str(mask), "Cloud mask"), QgsRasterLayer(str(crop), "scene")]
+    QgsProject.instance().addMapLayers(layers)
+    panel = LabellingDock()
+    try:
+        assert panel.layer is None and panel.image.currentLayer() is layers[1]
+        assert panel.output_folder.filePath() == Settings.load().save_folder != ""
+    finally:
+        panel.close()
+        QgsProject.instance().removeAllMapLayers()

@@ -180,7 +180,7 @@ class LabellingDock(QgsDockWidget):
         self.epochs.setValue(30)
         self.output_folder = QgsFileWidget()
         self.output_folder.setStorageMode(QgsFileWidget.GetDirectory)
-        self.output_folder.setFilePath(next(iter(Settings.load().model_folders), ""))
+        self.output_folder.setFilePath(Settings.load().save_folder)  # as trainmodel's: never empty
         self.output_folder.setToolTip(tr("The patch dataset and the new model go here (default: the model folder "
                                          "of the DeepMapper settings, where models are found by their id)."))
         form.addRow(tr("Class field"), self.class_field)
@@ -261,10 +261,12 @@ class LabellingDock(QgsDockWidget):
             layer_id = self.layer.id()
             self.layer.willBeDeleted.connect(lambda: self._forget(layer_id))
             image = image_for(self.layer)
-            if image is not None and image is not self.image.currentLayer():
-                self.image.blockSignals(True)  # one reload below, not two
-                self.image.setLayer(image)
-                self.image.blockSignals(False)
+        else:  # no suggestions yet: the scene to label, not a class map or uncertainty raster made from it
+            image = image_for(None)
+        if image is not None and image is not self.image.currentLayer():
+            self.image.blockSignals(True)  # one reload below, not two
+            self.image.setLayer(image)
+            self.image.blockSignals(False)
         model_id = self._suggestions_model()
         index = self.start_model.findData(model_id) if model_id else -1
         if index >= 0:
@@ -416,17 +418,20 @@ def is_suggestions(layer) -> bool:
     return all(name in names for name in SUGGESTION_FIELDS)
 
 
-def image_for(suggestions: QgsVectorLayer) -> QgsRasterLayer | None:
+def image_for(suggestions: QgsVectorLayer | None) -> QgsRasterLayer | None:
     """The project's raster the suggestions were made on, as far as the project tells: among the rasters whose
     extent holds the suggestions' (in their CRS), multi-band before one-band (suggestsamples' uncertainty map has
-    one band on the same grid), then the first added. None when no raster covers them."""
+    one band on the same grid, a class map too), then the first added. None when no raster covers them. Without
+    suggestions: the first multi-band raster (the scene, not a class map made from it), else None."""
+    rasters = [layer for layer in QgsProject.instance().mapLayers().values()
+               if isinstance(layer, QgsRasterLayer) and layer.isValid()]
+    if suggestions is None:
+        return next((layer for layer in rasters if layer.bandCount() > 1), None)
     box = suggestions.extent()
     if box.isEmpty():
         return None
     covering = []
-    for order, layer in enumerate(QgsProject.instance().mapLayers().values()):
-        if not isinstance(layer, QgsRasterLayer) or not layer.isValid():
-            continue
+    for order, layer in enumerate(rasters):
         extent = layer.extent()
         if layer.crs() != suggestions.crs() and layer.crs().isValid() and suggestions.crs().isValid():
             extent = QgsCoordinateTransform(layer.crs(), suggestions.crs(),

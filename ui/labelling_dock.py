@@ -170,8 +170,9 @@ class LabellingDock(QgsDockWidget):
         self.start_model.setMinimumContentsLength(16)
         self.start_model.addItem(tr("None (train from scratch)"), "")
         for label, model_id, tip in model_choices(INIT_TASKS, TRAINABLE_FORMATS):
-            self.start_model.addItem(label, model_id)
-            self.start_model.setItemData(self.start_model.count() - 1, tip, Qt.ToolTipRole)
+            # the id first: in a narrow panel 'UKIS cloud and shadow U-...' hid which of four models it was
+            self.start_model.addItem(model_id, model_id)
+            self.start_model.setItemData(self.start_model.count() - 1, f"{label}\n{tip}", Qt.ToolTipRole)
         self.patch_size = QSpinBox()
         self.patch_size.setRange(8, 1024)
         self.patch_size.setValue(128)

@@ -116,33 +116,31 @@ def test_finetuned_ukis_model_runs_in_cloudmask(finetuned, tmp_path):
     assert f1(pred, ref, 1) > 0.75 and f1(pred, ref, 2) > 0.5  # one epoch at a low rate: still the parent's skill
 
 
-def test_finetuned_weights_and_parent_are_checked(finetuned, tmp_path):
-    """A fine-tuned model whose card names another parent graph (wrong SHA-256) is refused, not run."""
+def _bad_card_refused(finetuned, tmp_path, change, match: str) -> None:
+    """The fine-tuned card with `change(card)` applied must be refused by cloudmask with `match`, leaving no output."""
     from qgis.core import QgsProcessingException
-    tmp, _, model = finetuned
+    _tmp, _, model = finetuned
     card = json.loads(Path(model["OUTPUT_MODEL"]).read_text())
-    card["architecture"]["params"]["graph_sha256"] = "0" * 64
+    change(card)
     card["weights"] = str(Path(model["OUTPUT_MODEL"]).with_suffix(".pt"))
-    bad = tmp_path / "bad_parent.json"
+    bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(card))
-    with pytest.raises(QgsProcessingException, match="SHA-256"):
+    with pytest.raises(QgsProcessingException, match=match):
         run("cloudmask", {"INPUT": str(_crop(tmp_path)), "MODEL": str(bad), "OUTPUT": str(tmp_path / "no.tif")})
     assert not (tmp_path / "no.tif").exists()
+
+
+def test_finetuned_weights_and_parent_are_checked(finetuned, tmp_path):
+    """A fine-tuned model whose card names another parent graph (wrong SHA-256) is refused, not run."""
+    _bad_card_refused(finetuned, tmp_path, lambda card: card["architecture"]["params"].update(graph_sha256="0" * 64),
+                      "SHA-256")
 
 
 def test_a_finetuned_card_with_other_classes_than_its_parent_is_refused_in_words(finetuned, tmp_path):
     """An adversarial session: a fine-tuned card cut to two classes ended in "TypeError: 'dict' object is not
     callable" (the architecture's keyword catch-all was named `_`, hiding the translation function)."""
-    from qgis.core import QgsProcessingException
-    tmp, _, model = finetuned
-    card = json.loads(Path(model["OUTPUT_MODEL"]).read_text())
-    card["output"]["classes"] = card["output"]["classes"][:2]
-    card["weights"] = str(Path(model["OUTPUT_MODEL"]).with_suffix(".pt"))
-    bad = tmp_path / "two_classes.json"
-    bad.write_text(json.dumps(card))
-    with pytest.raises(QgsProcessingException, match="output classes, its card 2"):
-        run("cloudmask", {"INPUT": str(_crop(tmp_path)), "MODEL": str(bad), "OUTPUT": str(tmp_path / "no.tif")})
-    assert not (tmp_path / "no.tif").exists()
+    _bad_card_refused(finetuned, tmp_path, lambda card: card["output"].update(classes=card["output"]["classes"][:2]),
+                      "output classes, its card 2")
 
 
 def test_dataset_classes_must_be_the_parents(finetuned, tmp_path):

@@ -4,12 +4,12 @@
 <context>
     <name>DeepMapper</name>
     <message>
-        <source>Process only this extent (empty: the whole image)</source>
-        <translation>Traiter seulement cette emprise (vide : toute l'image)</translation>
+        <source>Extent to process (empty: whole image)</source>
+        <translation>Emprise à traiter (vide : toute l'image)</translation>
     </message>
     <message>
-        <source>Process only inside these polygons (empty: everywhere)</source>
-        <translation>Traiter seulement à l'intérieur de ces polygones (vide : partout)</translation>
+        <source>Mask polygons (empty: everywhere)</source>
+        <translation>Polygones masque (vide : partout)</translation>
     </message>
     <message>
         <source>The mask is not a polygon layer; give polygons, or leave it empty.</source>
@@ -65,7 +65,7 @@ Class field: integer values are compared with the raster values directly; names 
 Beta: 1 for F1, 2 for the F2 that cloud-masking papers use (recall weighs more).
 Positive classes: a binary view, these classes against all others, e.g. cloud,cloud shadow or 1,2.
 Class for object-level scores, such as buildings: the prediction's regions of that class are matched one to one with the reference polygons at IoU &gt;= 0.5 (SpaceNet's rule).
-Class of pixels outside every reference polygon: for exhaustive references such as building footprints, every valid pixel outside the polygons counts as this class (e.g. background), so precision is measured too.
+Class outside the polygons: for exhaustive references such as building footprints, every valid pixel outside the polygons counts as this class (e.g. background), so precision is measured too.
 
 Undefined ratios (0/0, e.g. the precision of a class never predicted) are left empty in the table and shown as a dash in the report. The numeric outputs (fractions in 0..1) can feed other steps of a model.</source>
         <translation>Compare un raster de classes (un masque de nuages, une segmentation ou tout raster de classes entières) à des polygones ou points de référence, et écrit un rapport HTML : matrice de confusion en carte de chaleur, précision, rappel, F-bêta, IoU et effectif par classe, exactitude globale, kappa de Cohen, F moyen et F pondéré par les effectifs.
@@ -77,7 +77,7 @@ Champ de classe : les valeurs entières sont comparées directement aux valeurs 
 Bêta : 1 pour F1, 2 pour le F2 des articles sur le masquage des nuages (le rappel pèse davantage).
 Classes positives : une vue binaire, ces classes contre toutes les autres, p. ex. cloud,cloud shadow ou 1,2.
 Classe des scores par objet, comme les bâtiments : les régions de cette classe dans la prédiction sont appariées une à une aux polygones de référence à IoU &gt;= 0,5 (règle de SpaceNet).
-Classe des pixels hors de tout polygone de référence : pour des références exhaustives comme des emprises de bâtiments, chaque pixel valide hors des polygones compte comme cette classe (p. ex. background), si bien que la précision est aussi mesurée.
+Classe hors des polygones : pour des références exhaustives comme des emprises de bâtiments, chaque pixel valide hors des polygones compte comme cette classe (p. ex. background), si bien que la précision est aussi mesurée.
 
 Les rapports indéfinis (0/0, p. ex. la précision d'une classe jamais prédite) restent vides dans la table et apparaissent comme un tiret dans le rapport. Les sorties numériques (fractions dans 0..1) peuvent alimenter d'autres étapes d'un modèle.</translation>
     </message>
@@ -98,24 +98,24 @@ Les rapports indéfinis (0/0, p. ex. la précision d'une classe jamais prédite)
         <translation>Champ de classe de la référence (noms ou identifiants)</translation>
     </message>
     <message>
-        <source>Class mapping, reference=raster (e.g. clear=0,cloud=1,shadow=2)</source>
-        <translation>Correspondance des classes, référence=raster (p. ex. clear=0,cloud=1,shadow=2)</translation>
+        <source>Class mapping, reference=raster</source>
+        <translation>Correspondance des classes, référence=raster</translation>
     </message>
     <message>
         <source>Beta of the F-score (1: F1, 2: F2)</source>
         <translation>Bêta du F-score (1 : F1, 2 : F2)</translation>
     </message>
     <message>
-        <source>Positive classes for a binary view (e.g. cloud,cloud shadow)</source>
-        <translation>Classes positives pour une vue binaire (p. ex. cloud,cloud shadow)</translation>
+        <source>Positive classes for a binary view</source>
+        <translation>Classes positives pour une vue binaire</translation>
     </message>
     <message>
-        <source>Class for object-level scores (e.g. building)</source>
-        <translation>Classe des scores par objet (p. ex. building)</translation>
+        <source>Class for object-level scores</source>
+        <translation>Classe des scores par objet</translation>
     </message>
     <message>
-        <source>Class of pixels outside every reference polygon (e.g. background)</source>
-        <translation>Classe des pixels hors de tout polygone de référence (p. ex. background)</translation>
+        <source>Class outside the polygons</source>
+        <translation>Classe hors des polygones</translation>
     </message>
     <message>
         <source>IoU for an object match</source>
@@ -442,8 +442,8 @@ L'image est traitée tuile par tuile avec recouvrement : toute taille passe en m
         <translation>Correspondance des bandes (p. ex. B2,B3,B4,B8)</translation>
     </message>
     <message>
-        <source>Model id or model card path (empty: best for the bands)</source>
-        <translation>Identifiant du modèle ou chemin de sa fiche (vide : le meilleur pour les bandes)</translation>
+        <source>Model (empty: the best for the bands)</source>
+        <translation>Modèle (vide : le meilleur pour les bandes)</translation>
     </message>
     <message>
         <source>Dilate clouds by pixels</source>
@@ -562,16 +562,12 @@ Choisissez où va le dossier du jeu de données (il n'est pas gardé dans un dos
         <translation>Part des pixels étiquetés de chaque classe réservée à la validation</translation>
     </message>
     <message>
-        <source>Class of unlabelled pixels (exhaustive labels only, e.g. background)</source>
-        <translation>Classe des pixels non étiquetés (étiquettes exhaustives seulement, p. ex. background)</translation>
+        <source>Class of unlabelled pixels</source>
+        <translation>Classe des pixels non étiquetés</translation>
     </message>
     <message>
-        <source>Sensor (names the bands when they have no descriptions)</source>
-        <translation>Capteur (nomme les bandes quand elles n'ont pas de description)</translation>
-    </message>
-    <message>
-        <source>Band names in file order (e.g. blue,green,red,nir or pan)</source>
-        <translation>Noms des bandes dans l'ordre du fichier (p. ex. blue,green,red,nir ou pan)</translation>
+        <source>Band names in file order</source>
+        <translation>Noms des bandes dans l'ordre du fichier</translation>
     </message>
     <message>
         <source>Validation block size in pixels</source>
@@ -918,8 +914,8 @@ Utilisez la même architecture, les mêmes canaux et sous-échantillonnages que 
         <translation>Images non étiquetées</translation>
     </message>
     <message>
-        <source>Bands to use (common names, e.g. blue,green,red,nir)</source>
-        <translation>Bandes à utiliser (noms communs, p. ex. blue,green,red,nir)</translation>
+        <source>Bands to use</source>
+        <translation>Bandes à utiliser</translation>
     </message>
     <message>
         <source>Architecture</source>
@@ -998,8 +994,8 @@ Les pixels de chaque étiquette sont des indices pour ou contre sa classe, pesé
 Les étiquettes révisées sont vos étiquettes avec cinq nouveaux champs, les plus suspectes en premier : source_fid (le fid de l'étiquette dans votre couche), suspect (true ou false), label_agreement (part des pixels de l'étiquette prédits dans sa classe), suggested_class et confidence (probabilité de la classe suggérée). Une étiquette dont les pixels sont surtout prédits dans une autre classe garde sa classe quand les classificateurs ne sont pas assez sûrs pour l'emporter sur la part attendue d'étiquettes fausses. Le résumé de la révision est une page HTML avec le nombre de suspects par classe et des images des étiquettes les plus suspectes.</translation>
     </message>
     <message>
-        <source>Model that judges the labels (empty: classifiers trained on the labels)</source>
-        <translation>Modèle qui juge les étiquettes (vide : classificateurs entraînés sur les étiquettes)</translation>
+        <source>Model that judges the labels</source>
+        <translation>Modèle qui juge les étiquettes</translation>
     </message>
     <message>
         <source>Spatial folds</source>
@@ -1090,8 +1086,8 @@ L'image est traitée tuile par tuile avec recouvrement (sans raccords visibles),
         <translation>vos propres modèles ONNX dont la fiche nomme une table de calibration ; les modèles de segmentation fournis sont des modèles PyTorch et n'en ont pas</translation>
     </message>
     <message>
-        <source>Classes to polygonise (e.g. building; empty: all but background)</source>
-        <translation>Classes à vectoriser (p. ex. building ; vide : toutes sauf background)</translation>
+        <source>Classes to polygonise</source>
+        <translation>Classes à vectoriser</translation>
     </message>
     <message>
         <source>Classes</source>
@@ -1246,20 +1242,20 @@ L'image est traitée tuile par tuile avec une mémoire constante ; les sorties n
         <translation>Incertitude par pixel : {}</translation>
     </message>
     <message>
-        <source>High-resolution bands (e.g. B2, B3, B4, B8 at 10 m) or a Sentinel-2 product</source>
-        <translation>Bandes haute résolution (p. ex. B2, B3, B4, B8 à 10 m) ou un produit Sentinel-2</translation>
+        <source>High-resolution bands (10 m) or Sentinel-2 product</source>
+        <translation>Bandes haute résolution (10 m) ou produit Sentinel-2</translation>
     </message>
     <message>
-        <source>Bands to sharpen (e.g. B5, B6, B7, B8A, B11, B12 at 20 m)</source>
-        <translation>Bandes à affiner (p. ex. B5, B6, B7, B8A, B11, B12 à 20 m)</translation>
+        <source>Bands to sharpen (20 m)</source>
+        <translation>Bandes à affiner (20 m)</translation>
     </message>
     <message>
-        <source>Doubling mode: double the resolution of the first raster alone</source>
-        <translation>Mode doublement : doubler la résolution du premier raster seul</translation>
+        <source>Doubling mode (the first raster alone)</source>
+        <translation>Mode doublement (le premier raster seul)</translation>
     </message>
     <message>
-        <source>Model id or model card path (empty: the bundled model for the mode)</source>
-        <translation>Identifiant du modèle ou chemin de sa fiche (vide : le modèle fourni pour ce mode)</translation>
+        <source>Model (empty: bundled for the mode)</source>
+        <translation>Modèle (vide : celui fourni pour ce mode)</translation>
     </message>
     <message>
         <source>Names of the high-resolution bands (e.g. B2,B3,B4,B8)</source>
@@ -1382,8 +1378,8 @@ L'entraînement pondère les classes rares, augmente les données (retournements
         <translation>Les modèles de nuages fournis avec DeepMapper (UKIS, ONNX) peuvent aussi servir de modèle de départ : le modèle écrit garde leurs classes (étiquetez 0 dégagé, 1 nuage, 2 ombre de nuage), leurs bandes, leur normalisation et leur découpage en tuiles, si bien que « Masque de nuages et d'ombres » l'exécute comme eux, et sa fiche nomme le modèle dont il est parti. Le taux d'apprentissage automatique est alors faible (0,0001) ; utilisez peu d'époques et des imagettes dont le côté est un multiple de 32 pixels ; avec des bandes d'entraînement comme blue,green,red,nir, il les adapte aux images SPOT ou Pléiades.</translation>
     </message>
     <message>
-        <source>Bands to train on (e.g. blue,green,red,nir; empty: all)</source>
-        <translation>Bandes d'entraînement (p. ex. blue,green,red,nir ; vide : toutes)</translation>
+        <source>Bands to train on (empty: all)</source>
+        <translation>Bandes d'entraînement (vide : toutes)</translation>
     </message>
     <message>
         <source>Start from model</source>
@@ -4260,6 +4256,108 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
     <message>
         <source>UKIS cloud and shadow U-Net, 6 bands, L2A</source>
         <translation>U-Net nuages et ombres UKIS, 6 bandes, L2A</translation>
+    </message>
+    <message>
+        <source>Compares a class raster (a cloud mask, a segmentation, or any raster of integer classes) with reference polygons or points, and writes an HTML report: confusion matrix as a heat map, per-class precision, recall, F-beta, IoU and support, overall accuracy, Cohen's kappa, macro and support-weighted F.
+
+The reference may be in any CRS: it is reprojected onto the prediction's pixel grid. Only labelled pixels count: pixel centres inside polygons, and the pixel each point falls in. Pixels covered by polygons of different classes, and pixels that are nodata in the prediction, are left out and counted in the report. Class 0 is a class like any other.
+
+Class field: integer values are compared with the raster values directly; names are matched to the prediction's class names (DeepMapper outputs carry them). A class mapping gives the match explicitly: reference=raster pairs, e.g. clear=0,cloud=1,shadow=2.
+
+Beta: 1 for F1, 2 for the F2 that cloud-masking papers use (recall weighs more).
+Positive classes: a binary view, these classes against all others, e.g. cloud,cloud shadow or 1,2.
+Class for object-level scores, such as buildings: the prediction's regions of that class are matched one to one with the reference polygons at IoU &gt;= 0.5 (SpaceNet's rule).
+Class of pixels outside every reference polygon: for exhaustive references such as building footprints, every valid pixel outside the polygons counts as this class (e.g. background), so precision is measured too.
+
+Undefined ratios (0/0, e.g. the precision of a class never predicted) are left empty in the table and shown as a dash in the report. The numeric outputs (fractions in 0..1) can feed other steps of a model.</source>
+        <translation type="obsolete">Compare un raster de classes (un masque de nuages, une segmentation ou tout raster de classes entières) à des polygones ou points de référence, et écrit un rapport HTML : matrice de confusion en carte de chaleur, précision, rappel, F-bêta, IoU et effectif par classe, exactitude globale, kappa de Cohen, F moyen et F pondéré par les effectifs.
+
+La référence peut être dans n'importe quel SCR : elle est reprojetée sur la grille de pixels de la prédiction. Seuls les pixels étiquetés comptent : centres de pixels dans les polygones, et le pixel où tombe chaque point. Les pixels couverts par des polygones de classes différentes, et ceux qui sont nodata dans la prédiction, sont écartés et comptés dans le rapport. La classe 0 est une classe comme les autres.
+
+Champ de classe : les valeurs entières sont comparées directement aux valeurs du raster ; les noms sont associés aux noms de classes de la prédiction (les sorties DeepMapper les portent). Une correspondance des classes donne l'association explicitement : paires référence=raster, p. ex. clear=0,cloud=1,shadow=2.
+
+Bêta : 1 pour F1, 2 pour le F2 des articles sur le masquage des nuages (le rappel pèse davantage).
+Classes positives : une vue binaire, ces classes contre toutes les autres, p. ex. cloud,cloud shadow ou 1,2.
+Classe des scores par objet, comme les bâtiments : les régions de cette classe dans la prédiction sont appariées une à une aux polygones de référence à IoU &gt;= 0,5 (règle de SpaceNet).
+Classe des pixels hors de tout polygone de référence : pour des références exhaustives comme des emprises de bâtiments, chaque pixel valide hors des polygones compte comme cette classe (p. ex. background), si bien que la précision est aussi mesurée.
+
+Les rapports indéfinis (0/0, p. ex. la précision d'une classe jamais prédite) restent vides dans la table et apparaissent comme un tiret dans le rapport. Les sorties numériques (fractions dans 0..1) peuvent alimenter d'autres étapes d'un modèle.</translation>
+    </message>
+    <message>
+        <source>Class of pixels outside every reference polygon</source>
+        <translation type="obsolete">Classe des pixels hors de tout polygone de référence</translation>
+    </message>
+    <message>
+        <source>Process only this extent (empty: the whole image)</source>
+        <translation type="obsolete">Traiter seulement cette emprise (vide : toute l'image)</translation>
+    </message>
+    <message>
+        <source>Process only inside these polygons (empty: everywhere)</source>
+        <translation type="obsolete">Traiter seulement à l'intérieur de ces polygones (vide : partout)</translation>
+    </message>
+    <message>
+        <source>Class mapping, reference=raster (e.g. clear=0,cloud=1,shadow=2)</source>
+        <translation type="obsolete">Correspondance des classes, référence=raster (p. ex. clear=0,cloud=1,shadow=2)</translation>
+    </message>
+    <message>
+        <source>Positive classes for a binary view (e.g. cloud,cloud shadow)</source>
+        <translation type="obsolete">Classes positives pour une vue binaire (p. ex. cloud,cloud shadow)</translation>
+    </message>
+    <message>
+        <source>Class for object-level scores (e.g. building)</source>
+        <translation type="obsolete">Classe des scores par objet (p. ex. building)</translation>
+    </message>
+    <message>
+        <source>Class of pixels outside every reference polygon (e.g. background)</source>
+        <translation type="obsolete">Classe des pixels hors de tout polygone de référence (p. ex. background)</translation>
+    </message>
+    <message>
+        <source>Model id or model card path (empty: best for the bands)</source>
+        <translation type="obsolete">Identifiant du modèle ou chemin de sa fiche (vide : le meilleur pour les bandes)</translation>
+    </message>
+    <message>
+        <source>Class of unlabelled pixels (exhaustive labels only, e.g. background)</source>
+        <translation type="obsolete">Classe des pixels non étiquetés (étiquettes exhaustives seulement, p. ex. background)</translation>
+    </message>
+    <message>
+        <source>Sensor (names the bands when they have no descriptions)</source>
+        <translation type="obsolete">Capteur (nomme les bandes quand elles n'ont pas de description)</translation>
+    </message>
+    <message>
+        <source>Band names in file order (e.g. blue,green,red,nir or pan)</source>
+        <translation type="obsolete">Noms des bandes dans l'ordre du fichier (p. ex. blue,green,red,nir ou pan)</translation>
+    </message>
+    <message>
+        <source>Bands to use (common names, e.g. blue,green,red,nir)</source>
+        <translation type="obsolete">Bandes à utiliser (noms communs, p. ex. blue,green,red,nir)</translation>
+    </message>
+    <message>
+        <source>Model that judges the labels (empty: classifiers trained on the labels)</source>
+        <translation type="obsolete">Modèle qui juge les étiquettes (vide : classificateurs entraînés sur les étiquettes)</translation>
+    </message>
+    <message>
+        <source>Classes to polygonise (e.g. building; empty: all but background)</source>
+        <translation type="obsolete">Classes à vectoriser (p. ex. building ; vide : toutes sauf background)</translation>
+    </message>
+    <message>
+        <source>High-resolution bands (e.g. B2, B3, B4, B8 at 10 m) or a Sentinel-2 product</source>
+        <translation type="obsolete">Bandes haute résolution (p. ex. B2, B3, B4, B8 à 10 m) ou un produit Sentinel-2</translation>
+    </message>
+    <message>
+        <source>Bands to sharpen (e.g. B5, B6, B7, B8A, B11, B12 at 20 m)</source>
+        <translation type="obsolete">Bandes à affiner (p. ex. B5, B6, B7, B8A, B11, B12 à 20 m)</translation>
+    </message>
+    <message>
+        <source>Doubling mode: double the resolution of the first raster alone</source>
+        <translation type="obsolete">Mode doublement : doubler la résolution du premier raster seul</translation>
+    </message>
+    <message>
+        <source>Model id or model card path (empty: the bundled model for the mode)</source>
+        <translation type="obsolete">Identifiant du modèle ou chemin de sa fiche (vide : le modèle fourni pour ce mode)</translation>
+    </message>
+    <message>
+        <source>Bands to train on (e.g. blue,green,red,nir; empty: all)</source>
+        <translation type="obsolete">Bandes d'entraînement (p. ex. blue,green,red,nir ; vide : toutes)</translation>
     </message>
     <message>
         <source>The cloud models that come with DeepMapper (UKIS, ONNX) can be the start model too: the model written keeps their classes (label 0 clear, 1 cloud, 2 cloud shadow), bands, normalisation and tiling, so 'Cloud and shadow mask' runs it like them, and its card names the model it started from. Use a low learning rate (e.g. 0.0001), a few epochs and patches whose side is a multiple of 32 pixels; with bands to train on such as blue,green,red,nir it adapts them to SPOT or Pleiades images.</source>

@@ -174,6 +174,24 @@ def test_optional_suffix_in_qgis_s_own_words(qgis_app, french):
         dialog.close()
     finally:
         QCoreApplication.removeTranslator(qgis_fr)
-    model = [t for t in texts if t.startswith("Identifiant du modèle")]
+    model = [t for t in texts if t.startswith("Modèle (vide")]
     assert model and len(texts) >= 3
     assert all(t.endswith(" [optionnel]") for t in texts), texts
+
+
+def test_no_parameter_widens_a_dialog_past_qgis_s_default_size(qgis_app):
+    """A verification session: at QGIS's default dialog size (688 px) a horizontal scrollbar hid the '…' buttons;
+    the model dropdown asked for 36 characters and a few labels were longer than the panel. No parameter row may ask
+    for more than the widest label QGIS's own dialogs use there (checked under xvfb at 1366x768: no scrollbar)."""
+    from qgis.PyQt.QtWidgets import QLabel, QScrollArea
+    for algorithm_id in ("deepmapper:cloudmask", "deepmapper:segment", "deepmapper:superresolve",
+                         "deepmapper:assessaccuracy", "deepmapper:suggestsamples", "deepmapper:trainmodel"):
+        dialog, _alg = _dialog(algorithm_id)
+        try:
+            inner = max(dialog.findChildren(QScrollArea), key=lambda a: a.widget().minimumSizeHint().width()).widget()
+            label = max((w.minimumSizeHint().width() for w in inner.findChildren(QLabel) if w.isVisible()),
+                        default=0)
+            assert inner.minimumSizeHint().width() <= max(label, 330) + 60, (algorithm_id, label,
+                                                                            inner.minimumSizeHint().width())
+        finally:
+            dialog.close()

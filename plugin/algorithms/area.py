@@ -15,9 +15,9 @@ EXTENT, MASK = "EXTENT", "MASK"
 def add_area_parameters(alg) -> None:
     """Optional EXTENT and MASK parameters on `alg` (a DeepMapperAlgorithm)."""
     alg.addParameter(QgsProcessingParameterExtent(
-        EXTENT, alg.tr("Process only this extent (empty: the whole image)"), optional=True))
+        EXTENT, alg.tr("Extent to process (empty: whole image)"), optional=True))
     alg.addParameter(QgsProcessingParameterFeatureSource(
-        MASK, alg.tr("Process only inside these polygons (empty: everywhere)"), [QgsProcessing.TypeVectorPolygon],
+        MASK, alg.tr("Mask polygons (empty: everywhere)"), [QgsProcessing.TypeVectorPolygon],
         optional=True))
 
 

@@ -48,7 +48,7 @@ class AssessAccuracyAlgorithm(DeepMapperAlgorithm):
             "Positive classes: a binary view, these classes against all others, e.g. cloud,cloud shadow or 1,2.\n"
             "Class for object-level scores, such as buildings: the prediction's regions of that class are matched "
             "one to one with the reference polygons at IoU >= 0.5 (SpaceNet's rule).\n"
-            "Class of pixels outside every reference polygon: for exhaustive references such as building "
+            "Class outside the polygons: for exhaustive references such as building "
             "footprints, every valid pixel outside the polygons counts as this class (e.g. background), so "
             "precision is measured too.\n\n"
             "Undefined ratios (0/0, e.g. the precision of a class never predicted) are left empty in the table and "
@@ -67,18 +67,18 @@ class AssessAccuracyAlgorithm(DeepMapperAlgorithm):
             self.CLASS_FIELD, self.tr("Class field of the reference (names or class ids)"),
             parentLayerParameterName=self.REFERENCE))
         self.addParameter(QgsProcessingParameterString(
-            self.MAPPING, self.tr("Class mapping, reference=raster (e.g. clear=0,cloud=1,shadow=2)"),
+            self.MAPPING, self.tr("Class mapping, reference=raster"),
             optional=True))
         self.addParameter(QgsProcessingParameterNumber(
             self.BETA, self.tr("Beta of the F-score (1: F1, 2: F2)"), QgsProcessingParameterNumber.Double, 1.0,
             minValue=0.01, maxValue=100.0))
         self.addParameter(QgsProcessingParameterString(
-            self.POSITIVE_CLASSES, self.tr("Positive classes for a binary view (e.g. cloud,cloud shadow)"),
+            self.POSITIVE_CLASSES, self.tr("Positive classes for a binary view"),
             optional=True))
         self.addParameter(QgsProcessingParameterString(
-            self.OBJECT_CLASS, self.tr("Class for object-level scores (e.g. building)"), optional=True))
+            self.OBJECT_CLASS, self.tr("Class for object-level scores"), optional=True))
         self.addParameter(QgsProcessingParameterString(
-            self.BACKGROUND, self.tr("Class of pixels outside every reference polygon (e.g. background)"), optional=True))
+            self.BACKGROUND, self.tr("Class outside the polygons"), optional=True))
         iou = QgsProcessingParameterNumber(self.OBJECT_IOU, self.tr("IoU for an object match"),
                                            QgsProcessingParameterNumber.Double, 0.5, minValue=0.01, maxValue=1.0)
         iou.setFlags(iou.flags() | iou.FlagAdvanced)

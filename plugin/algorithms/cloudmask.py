@@ -54,7 +54,7 @@ class CloudMaskAlgorithm(DeepMapperAlgorithm):
         self.addParameter(QgsProcessingParameterString(
             self.BANDS, self.tr("Band mapping (e.g. B2,B3,B4,B8)"), optional=True))
         self.addParameter(QgsProcessingParameterString(
-            self.MODEL, self.tr("Model id or model card path (empty: best for the bands)"), optional=True))
+            self.MODEL, self.tr("Model (empty: the best for the bands)"), optional=True))
         model_dropdown(self.parameterDefinition(self.MODEL), "cloudmask")
         self.add_scale_parameters(advanced=False)
         self.add_inference_parameters(precision=True)

@@ -59,13 +59,13 @@ class ExtractPatchesAlgorithm(DeepMapperAlgorithm):
             self.VALIDATION_FRACTION, self.tr("Share of each class's labelled pixels for validation"),
             QgsProcessingParameterNumber.Double, 0.2, minValue=0.01, maxValue=0.9))
         self.addParameter(QgsProcessingParameterString(
-            self.BACKGROUND, self.tr("Class of unlabelled pixels (exhaustive labels only, e.g. background)"),
+            self.BACKGROUND, self.tr("Class of unlabelled pixels"),
             optional=True))
         self.addParameter(QgsProcessingParameterEnum(
-            self.SENSOR, self.tr("Sensor (names the bands when they have no descriptions)"), options=list(SENSOR_KEYS),
+            self.SENSOR, self.tr("Sensor"), options=list(SENSOR_KEYS),
             defaultValue="sentinel2_l2a", usesStaticStrings=True))
         self.addParameter(QgsProcessingParameterString(
-            self.BANDS, self.tr("Band names in file order (e.g. blue,green,red,nir or pan)"), optional=True))
+            self.BANDS, self.tr("Band names in file order"), optional=True))
         for name, label, special in (
                 (self.BLOCK_SIZE, self.tr("Validation block size in pixels"), self.tr("Twice the patch size")),
                 (self.POINT_RADIUS, self.tr("Pixels labelled around each point"), ""),

@@ -56,10 +56,10 @@ class FindSimilarAlgorithm(DeepMapperAlgorithm):
         self.addParameter(QgsProcessingParameterFeatureSource(
             self.SEARCH_AREA, self.tr("Area to search"), [QgsProcessing.TypeVectorPolygon], optional=True))
         sensor = QgsProcessingParameterEnum(
-            self.SENSOR, self.tr("Sensor (names the bands when they have no descriptions)"), options=list(SENSOR_KEYS),
+            self.SENSOR, self.tr("Sensor"), options=list(SENSOR_KEYS),
             defaultValue="sentinel2_l2a", usesStaticStrings=True, optional=True)
         bands = QgsProcessingParameterString(
-            self.BANDS, self.tr("Band names in file order (e.g. blue,green,red,nir or pan)"), optional=True)
+            self.BANDS, self.tr("Band names in file order"), optional=True)
         for param in (sensor, bands):
             param.setFlags(param.flags() | param.FlagAdvanced)
             self.addParameter(param)

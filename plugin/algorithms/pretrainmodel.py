@@ -42,9 +42,9 @@ class PretrainModelAlgorithm(DeepMapperAlgorithm):
         self.addParameter(QgsProcessingParameterMultipleLayers(
             self.INPUT, self.tr("Unlabelled images"), QgsProcessing.TypeRaster))
         self.addParameter(QgsProcessingParameterString(
-            self.BANDS, self.tr("Bands to use (common names, e.g. blue,green,red,nir)"), optional=True))
+            self.BANDS, self.tr("Bands to use"), optional=True))
         self.addParameter(QgsProcessingParameterEnum(
-            self.SENSOR, self.tr("Sensor (names the bands when they have no descriptions)"), options=list(SENSOR_KEYS),
+            self.SENSOR, self.tr("Sensor"), options=list(SENSOR_KEYS),
             defaultValue="sentinel2_l2a", usesStaticStrings=True))
         self.addParameter(QgsProcessingParameterEnum(
             self.ARCHITECTURE, self.tr("Architecture"), options=list(ARCHITECTURE_DEFAULTS), defaultValue="unet_light",

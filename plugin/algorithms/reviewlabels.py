@@ -51,7 +51,7 @@ class ReviewLabelsAlgorithm(DeepMapperAlgorithm):
     def initAlgorithm(self, config=None):  # noqa: N802
         self.add_labelled_image_parameters()
         self.addParameter(QgsProcessingParameterString(
-            self.MODEL, self.tr("Model that judges the labels (empty: classifiers trained on the labels)"),
+            self.MODEL, self.tr("Model that judges the labels"),
             optional=True))
         folds = QgsProcessingParameterNumber(self.FOLDS, self.tr("Spatial folds"),
                                              QgsProcessingParameterNumber.Integer, 5, minValue=2, maxValue=20)
@@ -62,10 +62,10 @@ class ReviewLabelsAlgorithm(DeepMapperAlgorithm):
         seed = QgsProcessingParameterNumber(self.SEED, self.tr("Random seed"), QgsProcessingParameterNumber.Integer,
                                             0, minValue=0)
         sensor = QgsProcessingParameterEnum(
-            self.SENSOR, self.tr("Sensor (names the bands when they have no descriptions)"), options=list(SENSOR_KEYS),
+            self.SENSOR, self.tr("Sensor"), options=list(SENSOR_KEYS),
             defaultValue="sentinel2_l2a", usesStaticStrings=True, optional=True)
         bands = QgsProcessingParameterString(
-            self.BANDS, self.tr("Band names in file order (e.g. blue,green,red,nir or pan)"), optional=True)
+            self.BANDS, self.tr("Band names in file order"), optional=True)
         for param in (expected, folds, seed, sensor, bands):
             param.setFlags(param.flags() | param.FlagAdvanced)
             self.addParameter(param)

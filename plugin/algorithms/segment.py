@@ -61,7 +61,7 @@ class SegmentAlgorithm(DeepMapperAlgorithm):
         self.addParameter(QgsProcessingParameterRasterLayer(self.INPUT, self.tr("Input image")))
         add_area_parameters(self)
         self.addParameter(QgsProcessingParameterString(
-            self.MODEL, self.tr("Model id or model card path (empty: best for the bands)"), optional=True))
+            self.MODEL, self.tr("Model (empty: the best for the bands)"), optional=True))
         model_dropdown(self.parameterDefinition(self.MODEL), "segmentation")
         self.addParameter(QgsProcessingParameterEnum(
             self.SENSOR, self.tr("Sensor"),
@@ -71,8 +71,7 @@ class SegmentAlgorithm(DeepMapperAlgorithm):
         self.add_scale_parameters(advanced=True)
         self.add_inference_parameters(precision=True)
         self.addParameter(QgsProcessingParameterString(
-            self.VECTOR_CLASSES, self.tr("Classes to polygonise (e.g. building; empty: all but "
-                                         "background)"), optional=True))
+            self.VECTOR_CLASSES, self.tr("Classes to polygonise"), optional=True))
         self.addParameter(QgsProcessingParameterNumber(
             self.MIN_AREA, self.tr("Minimum polygon area (map units²)"), QgsProcessingParameterNumber.Double, 0.0,
             minValue=0.0))

@@ -69,7 +69,7 @@ class SuggestSamplesAlgorithm(DeepMapperAlgorithm):
     def initAlgorithm(self, config=None):  # noqa: N802
         self.addParameter(QgsProcessingParameterRasterLayer(self.INPUT, self.tr("Input image")))
         self.addParameter(QgsProcessingParameterString(
-            self.MODEL, self.tr("Model id or model card path (empty: best for the bands)"), optional=True))
+            self.MODEL, self.tr("Model (empty: the best for the bands)"), optional=True))
         model_dropdown(self.parameterDefinition(self.MODEL), ["segmentation", "cloudmask"])
         self.addParameter(QgsProcessingParameterNumber(
             self.COUNT, self.tr("Number of patches to suggest"), QgsProcessingParameterNumber.Integer, 10,

@@ -23,13 +23,13 @@ class SuperResolutionParameters:
 
     def add_superres_inputs(self) -> None:
         self.addParameter(QgsProcessingParameterRasterLayer(
-            self.INPUT, self.tr("High-resolution bands (e.g. B2, B3, B4, B8 at 10 m) or a Sentinel-2 product")))
+            self.INPUT, self.tr("High-resolution bands (10 m) or Sentinel-2 product")))
         self.addParameter(QgsProcessingParameterRasterLayer(
-            self.INPUT_LOWRES, self.tr("Bands to sharpen (e.g. B5, B6, B7, B8A, B11, B12 at 20 m)"), optional=True))
+            self.INPUT_LOWRES, self.tr("Bands to sharpen (20 m)"), optional=True))
         self.addParameter(QgsProcessingParameterBoolean(
-            self.SCALE, self.tr("Doubling mode: double the resolution of the first raster alone"), False))
+            self.SCALE, self.tr("Doubling mode (the first raster alone)"), False))
         self.addParameter(QgsProcessingParameterString(
-            self.MODEL, self.tr("Model id or model card path (empty: the bundled model for the mode)"), optional=True))
+            self.MODEL, self.tr("Model (empty: bundled for the mode)"), optional=True))
         model_dropdown(self.parameterDefinition(self.MODEL), "superresolution")
         for name, label in ((self.BANDS, self.tr("Names of the high-resolution bands (e.g. B2,B3,B4,B8)")),
                             (self.BANDS_LOWRES, self.tr("Names of the bands to sharpen (e.g. "

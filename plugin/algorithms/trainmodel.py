@@ -62,7 +62,7 @@ class TrainModelAlgorithm(DeepMapperAlgorithm):
             self.ARCHITECTURE, self.tr("Architecture"), options=list(ARCHITECTURE_DEFAULTS), defaultValue="unet_light",
             usesStaticStrings=True))
         self.addParameter(QgsProcessingParameterString(
-            self.BANDS, self.tr("Bands to train on (e.g. blue,green,red,nir; empty: all)"), optional=True))
+            self.BANDS, self.tr("Bands to train on (empty: all)"), optional=True))
         self.addParameter(QgsProcessingParameterString(
             self.INIT_MODEL, self.tr("Start from model"), optional=True))
         model_dropdown(self.parameterDefinition(self.INIT_MODEL), ("segmentation", "cloudmask", "pretrained"),

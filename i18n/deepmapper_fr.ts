@@ -2906,6 +2906,10 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>Parti de « {model} » : {copied} tenseurs copiés, {new} nouveaux ; bandes : {bands}.</translation>
     </message>
     <message>
+        <source>ARCHITECTURE '{asked}' is not used: the weights of INIT_MODEL fit only its own architecture.</source>
+        <translation>ARCHITECTURE « {asked} » n'est pas utilisée : les poids d'INIT_MODEL ne vont qu'avec sa propre architecture.</translation>
+    </message>
+    <message>
         <source>Architecture from INIT_MODEL '{model}': its ONNX graph converted to a torch module (onnx2torch).</source>
         <translation>Architecture reprise d'INIT_MODEL « {model} » : son graphe ONNX converti en module torch (onnx2torch).</translation>
     </message>

@@ -164,7 +164,9 @@ def test_band_subset_and_transfer_from_a_model_with_other_bands(dataset, tmp_pat
     # LEARNING_RATE automatic (a new user's session: the dialog fine-tuned at the scratch rate 0.002)
     assert json.loads((tmp_path / "ten.json").read_text())["training"]["learning_rate"] == 2e-3
     assert card["training"]["learning_rate"] == 1e-4 and any("Learning rate 0.0001" in line for line in four.log)
-    fixed = _train(dataset, tmp_path / "fixed.json", epochs=1, init_model=ten.card, learning_rate=5e-4)
+    fixed = _train(dataset, tmp_path / "fixed.json", epochs=1, init_model=ten.card, learning_rate=5e-4,
+                   architecture="unet_resnet", architecture_params=None)
+    assert any("ARCHITECTURE 'unet_resnet' is not used" in line for line in fixed.log), fixed.log
     assert json.loads((tmp_path / "fixed.json").read_text())["training"]["learning_rate"] == 5e-4, fixed.log
     with pytest.raises(DeepMapperError, match="BANDS names 'pan'.*its bands are blue"):
         _train(dataset, tmp_path / "x.json", bands="pan")

@@ -336,6 +336,10 @@ def architecture_spec(name: str, params: dict | None) -> dict:
 def _architecture(req: TrainRequest, init_card, say: Callable[[str], None]) -> dict:
     """INIT_MODEL's architecture when its card names one (its weights fit only that), the converted graph for an
     ONNX INIT_MODEL, else ARCHITECTURE's."""
+    if init_card is not None and req.architecture != TrainRequest.architecture and (
+            is_onnx(init_card) or init_card.data.get("architecture")):  # asked for another than the default
+        say(_("ARCHITECTURE '{asked}' is not used: the weights of INIT_MODEL fit only its own architecture.").format(
+            asked=req.architecture))
     if is_onnx(init_card):
         say(_("Architecture from INIT_MODEL '{model}': its ONNX graph converted to a torch module (onnx2torch).").format(
             model=init_card.id))

@@ -135,6 +135,22 @@ def building(target: Path, temp_prefix: str) -> Iterator[Path]:
         raise
 
 
+def write_record(path: Path, text: str, temp_prefix: str) -> None:
+    """Write a small text file the cache keeps without a digest (a record, not a graph that runs): whole or not at
+    all (a temporary '<temp_prefix>*' file moved into place), 0644 as published files are. Raises OSError when the
+    folder cannot be written; nothing is left behind then."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(dir=path.parent, prefix=temp_prefix, suffix=path.suffix)
+    try:
+        with os.fdopen(handle, "w") as out:
+            out.write(text)
+        _readable_by_all_writable_by_owner(Path(name))
+        os.replace(name, path)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
+
+
 def _readable_by_all_writable_by_owner(path: Path) -> None:
     """0644 whatever the umask: other accounts sharing the cache may use the file, and a umask of 002 would make it
     group-writable, which `trusted` refuses. Folders without POSIX permissions (FAT, some network shares) keep

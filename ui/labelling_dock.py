@@ -261,9 +261,7 @@ class LabellingDock(QgsDockWidget):
         if self.layer is not None:  # removed from the project: forget it before another combo box reloads the list
             layer_id = self.layer.id()
             self.layer.willBeDeleted.connect(lambda: self._forget(layer_id))
-            image = image_for(self.layer)
-        else:  # no suggestions yet: the scene to label, not a class map or uncertainty raster made from it
-            image = image_for(None)
+        image = image_for(self.layer)  # without suggestions: the scene, not a class map made from it
         if image is not None and image is not self.image.currentLayer():
             self.image.blockSignals(True)  # one reload below, not two
             self.image.setLayer(image)

@@ -33,7 +33,8 @@ class CudaRunner:
     does not fit raises DeepMapperError with the fix. The memory may have been another program's for a moment, so
     after REGROW_AFTER batches at the lowered size twice that is tried again, up to the batch asked for. Tiles are
     computed independently, so a split batch gives the tiles' own results. cuDNN's choice of the fastest kernels
-    (torch.backends.cudnn.benchmark) is process-wide. A module with several outputs gives its first, as onnxruntime's runner does."""
+    (torch.backends.cudnn.benchmark) is process-wide. A module with several outputs gives its first, as
+    onnxruntime's runner does."""
 
     def __init__(self, torch, module, dev, half: bool) -> None:
         self.torch, self.dev, self.half = torch, dev, half
@@ -124,11 +125,10 @@ class CudaRunner:
         transient shortage must not halve the batches for the rest of a long run)."""
         if self.fits is None:
             return
+        self._trying = False  # whatever size was tried, it went through
         self._went_through += 1
         if self._went_through >= self._patience:
             self.fits, self._went_through, self._trying = self.fits * 2, 0, True
-        elif self._went_through == 1:
-            self._trying = False  # the raised size went through
 
     def _to_device(self, x: np.ndarray):
         """`x` on the GPU, copied through this thread's pinned buffer (grown when a batch needs more). The copy into

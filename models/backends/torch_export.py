@@ -18,7 +18,6 @@ import inspect
 import json
 import os
 import sys
-import tempfile
 import time
 import warnings
 from datetime import datetime, timezone
@@ -30,7 +29,8 @@ import numpy as np
 
 from ...plugin.core.engine.errors import CancelledError
 from ...plugin.core.engine.messages import _
-from ..cache import build_while_checking, building, cache_root, intact, safe_name, tidy, touch, trusted
+from ..cache import (build_while_checking, building, cache_root, intact, safe_name, tidy, touch, trusted,
+                     write_record)
 from ..card import ModelCard
 
 RUNTIME_ENV = "DEEPMAPPER_TORCH_RUNTIME"  # "torch": torch models stay on torch on the CPU too
@@ -139,14 +139,8 @@ def record_failure(target: Path, exc: BaseException) -> None:
     folder cannot be written (the next run then tries again)."""
     record = {"when": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "torch": _torch_version(),
               "reason": _reason(exc)}
-    path = failure_path(target)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(dir=path.parent, prefix=TEMP_PREFIX, suffix=FAILED_SUFFIX)
-        with os.fdopen(handle, "w") as out:
-            out.write(json.dumps(record))
-        os.chmod(name, 0o644)  # see cache.trusted
-        os.replace(name, path)
+        write_record(failure_path(target), json.dumps(record), TEMP_PREFIX)
     except OSError:
         pass
 

@@ -42,7 +42,8 @@ class ModelWidgetWrapper(DialogOnlyWrapper):
         self.combo.setEditable(True)
         self.combo.setInsertPolicy(QComboBox.NoInsert)
         self.combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
-        # 24 characters: wider pushed every dialog past its default 688 px (a horizontal scrollbar hid the "..." buttons)
+        # 24 characters: wider pushed every dialog past its default 688 px (a horizontal scrollbar hid the "..."
+        # buttons)
         self.combo.setMinimumContentsLength(20 if self.dialogType == DIALOG_BATCH else 24)
         self.combo.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
         self.combo.setToolTip(tr("An installed model, a model id, or the path of a model card (.json).") + "\n"

@@ -104,7 +104,7 @@ def check_plan(values: Mapping[str, str], outputs: Mapping[str, str], scenes: li
     that holds an earlier run's outputs), or the summary on an input or output; and one whose output folders (or the
     summary's) cannot be written. Raises DeepMapperError naming the files and the fix."""
     def key(path: str | Path) -> str:
-        return os.path.realpath(os.path.abspath(os.fspath(path)))
+        return os.path.realpath(path)  # absolute, links resolved: one file, one key
 
     inputs = {key(s): s for s in scenes}
     inputs.update({key(v): v for p, v in values.items() if p not in outputs and isinstance(v, str) and v

@@ -122,8 +122,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             if values.get(polygons):
                 require_bindings(polygons)
         scenes, batch = expand_scenes(values[task.scene])
-        first_outputs = scene_outputs(values, task.outputs, scenes[0], batch)
-        check_plan(values, task.outputs, scenes, batch, _summary_path(args, task, first_outputs), task.scene)
+        path = _summary_path(args, task, scene_outputs(values, task.outputs, scenes[0], batch))
+        check_plan(values, task.outputs, scenes, batch, path, task.scene)
     except DeepMapperError as exc:
         print(f"deepmapper {task.name}: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -145,7 +145,6 @@ def main(argv: Sequence[str] | None = None) -> int:
                "failed": sum(r["status"] == "failed" for r in records),
                "cancelled": sum(r["status"] == "cancelled" for r in records) + len(scenes) - len(records),
                "runs": records}
-    path = _summary_path(args, task, first_outputs)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(summary, indent=1, default=str))

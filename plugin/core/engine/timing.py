@@ -62,5 +62,4 @@ class StageTimes:
         return _("Where the time went: {model}, reading the image {read:.1f} s, writing the outputs {write:.1f} s, "
                  "cutting tiles and merging their results {tiling:.1f} s; besides, the merging waited "
                  "{wait_model:.1f} s for the model, {wait_read:.1f} s for reading and {wait_write:.1f} s for "
-                 "writing.").format(model=model, **{k: s[k] for k in s
-                                                                                        if k != "model"})
+                 "writing.").format(**{**s, "model": model})

@@ -155,17 +155,21 @@ class GuidedReader:
                          mode="edge")
         else:
             low = np.zeros_like(low)
-        up = bicubic_upsample2(low, padded=True) * np.float32(self.scale)  # HR rows from 2(i0 + HALO) + offset
+        up = bicubic_upsample2(low, padded=True)  # HR rows from 2(i0 + HALO) + offset
         r = row0 - (2 * (i0 + HALO) + g.row_offset)
         c = col0 - (2 * (j0 + HALO) + g.col_offset)
         up = up[:, r:r + row1 - row0, c:c + col1 - col0]
         vr = row0 - (2 * i0 + g.row_offset)
         vc = col0 - (2 * j0 + g.col_offset)
         valid = valid_low.repeat(2, 0).repeat(2, 1)[vr:vr + row1 - row0, vc:vc + col1 - col0]
+        guide = 0 if self.high is None else len(self.high.indexes)
+        out = np.empty((guide + len(up), *up.shape[1:]), np.float32)  # the strip: one pass into it, no concatenation
+        np.multiply(up, np.float32(self.scale), out=out[guide:])
         if self.high is None:
-            return np.ascontiguousarray(up), valid
+            return out, valid
         hi, hi_valid = self.high.read_rows(row0, row1, col0, col1)
-        return np.concatenate([hi, up]), valid & hi_valid
+        out[:guide] = hi
+        return out, valid & hi_valid
 
 
 class PerBand:
@@ -257,17 +261,18 @@ class ConsistentSink:
         i0, j0 = g.lr_row(self.start), g.lr_col(self.col0)
         low, _inside = read_low(self.low, self.low_indexes, (i0, i0 + blocks.shape[1] // 2),
                                 (j0, j0 + blocks.shape[2] // 2))
-        projected = project_consistent(blocks, low)
+        means = block_mean2(blocks)  # NaN where a block has a NaN: such blocks are not measured
+        projected = project_consistent(blocks, low, means)
         full = np.ones(low.shape[1:], bool)  # blocks wholly inside this raster: the only ones that can be measured
         full[0, :] &= top == 0
         full[-1, :] &= bottom == 0
         full[:, 0] &= left == 0
         full[:, -1] &= right == 0
-        for acc, data in ((self.err_before, blocks), (self.err_after, projected)):
-            diff = np.abs(block_mean2(data) - low)
+        for acc, mean in ((self.err_before, means), (self.err_after, block_mean2(projected))):
+            diff = np.abs(mean - low)
             ok = full[None] & np.isfinite(diff)
             acc += np.where(ok, diff, 0).sum(axis=(1, 2))
-        ok = full[None] & np.isfinite(block_mean2(blocks)) & np.isfinite(low)
+        ok = full[None] & np.isfinite(means) & np.isfinite(low)
         self.total += np.where(ok, np.abs(low), 0).sum(axis=(1, 2))
         self.write(self.start, projected[:, top:top + n, left:left + self.width])
         self.start = cut

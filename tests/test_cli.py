@@ -17,6 +17,7 @@ from conftest import PLUGINS, ROOT, data_file
 
 from deepmapper.plugin.core.batch.scenes import expand_scenes, scene_name, scene_outputs
 from deepmapper.plugin.core.batch.params import build_request, describe, parse_assignments
+from deepmapper.plugin.core.batch.tasks import TASKS
 from deepmapper.plugin.core.classify.cloudmask import CloudMaskRequest, run_cloudmask
 from deepmapper.plugin.core.engine.errors import DeepMapperError
 from deepmapper.plugin.core.superres.pipeline import SuperResRequest
@@ -104,6 +105,15 @@ def test_batch_outputs_are_named_after_scenes(tmp_path):
     assert scene_name("/d/S2A_MSIL1C_X.SAFE/MTD_MSIL1C.xml") == "S2A_MSIL1C_X"
 
 
+@pytest.mark.parametrize("scale, suffix", [("", "_10m.tif"), ("false", "_10m.tif"), ("true", "_x2.tif"),
+                                           ("Yes", "_x2.tif")])
+def test_scale_mode_batch_outputs_do_not_claim_10_m(tmp_path, scale, suffix):
+    """SCALE mode doubles a raster of any resolution: a 2 m scene's output is at 1 m, not '_10m'."""
+    values = {"INPUT": "/data/a.tif", "OUTPUT": str(tmp_path) + "/", "SCALE": scale}
+    got = scene_outputs(values, TASKS["superresolve"].suffixes(values), "/data/a.tif", batch=True)
+    assert got == {"OUTPUT": str(tmp_path / f"a{suffix}")}
+
+
 # -- runs ---------------------------------------------------------------------------------------------------------
 def test_batch_run_equals_engine_and_reports_the_failed_scene(tmp_path):
     chip = data_file("clouds/s2_cloud_chip.tif")
@@ -151,8 +161,9 @@ def test_failed_scene_reports_no_outputs_and_leaves_none(tmp_path, error):
             f.write("half")
         raise CancelledError() if error == "cancel" else error
 
-    task = SimpleNamespace(engine=lambda: (CloudMaskRequest, run), scene="INPUT", aliases={},
-                           outputs={"OUTPUT": "_m.tif", "OUTPUT_VECTOR": ".gpkg"})
+    outputs = {"OUTPUT": "_m.tif", "OUTPUT_VECTOR": ".gpkg"}
+    task = SimpleNamespace(engine=lambda: (CloudMaskRequest, run), scene="INPUT", aliases={}, outputs=outputs,
+                           suffixes=lambda values: outputs)
     values = {"INPUT": "s.tif", "OUTPUT": str(tmp_path / "mask.tif"), "OUTPUT_VECTOR": str(before)}
     record = run_scene(task, values, "s.tif", batch=False)
     assert record["status"] == ("cancelled" if error == "cancel" else "failed")

@@ -25,7 +25,7 @@ def run_scene(task: Task, values: dict[str, str], scene: str, batch: bool, monit
     outputs: dict[str, str] = {}
     existed: set[str] = set()
     try:
-        outputs = scene_outputs(values, task.outputs, scene, batch)
+        outputs = scene_outputs(values, task.suffixes(values), scene, batch)
         existed = {p for p in outputs.values() if isinstance(p, str) and os.path.lexists(p)}
         request = build_request(request_type, {**values, task.scene: scene, **outputs}, task.aliases)
         result = run(request, monitor or Monitor())

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Mapping
+
+from .params import TRUE
 
 
 @dataclass(frozen=True)
@@ -17,8 +19,10 @@ class Task:
 
     `module` and `names` locate the engine (imported only when the task runs); `scene` is the parameter that batch
     runs iterate over; `outputs` maps each output parameter to the suffix of the file named after a scene in batch
-    runs (the result's headline() gives the numbers); `aliases` maps parameter names that differ from the request's field names; `strips` says whether one
-    scene can be split into strips of rows computed apart (classify.strips: the class-raster tasks).
+    runs (the result's headline() gives the numbers), and `outputs_when` other suffixes while a true-or-false
+    parameter is true (SCALE mode doubles any raster: its output is not at 10 m); `aliases` maps parameter names that
+    differ from the request's field names; `strips` says whether one scene can be split into strips of rows computed
+    apart (classify.strips: the class-raster tasks).
     """
 
     name: str
@@ -30,6 +34,15 @@ class Task:
     aliases: dict[str, str] = field(default_factory=dict)
     summary: str = ""
     strips: bool = False
+    outputs_when: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def suffixes(self, values: Mapping[str, str]) -> dict[str, str]:
+        """The output parameters and their batch suffixes for a run with these NAME=value `values`."""
+        chosen = dict(self.outputs)
+        for param, suffixes in self.outputs_when.items():
+            if str(values.get(param, "")).strip().lower() in TRUE:
+                chosen.update(suffixes)
+        return chosen
 
     def engine(self) -> tuple[type, Callable]:
         """(request dataclass, run function) of the engine."""
@@ -45,7 +58,7 @@ TASKS: dict[str, Task] = {t.name: t for t in (
          {"OUTPUT": "_classes.tif", "OUTPUT_PROBABILITY": "_probabilities.tif", "OUTPUT_VECTOR": "_classes.gpkg"},
          summary="semantic segmentation with a model card (buildings, land cover, your own)", strips=True),
     Task("superresolve", "..superres.pipeline", "SuperResRequest", "run_superres", "INPUT",
-         {"OUTPUT": "_10m.tif"}, aliases={"SCALE": "scale_mode"},
+         {"OUTPUT": "_10m.tif"}, aliases={"SCALE": "scale_mode"}, outputs_when={"SCALE": {"OUTPUT": "_x2.tif"}},
          summary="Sentinel-2 20 m bands to 10 m (INPUT_LOWRES), or SCALE=true to double one raster"),
     Task("assessaccuracy", "..accuracy.assess", "AccuracyRequest", "assess_accuracy", "PREDICTION",
          {"OUTPUT_HTML": "_accuracy.html", "OUTPUT_TABLE": "_accuracy.csv"},

@@ -122,8 +122,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             if values.get(polygons):
                 require_bindings(polygons)
         scenes, batch = expand_scenes(values[task.scene])
-        path = _summary_path(args, task, scene_outputs(values, task.outputs, scenes[0], batch))
-        check_plan(values, task.outputs, scenes, batch, path, task.scene)
+        path = _summary_path(args, task, scene_outputs(values, task.suffixes(values), scenes[0], batch))
+        check_plan(values, task.suffixes(values), scenes, batch, path, task.scene)
     except DeepMapperError as exc:
         print(f"deepmapper {task.name}: {exc}", file=sys.stderr)
         return EXIT_USAGE

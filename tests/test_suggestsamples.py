@@ -467,3 +467,12 @@ def test_a_mask_of_points_is_refused_as_no_area(chip, tmp_path):
     with pytest.raises(DeepMapperError, match="holds Point: MASK is an area, so give polygons"):
         suggest(chip["plain"], tmp_path / "s.gpkg", mask=str(tmp_path / "points.gpkg"))
     assert not (tmp_path / "s.gpkg").exists()
+
+
+def test_an_all_nodata_raster_is_named_before_what_models_need(chip, tmp_path):
+    """An adversarial session: without MODEL, an all-nodata raster's error began with the bands the building model
+    lacks; the cause (no valid pixel) came later in a long message."""
+    empty = crop(tmp_path / "empty.tif", 0, 0, 128, 128, nodata_box=(0, 128, 0, 128))
+    with pytest.raises(DeepMapperError, match=r"^The input raster holds no valid pixels"):
+        suggest(empty, tmp_path / "s.gpkg", model=None, count=1)
+    assert not (tmp_path / "s.gpkg").exists()

@@ -11,6 +11,11 @@ class DeepMapperError(Exception):
     """A problem the user can fix (bad input, missing model, missing dependency)."""
 
 
+class NoValidPixelsError(DeepMapperError):
+    """The raster holds no valid pixel in the bands asked for: a fault of the data, not of a model's choice (so it is
+    named before what any model would need)."""
+
+
 class CancelledError(DeepMapperError):
     """The user cancelled; outputs were not written."""
 

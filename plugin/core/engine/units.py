@@ -7,7 +7,7 @@ import numpy as np
 import rasterio
 from rasterio.windows import Window
 
-from .errors import DeepMapperError
+from .errors import DeepMapperError, NoValidPixelsError
 from .messages import _
 from .raster_io import own_scale_offset, row_strips, valid_pixels
 
@@ -42,7 +42,7 @@ def sample_percentile(dataset: rasterio.DatasetReader, indexes: Sequence[int], q
             values = _valid_values(dataset, indexes, [dict(window=Window(0, r0, dataset.width, r1 - r0))
                                                       for r0, r1 in row_strips(dataset.height, 512)])
     if not values.size:
-        raise DeepMapperError(_("The input raster holds no valid pixels in the bands the model needs (all nodata or "
+        raise NoValidPixelsError(_("The input raster holds no valid pixels in the bands the model needs (all nodata or "
                               "zero); check the file and its nodata value."))
     return float(np.percentile(values, q, overwrite_input=True))  # values is ours: no 50 MB copy
 

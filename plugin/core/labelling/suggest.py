@@ -25,7 +25,7 @@ from rasterio.windows import Window
 
 from ..classify.cloudmask import DEFAULT_SENSOR as CLOUD_SENSOR
 from ..classify.pipeline import ChosenModel, Say, choose_model_and_bands, inference_plan
-from ..engine.errors import DeepMapperError
+from ..engine.errors import DeepMapperError, NoValidPixelsError
 from ..engine.messages import _
 from ..engine.inference import predict_tiled, say_tiles
 from ..engine.progress import Monitor
@@ -198,14 +198,15 @@ def choose_model(src, req: SuggestRequest, registry: Registry, say: Say) -> Chos
                                   "class probabilities per pixel (a segmentation or cloud model): {known}.").format(
                 model=card.id, task=card.task, known=known))
         return choose_model_and_bands(src, req, registry, card.task, say, noun=_(TASKS[card.task]))
-    errors = []
+    errors: list[DeepMapperError] = []
     for task, noun in TASKS.items():
         asked = replace(req, sensor=CLOUD_SENSOR) if task == "cloudmask" and not req.sensor else req
         try:
             return choose_model_and_bands(src, asked, registry, task, say, noun=_(noun))
         except DeepMapperError as exc:
-            errors.append(str(exc))
-    raise DeepMapperError(" ".join([*errors, _("Give a model id or card path as MODEL.")]))
+            errors.append(exc)
+    errors.sort(key=lambda exc: not isinstance(exc, NoValidPixelsError))  # the data's own fault first
+    raise DeepMapperError(" ".join([*map(str, errors), _("Give a model id or card path as MODEL.")]))
 
 
 # -- the pass over the image ----------------------------------------------------------------------------------------

@@ -235,10 +235,10 @@ def test_superresolution_scale_2_equals_the_whole_image(low_h, low_w, spec, batc
     low = np.random.default_rng(seed).random((2, low_h, low_w)).astype(np.float32)
     scale = 0.5
     written: list[tuple[int, np.ndarray]] = []
-    with memory_raster(low) as mem, mem.open() as ds:
+    with memory_raster(low) as mem, mem.open() as ds, mem.open() as sink_ds:  # the sink runs in the writer thread
         reader = GuidedReader(ds, [1, 2], scale, np.zeros(2, np.float32), GridPair(0, 0), None)
         assert (reader.height, reader.width) == (2 * low_h, 2 * low_w)
-        sink = ConsistentSink(lambda r0, rows: written.append((r0, rows.copy())), ds, [1, 2], [0, 1], scale,
+        sink = ConsistentSink(lambda r0, rows: written.append((r0, rows.copy())), sink_ds, [1, 2], [0, 1], scale,
                               GridPair(0, 0), reader.height, reader.width)
         predict_tiled(reader, PerBand(_Identity(1), 2), spec, batch, sink)
         sink.close()
@@ -246,6 +246,57 @@ def test_superresolution_scale_2_equals_the_whole_image(low_h, low_w, spec, batc
     out = np.concatenate([b for _, b in written], axis=1)
     assert out.shape == (2, 2 * low_h, 2 * low_w)
     np.testing.assert_allclose(out, project_consistent(bicubic_upsample2(low), low), rtol=1e-4, atol=1e-5)
+
+
+class _RecordingDataset:
+    """Stands in for an open GeoTIFF: its size, block height and dtype, and every window written."""
+
+    def __init__(self, bands: int, height: int, width: int, block: int) -> None:
+        self.count, self.height, self.width = bands, height, width
+        self.block_shapes, self.dtypes = [(block, 16)], ["float32"] * bands
+        self.image = np.full((bands, height, width), np.nan, np.float32)
+        self.windows: list[tuple[int, int]] = []
+
+    def write(self, rows, window) -> None:
+        assert window.col_off == 0 and window.width == self.width
+        self.image[:, window.row_off:window.row_off + window.height] = rows
+        self.windows.append((window.row_off, window.row_off + window.height))
+
+
+@settings(max_examples=80, deadline=None, derandomize=True)
+@given(st.integers(1, 300), st.sampled_from([1, 7, 16, 64, 256]), st.lists(st.integers(1, 120), min_size=1,
+                                                                             max_size=40), st.integers(0, 2))
+def test_rows_reach_the_file_in_whole_rows_of_blocks(height, block, chunks, bands):
+    """BlockRowWriter: rows arriving in chunks of any size reach the dataset unchanged, every write but the last
+    starts and ends on a block boundary (so GDAL never holds, evicts and rewrites a half-written block), and rows still
+    held when the context ends are written."""
+    from deepmapper.plugin.core.engine.raster_io import BlockRowWriter
+    bands += 1
+    image = np.random.default_rng(height * block).random((bands, height, 5)).astype(np.float32)
+    ds = _RecordingDataset(bands, height, 5, block)
+    with BlockRowWriter(ds) as write:
+        row = 0
+        for n in chunks:
+            if row >= height:
+                break
+            write(row, image[:, row:row + n])
+            row = min(height, row + n)
+    np.testing.assert_array_equal(ds.image[:, :row], image[:, :row])
+    assert np.isnan(ds.image[:, row:]).all()
+    assert [w[0] for w in ds.windows] == [0] + [w[1] for w in ds.windows[:-1]]  # in order, no gaps, no overlaps
+    block = min(block, height)
+    assert all(r0 % block == 0 for r0, _ in ds.windows)
+    assert all(r1 % block == 0 or r1 == height for _, r1 in ds.windows[:-1])
+
+
+def test_rows_held_are_dropped_when_the_run_fails():
+    from deepmapper.plugin.core.engine.raster_io import BlockRowWriter
+    ds = _RecordingDataset(1, 100, 5, 64)
+    with pytest.raises(RuntimeError):
+        with BlockRowWriter(ds) as write:
+            write(0, np.ones((1, 10, 5), np.float32))
+            raise RuntimeError("the model failed")
+    assert ds.windows == []
 
 
 @SETTINGS

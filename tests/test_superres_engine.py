@@ -205,6 +205,20 @@ def test_sentinel2_product_input_is_recognised(tmp_path):
         run_superres(SuperResRequest(str(safe), str(tmp_path / "out.tif")))
 
 
+def test_gdal_subdataset_names_are_opened_as_a_product_gives_them(tmp_path):
+    """A Sentinel-2 product reaches the pipeline as GDAL subdataset names ('SENTINEL2_L1C:...:20m:EPSG_32633'),
+    which open_raster refused as missing files; the same run through GTiff's own subdataset syntax equals the run on
+    the plain files."""
+    high = crop(chip("10m"), tmp_path / "hi.tif", 100, 60, 96, 80)
+    low = crop(chip("20m"), tmp_path / "lo.tif", 50, 30, 48, 40)
+    plain = run_superres(SuperResRequest(high, str(tmp_path / "a.tif"), low))
+    named = run_superres(SuperResRequest(f"GTIFF_DIR:1:{high}", str(tmp_path / "b.tif"), f"GTIFF_DIR:1:{low}"))
+    with rasterio.open(plain.output) as a, rasterio.open(named.output) as b:
+        np.testing.assert_array_equal(a.read(), b.read())
+    with pytest.raises(DeepMapperError, match="does not exist"):
+        run_superres(SuperResRequest(str(tmp_path / "nothing.tif"), str(tmp_path / "c.tif"), low))
+
+
 def test_scale_mode_runs_bands_as_bounded_batch_items():
     """SCALE mode's per-band predictor sends each band as its own batch item, at most `items` per forward pass (the
     13 bands of a tile in one pass took 5 GB), and returns the bands in place."""

@@ -23,7 +23,6 @@ from typing import Callable, Sequence, TypeVar
 
 import numpy as np
 import rasterio
-from rasterio.windows import Window
 
 from ..engine.bands import COMMON_NAMES, SensorPreset, preset, raster_band_names, select_bands
 from ..engine.device import auto_batch_size, choose_device, describe
@@ -34,8 +33,8 @@ from .postprocess import NODATA_CLASS, ClassRules, StreamingClassifier, StripWri
 from .strips import StripJob, StripRunner, current_strip_runner
 from ..engine.progress import Monitor
 from ..engine.subset import PixelWindow, Subset, plan_subset
-from ..engine.raster_io import (BandReader, atomic_path, geotiff_profile, pixel_size_m, refuse_folder,
-                                write_class_metadata)
+from ..engine.raster_io import (BandReader, BlockRowWriter, atomic_path, geotiff_profile, pixel_size_m,
+                                refuse_folder, write_class_metadata)
 from ..engine.tiling import TileSpec, tile_spec
 from ..engine.units import own_units_note, reflectance_scale
 from ..engine.vectorize import polygonize, require_bindings
@@ -444,17 +443,22 @@ def _write_outputs(src: rasterio.DatasetReader, fill: Callable[[StripWriter], No
                     for i, b in enumerate(prob_bands, start=1):
                         prob_ds.set_band_description(i, f"{job.classes[b]['name']} probability")
 
+                class_rows = BlockRowWriter(cls_ds)  # whole rows of blocks: see BlockRowWriter
+                prob_rows = BlockRowWriter(prob_ds) if prob_ds is not None else None
+
                 def write(r0: int, p: np.ndarray | None, c: np.ndarray) -> None:
-                    window = Window(0, r0, c.shape[1], c.shape[0])
                     if lut is not None:
                         c = lut[c]
                     counts[:] += np.bincount(c.ravel(), minlength=256)
-                    cls_ds.write(c[None], window=window)
-                    if prob_ds is not None:
-                        prob_ds.write(p[prob_bands], window=window)
+                    class_rows(r0, c[None])
+                    if prob_rows is not None:
+                        prob_rows(r0, p[prob_bands])
 
                 try:
                     fill(write)
+                    for rows_out in (class_rows, prob_rows):
+                        if rows_out is not None:
+                            rows_out.flush()
                 finally:
                     if prob_ds is not None:
                         prob_ds.close()

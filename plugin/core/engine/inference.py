@@ -13,12 +13,11 @@ from typing import Callable, Protocol
 
 import numpy as np
 import rasterio
-from rasterio.windows import Window
 
 from .errors import DeepMapperError
 from .messages import _
 from .progress import Monitor
-from .raster_io import BackgroundSink, BandReader, PrefetchingReader, malloc_policy
+from .raster_io import BackgroundSink, BandReader, BlockRowWriter, PrefetchingReader, malloc_policy
 from .tiling import TileSpec, mirror_outside
 from .timing import StageTimes
 
@@ -373,12 +372,7 @@ def say_tiles(say: Callable[[str], None], stats: dict, strips: bool = False, ext
         say(times.note())
 
 
-def dataset_sink(dataset: rasterio.io.DatasetWriter, dtype: str = "float32") -> RowSink:
-    """A RowSink that writes rows into an open dataset."""
-
-    def write(row0: int, rows: np.ndarray) -> None:
-        dataset.write(rows.astype(dtype, copy=False),
-                      window=Window(0, row0, rows.shape[2], rows.shape[1]))
-
-    write.background_ok = True  # only writes its own dataset: predict_tiled may run it in a writer thread
-    return write
+def dataset_sink(dataset: rasterio.io.DatasetWriter, dtype: str = "float32") -> BlockRowWriter:
+    """A RowSink that writes rows into an open dataset, in whole rows of its blocks (raster_io.BlockRowWriter: use it
+    as a context manager, whose clean exit writes the last rows held)."""
+    return BlockRowWriter(dataset, dtype)

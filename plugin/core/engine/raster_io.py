@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import tempfile
 import threading
@@ -25,9 +26,13 @@ from .progress import forget, leave_no_trace
 CLASSES_TAG = "DEEPMAPPER_CLASSES"
 
 
+_GDAL_SUBDATASET = re.compile(r"^[A-Z][A-Z0-9_]+:")  # 'SENTINEL2_L1C:.../MTD_MSIL1C.xml:20m:EPSG_32633' (not 'C:\\')
+
+
 def open_raster(path: str | os.PathLike) -> rasterio.DatasetReader:
     """Open a raster for reading, with an error that says what is wrong with the file."""
-    if not Path(path).exists() and "://" not in str(path) and not str(path).startswith("/vsi"):
+    if not Path(path).exists() and "://" not in str(path) and not str(path).startswith("/vsi") \
+            and not _GDAL_SUBDATASET.match(str(path)):
         raise DeepMapperError(_("The input raster '{path}' does not exist; check the path.").format(path=path))
     try:
         return rasterio.open(path)
@@ -424,6 +429,66 @@ class PrefetchingReader:
         if pending is not None:
             pending[1].cancel() or pending[1].exception()
         self._pool.shutdown(wait=True)
+
+
+class BlockRowWriter:
+    """A row sink (row0, rows (bands, n, width)) -> None that writes an open GeoTIFF in whole rows of its blocks.
+
+    Why: GDAL compresses a block when it leaves the block cache. A block evicted half-written (the run's cache is
+    capped by bounded_gdal_cache, and wide rasters have wide block rows: 256 rows of 6 float32 bands across 10980
+    columns are 67 MB) is compressed and written, then read back, decompressed, completed and written again at the
+    end of the file, the first copy left as dead space. Measured at 10980 x 2048, 6 bands, writes of 410 rows under a
+    64 MB cache: 1.35x the time, 1.40x the CPU and a file 25 % larger (595 against 478 MB). Here rows wait in one
+    block row's buffer until the row of blocks is complete (or the raster ends), so GDAL sees every block whole once.
+    Rows must arrive in order across the whole width. Use it as a context manager: on a clean exit the rows still held
+    are written; after an error they are dropped (the output is discarded then)."""
+
+    background_ok = True  # writes only its own dataset: predict_tiled may run it in its writer thread
+
+    def __init__(self, dataset: rasterio.io.DatasetWriter, dtype: str | None = None) -> None:
+        self.dataset = dataset
+        self.height, self.width = dataset.height, dataset.width
+        self.block = max(1, min(dataset.block_shapes[0][0], dataset.height))
+        self.buffer = np.empty((dataset.count, self.block, dataset.width), dtype or dataset.dtypes[0])
+        self.start, self.filled = 0, 0  # the buffer holds rows start .. start + filled - 1
+
+    def __enter__(self) -> "BlockRowWriter":
+        return self
+
+    def __exit__(self, exc_type, *exc) -> None:
+        if exc_type is None:
+            self.flush()
+
+    def __call__(self, row0: int, rows: np.ndarray) -> None:
+        if self.filled and row0 != self.start + self.filled:  # not where the held rows end: write those first
+            self.flush()
+        pos, n = 0, rows.shape[1]
+        while pos < n:
+            r = row0 + pos
+            if not self.filled:
+                self.start = r
+                whole = n - pos if r + n - pos >= self.height else (n - pos) // self.block * self.block
+                if r % self.block == 0 and whole:  # whole rows of blocks go straight through, uncopied
+                    self._write(r, rows[:, pos:pos + whole])
+                    pos += whole
+                    continue
+            block_end = min((self.start // self.block + 1) * self.block, self.height)
+            take = min(n - pos, block_end - (self.start + self.filled))
+            self.buffer[:, self.filled:self.filled + take] = rows[:, pos:pos + take]
+            self.filled += take
+            pos += take
+            if self.start + self.filled == block_end:
+                self.flush()
+
+    def flush(self) -> None:
+        """Write the rows held (a partial row of blocks: the caller has no more rows for it)."""
+        if self.filled:
+            self._write(self.start, self.buffer[:, :self.filled])
+            self.filled = 0
+
+    def _write(self, row0: int, rows: np.ndarray) -> None:
+        self.dataset.write(rows.astype(self.buffer.dtype, copy=False),
+                           window=Window(0, row0, self.width, rows.shape[1]))
 
 
 class BackgroundSink:

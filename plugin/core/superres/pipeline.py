@@ -226,7 +226,10 @@ def band_batch(device, tile_size: int, architecture: dict | None) -> int:
 class ConsistentSink:
     """Receives finished rows (model order, model units, NaN = nodata) from the tiled engine, buffers them to whole
     2 x 2 blocks, returns them to input units and file order, projects them onto the low-resolution input and writes
-    them. Keeps the consistency error (before and after the projection) over complete valid blocks."""
+    them. Keeps the consistency error (before and after the projection) over complete valid blocks. It may run in
+    predict_tiled's writer thread (background_ok): `low` must then be a handle no other thread reads."""
+
+    background_ok = True
 
     def __init__(self, write: Callable[[int, np.ndarray], None], low: rasterio.DatasetReader,
                  low_indexes: Sequence[int], order: Sequence[int], scale: float, grid: GridPair, height: int,
@@ -352,9 +355,12 @@ def _run(req: SuperResRequest, monitor: Monitor, registry) -> SuperResResult:
         tile, batch, predictor = _predictor(req, card, plan, scale_mode, say, monitor.check, window)
         nodata = plan.nodata()
         with atomic_path(req.output) as tmp:
-            with rasterio.open(tmp, "w", **plan.profile(nodata, window)) as dst:
+            # The sink runs in predict_tiled's writer thread: it reads the low-resolution raster through a handle of
+            # its own (a GDAL dataset is not to be read from two threads; the reader's prefetching thread has one).
+            with rasterio.open(tmp, "w", **plan.profile(nodata, window)) as dst, dataset_sink(dst) as rows_out, \
+                    open_raster(plan.low.name) as sink_low:
                 _describe(dst, plan.names, card, req.input, low_path)
-                sink = plan.sink(_in_window(subset, plan.transform, _nan_as(nodata, dataset_sink(dst))), window)
+                sink = plan.sink(_in_window(subset, plan.transform, _nan_as(nodata, rows_out)), window, sink_low)
                 stats = predict_tiled(reader, predictor, tile, batch, sink, monitor, **_window_options(subset, plan,
                                                                                                       tile.size))
                 sink.close()
@@ -443,10 +449,11 @@ class _Plan:
                        crs=self.template.crs)
         return profile
 
-    def sink(self, write: Callable[[int, np.ndarray], None], window: PixelWindow) -> ConsistentSink:
-        """The sink that projects the rows of `window` onto the low-resolution input before handing them to
-        `write`."""
-        return ConsistentSink(write, self.low, [self.low_idx[i] for i in self.order], self.order, self.scale,
+    def sink(self, write: Callable[[int, np.ndarray], None], window: PixelWindow,
+             low: rasterio.DatasetReader | None = None) -> ConsistentSink:
+        """The sink that projects the rows of `window` onto the low-resolution input (read through `low`, another
+        handle of self.low's raster when the sink runs in a thread of its own) before handing them to `write`."""
+        return ConsistentSink(write, low or self.low, [self.low_idx[i] for i in self.order], self.order, self.scale,
                               self.grid, window.row1, window.width, window.row0, window.col0)
 
 

@@ -2106,6 +2106,10 @@ Donne par bande et au total RMSE, PSNR, SSIM, SAM et ERGAS du modèle et de la b
         <translation>Le raster d'entrée n'a aucun pixel valide dans les bandes dont le modèle a besoin (tout est nodata ou zéro) ; vérifiez le fichier et sa valeur nodata.</translation>
     </message>
     <message>
+        <source>The input raster holds no valid pixel in any of its {count} band(s) (all nodata or zero); check the file and its nodata value.</source>
+        <translation>Le raster d'entrée n'a aucun pixel valide dans aucune de ses {count} bande(s) (tout est nodata ou zéro) ; vérifiez le fichier et sa valeur nodata.</translation>
+    </message>
+    <message>
         <source>the raster's own band scale {scales} and offset {offsets} (GDAL metadata) applied first; then {then}</source>
         <translation>échelle {scales} et décalage {offsets} propres aux bandes du raster (métadonnées GDAL) appliqués d'abord ; puis {then}</translation>
     </message>

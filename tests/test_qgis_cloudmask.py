@@ -80,6 +80,21 @@ def test_bad_input_raises_with_fix_and_writes_nothing(qgis_app, tmp_path, case, 
     assert {p: p.stat().st_mtime_ns for p in inputs.iterdir()} == before  # inputs untouched
 
 
+def test_a_gdal_subdataset_name_is_an_input(qgis_app, tmp_path):
+    """A Sentinel-2 product names its bands as GDAL subdatasets ('SENTINEL2_L1C:...:10m:...'); QGIS 3.22 loads such a
+    text only as a layer the user added, so qgis_process and scripts refused it as 'not a raster GDAL can read' (an
+    adversarial session). GTiff's own subdataset syntax stands in for a product here."""
+    chip = data_file("clouds/s2_cloud_chip.tif")
+    plain = run({"INPUT": str(chip), "OUTPUT": str(tmp_path / "a.tif")})
+    named = run({"INPUT": f"GTIFF_DIR:1:{chip}", "OUTPUT": str(tmp_path / "b.tif")})
+    with rasterio.open(plain["OUTPUT"]) as a, rasterio.open(named["OUTPUT"]) as b:
+        assert (a.read() == b.read()).all()
+    from qgis.core import QgsProcessingException
+    with pytest.raises(QgsProcessingException, match="not a raster layer"):
+        run({"INPUT": f"GTIFF_DIR:1:{tmp_path / 'nothing.tif'}", "OUTPUT": str(tmp_path / "c.tif")})
+    assert not (tmp_path / "c.tif").exists()
+
+
 def test_qgis_process_subprocess_json(tmp_path):
     chip = data_file("clouds/s2_cloud_chip.tif")
     if not QGIS_PROCESS.exists() or not Path("/usr/bin/qgis_process.bin").exists():

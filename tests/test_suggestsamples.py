@@ -469,10 +469,24 @@ def test_a_mask_of_points_is_refused_as_no_area(chip, tmp_path):
     assert not (tmp_path / "s.gpkg").exists()
 
 
-def test_an_all_nodata_raster_is_named_before_what_models_need(chip, tmp_path):
-    """An adversarial session: without MODEL, an all-nodata raster's error began with the bands the building model
-    lacks; the cause (no valid pixel) came later in a long message."""
-    empty = crop(tmp_path / "empty.tif", 0, 0, 128, 128, nodata_box=(0, 128, 0, 128))
-    with pytest.raises(DeepMapperError, match=r"^The input raster holds no valid pixels"):
-        suggest(empty, tmp_path / "s.gpkg", model=None, count=1)
+def _empty_raster(path: Path, bands: int, dtype: str, nodata: float) -> str:
+    import rasterio
+    from rasterio.transform import from_origin
+    with rasterio.open(path, "w", driver="GTiff", width=100, height=120, count=bands, dtype=dtype, nodata=nodata,
+                       crs="EPSG:32633", transform=from_origin(300000, 5000000, 30, 30)) as dst:
+        dst.write(np.full((bands, 120, 100), nodata, dtype))
+    return str(path)
+
+
+@pytest.mark.parametrize("make", ["chip", "1 band NaN", "3 bands uint8 0"])
+def test_an_all_nodata_raster_is_named_before_what_models_need(chip, tmp_path, make):
+    """Adversarial sessions: without MODEL, an all-nodata raster's error began with the bands the building model
+    lacks, with its pixel size (1 band at 30 m), or with COUNT (the default 10 > 1 patch); the cause came later or
+    never."""
+    empty = {"chip": lambda: crop(tmp_path / "empty.tif", 0, 0, 128, 128, nodata_box=(0, 128, 0, 128)),
+             "1 band NaN": lambda: _empty_raster(tmp_path / "nan.tif", 1, "float32", float("nan")),
+             "3 bands uint8 0": lambda: _empty_raster(tmp_path / "u8.tif", 3, "uint8", 0)}[make]()
+    for count in (1, 10):
+        with pytest.raises(DeepMapperError, match=r"^The input raster holds no valid pixel"):
+            suggest(empty, tmp_path / "s.gpkg", model=None, count=count)
     assert not (tmp_path / "s.gpkg").exists()

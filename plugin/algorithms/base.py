@@ -6,7 +6,7 @@ from typing import Any, Callable
 
 from qgis.core import (QgsProcessing, QgsProcessingAlgorithm, QgsProcessingException, QgsProcessingOutputLayerDefinition,
                        QgsProcessingParameterEnum, QgsProcessingParameterFeatureSource, QgsProcessingParameterField,
-                       QgsProcessingParameterNumber, QgsProcessingParameterRasterLayer)
+                       QgsProcessingParameterNumber, QgsProcessingParameterRasterLayer, QgsRasterLayer)
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
@@ -332,6 +332,21 @@ class DeepMapperAlgorithm(QgsProcessingAlgorithm):
                 epochs)
             feedback.pushWarning(text + (self.tr(" (epoch {}).").format(best_epoch) if best_epoch else "."))
         return bool(cancelled)
+
+    def parameterAsRasterLayer(self, parameters: dict, name: str, context):  # noqa: N802 (QGIS's name)
+        """QGIS's, and a GDAL subdataset name given as text (qgis_process, scripts: 'SENTINEL2_L1C:...:10m:...', as a
+        Sentinel-2 product names its bands), which QGIS 3.22 loads only as a layer the user added."""
+        layer = super().parameterAsRasterLayer(parameters, name, context)
+        value = parameters.get(name)
+        if layer is None and isinstance(value, str):
+            from ..core.engine.raster_io import is_gdal_name  # rasterio: only once dependencies are installed
+            if not is_gdal_name(value):
+                return None
+            candidate = QgsRasterLayer(value, os.path.basename(value), "gdal")
+            if candidate.isValid():
+                context.temporaryLayerStore().addMapLayer(candidate)
+                return candidate
+        return layer
 
     def raster_path(self, parameters: dict, name: str, context) -> str:
         layer = self.parameterAsRasterLayer(parameters, name, context)

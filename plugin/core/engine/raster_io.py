@@ -29,10 +29,16 @@ CLASSES_TAG = "DEEPMAPPER_CLASSES"
 _GDAL_SUBDATASET = re.compile(r"^[A-Z][A-Z0-9_]+:")  # 'SENTINEL2_L1C:.../MTD_MSIL1C.xml:20m:EPSG_32633' (not 'C:\\')
 
 
+def is_gdal_name(path: str | os.PathLike) -> bool:
+    """Whether `path` is a GDAL dataset name that is not a file path: a subdataset ('SENTINEL2_L1C:...:20m:...',
+    'GTIFF_DIR:1:/x.tif', as a Sentinel-2 product's bands are named), a URL or a /vsi path."""
+    text = str(path)
+    return bool(_GDAL_SUBDATASET.match(text)) or "://" in text or text.startswith("/vsi")
+
+
 def open_raster(path: str | os.PathLike) -> rasterio.DatasetReader:
     """Open a raster for reading, with an error that says what is wrong with the file."""
-    if not Path(path).exists() and "://" not in str(path) and not str(path).startswith("/vsi") \
-            and not _GDAL_SUBDATASET.match(str(path)):
+    if not Path(path).exists() and not is_gdal_name(path):
         raise DeepMapperError(_("The input raster '{path}' does not exist; check the path.").format(path=path))
     try:
         return rasterio.open(path)

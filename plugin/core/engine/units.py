@@ -47,6 +47,21 @@ def sample_percentile(dataset: rasterio.DatasetReader, indexes: Sequence[int], q
     return float(np.percentile(values, q, overwrite_input=True))  # values is ours: no 50 MB copy
 
 
+def require_valid_pixels(dataset: rasterio.DatasetReader) -> None:
+    """Refuse a raster none of whose bands holds a valid pixel: a fault of the data that no choice of model or bands
+    mends, to be named before what any model would need. Cheap for a raster with data (the first band's sample).
+
+    Raises NoValidPixelsError."""
+    for band in range(1, dataset.count + 1):
+        try:
+            sample_percentile(dataset, [band], 50.0)
+            return
+        except NoValidPixelsError:
+            continue
+    raise NoValidPixelsError(_("The input raster holds no valid pixel in any of its {count} band(s) (all nodata or "
+                               "zero); check the file and its nodata value.").format(count=dataset.count))
+
+
 SAMPLE_PIXELS, _WINDOW_SIDE, _MIN_SAMPLE = 1 << 20, 128, 4096  # about 1 M pixels per band, in 4 x 4 to 8 x 8 windows
 
 

@@ -30,6 +30,7 @@ from ..engine.messages import _
 from ..engine.inference import predict_tiled, say_tiles
 from ..engine.progress import Monitor
 from ..engine.raster_io import BandReader, atomic_path, bounded_gdal_cache, geotiff_profile, open_raster
+from ..engine.units import require_valid_pixels
 from ....models.registry import Registry
 from .areas import VectorArea
 from .diversity import check_diversity, select
@@ -125,6 +126,7 @@ def _run(req: SuggestRequest, monitor: Monitor, registry: Registry) -> SuggestRe
     say = monitor.recorder(log)
     _check_request(req)
     with open_raster(req.input) as src:
+        require_valid_pixels(src)  # before COUNT and the models' bands: neither is the problem then
         grid = PatchGrid(src.height, src.width, req.patch_size)
         _check_count(req, grid.count, "")
         chosen = choose_model(src, req, registry, say)

@@ -230,6 +230,7 @@ class ConsistentSink:
     predict_tiled's writer thread (background_ok): `low` must then be a handle no other thread reads."""
 
     background_ok = True
+    FLUSH_ROWS = 64  # output rows projected and written at a time (see _flush_to)
 
     def __init__(self, write: Callable[[int, np.ndarray], None], low: rasterio.DatasetReader,
                  low_indexes: Sequence[int], order: Sequence[int], scale: float, grid: GridPair, height: int,
@@ -243,20 +244,27 @@ class ConsistentSink:
         self.err_before, self.err_after, self.total = np.zeros(k), np.zeros(k), np.zeros(k)
 
     def __call__(self, row0: int, rows: np.ndarray) -> None:
-        rows = rows[self.order] / np.float32(self.scale)
-        self.pending = rows if self.pending is None else np.concatenate([self.pending, rows], axis=1)
+        held = self.pending is not None and self.pending.shape[1]
+        self.pending = np.concatenate([self.pending, rows], axis=1) if held else rows
         end = self.start + self.pending.shape[1]
-        cut = end if end >= self.height else end - (end - self.grid.row_offset) % 2  # whole blocks only
-        if cut > self.start:
-            self._flush(cut)
+        self._flush_to(end if end >= self.height else end - (end - self.grid.row_offset) % 2)  # whole blocks only
 
     def close(self) -> None:
         if self.pending is not None and self.pending.shape[1]:
-            self._flush(self.start + self.pending.shape[1])
+            self._flush_to(self.start + self.pending.shape[1])
+
+    def _flush_to(self, cut: int) -> None:
+        """Project and write the rows before `cut`, FLUSH_ROWS at a time (ending on block boundaries): the copies a
+        flush makes (units, padding, projection, nodata) stay that small, not a whole strip (6 bands x 410 rows x
+        10980 columns is 108 MB a copy)."""
+        while self.start < cut:
+            step = self.start + self.FLUSH_ROWS
+            self._flush(min(cut, step - (step - self.grid.row_offset) % 2))
 
     def _flush(self, cut: int) -> None:
         n = cut - self.start
         chunk, self.pending = self.pending[:, :n], self.pending[:, n:]
+        chunk = chunk[self.order] / np.float32(self.scale)
         g = self.grid
         top, left = (self.start - g.row_offset) % 2, (self.col0 - g.col_offset) % 2
         bottom, right = (top + n) % 2, (left + self.width) % 2

@@ -10,7 +10,7 @@ import importlib
 from dataclasses import dataclass, field
 from typing import Callable, Mapping
 
-from .params import TRUE
+from .params import convert
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class Task:
         """The output parameters and their batch suffixes for a run with these NAME=value `values`."""
         chosen = dict(self.outputs)
         for param, suffixes in self.outputs_when.items():
-            if str(values.get(param, "")).strip().lower() in TRUE:
+            if convert(param, param, bool, str(values.get(param, ""))) is True:
                 chosen.update(suffixes)
         return chosen
 

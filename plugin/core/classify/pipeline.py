@@ -443,22 +443,18 @@ def _write_outputs(src: rasterio.DatasetReader, fill: Callable[[StripWriter], No
                     for i, b in enumerate(prob_bands, start=1):
                         prob_ds.set_band_description(i, f"{job.classes[b]['name']} probability")
 
-                class_rows = BlockRowWriter(cls_ds)  # whole rows of blocks: see BlockRowWriter
-                prob_rows = BlockRowWriter(prob_ds) if prob_ds is not None else None
+                try:  # whole rows of blocks (see BlockRowWriter); the last rows held are written on a clean exit
+                    with BlockRowWriter(cls_ds) as class_rows, \
+                            BlockRowWriter(prob_ds) if prob_ds is not None else nullcontext() as prob_rows:
+                        def write(r0: int, p: np.ndarray | None, c: np.ndarray) -> None:
+                            if lut is not None:
+                                c = lut[c]
+                            counts[:] += np.bincount(c.ravel(), minlength=256)
+                            class_rows(r0, c[None])
+                            if prob_rows is not None:
+                                prob_rows(r0, p[prob_bands])
 
-                def write(r0: int, p: np.ndarray | None, c: np.ndarray) -> None:
-                    if lut is not None:
-                        c = lut[c]
-                    counts[:] += np.bincount(c.ravel(), minlength=256)
-                    class_rows(r0, c[None])
-                    if prob_rows is not None:
-                        prob_rows(r0, p[prob_bands])
-
-                try:
-                    fill(write)
-                    for rows_out in (class_rows, prob_rows):
-                        if rows_out is not None:
-                            rows_out.flush()
+                        fill(write)
                 finally:
                     if prob_ds is not None:
                         prob_ds.close()

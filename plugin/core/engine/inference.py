@@ -12,12 +12,11 @@ from collections import deque
 from typing import Callable, Protocol
 
 import numpy as np
-import rasterio
 
 from .errors import DeepMapperError
 from .messages import _
 from .progress import Monitor
-from .raster_io import BackgroundSink, BandReader, BlockRowWriter, PrefetchingReader, malloc_policy
+from .raster_io import BackgroundSink, BandReader, PrefetchingReader, malloc_policy
 from .tiling import TileSpec, mirror_outside
 from .timing import StageTimes
 
@@ -65,9 +64,10 @@ def check_strip_memory(rows: int, span: int, planes: int, width: int) -> None:
 def predict_tiled(reader: BandReader, model: Predictor, tile: TileSpec, batch_size: int, sink: RowSink,
                   *args, **kwargs) -> dict:
     """Run `model` over the reader's raster; hand finished rows of probabilities (NaN = nodata) to `sink`. The
-    next strip is read in a background thread while this one is computed, and a sink made by dataset_sink writes
-    in another (threads: see raster_io.PrefetchingReader, BackgroundSink). Arguments: see _predict_tiled; the
-    returned counters also hold 'times', where the time went (timing.StageTimes, said by say_tiles)."""
+    next strip is read in a background thread while this one is computed, and a sink that says background_ok
+    (raster_io.BlockRowWriter, classify's and super-resolution's sinks) runs in another (threads: see
+    raster_io.PrefetchingReader, BackgroundSink). Arguments: see _predict_tiled; the returned counters also hold
+    'times', where the time went (timing.StageTimes, said by say_tiles)."""
     malloc_policy(bool(getattr(model, "reuse_heap", False)))
     origins = tile.origins(reader.height)
     times = StageTimes()
@@ -371,8 +371,3 @@ def say_tiles(say: Callable[[str], None], stats: dict, strips: bool = False, ext
     if times is not None and stats["tiles"]:
         say(times.note())
 
-
-def dataset_sink(dataset: rasterio.io.DatasetWriter, dtype: str = "float32") -> BlockRowWriter:
-    """A RowSink that writes rows into an open dataset, in whole rows of its blocks (raster_io.BlockRowWriter: use it
-    as a context manager, whose clean exit writes the last rows held)."""
-    return BlockRowWriter(dataset, dtype)

@@ -20,9 +20,9 @@ from ..engine.bands import SensorPreset, common_name, preset, raster_band_names,
 from ..engine.device import RUNTIMES, auto_batch_size, choose_device, describe
 from ..engine.errors import DeepMapperError
 from ..engine.messages import _
-from ..engine.inference import dataset_sink, predict_tiled, say_tiles
+from ..engine.inference import predict_tiled, say_tiles
 from ..engine.progress import Monitor
-from ..engine.raster_io import BandReader, atomic_path, bounded_gdal_cache, geotiff_profile, open_raster
+from ..engine.raster_io import BandReader, BlockRowWriter, atomic_path, bounded_gdal_cache, geotiff_profile, open_raster
 from ..engine.subset import PixelWindow, Subset, plan_subset
 from .resample import HALO, bicubic_upsample2, block_mean2, project_consistent
 from ..engine.tiling import tile_spec
@@ -365,7 +365,7 @@ def _run(req: SuperResRequest, monitor: Monitor, registry) -> SuperResResult:
         with atomic_path(req.output) as tmp:
             # The sink runs in predict_tiled's writer thread: it reads the low-resolution raster through a handle of
             # its own (a GDAL dataset is not to be read from two threads; the reader's prefetching thread has one).
-            with rasterio.open(tmp, "w", **plan.profile(nodata, window)) as dst, dataset_sink(dst) as rows_out, \
+            with rasterio.open(tmp, "w", **plan.profile(nodata, window)) as dst, BlockRowWriter(dst) as rows_out, \
                     open_raster(plan.low.name) as sink_low:
                 _describe(dst, plan.names, card, req.input, low_path)
                 sink = plan.sink(_in_window(subset, plan.transform, _nan_as(nodata, rows_out)), window, sink_low)
